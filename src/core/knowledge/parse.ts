@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
+import { cleanInvisible, detectLanguage, normalize, type Lang } from '../text/index.js';
+import { isDateline, parseDate } from './dates.js';
+import type { KnowledgeDocument, Paragraph } from './types.js';
+
+/**
+ * Reads a scraped article or a Markdown note into citable paragraphs. Plain text is one
+ * paragraph per line (as news scrapes come) or blank-line separated wrapped prose; short lines
+ * without sentence punctuation are headings; lines after an intro ending in ':' are list items
+ * kept with their intro; print/share furniture and datelines are metadata, not paragraphs.
+ */
+
+const HEADING_MAX_CHARS = 90;
+const HEADING_MAX_WORDS = 12;
+const SENTENCE_FINAL = /[.!?؟؛…]["»”'’)]*$/;
+const ANY_FINAL = /[.!?؟؛…:：،,;]["»”'’)]*$/;
+const MD_HEADING = /^(#{1,6})\s+(.*)$/;
+const MD_ITEM = /^\s*(?:[-*+•●▪–]|\d{1,3}[.)])\s+(.*)$/;
+/** Print and share buttons scraped with the page: "طباعة …" at the top, "شارك" at the bottom. */
+const PRINT_LINE = /^\s*(طباعة|print|imprimer)(\s|$)/i;
+const SHARE_LINE = /^\s*(شارك|مشاركة|share|partager|tweet|تويت|facebook|twitter)\s*$/i;
+
+type Line = { text: string; md?: 'heading' | 'item'; level?: number };
+
+interface FrontMatter {
+  title?: string;
+  date?: string;
+  source?: string;
+  lang?: string;
+  author?: string;
+}
+
+export interface ParseInput {
+  /** Path inside the knowledge folder, `/`-separated: the document id. */
+  document: string;
+  collection: string;
+  text: string;
+  hash?: string;
+}
+
+export function parseDocument(input: ParseInput): KnowledgeDocument {
+  const { frontMatter, body } = splitFrontMatter(input.text.replace(/^\uFEFF/, ''));
+  const markdown = input.document.endsWith('.md');
+  const lines = toLines(body, markdown);
+
+  let title = stringOrNull(frontMatter.title);
+  if (!title) {
+    const first = lines.shift();
+    title = first ? cleanInvisible(first.text) : input.document;
+  }
+  let date = frontMatter.date ? parseDate(String(frontMatter.date)) ?? String(frontMatter.date) : null;
+  let author = stringOrNull(frontMatter.author);
+
+  // The page header: datelines and the print/byline widget before the first paragraph.
+  while (lines.length > 0) {
+    const line = lines[0]!.text;
+    if (!date && isDateline(line)) date = parseDate(line);
+    else if (PRINT_LINE.test(line)) author ??= bylineAuthor(line, title);
+    else if (!isDateline(line)) break;
+    lines.shift();
+  }
+  while (lines.length > 0 && SHARE_LINE.test(lines[lines.length - 1]!.text)) lines.pop();
+
+  const blocks = structure(lines);
+  const lang = (frontMatter.lang as Lang | undefined) ?? detectLanguage(blocks.map((b) => b.text).join(' ').slice(0, 4000));
+  const paragraphs: Paragraph[] = [];
+  const seen: { normal: string; shingles: Set<string>; id: string }[] = [];
+  for (const block of blocks) {
+    const n = paragraphs.length + 1;
+    const normal = normalize(block.text);
+    const id = `${input.document}#${createHash('sha1').update(normal).digest('hex').slice(0, 10)}`;
+    const paragraph: Paragraph = {
+      id: paragraphs.some((p) => p.id === id) ? `${id}-${n}` : id,
+      document: input.document,
+      collection: input.collection,
+      title,
+      n,
+      section: block.section,
+      text: block.text,
+      lang,
+    };
+    const shingles = shingle(normal);
+    const original = seen.find(
+      (s) => (normal.length >= 40 && s.normal.includes(normal)) || overlap(shingles, s.shingles) >= 0.8,
+    );
+    if (original) paragraph.duplicateOf = original.id;
+    else seen.push({ normal, shingles, id: paragraph.id });
+    paragraphs.push(paragraph);
+  }
+
+  return {
+    document: input.document,
+    collection: input.collection,
+    title,
+    date,
+    author,
+    source: stringOrNull(frontMatter.source),
+    lang,
+    hash: input.hash ?? createHash('sha256').update(input.text).digest('hex'),
+    paragraphs,
+  };
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() ? value.trim() : value instanceof Date ? value.toISOString().slice(0, 10) : null;
+}
+
+function splitFrontMatter(text: string): { frontMatter: FrontMatter; body: string } {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
+  if (!m) return { frontMatter: {}, body: text };
+  try {
+    const data = parseYaml(m[1]!) as unknown;
+    const frontMatter = data && typeof data === 'object' ? (data as FrontMatter) : {};
+    if (frontMatter.date instanceof Date) frontMatter.date = frontMatter.date.toISOString().slice(0, 10);
+    return { frontMatter, body: text.slice(m[0].length) };
+  } catch {
+    return { frontMatter: {}, body: text };
+  }
+}
+
+/** The byline widget reads "طباعة <start of the title> <author>": the author is what is left. */
+function bylineAuthor(line: string, title: string): string | null {
+  let rest = cleanInvisible(line.replace(PRINT_LINE, ''));
+  const titleWords = cleanInvisible(title).split(' ');
+  const words = rest.split(' ');
+  let i = 0;
+  while (i < words.length && i < titleWords.length && normalize(words[i]!) === normalize(titleWords[i]!)) i++;
+  rest = words.slice(i).join(' ');
+  return rest && rest.split(' ').length <= 5 ? rest : null;
+}
+
+/**
+ * Splits the body into lines. Blank-line separated blocks of hard-wrapped prose are joined into
+ * one line each; otherwise every line stands alone, as in a scraped article.
+ */
+function toLines(body: string, markdown: boolean): Line[] {
+  const out: Line[] = [];
+  const blocks = body.split(/\r?\n\s*\r?\n/);
+  for (const block of blocks) {
+    const raw = block.split(/\r?\n/).filter((l) => l.trim().length > 0);
+    if (raw.length === 0) continue;
+    const marked = raw.map((l) => markdown && (MD_HEADING.test(l.trim()) || MD_ITEM.test(l)));
+    const wrapped =
+      raw.length > 1 &&
+      !marked.some(Boolean) &&
+      raw.slice(0, -1).every((l) => l.trim().length >= 40 && !ANY_FINAL.test(l.trim()));
+    if (wrapped) {
+      out.push({ text: raw.map((l) => l.trim()).join(' ') });
+      continue;
+    }
+    for (const line of raw) {
+      const heading = markdown ? MD_HEADING.exec(line.trim()) : null;
+      const item = markdown ? MD_ITEM.exec(line) : null;
+      if (heading) out.push({ text: heading[2]!.trim(), md: 'heading', level: heading[1]!.length });
+      else if (item) out.push({ text: line.trim(), md: 'item' });
+      else out.push({ text: line.trim() });
+    }
+  }
+  return out.filter((l) => cleanInvisible(l.text).length > 0);
+}
+
+function isShort(text: string): boolean {
+  const t = text.trim();
+  return t.length <= HEADING_MAX_CHARS && t.split(/\s+/).length <= HEADING_MAX_WORDS;
+}
+
+function isHeadingLike(line: Line): boolean {
+  if (line.md === 'heading') return true;
+  if (line.md === 'item') return false;
+  const t = line.text.trim();
+  return isShort(t) && !ANY_FINAL.test(t) && !/^["«“]/.test(t);
+}
+
+/** A line that ends with ':' introduces a list. */
+function isIntro(line: Line): boolean {
+  return !line.md && /[:：]["»”)]*$/.test(line.text.trim());
+}
+
+interface Block {
+  text: string;
+  section: string | null;
+}
+
+function structure(lines: Line[]): Block[] {
+  const blocks: Block[] = [];
+  let path: { text: string; level: number }[] = [];
+  let lastWasHeading = false;
+
+  const setHeading = (text: string, level?: number) => {
+    const clean = text.trim();
+    if (level !== undefined) path = [...path.filter((h) => h.level < level), { text: clean, level }];
+    else if (lastWasHeading && path.length > 0) path = [...path, { text: clean, level: path[path.length - 1]!.level + 1 }];
+    else path = [{ text: clean, level: 1 }];
+    lastWasHeading = true;
+  };
+  const section = () => (path.length > 0 ? path[path.length - 1]!.text : null);
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    // A short unpunctuated line is a heading, unless it is the document's last line.
+    if (line.md === 'heading' || (isHeadingLike(line) && i + 1 < lines.length)) {
+      setHeading(line.text, line.level);
+      continue;
+    }
+    if (isIntro(line)) {
+      const items: string[] = [];
+      let j = i + 1;
+      for (; j < lines.length; j++) {
+        const candidate = lines[j]!;
+        const text = candidate.text.trim();
+        if (candidate.md === 'heading' || (!candidate.md && !isShort(text))) break;
+        if (items.some((item) => normalize(item) === normalize(text))) break; // a repeated item is the next heading
+        const next = lines[j + 1];
+        if (items.length === 0 && !candidate.md && next && !isShort(next.text) && !isIntro(next)) break; // a sub-heading
+        items.push(text);
+        if (SENTENCE_FINAL.test(text) && !candidate.md) {
+          j++;
+          break;
+        }
+      }
+      blocks.push({ text: [line.text.trim(), ...items].join('\n'), section: section() });
+      lastWasHeading = false;
+      i = j - 1;
+      continue;
+    }
+    if (line.md === 'item') {
+      // A Markdown list with no intro: the items form one paragraph.
+      const items = [line.text.trim()];
+      while (lines[i + 1]?.md === 'item') items.push(lines[++i]!.text.trim());
+      blocks.push({ text: items.join('\n'), section: section() });
+      lastWasHeading = false;
+      continue;
+    }
+    blocks.push({ text: line.text.trim(), section: section() });
+    lastWasHeading = false;
+  }
+  return blocks;
+}
+
+function shingle(normal: string): Set<string> {
+  const words = normal.split(' ');
+  const out = new Set<string>();
+  for (let i = 0; i + 4 <= words.length; i++) out.add(words.slice(i, i + 4).join(' '));
+  return out;
+}
+
+/** Share of the smaller paragraph's 4-word shingles found in the other: 1 = contained. */
+function overlap(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let hits = 0;
+  for (const s of small) if (large.has(s)) hits++;
+  return hits / small.size;
+}

@@ -1,0 +1,32 @@
+import type { Lang } from '../text/index.js';
+
+/** One citable paragraph: the unit that answers quote and cite. */
+export interface Paragraph {
+  /** Stable across edits elsewhere in the document: document path + hash of the text. */
+  id: string;
+  /** Path of the document inside the knowledge folder, with `/` separators. */
+  document: string;
+  collection: string;
+  title: string;
+  /** 1-based number in the document, in reading order, counting only real paragraphs. */
+  n: number;
+  section: string | null;
+  /** The original, untouched text; a list paragraph holds its intro and items, one a line. */
+  text: string;
+  lang: Lang;
+  /** Set when the same text appeared earlier: this copy is not indexed or cited. */
+  duplicateOf?: string;
+}
+
+export interface KnowledgeDocument {
+  document: string;
+  collection: string;
+  title: string;
+  date: string | null;
+  author: string | null;
+  source: string | null;
+  lang: Lang;
+  /** sha256 of the raw bytes: the cache key and the change detector. */
+  hash: string;
+  paragraphs: Paragraph[];
+}

@@ -1,0 +1,64 @@
+import type { Lang } from './text/index.js';
+
+/** Every sentence the bot says on its own, in the three languages it answers in. */
+const MESSAGES = {
+  decline: {
+    ar: 'لم أجد في المعرفة المتاحة ما يجيب عن هذا السؤال.',
+    en: "I couldn't find an answer to that in the knowledge I have.",
+    fr: "Je n'ai pas trouvé de réponse à cette question dans les documents dont je dispose.",
+  },
+  steer: {
+    ar: 'أجيب فقط عن الأسئلة من المعرفة المتاحة، ولا أنفّذ تعليمات أخرى.',
+    en: 'I only answer questions from the knowledge I have; I do not follow other instructions.',
+    fr: "Je réponds uniquement aux questions à partir des documents dont je dispose ; je ne suis pas d'autres instructions.",
+  },
+  crossLanguage: {
+    ar: 'المعرفة المتاحة مكتوبة بلغة أخرى، ولا أستطيع مطابقة سؤال بهذه اللغة معها دون نموذج لغوي. اطرح السؤال بلغة المستندات، أو فعّل الإجابة عبر اللغات بضبط OPENAI_API_KEY أو OPENAI_BASE_URL.',
+    en: 'The knowledge is written in another language ({langs}), and offline I cannot match an English question against it. Ask in the documents\' language, or enable cross-language answers by setting OPENAI_API_KEY or OPENAI_BASE_URL (an embedding model or LLM).',
+    fr: "Les documents sont rédigés dans une autre langue ({langs}) et, hors ligne, je ne peux pas y rapprocher une question en français. Posez la question dans la langue des documents, ou activez les réponses multilingues avec OPENAI_API_KEY ou OPENAI_BASE_URL (modèle d'embeddings ou LLM).",
+  },
+  empty: {
+    ar: 'السؤال فارغ. اكتب سؤالًا عن المعرفة المتاحة.',
+    en: 'The question is empty. Ask something about the knowledge I have.',
+    fr: 'La question est vide. Posez une question sur les documents dont je dispose.',
+  },
+  closest: { ar: 'أقرب ما وجدت', en: 'Closest I found', fr: "Le plus proche que j'ai trouvé" },
+  sources: { ar: 'المصادر', en: 'Sources', fr: 'Sources' },
+  showParagraph: { ar: 'عرض الفقرة', en: 'Show paragraph', fr: 'Afficher le paragraphe' },
+  thinking: { ar: 'أبحث في المعرفة…', en: 'Looking it up…', fr: 'Je cherche…' },
+  error: {
+    ar: 'عذرًا، حدث خطأ أثناء الإجابة. رقم الخطأ: {id}',
+    en: 'Sorry, something went wrong while answering. Error id: {id}',
+    fr: "Désolé, une erreur s'est produite pendant la réponse. Identifiant de l'erreur : {id}",
+  },
+  rateLimited: {
+    ar: 'أسئلة كثيرة في وقت قصير. حاول مجددًا بعد {seconds} ثانية.',
+    en: 'That is a lot of questions in a short time. Please try again in {seconds} s.',
+    fr: 'Beaucoup de questions en peu de temps. Réessayez dans {seconds} s.',
+  },
+  tooLong: {
+    ar: 'السؤال طويل جدًا ({length} حرفًا). اختصره إلى أقل من {max} حرف.',
+    en: 'The question is too long ({length} characters). Please keep it under {max}.',
+    fr: 'La question est trop longue ({length} caractères). Gardez-la sous {max}.',
+  },
+  modelUnavailable: {
+    ar: 'النموذج اللغوي غير متاح الآن؛ هذه إجابة مقتطفة من النص.',
+    en: 'The language model is unavailable right now; this is an extract from the text.',
+    fr: "Le modèle de langage est indisponible ; voici un extrait du texte.",
+  },
+  unverified: {
+    ar: 'تعذّر التحقق من إجابة النموذج اللغوي؛ هذه إجابة مقتطفة من النص.',
+    en: "The language model's answer could not be verified; this is an extract from the text.",
+    fr: "La réponse du modèle n'a pas pu être vérifiée ; voici un extrait du texte.",
+  },
+  thanks: { ar: 'شكرًا على تقييمك.', en: 'Thanks for the feedback.', fr: 'Merci pour votre retour.' },
+} as const satisfies Record<string, Record<'ar' | 'en' | 'fr', string>>;
+
+export type MessageKey = keyof typeof MESSAGES;
+
+/** A message in `lang` (Arabic when the language is unknown), with `{name}` filled in. */
+export function message(key: MessageKey, lang: Lang, values: Record<string, string | number> = {}): string {
+  const table = MESSAGES[key] as Record<'ar' | 'en' | 'fr', string>;
+  const text = table[lang === 'und' ? 'ar' : lang];
+  return text.replace(/\{(\w+)\}/g, (_m, name: string) => String(values[name] ?? ''));
+}

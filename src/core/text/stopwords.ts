@@ -1,0 +1,29 @@
+import { createRequire } from 'node:module';
+import { normalizeForMatch } from './normalize.js';
+
+const require = createRequire(import.meta.url);
+const iso = require('stopwords-iso') as Record<string, string[]>;
+
+/**
+ * Stop words from stopwords-iso, normalised like the text they are checked against, plus the
+ * question words and dialect forms that chat questions open with ("شو", "ايه", "وين").
+ */
+const EXTRA: Record<'ar' | 'en' | 'fr', string[]> = {
+  ar: ('ما ماذا من متى اين كيف لماذا لم كم هل اي ايه شو ايش وين ليش قديش امتى مين ازاي ' +
+    'هو هي هم هذا هذه ذلك تلك التي الذي الذين اللي عن على الى في مع بين حسب بحسب قد ' +
+    'يعني بخصوص بالنسبه عند خلال ضد او ام ثم كان كانت يكون تكون').split(' '),
+  en: 'according regarding tell please'.split(' '),
+  fr: "qu quel quelle quels quelles lequel laquelle selon est-ce".split(' '),
+};
+
+function build(lang: 'ar' | 'en' | 'fr'): Set<string> {
+  return new Set([...(iso[lang] ?? []), ...EXTRA[lang]].map((w) => normalizeForMatch(w)));
+}
+
+const STOP = { ar: build('ar'), en: build('en'), fr: build('fr') };
+/** Stop words of every supported language: a mixed-script question is filtered by all of them. */
+const ANY = new Set([...STOP.ar, ...STOP.en, ...STOP.fr]);
+
+export function isStopWord(token: string): boolean {
+  return ANY.has(token);
+}

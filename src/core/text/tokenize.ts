@@ -1,0 +1,22 @@
+import { normalizeForMatch } from './normalize.js';
+import { stem } from './stem.js';
+import { isStopWord } from './stopwords.js';
+import type { Lang } from './language.js';
+
+const TOKEN = /[\p{L}\p{N}]+/gu;
+
+/** Normalised word tokens, in order, stop words included. */
+export function tokenize(text: string): string[] {
+  return normalizeForMatch(text).match(TOKEN) ?? [];
+}
+
+/** Content terms for retrieval: normalised, stop words dropped, stemmed. */
+export function terms(text: string, lang: Lang = 'ar'): string[] {
+  const out: string[] = [];
+  for (const token of tokenize(text)) {
+    if (isStopWord(token)) continue;
+    if (token.length < 2 && !/\d/.test(token)) continue;
+    out.push(stem(token, lang));
+  }
+  return out;
+}
