@@ -1,0 +1,50 @@
+import type { Lang, Turn } from '../types.js';
+
+/** A retrieved paragraph as the model sees it: numbered [n] in the prompt. */
+export interface Passage {
+  n: number;
+  document: string;
+  title: string;
+  paragraph: number;
+  section: string | null;
+  text: string;
+}
+
+export interface LlmAnswerInput {
+  question: string;
+  conversation: Turn[];
+  passages: Passage[];
+  /** The language to answer in. */
+  language: Lang;
+  /** Aborted at the answer's overall deadline. */
+  signal: AbortSignal;
+}
+
+export type LlmFallbackReason = 'timeout' | 'unavailable' | 'rate_limited' | 'malformed' | 'unverified' | 'no_citations';
+
+/**
+ * What the LLM path yields: text deltas while the model writes, then one final event. A final
+ * `ok: true` answer has been verified (citations in range, numbers found in cited paragraphs);
+ * `ok: false` tells the core to fall back to the extractive answer, and why.
+ */
+export type LlmEvent =
+  | { type: 'delta'; text: string }
+  | {
+      type: 'final';
+      ok: true;
+      text: string;
+      /** 1-based passage numbers cited by the text, in first-use order. */
+      cited: number[];
+      usage?: { promptTokens: number; completionTokens: number };
+    }
+  | { type: 'final'; ok: false; reason: LlmFallbackReason; usage?: { promptTokens: number; completionTokens: number } };
+
+/** The LLM port, as the core needs it. One real implementation (OpenAI-compatible) and fakes. */
+export interface LlmAnswerer {
+  answer(input: LlmAnswerInput): AsyncIterable<LlmEvent>;
+  /**
+   * Queries to retrieve with: the follow-up made standalone using the conversation, plus its
+   * translations into the knowledge's languages. Never throws: on failure, returns [question].
+   */
+  rewriteQuery(question: string, conversation: Turn[], knowledgeLangs: Lang[], signal: AbortSignal): Promise<string[]>;
+}
