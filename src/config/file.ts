@@ -1,0 +1,343 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { DEFAULT_CHANNEL_SETTINGS, defaultSettingsResolver, type ChannelSettings, type ChannelSettingsResolver } from '../core/channels.js';
+import { SanadError } from '../core/errors.js';
+import { configSchema, type ParsedBriefing, type ParsedChannel, type ParsedConfig } from './schema.js';
+
+export type Platform = 'slack' | 'discord' | 'web';
+
+/** One channel's daily briefing, fully resolved (defaults merged). */
+export interface BriefingConfig {
+  platform: Platform;
+  channel: string;
+  name?: string;
+  cron: string;
+  timezone: string;
+  /** Collections the briefing covers; undefined = all. */
+  collections?: string[];
+  whenQuiet: 'skip' | 'highlights';
+  language: ChannelSettings['language'];
+}
+
+export interface ChannelEntry {
+  platform: Platform;
+  id: string;
+  name?: string;
+  settings: ChannelSettings;
+}
+
+export interface SanadConfig {
+  /** The file read, or null when none was found and the defaults apply. */
+  path: string | null;
+  resolver: ChannelSettingsResolver;
+  defaults: ChannelSettings;
+  channels: ChannelEntry[];
+  briefings: BriefingConfig[];
+  retentionDays: number;
+  briefingGraceHours: number;
+}
+
+export const CONFIG_DEFAULTS = {
+  retentionDays: 30,
+  briefingGraceHours: 6,
+  briefing: { timezone: 'UTC', whenQuiet: 'skip' },
+} as const;
+
+const CANDIDATES = ['sanad.config.yaml', 'sanad.config.yml', 'sanad.config.json'];
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** When given, every collection named in the file must be a collection of this folder. */
+  knowledgeDir?: string;
+}
+
+/**
+ * Reads and validates the config file: `path`, else `SANAD_CONFIG`, else `./sanad.config.yaml`
+ * (`.yml`, `.json`) when present. Without a file: the defaults, and no briefings. Throws a
+ * `SanadError` (`config_invalid`, `config_missing`) naming the file, the key and what is allowed.
+ */
+export function loadConfigFile(path?: string, options: LoadConfigOptions = {}): SanadConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = path ?? (env.SANAD_CONFIG?.trim() || undefined);
+  let file: string | null = null;
+  if (explicit) {
+    file = resolve(cwd, explicit);
+    if (!existsSync(file)) {
+      const from = path ? 'was given' : 'is set in SANAD_CONFIG';
+      throw new SanadError('config_missing', `The config file ${file} ${from} but does not exist.`, {
+        hint: 'Create it (see sanad.config.example.yaml), or unset SANAD_CONFIG to run with the defaults.',
+      });
+    }
+  } else {
+    file = CANDIDATES.map((name) => resolve(cwd, name)).find((candidate) => existsSync(candidate)) ?? null;
+  }
+  if (!file) return configFromParsed({}, null, options);
+
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new SanadError('config_invalid', `The config file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
+      cause: error,
+      hint: 'Check the path and its permissions.',
+    });
+  }
+  return parseConfigText(text, file, options);
+}
+
+/** Validates config text; `file` names it in errors and decides JSON (`.json`) or YAML. */
+export function parseConfigText(text: string, file: string, options: LoadConfigOptions = {}): SanadConfig {
+  let data: unknown;
+  try {
+    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new SanadError('config_invalid', `${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}${where}: ${reason}`, {
+      cause: error,
+      hint: 'Fix the syntax; sanad.config.example.yaml shows the expected layout.',
+    });
+  }
+  return parseConfig(data ?? {}, file, options);
+}
+
+/** Validates already-parsed config data. */
+export function parseConfig(data: unknown, file: string, options: LoadConfigOptions = {}): SanadConfig {
+  const result = configSchema.safeParse(data);
+  if (!result.success) throw invalid(file, result.error.issues.map((issue) => describeIssue(issue, data)));
+  return configFromParsed(result.data, file, options);
+}
+
+function configFromParsed(parsed: ParsedConfig, file: string | null, options: LoadConfigOptions): SanadConfig {
+  const problems: string[] = [];
+  const defaults = mergeSettings(baseSettings(), parsed.defaults ?? {});
+  const channels: ChannelEntry[] = [];
+  const briefings: BriefingConfig[] = [];
+  const seen = new Map<string, number>();
+  const known = options.knowledgeDir ? knowledgeCollections(options.knowledgeDir) : null;
+
+  const checkCollections = (list: string[] | undefined, at: string) => {
+    if (!known || !list) return;
+    list.forEach((name, i) => {
+      if (!known.includes(name)) {
+        problems.push(`${at}[${i}]: "${name}" is not a collection of ${options.knowledgeDir} (collections: ${known.join(', ') || 'none'})`);
+      }
+    });
+  };
+  checkCollections(parsed.defaults?.collections, 'defaults.collections');
+  checkCollections(parsed.defaults?.briefing?.collections, 'defaults.briefing.collections');
+
+  (parsed.channels ?? []).forEach((entry: ParsedChannel, i) => {
+    const at = `channels[${i}]`;
+    const key = `${entry.platform}:${entry.id}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) problems.push(`${at}: the same channel as channels[${earlier}] (${entry.platform} ${entry.id}); list each channel once`);
+    else seen.set(key, i);
+    checkCollections(entry.collections, `${at}.collections`);
+    checkCollections(entry.briefing?.collections, `${at}.briefing.collections`);
+
+    const settings = mergeSettings(defaults, entry);
+    channels.push({ platform: entry.platform, id: entry.id, ...(entry.name ? { name: entry.name } : {}), settings });
+    if (entry.briefing) {
+      const briefing = resolveBriefing(entry, entry.briefing, parsed.defaults?.briefing ?? {}, settings);
+      if (typeof briefing === 'string') problems.push(`${at}.briefing.cron: ${briefing}`);
+      else briefings.push(briefing);
+    }
+  });
+  if (problems.length > 0) throw invalid(file ?? 'config', problems);
+
+  const byKey = new Map(channels.map((c) => [`${c.platform}:${c.id}`, c.settings]));
+  const resolver: ChannelSettingsResolver =
+    channels.length === 0 && !parsed.defaults
+      ? defaultSettingsResolver
+      : (platform, channelId) => cloneSettings(byKey.get(`${platform}:${channelId}`) ?? defaults);
+
+  return {
+    path: file,
+    resolver,
+    defaults: cloneSettings(defaults),
+    channels,
+    briefings,
+    retentionDays: parsed.retentionDays ?? CONFIG_DEFAULTS.retentionDays,
+    briefingGraceHours: parsed.briefingGraceHours ?? CONFIG_DEFAULTS.briefingGraceHours,
+  };
+}
+
+function baseSettings(): ChannelSettings {
+  return { ...DEFAULT_CHANNEL_SETTINGS, rateLimit: { ...DEFAULT_CHANNEL_SETTINGS.rateLimit } };
+}
+
+function cloneSettings(settings: ChannelSettings): ChannelSettings {
+  return {
+    ...settings,
+    rateLimit: { ...settings.rateLimit },
+    ...(settings.collections ? { collections: [...settings.collections] } : {}),
+  };
+}
+
+type SettingsPatch = Partial<Omit<ChannelSettings, 'rateLimit'>> & { rateLimit?: Partial<ChannelSettings['rateLimit']> };
+
+function mergeSettings(base: ChannelSettings, patch: SettingsPatch): ChannelSettings {
+  const out = cloneSettings(base);
+  if (patch.respond) out.respond = patch.respond;
+  if (patch.collections) out.collections = [...patch.collections];
+  if (patch.language) out.language = patch.language;
+  if (patch.placement) out.placement = patch.placement;
+  if (patch.allowBots !== undefined) out.allowBots = patch.allowBots;
+  if (patch.rateLimit) {
+    if (patch.rateLimit.perUserPerMinute !== undefined) out.rateLimit.perUserPerMinute = patch.rateLimit.perUserPerMinute;
+    if (patch.rateLimit.perChannelPerMinute !== undefined) out.rateLimit.perChannelPerMinute = patch.rateLimit.perChannelPerMinute;
+  }
+  return out;
+}
+
+/** Channel briefing over `defaults.briefing` over built-ins; a string is the missing-cron problem. */
+function resolveBriefing(entry: ParsedChannel, own: ParsedBriefing, shared: ParsedBriefing, settings: ChannelSettings): BriefingConfig | string {
+  const cron = own.cron ?? shared.cron;
+  if (!cron) return 'required: when to post, as a cron pattern such as "0 8 * * 1-5" (here or in defaults.briefing.cron)';
+  const collections = own.collections ?? shared.collections ?? settings.collections;
+  return {
+    platform: entry.platform,
+    channel: entry.id,
+    ...(entry.name ? { name: entry.name } : {}),
+    cron,
+    timezone: own.timezone ?? shared.timezone ?? CONFIG_DEFAULTS.briefing.timezone,
+    ...(collections ? { collections: [...collections] } : {}),
+    whenQuiet: own.whenQuiet ?? shared.whenQuiet ?? CONFIG_DEFAULTS.briefing.whenQuiet,
+    language: own.language ?? shared.language ?? settings.language,
+  };
+}
+
+/** Collections of a knowledge folder: its subfolders, plus `main` when files sit at the top. */
+function knowledgeCollections(dir: string): string[] {
+  try {
+    const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !e.name.startsWith('.'));
+    const names = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+    if (entries.some((e) => e.isFile())) names.push('main');
+    return names.sort();
+  } catch {
+    return [];
+  }
+}
+
+function invalid(file: string, problems: string[]): SanadError {
+  const list = problems.map((p) => `  - ${p}`).join('\n');
+  return new SanadError('config_invalid', `Invalid config file ${file}:\n${list}`, {
+    hint: `Fix ${problems.length === 1 ? 'this key' : 'these keys'} in ${file}; docs/channels.md lists every key and what it accepts.`,
+  });
+}
+
+// ---- zod issues → sentences a person can act on ------------------------------------------
+
+const ALLOWED_KEYS: Record<string, string[]> = {
+  root: ['retentionDays', 'briefingGraceHours', 'defaults', 'channels'],
+  defaults: ['respond', 'collections', 'language', 'placement', 'rateLimit', 'allowBots', 'briefing'],
+  channel: ['platform', 'id', 'name', 'respond', 'collections', 'language', 'placement', 'rateLimit', 'allowBots', 'briefing'],
+  briefing: ['cron', 'timezone', 'collections', 'whenQuiet', 'language'],
+  rateLimit: ['perUserPerMinute', 'perChannelPerMinute'],
+};
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
+  return out || '(top level)';
+}
+
+function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
+  const at = formatPath(issue.path);
+  const input = valueAt(data, issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = allowedKeysAt(issue.path);
+      return issue.keys
+        .map((key) => {
+          const near = closest(key, allowed);
+          const where = formatPath([...issue.path, key]);
+          return `${where}: unknown key${near ? ` (did you mean "${near}"?)` : ''}; allowed here: ${allowed.join(', ')}`;
+        })
+        .join('\n  - ');
+    }
+    case 'invalid_value':
+      if (input === undefined) return `${at}: required (one of ${issue.values.map(String).join(', ')})`;
+      return `${at}: must be one of ${issue.values.map(String).join(', ')} (got ${show(input)})`;
+    case 'invalid_type':
+      if (input === undefined) return `${at}: required (${expected(issue.expected)})`;
+      if (issue.message && !issue.message.startsWith('Invalid input')) return `${at}: ${issue.message} (got ${show(input)})`;
+      return `${at}: must be ${expected(issue.expected)} (got ${show(input)})`;
+    case 'too_small':
+      if (issue.origin === 'array') return `${at}: must list at least ${issue.minimum} name${Number(issue.minimum) === 1 ? '' : 's'}`;
+      if (issue.origin === 'string') return `${at}: must not be empty`;
+      return `${at}: must be at least ${issue.minimum} (got ${show(input)})`;
+    case 'too_big':
+      return `${at}: must be at most ${issue.maximum} (got ${show(input)})`;
+    default:
+      return `${at}: ${issue.message}`;
+  }
+}
+
+function expected(type: string): string {
+  const names: Record<string, string> = {
+    string: 'a string',
+    number: 'a number',
+    int: 'a whole number',
+    boolean: 'true or false',
+    array: 'a list',
+    object: 'a mapping of keys to values',
+  };
+  return names[type] ?? type;
+}
+
+function allowedKeysAt(path: readonly PropertyKey[]): string[] {
+  const last = path[path.length - 1];
+  if (path.length === 0) return ALLOWED_KEYS.root!;
+  if (last === 'defaults') return ALLOWED_KEYS.defaults!;
+  if (last === 'briefing') return ALLOWED_KEYS.briefing!;
+  if (last === 'rateLimit') return ALLOWED_KEYS.rateLimit!;
+  if (typeof last === 'number' && path[0] === 'channels') return ALLOWED_KEYS.channel!;
+  return [];
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** The allowed key within edit distance 2, for "did you mean". */
+function closest(key: string, allowed: string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const d = distance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
