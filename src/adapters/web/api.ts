@@ -1,0 +1,147 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { message } from '../../core/messages.js';
+import type { Logger } from '../../core/ports.js';
+import { newErrorId, toReply } from '../../core/reply.js';
+import type { StateStore } from '../../core/state.js';
+import { detectLanguage } from '../../core/text/index.js';
+import type { Answer, Assistant, Lang } from '../../core/types.js';
+import { HttpError, readJson, sendError, sendJson } from './http.js';
+import type { BriefingProvider } from './types.js';
+import { parseAsk, parseFeedback, preferredLanguage } from './validate.js';
+
+/** The web page is one shared channel: everything it logs is under this channel and user. */
+export const WEB_CHANNEL = 'general';
+export const WEB_USER = 'web';
+
+export interface ApiDeps {
+  assistant: Assistant;
+  store: StateStore;
+  logger: Logger;
+  briefing: BriefingProvider | undefined;
+  maxBodyBytes: number;
+  maxQuestionChars: number;
+}
+
+/** The Answer exactly as `sanad ask --json` prints it, plus the reply model the page renders. */
+export function answerJson(answer: Answer): Answer & { reply: ReturnType<typeof toReply> } {
+  return { ...answer, reply: toReply(answer) };
+}
+
+export function createApi(deps: ApiDeps) {
+  const { assistant, store, logger, briefing } = deps;
+
+  function logQuestion(answer: Answer): void {
+    try {
+      store.recordQuestion({
+        platform: 'web',
+        channel: WEB_CHANNEL,
+        user: WEB_USER,
+        question: answer.question,
+        answer: answer.answer,
+        abstained: answer.abstained,
+        citations: answer.citations.map(({ document, paragraph, paragraphId }) => ({ document, paragraph, paragraphId })),
+        at: new Date(),
+      });
+    } catch (error) {
+      // A failing store never costs an answer.
+      logger.warn('could not record the question', { error });
+    }
+  }
+
+  /** Aborts the assistant's work when the browser goes away mid-answer. */
+  function abortOnClose(req: IncomingMessage, res: ServerResponse): AbortController {
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    req.on('aborted', () => controller.abort());
+    return controller;
+  }
+
+  async function ask(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const uiLang = preferredLanguage(req.headers['accept-language']);
+    const { question, history } = parseAsk(await readJson(req, deps.maxBodyBytes), deps.maxQuestionChars, uiLang);
+    const controller = abortOnClose(req, res);
+    const answer = await assistant.ask(question, { conversation: history, signal: controller.signal });
+    logQuestion(answer);
+    sendJson(res, 200, answerJson(answer));
+  }
+
+  /**
+   * The same answer as NDJSON: `{"type":"delta","text"}` lines as the text grows, then one
+   * `{"type":"final","answer"}` (or `{"type":"error","error"}`). Validation errors come before the
+   * stream starts, as ordinary JSON errors with their status.
+   */
+  async function askStream(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const uiLang = preferredLanguage(req.headers['accept-language']);
+    const { question, history } = parseAsk(await readJson(req, deps.maxBodyBytes), deps.maxQuestionChars, uiLang);
+    const controller = abortOnClose(req, res);
+    res.writeHead(200, {
+      'Content-Type': 'application/x-ndjson; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Accel-Buffering': 'no',
+    });
+    const write = (event: unknown) => {
+      if (!res.writableEnded && !res.destroyed) res.write(JSON.stringify(event) + '\n');
+    };
+    try {
+      for await (const event of assistant.askStream(question, { conversation: history, signal: controller.signal })) {
+        if (controller.signal.aborted) break;
+        if (event.type === 'delta') write({ type: 'delta', text: event.text });
+        else {
+          logQuestion(event.answer);
+          write({ type: 'final', answer: answerJson(event.answer) });
+        }
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) {
+        const lang: Lang = detectLanguage(question) === 'und' ? uiLang : detectLanguage(question);
+        const errorId = newErrorId();
+        logger.error('answering failed', { errorId, error: describe(error) });
+        write({ type: 'error', error: { code: 'internal', message: message('error', lang, { id: errorId }), errorId } });
+      }
+    }
+    res.end();
+  }
+
+  async function feedback(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const input = parseFeedback(await readJson(req, deps.maxBodyBytes));
+    try {
+      store.recordFeedback({ ...input, platform: 'web', channel: WEB_CHANNEL, user: WEB_USER, at: new Date() });
+    } catch (error) {
+      const errorId = newErrorId();
+      logger.error('could not record feedback', { errorId, error: describe(error) });
+      throw new HttpError(503, 'store_unavailable', `Feedback could not be saved right now (error id ${errorId}).`);
+    }
+    const lang = detectLanguage(input.question);
+    sendJson(res, 200, { ok: true, message: message('thanks', lang === 'und' ? 'ar' : lang) });
+  }
+
+  async function getBriefing(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!briefing) {
+      sendJson(res, 200, { configured: false, today: null, history: [] });
+      return;
+    }
+    const [today, history] = await Promise.all([briefing.today(), briefing.history()]);
+    sendJson(res, 200, { configured: true, today, history });
+  }
+
+  async function paragraph(_req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const found = id === '' ? null : assistant.paragraph(id);
+    if (!found) {
+      sendError(res, 404, 'paragraph_not_found', 'No paragraph with this id; the knowledge may have changed.');
+      return;
+    }
+    sendJson(res, 200, found);
+  }
+
+  return { ask, askStream, feedback, getBriefing, paragraph };
+}
+
+/** Message and name only: stacks stay out of responses, and out of the log line's JSON. */
+export function describe(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+export { sendError };

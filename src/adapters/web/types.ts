@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../core/ports.js';
+import type { StateStore } from '../../core/state.js';
+import type { Assistant } from '../../core/types.js';
+
+/** A citation inside a briefing: enough to label a chip and open the paragraph. */
+export interface BriefingCitation {
+  n: number;
+  title: string;
+  paragraph: number;
+  section: string | null;
+  quote: string;
+  /** Opens the whole paragraph through `GET /api/paragraph/:id`; absent = show the quote only. */
+  paragraphId?: string;
+  document?: string;
+}
+
+/**
+ * One briefing as the web page shows it. `text` is plain, markdown-ish text (lines, `- ` items,
+ * `[n]` citation markers); the page renders it as text, never as HTML.
+ */
+export interface BriefingView {
+  title: string;
+  /** The day it covers, YYYY-MM-DD. */
+  date: string;
+  text: string;
+  citations: BriefingCitation[];
+  /** Channel or collection it was made for, shown small. */
+  channel?: string;
+}
+
+/** What the briefing engine (issue 6) offers the web page; absent = "no briefing configured". */
+export interface BriefingProvider {
+  /** Today's briefing, made on demand; null when there is nothing to brief. */
+  today(): Promise<BriefingView | null>;
+  /** Earlier briefings from the log, newest first. */
+  history(): Promise<BriefingView[]>;
+}
+
+/** A route another adapter mounts on the same server, e.g. Slack's `POST /slack/events`. */
+export interface ExtraRoute {
+  method: string;
+  /** Exact path, without the query string. */
+  path: string;
+  handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+}
+
+export interface WebServerOptions {
+  assistant: Assistant;
+  store: StateStore;
+  logger: Logger;
+  briefing?: BriefingProvider;
+  /** Default 127.0.0.1: only this machine can reach the page. */
+  host?: string;
+  /** Default 3000; 0 picks a free port (tests). */
+  port?: number;
+  /** Checked before the web routes; they get the raw request, body unread. */
+  extraRoutes?: ExtraRoute[];
+  /** Largest JSON body accepted, in bytes (default 64 KiB). */
+  maxBodyBytes?: number;
+  /** Longest question accepted, in characters (default 4000). */
+  maxQuestionChars?: number;
+  /**
+   * Host header values the page and API answer to (DNS-rebinding guard). Default: localhost
+   * names when bound to loopback, anything otherwise. 'any' turns the check off.
+   */
+  allowedHosts?: string[] | 'any';
+}
+
+export interface WebServer {
+  /** Listens and resolves with the address to open, e.g. http://127.0.0.1:3000/. */
+  start(): Promise<{ url: string }>;
+  stop(): Promise<void>;
+  readonly server: import('node:http').Server;
+}
