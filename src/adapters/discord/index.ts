@@ -1,0 +1,9 @@
+/** The Discord adapter's public surface. */
+export { createDiscordAdapter, DISCORD_INTENTS } from './adapter.js';
+export type { DiscordAdapter, DiscordAdapterOptions } from './adapter.js';
+export { registerCommands, ASK_COMMAND } from './commands.js';
+export type { DiscordCommandConfig } from './commands.js';
+export { discordConfigFromEnv } from './config.js';
+export { renderReply, renderParagraph, renderNotice, NO_MENTIONS } from './render.js';
+export type { DiscordPayload } from './render.js';
+export { DISCORD_LIMITS, limitViolations } from './limits.js';

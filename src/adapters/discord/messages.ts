@@ -1,0 +1,136 @@
+/**
+ * Mentions, DMs and (when a channel is configured so) plain questions: decide whether to answer,
+ * dedupe, rate-limit, pick where the reply goes, and run the answer with a typing indicator.
+ */
+import { ChannelType } from 'discord.js';
+import type { Message, SendableChannels } from 'discord.js';
+import { looksLikeQuestion } from '../../core/channels.js';
+import type { ChannelSettings } from '../../core/channels.js';
+import { message as say } from '../../core/messages.js';
+import { detectLanguage } from '../../core/text/index.js';
+import type { Lang } from '../../core/types.js';
+import { answerQuestion, safely } from './answer.js';
+import type { ReplySink } from './answer.js';
+import type { DiscordContext } from './context.js';
+import { conversationFor, stripBotMention } from './conversation.js';
+import { DISCORD_LIMITS } from './limits.js';
+import { renderNotice } from './render.js';
+import type { DiscordPayload } from './render.js';
+import { shorten } from './text.js';
+
+/** Discord shows "typing" for 10 s; renew it a little sooner while the answer is still coming. */
+const TYPING_RENEW_MS = 8000;
+
+export async function handleMessage(ctx: DiscordContext, message: Message, botId: string): Promise<void> {
+  if (message.author.id === botId || message.system) return;
+  const inDm = message.guildId === null;
+  const settingsChannel = message.channel.isThread() ? (message.channel.parentId ?? message.channelId) : message.channelId;
+  const settings = ctx.settingsFor('discord', settingsChannel);
+  if (settings.respond === 'off') return;
+  if (message.author.bot && !settings.allowBots) return;
+
+  const mentioned = message.mentions.users.has(botId);
+  const question = stripBotMention(message.content, botId);
+  const wanted = inDm || mentioned || (settings.respond === 'questions' && looksLikeQuestion(question));
+  if (!wanted) return;
+  // A resumed gateway replays events: whatever was claimed before is not answered twice.
+  if (safely(ctx, 'claimEvent', () => ctx.store.claimEvent(`discord:message:${message.id}`)) === false) return;
+
+  const log = ctx.logger.child(`msg:${message.id}`);
+  const lang: Lang = settings.language !== 'auto' ? settings.language : detectLanguage(question);
+  if (!question) {
+    await sendAll(replyTo(message), renderNotice(say('empty', lang))).catch((e) => log.warn('empty-question reply failed', { error: String(e) }));
+    return;
+  }
+  const limit = ctx.limiter.takeAll([
+    { key: `user:${message.author.id}`, limit: settings.rateLimit.perUserPerMinute },
+    { key: `channel:${settingsChannel}`, limit: settings.rateLimit.perChannelPerMinute },
+  ]);
+  if (!limit.ok) {
+    const seconds = Math.ceil(limit.retryAfterMs / 1000);
+    log.info('rate limited', { user: message.author.id, seconds });
+    await sendAll(replyTo(message), renderNotice(say('rateLimited', lang, { seconds }))).catch((e) => log.warn('rate-limit reply failed', { error: String(e) }));
+    return;
+  }
+
+  const conversation = await conversationFor(message, botId).catch((error: unknown) => {
+    log.warn('could not read the conversation; answering without it', { error: String(error) });
+    return [];
+  });
+  const send = await placeReply(message, question, settings, inDm, log);
+  const typingChannel = message.channel;
+  const stopTyping = keepTyping(typingChannel, send.channel, log);
+  try {
+    await answerQuestion(ctx, {
+      question,
+      options: { conversation, collections: settings.collections, language: settings.language },
+      channel: settingsChannel,
+      user: message.author.id,
+      sink: messageSink(send.post),
+    });
+  } finally {
+    stopTyping();
+  }
+}
+
+type Post = (payload: DiscordPayload) => Promise<Message>;
+
+/**
+ * Where the answer goes. `placement: 'thread'` in a guild text channel: a new thread on the
+ * question (one thread per question). Otherwise, and inside threads and DMs: a reply to the
+ * message. If the thread cannot be created (permissions), the reply is the fallback.
+ */
+async function placeReply(
+  message: Message,
+  question: string,
+  settings: ChannelSettings,
+  inDm: boolean,
+  log: DiscordContext['logger'],
+): Promise<{ post: Post; channel: SendableChannels | null }> {
+  const type = message.channel.type;
+  const canThread = !inDm && settings.placement === 'thread' && (type === ChannelType.GuildText || type === ChannelType.GuildAnnouncement);
+  if (canThread && !message.hasThread) {
+    try {
+      const thread = await message.startThread({ name: shorten(question, DISCORD_LIMITS.threadName), autoArchiveDuration: 1440 });
+      return { post: (payload) => thread.send(payload), channel: thread };
+    } catch (error) {
+      log.warn('could not start a thread; replying to the message instead', { error: String(error) });
+    }
+  }
+  return { post: replyTo(message), channel: null };
+}
+
+function replyTo(message: Message): Post {
+  return (payload) => message.reply({ ...payload, failIfNotExists: false });
+}
+
+async function sendAll(post: Post, payloads: DiscordPayload[]): Promise<void> {
+  for (const payload of payloads) await post(payload);
+}
+
+function messageSink(post: Post): ReplySink {
+  let first: Message | null = null;
+  return {
+    async partial(payload) {
+      if (first) await first.edit(payload);
+      else first = await post(payload);
+    },
+    async final(payloads) {
+      const [head, ...rest] = payloads;
+      if (!head) return;
+      if (first) await first.edit(head);
+      else first = await post(head);
+      for (const payload of rest) await post(payload);
+    },
+  };
+}
+
+function keepTyping(channel: Message['channel'], thread: SendableChannels | null, log: DiscordContext['logger']): () => void {
+  const target = thread ?? (channel.isSendable() ? channel : null);
+  if (!target) return () => {};
+  const type = () => void target.sendTyping().catch((error: unknown) => log.debug('typing failed', { error: String(error) }));
+  type();
+  const timer = setInterval(type, TYPING_RENEW_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
