@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { resolveSlackConfig } from '../../src/adapters/slack/config.js';
+import { timestampProblem } from '../../src/adapters/slack/timestamp.js';
+import { SlidingWindowLimiter } from '../../src/adapters/slack/rate-limit.js';
+import { SanadError } from '../../src/core/errors.js';
+
+describe('resolveSlackConfig', () => {
+  it('chooses Socket Mode with an app token and HTTP with a signing secret', () => {
+    const socket = resolveSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-abc' });
+    expect(socket.appToken).toBe('xapp-1-abc');
+    const http = resolveSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'secret', PORT: '4000', SLACK_API_URL: 'http://127.0.0.1:9/api' });
+    expect(http).toMatchObject({ appToken: undefined, port: 4000, apiUrl: 'http://127.0.0.1:9/api/' });
+    expect(resolveSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-env', SLACK_SIGNING_SECRET: 's' }, { botToken: 'xoxb-explicit' }).botToken).toBe('xoxb-explicit');
+  });
+
+  it.each([
+    [{}, 'SLACK_BOT_TOKEN'],
+    [{ SLACK_BOT_TOKEN: 'xoxp-user' }, 'xoxb-'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_APP_TOKEN'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' }, 'xapp-'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: 'abc' }, 'PORT'],
+  ])('fails fast with a hint: %j', (env, hint) => {
+    try {
+      resolveSlackConfig(env);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(SanadError);
+      expect(`${(error as SanadError).message} ${(error as SanadError).hint}`).toContain(hint);
+    }
+  });
+});
+
+describe('timestampProblem', () => {
+  const now = 1_800_000_000_000;
+  const sec = now / 1000;
+  it('accepts five minutes either side and rejects beyond, or garbage', () => {
+    expect(timestampProblem(String(sec), now)).toBeNull();
+    expect(timestampProblem(String(sec + 299), now)).toBeNull();
+    expect(timestampProblem(String(sec - 299), now)).toBeNull();
+    expect(timestampProblem(String(sec + 301), now)).toMatch(/future/);
+    expect(timestampProblem(String(sec - 301), now)).toMatch(/old/);
+    expect(timestampProblem(undefined, now)).toMatch(/missing/);
+    expect(timestampProblem('12abc', now)).toMatch(/malformed/);
+  });
+});
+
+describe('SlidingWindowLimiter', () => {
+  it('allows `limit` per window and says when to retry', () => {
+    const limiter = new SlidingWindowLimiter(60_000);
+    for (let i = 0; i < 3; i++) expect(limiter.take('u', 3, 1000 + i).ok).toBe(true);
+    const denied = limiter.take('u', 3, 2000);
+    expect(denied).toEqual({ ok: false, retryAfterMs: 59_000 });
+    expect(limiter.take('other', 3, 2000).ok).toBe(true);
+    expect(limiter.take('u', 3, 61_001).ok).toBe(true);
+  });
+});
