@@ -253,3 +253,26 @@ function overlap(a: Set<string>, b: Set<string>): number {
   for (const s of small) if (large.has(s)) hits++;
   return hits / small.size;
 }
+
+/** A document from already-split paragraphs (a QA set's own documents, e.g. ARCD). */
+export function documentFromParagraphs(input: {
+  document: string;
+  collection: string;
+  title: string;
+  paragraphs: string[];
+  lang?: Lang;
+}): KnowledgeDocument {
+  const lang = input.lang ?? detectLanguage(input.paragraphs.join(' ').slice(0, 4000));
+  const hash = createHash('sha256').update(JSON.stringify([input.title, input.paragraphs])).digest('hex');
+  const paragraphs: Paragraph[] = input.paragraphs.map((text, i) => ({
+    id: `${input.document}#${createHash('sha1').update(normalize(text)).digest('hex').slice(0, 10)}-${i + 1}`,
+    document: input.document,
+    collection: input.collection,
+    title: input.title,
+    n: i + 1,
+    section: null,
+    text,
+    lang,
+  }));
+  return { document: input.document, collection: input.collection, title: input.title, date: null, author: null, source: null, lang, hash, paragraphs };
+}

@@ -35,9 +35,21 @@ export type LlmEvent =
       text: string;
       /** 1-based passage numbers cited by the text, in first-use order. */
       cited: number[];
+      /**
+       * The model said plainly that the passages do not answer (`cited` is then empty and
+       * `text` is its sentence, possibly empty): the core marks the answer abstained.
+       */
+      declined?: boolean;
       usage?: { promptTokens: number; completionTokens: number };
     }
-  | { type: 'final'; ok: false; reason: LlmFallbackReason; usage?: { promptTokens: number; completionTokens: number } };
+  | {
+      type: 'final';
+      ok: false;
+      reason: LlmFallbackReason;
+      /** What went wrong, for logs ("numbers not in the cited passages: 2020"); never shown. */
+      detail?: string;
+      usage?: { promptTokens: number; completionTokens: number };
+    };
 
 /** The LLM port, as the core needs it. One real implementation (OpenAI-compatible) and fakes. */
 export interface LlmAnswerer {

@@ -46,5 +46,6 @@ export function normalize(text: string): string {
 
 /** `normalize` plus Latin accent folding, so "opération" matches "operation". */
 export function normalizeForMatch(text: string): string {
-  return normalize(text).normalize('NFD').replace(LATIN_MARKS, '').normalize('NFC');
+  // Tanween fatha is written on a seat alef ("جنوباً"); the alef is not part of the word.
+  return normalize(text.replace(/\u064Bا|ا\u064B/g, '')).normalize('NFD').replace(LATIN_MARKS, '').normalize('NFC');
 }

@@ -8,7 +8,8 @@ import type { Lang } from './language.js';
  * conflates far more than retrieval can afford. Input must already be `normalize`d (ة → ه, أ → ا).
  */
 const AR_ARTICLES = ['وال', 'بال', 'كال', 'فال', 'لل', 'ال'];
-const AR_SUFFIXES = ['ها', 'ان', 'ات', 'ون', 'ين', 'يه', 'ه', 'ي'];
+const AR_PRONOUNS = ['هما', 'كما', 'ها', 'هم', 'هن', 'كم', 'كن', 'نا'];
+const AR_SUFFIXES = ['ان', 'ات', 'ون', 'ين', 'يه', 'ه', 'ي'];
 
 export function stemArabic(word: string): string {
   let w = word;
@@ -16,6 +17,14 @@ export function stemArabic(word: string): string {
   for (const article of AR_ARTICLES) {
     if (w.startsWith(article) && w.length - article.length >= 2) {
       w = w.slice(article.length);
+      break;
+    }
+  }
+  for (const suffix of AR_PRONOUNS) {
+    if (w.length - suffix.length >= 3 && w.endsWith(suffix)) {
+      w = w.slice(0, -suffix.length);
+      // A ta marbuta turns into ت before a pronoun: "عاصمتها" → "عاصمت" → "عاصمه".
+      if (w.length >= 4 && w.endsWith('ت')) w = w.slice(0, -1) + 'ه';
       break;
     }
   }

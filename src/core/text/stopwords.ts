@@ -10,7 +10,7 @@ const iso = require('stopwords-iso') as Record<string, string[]>;
  */
 const EXTRA: Record<'ar' | 'en' | 'fr', string[]> = {
   ar: ('ما ماذا من متى اين كيف لماذا لم كم هل اي ايه شو ايش وين ليش قديش امتى مين ازاي ' +
-    'هو هي هم هذا هذه ذلك تلك التي الذي الذين اللي عن على الى في مع بين حسب بحسب قد ' +
+    'ال ماهي ماهو ماهم ماهى هو هي هم هذا هذه ذلك تلك التي الذي الذين اللي عن على الى في مع بين حسب بحسب قد ' +
     'يعني بخصوص بالنسبه عند خلال ضد او ام ثم كان كانت يكون تكون').split(' '),
   en: 'according regarding tell please'.split(' '),
   fr: "qu quel quelle quels quelles lequel laquelle selon est-ce".split(' '),

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import type { Logger } from '../ports.js';
+import { silentLogger } from '../ports.js';
+import { LocalHashEmbeddings } from './local-embeddings.js';
+
+/**
+ * The embedder port as the index uses it: any LangChain `Embeddings`, plus a stable id that keys
+ * the on-disk cache, so a restart never pays twice for the same text and a model change
+ * re-embeds everything.
+ */
+export interface Embedder {
+  readonly id: string;
+  embedDocuments(texts: string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]>;
+  embedQuery(text: string): Promise<Float32Array>;
+}
+
+export function localEmbedder(options?: ConstructorParameters<typeof LocalHashEmbeddings>[0]): Embedder & { embedSync(text: string): Float32Array } {
+  const local = new LocalHashEmbeddings(options);
+  return {
+    id: local.embedderId,
+    embedSync: (text) => local.embedSync(text),
+    async embedDocuments(texts, onProgress) {
+      const out: Float32Array[] = [];
+      for (let i = 0; i < texts.length; i++) {
+        out.push(local.embedSync(texts[i]!));
+        if (onProgress && (i % 500 === 499 || i === texts.length - 1)) onProgress(i + 1, texts.length);
+      }
+      return out;
+    },
+    embedQuery: async (text) => local.embedSync(text),
+  };
+}
+
+/** Wraps a LangChain embeddings client (OpenAI, Ollama, …): batches and reports progress. */
+export function langchainEmbedder(id: string, embeddings: EmbeddingsInterface, batchSize = 64): Embedder {
+  return {
+    id,
+    async embedDocuments(texts, onProgress) {
+      const out: Float32Array[] = [];
+      for (let i = 0; i < texts.length; i += batchSize) {
+        const batch = await embeddings.embedDocuments(texts.slice(i, i + batchSize));
+        for (const v of batch) out.push(Float32Array.from(v));
+        onProgress?.(Math.min(i + batchSize, texts.length), texts.length);
+      }
+      return out;
+    },
+    embedQuery: async (text) => Float32Array.from(await embeddings.embedQuery(text)),
+  };
+}
+
+/**
+ * An on-disk cache in front of an embedder, keyed by embedder id and the sha256 of each text.
+ * One binary file per embedder: a JSON header line of hashes, then the float32 vectors.
+ */
+export class CachedEmbedder implements Embedder {
+  private cache = new Map<string, Float32Array>();
+  private loaded = false;
+  private dirty = false;
+  /** Requests that reached the underlying embedder: what a warm restart must keep at zero. */
+  misses = 0;
+
+  constructor(
+    private readonly inner: Embedder,
+    private readonly dir: string | null,
+    private readonly logger: Logger = silentLogger,
+  ) {}
+
+  get id(): string {
+    return this.inner.id;
+  }
+
+  private get file(): string | null {
+    if (!this.dir) return null;
+    const name = createHash('sha1').update(this.inner.id).digest('hex').slice(0, 16);
+    return join(this.dir, `embeddings-${name}.bin`);
+  }
+
+  private async load(): Promise<void> {
+    if (this.loaded) return;
+    this.loaded = true;
+    const file = this.file;
+    if (!file) return;
+    try {
+      const bytes = await readFile(file);
+      const newline = bytes.indexOf(10);
+      const header = JSON.parse(bytes.subarray(0, newline).toString('utf8')) as { id: string; dim: number; keys: string[] };
+      if (header.id !== this.inner.id) return;
+      const body = bytes.subarray(newline + 1);
+      const floats = new Float32Array(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength));
+      header.keys.forEach((key, i) => this.cache.set(key, floats.subarray(i * header.dim, (i + 1) * header.dim)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn('embedding cache unreadable; re-embedding', { error });
+    }
+  }
+
+  async save(): Promise<void> {
+    const file = this.file;
+    if (!file || !this.dirty || !this.dir) return;
+    const keys = [...this.cache.keys()];
+    const dim = keys.length > 0 ? this.cache.get(keys[0]!)!.length : 0;
+    const body = new Float32Array(keys.length * dim);
+    keys.forEach((key, i) => body.set(this.cache.get(key)!, i * dim));
+    const header = Buffer.from(JSON.stringify({ id: this.inner.id, dim, keys }) + '\n', 'utf8');
+    try {
+      await mkdir(this.dir, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, Buffer.concat([header, Buffer.from(body.buffer, body.byteOffset, body.byteLength)]));
+      await rename(tmp, file);
+      this.dirty = false;
+    } catch (error) {
+      this.logger.warn('could not write the embedding cache', { error });
+    }
+  }
+
+  /** Drops cached vectors for texts no longer in the knowledge. */
+  retain(texts: Iterable<string>): void {
+    const keep = new Set([...texts].map(hashText));
+    for (const key of this.cache.keys()) if (!keep.has(key)) (this.cache.delete(key), (this.dirty = true));
+  }
+
+  async embedDocuments(texts: string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]> {
+    await this.load();
+    const keys = texts.map(hashText);
+    const missing = [...new Set(keys.map((k, i) => (this.cache.has(k) ? -1 : i)).filter((i) => i >= 0).map((i) => texts[i]!))];
+    if (missing.length > 0) {
+      this.misses += missing.length;
+      const vectors = await this.inner.embedDocuments(missing, onProgress);
+      missing.forEach((text, i) => this.cache.set(hashText(text), vectors[i]!));
+      this.dirty = true;
+    } else onProgress?.(texts.length, texts.length);
+    return keys.map((k) => this.cache.get(k)!);
+  }
+
+  embedQuery(text: string): Promise<Float32Array> {
+    return this.inner.embedQuery(text);
+  }
+}
+
+function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}

@@ -1,0 +1,193 @@
+import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
+import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
+import { terms } from '../text/index.js';
+import type { Lang } from '../text/index.js';
+import { Bm25Index } from './bm25.js';
+import type { Embedder } from './embedder.js';
+import { DenseRows } from './dense-rows.js';
+
+/** A paragraph longer than this is embedded in overlapping chunks; it is still cited whole. */
+const CHUNK_CHARS = 1200;
+
+export interface Hit {
+  paragraph: Paragraph;
+  /** The fused score used for ranking, in [0, 1]-ish. */
+  score: number;
+  bm25: number;
+  cosine: number;
+}
+
+export interface SearchOptions {
+  k?: number;
+  collections?: string[];
+  /** Extra weighted terms, e.g. from the conversation so far. */
+  context?: Map<string, number>;
+}
+
+/** Terms for retrieval of a paragraph: its text plus its title and section, which carry topic. */
+export function paragraphTerms(p: Paragraph): string[] {
+  const words = [...terms(p.title, p.lang), ...terms(p.section ?? '', p.lang), ...terms(p.text, p.lang)];
+  return [...words, ...grams(words)];
+}
+
+/**
+ * Character 3-grams of each stem, as extra BM25 terms (weighted down in queries): they match
+ * the verb and pronoun forms a light stemmer leaves apart ("تحد" / "يحدها"). On ARCD's training
+ * half they lift hit@5 from 0.937 to 0.955 (scratch runs, 2026-11-29).
+ */
+const GRAM_N = 3;
+const GRAM_QUERY_WEIGHT = 0.5;
+
+export function grams(words: string[]): string[] {
+  const out: string[] = [];
+  for (const w of words) {
+    const padded = `<${w}>`;
+    for (let i = 0; i + GRAM_N <= padded.length; i++) out.push(`#${padded.slice(i, i + GRAM_N)}`);
+  }
+  return out;
+}
+
+export function queryTerms(text: string, lang: Lang, weight = 1, into = new Map<string, number>()): Map<string, number> {
+  const words = terms(text, lang);
+  for (const term of words) into.set(term, Math.max(into.get(term) ?? 0, weight));
+  for (const term of grams(words)) into.set(term, Math.max(into.get(term) ?? 0, weight * GRAM_QUERY_WEIGHT));
+  return into;
+}
+
+/**
+ * The searchable knowledge: BM25 over stemmed terms and a dense vector index over embedded
+ * chunks, both keyed by paragraph row, fused at query time. Documents can be replaced one at
+ * a time while the index serves.
+ */
+export class KnowledgeIndex {
+  private readonly rows: (Paragraph | null)[] = [];
+  private readonly byDocument = new Map<string, number[]>();
+  private readonly byId = new Map<string, number>();
+  private readonly bm25 = new Bm25Index({ k1: 1.2, b: 0.75 });
+  private readonly vectors: DenseRows;
+  private readonly splitter = new RecursiveCharacterTextSplitter({
+    chunkSize: CHUNK_CHARS,
+    chunkOverlap: 150,
+    separators: ['\n', '. ', '؟ ', '? ', '! ', '؛ ', '، ', ', ', ' ', ''],
+  });
+  readonly documents = new Map<string, KnowledgeDocument>();
+
+  constructor(readonly embedder: Embedder) {
+    this.vectors = new DenseRows();
+  }
+
+  get size(): number {
+    return this.bm25.size;
+  }
+
+  paragraph(id: string): Paragraph | null {
+    const row = this.byId.get(id);
+    return row === undefined ? null : this.rows[row] ?? null;
+  }
+
+  /** Every indexed paragraph of a document, or of all documents. */
+  paragraphs(): Paragraph[] {
+    return this.rows.filter((p): p is Paragraph => p !== null);
+  }
+
+  languages(collections?: string[]): Lang[] {
+    const langs = new Set<Lang>();
+    for (const doc of this.documents.values()) if (!collections || collections.includes(doc.collection)) langs.add(doc.lang);
+    return [...langs];
+  }
+
+  async addDocuments(docs: KnowledgeDocument[], onProgress?: (done: number, total: number) => void): Promise<void> {
+    const pending: { paragraph: Paragraph; chunks: string[] }[] = [];
+    for (const doc of docs) {
+      this.removeDocument(doc.document);
+      this.documents.set(doc.document, doc);
+      for (const paragraph of doc.paragraphs) {
+        if (paragraph.duplicateOf) continue;
+        const head = [paragraph.title, paragraph.section].filter(Boolean).join(' — ');
+        const chunks =
+          paragraph.text.length <= CHUNK_CHARS ? [paragraph.text] : await this.splitter.splitText(paragraph.text);
+        pending.push({ paragraph, chunks: chunks.map((c) => `${head}\n${c}`) });
+      }
+    }
+    const texts = pending.flatMap((p) => p.chunks);
+    const vectors = await this.embedder.embedDocuments(texts, onProgress);
+    let v = 0;
+    for (const { paragraph, chunks } of pending) {
+      const row = this.bm25.add(paragraphTerms(paragraph));
+      this.rows[row] = paragraph;
+      this.byId.set(paragraph.id, row);
+      const list = this.byDocument.get(paragraph.document) ?? [];
+      list.push(row);
+      this.byDocument.set(paragraph.document, list);
+      for (let i = 0; i < chunks.length; i++) this.vectors.add(vectors[v++]!, row);
+    }
+  }
+
+  removeDocument(document: string): void {
+    for (const row of this.byDocument.get(document) ?? []) {
+      const paragraph = this.rows[row];
+      if (paragraph) this.byId.delete(paragraph.id);
+      this.rows[row] = null;
+      this.bm25.remove(row);
+      this.vectors.removeRow(row);
+    }
+    this.byDocument.delete(document);
+    this.documents.delete(document);
+  }
+
+  /** Inverse document frequency of a stemmed term in this index (0 when absent). */
+  idf(term: string): number {
+    return this.bm25.idf(term);
+  }
+
+  async search(text: string, lang: Lang, options: SearchOptions = {}): Promise<Hit[]> {
+    const k = options.k ?? 8;
+    const allow = options.collections
+      ? (row: number) => {
+          const p = this.rows[row];
+          return !!p && options.collections!.includes(p.collection);
+        }
+      : (row: number) => this.rows[row] !== null;
+    const query = queryTerms(text, lang);
+    if (options.context) for (const [term, w] of options.context) if (!query.has(term)) query.set(term, w);
+    const bm25 = this.bm25.scores(query, allow);
+    const vector = await this.embedder.embedQuery(
+      options.context ? `${text} ${[...options.context.keys()].join(' ')}` : text,
+    );
+    const cosines = this.vectors.scoreRows(vector, allow);
+    return fuse(bm25, cosines, k).map(({ row, score, bm25: b, cosine }) => ({
+      paragraph: this.rows[row]!,
+      score,
+      bm25: b,
+      cosine,
+    }));
+  }
+}
+
+/**
+ * Fuses the two rankings: BM25 scaled by the query's best BM25 score, plus cosine similarity
+ * scaled the same way, weighted toward BM25, which is the sharper signal on Arabic names and
+ * numbers; the vector side rescues paraphrase and morphology.
+ */
+export const FUSION = { bm25Weight: 0.8 };
+
+function fuse(bm25: Map<number, number>, cosines: Map<number, number>, k: number) {
+  let maxB = 0;
+  for (const s of bm25.values()) maxB = Math.max(maxB, s);
+  let maxC = 0;
+  for (const s of cosines.values()) maxC = Math.max(maxC, s);
+  const rows = new Set<number>([...bm25.keys(), ...topRows(cosines, Math.max(k * 4, 50))]);
+  const out: { row: number; score: number; bm25: number; cosine: number }[] = [];
+  for (const row of rows) {
+    const b = bm25.get(row) ?? 0;
+    const c = cosines.get(row) ?? 0;
+    const score = FUSION.bm25Weight * (maxB > 0 ? b / maxB : 0) + (1 - FUSION.bm25Weight) * (maxC > 0 ? c / maxC : 0);
+    out.push({ row, score, bm25: b, cosine: c });
+  }
+  out.sort((a, b) => b.score - a.score);
+  return out.slice(0, k);
+}
+
+function topRows(scores: Map<number, number>, n: number): number[] {
+  return [...scores.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([row]) => row);
+}

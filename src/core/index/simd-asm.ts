@@ -1,0 +1,112 @@
+/**
+ * A very small WebAssembly assembler: just the encodings the hand-written SIMD kernels need
+ * (there is no compiler on the build machine, so kernels are emitted as bytes).
+ */
+
+/** Core opcodes, named after the text format. */
+export const OP = {
+  block: 0x02,
+  loop: 0x03,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  f32Store: 0x38,
+  i32Const: 0x41,
+  i32LtU: 0x49,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32Mul: 0x6c,
+  i32And: 0x71,
+  f32Add: 0x92,
+} as const;
+
+/** SIMD opcodes (after the 0xfd prefix). */
+export const SIMD = { load: 0x00, const: 0x0c, extractLaneF32: 0x1f, addF32x4: 0xe4, mulF32x4: 0xe6 } as const;
+
+export const TYPE = { i32: 0x7f, f32: 0x7d, v128: 0x7b, func: 0x60, void: 0x40 } as const;
+
+export function uleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+export function sleb(value: number): number[] {
+  const out: number[] = [];
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+export const get = (i: number): number[] => [OP.localGet, ...uleb(i)];
+export const set = (i: number): number[] => [OP.localSet, ...uleb(i)];
+export const tee = (i: number): number[] => [OP.localTee, ...uleb(i)];
+export const i32 = (n: number): number[] => [OP.i32Const, ...sleb(n)];
+export const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+/** v128.load with a 16-byte alignment hint and a constant byte offset. */
+export const v128Load = (offset: number): number[] => [...simd(SIMD.load), 4, ...uleb(offset)];
+export const v128Zero = (): number[] => [...simd(SIMD.const), ...new Array<number>(16).fill(0)];
+export const f32x4Add = (): number[] => simd(SIMD.addF32x4);
+export const f32x4Mul = (): number[] => simd(SIMD.mulF32x4);
+/** Leaves the sum of the 4 lanes of local `v` on the stack: ((l0 + l1) + l2) + l3. */
+export function hsum(v: number): number[] {
+  const out = [...get(v), ...simd(SIMD.extractLaneF32), 0];
+  for (let lane = 1; lane < 4; lane++) out.push(...get(v), ...simd(SIMD.extractLaneF32), lane, OP.f32Add);
+  return out;
+}
+
+/**
+ * A module importing `env.memory` (unshared, at least one page) and exporting one function
+ * `exportName` of type (i32 x params) -> (results), with the given locals and body.
+ */
+export function moduleBytes(spec: {
+  exportName: string;
+  params: number;
+  results?: number[];
+  locals: Array<[count: number, type: number]>;
+  body: number[];
+}): Uint8Array<ArrayBuffer> {
+  const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
+  const name = (text: string): number[] => {
+    const bytes = [...new TextEncoder().encode(text)];
+    return [...uleb(bytes.length), ...bytes];
+  };
+  const results = spec.results ?? [];
+  const params = new Array<number>(spec.params).fill(TYPE.i32);
+  const types = section(1, [...uleb(1), TYPE.func, ...uleb(params.length), ...params, ...uleb(results.length), ...results]);
+  const imports = section(2, [...uleb(1), ...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]);
+  const funcs = section(3, [...uleb(1), ...uleb(0)]);
+  const exports = section(7, [...uleb(1), ...name(spec.exportName), 0x00, ...uleb(0)]);
+  const locals = [...uleb(spec.locals.length), ...spec.locals.flatMap(([count, type]) => [...uleb(count), type])];
+  const fn = [...locals, ...spec.body, OP.end];
+  const code = section(10, [...uleb(1), ...uleb(fn.length), ...fn]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
+}
+
+/** True when this runtime validates WebAssembly SIMD (Node 16.4+ does). */
+export function wasmSimdSupported(): boolean {
+  try {
+    // (func (result v128) v128.const 0) with no memory import
+    const bytes = new Uint8Array([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01,
+      0x00, 0x0a, 0x16, 0x01, 0x14, 0x00, ...v128Zero(), 0x0b,
+    ]);
+    return WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,446 @@
+/**
+ * sanad's in-memory vector store: a LangChain `VectorStore` whose vectors sit in one contiguous
+ * float32 buffer, normalised once on insert so cosine similarity is a dot product. Search is
+ * exact: every allowed row is scored (WASM SIMD kernel, plain-JS fallback) and a size-k heap
+ * keeps the best; nothing is sorted but the k results.
+ *
+ * The core can skip LangChain's `Document` objects and call `addRaw` / `searchRaw` directly.
+ */
+import { VectorStore, type MaxMarginalRelevanceSearchOptions } from '@langchain/core/vectorstores';
+import { Document, type DocumentInterface } from '@langchain/core/documents';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import { maximalMarginalRelevance } from '@langchain/core/utils/math';
+import { SanadError } from '../errors.js';
+import { BLOCK, VectorMatrix, type ScanKind } from './vector-matrix.js';
+import { TopK } from './vector-topk.js';
+
+export type Metadata = Record<string, unknown>;
+
+/**
+ * Matches rows whose metadata has, for every key, the given value, or one of the given values
+ * when an array is given (`{ collection: ['a', 'b'] }`). A metadata value that is itself an array
+ * matches when any element does. `undefined` values are ignored, so optional filters can be
+ * passed as they are.
+ */
+export type MetadataFilter = Record<string, unknown>;
+/** LangChain's function filter: called only for rows whose score could enter the top k. */
+export type DocumentFilter = (doc: DocumentInterface) => boolean;
+export type VectorStoreFilter = DocumentFilter | MetadataFilter;
+
+export interface RawHit {
+  row: number;
+  id: string;
+  score: number;
+  metadata: Metadata;
+}
+
+export interface FloatVectorStoreOptions {
+  /** Vector dimension; otherwise taken from the first vectors added. */
+  dim?: number;
+  /** Use the WASM SIMD kernel when the runtime supports it (default true). */
+  wasm?: boolean;
+  /** Rows to allocate up front. */
+  initialRows?: number;
+}
+
+interface RowMask {
+  version: number;
+  mask: Uint8Array;
+  allowed: number;
+  /** Allowed rows as [start, end) pairs, when they are few enough to scan run by run. */
+  runs: Int32Array | null;
+}
+
+const MASK_CACHE_LIMIT = 32;
+
+const noEmbeddings: EmbeddingsInterface = {
+  embedQuery: () => Promise.reject(new SanadError('vector_store_no_embedder', 'this vector store was created without an embedder')),
+  embedDocuments: () => Promise.reject(new SanadError('vector_store_no_embedder', 'this vector store was created without an embedder')),
+};
+
+export class FloatVectorStore extends VectorStore {
+  declare FilterType: VectorStoreFilter;
+
+  private matrix: VectorMatrix | null = null;
+  private metadatas: Metadata[] = [];
+  private contents: string[] = [];
+  private ids: string[] = [];
+  private rowById = new Map<string, number>();
+  private nextId = 1;
+  /** Bumped on every mutation; invalidates cached metadata masks. */
+  private version = 0;
+  private masks = new Map<string, RowMask>();
+  private readonly settings: FloatVectorStoreOptions;
+
+  _vectorstoreType(): string {
+    return 'sanad-float32';
+  }
+
+  constructor(embeddings?: EmbeddingsInterface, options: FloatVectorStoreOptions = {}) {
+    super(embeddings ?? noEmbeddings, options);
+    this.settings = { ...options };
+    if (options.dim !== undefined) this.ensureMatrix(options.dim);
+  }
+
+  /** Number of vectors held. */
+  get size(): number {
+    return this.matrix?.count ?? 0;
+  }
+
+  /** Vector dimension, 0 until known. */
+  get dim(): number {
+    return this.matrix?.dim ?? 0;
+  }
+
+  /** Which scan answers queries: the WASM SIMD kernel or the plain-JS fallback. */
+  get scan(): ScanKind {
+    return this.matrix?.scan ?? (this.settings.wasm === false ? 'js' : 'wasm-simd');
+  }
+
+  /** Bytes allocated for vectors (capacity and a small query/score scratch included). */
+  get vectorBytes(): number {
+    return this.matrix?.allocatedBytes ?? 0;
+  }
+
+  // ---------------------------------------------------------------- fast path used by the core
+
+  /**
+   * Adds vectors (an array of vectors, or one flat array of `metadatas.length` rows) with their
+   * metadata. An id that is already present replaces that row in place. Returns the ids.
+   */
+  addRaw(
+    vectors: Float32Array[] | Float32Array | number[][],
+    metadatas: Metadata[],
+    ids?: string[],
+    contents?: string[],
+  ): string[] {
+    const n = metadatas.length;
+    if (ids && ids.length !== n) throw inputError(`${ids.length} ids for ${n} vectors`);
+    if (contents && contents.length !== n) throw inputError(`${contents.length} texts for ${n} vectors`);
+    const flat = vectors instanceof Float32Array ? vectors : null;
+    const list = flat ? null : (vectors as ArrayLike<number>[]);
+    if (list && list.length !== n) throw inputError(`${list.length} vectors for ${n} metadata entries`);
+    if (n === 0) return [];
+    const dim = this.matrix?.dim ?? this.settings.dim ?? (flat ? flat.length / n : list![0]!.length);
+    if (flat && flat.length !== n * dim) throw dimensionError(flat.length / n, dim);
+    if (list) for (const v of list) if (v.length !== dim) throw dimensionError(v.length, dim);
+    for (let i = 0; i < n; i++) {
+      const src = flat ?? list![i]!;
+      const from = flat ? i * dim : 0;
+      for (let j = 0; j < dim; j++) {
+        if (!Number.isFinite(src[from + j]!)) throw inputError(`vector ${i} has a non-finite value at ${j}`);
+      }
+    }
+
+    const matrix = this.ensureMatrix(dim);
+    matrix.reserve(matrix.count + n, matrix.count === 0);
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const id = ids?.[i] ?? this.generateId();
+      let row = this.rowById.get(id);
+      if (row === undefined) {
+        row = matrix.count++;
+        this.rowById.set(id, row);
+        this.ids.push(id);
+        this.metadatas.push(metadatas[i]!);
+        this.contents.push(contents?.[i] ?? '');
+      } else {
+        this.metadatas[row] = metadatas[i]!;
+        this.contents[row] = contents?.[i] ?? '';
+      }
+      matrix.writeRow(row, flat ?? list![i]!, flat ? i * dim : 0);
+      out[i] = id;
+    }
+    this.version++;
+    return out;
+  }
+
+  /**
+   * The k rows most similar to `query` (cosine), best first, ties to the earlier row. `allow`
+   * is asked only about rows whose score could enter the top k.
+   */
+  searchRaw(query: ArrayLike<number>, k: number, allow?: (row: number) => boolean): RawHit[] {
+    return this.scanTopK(query, k, null, allow).map(({ row, score }) => ({
+      row,
+      id: this.ids[row]!,
+      score,
+      metadata: this.metadatas[row]!,
+    }));
+  }
+
+  /** Removes every row for which `pred` is true; returns how many were removed. */
+  removeWhere(pred: (metadata: Metadata, id: string, row: number) => boolean): number {
+    const n = this.size;
+    const keep = new Uint8Array(n);
+    let removed = 0;
+    for (let row = 0; row < n; row++) {
+      if (pred(this.metadatas[row]!, this.ids[row]!, row)) removed++;
+      else keep[row] = 1;
+    }
+    if (removed > 0) this.compact(keep);
+    return removed;
+  }
+
+  /** Removes everything, keeping the allocated buffer. */
+  clear(): void {
+    if (this.matrix) this.matrix.count = 0;
+    this.metadatas = [];
+    this.contents = [];
+    this.ids = [];
+    this.rowById.clear();
+    this.version++;
+  }
+
+  /** The stored (unit-length) vector of a row. */
+  vector(row: number): Float32Array {
+    if (!this.matrix || row < 0 || row >= this.matrix.count) throw new RangeError(`no row ${row}`);
+    return this.matrix.row(row);
+  }
+
+  metadata(row: number): Metadata | undefined {
+    return this.metadatas[row];
+  }
+
+  id(row: number): string | undefined {
+    return this.ids[row];
+  }
+
+  rowOf(id: string): number | undefined {
+    return this.rowById.get(id);
+  }
+
+  // ---------------------------------------------------------------- LangChain VectorStore
+
+  override async addVectors(
+    vectors: number[][],
+    documents: DocumentInterface[],
+    options?: { ids?: string[] },
+  ): Promise<string[]> {
+    if (vectors.length !== documents.length) throw inputError(`${vectors.length} vectors for ${documents.length} documents`);
+    const ids = documents.map((doc, i) => options?.ids?.[i] ?? doc.id ?? this.generateId());
+    return this.addRaw(
+      vectors,
+      documents.map((doc) => doc.metadata as Metadata),
+      ids,
+      documents.map((doc) => doc.pageContent),
+    );
+  }
+
+  override async addDocuments(documents: DocumentInterface[], options?: { ids?: string[] }): Promise<string[]> {
+    const vectors = await this.embeddings.embedDocuments(documents.map((doc) => doc.pageContent));
+    return this.addVectors(vectors, documents, options);
+  }
+
+  override async similaritySearchVectorWithScore(
+    query: number[],
+    k: number,
+    filter?: this['FilterType'],
+  ): Promise<[DocumentInterface, number][]> {
+    return this.search(query, k, filter).map(({ row, score }) => [this.document(row), score]);
+  }
+
+  override async maxMarginalRelevanceSearch(
+    query: string,
+    options: MaxMarginalRelevanceSearchOptions<this['FilterType']>,
+  ): Promise<DocumentInterface[]> {
+    const queryVector = await this.embeddings.embedQuery(query);
+    const candidates = this.search(queryVector, options.fetchK ?? 20, options.filter);
+    const vectors = candidates.map(({ row }) => Array.from(this.vector(row)));
+    const picked = maximalMarginalRelevance(queryVector, vectors, options.lambda, options.k);
+    return picked.map((i) => this.document(candidates[i]!.row));
+  }
+
+  /** Deletes by id (`{ ids }`) or by filter (`{ filter }`); unknown ids are ignored. */
+  override async delete(params?: { ids?: string[]; filter?: VectorStoreFilter }): Promise<void> {
+    if (!params || (!params.ids && !params.filter)) {
+      throw new SanadError('vector_store_input', 'delete needs { ids } or { filter }', { hint: 'use clear() to remove everything' });
+    }
+    const doomed = new Set(params.ids ?? []);
+    const filter = params.filter;
+    this.removeWhere((metadata, id, row) => {
+      if (doomed.has(id)) return true;
+      if (!filter) return false;
+      return typeof filter === 'function' ? filter(this.document(row)) : matchesMetadata(metadata, filter);
+    });
+  }
+
+  static override async fromTexts(
+    texts: string[],
+    metadatas: object[] | object,
+    embeddings: EmbeddingsInterface,
+    options: FloatVectorStoreOptions = {},
+  ): Promise<FloatVectorStore> {
+    const docs = texts.map(
+      (pageContent, i) =>
+        new Document({ pageContent, metadata: (Array.isArray(metadatas) ? metadatas[i] : metadatas) ?? {} }),
+    );
+    return FloatVectorStore.fromDocuments(docs, embeddings, options);
+  }
+
+  static override async fromDocuments(
+    docs: DocumentInterface[],
+    embeddings: EmbeddingsInterface,
+    options: FloatVectorStoreOptions = {},
+  ): Promise<FloatVectorStore> {
+    const store = new FloatVectorStore(embeddings, options);
+    await store.addDocuments(docs);
+    return store;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private search(query: ArrayLike<number>, k: number, filter: VectorStoreFilter | undefined): Array<{ row: number; score: number }> {
+    if (filter === undefined || filter === null) return this.scanTopK(query, k, null);
+    if (typeof filter === 'function') return this.scanTopK(query, k, null, (row) => filter(this.document(row)));
+    return this.scanTopK(query, k, this.maskFor(filter));
+  }
+
+  private scanTopK(
+    query: ArrayLike<number>,
+    k: number,
+    mask: RowMask | null,
+    allow?: (row: number) => boolean,
+  ): Array<{ row: number; score: number }> {
+    const matrix = this.matrix;
+    const count = matrix?.count ?? 0;
+    if (!matrix || count === 0 || !(k > 0)) return [];
+    if (query.length !== matrix.dim) throw dimensionError(query.length, matrix.dim);
+    if (!matrix.setQuery(query)) throw inputError('the query vector has a non-finite value');
+    if (mask && mask.allowed === 0) return [];
+
+    const heap = new TopK(Math.min(k, mask ? mask.allowed : count));
+    const scores = matrix.scores;
+    const bits = mask && !mask.runs ? mask.mask : null;
+    const scanRange = (from: number, to: number): void => {
+      for (let start = from; start < to; start += BLOCK) {
+        const n = Math.min(BLOCK, to - start);
+        matrix.scoreBlock(start, n);
+        let threshold = heap.threshold;
+        for (let i = 0; i < n; i++) {
+          const s = scores[i]!;
+          if (s < threshold) continue;
+          const row = start + i;
+          if (!heap.accepts(s, row)) continue;
+          if (bits && bits[row] === 0) continue;
+          if (allow && !allow(row)) continue;
+          heap.push(s, row);
+          threshold = heap.threshold;
+        }
+      }
+    };
+    if (mask?.runs) {
+      const runs = mask.runs;
+      for (let i = 0; i < runs.length; i += 2) scanRange(runs[i]!, runs[i + 1]!);
+    } else {
+      scanRange(0, count);
+    }
+    return heap.sorted();
+  }
+
+  /** The row mask of a metadata filter, cached until the store changes. */
+  private maskFor(filter: MetadataFilter): RowMask {
+    const key = JSON.stringify(filter);
+    const cached = this.masks.get(key);
+    if (cached && cached.version === this.version) return cached;
+    const n = this.size;
+    const mask = new Uint8Array(n);
+    let allowed = 0;
+    let runCount = 0;
+    for (let row = 0; row < n; row++) {
+      if (matchesMetadata(this.metadatas[row]!, filter)) {
+        mask[row] = 1;
+        allowed++;
+        if (row === 0 || mask[row - 1] === 0) runCount++;
+      }
+    }
+    // Scanning run by run skips the rows a filter excludes; it pays off when they are many
+    // and the runs are long (one document's paragraphs are usually contiguous).
+    let runs: Int32Array | null = null;
+    if (allowed < n / 2 && runCount * 64 <= n) {
+      runs = new Int32Array(runCount * 2);
+      let j = 0;
+      for (let row = 0; row < n; row++) {
+        if (mask[row] === 1 && (row === 0 || mask[row - 1] === 0)) runs[j++] = row;
+        if (mask[row] === 1 && (row === n - 1 || mask[row + 1] === 0)) runs[j++] = row + 1;
+      }
+    }
+    const entry: RowMask = { version: this.version, mask, allowed, runs };
+    if (this.masks.size >= MASK_CACHE_LIMIT) this.masks.clear();
+    this.masks.set(key, entry);
+    return entry;
+  }
+
+  private compact(keep: Uint8Array): void {
+    const matrix = this.matrix!;
+    const n = matrix.count;
+    let write = 0;
+    let row = 0;
+    const metadatas: Metadata[] = [];
+    const contents: string[] = [];
+    const ids: string[] = [];
+    while (row < n) {
+      if (keep[row] === 0) {
+        row++;
+        continue;
+      }
+      let end = row;
+      while (end < n && keep[end] === 1) end++;
+      matrix.moveRows(row, write, end - row);
+      for (let r = row; r < end; r++) {
+        metadatas.push(this.metadatas[r]!);
+        contents.push(this.contents[r]!);
+        ids.push(this.ids[r]!);
+      }
+      write += end - row;
+      row = end;
+    }
+    matrix.count = write;
+    this.metadatas = metadatas;
+    this.contents = contents;
+    this.ids = ids;
+    this.rowById = new Map(ids.map((id, r) => [id, r]));
+    this.version++;
+  }
+
+  private ensureMatrix(dim: number): VectorMatrix {
+    if (this.matrix) {
+      if (this.matrix.dim !== dim) throw dimensionError(dim, this.matrix.dim);
+      return this.matrix;
+    }
+    if (!Number.isInteger(dim) || dim <= 0) throw inputError(`invalid vector dimension ${dim}`);
+    this.matrix = new VectorMatrix(dim, { wasm: this.settings.wasm ?? true, initialRows: this.settings.initialRows ?? 16 });
+    return this.matrix;
+  }
+
+  private generateId(): string {
+    let id = `v${this.nextId++}`;
+    while (this.rowById.has(id)) id = `v${this.nextId++}`;
+    return id;
+  }
+
+  private document(row: number): Document {
+    return new Document({ pageContent: this.contents[row]!, metadata: this.metadatas[row]!, id: this.ids[row]! });
+  }
+}
+
+/** True when `metadata` satisfies every (defined) key of `filter`. */
+export function matchesMetadata(metadata: Metadata, filter: MetadataFilter): boolean {
+  for (const key in filter) {
+    const expected = filter[key];
+    if (expected === undefined) continue;
+    const actual = metadata[key];
+    const one = (value: unknown): boolean => (Array.isArray(expected) ? expected.includes(value) : value === expected);
+    if (Array.isArray(actual) ? !actual.some(one) : !one(actual)) return false;
+  }
+  return true;
+}
+
+function inputError(message: string): SanadError {
+  return new SanadError('vector_store_input', message);
+}
+
+function dimensionError(got: number, want: number): SanadError {
+  return new SanadError('vector_dimension', `vector has dimension ${got}, the store holds ${want}`, {
+    hint: 'every vector in one store must come from the same embedding model',
+  });
+}

@@ -1,0 +1,5 @@
+export { parseDocument, documentFromParagraphs } from './parse.js';
+export { loadKnowledge, listKnowledgeFiles, readKnowledgeFile, collectionOf, ROOT_COLLECTION } from './load.js';
+export type { LoadResult, SkippedFile } from './load.js';
+export { parseDate } from './dates.js';
+export type { KnowledgeDocument, Paragraph } from './types.js';

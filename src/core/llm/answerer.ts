@@ -1,0 +1,187 @@
+import type OpenAI from 'openai';
+import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { Logger } from '../ports.js';
+import { createOpenAIClient } from './client.js';
+import { createSemaphore, deadline, type Semaphore } from './concurrency.js';
+import type { LlmConfig } from './config.js';
+import { classifyError, LlmError } from './errors.js';
+import { formatPassages, formatThread, languageName } from './format.js';
+import type { LlmAnswerer, LlmAnswerInput, LlmEvent } from './port.js';
+import type { Prompts } from './prompts.js';
+import { withRetry } from './retry.js';
+import { createQueryRewriter } from './rewrite.js';
+import { NO_ANSWER, verifyAnswer } from './verify.js';
+
+export interface LlmAnswererDeps {
+  logger: Logger;
+  prompts: Prompts;
+  /** A ready client (shared, or pointed at a fake server); by default built from `config`. */
+  client?: OpenAI;
+  /** Shared with other model users (embeddings) to cap requests in flight together. */
+  semaphore?: Semaphore;
+}
+
+type Usage = { promptTokens: number; completionTokens: number };
+
+/** Holds back the start of a reply until it is clear whether it opens with NO_ANSWER. */
+class DeltaGate {
+  private raw = '';
+  private sent = 0;
+  private skip: number | null = null;
+
+  push(text: string): string {
+    this.raw += text;
+    if (this.skip === null) {
+      const lead = this.raw.length - this.raw.trimStart().length;
+      const head = this.raw.slice(lead);
+      if (head.length < NO_ANSWER.length && NO_ANSWER.startsWith(head)) return '';
+      this.skip = head.startsWith(NO_ANSWER) ? lead + NO_ANSWER.length : 0;
+      this.sent = this.skip;
+    }
+    if (this.skip > 0 && this.sent === this.skip) {
+      // Leading ": " after the marker is not part of the sentence.
+      const rest = /^[\s:.\-–—]*/.exec(this.raw.slice(this.sent))?.[0] ?? '';
+      if (this.sent + rest.length === this.raw.length) return '';
+      this.sent += rest.length;
+    }
+    const out = this.raw.slice(this.sent);
+    this.sent = this.raw.length;
+    return out;
+  }
+
+  get text(): string {
+    return this.raw;
+  }
+}
+
+function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): Usage | undefined {
+  if (!usage) return undefined;
+  return { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 };
+}
+
+/**
+ * The LLM path over any OpenAI-compatible server: builds the answer prompt, streams the reply
+ * under one deadline with retries and a concurrency cap, then verifies its citations and numbers
+ * before the core may show it. Failures never throw: they end in `final` with `ok: false`.
+ */
+export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): LlmAnswerer {
+  const logger = deps.logger.child('llm');
+  const client = deps.client ?? createOpenAIClient(config);
+  const semaphore = deps.semaphore ?? createSemaphore(config.maxConcurrency);
+
+  async function* answer(input: LlmAnswerInput): AsyncGenerator<LlmEvent> {
+    const started = Date.now();
+    const dl = deadline(input.signal, config.deadlineMs);
+    const rendered = deps.prompts.answer.render({
+      question: input.question,
+      thread: formatThread(input.conversation),
+      passages: formatPassages(input.passages),
+      language: languageName(input.language),
+      no_answer: NO_ANSWER,
+    });
+    const messages: ChatCompletionMessageParam[] = [
+      { role: 'system', content: rendered.system },
+      { role: 'user', content: rendered.user },
+    ];
+    const gate = new DeltaGate();
+    let usage: Usage | undefined;
+    let attempts = 0;
+    let outcome = 'ok';
+    try {
+      if (input.passages.length === 0) {
+        throw new LlmError('no_citations', 'no passages to answer from');
+      }
+      let finish: string | null = null;
+      if (config.stream) {
+        const { stream, release } = await withRetry(
+          async (signal) => {
+            attempts += 1;
+            const release = await semaphore.acquire(signal);
+            try {
+              const stream = await client.chat.completions.create(
+                { model: config.chatModel, messages, temperature: config.temperature, stream: true, stream_options: { include_usage: true } },
+                { signal, timeout: Math.max(1, dl.at - Date.now()) },
+              );
+              return { stream, release };
+            } catch (error) {
+              release();
+              throw error;
+            }
+          },
+          { maxRetries: config.maxRetries, deadlineAt: dl.at, signal: dl.signal, logger, what: 'answer' },
+        );
+        try {
+          for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
+            if (chunk.usage) usage = toUsage(chunk.usage);
+            const choice = chunk.choices?.[0];
+            const piece = choice?.delta?.content;
+            if (typeof piece === 'string' && piece.length > 0) {
+              const out = gate.push(piece);
+              if (out) yield { type: 'delta', text: out };
+            }
+            if (choice?.finish_reason) finish = choice.finish_reason;
+          }
+        } finally {
+          release();
+        }
+        // A stream that ends without a finish_reason was cut off: its text is a fragment.
+        if (finish === null) throw new LlmError('unavailable', 'the answer stream ended before the model finished');
+      } else {
+        const completion = await withRetry(
+          async (signal) => {
+            attempts += 1;
+            return client.chat.completions.create(
+              { model: config.chatModel, messages, temperature: config.temperature },
+              { signal, timeout: Math.max(1, dl.at - Date.now()) },
+            );
+          },
+          { maxRetries: config.maxRetries, deadlineAt: dl.at, signal: dl.signal, logger, semaphore, what: 'answer' },
+        );
+        usage = toUsage(completion.usage);
+        const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined;
+        const content = choice?.message?.content;
+        if (typeof content !== 'string') throw new LlmError('malformed', 'the completion has no message content');
+        finish = choice?.finish_reason ?? 'stop';
+        const out = gate.push(content);
+        if (out) yield { type: 'delta', text: out };
+      }
+      if (finish === 'content_filter') throw new LlmError('unavailable', 'the model server filtered the answer');
+      if (finish === 'length') logger.warn('the answer hit the model\'s length limit', { model: config.chatModel });
+      const verdict = verifyAnswer(gate.text, input.passages, input.language);
+      if (verdict.dropped.length > 0) logger.warn('dropped out-of-range citations', { dropped: verdict.dropped, passages: input.passages.length });
+      if (!verdict.ok) {
+        outcome = verdict.reason;
+        logger.warn('the model answer failed verification', { reason: verdict.reason, detail: verdict.detail });
+        yield { type: 'final', ok: false, reason: verdict.reason, detail: verdict.detail, ...(usage ? { usage } : {}) };
+        return;
+      }
+      outcome = verdict.declined ? 'declined' : 'ok';
+      yield {
+        type: 'final',
+        ok: true,
+        text: verdict.text,
+        cited: verdict.cited,
+        ...(verdict.declined ? { declined: true } : {}),
+        ...(usage ? { usage } : {}),
+      };
+    } catch (raw) {
+      const error = classifyError(raw, dl.expired());
+      outcome = error.reason;
+      logger.warn('the model call failed; the core falls back', { reason: error.reason, status: error.status, error: error.message });
+      yield { type: 'final', ok: false, reason: error.reason, detail: error.message, ...(usage ? { usage } : {}) };
+    } finally {
+      dl.dispose();
+      logger.info('llm answer', {
+        model: config.chatModel,
+        outcome,
+        attempts,
+        promptTokens: usage?.promptTokens ?? null,
+        completionTokens: usage?.completionTokens ?? null,
+        ms: Date.now() - started,
+      });
+    }
+  }
+
+  const rewriter = createQueryRewriter(config, { client, logger, prompts: deps.prompts, semaphore });
+  return { answer, rewriteQuery: rewriter.rewriteQuery };
+}

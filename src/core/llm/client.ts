@@ -1,0 +1,31 @@
+import OpenAI from 'openai';
+import { SanadError } from '../errors.js';
+import { registerSecret } from '../ports.js';
+import { hasModelServer, NO_KEY, type LlmConfig } from './config.js';
+
+/**
+ * The OpenAI SDK client every call goes through. Its own retries are off (`maxRetries: 0`):
+ * sanad's retry loop honours `Retry-After` within the answer's deadline, which the SDK's cannot.
+ */
+export function createOpenAIClient(config: LlmConfig): OpenAI {
+  if (!hasModelServer(config)) {
+    throw new SanadError('config_invalid', 'the LLM path needs OPENAI_API_KEY or OPENAI_BASE_URL', {
+      hint: 'Set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL (e.g. http://localhost:11434/v1) for a local server.',
+    });
+  }
+  registerSecret(config.apiKey);
+  return new OpenAI({
+    // Ollama, llama.cpp and LM Studio need no key, but the SDK refuses to start without one.
+    apiKey: config.apiKey ?? NO_KEY,
+    ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+    maxRetries: 0,
+    timeout: config.deadlineMs,
+    // The SDK would print parse failures to the console; sanad logs through its own port.
+    logLevel: 'off',
+  });
+}
+
+/** Where requests go, for logs and cache keys: never includes the key. */
+export function endpointLabel(config: Pick<LlmConfig, 'baseURL'>): string {
+  return (config.baseURL ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
+}

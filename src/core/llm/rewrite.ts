@@ -1,0 +1,93 @@
+import type OpenAI from 'openai';
+import type { Logger } from '../ports.js';
+import { detectLanguage } from '../text/index.js';
+import type { Lang, Turn } from '../types.js';
+import { deadline, type Semaphore } from './concurrency.js';
+import type { LlmConfig } from './config.js';
+import { classifyError } from './errors.js';
+import { cleanOneLine, formatThread, languageName } from './format.js';
+import type { ChatPrompt, Prompts } from './prompts.js';
+import { withRetry } from './retry.js';
+
+export interface QueryRewriterDeps {
+  client: OpenAI;
+  logger: Logger;
+  prompts: Prompts;
+  semaphore: Semaphore;
+}
+
+/**
+ * Queries to retrieve with: the follow-up made standalone (condense prompt), then its
+ * translations into each knowledge language it is not already in (translate prompt). Each step
+ * that fails is skipped; the whole never throws and at worst returns [question].
+ */
+export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) {
+  const { client, logger, prompts, semaphore } = deps;
+
+  async function complete(what: string, prompt: ChatPrompt, signal: AbortSignal, deadlineAt: number): Promise<string> {
+    const completion = await withRetry(
+      (attemptSignal) =>
+        client.chat.completions.create(
+          {
+            model: config.chatModel,
+            temperature: config.temperature,
+            messages: [
+              { role: 'system', content: prompt.system },
+              { role: 'user', content: prompt.user },
+            ],
+          },
+          { signal: attemptSignal, timeout: Math.max(1, deadlineAt - Date.now()) },
+        ),
+      { maxRetries: config.maxRetries, deadlineAt, signal, logger, semaphore, what },
+    );
+    const content = completion.choices?.[0]?.message?.content;
+    if (typeof content !== 'string') throw classifyError(new SyntaxError(`${what}: no message content`));
+    logger.debug(`${what} done`, {
+      promptTokens: completion.usage?.prompt_tokens ?? null,
+      completionTokens: completion.usage?.completion_tokens ?? null,
+    });
+    return cleanOneLine(content);
+  }
+
+  async function rewriteQuery(question: string, conversation: Turn[], knowledgeLangs: Lang[], signal: AbortSignal): Promise<string[]> {
+    const dl = deadline(signal, config.deadlineMs);
+    try {
+      let standalone = question;
+      if (conversation.length > 0) {
+        try {
+          const condensed = await complete('condense', prompts.condense.render({ question, thread: formatThread(conversation) }), dl.signal, dl.at);
+          if (condensed) standalone = condensed;
+        } catch (error) {
+          logger.warn('could not condense the follow-up; retrieving with it as asked', { reason: classifyError(error, dl.expired()).reason });
+        }
+      }
+      const from = detectLanguage(standalone);
+      const targets = from === 'und' ? [] : [...new Set(knowledgeLangs)].filter((lang) => lang !== from && lang !== 'und');
+      const translations = await Promise.all(
+        targets.map(async (target) => {
+          try {
+            const translated = await complete(
+              'translate',
+              prompts.translate.render({ question: standalone, source_language: languageName(from), target_language: languageName(target) }),
+              dl.signal,
+              dl.at,
+            );
+            return translated || null;
+          } catch (error) {
+            logger.warn('could not translate the question', { target, reason: classifyError(error, dl.expired()).reason });
+            return null;
+          }
+        }),
+      );
+      const queries = [standalone, ...translations.filter((t): t is string => t !== null)];
+      return [...new Set(queries)];
+    } catch (error) {
+      logger.warn('query rewriting failed', { error: error instanceof Error ? error.message : String(error) });
+      return [question];
+    } finally {
+      dl.dispose();
+    }
+  }
+
+  return { rewriteQuery };
+}

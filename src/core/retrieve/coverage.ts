@@ -1,0 +1,48 @@
+import { splitSentences, terms } from '../text/index.js';
+import type { Lang } from '../text/index.js';
+
+/**
+ * How much of a question a piece of text covers: the IDF-weighted share of the question's
+ * terms found in it. Morphology a light stemmer leaves apart ("ولد" / "ولادته") counts half
+ * when one form is a prefix of the other. This is the signal both reranking and abstention
+ * rest on: an answer-bearing paragraph covers the question's rare words, together.
+ */
+export type IdfLookup = (term: string) => number;
+
+export interface QueryProfile {
+  terms: string[];
+  weights: number[];
+  total: number;
+}
+
+/** Weight of a term the knowledge has never seen: as rare as a term can be. */
+export function profileQuery(text: string, lang: Lang, idf: IdfLookup, maxIdf: number): QueryProfile {
+  const unique = [...new Set(terms(text, lang))];
+  const weights = unique.map((t) => idf(t) || maxIdf);
+  return { terms: unique, weights, total: weights.reduce((a, b) => a + b, 0) };
+}
+
+function fuzzyHas(set: Set<string>, term: string): number {
+  if (set.has(term)) return 1;
+  if (term.length < 3) return 0;
+  for (const other of set) {
+    if (other.length < 3) continue;
+    const [short, long] = other.length < term.length ? [other, term] : [term, other];
+    if (long.startsWith(short) && short.length >= 3 && long.length - short.length <= 3) return 0.5;
+  }
+  return 0;
+}
+
+export function coverage(profile: QueryProfile, textTerms: Set<string>): number {
+  if (profile.total === 0) return 0;
+  let got = 0;
+  for (let i = 0; i < profile.terms.length; i++) got += profile.weights[i]! * fuzzyHas(textTerms, profile.terms[i]!);
+  return got / profile.total;
+}
+
+/** Coverage of the best single sentence: question words that co-occur, not scattered. */
+export function bestSentenceCoverage(profile: QueryProfile, text: string, lang: Lang): number {
+  let best = 0;
+  for (const sentence of splitSentences(text)) best = Math.max(best, coverage(profile, new Set(terms(sentence.text, lang))));
+  return best;
+}
