@@ -1,0 +1,19 @@
+export { SqliteStateStore, DEFAULT_DB_NAME } from './sqlite.js';
+export type { SqliteStoreOptions } from './sqlite.js';
+export { MIGRATIONS, migrate } from './migrations.js';
+export { ResilientStore } from './resilient.js';
+export { openStateStore } from './open.js';
+export type { OpenStateOptions } from './open.js';
+export { EMPTY_STATS } from './types.js';
+export type {
+  BriefingClaim,
+  BriefingLogEntry,
+  BriefingState,
+  BriefingStore,
+  ClaimRequest,
+  KnowledgeChanges,
+  KnowledgeLogEntry,
+  PurgeResult,
+  QuestionStats,
+  SanadStore,
+} from './types.js';

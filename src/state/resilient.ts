@@ -1,0 +1,174 @@
+import type { Logger } from '../core/ports.js';
+import type { FeedbackRecord, QuestionRecord } from '../core/state.js';
+import {
+  EMPTY_STATS,
+  type BriefingClaim,
+  type BriefingLogEntry,
+  type ClaimRequest,
+  type KnowledgeChanges,
+  type KnowledgeLogEntry,
+  type PurgeResult,
+  type QuestionStats,
+  type SanadStore,
+} from './types.js';
+
+/** How many event keys the in-memory fallback remembers. */
+const FALLBACK_EVENTS = 10_000;
+
+/**
+ * Keeps the bot answering when the state store fails (read-only disk, a lock held elsewhere,
+ * disk full, or a database that never opened). Each failure is logged once per cause (the
+ * SQLite error code) until the store works again; then the method returns a safe default.
+ *
+ * The defaults, and why:
+ * - `claimEvent` falls back to an in-memory set. A failing disk must not silence the bot, so
+ *   a new event is always answered; the set still drops re-deliveries within this process,
+ *   which is where Slack's retries land. Only across a restart could a retry be answered twice:
+ *   we prefer a rare duplicate answer to a dropped question.
+ * - `claimBriefing` falls back to in-memory claims: one process still posts once; several
+ *   replicas without a working shared store cannot be coordinated, and the log says so.
+ * - writes are dropped (logged), reads return empty results.
+ */
+export class ResilientStore implements SanadStore {
+  private readonly reported = new Set<string>();
+  private readonly events = new Set<string>();
+  private readonly claims = new Map<string, { owner: string; done: boolean }>();
+
+  /** `inner` null: no store could be opened; everything uses the fallbacks. */
+  constructor(
+    private readonly inner: SanadStore | null,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Whether the last call reached the real store. */
+  healthy = true;
+
+  claimEvent(key: string, at?: Date): boolean {
+    return this.guard(
+      'claimEvent',
+      // Keys seen while the store was down are only in memory: still honour them once it is back.
+      (store) => store.claimEvent(key, at) && !this.events.has(key),
+      () => {
+        if (this.events.has(key)) return false;
+        this.remember(key);
+        return true;
+      },
+    );
+  }
+
+  recordQuestion(record: QuestionRecord): void {
+    this.guard('recordQuestion', (store) => store.recordQuestion(record), () => undefined);
+  }
+
+  recordFeedback(record: FeedbackRecord): void {
+    this.guard('recordFeedback', (store) => store.recordFeedback(record), () => undefined);
+  }
+
+  close(): void {
+    this.guard('close', (store) => store.close(), () => undefined);
+  }
+
+  questionStats(platform: string, channel: string, from: Date, to: Date): QuestionStats {
+    return this.guard('questionStats', (store) => store.questionStats(platform, channel, from, to), () => ({ ...EMPTY_STATS, declinedQuestions: [] }));
+  }
+
+  claimBriefing(request: ClaimRequest): BriefingClaim {
+    return this.guard(
+      'claimBriefing',
+      (store) => store.claimBriefing(request),
+      (): BriefingClaim => {
+        const held = this.claims.get(request.key);
+        if (held?.done) return { status: 'done', entry: memoryEntry(request, 'posted') };
+        if (held && held.owner !== request.owner) return { status: 'busy', retryAt: new Date(request.at.getTime() + request.leaseMs) };
+        this.claims.set(request.key, { owner: request.owner, done: false });
+        return { status: 'claimed', attempt: 1 };
+      },
+    );
+  }
+
+  completeBriefing(key: string, owner: string, outcome: Parameters<SanadStore['completeBriefing']>[2]): boolean {
+    // Remember it in memory too: if the store fails later today, this process still will not re-post.
+    this.claims.set(key, { owner, done: true });
+    return this.guard('completeBriefing', (store) => store.completeBriefing(key, owner, outcome), () => true);
+  }
+
+  releaseBriefing(key: string, owner: string): void {
+    if (this.claims.get(key)?.owner === owner) this.claims.delete(key);
+    this.guard('releaseBriefing', (store) => store.releaseBriefing(key, owner), () => undefined);
+  }
+
+  briefing(key: string): BriefingLogEntry | null {
+    return this.guard('briefing', (store) => store.briefing(key), () => null);
+  }
+
+  lastBriefing(platform: string, channel: string, before?: Date): BriefingLogEntry | null {
+    return this.guard('lastBriefing', (store) => store.lastBriefing(platform, channel, before), () => null);
+  }
+
+  briefingHistory(platform: string, channel: string, limit: number): BriefingLogEntry[] {
+    return this.guard('briefingHistory', (store) => store.briefingHistory(platform, channel, limit), () => []);
+  }
+
+  recordDocuments(documents: Parameters<SanadStore['recordDocuments']>[0], at: Date): KnowledgeChanges {
+    return this.guard('recordDocuments', (store) => store.recordDocuments(documents, at), () => ({ added: [], changed: [], removed: [] }));
+  }
+
+  knowledgeChangedSince(since: Date): KnowledgeLogEntry[] {
+    return this.guard('knowledgeChangedSince', (store) => store.knowledgeChangedSince(since), () => []);
+  }
+
+  purge(before: Date): PurgeResult {
+    return this.guard('purge', (store) => store.purge(before), () => ({ events: 0, questions: 0, feedback: 0, briefings: 0, documents: 0 }));
+  }
+
+  private remember(key: string): void {
+    this.events.add(key);
+    if (this.events.size > FALLBACK_EVENTS) {
+      const oldest = this.events.values().next().value;
+      if (oldest !== undefined) this.events.delete(oldest);
+    }
+  }
+
+  private guard<T>(operation: string, run: (store: SanadStore) => T, fallback: () => T): T {
+    if (!this.inner) {
+      this.report(operation, 'STATE_UNAVAILABLE', 'no state store is open');
+      return fallback();
+    }
+    try {
+      const result = run(this.inner);
+      if (!this.healthy) {
+        this.healthy = true;
+        this.reported.clear();
+        this.logger.info('state store works again');
+      }
+      return result;
+    } catch (error) {
+      this.healthy = false;
+      const code = (error as { code?: unknown }).code;
+      this.report(operation, typeof code === 'string' ? code : 'UNKNOWN', error instanceof Error ? error.message : String(error));
+      return fallback();
+    }
+  }
+
+  private report(operation: string, code: string, message: string): void {
+    if (this.reported.has(code)) return;
+    this.reported.add(code);
+    this.logger.error('state store failed; answering without it (logged once per cause)', { operation, code, message });
+  }
+}
+
+function memoryEntry(request: ClaimRequest, state: 'posted'): BriefingLogEntry {
+  return {
+    key: request.key,
+    platform: request.platform,
+    channel: request.channel,
+    day: request.day,
+    state,
+    owner: request.owner,
+    claimedAt: request.at,
+    attempts: 1,
+    postedAt: null,
+    messageId: null,
+    content: null,
+  };
+}

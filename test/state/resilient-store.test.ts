@@ -1,0 +1,134 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/core/ports.js';
+import type { QuestionRecord } from '../../src/core/state.js';
+import { openStateStore, ResilientStore, SqliteStateStore } from '../../src/state/index.js';
+
+interface Line {
+  level: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+function recordingLogger(lines: Line[] = []): Logger & { lines: Line[] } {
+  const make = (): Logger => ({
+    debug: (message, fields) => lines.push({ level: 'debug', message, fields }),
+    info: (message, fields) => lines.push({ level: 'info', message, fields }),
+    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
+    error: (message, fields) => lines.push({ level: 'error', message, fields }),
+    child: () => make(),
+  });
+  return Object.assign(make(), { lines }) satisfies Logger;
+}
+
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const fn of cleanup.splice(0)) fn();
+});
+
+function file(): string {
+  return join(mkdtempSync(join(tmpdir(), 'sanad-resilient-')), 'sanad.db');
+}
+const q: QuestionRecord = {
+  platform: 'slack',
+  channel: 'C1',
+  user: 'U1',
+  question: 'سؤال؟',
+  answer: 'جواب',
+  abstained: false,
+  citations: [],
+  at: new Date('2026-03-28T10:00:00Z'),
+};
+const errors = (logger: { lines: Line[] }) => logger.lines.filter((l) => l.level === 'error');
+
+describe('ResilientStore', () => {
+  it('a read-only database: logs once per cause, keeps answering, still drops re-deliveries in memory', () => {
+    const path = file();
+    new SqliteStateStore({ file: path }).close(); // create and migrate
+    const readOnly = new SqliteStateStore({ file: path, readonly: true });
+    cleanup.push(() => readOnly.close());
+    const logger = recordingLogger();
+    const store = new ResilientStore(readOnly, logger);
+
+    expect(store.claimEvent('ev1')).toBe(true); // answered, not dropped
+    expect(store.claimEvent('ev1')).toBe(false); // a retry of the same event is still deduped
+    expect(store.claimEvent('ev2')).toBe(true);
+    store.recordQuestion(q);
+    store.recordQuestion(q);
+    store.recordFeedback({ ...q, vote: 'up' });
+    expect(store.healthy).toBe(false);
+    expect(errors(logger)).toHaveLength(1);
+    expect(errors(logger)[0]!.fields).toMatchObject({ code: 'SQLITE_READONLY', operation: 'claimEvent' });
+    // Reads still work on a read-only file.
+    expect(store.questionStats('slack', 'C1', new Date(0), new Date('2030-01-01')).asked).toBe(0);
+  });
+
+  it('a database locked by another connection: SQLITE_BUSY is logged once, then recovery is logged', () => {
+    const path = file();
+    const sqlite = new SqliteStateStore({ file: path, busyTimeoutMs: 20 });
+    cleanup.push(() => sqlite.close());
+    const other = new Database(path);
+    cleanup.push(() => other.open && other.close());
+    other.exec('BEGIN EXCLUSIVE');
+    const logger = recordingLogger();
+    const store = new ResilientStore(sqlite, logger);
+
+    expect(store.claimEvent('ev1')).toBe(true);
+    store.recordQuestion(q);
+    const claim = store.claimBriefing({ key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', owner: 'A', at: q.at, leaseMs: 1000 });
+    expect(claim).toEqual({ status: 'claimed', attempt: 1 }); // falls back to an in-memory claim
+    expect(store.claimBriefing({ key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', owner: 'B', at: q.at, leaseMs: 1000 }).status).toBe('busy');
+    expect(errors(logger).map((l) => l.fields?.code)).toEqual(['SQLITE_BUSY']);
+
+    other.exec('ROLLBACK');
+    store.recordQuestion(q);
+    expect(store.healthy).toBe(true);
+    expect(logger.lines.some((l) => l.message.includes('works again'))).toBe(true);
+    expect(sqlite.questionStats('slack', 'C1', new Date(0), new Date('2030-01-01')).asked).toBe(1);
+    // ev1 was only remembered in memory while the store was down; a late retry is still dropped.
+    expect(store.claimEvent('ev1')).toBe(false);
+  });
+
+  it('a full disk (SQLITE_FULL) drops the write, logs once and the bot goes on', () => {
+    const sqlite = new SqliteStateStore({ file: file() });
+    cleanup.push(() => sqlite.close());
+    // Cap the file at its current size: the next pages cannot be allocated, as on a full disk.
+    const pages = sqlite.db.pragma('page_count', { simple: true }) as number;
+    sqlite.db.pragma(`max_page_count = ${pages}`);
+    const logger = recordingLogger();
+    const store = new ResilientStore(sqlite, logger);
+    const long = { ...q, answer: 'x'.repeat(50_000) };
+    for (let i = 0; i < 5; i++) store.recordQuestion(long);
+    expect(errors(logger)).toHaveLength(1);
+    expect(errors(logger)[0]!.fields?.code).toBe('SQLITE_FULL');
+    expect(store.claimEvent('after-full')).toBe(true);
+  });
+
+  it('openStateStore over a data folder that cannot be created still gives a working store', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanad-blocked-'));
+    writeFileSync(join(dir, 'data'), 'a file where the folder should be');
+    const logger = recordingLogger();
+    const { store, sqlite } = openStateStore({ dataDir: join(dir, 'data'), logger });
+    expect(sqlite).toBeNull();
+    expect(store.claimEvent('e')).toBe(true);
+    expect(store.claimEvent('e')).toBe(false);
+    store.recordQuestion(q);
+    expect(store.questionStats('slack', 'C1', new Date(0), new Date()).asked).toBe(0);
+    // One line for the failed open, one for the first use; not one per call.
+    expect(errors(logger)).toHaveLength(2);
+  });
+
+  it('openStateStore uses SANAD_DATA_DIR and purges past the retention window at open', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanad-data-'));
+    const first = openStateStore({ env: { SANAD_DATA_DIR: dir }, logger: recordingLogger() });
+    expect(first.dataDir).toBe(dir);
+    first.store.recordQuestion({ ...q, at: new Date('2026-01-01T00:00:00Z') });
+    first.store.recordQuestion({ ...q, at: new Date('2026-03-27T00:00:00Z') });
+    first.store.close();
+    const second = openStateStore({ env: { SANAD_DATA_DIR: dir }, logger: recordingLogger(), retentionDays: 30, now: new Date('2026-03-28T00:00:00Z') });
+    cleanup.push(() => second.store.close());
+    expect(second.store.questionStats('slack', 'C1', new Date(0), new Date('2030-01-01')).asked).toBe(1);
+  });
+});
