@@ -85,11 +85,11 @@ export function classifyError(error: unknown, aborted = false): LlmError {
   }
   const chain = causeChain(error);
   const codes = chain.map((e) => (e as { code?: unknown }).code).filter((c): c is string => typeof c === 'string');
-  if (error instanceof APIConnectionError || codes.some((c) => CONNECTION_CODES.has(c)) || /terminated|socket|ECONNRESET|fetch failed/i.test(message)) {
-    return new LlmError('unavailable', `lost the connection to the model server: ${message}`, { retryable: true, cause: error });
-  }
   if (error instanceof SyntaxError || /JSON|parse|Unexpected token/i.test(message)) {
     return new LlmError('malformed', `the model server sent malformed output: ${message}`, { cause: error });
+  }
+  if (error instanceof APIConnectionError || codes.some((c) => CONNECTION_CODES.has(c)) || /\bterminated\b|socket|ECONNRESET|fetch failed/i.test(message)) {
+    return new LlmError('unavailable', `lost the connection to the model server: ${message}`, { retryable: true, cause: error });
   }
   return new LlmError('unavailable', `the model call failed: ${message}`, { cause: error });
 }
