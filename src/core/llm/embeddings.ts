@@ -81,6 +81,9 @@ class OpenAICompatibleEmbeddings extends Embeddings implements IdentifiedEmbeddi
     } catch (error) {
       if (error instanceof SanadError && error.code === 'embedding_malformed') throw error;
       const classified = classifyError(error, controller.signal.aborted);
+      if (classified.reason === 'malformed') {
+        throw new SanadError('embedding_malformed', `${what}: ${this.embedderId} sent a reply that is not a list of vectors: ${classified.message}`, { cause: error });
+      }
       throw new SanadError('embedding_failed', `${what} with ${this.embedderId} failed: ${classified.message}`, {
         hint: 'Check OPENAI_BASE_URL and SANAD_EMBEDDING_MODEL (for Ollama: `ollama pull` the model first), or set SANAD_EMBEDDER=local.',
         cause: error,

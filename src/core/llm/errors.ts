@@ -85,7 +85,9 @@ export function classifyError(error: unknown, aborted = false): LlmError {
   }
   const chain = causeChain(error);
   const codes = chain.map((e) => (e as { code?: unknown }).code).filter((c): c is string => typeof c === 'string');
-  if (error instanceof SyntaxError || /JSON|parse|Unexpected token/i.test(message)) {
+  // A reply that parsed but lacks the fields the client reads ("Cannot read properties of undefined").
+  const shapeError = error instanceof TypeError && /cannot read propert|undefined|not iterable|not a function/i.test(message);
+  if (error instanceof SyntaxError || shapeError || /JSON|parse|Unexpected token/i.test(message)) {
     return new LlmError('malformed', `the model server sent malformed output: ${message}`, { cause: error });
   }
   if (error instanceof APIConnectionError || codes.some((c) => CONNECTION_CODES.has(c)) || /\bterminated\b|socket|ECONNRESET|fetch failed/i.test(message)) {
