@@ -1,0 +1,93 @@
+import type { KnowledgeDocument } from '../core/knowledge/types.js';
+import type { Lang } from '../core/text/index.js';
+import type { QuestionStats } from '../state/types.js';
+import { centralPoints, documentPoints } from './central.js';
+import type { Briefing, BriefingDocument, BriefingLang } from './model.js';
+
+/** Most documents a briefing lists; the rest are counted. */
+export const MAX_DOCUMENTS = 5;
+/** Key points shown as highlights when nothing is new. */
+export const HIGHLIGHT_POINTS = 5;
+
+export interface BuildBriefingInput {
+  /** The knowledge as it is now (all collections: the builder filters). */
+  documents: KnowledgeDocument[];
+  /** Documents added or changed since the channel's last briefing. */
+  changedSince: { document: string; status: 'new' | 'changed' }[];
+  /** Yesterday's questions in this channel. */
+  stats: QuestionStats;
+  language: 'auto' | Lang;
+  /** Collections the briefing covers; undefined = all. */
+  collections?: string[];
+  whenQuiet: 'skip' | 'highlights';
+  /** The local day the briefing is for, YYYY-MM-DD. */
+  date: string;
+}
+
+/**
+ * Builds a briefing, or null when there is nothing to say and `whenQuiet` is `skip`.
+ * "Quiet" means no document added or changed and no question asked yesterday: a day with
+ * questions but no new documents is still posted, since its declined questions are the gaps
+ * the team should fill. Pure: same input, same briefing.
+ */
+export function buildBriefing(input: BuildBriefingInput): Briefing | null {
+  const inScope = input.documents.filter((d) => !input.collections || input.collections.includes(d.collection));
+  const byPath = new Map(inScope.map((d) => [d.document, d]));
+  const changed = input.changedSince
+    .map((c) => ({ change: c, doc: byPath.get(c.document) }))
+    .filter((c): c is { change: (typeof input.changedSince)[number]; doc: KnowledgeDocument } => c.doc !== undefined)
+    // Newest documents by their own date first, then by path, so the cut is predictable.
+    .sort((a, b) => (b.doc.date ?? '').localeCompare(a.doc.date ?? '') || a.doc.document.localeCompare(b.doc.document));
+
+  const quiet = changed.length === 0 && input.stats.asked === 0 && input.stats.up + input.stats.down === 0;
+  if (quiet && input.whenQuiet === 'skip') return null;
+
+  const documents: BriefingDocument[] = changed.slice(0, MAX_DOCUMENTS).map(({ change, doc }) => ({
+    document: doc.document,
+    title: doc.title,
+    date: doc.date,
+    collection: doc.collection,
+    status: change.status,
+    points: documentPoints(doc),
+  }));
+  const highlights =
+    changed.length === 0 && input.whenQuiet === 'highlights'
+      ? centralPoints(
+          inScope.flatMap((d) => d.paragraphs),
+          HIGHLIGHT_POINTS,
+        )
+      : [];
+  const language = briefingLanguage(input.language, inScope);
+
+  return {
+    date: input.date,
+    language,
+    direction: language === 'ar' ? 'rtl' : 'ltr',
+    kind: changed.length > 0 ? 'news' : highlights.length > 0 ? 'highlights' : 'activity',
+    ...(input.collections ? { collections: [...input.collections] } : {}),
+    documents,
+    moreDocuments: Math.max(0, changed.length - MAX_DOCUMENTS),
+    highlights,
+    yesterday: { ...input.stats, declinedQuestions: [...input.stats.declinedQuestions] },
+  };
+}
+
+/** `auto`: the language most of the briefed paragraphs are in (Arabic when unknown). */
+function briefingLanguage(language: 'auto' | Lang, documents: KnowledgeDocument[]): BriefingLang {
+  if (language === 'ar' || language === 'en' || language === 'fr') return language;
+  const counts = new Map<BriefingLang, number>();
+  for (const doc of documents) {
+    if (doc.lang === 'ar' || doc.lang === 'en' || doc.lang === 'fr') counts.set(doc.lang, (counts.get(doc.lang) ?? 0) + doc.paragraphs.length);
+  }
+  let best: BriefingLang = 'ar';
+  let most = 0;
+  for (const [lang, n] of counts) if (n > most) [best, most] = [lang, n];
+  return best;
+}
+
+/**
+ * The seam for an LLM summary: given the extractive briefing, return a short prose summary
+ * whose claims cite the key points as [n]; the caller verifies the citations before use. Not
+ * wired by default: briefings are extractive.
+ */
+export type BriefingSummarizer = (briefing: Briefing, signal?: AbortSignal) => Promise<string | null>;
