@@ -56,7 +56,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
   const actions = actionButtons(lang, options);
   const parts = pack(blocks, actions ? SLACK_LIMITS.blocksPerMessage - 1 : SLACK_LIMITS.blocksPerMessage);
   if (actions) parts[parts.length - 1]!.push(actions);
-  return parts.map((part, i) => ({ blocks: part, text: fallback(reply, i, parts.length) }));
+  return parts.map((part, i) => ({ blocks: markPart(part, i, parts.length), text: fallback(reply, i, parts.length) }));
 }
 
 /** The placeholder, and the answer while it streams in. */
@@ -118,6 +118,12 @@ function actionButtons(lang: Lang, options: RenderOptions): slack.ActionsBlock |
     );
   }
   return elements.length > 0 ? { type: 'actions', block_id: 'sanad_actions', elements } : null;
+}
+
+/** `sanad_part:i/n` on each message's first block, so a reader (and the tests) know when all parts are in. */
+function markPart(blocks: Block[], index: number, total: number): Block[] {
+  const [first, ...rest] = blocks;
+  return first ? [{ ...first, block_id: `sanad_part:${index + 1}/${total}` } as Block, ...rest] : blocks;
 }
 
 function pack(blocks: Block[], perMessage: number): Block[][] {
