@@ -153,6 +153,15 @@ describe('citations are verified, not trusted', () => {
   });
 });
 
+describe('nothing retrieved', () => {
+  it('declines without asking the model', async () => {
+    const { answerer } = await setup();
+    const { final } = await collect(answerer.answer(input('Who won the 2018 World Cup?', { passages: [] })));
+    expect(final).toMatchObject({ ok: true, declined: true, cited: [] });
+    expect(fake.chatRequests()).toHaveLength(0);
+  });
+});
+
 describe('the model server misbehaves', () => {
   it('waits out a 429 with Retry-After, then answers', async () => {
     const { answerer, logger } = await setup();

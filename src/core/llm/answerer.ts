@@ -89,7 +89,10 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Llm
     let outcome = 'ok';
     try {
       if (input.passages.length === 0) {
-        throw new LlmError('no_citations', 'no passages to answer from');
+        // Nothing retrieved: nothing to ask the model about, and nothing it could cite.
+        outcome = 'declined';
+        yield { type: 'final', ok: true, text: '', cited: [], declined: true };
+        return;
       }
       let finish: string | null = null;
       if (config.stream) {
