@@ -111,35 +111,24 @@ export class VectorMatrix {
   }
 
   /**
-   * Writes `source[from .. from + dim)` at `row`, scaled to unit length (a zero vector stays
-   * zero). Returns false when a value is not finite, leaving the row untouched.
+   * Writes `source[from .. from + dim)` at `row`, divided by `norm` (its length, from
+   * `norm()`), so the row has unit length; a zero vector stays zero.
    */
-  writeRow(row: number, source: ArrayLike<number>, from = 0): boolean {
+  writeRow(row: number, source: ArrayLike<number>, from: number, norm: number): void {
     const dim = this.dim;
-    let sum = 0;
-    for (let i = 0; i < dim; i++) {
-      const v = source[from + i]!;
-      sum += v * v;
-    }
-    if (!Number.isFinite(sum)) return false;
-    const inv = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+    const inv = norm > 0 ? 1 / norm : 0;
     const data = this.data;
     const base = row * this.stride;
     for (let i = 0; i < dim; i++) data[base + i] = source[from + i]! * inv;
     for (let i = dim; i < this.stride; i++) data[base + i] = 0;
-    return true;
   }
 
   /** Loads the normalised query into the scratch slot; false for a non-finite vector. */
   setQuery(source: ArrayLike<number>): boolean {
     const dim = this.dim;
-    let sum = 0;
-    for (let i = 0; i < dim; i++) {
-      const v = source[i]!;
-      sum += v * v;
-    }
-    if (!Number.isFinite(sum)) return false;
-    const inv = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+    const length = norm(source, 0, dim);
+    if (!Number.isFinite(length)) return false;
+    const inv = length > 0 ? 1 / length : 0;
     const q = this.query;
     for (let i = 0; i < dim; i++) q[i] = source[i]! * inv;
     for (let i = dim; i < this.stride; i++) q[i] = 0;
@@ -165,6 +154,16 @@ export class VectorMatrix {
   row(row: number): Float32Array {
     return this.data.slice(row * this.stride, row * this.stride + this.dim);
   }
+}
+
+/** Euclidean length of `source[from .. from + dim)`; NaN or Infinity if a value is not finite. */
+export function norm(source: ArrayLike<number>, from: number, dim: number): number {
+  let sum = 0;
+  for (let i = 0; i < dim; i++) {
+    const v = source[from + i]!;
+    sum += v * v;
+  }
+  return Math.sqrt(sum);
 }
 
 /**

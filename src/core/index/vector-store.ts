@@ -11,7 +11,7 @@ import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { maximalMarginalRelevance } from '@langchain/core/utils/math';
 import { SanadError } from '../errors.js';
-import { BLOCK, VectorMatrix, type ScanKind } from './vector-matrix.js';
+import { BLOCK, VectorMatrix, norm, type ScanKind } from './vector-matrix.js';
 import { TopK } from './vector-topk.js';
 
 export type Metadata = Record<string, unknown>;
@@ -124,12 +124,11 @@ export class FloatVectorStore extends VectorStore {
     const dim = this.matrix?.dim ?? this.settings.dim ?? (flat ? flat.length / n : list![0]!.length);
     if (flat && flat.length !== n * dim) throw dimensionError(flat.length / n, dim);
     if (list) for (const v of list) if (v.length !== dim) throw dimensionError(v.length, dim);
+    // lengths first: a non-finite value rejects the whole batch before anything changes
+    const norms = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const src = flat ?? list![i]!;
-      const from = flat ? i * dim : 0;
-      for (let j = 0; j < dim; j++) {
-        if (!Number.isFinite(src[from + j]!)) throw inputError(`vector ${i} has a non-finite value at ${j}`);
-      }
+      norms[i] = flat ? norm(flat, i * dim, dim) : norm(list![i]!, 0, dim);
+      if (!Number.isFinite(norms[i]!)) throw inputError(`vector ${i} has a non-finite value`);
     }
 
     const matrix = this.ensureMatrix(dim);
@@ -148,7 +147,7 @@ export class FloatVectorStore extends VectorStore {
         this.metadatas[row] = metadatas[i]!;
         this.contents[row] = contents?.[i] ?? '';
       }
-      matrix.writeRow(row, flat ?? list![i]!, flat ? i * dim : 0);
+      matrix.writeRow(row, flat ?? list![i]!, flat ? i * dim : 0, norms[i]!);
       out[i] = id;
     }
     this.version++;

@@ -112,7 +112,8 @@ function splitFrontMatter(text: string): { frontMatter: FrontMatter; body: strin
   try {
     const data = parseYaml(m[1]!) as unknown;
     const frontMatter = data && typeof data === 'object' ? (data as FrontMatter) : {};
-    if (frontMatter.date instanceof Date) frontMatter.date = frontMatter.date.toISOString().slice(0, 10);
+    const date: unknown = frontMatter.date;
+    if (date instanceof Date) frontMatter.date = date.toISOString().slice(0, 10);
     return { frontMatter, body: text.slice(m[0].length) };
   } catch {
     return { frontMatter: {}, body: text };

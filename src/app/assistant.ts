@@ -1,0 +1,44 @@
+import type { AppConfig } from '../config/env.js';
+import { createAssistant, type SanadAssistant } from '../core/assistant.js';
+import { langchainEmbedder, localEmbedder, type Embedder } from '../core/index/embedder.js';
+import { createLlmAnswerer, createOpenAIEmbeddings, defaultPromptsDir, effectiveAnswerMode, loadPrompts } from '../core/llm/index.js';
+import type { Logger } from '../core/ports.js';
+import type { KnowledgeDocument } from '../core/knowledge/types.js';
+
+export interface BuildOptions {
+  logger: Logger;
+  onProgress?: (done: number, total: number) => void;
+  watch?: boolean;
+  /** A QA set's own documents instead of the knowledge folder. */
+  documents?: KnowledgeDocument[];
+  /** Run without the on-disk embedding cache (eval over a throwaway corpus). */
+  noCache?: boolean;
+}
+
+/**
+ * Builds the assistant the configuration asks for: local embeddings and extractive answers by
+ * default; OpenAI-compatible embeddings and the LLM path when configured. Prompts are loaded and
+ * checked here, at start, so a broken prompt file stops the bot before it answers anyone.
+ */
+export async function buildAssistant(config: AppConfig, options: BuildOptions): Promise<SanadAssistant> {
+  const { logger } = options;
+  const prompts = await loadPrompts(defaultPromptsDir());
+  let embedder: Embedder = localEmbedder();
+  if (config.llm.embedder === 'openai') {
+    const embeddings = createOpenAIEmbeddings(config.llm, { logger: logger.child('embeddings') });
+    embedder = langchainEmbedder(embeddings.embedderId, embeddings);
+  }
+  const llm =
+    effectiveAnswerMode(config.llm) === 'llm' ? createLlmAnswerer(config.llm, { logger: logger.child('llm'), prompts }) : null;
+  return createAssistant({
+    knowledgeDir: config.knowledgeDir,
+    documents: options.documents,
+    embedder,
+    llm,
+    cacheDir: options.noCache ? null : config.cacheDir,
+    logger,
+    deadlineMs: config.llm.deadlineMs,
+    onProgress: options.onProgress,
+    watch: options.watch,
+  });
+}

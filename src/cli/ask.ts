@@ -1,0 +1,39 @@
+import { createInterface } from 'node:readline';
+import { buildAssistant } from '../app/assistant.js';
+import { SanadError } from '../core/errors.js';
+import { cleanInvisible } from '../core/text/index.js';
+import type { CliContext } from './main.js';
+import { formatAnswer, progressBar } from './terminal.js';
+
+export async function runAsk(context: CliContext): Promise<number> {
+  const question = cleanInvisible(context.positionals.join(' '));
+  if (!question) {
+    throw new SanadError('usage', 'The question is empty.', { hint: 'Ask something: sanad ask "من هو سفير فرنسا لدى الأمم المتحدة؟"' });
+  }
+  const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('indexing') });
+  try {
+    const answer = await assistant.ask(question);
+    if (context.values.json) context.io.stdout.write(JSON.stringify(answer, null, 2) + '\n');
+    else context.io.stdout.write(formatAnswer(answer, !!context.io.stdout.isTTY) + '\n');
+    return 0;
+  } finally {
+    await assistant.close();
+  }
+}
+
+/** Questions from stdin, one a line; one JSON answer a line, in order; the index is built once. */
+export async function runAskJsonl(context: CliContext): Promise<number> {
+  const assistant = await buildAssistant(context.config, { logger: context.logger });
+  try {
+    const lines = createInterface({ input: context.io.stdin, crlfDelay: Infinity });
+    for await (const line of lines) {
+      const question = cleanInvisible(line);
+      if (!question) continue;
+      const answer = await assistant.ask(question);
+      context.io.stdout.write(JSON.stringify(answer) + '\n');
+    }
+    return 0;
+  } finally {
+    await assistant.close();
+  }
+}

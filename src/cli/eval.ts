@@ -1,0 +1,59 @@
+import { buildAssistant } from '../app/assistant.js';
+import { SanadError } from '../core/errors.js';
+import { readQaFile } from '../eval/qa-file.js';
+import { runEval, type EvalSummary } from '../eval/run-eval.js';
+import type { CliContext } from './main.js';
+import { progressBar } from './terminal.js';
+
+export async function runEvalCommand(context: CliContext): Promise<number> {
+  const [file] = context.positionals;
+  if (!file) throw new SanadError('usage', 'eval needs a QA file.', { hint: 'sanad eval ../shared/bench/article-qa.json' });
+  const set = await readQaFile(file);
+  const limit = context.values.limit ? Number(context.values.limit) : undefined;
+  if (limit) set.items = set.items.slice(0, limit);
+  // A QA set that ships its own corpus (ARCD) is asked against it unless --knowledge says otherwise.
+  const ownCorpus = set.documents && !context.values.knowledge ? set.documents : undefined;
+  const assistant = await buildAssistant(context.config, {
+    logger: context.logger,
+    documents: ownCorpus,
+    noCache: !!ownCorpus,
+    onProgress: progressBar('indexing'),
+  });
+  try {
+    const report = await runEval(assistant, set, assistant.documents(), progressBar('asking'));
+    if (context.values.json) {
+      context.io.stdout.write(JSON.stringify({ file, knowledge: ownCorpus ? 'qa-file' : context.config.knowledgeDir, ...report }, null, 2) + '\n');
+    } else {
+      context.io.stdout.write(`${file} against ${ownCorpus ? "the QA file's own documents" : context.config.knowledgeDir}\n`);
+      context.io.stdout.write(table({ all: report.overall, ...report.byLanguage }) + '\n');
+    }
+    return 0;
+  } finally {
+    await assistant.close();
+  }
+}
+
+const pct = (x: number | null) => (x === null ? '—' : x.toFixed(3));
+
+function table(groups: Record<string, EvalSummary>): string {
+  const rows: [string, (s: EvalSummary) => string][] = [
+    ['questions (answerable/not)', (s) => `${s.questions} (${s.answerable}/${s.unanswerable})`],
+    ['hit@1', (s) => pct(s.hitAt1)],
+    ['hit@3', (s) => pct(s.hitAt3)],
+    ['hit@5', (s) => pct(s.hitAt5)],
+    ['MRR', (s) => pct(s.mrr)],
+    ['answer accuracy', (s) => pct(s.answerAccuracy)],
+    ['answers ≤ 400 chars', (s) => pct(s.answersUnder400)],
+    ['unanswerable declined', (s) => pct(s.unanswerableDeclined)],
+    ['answerable wrongly declined', (s) => pct(s.answerableWronglyDeclined)],
+    ['latency p50 / p95 (ms)', (s) => `${s.latencyP50Ms.toFixed(1)} / ${s.latencyP95Ms.toFixed(1)}`],
+    ['tokens used', (s) => String(s.tokens)],
+    ['LLM fallbacks', (s) => String(s.fallbacks)],
+  ];
+  const names = Object.keys(groups);
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  const col = 14;
+  const lines = [''.padEnd(width) + names.map((n) => n.padStart(col)).join('')];
+  for (const [label, get] of rows) lines.push(label.padEnd(width) + names.map((n) => get(groups[n]!).padStart(col)).join(''));
+  return lines.join('\n');
+}

@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { SanadError, asSanadError } from '../core/errors.js';
+import { createLogger, type Logger } from '../core/ports.js';
+import { configFromEnv, loadDotEnv, type AppConfig } from '../config/env.js';
+import { runAsk, runAskJsonl } from './ask.js';
+import { runChat } from './chat.js';
+import { runEvalCommand } from './eval.js';
+import { runIndex } from './index-command.js';
+
+const USAGE = `sanad: answers from your knowledge folder, citing the paragraph behind every answer.
+
+Usage:
+  sanad ask "question" [--json]         answer one question
+  sanad ask --jsonl < questions.txt     one question a line in, one JSON object a line out
+  sanad chat                            interactive chat in the terminal (thread memory included)
+  sanad index                           build the index (and its cache) with progress
+  sanad eval FILE [--json]              hit@k, MRR, answer accuracy and declines on a QA file
+  sanad start                           run the bot: web chat, plus Slack/Discord when configured
+  sanad briefing --channel ID [--date YYYY-MM-DD] [--json] [--post]
+  sanad discord register                register the /ask slash command
+
+Options:
+  --knowledge DIR   knowledge folder (default knowledge/, or SANAD_KNOWLEDGE_DIR)
+  -h, --help        this help`;
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+export interface CliContext {
+  io: CliIo;
+  config: AppConfig;
+  logger: Logger;
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+export async function main(argv: string[], io: CliIo = process): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        knowledge: { type: 'string' },
+        json: { type: 'boolean' },
+        jsonl: { type: 'boolean' },
+        channel: { type: 'string' },
+        date: { type: 'string' },
+        post: { type: 'boolean' },
+        limit: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`sanad: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const [command, ...positionals] = parsed.positionals;
+  if (parsed.values.help || !command || command === 'help') {
+    (parsed.values.help || command === 'help' ? io.stdout : io.stderr).write(USAGE + '\n');
+    return parsed.values.help || command === 'help' ? 0 : 2;
+  }
+  try {
+    loadDotEnv();
+    const config = configFromEnv(process.env, { knowledgeDir: parsed.values.knowledge });
+    // Logs go to stderr, so stdout stays one clean JSON document for --json.
+    const logger = createLogger({ level: command === 'start' ? config.logLevel : 'warn', write: (line) => io.stderr.write(line + '\n') });
+    const context: CliContext = { io, config, logger, values: parsed.values, positionals };
+    switch (command) {
+      case 'ask':
+        return parsed.values.jsonl ? await runAskJsonl(context) : await runAsk(context);
+      case 'chat':
+        return await runChat(context);
+      case 'index':
+        return await runIndex(context);
+      case 'eval':
+        return await runEvalCommand(context);
+      case 'start': {
+        const { runStart } = await import('../app/start.js');
+        return await runStart(context);
+      }
+      case 'briefing': {
+        const { runBriefingCli } = await import('../app/briefing-cli.js');
+        return await runBriefingCli(context);
+      }
+      case 'discord': {
+        const { runDiscordCli } = await import('../app/discord-cli.js');
+        return await runDiscordCli(context);
+      }
+      default:
+        io.stderr.write(`sanad: unknown command "${command}"\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    const e = asSanadError(error);
+    if (e.code === 'internal') {
+      io.stderr.write(`sanad: unexpected error: ${e.message}\n`);
+      return 70;
+    }
+    io.stderr.write(`sanad: ${e.message}\n${e.hint ? `  → ${e.hint}\n` : ''}`);
+    return e instanceof SanadError && e.code === 'usage' ? 2 : 1;
+  }
+}

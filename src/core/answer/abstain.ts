@@ -1,0 +1,45 @@
+import calibration from './calibration.json' with { type: 'json' };
+
+/**
+ * Whether the knowledge answers the question, as a probability from a logistic model over a few
+ * scale-free features of the best evidence. The weights and the threshold are fitted on data by
+ * `npm run calibrate` (scripts/calibrate.ts), never set by hand: ARCD questions with their own
+ * paragraph present are answerable; the same questions with that paragraph held out, ARCD
+ * questions against the article, and the article's questions against ARCD are not.
+ */
+export interface AbstainFeatures {
+  /** IDF-weighted share of the question's terms found in the best paragraph (with title, section). */
+  paragraphCoverage: number;
+  /** The same share for the quoted clause window alone. */
+  quoteCoverage: number;
+  /** Share of the question's weight carried by terms the knowledge never uses. */
+  unknownMass: number;
+  /** Cosine similarity of the question and the best paragraph. */
+  cosine: number;
+  /** Number of distinct content terms in the question. */
+  termCount: number;
+}
+
+export const FEATURE_ORDER = ['paragraphCoverage', 'quoteCoverage', 'unknownMass', 'cosine', 'termCount'] as const;
+
+export interface AbstainModel {
+  weights: number[];
+  bias: number;
+  threshold: number;
+}
+
+export function featureVector(f: AbstainFeatures): number[] {
+  return [f.paragraphCoverage, f.quoteCoverage, f.unknownMass, f.cosine, Math.log(1 + f.termCount)];
+}
+
+export function answerProbability(f: AbstainFeatures, model: AbstainModel = calibration as AbstainModel): number {
+  const x = featureVector(f);
+  let z = model.bias;
+  for (let i = 0; i < x.length; i++) z += (model.weights[i] ?? 0) * x[i]!;
+  return 1 / (1 + Math.exp(-z));
+}
+
+export function shouldAbstain(f: AbstainFeatures, model: AbstainModel = calibration as AbstainModel): boolean {
+  if (f.termCount === 0) return true;
+  return answerProbability(f, model) < model.threshold;
+}

@@ -1,0 +1,80 @@
+import type { Hit } from '../index/knowledge-index.js';
+import type { Paragraph } from '../knowledge/types.js';
+import { coverage, type QueryProfile } from '../retrieve/coverage.js';
+import { normalizeForMatch, splitClauses, terms } from '../text/index.js';
+import { matchesType, type AnswerType } from './question.js';
+
+/** Quotes stay short enough to read in chat; a list question is the exception. */
+export const MAX_QUOTE_CHARS = 400;
+const MAX_WINDOW_CLAUSES = 3;
+
+export interface Extract {
+  paragraph: Paragraph;
+  hit: Hit;
+  /** A substring of the paragraph's original text. */
+  quote: string;
+  /** IDF-weighted share of the question the quote covers. */
+  coverage: number;
+  score: number;
+  isList: boolean;
+}
+
+/** Scoring weights, fitted on ARCD's training half (answer contains the gold span). */
+export const EXTRACT_WEIGHTS = { typeBonus: 0.2, rankPrior: 0.3, perChar: 0.00025 };
+
+interface ListParts {
+  intro: string;
+  items: string[];
+}
+
+/** A paragraph built from an intro ending in ':' and its list items, one a line. */
+export function listParts(paragraph: Paragraph): ListParts | null {
+  const lines = paragraph.text.split('\n');
+  if (lines.length < 2 || !/[:：]["»”)]*\s*$/.test(lines[0]!)) return null;
+  return { intro: lines[0]!, items: lines.slice(1) };
+}
+
+/**
+ * Picks the clause window (one to three consecutive clauses) of the top paragraphs that best
+ * covers the question, preferring windows that hold what the question asks for (a date for
+ * "when") and paragraphs ranked higher; for a list question, the whole list.
+ */
+export function extractAnswer(hits: Hit[], profile: QueryProfile, type: AnswerType, maxQuote = MAX_QUOTE_CHARS): Extract | null {
+  const top = hits.slice(0, 4);
+  if (top.length === 0) return null;
+  const best = top[0]!.score || 1;
+  let winner: Extract | null = null;
+  for (const hit of top) {
+    const paragraph = hit.paragraph;
+    const prior = hit.score / best;
+    const context = new Set(terms(`${paragraph.section ?? ''}`, paragraph.lang));
+    const list = listParts(paragraph);
+    if (list && (type === 'list' || coverage(profile, union(context, terms(list.intro, paragraph.lang))) >= 0.5)) {
+      const quote = list.items.join('\n');
+      const cov = coverage(profile, union(context, terms(paragraph.text, paragraph.lang)));
+      const score = cov + EXTRACT_WEIGHTS.rankPrior * prior + (type === 'list' ? EXTRACT_WEIGHTS.typeBonus : 0);
+      if (!winner || score > winner.score) winner = { paragraph, hit, quote, coverage: cov, score, isList: true };
+    }
+    const clauses = splitClauses(paragraph.text, 200);
+    for (let i = 0; i < clauses.length; i++) {
+      for (let j = i; j < Math.min(clauses.length, i + MAX_WINDOW_CLAUSES); j++) {
+        const start = clauses[i]!.start;
+        const end = clauses[j]!.end;
+        const length = end - start;
+        if (j > i && length > maxQuote) break;
+        const quote = paragraph.text.slice(start, end);
+        const cov = coverage(profile, union(context, terms(quote, paragraph.lang)));
+        const typed = matchesType(type, normalizeForMatch(quote)) ? EXTRACT_WEIGHTS.typeBonus : 0;
+        const score = cov + typed + EXTRACT_WEIGHTS.rankPrior * prior - EXTRACT_WEIGHTS.perChar * length;
+        if (!winner || score > winner.score) winner = { paragraph, hit, quote, coverage: cov, score, isList: false };
+      }
+    }
+  }
+  return winner;
+}
+
+function union(set: Set<string>, more: string[]): Set<string> {
+  const out = new Set(set);
+  for (const t of more) out.add(t);
+  return out;
+}

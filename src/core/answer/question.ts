@@ -1,0 +1,65 @@
+import { normalizeForMatch } from '../text/index.js';
+
+/**
+ * What kind of answer a question wants, read from its opening words in Arabic (MSA and common
+ * dialect forms), English and French. Used to prefer the sentence that holds a date for
+ * "متى", a number for "كم", the whole list for "ما هي الأهداف".
+ */
+export type AnswerType = 'date' | 'number' | 'list' | 'other';
+
+const DATE_CUES = /(^|\s)(متي|امتي|اي عام|اي سنه|في اي سنه|في اي عام|اي شهر|في اي شهر|when|what year|which year|what month|quand|en quelle annee|quel mois)(\s|$)/;
+const NUMBER_CUES = /(^|\s)(كم|قديش|ما عدد|كم عدد|ما قيمه|ما مجموع|ما حجم|how many|how much|combien|quel est le nombre)(\s|$)/;
+const LIST_CUES = /(^|\s)(ما هي|ما هو|ماهي|ما|ماذا|what are|which|quels|quelles|quelles sont|quels sont)(\s|$).*(اهداف|انشطه|قطاعات|دول|اعضاء|اجراءات|مجالات|خطوات|مراحل|عناصر|objectives|goals|activities|members|countries|sectors|steps|objectifs|activites|membres|pays|secteurs)/;
+
+export function answerType(question: string): AnswerType {
+  const q = normalizeForMatch(question);
+  if (DATE_CUES.test(q)) return 'date';
+  if (NUMBER_CUES.test(q)) return 'number';
+  if (LIST_CUES.test(q)) return 'list';
+  return 'other';
+}
+
+const YEAR = /(^|\D)(1[5-9]\d\d|20\d\d)(\D|$)/;
+const MONTH = /(يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب\/|ايلول|تشرين|january|february|march|april|june|july|august|september|october|november|december|janvier|fevrier|avril|juin|juillet|aout|septembre|octobre|novembre|decembre)/;
+const NUMBER_WORDS = /(^|\s)(\d+|[وب]?(واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثمان|تسع|عشر|عشره|عشرين|عشرات|مئه|مائه|مئات|الف|الاف|مليون|المليون|ملايين|مليار|نحو|حوالي|حوالى|زهاء))/;
+
+/** Whether a piece of text holds the kind of thing the question asks for. */
+export function matchesType(type: AnswerType, normalizedText: string): boolean {
+  switch (type) {
+    case 'date':
+      return YEAR.test(normalizedText) || MONTH.test(normalizedText);
+    case 'number':
+      return NUMBER_WORDS.test(normalizedText);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Instructions aimed at the bot rather than questions about the knowledge: "ignore your
+ * instructions", "print your system prompt", "write a poem". Declined, never obeyed.
+ */
+const STEERING = [
+  /(ignore|disregard|forget|override)\b.{0,40}\b(instruction|prompt|rule|guideline)s?/,
+  /(system prompt|your prompt|your instructions|your configuration|your rules)/,
+  /\b(write|compose|generate|tell)\b.{0,20}\b(poem|story|song|essay|joke|code|haiku)/,
+  /\b(pretend|act as|you are now|roleplay)\b/,
+  /(ignore|oublie|ignorez|oubliez).{0,40}(instruction|consigne|regle)/,
+  /\b(ecris|ecrivez|compose|composez)\b.{0,20}\b(poeme|histoire|chanson|blague)/,
+  /(invite systeme|prompt systeme|tes instructions|vos instructions)/,
+  /(تجاهل|انس|انسي|تناس).{0,30}(تعليمات|اوامر|قواعد|التعليمات)/,
+  /(اكتب|الف|اطبع|اعرض|اظهر).{0,20}(قصيده|قصه|شعر|نكته|اغنيه|موجه|تعليماتك|التعليمات|اعداداتك|البرومبت)/,
+  /(موجه النظام|تعليمات النظام|تعليماتك|اعداداتك)/,
+];
+
+export function looksLikeInstruction(question: string): boolean {
+  const q = normalizeForMatch(question);
+  return STEERING.some((re) => re.test(q));
+}
+
+/** A follow-up leans on the conversation: pronouns and demonstratives, or almost no content. */
+const ANAPHORA = /(^|\s)(و?ذلك|و?هذا|و?هذه|و?تلك|و?هو|و?هي|و?هم|و?هؤلاء|it|that|this|they|them|those|he|she|its|their|ca|cela|celle|celui|il|elle|ils|elles|leur)(\s|$|[?؟.!])/;
+
+export function isFollowUp(question: string, contentTerms: number): boolean {
+  return contentTerms <= 3 || ANAPHORA.test(normalizeForMatch(question));
+}

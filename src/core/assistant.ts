@@ -1,0 +1,341 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import { answerType, isFollowUp, looksLikeInstruction } from './answer/question.js';
+import { extractAnswer } from './answer/extractive.js';
+import { shouldAbstain, type AbstainFeatures } from './answer/abstain.js';
+import { quoteAsAnswer, toCitation, toRetrieved } from './answer/compose.js';
+import { SanadError } from './errors.js';
+import { CachedEmbedder, localEmbedder, type Embedder } from './index/embedder.js';
+import { KnowledgeIndex } from './index/knowledge-index.js';
+import { listKnowledgeFiles, loadKnowledge, readKnowledgeFile, type SkippedFile } from './knowledge/load.js';
+import type { KnowledgeDocument } from './knowledge/types.js';
+import type { LlmAnswerer, LlmEvent, Passage } from './llm/port.js';
+import { message } from './messages.js';
+import { silentLogger, type Logger } from './ports.js';
+import { contentTermCount, paragraphCoverage, retrieve, type Retrieval } from './retrieve/retriever.js';
+import { cleanInvisible, detectLanguage, type Lang } from './text/index.js';
+import type { Answer, AnswerEvent, AskOptions, Assistant, Citation } from './types.js';
+
+export const MAX_QUESTION_CHARS = 4000;
+
+type FinalEvent = Extract<LlmEvent, { type: 'final' }>;
+
+export interface AssistantOptions {
+  /** The knowledge folder; ignored when `documents` is given. */
+  knowledgeDir?: string;
+  /** Documents already parsed (a QA set's own corpus). */
+  documents?: KnowledgeDocument[];
+  embedder?: Embedder;
+  /** Folder for the embedding cache; null for none. */
+  cacheDir?: string | null;
+  /** The LLM path; null or absent answers extractively. */
+  llm?: LlmAnswerer | null;
+  logger?: Logger;
+  /** Retrieved candidates per question. */
+  k?: number;
+  /** Overall deadline for one LLM answer. */
+  deadlineMs?: number;
+  /** Passages handed to the LLM. */
+  passages?: number;
+  onProgress?: (done: number, total: number) => void;
+  /** Re-index knowledge files when they change on disk. */
+  watch?: boolean;
+}
+
+export interface KnowledgeChange {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  skipped: SkippedFile[];
+}
+
+/** The assistant plus what the app, the CLI and the briefing need beyond answering. */
+export interface SanadAssistant extends Assistant {
+  readonly index: KnowledgeIndex;
+  readonly skipped: SkippedFile[];
+  readonly llmEnabled: boolean;
+  documents(): KnowledgeDocument[];
+  /** Re-reads the knowledge folder and re-indexes only what changed. */
+  refresh(): Promise<KnowledgeChange>;
+  onChange(listener: (change: KnowledgeChange) => void): () => void;
+  close(): Promise<void>;
+}
+
+export async function createAssistant(options: AssistantOptions): Promise<SanadAssistant> {
+  const logger = options.logger ?? silentLogger;
+  const embedder = new CachedEmbedder(options.embedder ?? localEmbedder(), options.cacheDir ?? null, logger);
+  const index = new KnowledgeIndex(embedder);
+  let skipped: SkippedFile[] = [];
+  if (options.documents) {
+    await index.addDocuments(options.documents, options.onProgress);
+  } else {
+    if (!options.knowledgeDir) throw new SanadError('config', 'createAssistant needs knowledgeDir or documents.');
+    const loaded = await loadKnowledge(options.knowledgeDir, logger);
+    skipped = loaded.skipped;
+    await index.addDocuments(loaded.documents, options.onProgress);
+  }
+  await embedder.save();
+  return new CoreAssistant(index, embedder, options, logger, skipped);
+}
+
+class CoreAssistant implements SanadAssistant {
+  private listeners = new Set<(change: KnowledgeChange) => void>();
+  private watcher: FSWatcher | null = null;
+  private refreshing: Promise<KnowledgeChange> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly index: KnowledgeIndex,
+    private readonly embedder: CachedEmbedder,
+    private readonly options: AssistantOptions,
+    private readonly logger: Logger,
+    public skipped: SkippedFile[],
+  ) {
+    if (options.watch && options.knowledgeDir) this.startWatching(options.knowledgeDir);
+  }
+
+  get llmEnabled(): boolean {
+    return !!this.options.llm;
+  }
+
+  documents(): KnowledgeDocument[] {
+    return [...this.index.documents.values()];
+  }
+
+  paragraph(id: string): Citation | null {
+    const p = this.index.paragraph(id);
+    return p ? toCitation(0, p, p.text, 1) : null;
+  }
+
+  async ask(question: string, options: AskOptions = {}): Promise<Answer> {
+    for await (const event of this.askStream(question, options)) if (event.type === 'final') return event.answer;
+    throw new SanadError('internal', 'the answer stream ended without an answer');
+  }
+
+  async *askStream(rawQuestion: string, options: AskOptions = {}): AsyncGenerator<AnswerEvent> {
+    const started = performance.now();
+    const question = cleanInvisible(rawQuestion ?? '');
+    const asked = detectLanguage(question);
+    const lang: Lang = options.language && options.language !== 'auto' ? options.language : asked === 'und' ? 'ar' : asked;
+    const conversation = options.conversation ?? [];
+    const decline = (text: string, extra: Partial<Answer> = {}): Answer => ({
+      question,
+      answer: text,
+      abstained: true,
+      language: lang,
+      mode: 'extractive',
+      citations: [],
+      retrieved: [],
+      timings: { retrieveMs: 0, answerMs: 0, totalMs: ms(started) },
+      ...extra,
+    });
+
+    if (!question) return yield { type: 'final', answer: decline(message('empty', lang)) };
+    if (question.length > MAX_QUESTION_CHARS) {
+      return yield { type: 'final', answer: decline(message('tooLong', lang, { length: question.length, max: MAX_QUESTION_CHARS })) };
+    }
+    if (looksLikeInstruction(question)) return yield { type: 'final', answer: decline(message('steer', lang)) };
+
+    const knowledgeLangs = this.index.languages(options.collections);
+    const llm = this.options.llm ?? null;
+    const crossLanguage = asked !== 'und' && knowledgeLangs.length > 0 && !knowledgeLangs.includes(asked);
+    const signal = deadlineSignal(this.options.deadlineMs ?? 20_000, options.signal);
+
+    let queries = [question];
+    const followUp = conversation.length > 0 && isFollowUp(question, contentTermCount(question, asked));
+    if (llm && (followUp || crossLanguage)) {
+      queries = await llm.rewriteQuery(question, conversation, knowledgeLangs, signal);
+      if (!queries.includes(question)) queries.push(question);
+    }
+    const retrieveLang = crossLanguage && queries.length > 1 ? knowledgeLangs[0]! : asked === 'und' ? 'ar' : asked;
+    const retrieval = await retrieve(this.index, {
+      queries: crossLanguage && queries.length > 1 ? queries.filter((q) => q !== question) : queries,
+      lang: retrieveLang,
+      conversation,
+      followUp,
+      collections: options.collections,
+      k: this.options.k ?? 8,
+    });
+    const retrieveMs = ms(started);
+    const retrieved = retrieval.hits.map(toRetrieved);
+    const answerStarted = performance.now();
+    const timings = () => ({ retrieveMs, answerMs: ms(answerStarted), totalMs: ms(started) });
+
+    if (crossLanguage && !llm && !this.embedderIsCrossLingual()) {
+      const langs = knowledgeLangs.join(', ');
+      return yield { type: 'final', answer: { ...decline(message('crossLanguage', lang, { langs })), retrieved, timings: timings() } };
+    }
+
+    const extract = extractAnswer(retrieval.hits, retrieval.profile, answerType(question));
+    const extractive = this.extractiveAnswer(question, lang, retrieval, extract, retrieved, timings);
+
+    if (!llm) return yield { type: 'final', answer: extractive() };
+
+    // The LLM path: the model writes from the top passages; anything wrong falls back.
+    const passages: Passage[] = retrieval.hits.slice(0, this.options.passages ?? 5).map((hit, i) => ({
+      n: i + 1,
+      document: hit.paragraph.document,
+      title: hit.paragraph.title,
+      paragraph: hit.paragraph.n,
+      section: hit.paragraph.section,
+      text: hit.paragraph.text,
+    }));
+    let final: FinalEvent | null = null;
+    try {
+      for await (const event of llm.answer({ question, conversation, passages, language: lang, signal })) {
+        if (event.type === 'delta') yield { type: 'delta', text: event.text };
+        else final = event;
+      }
+    } catch (error) {
+      this.logger.warn('the LLM path failed; answering extractively', { error });
+    }
+    if (!final || !final.ok) {
+      const reason = final && !final.ok ? final.reason : 'unavailable';
+      const fallback = extractive();
+      const note = message(reason === 'unverified' || reason === 'no_citations' ? 'unverified' : 'modelUnavailable', lang);
+      return yield { type: 'final', answer: { ...fallback, fallbackReason: reason, notice: fallback.notice ?? note, usage: final?.usage } };
+    }
+    const declined = 'declined' in final && final.declined === true;
+    const citations = final.cited.map((n) => {
+      const hit = retrieval.hits[n - 1]!;
+      const quote = extractAnswer([hit], retrieval.profile, answerType(question))?.quote ?? hit.paragraph.text;
+      return { ...toCitation(n, hit.paragraph, quote, hit.score) };
+    });
+    return yield {
+      type: 'final',
+      answer: {
+        question,
+        answer: final.text,
+        abstained: declined || citations.length === 0,
+        language: lang,
+        mode: 'llm',
+        citations,
+        retrieved,
+        timings: timings(),
+        usage: final.usage,
+      },
+    };
+  }
+
+  private embedderIsCrossLingual(): boolean {
+    return !this.embedder.id.startsWith('local-');
+  }
+
+  private extractiveAnswer(
+    question: string,
+    lang: Lang,
+    retrieval: Retrieval,
+    extract: ReturnType<typeof extractAnswer>,
+    retrieved: Answer['retrieved'],
+    timings: () => Answer['timings'],
+  ): () => Answer {
+    return () => {
+      const top = retrieval.hits[0];
+      const features: AbstainFeatures = {
+        paragraphCoverage: top ? paragraphCoverage(retrieval.profile, extract?.hit ?? top) : 0,
+        quoteCoverage: extract?.coverage ?? 0,
+        unknownMass: retrieval.unknownMass,
+        cosine: (extract?.hit ?? top)?.cosine ?? 0,
+        termCount: retrieval.profile.terms.length,
+      };
+      const base = { question, language: lang, mode: 'extractive' as const, retrieved, timings: timings() };
+      if (!extract || shouldAbstain(features)) {
+        const closest = extract ? [toCitation(1, extract.paragraph, extract.quote, extract.hit.score)] : [];
+        return { ...base, answer: message('decline', lang), abstained: true, citations: closest };
+      }
+      return {
+        ...base,
+        answer: quoteAsAnswer(extract.quote, extract.isList),
+        abstained: false,
+        citations: [toCitation(1, extract.paragraph, extract.quote, extract.hit.score)],
+      };
+    };
+  }
+
+  onChange(listener: (change: KnowledgeChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  refresh(): Promise<KnowledgeChange> {
+    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<KnowledgeChange> {
+    const dir = this.options.knowledgeDir;
+    const change: KnowledgeChange = { added: [], changed: [], removed: [], skipped: [] };
+    if (!dir) return change;
+    const files = await listKnowledgeFiles(dir);
+    const current = new Set(files);
+    for (const document of this.index.documents.keys()) {
+      if (!current.has(document)) {
+        this.index.removeDocument(document);
+        change.removed.push(document);
+      }
+    }
+    const updates: KnowledgeDocument[] = [];
+    for (const file of files) {
+      const result = await readKnowledgeFile(dir, file);
+      if ('reason' in result) {
+        // The last good version keeps serving; a broken edit is reported, not indexed.
+        this.logger.warn(`skipped knowledge file ${file}: it ${result.reason}`);
+        change.skipped.push(result);
+        continue;
+      }
+      const known = this.index.documents.get(file);
+      if (known?.hash === result.hash) continue;
+      updates.push(result);
+      (known ? change.changed : change.added).push(file);
+    }
+    if (updates.length > 0) {
+      await this.index.addDocuments(updates);
+      // A file rewritten while it was being indexed is read again on the next change event.
+      for (const doc of updates) {
+        const again = await readKnowledgeFile(dir, doc.document);
+        if ('hash' in again && again.hash !== doc.hash) this.schedule();
+      }
+      await this.embedder.save();
+    }
+    this.skipped = change.skipped;
+    if (change.added.length + change.changed.length + change.removed.length > 0) {
+      this.logger.info('knowledge updated', { added: change.added, changed: change.changed, removed: change.removed });
+      for (const listener of this.listeners) listener(change);
+    }
+    return change;
+  }
+
+  private startWatching(dir: string): void {
+    try {
+      this.watcher = watch(dir, { recursive: true }, () => this.schedule());
+      this.watcher.on('error', (error) => this.logger.warn('knowledge watcher stopped', { error }));
+    } catch (error) {
+      this.logger.warn('cannot watch the knowledge folder; changes need a restart', { error, dir: join(dir) });
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.refresh().catch((error: unknown) => this.logger.warn('knowledge refresh failed', { error }));
+    }, 300);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.watcher?.close();
+    if (this.timer) clearTimeout(this.timer);
+    await this.embedder.save();
+  }
+}
+
+function ms(since: number): number {
+  return Math.round((performance.now() - since) * 100) / 100;
+}
+
+/** One overall deadline for an answer, also honouring the caller's own signal. */
+function deadlineSignal(deadlineMs: number, outer?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(deadlineMs);
+  return outer ? AbortSignal.any([timeout, outer]) : timeout;
+}

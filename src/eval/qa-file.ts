@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { documentFromParagraphs } from '../core/knowledge/index.js';
+import type { KnowledgeDocument } from '../core/knowledge/types.js';
+import { SanadError } from '../core/errors.js';
+import type { Lang } from '../core/text/index.js';
+
+/** One question of a QA file, in either supported shape, made uniform. */
+export interface QaItem {
+  id: string;
+  lang: Lang;
+  question: string;
+  answers: string[];
+  answerable: boolean;
+  /** The retrieved paragraph hits when it contains one of these strings (article-qa shape). */
+  evidence: string[];
+  /** The gold paragraph (ARCD shape): document id and 0-based paragraph index. */
+  gold?: { document: string; paragraph: number };
+}
+
+export interface QaSet {
+  items: QaItem[];
+  /** The set's own corpus (ARCD ships its paragraphs); null when it is about knowledge/. */
+  documents: KnowledgeDocument[] | null;
+}
+
+interface ArticleShape {
+  questions: { id: string; lang?: string; question: string; answers?: string[]; evidence?: string[]; answerable?: boolean }[];
+}
+interface ArcdShape {
+  documents: { id: string; title: string; paragraphs: string[] }[];
+  questions: { id: string; question: string; answers: string[]; doc: string; paragraph: number }[];
+}
+
+export async function readQaFile(path: string): Promise<QaSet> {
+  let raw: string;
+  try {
+    raw = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SanadError('qa_file', `Cannot read the QA file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
+      hint: 'Give the path of a JSON file like ../shared/bench/article-qa.json or ../shared/bench/arcd/arcd.json.',
+    });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    throw new SanadError('qa_file', `${path} is not valid JSON.`, { hint: 'A QA file is one JSON object with a "questions" array.' });
+  }
+  if (!data || typeof data !== 'object' || !Array.isArray((data as { questions?: unknown }).questions)) {
+    throw new SanadError('qa_file', `${path} has no "questions" array.`, { hint: 'A QA file is one JSON object with a "questions" array.' });
+  }
+  if (Array.isArray((data as { documents?: unknown }).documents)) {
+    const arcd = data as ArcdShape;
+    const documents = arcd.documents.map((d) =>
+      documentFromParagraphs({ document: d.id, collection: 'qa', title: d.title, paragraphs: d.paragraphs, lang: 'ar' }),
+    );
+    return {
+      documents,
+      items: arcd.questions.map((q) => ({
+        id: q.id,
+        lang: 'ar',
+        question: q.question,
+        answers: q.answers,
+        answerable: true,
+        evidence: [],
+        gold: { document: q.doc, paragraph: q.paragraph },
+      })),
+    };
+  }
+  const article = data as ArticleShape;
+  return {
+    documents: null,
+    items: article.questions.map((q) => ({
+      id: q.id,
+      lang: (q.lang as Lang) ?? 'ar',
+      question: q.question,
+      answers: q.answers ?? [],
+      answerable: q.answerable !== false,
+      evidence: q.evidence ?? [],
+    })),
+  };
+}
