@@ -65,7 +65,7 @@ function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number } |
  * before the core may show it. Failures never throw: they end in `final` with `ok: false`.
  */
 export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): LlmAnswerer {
-  const logger = deps.logger.child('llm');
+  const logger = deps.logger;
   const client = deps.client ?? createOpenAIClient(config);
   const semaphore = deps.semaphore ?? createSemaphore(config.maxConcurrency);
 

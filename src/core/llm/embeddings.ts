@@ -47,7 +47,7 @@ class OpenAICompatibleEmbeddings extends Embeddings implements IdentifiedEmbeddi
     private readonly options: OpenAIEmbeddingsOptions,
   ) {
     super({ maxRetries: 0 });
-    this.logger = options.logger.child('embeddings');
+    this.logger = options.logger;
     this.embedderId = `openai:${config.embeddingModel}:${endpointLabel(config)}`;
     registerSecret(config.apiKey);
     this.inner = new OpenAIEmbeddings({
