@@ -1,0 +1,21 @@
+import type { DiscordBriefingMessage } from './render-discord.js';
+import type { SlackBriefingMessage } from './render-slack.js';
+
+/** A briefing rendered for one channel's platform; `key` identifies it (platform:channel:day). */
+export interface RenderedBriefing {
+  key: string;
+  day: string;
+  /** Plain text (markdown-ish), for logs, the CLI and platforms without a rich format. */
+  markdown: string;
+  slack?: SlackBriefingMessage;
+  discord?: DiscordBriefingMessage;
+}
+
+/**
+ * The port a briefing is posted through. `findPosted`, when a platform can tell, finds a
+ * briefing posted before a crash kept it from being recorded, so it is not posted twice.
+ */
+export interface BriefingPoster {
+  post(channelId: string, rendered: RenderedBriefing): Promise<{ messageId: string }>;
+  findPosted?(channelId: string, briefingKey: string): Promise<{ messageId: string } | null>;
+}

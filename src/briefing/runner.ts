@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { BriefingConfig, Platform } from '../config/file.js';
+import type { KnowledgeDocument } from '../core/knowledge/types.js';
+import { systemClock, type Clock, type Logger } from '../core/ports.js';
+import type { SanadStore } from '../state/types.js';
+import { buildBriefing, type BriefingSummarizer } from './build.js';
+import type { Briefing } from './model.js';
+import type { BriefingPoster, RenderedBriefing } from './poster.js';
+import { renderDiscord } from './render-discord.js';
+import { renderSlack } from './render-slack.js';
+import { renderMarkdown } from './render-text.js';
+import { addDays, localDay, startOfDay } from './time.js';
+
+export interface BriefingRunnerDeps {
+  store: SanadStore;
+  /** The knowledge as it is now; called for each briefing so documents added while running count. */
+  documents: () => KnowledgeDocument[] | Promise<KnowledgeDocument[]>;
+  posters: Partial<Record<Platform, BriefingPoster>>;
+  logger: Logger;
+  clock?: Clock;
+  /** Identifies this process's claims; default a random id. */
+  owner?: string;
+  /** How long a claim protects a post in progress (default 2 minutes). */
+  leaseMs?: number;
+  summarizer?: BriefingSummarizer;
+}
+
+export type RunOutcome =
+  | { status: 'posted'; key: string; messageId: string }
+  | { status: 'recovered'; key: string; messageId: string }
+  | { status: 'skipped'; key: string }
+  | { status: 'done'; key: string }
+  | { status: 'busy'; key: string; retryAt: Date }
+  | { status: 'failed'; key: string; error: unknown }
+  | { status: 'no-poster'; key: string };
+
+export const DEFAULT_LEASE_MS = 2 * 60_000;
+
+export function briefingKey(platform: string, channel: string, day: string): string {
+  return `${platform}:${channel}:${day}`;
+}
+
+/**
+ * Makes and posts one channel's briefing for one day, exactly once: claim in the store (one
+ * transaction), build, render, post, record the message id. A claim left by a crash is taken
+ * over after its lease; then `findPosted` (if the poster has it) decides between recording the
+ * message found and posting again.
+ */
+export class BriefingRunner {
+  readonly owner: string;
+  private readonly clock: Clock;
+  private readonly leaseMs: number;
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: BriefingRunnerDeps) {
+    this.owner = deps.owner ?? randomUUID();
+    this.clock = deps.clock ?? systemClock;
+    this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+    this.logger = deps.logger;
+  }
+
+  /** Runs the briefing due at `scheduledAt` (its day is the local day of that instant). */
+  async run(config: BriefingConfig, scheduledAt: Date): Promise<RunOutcome> {
+    const day = localDay(scheduledAt, config.timezone);
+    const key = briefingKey(config.platform, config.channel, day);
+    const poster = this.deps.posters[config.platform];
+    if (!poster) return { status: 'no-poster', key };
+
+    const claim = this.deps.store.claimBriefing({ key, platform: config.platform, channel: config.channel, day, owner: this.owner, at: this.clock.now(), leaseMs: this.leaseMs });
+    if (claim.status === 'done') return { status: 'done', key };
+    if (claim.status === 'busy') return { status: 'busy', key, retryAt: claim.retryAt };
+
+    try {
+      if (claim.attempt > 1 && poster.findPosted) {
+        const found = await poster.findPosted(config.channel, key);
+        if (found) {
+          this.complete(key, { state: 'posted', messageId: found.messageId, content: null });
+          this.logger.info('briefing found already posted; recorded it', { key, messageId: found.messageId });
+          return { status: 'recovered', key, messageId: found.messageId };
+        }
+      }
+      const briefing = await this.build(config, day);
+      if (!briefing) {
+        this.complete(key, { state: 'skipped' });
+        this.logger.info('nothing to brief today; skipped', { key });
+        return { status: 'skipped', key };
+      }
+      const { messageId } = await poster.post(config.channel, render(briefing, config.platform, key));
+      this.complete(key, { state: 'posted', messageId, content: JSON.stringify(briefing) });
+      this.logger.info('briefing posted', { key, messageId, attempt: claim.attempt });
+      return { status: 'posted', key, messageId };
+    } catch (error) {
+      this.logger.error('briefing could not be posted', { key, error: error instanceof Error ? error.message : String(error) });
+      this.deps.store.releaseBriefing(key, this.owner);
+      return { status: 'failed', key, error };
+    }
+  }
+
+  /**
+   * The briefing for `day` without claiming or posting (CLI preview, web chat): what changed
+   * since the last briefing before that day, and the day before's questions.
+   */
+  async build(config: BriefingConfig, day: string): Promise<Briefing | null> {
+    const now = this.clock.now();
+    const documents = await this.deps.documents();
+    this.deps.store.recordDocuments(
+      documents.map((d) => ({ document: d.document, collection: d.collection, title: d.title, hash: d.hash })),
+      now,
+    );
+    const dayStart = startOfDay(day, config.timezone);
+    const last = this.deps.store.lastBriefing(config.platform, config.channel, dayStart);
+    const since = last?.postedAt ?? new Date(0);
+    const changedSince = this.deps.store
+      .knowledgeChangedSince(since)
+      .map((entry) => ({ document: entry.document, status: entry.firstSeen > since ? ('new' as const) : ('changed' as const) }));
+    const stats = this.deps.store.questionStats(config.platform, config.channel, startOfDay(addDays(day, -1), config.timezone), dayStart);
+    const briefing = buildBriefing({
+      documents,
+      changedSince,
+      stats,
+      language: config.language,
+      ...(config.collections ? { collections: config.collections } : {}),
+      whenQuiet: config.whenQuiet,
+      date: day,
+    });
+    if (briefing && this.deps.summarizer) {
+      try {
+        const summary = await this.deps.summarizer(briefing);
+        if (summary) briefing.summary = summary;
+      } catch (error) {
+        this.logger.warn('briefing summary failed; posting the extractive briefing', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return briefing;
+  }
+
+  private complete(key: string, outcome: { state: 'posted' | 'skipped'; messageId?: string | null; content?: string | null }): void {
+    if (!this.deps.store.completeBriefing(key, this.owner, { ...outcome, at: this.clock.now() })) {
+      this.logger.warn('briefing claim was taken over before it was recorded', { key });
+    }
+  }
+}
+
+/** Renders for the channel's platform; the markdown is always there. */
+export function render(briefing: Briefing, platform: Platform, key: string): RenderedBriefing {
+  return {
+    key,
+    day: briefing.date,
+    markdown: renderMarkdown(briefing),
+    ...(platform === 'slack' ? { slack: renderSlack(briefing, { key }) } : {}),
+    ...(platform === 'discord' ? { discord: renderDiscord(briefing, { key }) } : {}),
+  };
+}
