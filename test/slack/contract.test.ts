@@ -1,0 +1,46 @@
+/**
+ * The cross-platform chat-adapter contract, run against the real Slack adapter (real Bolt over
+ * signed HTTP, the fake Slack on loopback) and the real assistant over the repo's knowledge.
+ */
+import { chatAdapterContract, type ChatHarness, type HarnessOptions, type PostedReply } from '../contract/chat-adapter.js';
+import { createAssistant } from '../../src/core/index.js';
+import type { Assistant } from '../../src/core/types.js';
+import { hostileKnowledgeDir, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { SlackTestBed, groupCanPing, groupText, groupWithinLimits } from './helpers/testbed.js';
+
+/** Building an index takes a moment: one assistant per knowledge folder for the whole file. */
+const assistants = new Map<string, Promise<Assistant>>();
+function assistantFor(knowledgeDir: string): Promise<Assistant> {
+  let assistant = assistants.get(knowledgeDir);
+  if (!assistant) {
+    assistant = createAssistant({ knowledgeDir, cacheDir: null });
+    assistants.set(knowledgeDir, assistant);
+  }
+  return assistant;
+}
+
+let hostile: string | undefined;
+
+async function createHarness(options: HarnessOptions = {}): Promise<ChatHarness> {
+  const assistant = options.assistant ?? (await assistantFor(options.knowledgeDir ?? REPO_KNOWLEDGE));
+  const bed = await SlackTestBed.start({ assistant });
+  return {
+    mention: (text, o = {}) => bed.mention(text, { channel: o.channel, user: o.user, thread: o.thread }),
+    directMessage: (text, o = {}) => bed.directMessage(text, { user: o.user }),
+    botMessage: (text, o = {}) => bed.mention(text, { channel: o.channel, user: 'UOTHERBOT', botId: 'BOTHER' }),
+    replies: async ({ count = 1, timeoutMs = 15_000 } = {}): Promise<PostedReply[]> => {
+      const groups = await bed.finalGroups(count, timeoutMs);
+      return groups.map((g) => ({
+        channel: g.channel,
+        replyTo: g.replyTo,
+        text: groupText(g),
+        canPing: groupCanPing(g),
+        withinLimits: groupWithinLimits(g),
+        parts: g.messages.length,
+      }));
+    },
+    close: () => bed.close(),
+  };
+}
+
+chatAdapterContract('slack', createHarness, async () => (hostile ??= hostileKnowledgeDir()));
