@@ -198,7 +198,7 @@ export class FakeDiscord {
       mentions: options.mentions ?? [],
       message_reference: options.reference ? { message_id: options.reference.id, channel_id: options.reference.channel_id, guild_id: options.reference.guild_id } : undefined,
     });
-    this.dispatch('MESSAGE_CREATE', this.wire(message));
+    this.dispatch('MESSAGE_CREATE', { ...this.wire(message), channel_type: options.channel.type });
     return message;
   }
 
@@ -326,7 +326,8 @@ export class FakeDiscord {
       return;
     }
     session.socket = socket;
-    const from = d.seq - this.replayAlreadySeen;
+    // Never replays READY (s = 1): a resumed session is not a new one.
+    const from = Math.max(1, d.seq - this.replayAlreadySeen);
     this.replayAlreadySeen = 0;
     for (const event of session.events.filter((e) => e.s > from)) socket.send(JSON.stringify({ op: 0, ...event }));
     this.dispatch('RESUMED', {});
@@ -405,12 +406,12 @@ export class FakeDiscord {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
     const raw = await readBody(req);
     const body = parseBody(raw, req.headers['content-type']);
-    const path = url.pathname.replace(/^\/api\/v10/, '');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
     const method = req.method ?? 'GET';
     this.requests.push({ method, path, query: url.searchParams, body, at: Date.now() });
     const failure = this.failures.findIndex((f) => f.method === method && f.path.test(path));
     if (failure >= 0) {
-      const [{ status }] = this.failures.splice(failure, 1) as [{ status: number }];
+      const { status } = this.failures.splice(failure, 1)[0]!;
       return send(res, status, { message: 'Injected failure', code: 50013 });
     }
     try {
@@ -462,7 +463,11 @@ export class FakeDiscord {
       const channel = this.interactionChannel(m[2]!);
       if (type === 4 || type === 5) {
         const message = this.botSend(channel, { ...(data ?? {}), ...(type === 5 ? { flags: Number(data?.flags ?? 0) | 128 } : {}) }, m[2]!);
-        if (type === 5) message.embeds = [];
+        if (type === 5) {
+          // A deferred reply carries no text yet, so nothing in it could ping.
+          message.embeds = [];
+          message.sentAllowedMentions = [];
+        }
       }
       return null;
     }
@@ -504,7 +509,8 @@ export class FakeDiscord {
     message.edits = 0;
     if (interactionToken) message.interaction_token = interactionToken;
     this.lastBotWrite = Date.now();
-    if (!interactionToken) this.dispatch('MESSAGE_CREATE', this.wire(message));
+    // Discord sends the bot its own messages too (with channel_type, which DMs need).
+    if (!interactionToken) this.dispatch('MESSAGE_CREATE', { ...this.wire(message), channel_type: channel.type });
     return message;
   }
 
