@@ -194,9 +194,9 @@ export interface Running {
 export async function startWeb(options: Partial<WebServerOptions> = {}): Promise<Running> {
   const store = (options.store as MemoryStateStore | undefined) ?? new MemoryStateStore();
   const web = createWebServer({
+    ...options,
     assistant: options.assistant ?? fakeAssistant(),
     logger: options.logger ?? silentLogger,
-    ...options,
     store,
     port: 0,
   });
