@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import { defaultSettingsResolver, type ChannelSettingsResolver } from '../../core/channels.js';
@@ -27,6 +28,11 @@ export interface SlackAppOptions {
   answerTimeoutMs?: number;
   /** Socket Mode only: how long to wait for the first connection before giving up. */
   connectTimeoutMs?: number;
+  /**
+   * HTTP mode only. false: do not listen; mount `bot.requestListener` at /slack/events on a server
+   * you already run (e.g. the web chat's, which shares PORT). Default true.
+   */
+  listen?: boolean;
 }
 
 const DEFAULTS = {
@@ -39,8 +45,13 @@ const DEFAULTS = {
 export interface SlackBot {
   readonly identity: BotIdentity;
   readonly mode: 'socket' | 'http';
-  /** The HTTP port listened on (useful with port 0); undefined in Socket Mode. */
+  /** The HTTP port listened on (useful with port 0); undefined in Socket Mode or with `listen: false`. */
   readonly port: number | undefined;
+  /**
+   * HTTP mode: the handler for POST /slack/events (signature, timestamp window, then Bolt), to
+   * mount on another server when `listen` is false. Undefined in Socket Mode.
+   */
+  readonly requestListener: RequestListener | undefined;
   stop(): Promise<void>;
 }
 
@@ -96,7 +107,13 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackBot>
       });
     });
     logger.info('connected to Slack (Socket Mode)', { team: identity.team, botUserId: identity.botUserId });
-    return { identity, mode: 'socket', port: undefined, stop: () => app.stop().then(() => undefined) };
+    return { identity, mode: 'socket', port: undefined, requestListener: undefined, stop: () => app.stop().then(() => undefined) };
+  }
+
+  const requestListener = (receiver as HTTPReceiver).requestListener;
+  if (options.listen === false) {
+    logger.info(`handling Slack events at ${SLACK_EVENTS_PATH} on the host server`, { team: identity.team, botUserId: identity.botUserId });
+    return { identity, mode: 'http', port: undefined, requestListener, stop: async () => {} };
   }
 
   let port: number;
@@ -110,7 +127,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackBot>
     });
   }
   logger.info(`listening for Slack events on port ${port} at ${SLACK_EVENTS_PATH}`, { team: identity.team, botUserId: identity.botUserId });
-  return { identity, mode: 'http', port, stop: () => app.stop().then(() => undefined) };
+  return { identity, mode: 'http', port, requestListener, stop: () => app.stop().then(() => undefined) };
 }
 
 function httpReceiver(config: SlackConfig, boltLogger: ReturnType<typeof toBoltLogger>, logger: Logger, clock: Clock): HTTPReceiver {
