@@ -30,4 +30,10 @@ describe('verify', () => {
     expect(verifyAnswer('France won the 2018 World Cup.', passages, 'en')).toMatchObject({ ok: false, reason: 'no_citations' });
     expect(verifyAnswer('', passages, 'en')).toMatchObject({ ok: false, reason: 'no_citations' });
   });
+
+  it('treats NO_ANSWER anywhere in an uncited reply as a decline, and hides it', () => {
+    expect(verifyAnswer('The documents do not say. NO_ANSWER', passages, 'en')).toEqual({ ok: true, text: 'The documents do not say.', cited: [], declined: true, dropped: [] });
+    expect(verifyAnswer('NO_ANSWER', passages, 'en')).toMatchObject({ ok: true, text: '', declined: true });
+    expect(verifyAnswer('Delattre [2]. NO_ANSWER', passages, 'en')).toMatchObject({ ok: true, text: 'Delattre [2].', declined: false, cited: [2] });
+  });
 });

@@ -5,7 +5,7 @@ import { createOpenAIClient } from './client.js';
 import { createSemaphore, deadline, type Semaphore } from './concurrency.js';
 import type { LlmConfig } from './config.js';
 import { classifyError, LlmError } from './errors.js';
-import { formatPassages, formatThread, languageName } from './format.js';
+import { defuse, formatPassages, formatThread, languageName } from './format.js';
 import type { LlmAnswerer, LlmAnswerInput, LlmEvent } from './port.js';
 import type { Prompts } from './prompts.js';
 import { withRetry } from './retry.js';
@@ -22,6 +22,19 @@ export interface LlmAnswererDeps {
 }
 
 type Usage = { promptTokens: number; completionTokens: number };
+
+/** Tokens spent since start, answers and query rewrites together (for `sanad eval`). */
+export interface LlmUsageTotals {
+  promptTokens: number;
+  completionTokens: number;
+  requests: number;
+}
+
+/** The OpenAI-compatible answerer: the port, plus running token totals. */
+export interface OpenAILlmAnswerer extends LlmAnswerer {
+  readonly model: string;
+  totals(): LlmUsageTotals;
+}
 
 /** Holds back the start of a reply until it is clear whether it opens with NO_ANSWER. */
 class DeltaGate {
@@ -64,8 +77,14 @@ function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number } |
  * under one deadline with retries and a concurrency cap, then verifies its citations and numbers
  * before the core may show it. Failures never throw: they end in `final` with `ok: false`.
  */
-export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): LlmAnswerer {
+export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): OpenAILlmAnswerer {
   const logger = deps.logger;
+  const totals: LlmUsageTotals = { promptTokens: 0, completionTokens: 0, requests: 0 };
+  const count = (usage: Usage | undefined, requests: number) => {
+    totals.requests += requests;
+    totals.promptTokens += usage?.promptTokens ?? 0;
+    totals.completionTokens += usage?.completionTokens ?? 0;
+  };
   const client = deps.client ?? createOpenAIClient(config);
   const semaphore = deps.semaphore ?? createSemaphore(config.maxConcurrency);
 
@@ -73,7 +92,7 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Llm
     const started = Date.now();
     const dl = deadline(input.signal, config.deadlineMs);
     const rendered = deps.prompts.answer.render({
-      question: input.question,
+      question: defuse(input.question),
       thread: formatThread(input.conversation),
       passages: formatPassages(input.passages),
       language: languageName(input.language),
@@ -174,6 +193,7 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Llm
       yield { type: 'final', ok: false, reason: error.reason, detail: error.message, ...(usage ? { usage } : {}) };
     } finally {
       dl.dispose();
+      count(usage, attempts);
       logger.info('llm answer', {
         model: config.chatModel,
         outcome,
@@ -185,6 +205,6 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Llm
     }
   }
 
-  const rewriter = createQueryRewriter(config, { client, logger, prompts: deps.prompts, semaphore });
-  return { answer, rewriteQuery: rewriter.rewriteQuery };
+  const rewriter = createQueryRewriter(config, { client, logger, prompts: deps.prompts, semaphore, onUsage: count });
+  return { model: config.chatModel, answer, rewriteQuery: rewriter.rewriteQuery, totals: () => ({ ...totals }) };
 }

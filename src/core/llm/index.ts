@@ -2,7 +2,7 @@ export type { LlmAnswerer, LlmAnswerInput, LlmEvent, LlmFallbackReason, Passage 
 export type { LlmConfig, AnswerModeSetting, EmbedderSetting } from './config.js';
 export { DEFAULT_LLM_CONFIG, resolveLlmConfig, llmConfigFromEnv, effectiveAnswerMode, hasModelServer } from './config.js';
 export { createLlmAnswerer } from './answerer.js';
-export type { LlmAnswererDeps } from './answerer.js';
+export type { LlmAnswererDeps, OpenAILlmAnswerer, LlmUsageTotals } from './answerer.js';
 export { createOpenAIEmbeddings } from './embeddings.js';
 export type { IdentifiedEmbeddings, EmbeddingProgress, OpenAIEmbeddingsOptions } from './embeddings.js';
 export { createOpenAIClient } from './client.js';

@@ -5,7 +5,7 @@ import type { Lang, Turn } from '../types.js';
 import { deadline, type Semaphore } from './concurrency.js';
 import type { LlmConfig } from './config.js';
 import { classifyError } from './errors.js';
-import { cleanOneLine, formatThread, languageName } from './format.js';
+import { cleanOneLine, defuse, formatThread, languageName } from './format.js';
 import type { ChatPrompt, Prompts } from './prompts.js';
 import { withRetry } from './retry.js';
 
@@ -14,6 +14,8 @@ export interface QueryRewriterDeps {
   logger: Logger;
   prompts: Prompts;
   semaphore: Semaphore;
+  /** Told the tokens of every rewrite call, for the running totals. */
+  onUsage?: (usage: { promptTokens: number; completionTokens: number } | undefined, requests: number) => void;
 }
 
 /**
@@ -23,11 +25,14 @@ export interface QueryRewriterDeps {
  */
 export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) {
   const { client, logger, prompts, semaphore } = deps;
+  const onUsage = deps.onUsage ?? (() => undefined);
 
   async function complete(what: string, prompt: ChatPrompt, signal: AbortSignal, deadlineAt: number): Promise<string> {
+    let attempts = 0;
     const completion = await withRetry(
-      (attemptSignal) =>
-        client.chat.completions.create(
+      (attemptSignal) => {
+        attempts += 1;
+        return client.chat.completions.create(
           {
             model: config.chatModel,
             temperature: config.temperature,
@@ -37,15 +42,18 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
             ],
           },
           { signal: attemptSignal, timeout: Math.max(1, deadlineAt - Date.now()) },
-        ),
+        );
+      },
       { maxRetries: config.maxRetries, deadlineAt, signal, logger, semaphore, what },
-    );
+    ).catch((error: unknown) => {
+      onUsage(undefined, attempts);
+      throw error;
+    });
+    const usage = completion.usage ? { promptTokens: completion.usage.prompt_tokens ?? 0, completionTokens: completion.usage.completion_tokens ?? 0 } : undefined;
+    onUsage(usage, attempts);
     const content = completion.choices?.[0]?.message?.content;
     if (typeof content !== 'string') throw classifyError(new SyntaxError(`${what}: no message content`));
-    logger.debug(`${what} done`, {
-      promptTokens: completion.usage?.prompt_tokens ?? null,
-      completionTokens: completion.usage?.completion_tokens ?? null,
-    });
+    logger.debug(`llm ${what}`, { promptTokens: usage?.promptTokens ?? null, completionTokens: usage?.completionTokens ?? null });
     return cleanOneLine(content);
   }
 
@@ -55,7 +63,7 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
       let standalone = question;
       if (conversation.length > 0) {
         try {
-          const condensed = await complete('condense', prompts.condense.render({ question, thread: formatThread(conversation) }), dl.signal, dl.at);
+          const condensed = await complete('condense', prompts.condense.render({ question: defuse(question), thread: formatThread(conversation) }), dl.signal, dl.at);
           if (condensed) standalone = condensed;
         } catch (error) {
           logger.warn('could not condense the follow-up; retrieving with it as asked', { reason: classifyError(error, dl.expired()).reason });
@@ -68,7 +76,7 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
           try {
             const translated = await complete(
               'translate',
-              prompts.translate.render({ question: standalone, source_language: languageName(from), target_language: languageName(target) }),
+              prompts.translate.render({ question: defuse(standalone), source_language: languageName(from), target_language: languageName(target) }),
               dl.signal,
               dl.at,
             );

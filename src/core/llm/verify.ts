@@ -116,6 +116,16 @@ const DECLINE_PATTERNS: RegExp[] = [
   /لا\s*(تجيب|تتضمن|تحتوي|تذكر|تتناول|تشير|يوجد|توجد|تتوفر|تقدم|تحدد|تجيب)|لم\s*(تذكر|ترد|يرد|أجد|تتضمن|تشر|تحدد)|لا أعرف|لا أستطيع|لا تتوفر|ليس(ت)? (هناك|في)/,
 ];
 
+/** The reply without NO_ANSWER and the punctuation that tied it to the sentence. */
+function withoutMarker(text: string): string {
+  return text
+    .split(NO_ANSWER)
+    .map((part) => part.replace(/^[\s:.\-–—]+/, ''))
+    .join(' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}
+
 export type Verdict =
   | { ok: true; text: string; cited: number[]; declined: false; dropped: number[] }
   | { ok: true; text: string; cited: []; declined: true; dropped: number[] }
@@ -132,12 +142,14 @@ export function isDecline(text: string, _lang: Lang): boolean {
 export function verifyAnswer(raw: string, passages: Passage[], lang: Lang): Verdict {
   const trimmed = raw.trim();
   if (trimmed.startsWith(NO_ANSWER)) {
-    return { ok: true, text: trimmed.slice(NO_ANSWER.length).replace(/^[\s:.\-–—]+/, '').trim(), cited: [], declined: true, dropped: [] };
+    return { ok: true, text: withoutMarker(trimmed), cited: [], declined: true, dropped: [] };
   }
-  const { text, cited, dropped } = parseCitations(trimmed, new Set(passages.map((p) => p.n)));
-  if (text.length === 0) return { ok: false, reason: 'no_citations', detail: 'empty answer', dropped };
+  const marked = trimmed.includes(NO_ANSWER);
+  const { text, cited, dropped } = parseCitations(marked ? withoutMarker(trimmed) : trimmed, new Set(passages.map((p) => p.n)));
+  if (text.length === 0 && !marked) return { ok: false, reason: 'no_citations', detail: 'empty answer', dropped };
   if (cited.length === 0) {
-    if (isDecline(text, lang)) return { ok: true, text, cited: [], declined: true, dropped };
+    // The marker anywhere (some models append it) or a plain sentence saying so.
+    if (marked || isDecline(text, lang)) return { ok: true, text, cited: [], declined: true, dropped };
     return { ok: false, reason: 'no_citations', detail: dropped.length > 0 ? `only out-of-range citations [${dropped.join(', ')}]` : 'no [n] citation', dropped };
   }
   const citedPassages = passages.filter((p) => cited.includes(p.n));
