@@ -24,9 +24,10 @@ export function registerListeners(app: App, deps: SlackDeps): void {
 
   // Slack re-delivers an event it thinks was not acknowledged (X-Slack-Retry-Num), and Bolt does
   // not deduplicate: claim every event id once in the state store, so one question gets one answer.
+  // Only events that can lead to an answer are recorded, not every message in every channel.
   app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string') {
+    const { event_id: eventId, event } = body as { event_id?: unknown; event?: { type?: string; subtype?: string } };
+    if (typeof eventId === 'string' && (event?.type === 'app_mention' || (event?.type === 'message' && !event.subtype))) {
       let fresh = true;
       try {
         fresh = deps.state.claimEvent(`slack:${eventId}`, deps.clock.now());
