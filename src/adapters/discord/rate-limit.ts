@@ -10,7 +10,7 @@ export class RateLimiter {
     private readonly maxKeys = 10_000,
   ) {}
 
-  /** Counts a hit for `key` when under `limit`; otherwise says how long until one is allowed. */
+  /** Counts a hit for `key` when under `limit` (at least 1); otherwise says how long until one is allowed. */
   take(key: string, limit: number): { ok: true } | { ok: false; retryAfterMs: number } {
     const now = this.clock.now().getTime();
     const recent = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
@@ -27,7 +27,9 @@ export class RateLimiter {
   }
 
   /** Checks every limit and counts the hit only when all allow it. */
-  takeAll(checks: { key: string; limit: number }[]): { ok: true } | { ok: false; retryAfterMs: number } {
+  takeAll(all: { key: string; limit: number }[]): { ok: true } | { ok: false; retryAfterMs: number } {
+    // A limit of 0 (the config allows it) means no limit, not "never answer": `respond: off` does that.
+    const checks = all.filter((check) => check.limit > 0);
     const now = this.clock.now().getTime();
     let retryAfterMs = 0;
     for (const { key, limit } of checks) {
