@@ -270,3 +270,44 @@ describe('Slack over HTTP: /ask and buttons', () => {
   });
 });
 
+
+describe('Slack over HTTP: channel settings', () => {
+  it('respond: questions also answers un-mentioned messages that read as questions, in a thread', async () => {
+    const assistant = ambassadorAssistant();
+    const b = await start(assistant, { settings: { respond: 'questions' } });
+    const ts = b.fake.nextTs();
+    await b.deliverEvent({ type: 'message', channel_type: 'channel', channel: 'C5', user: 'U1', text: AMBASSADOR_Q, ts });
+    await b.deliverEvent({ type: 'message', channel_type: 'channel', channel: 'C5', user: 'U1', text: 'صباح الخير يا فريق', ts: b.fake.nextTs() });
+    const [group] = await b.finalGroups(1);
+    expect(group!.replyTo).toBe(ts);
+    await b.fake.waitFor(() => false, 300);
+    expect(assistant.calls).toHaveLength(1);
+  });
+
+  it('respond: mention (the default) leaves un-mentioned questions alone', async () => {
+    const assistant = ambassadorAssistant();
+    const b = await start(assistant);
+    await b.deliverEvent({ type: 'message', channel_type: 'channel', channel: 'C1', user: 'U1', text: AMBASSADOR_Q, ts: b.fake.nextTs() });
+    await b.fake.waitFor(() => false, 400);
+    expect(assistant.calls).toHaveLength(0);
+  });
+
+  it('respond: off ignores mentions too', async () => {
+    const assistant = ambassadorAssistant();
+    const b = await start(assistant, { settings: { respond: 'off' } });
+    await b.mention(AMBASSADOR_Q);
+    await b.deliverEvent({ type: 'message', channel_type: 'channel', channel: 'C1', user: 'U1', text: AMBASSADOR_Q, ts: b.fake.nextTs() });
+    await b.fake.waitFor(() => false, 400);
+    expect(assistant.calls).toHaveLength(0);
+    expect(b.fake.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it("passes the channel's collections and language to the core, and speaks the channel's language", async () => {
+    const assistant = ambassadorAssistant();
+    const b = await start(assistant, { settings: { collections: ['hr'], language: 'en' } });
+    await b.mention(AMBASSADOR_Q);
+    const [group] = await b.finalGroups(1);
+    expect(assistant.calls[0]!.options).toMatchObject({ collections: ['hr'], language: 'en' });
+    expect(visibleText(group!.messages[0]!.versions[0]!)).toContain('Looking it up');
+  });
+});

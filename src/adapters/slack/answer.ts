@@ -43,6 +43,11 @@ export function questionLanguage(text: string): Lang {
   return lang === 'und' ? 'ar' : lang;
 }
 
+/** The language the bot's own sentences (placeholder, notices) use: the channel's, else the question's. */
+export function replyLanguage(q: Pick<Question, 'text' | 'settings'>): Lang {
+  return q.settings.language !== 'auto' ? q.settings.language : questionLanguage(q.text);
+}
+
 /** null when the user may ask now; otherwise the friendly message to show them. */
 export function rateLimitMessage(deps: SlackDeps, q: Question, lang: Lang): string | null {
   const now = deps.clock.now().getTime();
@@ -63,7 +68,7 @@ export async function answerInPlace(
   q: Question & { place: Place; history: { threadTs: string; beforeTs: string } | null },
 ): Promise<void> {
   const log = deps.logger;
-  const lang = questionLanguage(q.text);
+  const lang = replyLanguage(q);
   if (!q.text) {
     await post(client, q.place, renderReply(simpleReply('notice', message('empty', lang), lang))[0]!, log);
     return;
@@ -88,7 +93,7 @@ export async function answerInPlace(
 
 /** `/ask`: the answer only the asker sees, with a button to share it in the channel. */
 export async function answerPrivately(deps: SlackDeps, respond: RespondFn, q: Question): Promise<void> {
-  const lang = questionLanguage(q.text);
+  const lang = replyLanguage(q);
   let messages: SlackMessage[];
   try {
     const answer = await deps.assistant.ask(q.text, { collections: q.settings.collections, language: q.settings.language, signal: AbortSignal.timeout(deps.answerTimeoutMs) });
@@ -134,7 +139,7 @@ function apology(deps: SlackDeps, error: unknown, lang: Lang, q: Question): Slac
 }
 
 async function tellPrivately(client: webApi.WebClient, q: Question & { place: Place }, text: string, log: Logger): Promise<void> {
-  const msg = renderReply(simpleReply('notice', text, questionLanguage(q.text)))[0]!;
+  const msg = renderReply(simpleReply('notice', text, replyLanguage(q)))[0]!;
   try {
     await client.chat.postEphemeral({ channel: q.channel, user: q.user, thread_ts: q.place.threadTs, text: msg.text, blocks: msg.blocks });
   } catch (error) {

@@ -83,6 +83,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackBot>
     receiver,
     logger: boltLogger,
     clientOptions,
+    convoStore: false, // conversation state comes from the thread, not Bolt's store
   });
   const deps: SlackDeps = {
     assistant,

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { message } from '../../core/messages.js';
 import { looksLikeQuestion } from '../../core/channels.js';
-import { answerInPlace, answerPrivately, questionLanguage, rateLimitMessage, type SlackDeps } from './answer.js';
+import { answerInPlace, answerPrivately, rateLimitMessage, replyLanguage, type SlackDeps } from './answer.js';
 import { registerActions } from './actions.js';
 import { ASK_COMMAND } from './ids.js';
 import { slackToPlain } from './mrkdwn.js';
@@ -92,9 +92,9 @@ export function registerListeners(app: App, deps: SlackDeps): void {
 
   app.command(ASK_COMMAND, async ({ command, ack, respond }) => {
     const text = slackToPlain(command.text ?? '', deps.identity.botUserId);
-    const lang = questionLanguage(text);
     const settings = deps.settings('slack', command.channel_id);
     const q = { channel: command.channel_id, user: command.user_id, text, settings };
+    const lang = replyLanguage(q);
     const refusal = !text ? message('empty', lang) : rateLimitMessage(deps, q, lang);
     // Acknowledge within Slack's 3 s with something the asker sees; the answer replaces it.
     await ack({ response_type: 'ephemeral', text: refusal ?? message('thinking', lang) });
