@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { answerType, isFollowUp, looksLikeInstruction } from './answer/question.js';
 import { extractAnswer } from './answer/extractive.js';
-import { shouldAbstain, type AbstainFeatures } from './answer/abstain.js';
+import { evidenceFeatures, shouldAbstain } from './answer/abstain.js';
 import { quoteAsAnswer, toCitation, toRetrieved } from './answer/compose.js';
 import { SanadError } from './errors.js';
 import { CachedEmbedder, localEmbedder, type Embedder } from './index/embedder.js';
@@ -12,7 +12,7 @@ import type { KnowledgeDocument } from './knowledge/types.js';
 import type { LlmAnswerer, LlmEvent, Passage } from './llm/port.js';
 import { message } from './messages.js';
 import { silentLogger, type Logger } from './ports.js';
-import { contentTermCount, paragraphCoverage, retrieve, type Retrieval } from './retrieve/retriever.js';
+import { contentTermCount, retrieve, type Retrieval } from './retrieve/retriever.js';
 import { cleanInvisible, detectLanguage, type Lang } from './text/index.js';
 import type { Answer, AnswerEvent, AskOptions, Assistant, Citation } from './types.js';
 
@@ -230,14 +230,7 @@ class CoreAssistant implements SanadAssistant {
     timings: () => Answer['timings'],
   ): () => Answer {
     return () => {
-      const top = retrieval.hits[0];
-      const features: AbstainFeatures = {
-        paragraphCoverage: top ? paragraphCoverage(retrieval.profile, extract?.hit ?? top) : 0,
-        quoteCoverage: extract?.coverage ?? 0,
-        unknownMass: retrieval.unknownMass,
-        cosine: (extract?.hit ?? top)?.cosine ?? 0,
-        termCount: retrieval.profile.terms.length,
-      };
+      const features = evidenceFeatures(retrieval, extract);
       const base = { question, language: lang, mode: 'extractive' as const, retrieved, timings: timings() };
       if (!extract || shouldAbstain(features)) {
         const closest = extract ? [toCitation(1, extract.paragraph, extract.quote, extract.hit.score)] : [];

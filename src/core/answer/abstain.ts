@@ -1,4 +1,7 @@
 import calibration from './calibration.json' with { type: 'json' };
+import type { Retrieval } from '../retrieve/retriever.js';
+import { paragraphCoverage } from '../retrieve/retriever.js';
+import type { Extract } from './extractive.js';
 
 /**
  * Whether the knowledge answers the question, as a probability from a logistic model over a few
@@ -42,4 +45,16 @@ export function answerProbability(f: AbstainFeatures, model: AbstainModel = cali
 export function shouldAbstain(f: AbstainFeatures, model: AbstainModel = calibration as AbstainModel): boolean {
   if (f.termCount === 0) return true;
   return answerProbability(f, model) < model.threshold;
+}
+
+/** The features of a retrieval and its best extract, as the model and the calibration see them. */
+export function evidenceFeatures(retrieval: Retrieval, extract: Extract | null): AbstainFeatures {
+  const hit = extract?.hit ?? retrieval.hits[0];
+  return {
+    paragraphCoverage: hit ? paragraphCoverage(retrieval.profile, hit) : 0,
+    quoteCoverage: extract?.coverage ?? 0,
+    unknownMass: retrieval.unknownMass,
+    cosine: hit?.cosine ?? 0,
+    termCount: retrieval.profile.terms.length,
+  };
 }

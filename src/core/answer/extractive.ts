@@ -7,6 +7,10 @@ import { matchesType, type AnswerType } from './question.js';
 /** Quotes stay short enough to read in chat; a list question is the exception. */
 export const MAX_QUOTE_CHARS = 400;
 const MAX_WINDOW_CLAUSES = 3;
+/** A list question may take a whole enumeration, clause after clause. */
+const MAX_LIST_CLAUSES = 8;
+/** A sentence that opens by pointing back ("فهي…", "It is…") completes the one before it. */
+const CONTINUATION = /^["«“(]?\s*(فهي|فهو|وهي|وهو|اذ|إذ|حيث|لذا|لذلك|ولذلك|هذا|وهذا|it|this|which|that|ce|cela|c['’]est)(\s|$)/iu;
 
 export interface Extract {
   paragraph: Paragraph;
@@ -56,10 +60,13 @@ export function extractAnswer(hits: Hit[], profile: QueryProfile, type: AnswerTy
       if (!winner || score > winner.score) winner = { paragraph, hit, quote, coverage: cov, score, isList: true };
     }
     const clauses = splitClauses(paragraph.text, 200);
+    const span = type === 'list' ? MAX_LIST_CLAUSES : MAX_WINDOW_CLAUSES;
     for (let i = 0; i < clauses.length; i++) {
-      for (let j = i; j < Math.min(clauses.length, i + MAX_WINDOW_CLAUSES); j++) {
+      for (let j = i; j < Math.min(clauses.length, i + span); j++) {
         const start = clauses[i]!.start;
-        const end = clauses[j]!.end;
+        let end = clauses[j]!.end;
+        const next = clauses[j + 1];
+        if (next && CONTINUATION.test(next.text) && next.end - start <= maxQuote) end = next.end;
         const length = end - start;
         if (j > i && length > maxQuote) break;
         const quote = paragraph.text.slice(start, end);

@@ -22,6 +22,15 @@ export interface SearchOptions {
   collections?: string[];
   /** Extra weighted terms, e.g. from the conversation so far. */
   context?: Map<string, number>;
+  /** Paragraph ids to leave out (calibration holds the answer-bearing paragraph out). */
+  exclude?: Set<string>;
+}
+
+const PROCLITICS = ['ل', 'ب', 'ك', 'ف', 'و'];
+const ARABIC_START = /^[\u0600-\u06FF]/;
+
+export function withoutProclitic(term: string): string | null {
+  return term.length >= 4 && PROCLITICS.includes(term[0]!) ? term.slice(1) : null;
 }
 
 /** Terms for retrieval of a paragraph: its text plus its title and section, which carry topic. */
@@ -137,18 +146,33 @@ export class KnowledgeIndex {
 
   /** Inverse document frequency of a stemmed term in this index (0 when absent). */
   idf(term: string): number {
-    return this.bm25.idf(term);
+    return this.bm25.idf(term) || this.bm25.idf(withoutProclitic(term) ?? '');
+  }
+
+  /**
+   * A one-letter proclitic (ل ب ك ف و) stays on an indefinite noun after light stemming:
+   * "لمكافحة" → "لمكافح". Stripping it blindly breaks names ("فرنسا"), so the query asks for
+   * both forms that the knowledge actually uses.
+   */
+  private expandProclitics(query: Map<string, number>): Map<string, number> {
+    const out = new Map(query);
+    for (const [term, weight] of query) {
+      if (term.startsWith('#') || !ARABIC_START.test(term)) continue;
+      const bare = withoutProclitic(term);
+      const variants = [...(bare ? [bare] : []), ...PROCLITICS.map((p) => p + (bare ?? term))];
+      for (const v of variants) if (v !== term && !out.has(v) && this.bm25.df(v) > 0) out.set(v, weight * 0.9);
+    }
+    return out;
   }
 
   async search(text: string, lang: Lang, options: SearchOptions = {}): Promise<Hit[]> {
     const k = options.k ?? 8;
-    const allow = options.collections
-      ? (row: number) => {
-          const p = this.rows[row];
-          return !!p && options.collections!.includes(p.collection);
-        }
-      : (row: number) => this.rows[row] !== null;
-    const query = queryTerms(text, lang);
+    const { collections, exclude } = options;
+    const allow = (row: number) => {
+      const p = this.rows[row];
+      return !!p && (!collections || collections.includes(p.collection)) && (!exclude || !exclude.has(p.id));
+    };
+    const query = this.expandProclitics(queryTerms(text, lang));
     if (options.context) for (const [term, w] of options.context) if (!query.has(term)) query.set(term, w);
     const bm25 = this.bm25.scores(query, allow);
     const vector = await this.embedder.embedQuery(

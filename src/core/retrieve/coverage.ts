@@ -22,12 +22,16 @@ export function profileQuery(text: string, lang: Lang, idf: IdfLookup, maxIdf: n
   return { terms: unique, weights, total: weights.reduce((a, b) => a + b, 0) };
 }
 
+const PROCLITIC = /^[لبكفو]/;
+
 function fuzzyHas(set: Set<string>, term: string): number {
   if (set.has(term)) return 1;
   if (term.length < 3) return 0;
   for (const other of set) {
     if (other.length < 3) continue;
     const [short, long] = other.length < term.length ? [other, term] : [term, other];
+    // One proclitic letter apart ("لمكافح" / "مكافح") is the same word.
+    if (long.length === short.length + 1 && long.endsWith(short) && PROCLITIC.test(long) && short.length >= 3) return 1;
     if (long.startsWith(short) && short.length >= 3 && long.length - short.length <= 3) return 0.5;
   }
   return 0;

@@ -15,6 +15,7 @@ export interface RetrieveRequest {
   /** The question leans on the conversation ("and when did that happen?"). */
   followUp: boolean;
   collections?: string[];
+  exclude?: Set<string>;
   k: number;
 }
 
@@ -35,7 +36,7 @@ export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest):
   const context = request.followUp ? conversationTerms(request.conversation, lang) : undefined;
   const merged = new Map<string, Hit>();
   for (const query of request.queries) {
-    const hits = await index.search(query, lang, { k: request.k * 2, collections: request.collections, context });
+    const hits = await index.search(query, lang, { k: request.k * 2, collections: request.collections, exclude: request.exclude, context });
     for (const hit of hits) {
       const seen = merged.get(hit.paragraph.id);
       if (!seen || hit.score > seen.score) merged.set(hit.paragraph.id, hit);

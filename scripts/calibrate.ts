@@ -1,0 +1,113 @@
+/**
+ * Fits the abstention model (src/core/answer/calibration.json) on data, never by hand.
+ *
+ *   npm run calibrate            (needs ../shared/bench/arcd/arcd.json)
+ *
+ * Answerable: ARCD training questions (q1..q693) asked with their own paragraph in the index.
+ * Not answerable: the same questions with that paragraph held out (same topic, missing detail),
+ * ARCD training questions asked against the article, and the article's questions asked against
+ * ARCD. A logistic regression over the evidence features is fitted with both classes weighted
+ * equally; the threshold is the one that declines at most 5% of answerable training questions.
+ * ARCD's test half (q694..q1395) is reported as held-out data and not used for fitting.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { evidenceFeatures, featureVector, FEATURE_ORDER, type AbstainModel } from '../src/core/answer/abstain.js';
+import { extractAnswer } from '../src/core/answer/extractive.js';
+import { answerType } from '../src/core/answer/question.js';
+import { localEmbedder } from '../src/core/index/embedder.js';
+import { KnowledgeIndex } from '../src/core/index/knowledge-index.js';
+import { documentFromParagraphs, loadKnowledge } from '../src/core/knowledge/index.js';
+import { retrieve } from '../src/core/retrieve/retriever.js';
+
+const ARCD = resolve('../shared/bench/arcd/arcd.json');
+const ARTICLE_QA = resolve('../shared/bench/article-qa.json');
+if (!existsSync(ARCD) || !existsSync(ARTICLE_QA)) {
+  console.error(`calibrate: ${ARCD} or ${ARTICLE_QA} is missing; the shared benchmark folder is needed. Nothing changed.`);
+  process.exit(0);
+}
+
+interface Arcd {
+  documents: { id: string; title: string; paragraphs: string[] }[];
+  questions: { id: string; question: string; doc: string; paragraph: number }[];
+}
+const arcd = JSON.parse(readFileSync(ARCD, 'utf8')) as Arcd;
+const articleQa = JSON.parse(readFileSync(ARTICLE_QA, 'utf8')) as { questions: { question: string; lang: string }[] };
+
+const arcdDocs = arcd.documents.map((d) => documentFromParagraphs({ document: d.id, collection: 'arcd', title: d.title, paragraphs: d.paragraphs, lang: 'ar' }));
+const arcdIndex = new KnowledgeIndex(localEmbedder());
+await arcdIndex.addDocuments(arcdDocs);
+const articleIndex = new KnowledgeIndex(localEmbedder());
+await articleIndex.addDocuments((await loadKnowledge(resolve('knowledge'))).documents);
+
+async function features(index: KnowledgeIndex, question: string, exclude?: Set<string>): Promise<number[]> {
+  const retrieval = await retrieve(index, { queries: [question], lang: 'ar', conversation: [], followUp: false, exclude, k: 8 });
+  return featureVector(evidenceFeatures(retrieval, extractAnswer(retrieval.hits, retrieval.profile, answerType(question))));
+}
+
+const goldId = (q: Arcd['questions'][number]) => arcdDocs.find((d) => d.document === q.doc)!.paragraphs[q.paragraph]!.id;
+const train = arcd.questions.filter((q) => Number(q.id.slice(1)) <= 693);
+const test = arcd.questions.filter((q) => Number(q.id.slice(1)) > 693);
+
+const X: number[][] = [];
+const y: number[] = [];
+const add = (x: number[], label: number) => (X.push(x), y.push(label));
+for (const q of train) add(await features(arcdIndex, q.question), 1);
+for (const q of train) add(await features(arcdIndex, q.question, new Set([goldId(q)])), 0);
+for (const q of train) add(await features(articleIndex, q.question), 0);
+for (const q of articleQa.questions.filter((q) => q.lang === 'ar')) add(await features(arcdIndex, q.question), 0);
+
+// Standardise, fit by gradient descent on the class-balanced log loss, then undo the scaling.
+const dims = X[0]!.length;
+const mean = Array.from({ length: dims }, (_, j) => X.reduce((s, x) => s + x[j]!, 0) / X.length);
+const sd = Array.from({ length: dims }, (_, j) => Math.sqrt(X.reduce((s, x) => s + (x[j]! - mean[j]!) ** 2, 0) / X.length) || 1);
+const Z = X.map((x) => x.map((v, j) => (v - mean[j]!) / sd[j]!));
+const positives = y.filter((v) => v === 1).length;
+const classWeight = (label: number) => (label === 1 ? X.length / (2 * positives) : X.length / (2 * (X.length - positives)));
+let w = new Array<number>(dims).fill(0);
+let b = 0;
+for (let epoch = 0; epoch < 3000; epoch++) {
+  const gw = new Array<number>(dims).fill(0);
+  let gb = 0;
+  Z.forEach((z, i) => {
+    const p = 1 / (1 + Math.exp(-(b + z.reduce((s, v, j) => s + v * w[j]!, 0))));
+    const err = (p - y[i]!) * classWeight(y[i]!);
+    z.forEach((v, j) => (gw[j]! += err * v));
+    gb += err;
+  });
+  w = w.map((wj, j) => wj - (0.5 * (gw[j]! / Z.length + 1e-3 * wj)));
+  b -= (0.5 * gb) / Z.length;
+}
+const weights = w.map((wj, j) => wj / sd[j]!);
+const bias = b - w.reduce((s, wj, j) => s + (wj * mean[j]!) / sd[j]!, 0);
+const prob = (x: number[]) => 1 / (1 + Math.exp(-(bias + x.reduce((s, v, j) => s + v * weights[j]!, 0))));
+
+const positiveProbs = X.filter((_, i) => y[i] === 1).map(prob).sort((a, b2) => a - b2);
+const threshold = positiveProbs[Math.floor(0.05 * positiveProbs.length)]!;
+const model: AbstainModel = { weights: weights.map((v) => Number(v.toFixed(5))), bias: Number(bias.toFixed(5)), threshold: Number(threshold.toFixed(5)) };
+
+const rate = (xs: number[][], answer: boolean) => xs.filter((x) => (prob(x) >= threshold) === answer).length / xs.length;
+const group = (from: number, to: number) => X.slice(from, to);
+const n = train.length;
+console.log(`features: ${FEATURE_ORDER.join(', ')}`);
+console.log(`model: ${JSON.stringify(model)}`);
+console.log(`train  answerable answered:            ${rate(group(0, n), true).toFixed(3)}`);
+console.log(`train  held-out paragraph declined:    ${rate(group(n, 2 * n), false).toFixed(3)}`);
+console.log(`train  ARCD vs article declined:       ${rate(group(2 * n, 3 * n), false).toFixed(3)}`);
+console.log(`train  article vs ARCD declined:       ${rate(group(3 * n, X.length), false).toFixed(3)}`);
+const testPos: number[][] = [];
+const testHeld: number[][] = [];
+const testArticle: number[][] = [];
+for (const q of test) {
+  testPos.push(await features(arcdIndex, q.question));
+  testHeld.push(await features(arcdIndex, q.question, new Set([goldId(q)])));
+  testArticle.push(await features(articleIndex, q.question));
+}
+console.log(`test   answerable answered:            ${rate(testPos, true).toFixed(3)}`);
+console.log(`test   held-out paragraph declined:    ${rate(testHeld, false).toFixed(3)}`);
+console.log(`test   ARCD vs article declined:       ${rate(testArticle, false).toFixed(3)}`);
+
+if (!process.argv.includes('--dry-run')) {
+  writeFileSync(resolve('src/core/answer/calibration.json'), JSON.stringify(model, null, 2) + '\n');
+  console.log('wrote src/core/answer/calibration.json');
+}
