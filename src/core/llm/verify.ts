@@ -1,5 +1,8 @@
 import type { Lang } from '../types.js';
+import { normalizeDigits, numbersInAnswer, numbersInPassage } from './numbers.js';
 import type { Passage } from './port.js';
+
+export { normalizeDigits };
 
 /**
  * Checks a model's answer against the passages it was given. Citations are verified, not
@@ -9,25 +12,6 @@ import type { Passage } from './port.js';
 
 /** What the prompt tells the model to write when the passages do not answer. */
 export const NO_ANSWER = 'NO_ANSWER';
-
-const DIGITS: Array<[number, number]> = [
-  [0x0660, 0x0669], // Arabic-Indic
-  [0x06f0, 0x06f9], // Extended Arabic-Indic (Persian, Urdu)
-];
-
-/** Arabic-Indic digits become Western ones; the Arabic decimal and thousands marks too. */
-export function normalizeDigits(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    const range = DIGITS.find(([lo, hi]) => code >= lo && code <= hi);
-    if (range) out += String(code - range[0]);
-    else if (ch === '\u066B') out += '.'; // Arabic decimal separator
-    else if (ch === '\u066C') out += ','; // Arabic thousands separator
-    else out += ch;
-  }
-  return out;
-}
 
 const D = '[0-9\u0660-\u0669\u06F0-\u06F9]+';
 /** A citation marker: [1], [1, 3], [١], [2-4]. Digits of either script. */
@@ -77,31 +61,16 @@ export function parseCitations(text: string, valid: ReadonlySet<number>): Parsed
   return { text: text2, cited, dropped };
 }
 
-/** Numbers in a text, canonical: Western digits, no grouping, no leading zeros. */
+/** Numbers an answer states in digits, canonical; citation markers and ¶N are not claims. */
 export function extractNumbers(text: string): string[] {
-  const stripped = normalizeDigits(text.replace(MARKER, ' ')).replace(/¶\s*\d+/g, ' '); // "¶2" names a paragraph, it is not a claim
-  const out: string[] = [];
-  for (const match of stripped.matchAll(/\d+(?:[,\u066C]\d{3})*(?:[.]\d+)?/g)) {
-    out.push(canonicalNumber(match[0]));
-  }
-  return out;
+  return numbersInAnswer(text.replace(MARKER, ' ').replace(/¶\s*[0-9\u0660-\u0669\u06F0-\u06F9]+/g, ' '));
 }
 
-function canonicalNumber(raw: string): string {
-  const [int = '', frac] = raw.replace(/,/g, '').split('.');
-  const i = int.replace(/^0+(?=\d)/, '');
-  const f = frac?.replace(/0+$/, '');
-  return f ? `${i}.${f}` : i;
-}
-
-/** Numbers that only a passage can vouch for, missing from every cited passage. */
+/** Numbers in the answer that no cited passage vouches for. */
 export function unverifiedNumbers(answer: string, cited: Passage[]): string[] {
   const known = new Set<string>();
   for (const passage of cited) {
-    for (const n of extractNumbers(`${passage.text} ${passage.title} ${passage.section ?? ''}`)) known.add(n);
-    // "1,000" in a passage may be written "1000" in the answer and the other way round; a
-    // comma-separated list "3,5" in a passage also yields its parts.
-    for (const n of normalizeDigits(passage.text).match(/\d+/g) ?? []) known.add(canonicalNumber(n));
+    for (const n of numbersInPassage(`${passage.text}\n${passage.title}\n${passage.section ?? ''}`)) known.add(n);
   }
   return [...new Set(extractNumbers(answer))].filter((n) => !known.has(n));
 }
