@@ -188,3 +188,16 @@ channels:
     expect(error.message).toContain('collections: main, security');
   });
 });
+
+describe('sanad.config.example.yaml', () => {
+  it('is valid and has two channels and briefings', () => {
+    const example = join(import.meta.dirname, '../../sanad.config.example.yaml');
+    const config = loadConfigFile(example, { env: {} });
+    expect(config.channels).toHaveLength(2);
+    expect(config.briefings.map((b) => `${b.platform}:${b.channel}@${b.timezone}`)).toEqual([
+      'slack:C0123SECURITY@Europe/Paris',
+      'discord:112233445566778899@Asia/Riyadh',
+    ]);
+    expect(config.resolver('discord', '112233445566778899')).toMatchObject({ language: 'en', placement: 'channel', rateLimit: { perUserPerMinute: 3, perChannelPerMinute: 30 } });
+  });
+});
