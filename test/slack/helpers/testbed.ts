@@ -5,7 +5,7 @@
 import { startSlackApp, resolveSlackConfig, type SlackBot } from '../../../src/adapters/slack/index.js';
 import { DEFAULT_CHANNEL_SETTINGS, type ChannelSettings } from '../../../src/core/channels.js';
 import { createLogger, type Clock } from '../../../src/core/ports.js';
-import { MemoryStateStore } from '../../../src/core/state.js';
+import { MemoryStateStore, type StateStore } from '../../../src/core/state.js';
 import type { Assistant } from '../../../src/core/types.js';
 import { BOT, FakeSlack, TOKENS, type StoredMessage } from './fake-slack.js';
 import { canPing, isProgress, partOf, visibleText, withinLimits } from './flatten.js';
@@ -18,6 +18,8 @@ export interface TestBedOptions {
   mode?: 'http' | 'socket';
   settings?: Partial<ChannelSettings>;
   state?: MemoryStateStore;
+  /** A real store (e.g. SQLite) to use instead of `state`; `state` then stays empty. */
+  store?: StateStore;
   streamIntervalMs?: number;
   clock?: Clock;
 }
@@ -55,7 +57,7 @@ export class SlackTestBed {
       bot = await startSlackApp({
         config,
         assistant: options.assistant,
-        state,
+        state: options.store ?? state,
         settings: () => ({ ...DEFAULT_CHANNEL_SETTINGS, rateLimit: { ...DEFAULT_CHANNEL_SETTINGS.rateLimit }, ...options.settings }),
         logger: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
         streamIntervalMs: options.streamIntervalMs ?? 1000,
