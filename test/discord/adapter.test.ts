@@ -45,6 +45,9 @@ describe('discord adapter against a fake Discord', () => {
     expect(query.has('compress')).toBe(false);
     expect(first.opcodes[0]).toBe(2);
     expect(fake.requests.some((r) => r.method === 'GET' && r.path === '/gateway/bot')).toBe(true);
+    // The client heartbeats (first one after a random jitter within the 1 s interval) and gets ACKs.
+    await fake.waitFor(() => fake.heartbeats >= 1, 5000, 'a heartbeat');
+    expect(fake.connections).toHaveLength(1);
     const registered = fake.registeredCommands[0]!;
     expect(registered.path).toBe(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
     expect((registered.body as { name: string; options: { name: string }[] }[])[0]!.options.map((o) => o.name)).toEqual(['question', 'private']);
@@ -247,6 +250,11 @@ describe('discord adapter against a fake Discord', () => {
     const embeds = paragraph.data?.embeds as { title: string; description: string }[];
     expect(embeds[0]!.title).toContain('¶2');
     expect(embeds[0]!.description).toBe(citation(1).text);
+
+    const gone = fake.press({ message: reply!, customId: 'sanad:para:deleted.txt#0000000000', user: fake.user('bob'), locale: 'en-US' });
+    const goneReply = await fake.waitFor(() => fake.interactionCallbacks.find((c) => c.id === gone.id), 5000, 'paragraph gone');
+    expect(Number(goneReply.data?.flags) & 64).toBe(64);
+    expect(JSON.stringify(goneReply.data)).toContain('no longer in the knowledge');
 
     const vote = fake.press({ message: reply!, customId: down!, user: fake.user('bob') });
     const thanks = await fake.waitFor(() => fake.interactionCallbacks.find((c) => c.id === vote.id), 5000, 'thanks');
