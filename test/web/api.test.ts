@@ -8,6 +8,7 @@ import {
   fakeAssistant,
   failingAssistant,
   fakeBriefing,
+  realAssistant,
   recordingLogger,
   startWeb,
   type Running,
@@ -44,6 +45,38 @@ function raw(options: { path: string; method?: string; headers?: Record<string, 
     req.end(options.body);
   });
 }
+
+describe('web API with the real assistant over knowledge/', () => {
+  it('answers the ambassador question citing ¶2, and serves that paragraph by its id', async () => {
+    web = await startWeb({ assistant: await realAssistant() });
+    const { res, body } = await post('/api/ask', { question: AMBASSADOR_Q, history: [] });
+    expect(res.status).toBe(200);
+    expect(body.abstained).toBe(false);
+    expect(body.answer).toContain('ديلاتر');
+    const cited = body.citations.find((c: { paragraph: number }) => c.paragraph === 2);
+    expect(cited).toBeDefined();
+    expect(cited.text).toContain(cited.quote);
+    const paragraph = await fetch(new URL('/api/paragraph/' + encodeURIComponent(cited.paragraphId), web.url));
+    expect(paragraph.status).toBe(200);
+    expect(((await paragraph.json()) as any).text).toBe(cited.text);
+  });
+
+  it('declines the World Cup question, visibly', async () => {
+    web = await startWeb({ assistant: await realAssistant() });
+    const { body } = await post('/api/ask', { question: DECLINE_Q });
+    expect(body.abstained).toBe(true);
+    expect(body.reply.kind).toBe('decline');
+  });
+
+  it('streams the same answer as NDJSON, ending in the final Answer', async () => {
+    web = await startWeb({ assistant: await realAssistant() });
+    const res = await fetch(new URL('/api/ask/stream', web.url), json({ question: AMBASSADOR_Q }));
+    const events = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const final = events.at(-1)!;
+    expect(final.type).toBe('final');
+    expect(final.answer.citations.some((c: { paragraph: number }) => c.paragraph === 2)).toBe(true);
+  });
+});
 
 describe('web API: POST /api/ask', () => {
   it('answers with the Answer shape of `sanad ask --json`, cited', async () => {

@@ -1,6 +1,7 @@
 /**
  * The web chat in a real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core):
- * what a person sees and does, against a real server on loopback.
+ * what a person sees and does, against a real server on loopback and, unless a test needs
+ * something the knowledge cannot produce, the real assistant over the repo's knowledge.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,9 +18,12 @@ import {
   fakeAssistant,
   fakeBriefing,
   hasChromium,
+  realAssistant,
+  recording,
   startWeb,
   type Running,
 } from './helpers.js';
+import { hostileKnowledgeDir } from '../fixtures/knowledge.js';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
 
@@ -27,6 +31,7 @@ it.skipIf(hasChromium)(`browser tests skipped: ${CHROMIUM} is missing (install i
 
 describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
   let browser: Browser;
+  let real: Assistant;
   let context: BrowserContext | undefined;
   let web: Running | undefined;
   /** Every URL the page requested, and every CSP violation or page error it reported. */
@@ -34,6 +39,7 @@ describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
   let problems: string[] = [];
 
   beforeAll(async () => {
+    real = await realAssistant();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -50,12 +56,19 @@ describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
   });
 
   async function open(options: { assistant?: Assistant; store?: MemoryStateStore; briefing?: ReturnType<typeof fakeBriefing>; locale?: string; width?: number; hash?: string } = {}): Promise<Page> {
-    web = await startWeb({ assistant: options.assistant, store: options.store, briefing: options.briefing });
+    web = await startWeb({ assistant: options.assistant ?? real, store: options.store, briefing: options.briefing });
     context = await browser.newContext({
       locale: options.locale ?? 'en-US',
       viewport: { width: options.width ?? 1100, height: 760 },
     });
     const page = await context.newPage();
+    // A trap: if any injected markup ever ran (alert(1) in the hostile document, or an assignment),
+    // it would leave a mark here.
+    await page.addInitScript(() => {
+      window.alert = (message?: unknown) => {
+        (window as unknown as { __pwned?: unknown }).__pwned = `alert(${String(message)})`;
+      };
+    });
     requests = [];
     problems = [];
     page.on('request', (r) => requests.push(r.url()));
@@ -111,13 +124,16 @@ describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
 
   it('keeps mixed Arabic and Latin text in order, each message on its own direction', async () => {
     const page = await open();
-    await ask(page, 'What did the ambassador François Delattre (فرنسوا ديلاتر) say?');
+    const mixed = 'ماذا قال السفير François Delattre (فرنسوا ديلاتر) في الأمم المتحدة UN؟';
+    const answer = await ask(page, mixed);
     const mine = page.locator('.msg--user .msg-body').last();
-    expect(await mine.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
-    const answer = page.locator('.msg--answer .msg-body').last();
-    expect(await answer.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
-    // the text is the text: nothing reordered or dropped by the rendering
-    expect(await mine.textContent()).toBe('What did the ambassador François Delattre (فرنسوا ديلاتر) say?');
+    // the text is the text: nothing reordered, dropped or escaped twice by the rendering
+    expect(await mine.textContent()).toBe(mixed);
+    expect(await mine.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    expect(await answer.locator('.msg-body').evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    await ask(page, 'Who is the French ambassador (السفير) to the UN?');
+    const english = page.locator('.msg--user .msg-body').last();
+    expect(await english.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
   });
 
   it('opens a citation: the whole paragraph, the quote highlighted, title, ¶N; Esc closes it', async () => {
@@ -128,18 +144,25 @@ describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
     await page.keyboard.press('Enter');
     const dialog = page.locator('#paragraph-dialog');
     await dialog.waitFor({ state: 'visible' });
-    const p = ARTICLE_PARAGRAPHS[0]!;
+    const p = real.paragraph((await (await fetch(new URL('/api/ask', web!.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ question: AMBASSADOR_Q }),
+    })).json() as { citations: { paragraphId: string }[] }).citations[0]!.paragraphId)!;
+    expect(p.paragraph).toBe(2);
     expect(await page.locator('#paragraph-title').textContent()).toBe(p.title);
     expect(await page.locator('#paragraph-meta').textContent()).toContain('¶2');
     expect(await page.locator('#paragraph-text').textContent()).toBe(p.text);
-    expect(await page.locator('#paragraph-text mark').textContent()).toBe(p.quote);
+    const quote = await page.locator('#paragraph-text mark').textContent();
+    expect(quote).toContain('فرنسوا ديلاتر');
+    expect(p.text).toContain(quote);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(await chip.evaluate((el) => el === document.activeElement)).toBe(true);
     // the inline [1] marker opens the same paragraph
     await answer.locator('button.marker').first().click();
     await dialog.waitFor({ state: 'visible' });
-    expect(await page.locator('#paragraph-text mark').textContent()).toBe(p.quote);
+    expect(await page.locator('#paragraph-text mark').textContent()).toBe(quote);
   });
 
   it('records 👍 feedback in the store', async () => {
@@ -168,7 +191,7 @@ describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
   });
 
   it('sends the conversation with a follow-up', async () => {
-    const assistant = fakeAssistant();
+    const assistant = recording(real);
     const page = await open({ assistant });
     await ask(page, 'ما هي عملية شمال؟');
     const followUp = await ask(page, 'ومتى حدث ذلك؟');
@@ -182,7 +205,28 @@ describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
     expect(assistant.calls[2]!.options?.conversation).toEqual([]);
   });
 
-  it('does not run script from a hostile knowledge paragraph or question', async () => {
+  it('does not run script from the hostile knowledge document or a hostile question', async () => {
+    const page = await open({ assistant: await realAssistant(hostileKnowledgeDir()) });
+    const scripts = await page.locator('script').count();
+    const answer = await ask(page, 'ما النص الذي يحاول الحقن في وسط الفقرة؟');
+    expect(await answer.getAttribute('class')).toContain('msg--answer');
+    expect(await answer.locator('.msg-body').textContent()).toContain('<script>alert(1)</script>');
+    expect(await answer.locator('.msg-body').textContent()).toContain('<img src=x onerror=alert(1)>');
+    const question = '<img src=x onerror="window.__pwned=5"><script>window.__pwned=6</script> ما الحقن؟';
+    await ask(page, question);
+    expect(await page.locator('.msg--user .msg-body').last().textContent()).toBe(question);
+    await answer.locator('button.chip').first().click();
+    await page.locator('#paragraph-dialog').waitFor({ state: 'visible' });
+    expect(await page.locator('#paragraph-text').textContent()).toContain('<img src=x onerror=alert(1)>');
+    await page.waitForTimeout(200); // give any injected handler its chance to fire
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.locator('script').count()).toBe(scripts);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(problems).toEqual([]);
+    onlyOwnOrigin();
+  });
+
+  it('does not run markup in a paragraph title or section either', async () => {
     const page = await open({ assistant: fakeAssistant([...ARTICLE_PARAGRAPHS, HOSTILE_PARAGRAPH]) });
     const scripts = await page.locator('script').count();
     const question = '<img src=x onerror="window.__pwned=5"><script>window.__pwned=6</script> ما نص الحقن؟';

@@ -1,13 +1,15 @@
 /**
- * Test helpers for the web chat: a hand-written fake assistant, a server on an ephemeral
- * loopback port, and a real-assistant factory used once the core exports one.
+ * Test helpers for the web chat: the real assistant (and a recorder around it), a hand-written
+ * fake for the edge cases the real knowledge cannot produce, and a server on a free loopback port.
  */
 import { existsSync } from 'node:fs';
+import { createAssistant } from '../../src/core/index.js';
 import { createWebServer, type BriefingProvider, type WebServerOptions } from '../../src/adapters/web/index.js';
 import { silentLogger, type Logger } from '../../src/core/ports.js';
 import { MemoryStateStore } from '../../src/core/state.js';
 import { detectLanguage } from '../../src/core/text/index.js';
 import type { Answer, AnswerEvent, AskOptions, Assistant, Citation } from '../../src/core/types.js';
+import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -204,10 +206,24 @@ export async function startWeb(options: Partial<WebServerOptions> = {}): Promise
   return { url, store, stop: () => web.stop() };
 }
 
-/** The real assistant over `knowledgeDir` when the core exports one; null until then. */
-export async function realAssistant(knowledgeDir: string): Promise<Assistant | null> {
-  const entry = new URL('../../src/core/index.ts', import.meta.url);
-  if (!existsSync(entry)) return null;
-  const core = (await import(entry.href)) as { createAssistant?: (o: { knowledgeDir: string }) => Promise<Assistant> };
-  return core.createAssistant ? core.createAssistant({ knowledgeDir }) : null;
+/** The real assistant over a knowledge folder (default: the repo's `knowledge/`). */
+export function realAssistant(knowledgeDir: string = REPO_KNOWLEDGE): Promise<Assistant> {
+  return createAssistant({ knowledgeDir });
+}
+
+/** Wraps an assistant to record what it was asked (question and options), delegating the rest. */
+export function recording(assistant: Assistant): Assistant & { calls: FakeAssistant['calls'] } {
+  const calls: FakeAssistant['calls'] = [];
+  return {
+    calls,
+    ask: (question, options) => {
+      calls.push({ question, options });
+      return assistant.ask(question, options);
+    },
+    askStream: (question, options) => {
+      calls.push({ question, options });
+      return assistant.askStream(question, options);
+    },
+    paragraph: (id) => assistant.paragraph(id),
+  };
 }

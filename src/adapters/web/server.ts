@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_QUESTION_CHARS } from '../../core/assistant.js';
 import { newErrorId } from '../../core/reply.js';
 import { createApi, describe } from './api.js';
 import { HttpError, hostnameOf, isLoopbackHost, sendError, setSecurityHeaders } from './http.js';
@@ -10,7 +11,7 @@ const DEFAULTS = {
   host: '127.0.0.1',
   port: 3000,
   maxBodyBytes: 64 * 1024,
-  maxQuestionChars: 4000,
+  maxQuestionChars: MAX_QUESTION_CHARS,
 } as const satisfies Partial<WebServerOptions>;
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
