@@ -234,6 +234,18 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     await expect(store.delete()).rejects.toBeInstanceOf(SanadError);
   });
 
+  it('scores chosen rows with scoreRows, matching the double-precision cosine', () => {
+    const dim = 30;
+    const vectors = randomVectors(200, dim, 61);
+    const store = new FloatVectorStore(undefined, { wasm });
+    store.addRaw(vectors.map(toF32), vectors.map(() => ({})));
+    const q = randomVectors(1, dim, 62)[0]!;
+    const rows = [199, 0, 57, 57];
+    const scores = store.scoreRows(toF32(q), rows);
+    rows.forEach((row, j) => expect(Math.abs(scores[j]! - cosine(vectors[row]!, q))).toBeLessThan(EPS));
+    expect(() => store.scoreRows(toF32(q), [200])).toThrow(RangeError);
+  });
+
   it('replaces a row in place when an id is added again', () => {
     const store = new FloatVectorStore(undefined, { wasm });
     store.addRaw([toF32([1, 0, 0]), toF32([0, 1, 0])], [{ v: 1 }, { v: 2 }], ['a', 'b']);

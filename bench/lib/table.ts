@@ -4,7 +4,7 @@ export type Cell = string | number | null | undefined;
 function show(cell: Cell): string {
   if (cell === null || cell === undefined) return '–';
   if (typeof cell === 'number') {
-    if (!Number.isFinite(cell)) return String(cell);
+    if (!Number.isFinite(cell) || Number.isInteger(cell)) return String(cell);
     const abs = Math.abs(cell);
     return abs >= 100 ? cell.toFixed(0) : abs >= 10 ? cell.toFixed(1) : abs >= 1 ? cell.toFixed(2) : cell.toFixed(3);
   }

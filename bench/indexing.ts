@@ -1,0 +1,84 @@
+/**
+ * Section 3: indexing, each run in its own process (so time and peak RSS are its own): the
+ * article, ARCD, and a synthetic 100,000-paragraph Arabic folder generated from ARCD sentences.
+ * Cold = an empty embedding cache; restart = the same command again with the cache now warm.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ARCD } from './answering.js';
+import { runChild, tsxArgs } from './lib/child.js';
+import { table } from './lib/table.js';
+import { readArcd, writeSyntheticFolder } from './synthetic.js';
+import type { SectionOptions, SectionResult } from './sections.js';
+
+interface JobResult {
+  ms: number;
+  cpuMs: number;
+  paragraphs: number;
+  documents: number;
+  maxRssMB: number;
+}
+
+interface IndexRow {
+  corpus: string;
+  cold: JobResult;
+  warm: JobResult;
+}
+
+async function job(source: string[], cache: string): Promise<JobResult> {
+  const run = await runChild(process.execPath, tsxArgs('bench/child/index-job.ts', [...source, '--cache', cache]), {
+    stderr: process.stderr.isTTY ? 'inherit' : 'pipe',
+  });
+  if (run.code !== 0) throw new Error(`indexing ${source.join(' ')} failed: ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as JobResult;
+}
+
+async function coldAndWarm(corpus: string, source: string[], log: (line: string) => void): Promise<IndexRow> {
+  const cache = mkdtempSync(path.join(os.tmpdir(), 'sanad-bench-cache-'));
+  try {
+    log(`section 3: ${corpus}, cold`);
+    const cold = await job(source, cache);
+    log(`section 3: ${corpus}, restart with a warm cache`);
+    const warm = await job(source, cache);
+    return { corpus, cold, warm };
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+}
+
+export async function runIndexing(options: SectionOptions): Promise<SectionResult> {
+  const rows: IndexRow[] = [];
+  const notes: string[] = [];
+  rows.push(await coldAndWarm('article', ['--knowledge', path.resolve('knowledge')], options.log));
+  if (existsSync(ARCD)) {
+    rows.push(await coldAndWarm('ARCD', ['--arcd', ARCD], options.log));
+    const target = options.quick ? 10_000 : 100_000;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sanad-bench-synthetic-'));
+    try {
+      options.log(`section 3: writing ${target} synthetic paragraphs to ${dir}`);
+      const t0 = performance.now();
+      const written = writeSyntheticFolder(dir, readArcd(ARCD), target);
+      notes.push(
+        `synthetic: ${target} paragraphs of 2-4 ARCD sentences in ${written.files} files (${(written.bytes / 1e6).toFixed(0)} MB), written in ${((performance.now() - t0) / 1000).toFixed(1)} s (not counted).`,
+      );
+      rows.push(await coldAndWarm(`synthetic ${target / 1000}k`, ['--knowledge', dir], options.log));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else {
+    notes.push(`ARCD and the synthetic folder skipped: ${ARCD} not found (it comes with the shared bench data).`);
+  }
+  const s = (ms: number) => ms / 1000;
+  const text = table(
+    '3. Indexing (each run a fresh process)',
+    ['corpus', 'documents', 'paragraphs', 'cold s', 'cold CPU s', 'cold peak RSS MB', 'restart s', 'restart CPU s', 'restart peak RSS MB'],
+    rows.map((r) => [r.corpus, r.cold.documents, r.cold.paragraphs, s(r.cold.ms), s(r.cold.cpuMs), r.cold.maxRssMB, s(r.warm.ms), s(r.warm.cpuMs), r.warm.maxRssMB]),
+    [
+      'cold = createAssistant with an empty embedding cache (read, parse, embed, BM25); restart = the same with the cache warm.',
+      'CPU s = user + system time of the process: the figure to compare when the machine is shared (wall time includes waiting for a core).',
+      ...notes,
+    ],
+  );
+  return { text, data: { rows, notes } };
+}
