@@ -259,6 +259,28 @@ describe('web API: POST /api/ask/stream', () => {
     expect(res.status).toBe(400);
   });
 
+  it('stops the assistant when the browser goes away mid-answer', async () => {
+    let signal: AbortSignal | undefined;
+    const slow = {
+      ...fakeAssistant(),
+      askStream: (_q: string, options?: { signal?: AbortSignal }) =>
+        (async function* () {
+          signal = options?.signal;
+          for (let i = 0; i < 200 && !signal?.aborted; i++) {
+            yield { type: 'delta' as const, text: `part ${i} ` };
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        })(),
+    };
+    web = await startWeb({ assistant: slow });
+    const controller = new AbortController();
+    const res = await fetch(new URL('/api/ask/stream', web.url), { ...json({ question: AMBASSADOR_Q }), signal: controller.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await expect.poll(() => signal?.aborted, { timeout: 2000 }).toBe(true);
+  });
+
   it('ends a failing stream with an error event that has an id and no internals', async () => {
     web = await startWeb({ assistant: failingAssistant() });
     const { events } = await stream(AMBASSADOR_Q);

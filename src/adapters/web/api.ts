@@ -49,19 +49,18 @@ export function createApi(deps: ApiDeps) {
   }
 
   /** Aborts the assistant's work when the browser goes away mid-answer. */
-  function abortOnClose(req: IncomingMessage, res: ServerResponse): AbortController {
+  function abortOnClose(res: ServerResponse): AbortController {
     const controller = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    req.on('aborted', () => controller.abort());
     return controller;
   }
 
   async function ask(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const uiLang = preferredLanguage(req.headers['accept-language']);
     const { question, history } = parseAsk(await readJson(req, deps.maxBodyBytes), deps.maxQuestionChars, uiLang);
-    const controller = abortOnClose(req, res);
+    const controller = abortOnClose(res);
     const answer = await assistant.ask(question, { conversation: history, signal: controller.signal });
     logQuestion(answer);
     sendJson(res, 200, answerJson(answer));
@@ -75,7 +74,7 @@ export function createApi(deps: ApiDeps) {
   async function askStream(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const uiLang = preferredLanguage(req.headers['accept-language']);
     const { question, history } = parseAsk(await readJson(req, deps.maxBodyBytes), deps.maxQuestionChars, uiLang);
-    const controller = abortOnClose(req, res);
+    const controller = abortOnClose(res);
     res.writeHead(200, {
       'Content-Type': 'application/x-ndjson; charset=utf-8',
       'Cache-Control': 'no-store',

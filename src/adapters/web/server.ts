@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_QUESTION_CHARS } from '../../core/assistant.js';
+import { message } from '../../core/messages.js';
 import { newErrorId } from '../../core/reply.js';
 import { createApi, describe } from './api.js';
 import { HttpError, hostnameOf, isLoopbackHost, sendError, setSecurityHeaders } from './http.js';
 import { loadAssets } from './static.js';
 import type { WebServer, WebServerOptions } from './types.js';
+import { preferredLanguage } from './validate.js';
 
 const DEFAULTS = {
   host: '127.0.0.1',
@@ -108,7 +110,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
       }
       const errorId = newErrorId();
       logger.error('request failed', { errorId, method: req.method, path: pathOf(req.url), error: describe(error) });
-      sendError(res, 500, 'internal', `Something went wrong. Error id: ${errorId}`, { errorId });
+      const lang = preferredLanguage(req.headers['accept-language']);
+      sendError(res, 500, 'internal', message('error', lang, { id: errorId }), { errorId });
     });
   });
   // Streams keep a request open while the answer is written; a stuck client is cut after this.
