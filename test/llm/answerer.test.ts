@@ -245,6 +245,28 @@ describe('the model server misbehaves', () => {
     expect(Date.now() - started).toBeLessThan(600 + 1_500);
   });
 
+  it('returns by the deadline when the stream stalls midway', async () => {
+    const { answerer } = await setup({ deadlineMs: 600 });
+    fake.chat = () => ({ kind: 'stall', text: 'The ambassador is François Delattre [2], who said that...', after: 2 });
+    const started = Date.now();
+    const { deltas, final } = await collect(answerer.answer(input('Who is the ambassador?')));
+    expect(deltas.join('')).toBe('The ambassad'); // two 6-character chunks
+    expect(final).toMatchObject({ ok: false, reason: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(600 + 1_500);
+  });
+
+  it('stops reading the stream when the caller stops listening', async () => {
+    const { answerer } = await setup({ deadlineMs: 10_000 });
+    fake.chat = () => ({ kind: 'stall', text: 'The ambassador is François Delattre [2].', after: 2 });
+    for await (const event of answerer.answer(input('Who is the ambassador?'))) {
+      if (event.type === 'delta') break;
+    }
+    // The request was aborted, so the server sees its connection close.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.maxInFlight()).toBe(1);
+    expect(fake.inFlight()).toBe(0);
+  });
+
   it('stops when the caller aborts', async () => {
     const { answerer } = await setup({ deadlineMs: 10_000 });
     fake.chat = () => ({ kind: 'hang' });

@@ -30,9 +30,11 @@ export type ChatBehaviour =
   /** SSE: sends the first `after` chunks of `text`, then destroys the socket mid-stream. */
   | { kind: 'cut'; text: string; after: number }
   /** SSE: sends the first `after` chunks, then ends the response cleanly, no finish, no [DONE]. */
-  | { kind: 'truncate'; text: string; after: number };
+  | { kind: 'truncate'; text: string; after: number }
+  /** SSE: sends the first `after` chunks, then goes silent with the connection open. */
+  | { kind: 'stall'; text: string; after: number };
 
-export type EmbedBehaviour = Exclude<ChatBehaviour, { kind: 'reply' } | { kind: 'cut' } | { kind: 'truncate' }> | { kind: 'vectors'; vectors?: number[][] };
+export type EmbedBehaviour = Exclude<ChatBehaviour, { kind: 'reply' } | { kind: 'cut' } | { kind: 'truncate' } | { kind: 'stall' }> | { kind: 'vectors'; vectors?: number[][] };
 
 export interface FakeOpenAI {
   /** Base URL to configure: http://127.0.0.1:<port>/v1 */
@@ -48,6 +50,8 @@ export interface FakeOpenAI {
   queueChat(...behaviours: ChatBehaviour[]): void;
   /** Most chat requests that were open at the same time. */
   maxInFlight(): number;
+  /** Chat requests open now. */
+  inFlight(): number;
   close(): Promise<void>;
 }
 
@@ -119,6 +123,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     embed: () => ({ kind: 'vectors' }),
     queueChat: (...behaviours) => void queued.push(...behaviours),
     maxInFlight: () => maxInFlight,
+    inFlight: () => inFlight,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -204,10 +209,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       res.end('data: [DONE]\n\n');
       return;
     }
-    if (behaviour.kind === 'cut' || behaviour.kind === 'truncate') {
+    if (behaviour.kind === 'cut' || behaviour.kind === 'truncate' || behaviour.kind === 'stall') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       for (const piece of pieces(behaviour.text).slice(0, behaviour.after)) res.write(`data: ${JSON.stringify(chunk(model, { content: piece }, null))}\n\n`);
       if (behaviour.kind === 'truncate') res.end();
+      else if (behaviour.kind === 'stall') return;
       else setTimeout(() => res.socket?.destroy(), 20); // let the first chunks reach the client
     }
   }

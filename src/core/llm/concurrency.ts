@@ -53,7 +53,10 @@ export function createSemaphore(size: number): Semaphore {
 }
 
 /** One overall deadline: aborts at `ms` from now or when `parent` aborts, whichever is first. */
-export function deadline(parent: AbortSignal | undefined, ms: number): { signal: AbortSignal; at: number; expired: () => boolean; dispose: () => void } {
+export function deadline(
+  parent: AbortSignal | undefined,
+  ms: number,
+): { signal: AbortSignal; at: number; expired: () => boolean; dispose: () => void } {
   const controller = new AbortController();
   const at = Date.now() + ms;
   let expired = false;
@@ -72,9 +75,11 @@ export function deadline(parent: AbortSignal | undefined, ms: number): { signal:
     signal: controller.signal,
     at,
     expired: () => expired,
+    /** Stops the timer and aborts whatever still runs under the signal (a stream left unread). */
     dispose: () => {
       clearTimeout(timer);
       parent?.removeEventListener('abort', onParent);
+      if (!controller.signal.aborted) controller.abort(new DOMException('finished', 'AbortError'));
     },
   };
 }
