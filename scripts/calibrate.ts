@@ -7,7 +7,7 @@
  * Not answerable: the same questions with that paragraph held out (same topic, missing detail),
  * ARCD training questions asked against the article, and the article's questions asked against
  * ARCD. A logistic regression over the evidence features is fitted with both classes weighted
- * equally; the threshold is the one that declines at most 5% of answerable training questions.
+ * equally; the threshold maximises Youden's J (share answered + share declined - 1).
  * ARCD's test half (q694..q1395) is reported as held-out data and not used for fitting.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -82,8 +82,20 @@ const weights = w.map((wj, j) => wj / sd[j]!);
 const bias = b - w.reduce((s, wj, j) => s + (wj * mean[j]!) / sd[j]!, 0);
 const prob = (x: number[]) => 1 / (1 + Math.exp(-(bias + x.reduce((s, v, j) => s + v * weights[j]!, 0))));
 
-const positiveProbs = X.filter((_, i) => y[i] === 1).map(prob).sort((a, b2) => a - b2);
-const threshold = positiveProbs[Math.floor(0.05 * positiveProbs.length)]!;
+// The threshold that best separates the classes (Youden's J: answered positives plus declined
+// negatives, each as a share of its class), searched over the fitted probabilities.
+const scored = X.map((x, i) => ({ p: prob(x), label: y[i]! })).sort((a, b2) => a.p - b2.p);
+const negatives = X.length - positives;
+let threshold = 0.5;
+let bestJ = -Infinity;
+let declinedPos = 0;
+let declinedNeg = 0;
+for (const s of scored) {
+  const j = 1 - declinedPos / positives + declinedNeg / negatives - 1;
+  if (j > bestJ) (bestJ = j), (threshold = s.p);
+  if (s.label === 1) declinedPos++;
+  else declinedNeg++;
+}
 const model: AbstainModel = { weights: weights.map((v) => Number(v.toFixed(5))), bias: Number(bias.toFixed(5)), threshold: Number(threshold.toFixed(5)) };
 
 const rate = (xs: number[][], answer: boolean) => xs.filter((x) => (prob(x) >= threshold) === answer).length / xs.length;

@@ -9,10 +9,16 @@ export async function runEvalCommand(context: CliContext): Promise<number> {
   const [file] = context.positionals;
   if (!file) throw new SanadError('usage', 'eval needs a QA file.', { hint: 'sanad eval ../shared/bench/article-qa.json' });
   const set = await readQaFile(file);
+  // --corpus asks the questions against another QA file's documents: none of them is answerable there.
+  const corpus = typeof context.values.corpus === 'string' ? await readQaFile(context.values.corpus) : null;
+  if (corpus && !corpus.documents) {
+    throw new SanadError('usage', `${context.values.corpus} carries no documents to use as a corpus.`, { hint: 'Use a QA file with "documents", such as arcd.json.' });
+  }
+  if (corpus || (set.documents && context.values.knowledge)) for (const item of set.items) item.answerable = false;
   const limit = context.values.limit ? Number(context.values.limit) : undefined;
   if (limit) set.items = set.items.slice(0, limit);
   // A QA set that ships its own corpus (ARCD) is asked against it unless --knowledge says otherwise.
-  const ownCorpus = set.documents && !context.values.knowledge ? set.documents : undefined;
+  const ownCorpus = corpus?.documents ?? (set.documents && !context.values.knowledge ? set.documents : undefined);
   const assistant = await buildAssistant(context.config, {
     logger: context.logger,
     documents: ownCorpus,
@@ -24,7 +30,7 @@ export async function runEvalCommand(context: CliContext): Promise<number> {
     if (context.values.json) {
       context.io.stdout.write(JSON.stringify({ file, knowledge: ownCorpus ? 'qa-file' : context.config.knowledgeDir, ...report }, null, 2) + '\n');
     } else {
-      context.io.stdout.write(`${file} against ${ownCorpus ? "the QA file's own documents" : context.config.knowledgeDir}\n`);
+      context.io.stdout.write(`${file} against ${corpus ? `${context.values.corpus} (all unanswerable there)` : ownCorpus ? "the QA file's own documents" : `${context.config.knowledgeDir}${set.documents ? ' (all unanswerable there)' : ''}`}\n`);
       context.io.stdout.write(table({ all: report.overall, ...report.byLanguage }) + '\n');
     }
     return 0;

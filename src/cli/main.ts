@@ -14,7 +14,9 @@ Usage:
   sanad ask --jsonl < questions.txt     one question a line in, one JSON object a line out
   sanad chat                            interactive chat in the terminal (thread memory included)
   sanad index                           build the index (and its cache) with progress
-  sanad eval FILE [--json]              hit@k, MRR, answer accuracy and declines on a QA file
+  sanad eval FILE [--json] [--corpus QA_FILE]
+                                        hit@k, MRR, answer accuracy and declines on a QA file;
+                                        --corpus asks them against another set's documents
   sanad start                           run the bot: web chat, plus Slack/Discord when configured
   sanad briefing --channel ID [--date YYYY-MM-DD] [--json] [--post]
   sanad discord register                register the /ask slash command
@@ -51,6 +53,7 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
         date: { type: 'string' },
         post: { type: 'boolean' },
         limit: { type: 'string' },
+        corpus: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

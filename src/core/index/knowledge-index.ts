@@ -33,9 +33,16 @@ export function withoutProclitic(term: string): string | null {
   return term.length >= 4 && PROCLITICS.includes(term[0]!) ? term.slice(1) : null;
 }
 
+/**
+ * A news paragraph that opens with "وتابع" / "وأضاف" ("he went on") continues the quote of the
+ * paragraph before it: what it says is only findable with that paragraph's words.
+ */
+const CONTINUES_PREVIOUS = /^(وتابع|وأضاف|واضاف|وأوضح|واوضح|وأردف|واردف|واستطرد|ومضى|وختم)\s/;
+
 /** Terms for retrieval of a paragraph: its text plus its title and section, which carry topic. */
-export function paragraphTerms(p: Paragraph): string[] {
+export function paragraphTerms(p: Paragraph, previous?: Paragraph): string[] {
   const words = [...terms(p.title, p.lang), ...terms(p.section ?? '', p.lang), ...terms(p.text, p.lang)];
+  if (previous && CONTINUES_PREVIOUS.test(p.text)) words.push(...terms(previous.text, previous.lang));
   return [...words, ...grams(words)];
 }
 
@@ -106,23 +113,24 @@ export class KnowledgeIndex {
   }
 
   async addDocuments(docs: KnowledgeDocument[], onProgress?: (done: number, total: number) => void): Promise<void> {
-    const pending: { paragraph: Paragraph; chunks: string[] }[] = [];
+    const pending: { paragraph: Paragraph; previous?: Paragraph; chunks: string[] }[] = [];
     for (const doc of docs) {
       this.removeDocument(doc.document);
       this.documents.set(doc.document, doc);
-      for (const paragraph of doc.paragraphs) {
+      for (const [i, paragraph] of doc.paragraphs.entries()) {
         if (paragraph.duplicateOf) continue;
+        const previous = i > 0 ? doc.paragraphs[i - 1] : undefined;
         const head = [paragraph.title, paragraph.section].filter(Boolean).join(' — ');
         const chunks =
           paragraph.text.length <= CHUNK_CHARS ? [paragraph.text] : await this.splitter.splitText(paragraph.text);
-        pending.push({ paragraph, chunks: chunks.map((c) => `${head}\n${c}`) });
+        pending.push({ paragraph, previous, chunks: chunks.map((c) => `${head}\n${c}`) });
       }
     }
     const texts = pending.flatMap((p) => p.chunks);
     const vectors = await this.embedder.embedDocuments(texts, onProgress);
     let v = 0;
-    for (const { paragraph, chunks } of pending) {
-      const row = this.bm25.add(paragraphTerms(paragraph));
+    for (const { paragraph, previous, chunks } of pending) {
+      const row = this.bm25.add(paragraphTerms(paragraph, previous));
       this.rows[row] = paragraph;
       this.byId.set(paragraph.id, row);
       const list = this.byDocument.get(paragraph.document) ?? [];

@@ -13,6 +13,9 @@ import type { KnowledgeDocument, Paragraph } from './types.js';
 
 const HEADING_MAX_CHARS = 90;
 const HEADING_MAX_WORDS = 12;
+/** A list item may be longer than a heading: a line of its own under an intro ending in ':'. */
+const ITEM_MAX_CHARS = 160;
+const ITEM_MAX_WORDS = 25;
 const SENTENCE_FINAL = /[.!?؟؛…]["»”'’)]*$/;
 const ANY_FINAL = /[.!?؟؛…:：،,;]["»”'’)]*$/;
 const MD_HEADING = /^(#{1,6})\s+(.*)$/;
@@ -174,6 +177,11 @@ function isHeadingLike(line: Line): boolean {
 }
 
 /** A line that ends with ':' introduces a list. */
+function isItemLike(text: string): boolean {
+  const t = text.trim();
+  return t.length <= ITEM_MAX_CHARS && t.split(/\s+/).length <= ITEM_MAX_WORDS;
+}
+
 function isIntro(line: Line): boolean {
   return !line.md && /[:：]["»”)]*$/.test(line.text.trim());
 }
@@ -210,10 +218,10 @@ function structure(lines: Line[]): Block[] {
       for (; j < lines.length; j++) {
         const candidate = lines[j]!;
         const text = candidate.text.trim();
-        if (candidate.md === 'heading' || (!candidate.md && !isShort(text))) break;
+        if (candidate.md === 'heading' || (!candidate.md && !isItemLike(text))) break;
         if (items.some((item) => normalize(item) === normalize(text))) break; // a repeated item is the next heading
         const next = lines[j + 1];
-        if (items.length === 0 && !candidate.md && next && !isShort(next.text) && !isIntro(next)) break; // a sub-heading
+        if (items.length === 0 && !candidate.md && isShort(text) && next && !isItemLike(next.text) && !isIntro(next)) break; // a sub-heading
         items.push(text);
         if (SENTENCE_FINAL.test(text) && !candidate.md) {
           j++;
