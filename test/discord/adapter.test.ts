@@ -93,6 +93,12 @@ describe('discord adapter against a fake Discord', () => {
     ]);
     // Only one thread: the follow-up is answered inside it.
     expect([...fake.channels.values()].filter((c) => c.type === 11)).toHaveLength(1);
+
+    // /ask inside the thread also takes the thread as the conversation.
+    fake.slashAsk({ channel: thread, user: question.author, question: 'ومن قادها؟' });
+    await finalReplies(3);
+    expect(assistant.calls[2]!.options?.conversation?.[0]).toEqual({ role: 'user', text: 'ما هي عملية شمال؟' });
+    expect(assistant.calls[2]!.options?.conversation?.length).toBeGreaterThanOrEqual(4);
   });
 
   it('falls back to a reply when the thread cannot be created', async () => {
@@ -117,6 +123,16 @@ describe('discord adapter against a fake Discord', () => {
     expect(assistant.calls[1]!.question).toBe('ومتى حدث ذلك؟');
     expect(assistant.calls[1]!.options?.conversation?.map((t) => t.role)).toEqual(['user', 'assistant']);
     expect(assistant.calls[1]!.options?.conversation?.[0]!.text).toBe('ما هي عملية شمال؟');
+  });
+
+  it("answers a mention of the bot's managed role like a mention of the bot", async () => {
+    fake = await FakeDiscord.start();
+    const assistant = scriptedAssistant();
+    bot = await startBot(fake, { assistant, settings: { placement: 'channel' } });
+    const question = fake.post({ channel: fake.textChannel('general'), author: fake.user('alice'), content: `<@&${fake.botRoleId}> ${QUESTION}`, mentionRoles: [fake.botRoleId] });
+    const [reply] = await finalReplies(1);
+    expect(reply!.message_reference?.message_id).toBe(question.id);
+    expect(assistant.calls[0]!.question).toBe(QUESTION);
   });
 
   it('answers a direct message without a mention', async () => {

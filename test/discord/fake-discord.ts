@@ -113,7 +113,11 @@ export class FakeDiscord {
     this.applicationId = this.snowflake();
     this.guildId = this.snowflake();
     this.bot = { id: this.applicationId, username: 'sanad', discriminator: '0', global_name: 'sanad', avatar: null, bot: true };
+    this.botRoleId = this.snowflake();
   }
+
+  /** The role Discord manages for the bot (what people pick when they choose "@sanad" the role). */
+  readonly botRoleId: string;
 
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const server = createServer();
@@ -192,10 +196,11 @@ export class FakeDiscord {
   }
 
   /** A user (or a bot) posts in a channel; dispatches MESSAGE_CREATE. */
-  post(options: { channel: FakeChannel; author: FakeUser; content: string; mentions?: FakeUser[]; reference?: FakeMessage }): FakeMessage {
+  post(options: { channel: FakeChannel; author: FakeUser; content: string; mentions?: FakeUser[]; mentionRoles?: string[]; reference?: FakeMessage }): FakeMessage {
     const message = this.createMessage(options.channel, options.author, {
       content: options.content,
       mentions: options.mentions ?? [],
+      mention_roles: options.mentionRoles ?? [],
       message_reference: options.reference ? { message_id: options.reference.id, channel_id: options.reference.channel_id, guild_id: options.reference.guild_id } : undefined,
     });
     this.dispatch('MESSAGE_CREATE', { ...this.wire(message), channel_type: options.channel.type });
@@ -356,7 +361,10 @@ export class FakeDiscord {
       verification_level: 0,
       default_message_notifications: 0,
       explicit_content_filter: 0,
-      roles: [{ id: this.guildId, name: '@everyone', permissions: EVERYONE_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+      roles: [
+        { id: this.guildId, name: '@everyone', permissions: EVERYONE_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
+        { id: this.botRoleId, name: 'sanad', permissions: '0', position: 1, color: 0, hoist: false, managed: true, mentionable: true, flags: 0, tags: { bot_id: this.bot.id } },
+      ],
       emojis: [],
       stickers: [],
       features: [],
@@ -367,7 +375,7 @@ export class FakeDiscord {
       unavailable: false,
       member_count: 2,
       voice_states: [],
-      members: [{ user: this.bot, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 }],
+      members: [{ user: this.bot, roles: [this.botRoleId], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 }],
       channels,
       threads: [],
       presences: [],

@@ -2,15 +2,18 @@
  * The conversation behind a follow-up: the earlier messages of a thread (and the message that
  * started it), or the chain of replies a message answers. Oldest first, without the question.
  */
-import type { Message } from 'discord.js';
+import type { Message, ThreadChannel } from 'discord.js';
 import type { Turn } from '../../core/types.js';
 import { unescapeDiscordMarkdown } from './text.js';
 
 const MAX_THREAD_MESSAGES = 20;
 const MAX_REPLY_CHAIN = 6;
 
-export function stripBotMention(content: string, botId: string): string {
-  return content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ').replace(/\s+/g, ' ').trim();
+/** The question without the mentions of the bot (as a user, or its managed role). */
+export function stripBotMention(content: string, botId: string, roleIds: string[] = []): string {
+  let text = content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ');
+  for (const role of roleIds) text = text.split(`<@&${role}>`).join(' ');
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** A message as a turn: the bot's answers are assistant turns (their embed text), the rest user turns. */
@@ -27,15 +30,18 @@ export function toTurn(message: Message, botId: string): Turn | null {
   return text ? { role: 'user', text } : null;
 }
 
+/** The thread's starter message and its latest messages (before `before`, when given), oldest first. */
+export async function threadConversation(thread: ThreadChannel, botId: string, before?: string): Promise<Turn[]> {
+  const earlier = await thread.messages.fetch({ ...(before ? { before } : {}), limit: MAX_THREAD_MESSAGES });
+  const messages = [...earlier.values()].sort((a, b) => a.createdTimestamp - b.createdTimestamp || compareIds(a.id, b.id));
+  const starter = await thread.fetchStarterMessage().catch(() => null);
+  if (starter && !messages.some((m) => m.id === starter.id)) messages.unshift(starter);
+  return turns(messages, botId);
+}
+
 export async function conversationFor(message: Message, botId: string): Promise<Turn[]> {
   const channel = message.channel;
-  if (channel.isThread()) {
-    const earlier = await channel.messages.fetch({ before: message.id, limit: MAX_THREAD_MESSAGES });
-    const messages = [...earlier.values()].sort((a, b) => a.createdTimestamp - b.createdTimestamp || compareIds(a.id, b.id));
-    const starter = await channel.fetchStarterMessage().catch(() => null);
-    if (starter && !messages.some((m) => m.id === starter.id)) messages.unshift(starter);
-    return turns(messages, botId);
-  }
+  if (channel.isThread()) return threadConversation(channel, botId, message.id);
   const chain: Message[] = [];
   let current: Message = message;
   for (let depth = 0; depth < MAX_REPLY_CHAIN && current.reference?.messageId; depth++) {

@@ -12,6 +12,7 @@ import { answerQuestion, safely } from './answer.js';
 import type { ReplySink } from './answer.js';
 import { ASK_COMMAND } from './commands.js';
 import type { DiscordContext } from './context.js';
+import { threadConversation } from './conversation.js';
 import { CUSTOM_ID, langFromLocale, renderNotice, renderParagraph, renderReply } from './render.js';
 import type { DiscordPayload } from './render.js';
 import { unescapeDiscordMarkdown } from './text.js';
@@ -45,9 +46,17 @@ async function ask(ctx: DiscordContext, interaction: ChatInputCommandInteraction
     { key: `channel:${channel}`, limit: settings.rateLimit.perChannelPerMinute },
   ]);
   if (!limit.ok) return sink.final(renderNotice(say('rateLimited', lang, { seconds: Math.ceil(limit.retryAfterMs / 1000) })));
+  // Asked inside a thread: the thread so far is the conversation, as for a mention there.
+  const thread = interaction.channel?.isThread() ? interaction.channel : null;
+  const conversation = thread
+    ? await threadConversation(thread, interaction.client.user.id).catch((error: unknown) => {
+        ctx.logger.warn('could not read the thread; answering without it', { error: String(error) });
+        return [];
+      })
+    : [];
   await answerQuestion(ctx, {
     question,
-    options: { collections: settings.collections, language: settings.language },
+    options: { conversation, collections: settings.collections, language: settings.language },
     channel,
     user: interaction.user.id,
     sink,

@@ -29,8 +29,10 @@ export async function handleMessage(ctx: DiscordContext, message: Message, botId
   if (settings.respond === 'off') return;
   if (message.author.bot && !settings.allowBots) return;
 
-  const mentioned = message.mentions.users.has(botId);
-  const question = stripBotMention(message.content, botId);
+  // People sometimes pick the bot's managed role in the @-menu instead of the bot user.
+  const botRoles = message.mentions.roles.filter((role) => role.tags?.botId === botId).map((role) => role.id);
+  const mentioned = message.mentions.users.has(botId) || botRoles.length > 0;
+  const question = stripBotMention(message.content, botId, botRoles);
   const wanted = inDm || mentioned || (settings.respond === 'questions' && looksLikeQuestion(question));
   if (!wanted) return;
   // A resumed gateway replays events: whatever was claimed before is not answered twice.
