@@ -98,6 +98,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       created.on(Events.ShardReconnecting, (shard) => logger.info('gateway reconnecting', { shard }));
 
       const ready = once(created, Events.ClientReady, { signal: AbortSignal.timeout(config.readyTimeoutMs ?? 30_000) });
+      // If login fails first, this promise still rejects at its timeout: nobody may be left waiting on it.
+      ready.catch(() => undefined);
       try {
         await created.login(config.token);
         await ready;
