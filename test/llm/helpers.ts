@@ -8,9 +8,18 @@ import { ARTICLE, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 export const TEST_KEY = 'sk-test-0123456789abcdefSECRET';
 
+function article() {
+  return parseDocument({ document: ARTICLE, collection: 'default', text: readFileSync(join(REPO_KNOWLEDGE, ARTICLE), 'utf8') });
+}
+
+/** Every paragraph of the article, numbered [1]..[k]. */
+export function allArticlePassages(): Passage[] {
+  return articlePassages(...article().paragraphs.map((p) => p.n));
+}
+
 /** The article's paragraphs `numbers` (¶N), numbered [1]..[k] as the core would pass them. */
 export function articlePassages(...numbers: number[]): Passage[] {
-  const doc = parseDocument({ document: ARTICLE, collection: 'default', text: readFileSync(join(REPO_KNOWLEDGE, ARTICLE), 'utf8') });
+  const doc = article();
   return numbers.map((paragraph, i) => {
     const p = doc.paragraphs.find((x) => x.n === paragraph);
     if (!p) throw new Error(`no ¶${paragraph}`);

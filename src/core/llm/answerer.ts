@@ -147,7 +147,12 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Ope
           release();
         }
         // A stream that ends without a finish_reason was cut off: its text is a fragment.
-        if (finish === null) throw new LlmError('unavailable', 'the answer stream ended before the model finished');
+        // (The SDK ends the iteration quietly when its request is aborted: that is the deadline.)
+        if (finish === null) {
+          throw dl.expired()
+            ? new LlmError('timeout', 'the model did not finish before the deadline')
+            : new LlmError('unavailable', 'the answer stream ended before the model finished');
+        }
       } else {
         const completion = await withRetry(
           async (signal) => {
