@@ -18,7 +18,9 @@ describe('llmConfigFromEnv', () => {
       SANAD_EMBEDDER: 'openai',
       SANAD_ANSWER_MODE: 'LLM',
       SANAD_LLM_DEADLINE_MS: '15000',
+      SANAD_LLM_STREAM: 'off',
     });
+    expect(config.stream).toBe(false);
     expect(config).toMatchObject({ apiKey: 'sk-abc', baseURL: 'http://localhost:11434/v1', chatModel: 'qwen2.5:7b', embeddingModel: 'bge-m3', embedder: 'openai', answerMode: 'llm', deadlineMs: 15_000 });
   });
 

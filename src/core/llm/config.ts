@@ -27,7 +27,7 @@ export interface LlmConfig {
   maxConcurrency: number;
   /** Retries after the first attempt, on 429, 5xx and dropped connections. */
   maxRetries: number;
-  /** Stream answers (SSE). Off only for servers that cannot stream. */
+  /** SANAD_LLM_STREAM: stream answers (SSE). Off only for servers that cannot stream. */
   stream: boolean;
   /** Sampling temperature for every call: 0 keeps answers close to the passages. */
   temperature: number;
@@ -94,6 +94,10 @@ export function llmConfigFromEnv(env: Record<string, string | undefined>): LlmCo
     }
     return n;
   };
+  const onOff = (name: string, value: string | undefined): boolean | undefined => {
+    const v = oneOf(name, value, ['on', 'off', 'true', 'false', '1', '0'] as const);
+    return v === undefined ? undefined : v === 'on' || v === 'true' || v === '1';
+  };
   const config = resolveLlmConfig({
     apiKey: env.OPENAI_API_KEY?.trim() || undefined,
     baseURL: env.OPENAI_BASE_URL?.trim() || undefined,
@@ -102,6 +106,7 @@ export function llmConfigFromEnv(env: Record<string, string | undefined>): LlmCo
     answerMode: oneOf('SANAD_ANSWER_MODE', env.SANAD_ANSWER_MODE, ['auto', 'extractive', 'llm'] as const),
     embedder: oneOf('SANAD_EMBEDDER', env.SANAD_EMBEDDER, ['local', 'openai'] as const),
     deadlineMs: number('SANAD_LLM_DEADLINE_MS', env.SANAD_LLM_DEADLINE_MS),
+    stream: onOff('SANAD_LLM_STREAM', env.SANAD_LLM_STREAM),
   });
   if ((config.answerMode === 'llm' || config.embedder === 'openai') && !hasModelServer(config)) {
     const which = config.answerMode === 'llm' ? 'SANAD_ANSWER_MODE=llm' : 'SANAD_EMBEDDER=openai';
