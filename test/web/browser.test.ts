@@ -193,12 +193,16 @@ describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
   it('sends the conversation with a follow-up', async () => {
     const assistant = recording(real);
     const page = await open({ assistant });
-    await ask(page, 'ما هي عملية شمال؟');
-    const followUp = await ask(page, 'ومتى حدث ذلك؟');
-    expect(await followUp.locator('.msg-body').textContent()).toContain('2014');
+    const first = await ask(page, 'ما هي عملية شمال؟');
+    expect(await first.locator('.msg-body').textContent()).toContain('2014');
+    await ask(page, 'ومتى حدث ذلك؟');
+    // What the follow-up makes of it is the core's business (the chat-adapter contract checks
+    // it); the page's is to send the whole conversation, as text, with the question.
     const conversation = assistant.calls[1]!.options?.conversation ?? [];
     expect(conversation.map((t) => t.role)).toEqual(['user', 'assistant']);
     expect(conversation[0]!.text).toBe('ما هي عملية شمال؟');
+    expect(conversation[1]!.text).toContain('عملية شمال');
+    expect(conversation[1]!.text).not.toMatch(/<|\{"/);
     // a new conversation starts empty
     await page.locator('#new-conversation').click();
     await ask(page, AMBASSADOR_Q);
@@ -277,14 +281,17 @@ describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
     expect(await answer.isVisible()).toBe(true);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    for (const id of ['#channel-briefing', '#question', '#send']) {
-      const box = (await page.locator(id).boundingBox())!;
+    for (const target of [page.locator('#channel-briefing'), page.locator('#question'), page.locator('#send'), answer.locator('button.chip').first(), answer.locator('.vote--down')]) {
+      const box = (await target.boundingBox())!;
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width).toBeLessThanOrEqual(375);
     }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: resolve(ARTIFACTS, 'web-answer-375.png') });
     await answer.locator('button.chip').first().click();
     const dialog = (await page.locator('#paragraph-dialog').boundingBox())!;
     expect(dialog.width).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: resolve(ARTIFACTS, 'web-paragraph-375.png') });
   });
 
   it('is usable by keyboard: Shift+Enter is a new line, chips and votes are buttons with visible focus', async () => {

@@ -184,14 +184,28 @@ function fillWithMarkers(target, text, byNumber, onOpen) {
   target.append(document.createTextNode(text.slice(last)));
 }
 
-function citationChip(n, label, onClick) {
+/**
+ * A numbered source chip. The title may be cut short with an ellipsis on a phone; "¶N · section"
+ * never is, so the chip always says which paragraph it opens. The full label is the button's name.
+ */
+function citationChip(citation, onClick) {
   const chip = el('button', 'chip');
   chip.type = 'button';
-  chip.dataset.n = String(n);
-  const num = el('span', 'chip-n', n);
-  const text = el('span', 'chip-label', label);
-  text.dir = 'auto';
-  chip.append(num, text);
+  chip.dataset.n = String(citation.n);
+  chip.setAttribute('aria-label', citation.n + ': ' + citation.label);
+  chip.title = citation.label;
+  const num = el('span', 'chip-n', citation.n);
+  if (citation.title && citation.paragraph) {
+    const title = el('span', 'chip-label', citation.title);
+    title.dir = 'auto';
+    const where = el('span', 'chip-where', ['¶' + citation.paragraph, citation.section].filter(Boolean).join(' · '));
+    where.dir = 'auto';
+    chip.append(num, title, where);
+  } else {
+    const text = el('span', 'chip-label', citation.label);
+    text.dir = 'auto';
+    chip.append(num, text);
+  }
   chip.addEventListener('click', () => onClick(chip));
   return chip;
 }
@@ -231,7 +245,7 @@ function renderAnswer(shell, answer, question) {
     const list = el('ul', 'chips');
     for (const c of byNumber.values()) {
       const li = el('li');
-      li.append(citationChip(c.n, c.label, (chip) => open(c, chip)));
+      li.append(citationChip(c, (chip) => open(c, chip)));
       list.append(li);
     }
     sources.append(label, list);
@@ -532,7 +546,7 @@ function briefingCard(view, extraClass) {
     const chips = el('ul', 'chips');
     for (const c of byNumber.values()) {
       const li = el('li');
-      li.append(citationChip(c.n, c.label, (chip) => open(c, chip)));
+      li.append(citationChip(c, (chip) => open(c, chip)));
       chips.append(li);
     }
     footer.append(chips);
