@@ -1,7 +1,23 @@
+import { runBriefingCommand } from '../briefing/index.js';
 import { SanadError } from '../core/errors.js';
 import type { CliContext } from '../cli/main.js';
+import { openServices } from './services.js';
 
-/** `sanad briefing`: wired to the briefing engine in src/briefing once it lands. */
-export async function runBriefingCli(_context: CliContext): Promise<number> {
-  throw new SanadError('not_available', 'Briefings are not wired into this build yet.', { hint: 'See docs/channels.md.' });
+/** `sanad briefing --channel ID [--date YYYY-MM-DD] [--json] [--post]` */
+export async function runBriefingCli(context: CliContext): Promise<number> {
+  const channel = context.values.channel;
+  if (typeof channel !== 'string' || !channel) {
+    throw new SanadError('usage', 'briefing needs --channel ID.', { hint: 'sanad briefing --channel C0123456789 [--date 2026-11-29] [--json] [--post]' });
+  }
+  const services = await openServices(context.config, context.logger);
+  try {
+    const { exitCode, output } = await runBriefingCommand(
+      { channel, date: context.values.date as string | undefined, json: !!context.values.json, post: !!context.values.post },
+      { config: services.settings, runner: services.runner },
+    );
+    context.io.stdout.write(output.endsWith('\n') ? output : output + '\n');
+    return exitCode;
+  } finally {
+    await services.close();
+  }
 }

@@ -221,7 +221,9 @@ function structure(lines: Line[]): Block[] {
         if (candidate.md === 'heading' || (!candidate.md && !isItemLike(text))) break;
         if (items.some((item) => normalize(item) === normalize(text))) break; // a repeated item is the next heading
         const next = lines[j + 1];
-        if (items.length === 0 && !candidate.md && isShort(text) && next && !isItemLike(next.text) && !isIntro(next)) break; // a sub-heading
+        // A short line followed by prose is a sub-heading of the intro, not its first item.
+        const prose = next && !isIntro(next) && (!isItemLike(next.text) || (SENTENCE_FINAL.test(next.text.trim()) && !isShort(next.text)));
+        if (items.length === 0 && !candidate.md && isShort(text) && prose) break;
         items.push(text);
         if (SENTENCE_FINAL.test(text) && !candidate.md) {
           j++;

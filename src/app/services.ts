@@ -1,0 +1,67 @@
+import { REST } from '@discordjs/rest';
+import { WebClient } from '@slack/web-api';
+import type { AppConfig } from '../config/env.js';
+import { loadConfigFile, type SanadConfig } from '../config/file.js';
+import { BriefingRunner, createDiscordBriefingPoster, createSlackBriefingPoster, type BriefingPoster } from '../briefing/index.js';
+import type { SanadAssistant } from '../core/assistant.js';
+import type { Logger } from '../core/ports.js';
+import { openStateStore, type SanadStore } from '../state/index.js';
+import { buildAssistant } from './assistant.js';
+
+/** What every long-running command shares: channel settings, state, the assistant, briefings. */
+export interface Services {
+  settings: SanadConfig;
+  store: SanadStore;
+  assistant: SanadAssistant;
+  runner: BriefingRunner;
+  close(): Promise<void>;
+}
+
+/**
+ * Resolves the config file, opens the state store, builds the assistant and the briefing runner.
+ * Knowledge changes are logged to the store as they happen, so briefings know what is new.
+ */
+export async function openServices(config: AppConfig, logger: Logger, options: { watch?: boolean } = {}): Promise<Services> {
+  const settings = loadConfigFile(config.configFile ?? undefined, { knowledgeDir: config.knowledgeDir });
+  const { store } = openStateStore({ logger, dataDir: config.dataDir, retentionDays: settings.retentionDays });
+  const assistant = await buildAssistant(config, { logger, watch: options.watch });
+  const recordKnowledge = () =>
+    store.recordDocuments(
+      assistant.documents().map((d) => ({ document: d.document, collection: d.collection, title: d.title, hash: d.hash })),
+      new Date(),
+    );
+  recordKnowledge();
+  const unsubscribe = assistant.onChange(recordKnowledge);
+  const runner = new BriefingRunner({
+    store,
+    documents: () => assistant.documents(),
+    posters: briefingPosters(config),
+    logger: logger.child('briefing'),
+  });
+  return {
+    settings,
+    store,
+    assistant,
+    runner,
+    async close() {
+      unsubscribe();
+      await assistant.close();
+      store.close();
+    },
+  };
+}
+
+/** A poster for each platform whose token is configured. */
+export function briefingPosters(config: AppConfig): Partial<Record<'slack' | 'discord', BriefingPoster>> {
+  const posters: Partial<Record<'slack' | 'discord', BriefingPoster>> = {};
+  if (config.slack) {
+    posters.slack = createSlackBriefingPoster(
+      new WebClient(config.slack.botToken, config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    );
+  }
+  if (config.discord) {
+    const rest = new REST({ version: '10', ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}) });
+    posters.discord = createDiscordBriefingPoster(rest.setToken(config.discord.token));
+  }
+  return posters;
+}
