@@ -393,4 +393,12 @@ describe('discord adapter against a fake Discord', () => {
     expect(result).toEqual({ scope: 'global', count: 1 });
     expect(fake.registeredCommands[0]!.path).toBe(`/applications/${fake.applicationId}/commands`);
   });
+
+  it('fails to start with a hint when the token is rejected or Message Content is not enabled', async () => {
+    fake = await FakeDiscord.start();
+    fake.failNext('GET', /^\/gateway\/bot$/, 401);
+    await expect(startBot(fake, { assistant: scriptedAssistant() })).rejects.toMatchObject({ code: 'discord_token', hint: expect.stringContaining('Reset Token') });
+    fake.refuseIntents = true;
+    await expect(startBot(fake, { assistant: scriptedAssistant() })).rejects.toMatchObject({ code: 'discord_intents', hint: expect.stringContaining('Message Content Intent') });
+  });
 });

@@ -96,6 +96,8 @@ export class FakeDiscord {
   /** Every gateway connection: the URL it opened and what it sent first. */
   readonly connections: { url: string; opcodes: number[] }[] = [];
   heartbeats = 0;
+  /** Close IDENTIFY with 4014, as Discord does when Message Content is not enabled for the app. */
+  refuseIntents = false;
   /** The last time the bot wrote anything (a message, an edit). */
   lastBotWrite = 0;
   private session: Session | null = null;
@@ -297,7 +299,8 @@ export class FakeDiscord {
       if (payload.op === 1) {
         this.heartbeats++;
         socket.send(JSON.stringify({ op: 11 }));
-      } else if (payload.op === 2) this.identify(socket);
+      } else if (payload.op === 2 && this.refuseIntents) socket.close(4014, 'Disallowed intent(s).');
+      else if (payload.op === 2) this.identify(socket);
       else if (payload.op === 6) void this.resume(socket, payload.d as { session_id: string; seq: number });
     });
     socket.on('close', () => {
