@@ -349,6 +349,7 @@ describe('web API: feedback, briefing, paragraph', () => {
     const body = (await (await fetch(new URL('/api/briefing', web.url))).json()) as any;
     expect(body.configured).toBe(true);
     expect(body.today.date).toBe('2026-03-02');
+    expect(body.today.text).toContain('[1]');
     expect(body.today.citations[0].paragraph).toBe(2);
     expect(body.history).toHaveLength(1);
   });

@@ -14,6 +14,7 @@ import {
   ARTICLE_PARAGRAPHS,
   CHROMIUM,
   DECLINE_Q,
+  HOSTILE_DECLINED,
   HOSTILE_PARAGRAPH,
   fakeAssistant,
   fakeBriefing,
@@ -259,20 +260,29 @@ describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
   });
 
   it("shows #briefing: today's briefing and earlier ones, with citations that open", async () => {
-    const page = await open({ briefing: fakeBriefing(), hash: '#briefing' });
+    const cited = (await real.ask(AMBASSADOR_Q)).citations[0]!;
+    const page = await open({ briefing: fakeBriefing(cited), hash: '#briefing' });
     const today = page.locator('.briefing--today');
     await today.waitFor();
-    expect(await today.locator('.briefing-title').textContent()).toBe('موجز اليوم: جديد المعرفة');
-    expect(await today.locator('.briefing-list li').first().textContent()).toContain('تمويل الإرهاب');
+    expect(await today.locator('.briefing-title').textContent()).toBe('الموجز اليومي · 2026-03-02');
+    expect(await today.locator('.briefing-list li').first().textContent()).toContain('فرنسوا ديلاتر');
+    expect(await today.locator('h4').first().textContent()).toBe('الجديد في المعرفة');
+    // yesterday's declined questions are people's text: shown as text, never run
+    expect(await today.textContent()).toContain(HOSTILE_DECLINED);
+    expect(await page.locator('.briefing img, .briefing script').count()).toBe(0);
     expect(await page.locator('.briefing--earlier').count()).toBe(1);
+    expect(await page.locator('.briefing--earlier .briefing-title').textContent()).toBe('الموجز اليومي · 2026-03-01');
     await today.locator('button.chip').first().click();
     await page.locator('#paragraph-dialog').waitFor({ state: 'visible' });
     expect(await page.locator('#paragraph-text').textContent()).toContain('ديلاتر');
-    expect(await page.locator('#paragraph-text mark').textContent()).toBe(ARTICLE_PARAGRAPHS[0]!.quote);
+    expect(await page.locator('#paragraph-text').textContent()).toBe(cited.text);
+    expect(await page.locator('#paragraph-text mark').textContent()).toBe(cited.quote);
     // and back to #general to ask
     await page.keyboard.press('Escape');
     await page.locator('#channel-general').click();
     await ask(page, AMBASSADOR_Q);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(problems).toEqual([]);
   });
 
   it('works at 375 px: no sideways scroll, channels and the ask box reachable', async () => {

@@ -10,6 +10,8 @@ import { MemoryStateStore } from '../../src/core/state.js';
 import { detectLanguage } from '../../src/core/text/index.js';
 import type { Answer, AnswerEvent, AskOptions, Assistant, Citation } from '../../src/core/types.js';
 import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import type { Briefing } from '../../src/briefing/model.js';
+import { toBriefingView } from '../../src/briefing/render-text.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -150,26 +152,30 @@ export function failingAssistant(): Assistant {
   };
 }
 
-export function fakeBriefing(): BriefingProvider {
-  const citation = {
-    n: 1,
-    title: TITLE,
-    paragraph: 2,
-    section: null,
-    quote: ARTICLE_PARAGRAPHS[0]!.quote,
-    paragraphId: ARTICLE_PARAGRAPHS[0]!.paragraphId,
-    document: ARTICLE_PARAGRAPHS[0]!.document,
+/** A hostile question someone asked yesterday: the briefing lists declined questions verbatim. */
+export const HOSTILE_DECLINED = '<img src=x onerror="window.__pwned=7"> ما موعد <script>window.__pwned=8</script> الاجتماع؟';
+
+/**
+ * Briefings as the briefing engine renders them for the web (`toBriefingView`), from a
+ * hand-built `Briefing` model: what the page gets in production, without the scheduler.
+ */
+export function fakeBriefing(cited: Omit<FakeParagraph, 'keywords'> = ARTICLE_PARAGRAPHS[0]!): BriefingProvider {
+  const p = cited;
+  const point = { quote: p.quote, document: p.document, title: p.title, paragraph: p.paragraph, section: p.section, paragraphId: p.paragraphId, collection: p.collection };
+  const base: Briefing = {
+    date: '2026-03-02',
+    language: 'ar',
+    direction: 'rtl',
+    kind: 'news',
+    documents: [{ document: p.document, title: p.title, date: '2019-02-03', collection: p.collection, status: 'new', points: [point] }],
+    moreDocuments: 0,
+    highlights: [],
+    yesterday: { asked: 3, answered: 2, declined: 1, up: 1, down: 0, declinedQuestions: [HOSTILE_DECLINED] },
   };
+  const earlier: Briefing = { ...base, date: '2026-03-01', kind: 'activity', documents: [], yesterday: { ...base.yesterday, declinedQuestions: [] } };
   return {
-    today: async () => ({
-      title: 'موجز اليوم: جديد المعرفة',
-      date: '2026-03-02',
-      text: '# الجديد\n- فرنسا تريد قرارًا ضد تمويل الإرهاب [1]\n\nأمس في القناة: 3 أسئلة، رُفض 1.',
-      citations: [citation],
-    }),
-    history: async () => [
-      { title: 'موجز الأمس', date: '2026-03-01', text: '- لا جديد في المعرفة.', citations: [] },
-    ],
+    today: async () => toBriefingView(base, 'general'),
+    history: async () => [toBriefingView(earlier, 'general')],
   };
 }
 
