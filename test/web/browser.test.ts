@@ -16,6 +16,7 @@ import {
   DECLINE_Q,
   HOSTILE_DECLINED,
   HOSTILE_PARAGRAPH,
+  failingAssistant,
   fakeAssistant,
   fakeBriefing,
   hasChromium,
@@ -248,6 +249,18 @@ describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
     expect(await page.locator('img').count()).toBe(0);
     expect(problems).toEqual([]);
     onlyOwnOrigin();
+  });
+
+  it('shows an apology with an error id when answering fails, never the internals', async () => {
+    const page = await open({ assistant: failingAssistant() });
+    const reply = await ask(page, AMBASSADOR_Q);
+    expect(await reply.getAttribute('class')).toContain('msg--error');
+    const text = (await reply.locator('.msg-body').textContent())!;
+    expect(text).toMatch(/[A-Z0-9]{6}/);
+    expect(text).toContain('عذرًا');
+    expect(text).not.toContain('exploded');
+    // the box is usable again
+    expect(await page.locator('#send').isEnabled()).toBe(true);
   });
 
   it('shows #briefing: no briefing configured', async () => {
