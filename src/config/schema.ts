@@ -64,7 +64,7 @@ const settingsFields = {
   respond: z.enum(['mention', 'questions', 'off']).optional(),
   collections: collections.optional(),
   language: z.enum(LANGUAGES).optional(),
-  placement: z.enum(['thread', 'channel']).optional(),
+  placement: z.enum(['auto', 'thread', 'channel']).optional(),
   rateLimit: rateLimit.optional(),
   allowBots: z.boolean().optional(),
 };

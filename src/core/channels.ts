@@ -10,8 +10,12 @@ export interface ChannelSettings {
   /** Knowledge collections (subfolders of knowledge/) answers may use; undefined = all. */
   collections?: string[];
   language: 'auto' | Lang;
-  /** Where an answer goes: a thread under the question, or the channel itself. */
-  placement: 'thread' | 'channel';
+  /**
+   * Where an answer goes: `thread` (Slack: the question's thread; Discord: a new thread per
+   * question), `channel` (Slack: the channel itself; Discord: a reply to the message), or `auto`,
+   * each platform's native default: a Slack thread, a Discord reply.
+   */
+  placement: 'auto' | 'thread' | 'channel';
   /** Per-user questions allowed per minute, and per channel. */
   rateLimit: { perUserPerMinute: number; perChannelPerMinute: number };
   /** Answer other bots' messages in this channel (never the bot's own). */
@@ -21,7 +25,7 @@ export interface ChannelSettings {
 export const DEFAULT_CHANNEL_SETTINGS = {
   respond: 'mention',
   language: 'auto',
-  placement: 'thread',
+  placement: 'auto',
   rateLimit: { perUserPerMinute: 6, perChannelPerMinute: 30 },
   allowBots: false,
 } as const satisfies ChannelSettings;

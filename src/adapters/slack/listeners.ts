@@ -53,7 +53,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
       user: e.user ?? e.bot_id ?? 'unknown',
       text: slackToPlain(e.text ?? '', deps.identity.botUserId),
       settings,
-      place: { channel: e.channel, threadTs: inThread ? e.thread_ts : settings.placement === 'thread' ? e.ts : undefined },
+      place: { channel: e.channel, threadTs: inThread ? e.thread_ts : settings.placement !== 'channel' ? e.ts : undefined },
       history: inThread ? { threadTs: e.thread_ts!, beforeTs: e.ts } : null,
     });
   });
@@ -85,7 +85,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
       user: e.user ?? 'unknown',
       text: slackToPlain(text, deps.identity.botUserId),
       settings,
-      place: { channel: e.channel, threadTs: settings.placement === 'thread' ? e.ts : undefined },
+      place: { channel: e.channel, threadTs: settings.placement !== 'channel' ? e.ts : undefined },
       history: null,
     });
   });

@@ -49,10 +49,12 @@ export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest):
   const text = request.queries.join(' ');
   const profile = profileQuery(text, lang, idf, maxIdf);
   if (context) {
-    for (const [term, weight] of context) {
+    for (const term of context.keys()) {
       if (profile.terms.includes(term)) continue;
       profile.terms.push(term);
-      const w = (idf(term) || maxIdf) * weight;
+      // In the profile (what the evidence must cover) the subject carried over from the
+      // conversation counts fully: "and when did that happen?" is about it.
+      const w = idf(term) || maxIdf;
       profile.weights.push(w);
       profile.total += w;
     }

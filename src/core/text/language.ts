@@ -5,8 +5,8 @@
  */
 export type Lang = 'ar' | 'en' | 'fr' | 'und';
 
-const ARABIC_LETTER = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/g;
-const LATIN_LETTER = /[A-Za-z\u00C0-\u024F]/g;
+const ARABIC_WORD = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
+const LATIN_WORD = /[A-Za-z\u00C0-\u024F]/;
 
 const FRENCH = new Set(
   ('le la les un une des du de est sont quel quelle quels quelles qui que quoi où ou comment pourquoi ' +
@@ -21,8 +21,10 @@ const ENGLISH = new Set(
 );
 
 export function detectLanguage(text: string): Lang {
-  const arabic = text.match(ARABIC_LETTER)?.length ?? 0;
-  const latin = text.match(LATIN_LETTER)?.length ?? 0;
+  // Words, not letters, decide: "ما هو Barkhane؟" is an Arabic question about a Latin name.
+  const tokens = text.split(/[\s\p{P}]+/u);
+  const arabic = tokens.filter((t) => ARABIC_WORD.test(t)).length;
+  const latin = tokens.filter((t) => !ARABIC_WORD.test(t) && LATIN_WORD.test(t)).length;
   if (arabic === 0 && latin === 0) return 'und';
   if (arabic >= latin) return 'ar';
   const words = text.toLowerCase().normalize('NFC').split(/[^\p{L}'-]+/u).filter(Boolean);
