@@ -131,7 +131,7 @@ channels:
   it('lists what an enum allows and what it got', () => {
     const error = errorOf(() => parseConfigText('defaults:\n  respond: always\n  placement: dm\n', 'c.yaml'));
     expect(error.message).toContain('defaults.respond: must be one of mention, questions, off (got "always")');
-    expect(error.message).toContain('defaults.placement: must be one of thread, channel (got "dm")');
+    expect(error.message).toContain('defaults.placement: must be one of auto, thread, channel (got "dm")');
   });
 
   it('names an unknown key, suggests the near one and lists the allowed keys', () => {
