@@ -24,7 +24,7 @@ export interface Extract {
 }
 
 /** Scoring weights, fitted on ARCD's training half (answer contains the gold span). */
-export const EXTRACT_WEIGHTS = { typeBonus: 0.2, rankPrior: 0.3, perChar: 0.00025 };
+export const EXTRACT_WEIGHTS = { typeBonus: 0.2, rankPrior: 0.3, perChar: 0 };
 
 interface ListParts {
   intro: string;
