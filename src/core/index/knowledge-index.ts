@@ -4,7 +4,7 @@ import { terms } from '../text/index.js';
 import type { Lang } from '../text/index.js';
 import { Bm25Index } from './bm25.js';
 import type { Embedder } from './embedder.js';
-import { DenseRows } from './dense-rows.js';
+import { FloatVectorStore } from './vector-store.js';
 
 /** A paragraph longer than this is embedded in overlapping chunks; it is still cited whole. */
 const CHUNK_CHARS = 1200;
@@ -80,7 +80,9 @@ export class KnowledgeIndex {
   private readonly byDocument = new Map<string, number[]>();
   private readonly byId = new Map<string, number>();
   private readonly bm25 = new Bm25Index({ k1: 1.2, b: 0.75 });
-  private readonly vectors: DenseRows;
+  /** Chunk vectors; each row's metadata names the paragraph row it belongs to. */
+  private readonly vectors = new FloatVectorStore();
+  private readonly chunkIds = new Map<number, string[]>();
   private readonly splitter = new RecursiveCharacterTextSplitter({
     chunkSize: CHUNK_CHARS,
     chunkOverlap: 150,
@@ -88,9 +90,7 @@ export class KnowledgeIndex {
   });
   readonly documents = new Map<string, KnowledgeDocument>();
 
-  constructor(readonly embedder: Embedder) {
-    this.vectors = new DenseRows();
-  }
+  constructor(readonly embedder: Embedder) {}
 
   get size(): number {
     return this.bm25.size;
@@ -136,7 +136,10 @@ export class KnowledgeIndex {
       const list = this.byDocument.get(paragraph.document) ?? [];
       list.push(row);
       this.byDocument.set(paragraph.document, list);
-      for (let i = 0; i < chunks.length; i++) this.vectors.add(vectors[v++]!, row);
+      const ids = chunks.map((_, i) => `${paragraph.id}#${i}`);
+      this.vectors.addRaw(vectors.slice(v, v + chunks.length), ids.map(() => ({ row, document: paragraph.document })), ids);
+      this.chunkIds.set(row, ids);
+      v += chunks.length;
     }
   }
 
@@ -146,10 +149,35 @@ export class KnowledgeIndex {
       if (paragraph) this.byId.delete(paragraph.id);
       this.rows[row] = null;
       this.bm25.remove(row);
-      this.vectors.removeRow(row);
+      this.chunkIds.delete(row);
     }
+    this.vectors.removeWhere((metadata) => metadata.document === document);
     this.byDocument.delete(document);
     this.documents.delete(document);
+  }
+
+  /**
+   * Cosine per paragraph row (its best chunk): the vector store's exact top chunks, plus the
+   * BM25 candidates' own chunks, which fusion needs scored too.
+   */
+  private cosines(query: Float32Array, allow: (row: number) => boolean, candidates: Iterable<number>, top: number): Map<number, number> {
+    const out = new Map<number, number>();
+    const keep = (row: number, score: number) => {
+      if (score > (out.get(row) ?? -Infinity)) out.set(row, score);
+    };
+    const rowOf = (storeRow: number) => this.vectors.metadata(storeRow)!.row as number;
+    for (const hit of this.vectors.searchRaw(query, top, (storeRow) => allow(rowOf(storeRow)))) keep(hit.metadata.row as number, hit.score);
+    const storeRows: number[] = [];
+    const owners: number[] = [];
+    for (const row of candidates) {
+      for (const id of this.chunkIds.get(row) ?? []) {
+        const storeRow = this.vectors.rowOf(id);
+        if (storeRow !== undefined) (storeRows.push(storeRow), owners.push(row));
+      }
+    }
+    const scores = this.vectors.scoreRows(query, storeRows);
+    owners.forEach((row, i) => keep(row, scores[i]!));
+    return out;
   }
 
   /** Inverse document frequency of a stemmed term in this index (0 when absent). */
@@ -186,7 +214,7 @@ export class KnowledgeIndex {
     const vector = await this.embedder.embedQuery(
       options.context ? `${text} ${[...options.context.keys()].join(' ')}` : text,
     );
-    const cosines = this.vectors.scoreRows(vector, allow);
+    const cosines = this.cosines(vector, allow, bm25.keys(), Math.max(k * 4, 50));
     return fuse(bm25, cosines, k).map(({ row, score, bm25: b, cosine }) => ({
       paragraph: this.rows[row]!,
       score,
@@ -208,7 +236,7 @@ function fuse(bm25: Map<number, number>, cosines: Map<number, number>, k: number
   for (const s of bm25.values()) maxB = Math.max(maxB, s);
   let maxC = 0;
   for (const s of cosines.values()) maxC = Math.max(maxC, s);
-  const rows = new Set<number>([...bm25.keys(), ...topRows(cosines, Math.max(k * 4, 50))]);
+  const rows = new Set<number>([...bm25.keys(), ...cosines.keys()]);
   const out: { row: number; score: number; bm25: number; cosine: number }[] = [];
   for (const row of rows) {
     const b = bm25.get(row) ?? 0;
@@ -218,8 +246,4 @@ function fuse(bm25: Map<number, number>, cosines: Map<number, number>, k: number
   }
   out.sort((a, b) => b.score - a.score);
   return out.slice(0, k);
-}
-
-function topRows(scores: Map<number, number>, n: number): number[] {
-  return [...scores.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([row]) => row);
 }
