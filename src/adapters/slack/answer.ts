@@ -52,10 +52,15 @@ export function replyLanguage(q: Pick<Question, 'text' | 'settings'>): Lang {
 export function rateLimitMessage(deps: SlackDeps, q: Question, lang: Lang): string | null {
   const now = deps.clock.now().getTime();
   const { perUserPerMinute, perChannelPerMinute } = q.settings.rateLimit;
-  const verdict = deps.limiter.take(`user:${q.user}`, perUserPerMinute, now);
-  const channel = verdict.ok ? deps.limiter.take(`channel:${q.channel}`, perChannelPerMinute, now) : verdict;
-  if (channel.ok) return null;
-  return message('rateLimited', lang, { seconds: Math.ceil(channel.retryAfterMs / 1000) });
+  const verdict = deps.limiter.takeAll(
+    [
+      { key: `user:${q.user}`, limit: perUserPerMinute },
+      { key: `channel:${q.channel}`, limit: perChannelPerMinute },
+    ],
+    now,
+  );
+  if (verdict.ok) return null;
+  return message('rateLimited', lang, { seconds: Math.ceil(verdict.retryAfterMs / 1000) });
 }
 
 /**

@@ -1,0 +1,129 @@
+/**
+ * The real Slack adapter (Bolt over HTTP) against the fake Slack of test/slack, optionally
+ * behind a fault-injecting proxy, with events signed as Slack signs them. Unlike the Slack
+ * testbed it lets a test choose the Web API URL, the logger and the store, and times each ack.
+ */
+import { startSlackApp, resolveSlackConfig, type SlackBot, type SlackAppOptions } from '../../../src/adapters/slack/index.js';
+import { DEFAULT_CHANNEL_SETTINGS, type ChannelSettings } from '../../../src/core/channels.js';
+import { createLogger } from '../../../src/core/ports.js';
+import { MemoryStateStore, type StateStore } from '../../../src/core/state.js';
+import type { Assistant } from '../../../src/core/types.js';
+import { BOT, FakeSlack, TOKENS, type StoredMessage } from '../../slack/helpers/fake-slack.js';
+import { isProgress } from '../../slack/helpers/flatten.js';
+import { signedHeaders } from '../../slack/helpers/sign.js';
+import { FaultProxy } from './fault-proxy.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-RELIAB1';
+
+export interface SlackRigOptions {
+  assistant: Assistant;
+  store?: StateStore;
+  settings?: Partial<ChannelSettings>;
+  /** Put a fault-injecting proxy between the bot and the fake Slack. */
+  proxy?: boolean;
+  answerTimeoutMs?: number;
+  extra?: Partial<SlackAppOptions>;
+}
+
+export interface Delivery {
+  status: number;
+  ackMs: number;
+}
+
+export class SlackRig {
+  readonly logs: string[] = [];
+  private seq = 0;
+  private constructor(
+    readonly fake: FakeSlack,
+    readonly proxy: FaultProxy | null,
+    public bot: SlackBot | null,
+    readonly store: StateStore,
+  ) {}
+
+  static async start(options: SlackRigOptions): Promise<SlackRig> {
+    const fake = await new FakeSlack().start();
+    const proxy = options.proxy ? await FaultProxy.start(`http://127.0.0.1:${fake.port}`) : null;
+    const rig = new SlackRig(fake, proxy, null, options.store ?? new MemoryStateStore());
+    const apiUrl = proxy ? `${proxy.url}/api/` : fake.apiUrl;
+    const config = resolveSlackConfig({ SLACK_BOT_TOKEN: TOKENS.bot, SLACK_SIGNING_SECRET: SIGNING_SECRET }, { apiUrl, port: 0, host: '127.0.0.1' });
+    try {
+      rig.bot = await startSlackApp({
+        config,
+        assistant: options.assistant,
+        state: rig.store,
+        settings: () => ({ ...DEFAULT_CHANNEL_SETTINGS, rateLimit: { ...DEFAULT_CHANNEL_SETTINGS.rateLimit }, ...options.settings }),
+        logger: createLogger({ level: 'debug', write: (line) => rig.logs.push(line) }),
+        streamIntervalMs: 1000,
+        ...(options.answerTimeoutMs ? { answerTimeoutMs: options.answerTimeoutMs } : {}),
+        ...options.extra,
+      });
+    } catch (error) {
+      await proxy?.close();
+      await fake.close();
+      throw error;
+    }
+    return rig;
+  }
+
+  get eventsUrl(): string {
+    return `http://127.0.0.1:${this.bot!.port}/slack/events`;
+  }
+
+  async close(): Promise<void> {
+    await this.bot?.stop().catch(() => {});
+    await this.proxy?.close();
+    await this.fake.close();
+  }
+
+  /** A person's mention of the bot, delivered as a signed Events API callback; returns its ts and the ack. */
+  async mention(text: string, options: { channel?: string; user?: string; eventId?: string; retryNum?: number; ts?: string } = {}): Promise<{ ts: string; eventId: string } & Delivery> {
+    const channel = options.channel ?? 'C1';
+    const user = options.user ?? 'U1';
+    const ts = options.ts ?? this.fake.nextTs();
+    const full = `<@${BOT.userId}> ${text}`;
+    if (!options.ts) this.fake.addUserMessage({ channel, ts, user, text: full });
+    const eventId = options.eventId ?? `EvR${++this.seq}`;
+    const delivery = await this.deliver({ type: 'app_mention', user, text: full, ts, channel }, eventId, options.retryNum);
+    return { ts, eventId, ...delivery };
+  }
+
+  /** POSTs an event callback, signed; measures how long the ack took. */
+  async deliver(event: Record<string, unknown>, eventId: string, retryNum?: number): Promise<Delivery> {
+    const body = JSON.stringify({
+      token: 'legacy-verification-token',
+      team_id: BOT.team,
+      api_app_id: 'A1',
+      event: { event_ts: event.ts, ...event },
+      type: 'event_callback',
+      event_id: eventId,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: BOT.team, user_id: BOT.userId, is_bot: true, is_enterprise_install: false }],
+    });
+    const retry: Record<string, string> = retryNum ? { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'http_timeout' } : {};
+    const started = performance.now();
+    const response = await fetch(this.eventsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signedHeaders(SIGNING_SECRET, body), ...retry },
+      body,
+    });
+    await response.text();
+    return { status: response.status, ackMs: performance.now() - started };
+  }
+
+  /** The bot's messages in the thread of `ts` (its answer to that question). */
+  repliesTo(ts: string, channel = 'C1'): StoredMessage[] {
+    return this.fake.botMessages().filter((m) => m.channel === channel && m.thread_ts === ts);
+  }
+
+  /** True once every thread in `tss` has a final (non-progress) answer. */
+  answered(tss: { ts: string; channel?: string }[]): boolean {
+    return tss.every(({ ts, channel }) => {
+      const replies = this.repliesTo(ts, channel);
+      return replies.length > 0 && !isProgress(replies[0]!);
+    });
+  }
+
+  ephemerals(): Record<string, unknown>[] {
+    return this.fake.callsTo('chat.postEphemeral').map((c) => c.args);
+  }
+}
