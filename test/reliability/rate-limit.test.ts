@@ -101,7 +101,7 @@ describe('rate limits under load', () => {
     const counted = recording(assistant);
     const rig = await SlackRig.start({ assistant: counted, settings: { rateLimit: { perUserPerMinute: 0, perChannelPerMinute: 0 } } });
     cleanups.push(() => rig.close());
-    const sent = [];
+    const sent: { ts: string }[] = [];
     for (let i = 0; i < 8; i++) sent.push(await rig.mention(QUESTIONS[0]!, { user: 'U1' }));
     expect(await until(() => rig.answered(sent), 10_000)).toBe(true);
     expect(rig.ephemerals()).toHaveLength(0);
