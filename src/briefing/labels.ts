@@ -1,4 +1,4 @@
-import type { BriefingLang } from './model.js';
+import { localizer } from '../core/messages.js';
 
 /** Every label of a briefing, in the three languages the bot speaks. */
 const LABELS = {
@@ -27,11 +27,8 @@ const LABELS = {
   noQuestions: { ar: 'لم تُطرح أسئلة أمس.', en: 'No questions yesterday.', fr: 'Aucune question hier.' },
   summary: { ar: 'ملخص', en: 'Summary', fr: 'Résumé' },
   footer: { ar: 'sanad · اقتباسات من المصادر مع رقم الفقرة', en: 'sanad · quotes from the sources with their paragraph', fr: 'sanad · citations des sources avec leur paragraphe' },
-} as const satisfies Record<string, Record<BriefingLang, string>>;
+} as const satisfies Record<string, Record<'ar' | 'en' | 'fr', string>>;
 
 export type LabelKey = keyof typeof LABELS;
 
-export function label(key: LabelKey, lang: BriefingLang, values: Record<string, string | number> = {}): string {
-  const text: string = LABELS[key][lang];
-  return text.replace(/\{(\w+)\}/g, (_m, name: string) => String(values[name] ?? ''));
-}
+export const label = localizer(LABELS);

@@ -52,13 +52,27 @@ const MESSAGES = {
     fr: "La réponse du modèle n'a pas pu être vérifiée ; voici un extrait du texte.",
   },
   thanks: { ar: 'شكرًا على تقييمك.', en: 'Thanks for the feedback.', fr: 'Merci pour votre retour.' },
+  paragraphGone: {
+    ar: 'هذه الفقرة لم تعد موجودة في المعرفة المتاحة.',
+    en: 'That paragraph is no longer in the knowledge.',
+    fr: "Ce paragraphe n'est plus dans les documents.",
+  },
 } as const satisfies Record<string, Record<'ar' | 'en' | 'fr', string>>;
 
 export type MessageKey = keyof typeof MESSAGES;
+export type Translations = Record<string, Record<'ar' | 'en' | 'fr', string>>;
 
-/** A message in `lang` (Arabic when the language is unknown), with `{name}` filled in. */
-export function message(key: MessageKey, lang: Lang, values: Record<string, string | number> = {}): string {
-  const table = MESSAGES[key] as Record<'ar' | 'en' | 'fr', string>;
-  const text = table[lang === 'und' ? 'ar' : lang];
-  return text.replace(/\{(\w+)\}/g, (_m, name: string) => String(values[name] ?? ''));
+/**
+ * A lookup over a table of sentences in ar/en/fr: Arabic when the language is unknown, with
+ * `{name}` placeholders filled in. Adapters and the briefing keep their own tables of labels
+ * and share this one mechanism.
+ */
+export function localizer<T extends Translations>(table: T) {
+  return (key: keyof T, lang: Lang, values: Record<string, string | number> = {}): string => {
+    const text = table[key]![lang === 'und' ? 'ar' : lang];
+    return text.replace(/\{(\w+)\}/g, (_m, name: string) => String(values[name] ?? ''));
+  };
 }
+
+/** What the bot says, in the asker's language. */
+export const message = localizer(MESSAGES);

@@ -17,13 +17,6 @@ import { CUSTOM_ID, langFromLocale, renderNotice, renderParagraph, renderReply }
 import type { DiscordPayload } from './render.js';
 import { unescapeDiscordMarkdown } from './text.js';
 
-/** Said when a cited paragraph is no longer in the knowledge (edited or removed since). */
-const PARAGRAPH_GONE: Record<'ar' | 'en' | 'fr', string> = {
-  ar: 'هذه الفقرة لم تعد موجودة في المعرفة المتاحة.',
-  en: 'That paragraph is no longer in the knowledge.',
-  fr: "Ce paragraphe n'est plus dans les documents.",
-};
-
 export async function handleInteraction(ctx: DiscordContext, interaction: Interaction): Promise<void> {
   if (interaction.isChatInputCommand() && interaction.commandName === ASK_COMMAND.name) return ask(ctx, interaction);
   if (interaction.isButton() && interaction.customId.startsWith('sanad:')) return button(ctx, interaction);
@@ -102,7 +95,7 @@ async function showParagraph(ctx: DiscordContext, interaction: ButtonInteraction
   }
   const citation = paragraphId ? ctx.assistant.paragraph(paragraphId) : null;
   const lang = langFromLocale(interaction.locale);
-  const payloads = citation ? renderParagraph(citationLabel(citation), citation.text) : renderNotice(PARAGRAPH_GONE[lang === 'und' ? 'en' : lang]);
+  const payloads = citation ? renderParagraph(citationLabel(citation), citation.text) : renderNotice(say('paragraphGone', lang));
   await replyPrivately(interaction, payloads);
 }
 

@@ -78,7 +78,7 @@ export function renderProgress(partial: string, lang: Lang): SlackMessage {
 export function renderParagraphView(citation: Citation | null, lang: Lang): slack.ModalView {
   const title = { type: 'plain_text' as const, text: clip(label('paragraph', lang) + (citation ? ` ¶${citation.paragraph}` : ''), SLACK_LIMITS.modalTitle) };
   const close = { type: 'plain_text' as const, text: label('close', lang) };
-  if (!citation) return { type: 'modal', title, close, blocks: [section(escapeMrkdwn(label('paragraphGone', lang)))] };
+  if (!citation) return { type: 'modal', title, close, blocks: [section(escapeMrkdwn(message('paragraphGone', lang)))] };
   const blocks: Block[] = [context(escapeMrkdwn(citationLabel(citation)))];
   blocks.push(...sections(escapeMrkdwn(citation.text)));
   return { type: 'modal', title, close, blocks: blocks.slice(0, SLACK_LIMITS.blocksPerModal) };

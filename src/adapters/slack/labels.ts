@@ -1,4 +1,4 @@
-import type { Lang } from '../../core/types.js';
+import { localizer } from '../../core/messages.js';
 
 /**
  * Words that only Slack's UI needs (buttons, modal chrome). What the bot *says* lives in
@@ -10,11 +10,6 @@ const LABELS = {
   notHelpful: { ar: '👎 غير مفيد', en: '👎 Not helpful', fr: '👎 Pas utile' },
   close: { ar: 'إغلاق', en: 'Close', fr: 'Fermer' },
   paragraph: { ar: 'الفقرة', en: 'Paragraph', fr: 'Paragraphe' },
-  paragraphGone: {
-    ar: 'هذه الفقرة لم تعد موجودة في المعرفة المتاحة.',
-    en: 'That paragraph is no longer in the knowledge.',
-    fr: "Ce paragraphe n'est plus dans les documents.",
-  },
   question: { ar: 'السؤال', en: 'Question', fr: 'Question' },
   declined: { ar: 'لا إجابة', en: 'No answer', fr: 'Pas de réponse' },
   answeredBy: { ar: 'أجاب: {mode}', en: 'Answered by: {mode}', fr: 'Répondu par : {mode}' },
@@ -27,7 +22,4 @@ const LABELS = {
 
 export type LabelKey = keyof typeof LABELS;
 
-export function label(key: LabelKey, lang: Lang, values: Record<string, string> = {}): string {
-  const text = LABELS[key][lang === 'und' ? 'ar' : lang] as string;
-  return text.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? '');
-}
+export const label = localizer(LABELS);
