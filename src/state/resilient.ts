@@ -12,6 +12,9 @@ import {
   type SanadStore,
 } from './types.js';
 
+type Kind = 'read' | 'write';
+const READS = new Set(['questionStats', 'briefing', 'lastBriefing', 'briefingHistory', 'knowledgeChangedSince']);
+
 /** How many event keys the in-memory fallback remembers. */
 const FALLBACK_EVENTS = 10_000;
 
@@ -30,7 +33,8 @@ const FALLBACK_EVENTS = 10_000;
  * - writes are dropped (logged), reads return empty results.
  */
 export class ResilientStore implements SanadStore {
-  private readonly reported = new Set<string>();
+  /** Causes logged since the store last worked, and whether a read or a write hit them. */
+  private readonly reported = new Map<string, Kind>();
   private readonly events = new Set<string>();
   private readonly claims = new Map<string, { owner: string; done: boolean }>();
 
@@ -131,28 +135,37 @@ export class ResilientStore implements SanadStore {
 
   private guard<T>(operation: string, run: (store: SanadStore) => T, fallback: () => T): T {
     if (!this.inner) {
-      this.report(operation, 'STATE_UNAVAILABLE', 'no state store is open');
+      this.report(operation, 'write', 'STATE_UNAVAILABLE', 'no state store is open');
       return fallback();
     }
+    const kind: Kind = READS.has(operation) ? 'read' : 'write';
     try {
       const result = run(this.inner);
-      if (!this.healthy) {
+      // Only a success of the same kind proves the cause gone: a read-only or locked file still
+      // serves reads, and a read between two failing writes must not log the same cause again.
+      let cleared = false;
+      for (const [code, failed] of this.reported) {
+        if (failed === kind) {
+          this.reported.delete(code);
+          cleared = true;
+        }
+      }
+      if (!this.healthy && this.reported.size === 0) {
         this.healthy = true;
-        this.reported.clear();
-        this.logger.info('state store works again');
+        if (cleared) this.logger.info('state store works again');
       }
       return result;
     } catch (error) {
       this.healthy = false;
       const code = (error as { code?: unknown }).code;
-      this.report(operation, typeof code === 'string' ? code : 'UNKNOWN', error instanceof Error ? error.message : String(error));
+      this.report(operation, kind, typeof code === 'string' ? code : 'UNKNOWN', error instanceof Error ? error.message : String(error));
       return fallback();
     }
   }
 
-  private report(operation: string, code: string, message: string): void {
+  private report(operation: string, kind: Kind, code: string, message: string): void {
     if (this.reported.has(code)) return;
-    this.reported.add(code);
+    this.reported.set(code, kind);
     this.logger.error('state store failed; answering without it (logged once per cause)', { operation, code, message });
   }
 }
