@@ -71,8 +71,14 @@ export class BriefingRunner {
     if (claim.status === 'busy') return { status: 'busy', key, retryAt: claim.retryAt };
 
     try {
-      if (claim.attempt > 1 && poster.findPosted) {
-        const found = await poster.findPosted(config.channel, key);
+      if (poster.findPosted) {
+        // Look even on a first claim: a briefing posted while the store was failing (locked, read-only,
+        // full) was never recorded, so after the store recovers or the process restarts the claim is new.
+        const found = await poster.findPosted(config.channel, key).catch((error: unknown) => {
+          if (claim.attempt > 1) throw error;
+          this.logger.warn('could not look for an earlier post of this briefing; posting it', { key, error: error instanceof Error ? error.message : String(error) });
+          return null;
+        });
         if (found) {
           this.complete(key, { state: 'posted', messageId: found.messageId, content: null });
           this.logger.info('briefing found already posted; recorded it', { key, messageId: found.messageId });
