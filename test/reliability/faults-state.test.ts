@@ -81,7 +81,7 @@ describe('the state store fails while Slack questions arrive', () => {
     const store = new ResilientStore(sqlite, state.logger);
     const rig = await SlackRig.start({ assistant, store });
     cleanups.push(() => rig.close());
-    const sent = [];
+    const sent: { ts: string; eventId: string }[] = [];
     // Long questions make each record bigger than a page, so a full disk shows on the first write.
     for (let i = 0; i < 6; i++) sent.push(await rig.mention(`${QUESTIONS[i % 2]} ${'؟'.repeat(i === 0 ? 3000 : 1)}`, { user: `U${i}` }));
     const again = await rig.mention(QUESTIONS[0]!, { eventId: sent[1]!.eventId, ts: sent[1]!.ts, retryNum: 1 });
