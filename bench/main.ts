@@ -2,7 +2,7 @@
  * `npm run bench`: every figure the README quotes, measured side by side in one process run.
  *
  *   npm run bench                       tables on stdout, progress on stderr
- *   npm run bench -- --json             the same figures as one JSON object on stdout (tables go to stderr)
+ *   npm run --silent bench -- --json    the same figures as one JSON object on stdout (tables go to stderr)
  *   npm run bench -- --json=bench.json  tables on stdout, JSON written to the file
  *   npm run bench -- --sections=1,4     only some sections (1 vector store, 2 answering,
  *                                       3 indexing, 4 start-up, 5 adapters)
