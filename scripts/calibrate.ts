@@ -42,7 +42,8 @@ await articleIndex.addDocuments((await loadKnowledge(resolve('knowledge'))).docu
 
 async function features(index: KnowledgeIndex, question: string, exclude?: Set<string>): Promise<number[]> {
   const retrieval = await retrieve(index, { queries: [question], lang: 'ar', conversation: [], followUp: false, exclude, k: 8 });
-  return featureVector(evidenceFeatures(retrieval, extractAnswer(retrieval.hits, retrieval.profile, answerType(question))));
+  const type = answerType(question);
+  return featureVector(evidenceFeatures(retrieval, extractAnswer(retrieval.hits, retrieval.profile, type), type));
 }
 
 const goldId = (q: Arcd['questions'][number]) => arcdDocs.find((d) => d.document === q.doc)!.paragraphs[q.paragraph]!.id;

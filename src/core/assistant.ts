@@ -230,7 +230,7 @@ class CoreAssistant implements SanadAssistant {
     timings: () => Answer['timings'],
   ): () => Answer {
     return () => {
-      const features = evidenceFeatures(retrieval, extract);
+      const features = evidenceFeatures(retrieval, extract, answerType(question));
       const base = { question, language: lang, mode: 'extractive' as const, retrieved, timings: timings() };
       if (!extract || shouldAbstain(features)) {
         const closest = extract ? [toCitation(1, extract.paragraph, extract.quote, extract.hit.score)] : [];

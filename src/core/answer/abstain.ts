@@ -2,6 +2,8 @@ import calibration from './calibration.json' with { type: 'json' };
 import type { Retrieval } from '../retrieve/retriever.js';
 import { paragraphCoverage } from '../retrieve/retriever.js';
 import type { Extract } from './extractive.js';
+import { matchesType, type AnswerType } from './question.js';
+import { normalizeForMatch } from '../text/index.js';
 
 /**
  * Whether the knowledge answers the question, as a probability from a logistic model over a few
@@ -21,9 +23,11 @@ export interface AbstainFeatures {
   cosine: number;
   /** Number of distinct content terms in the question. */
   termCount: number;
+  /** The question wants a date or a number and the quote holds none. */
+  typeMismatch: boolean;
 }
 
-export const FEATURE_ORDER = ['paragraphCoverage', 'quoteCoverage', 'unknownMass', 'cosine', 'termCount'] as const;
+export const FEATURE_ORDER = ['paragraphCoverage', 'quoteCoverage', 'unknownMass', 'cosine', 'termCount', 'typeMismatch'] as const;
 
 export interface AbstainModel {
   weights: number[];
@@ -32,7 +36,7 @@ export interface AbstainModel {
 }
 
 export function featureVector(f: AbstainFeatures): number[] {
-  return [f.paragraphCoverage, f.quoteCoverage, f.unknownMass, f.cosine, Math.log(1 + f.termCount)];
+  return [f.paragraphCoverage, f.quoteCoverage, f.unknownMass, f.cosine, Math.log(1 + f.termCount), f.typeMismatch ? 1 : 0];
 }
 
 export function answerProbability(f: AbstainFeatures, model: AbstainModel = calibration as AbstainModel): number {
@@ -48,7 +52,7 @@ export function shouldAbstain(f: AbstainFeatures, model: AbstainModel = calibrat
 }
 
 /** The features of a retrieval and its best extract, as the model and the calibration see them. */
-export function evidenceFeatures(retrieval: Retrieval, extract: Extract | null): AbstainFeatures {
+export function evidenceFeatures(retrieval: Retrieval, extract: Extract | null, type: AnswerType = 'other'): AbstainFeatures {
   const hit = extract?.hit ?? retrieval.hits[0];
   return {
     paragraphCoverage: hit ? paragraphCoverage(retrieval.profile, hit) : 0,
@@ -56,5 +60,6 @@ export function evidenceFeatures(retrieval: Retrieval, extract: Extract | null):
     unknownMass: retrieval.unknownMass,
     cosine: hit?.cosine ?? 0,
     termCount: retrieval.profile.terms.length,
+    typeMismatch: (type === 'date' || type === 'number') && !!extract && !matchesType(type, normalizeForMatch(extract.quote)),
   };
 }

@@ -1,7 +1,7 @@
 import type { Hit } from '../index/knowledge-index.js';
 import type { Paragraph } from '../knowledge/types.js';
 import { coverage, type QueryProfile } from '../retrieve/coverage.js';
-import { normalizeForMatch, splitClauses, terms } from '../text/index.js';
+import { normalizeForMatch, splitClauses, terms, type Span } from '../text/index.js';
 import { matchesType, type AnswerType } from './question.js';
 
 /** Quotes stay short enough to read in chat; a list question is the exception. */
@@ -21,10 +21,18 @@ export interface Extract {
   coverage: number;
   score: number;
   isList: boolean;
+  end?: number;
+  clauses?: Span[];
 }
 
 /** Scoring weights, fitted on ARCD's training half (answer contains the gold span). */
-export const EXTRACT_WEIGHTS = { typeBonus: 0.2, rankPrior: 0.3, perChar: 0 };
+export const EXTRACT_WEIGHTS = { typeBonus: 0.2, rankPrior: 0.3, perChar: 0.00025 };
+/**
+ * The chosen window is carried on with its following clauses up to this length: on ARCD's
+ * training half this lifts "the answer contains the gold span" from 0.61 to 0.68 while the
+ * average quote stays near 250 characters.
+ */
+export const EXTEND_TO_CHARS = 350;
 
 interface ListParts {
   intro: string;
@@ -73,9 +81,18 @@ export function extractAnswer(hits: Hit[], profile: QueryProfile, type: AnswerTy
         const cov = coverage(profile, union(context, terms(quote, paragraph.lang)));
         const typed = matchesType(type, normalizeForMatch(quote)) ? EXTRACT_WEIGHTS.typeBonus : 0;
         const score = cov + typed + EXTRACT_WEIGHTS.rankPrior * prior - EXTRACT_WEIGHTS.perChar * length;
-        if (!winner || score > winner.score) winner = { paragraph, hit, quote, coverage: cov, score, isList: false };
+        if (!winner || score > winner.score) winner = { paragraph, hit, quote, coverage: cov, score, isList: false, end: j, clauses };
       }
     }
+  }
+  if (winner && !winner.isList && winner.clauses) {
+    // The answer usually follows the words the question shares with the text: carry on
+    // with the next clauses, up to a readable length.
+    const { clauses } = winner;
+    let end = winner.end!;
+    const start = winner.paragraph.text.indexOf(winner.quote);
+    while (end + 1 < clauses.length && clauses[end + 1]!.end - start <= EXTEND_TO_CHARS) end++;
+    if (end > winner.end!) winner.quote = winner.paragraph.text.slice(start, clauses[end]!.end);
   }
   return winner;
 }

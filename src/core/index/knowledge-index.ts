@@ -1,6 +1,6 @@
 import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
-import { terms } from '../text/index.js';
+import { stemArabic, terms } from '../text/index.js';
 import type { Lang } from '../text/index.js';
 import { Bm25Index } from './bm25.js';
 import type { Embedder } from './embedder.js';
@@ -196,6 +196,8 @@ export class KnowledgeIndex {
       if (term.startsWith('#') || !ARABIC_START.test(term)) continue;
       const bare = withoutProclitic(term);
       const variants = [...(bare ? [bare] : []), ...PROCLITICS.map((p) => p + (bare ?? term))];
+      // An accusative tanween written without its mark: "كم فرنسيا" asks about "فرنسيين".
+      if (term.length >= 4 && term.endsWith('ا')) variants.push(stemArabic(term.slice(0, -1)));
       for (const v of variants) if (v !== term && !out.has(v) && this.bm25.df(v) > 0) out.set(v, weight * 0.9);
     }
     return out;

@@ -97,8 +97,15 @@ export function moduleBytes(spec: {
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
 }
 
-/** True when this runtime validates WebAssembly SIMD (Node 16.4+ does). */
+let simdSupported: boolean | undefined;
+
+/** True when this runtime validates WebAssembly SIMD (Node 16.4+ does). Checked once. */
 export function wasmSimdSupported(): boolean {
+  simdSupported ??= probeSimd();
+  return simdSupported;
+}
+
+function probeSimd(): boolean {
   try {
     // (func (result v128) v128.const 0) with no memory import
     const bytes = new Uint8Array([

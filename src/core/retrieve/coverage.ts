@@ -32,6 +32,8 @@ function fuzzyHas(set: Set<string>, term: string): number {
     const [short, long] = other.length < term.length ? [other, term] : [term, other];
     // One proclitic letter apart ("لمكافح" / "مكافح") is the same word.
     if (long.length === short.length + 1 && long.endsWith(short) && PROCLITIC.test(long) && short.length >= 3) return 1;
+    // Or a final alef apart: the accusative tanween written without its mark ("فرنسيا").
+    if (long.length === short.length + 1 && long.startsWith(short) && long.endsWith('ا') && short.length >= 3) return 1;
     if (long.startsWith(short) && short.length >= 3 && long.length - short.length <= 3) return 0.5;
   }
   return 0;
