@@ -61,7 +61,7 @@ export async function runStart(context: CliContext): Promise<number> {
       ...(extraRoutes.length > 0 ? { allowedHosts: 'any' as const } : {}),
     });
     const { url } = await web.start();
-    stops.unshift(() => web!.stop());
+    stops.unshift(() => web!.stop({ graceMs: SHUTDOWN_GRACE_MS }));
     io.stdout.write(`sanad web chat: ${url}\n`);
   }
 

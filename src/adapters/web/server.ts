@@ -133,14 +133,26 @@ export function createWebServer(options: WebServerOptions): WebServer {
           resolveStart({ url });
         });
       }),
-    stop: () =>
+    stop: (options = {}) =>
       new Promise((resolveStop) => {
         if (!server.listening) {
           resolveStop();
           return;
         }
-        server.close(() => resolveStop());
-        server.closeAllConnections();
+        const graceMs = options.graceMs ?? 0;
+        let timer: NodeJS.Timeout | undefined;
+        server.close(() => {
+          clearTimeout(timer);
+          resolveStop();
+        });
+        if (graceMs <= 0) {
+          server.closeAllConnections();
+          return;
+        }
+        // Answers in flight finish (their connections then close); nothing waits past the grace.
+        server.closeIdleConnections();
+        timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        timer.unref();
       }),
   };
 }

@@ -70,6 +70,10 @@ export interface WebServerOptions {
 export interface WebServer {
   /** Listens and resolves with the address to open, e.g. http://127.0.0.1:3000/. */
   start(): Promise<{ url: string }>;
-  stop(): Promise<void>;
+  /**
+   * Stops taking connections. Answers in flight get up to `graceMs` to finish (default 0: every
+   * connection is closed at once); idle keep-alive connections are closed right away.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
   readonly server: import('node:http').Server;
 }
