@@ -1,0 +1,149 @@
+/**
+ * The real process (`node bin/sanad.js`, built dist/), killed and stopped:
+ * - SIGTERM: new work refused, the answer in flight finished, connections closed, exit 0;
+ * - kill -9 in the middle of posting a briefing (Slack has it, sanad never heard back), then
+ *   restarts: the briefing is posted exactly once.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DB_NAME } from '../../src/state/index.js';
+import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { startFakeOpenAI, taskOf, userOf, type FakeOpenAI } from '../llm/fake-openai.js';
+import { FakeSlack, TOKENS } from '../slack/helpers/fake-slack.js';
+import { ensureBuilt, sanad, type Child } from './helpers/child.js';
+import { FaultProxy, slackMethod } from './helpers/fault-proxy.js';
+import { QUESTIONS } from './helpers/load.js';
+import { until } from './helpers/stats.js';
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+const children: Child[] = [];
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+afterAll(() => undefined);
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'sanad-proc-'));
+}
+
+describe('SIGTERM', () => {
+  it('refuses new work, finishes the answer in flight, closes connections and exits 0', async () => {
+    const llm: FakeOpenAI = await startFakeOpenAI();
+    cleanups.push(() => llm.close());
+    // A slow model: the answer is still being written when SIGTERM arrives.
+    llm.chat = (request) => {
+      if (taskOf(request) !== 'answer') return { kind: 'status', status: 400 };
+      const n = /\[(\d+)\] [^\n]*\n?[^[]*فرنسوا ديلاتر/.exec(userOf(request))?.[1] ?? '1';
+      return { kind: 'reply', text: `سفير فرنسا لدى الأمم المتحدة هو فرنسوا ديلاتر [${n}].`, delayMs: 1500 };
+    };
+    const dir = tempDir();
+    const child = sanad(['start'], {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SANAD_DATA_DIR: join(dir, 'data'),
+      SANAD_KNOWLEDGE_DIR: REPO_KNOWLEDGE,
+      SANAD_ANSWER_MODE: 'llm',
+      OPENAI_BASE_URL: llm.url,
+      OPENAI_API_KEY: 'sk-test-SIGTERM0123456789',
+      SANAD_CHAT_MODEL: 'fake-chat',
+      SANAD_LLM_DEADLINE_MS: '10000',
+    }, dir);
+    children.push(child);
+    const [, url] = await child.waitFor(/sanad web chat: (http:\S+)/);
+    const ask = () => fetch(new URL('/api/ask', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: QUESTIONS[0] }) });
+
+    const inFlight = ask();
+    expect(await until(() => llm.chatRequests().length >= 1, 10_000)).toBe(true);
+    const signalled = Date.now();
+    child.process.kill('SIGTERM');
+    await child.waitFor(/shutting down/);
+    // New work is refused: the port no longer takes connections.
+    await expect(ask()).rejects.toThrow();
+
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { answer: string; citations: { paragraph: number }[] };
+    expect(answer.answer).toContain('ديلاتر');
+    expect(answer.citations[0]?.paragraph).toBe(2);
+
+    const exit = await child.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(child.stderr()).toMatch(/stopped/);
+    expect(child.stderr()).not.toMatch(/ ERROR /);
+  });
+});
+
+describe('kill -9 in the middle of posting a briefing', () => {
+  it('restarted, it does not post again: busy within the lease, then finds the post and records it', async () => {
+    const slack = await new FakeSlack().start();
+    cleanups.push(() => slack.close());
+    const proxy = await FaultProxy.start(`http://127.0.0.1:${slack.port}`);
+    cleanups.push(() => proxy.close());
+    // Slack takes the post, and the answer never comes back: the process dies waiting for it.
+    proxy.when((r) => slackMethod(r) === 'chat.postMessage', { kind: 'forward-then-hang' }, 1);
+    // conversations.history with metadata, from what the fake was sent (it does not keep metadata).
+    proxy.when(
+      (r) => slackMethod(r) === 'conversations.history',
+      () => ({
+        kind: 'json',
+        body: {
+          ok: true,
+          has_more: false,
+          messages: slack.botMessages().map((m) => {
+            const sent = proxy.seen.find((r) => slackMethod(r) === 'chat.postMessage' && new URLSearchParams(r.body).get('text') === m.text);
+            const metadata = sent ? new URLSearchParams(sent.body).get('metadata') : null;
+            return { type: 'message', ts: m.ts, text: m.text, ...(metadata ? { metadata: JSON.parse(metadata) as unknown } : {}) };
+          }),
+        },
+      }),
+    );
+    const dir = tempDir();
+    const config = join(dir, 'sanad.config.yaml');
+    writeFileSync(config, 'channels:\n  - platform: slack\n    id: C0BRIEF\n    briefing:\n      cron: "0 8 * * *"\n      whenQuiet: highlights\n');
+    const env = {
+      SLACK_BOT_TOKEN: TOKENS.bot,
+      SLACK_SIGNING_SECRET: 'test-signing-secret-KILL9',
+      SLACK_API_URL: `${proxy.url}/api/`,
+      SANAD_DATA_DIR: join(dir, 'data'),
+      SANAD_KNOWLEDGE_DIR: REPO_KNOWLEDGE,
+      SANAD_CONFIG: config,
+    };
+    const briefings = () => slack.botMessages().filter((m) => m.channel === 'C0BRIEF');
+
+    const first = sanad(['briefing', '--channel', 'C0BRIEF', '--post'], env, dir);
+    children.push(first);
+    expect(await until(() => briefings().length === 1, 20_000)).toBe(true);
+    first.process.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+
+    // Restarted at once: the dead process's claim still holds; nothing is posted twice.
+    const second = sanad(['briefing', '--channel', 'C0BRIEF', '--post'], env, dir);
+    children.push(second);
+    expect((await second.exited).code).toBe(0);
+    expect(second.stdout()).toMatch(/not posting it twice/);
+
+    // The claim's lease (2 minutes) runs out: moved back in the database rather than waited for.
+    const db = new Database(join(dir, 'data', DEFAULT_DB_NAME));
+    db.prepare('UPDATE briefings SET claimed_at = claimed_at - 180000').run();
+    db.close();
+    const third = sanad(['briefing', '--channel', 'C0BRIEF', '--post'], env, dir);
+    children.push(third);
+    expect((await third.exited).code).toBe(0);
+    expect(third.stdout()).toMatch(/had already been posted; recorded it/);
+
+    const fourth = sanad(['briefing', '--channel', 'C0BRIEF', '--post'], env, dir);
+    children.push(fourth);
+    expect((await fourth.exited).code).toBe(0);
+    expect(fourth.stdout()).toMatch(/already posted or skipped/);
+
+    expect(briefings()).toHaveLength(1);
+    expect(proxy.count((r) => slackMethod(r) === 'chat.postMessage')).toBe(1);
+  });
+});
