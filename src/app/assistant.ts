@@ -1,7 +1,8 @@
 import type { AppConfig } from '../config/env.js';
 import { createAssistant, type SanadAssistant } from '../core/assistant.js';
 import { langchainEmbedder, localEmbedder, type Embedder } from '../core/index/embedder.js';
-import { createLlmAnswerer, createOpenAIEmbeddings, defaultPromptsDir, effectiveAnswerMode, loadPrompts } from '../core/llm/index.js';
+import { effectiveAnswerMode } from '../core/llm/config.js';
+import { defaultPromptsDir, loadPrompts } from '../core/llm/prompts.js';
 import type { Logger } from '../core/ports.js';
 import type { KnowledgeDocument } from '../core/knowledge/types.js';
 
@@ -23,13 +24,18 @@ export interface BuildOptions {
 export async function buildAssistant(config: AppConfig, options: BuildOptions): Promise<SanadAssistant> {
   const { logger } = options;
   const prompts = await loadPrompts(defaultPromptsDir());
+  // The model clients load only when configured: offline start-up stays fast.
   let embedder: Embedder = localEmbedder();
   if (config.llm.embedder === 'openai') {
+    const { createOpenAIEmbeddings } = await import('../core/llm/embeddings.js');
     const embeddings = createOpenAIEmbeddings(config.llm, { logger: logger.child('embeddings') });
     embedder = langchainEmbedder(embeddings.embedderId, embeddings);
   }
-  const llm =
-    effectiveAnswerMode(config.llm) === 'llm' ? createLlmAnswerer(config.llm, { logger: logger.child('llm'), prompts }) : null;
+  let llm = null;
+  if (effectiveAnswerMode(config.llm) === 'llm') {
+    const { createLlmAnswerer } = await import('../core/llm/answerer.js');
+    llm = createLlmAnswerer(config.llm, { logger: logger.child('llm'), prompts });
+  }
   return createAssistant({
     knowledgeDir: config.knowledgeDir,
     documents: options.documents,

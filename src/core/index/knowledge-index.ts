@@ -1,4 +1,3 @@
-import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
 import { stemArabic, terms } from '../text/index.js';
 import type { Lang } from '../text/index.js';
@@ -83,11 +82,6 @@ export class KnowledgeIndex {
   /** Chunk vectors; each row's metadata names the paragraph row it belongs to. */
   private readonly vectors = new FloatVectorStore();
   private readonly chunkIds = new Map<number, string[]>();
-  private readonly splitter = new RecursiveCharacterTextSplitter({
-    chunkSize: CHUNK_CHARS,
-    chunkOverlap: 150,
-    separators: ['\n', '. ', '؟ ', '? ', '! ', '؛ ', '، ', ', ', ' ', ''],
-  });
   readonly documents = new Map<string, KnowledgeDocument>();
 
   constructor(readonly embedder: Embedder) {}
@@ -122,7 +116,7 @@ export class KnowledgeIndex {
         const previous = i > 0 ? doc.paragraphs[i - 1] : undefined;
         const head = [paragraph.title, paragraph.section].filter(Boolean).join(' — ');
         const chunks =
-          paragraph.text.length <= CHUNK_CHARS ? [paragraph.text] : await this.splitter.splitText(paragraph.text);
+          paragraph.text.length <= CHUNK_CHARS ? [paragraph.text] : await splitLong(paragraph.text);
         pending.push({ paragraph, previous, chunks: chunks.map((c) => `${head}\n${c}`) });
       }
     }
@@ -224,6 +218,22 @@ export class KnowledgeIndex {
       cosine,
     }));
   }
+}
+
+let splitter: { splitText(text: string): Promise<string[]> } | null = null;
+
+/** Splits a long paragraph into overlapping chunks at paragraph, sentence and clause marks. */
+async function splitLong(text: string): Promise<string[]> {
+  if (!splitter) {
+    // Loaded on first use: most knowledge has no paragraph this long, and start-up stays fast.
+    const { RecursiveCharacterTextSplitter } = await import('@langchain/textsplitters');
+    splitter = new RecursiveCharacterTextSplitter({
+      chunkSize: CHUNK_CHARS,
+      chunkOverlap: 150,
+      separators: ['\n', '. ', '؟ ', '? ', '! ', '؛ ', '، ', ', ', ' ', ''],
+    });
+  }
+  return splitter.splitText(text);
 }
 
 /**
