@@ -9,6 +9,9 @@ export interface Bm25Options {
 
 export class Bm25Index {
   private readonly postings = new Map<string, { rows: number[]; tfs: number[] }>();
+  /** Live document frequency per term, kept as rows come and go: idf is asked per query term. */
+  private readonly dfs = new Map<string, number>();
+  private readonly rowTerms: (string[] | null)[] = [];
   private readonly lengths: number[] = [];
   private readonly alive: boolean[] = [];
   private totalLength = 0;
@@ -35,7 +38,9 @@ export class Bm25Index {
       if (!posting) this.postings.set(term, (posting = { rows: [], tfs: [] }));
       posting.rows.push(row);
       posting.tfs.push(count);
+      this.dfs.set(term, (this.dfs.get(term) ?? 0) + 1);
     }
+    this.rowTerms.push([...tf.keys()]);
     this.lengths.push(terms.length);
     this.alive.push(true);
     this.totalLength += terms.length;
@@ -46,27 +51,22 @@ export class Bm25Index {
   remove(row: number): void {
     if (!this.alive[row]) return;
     this.alive[row] = false;
+    for (const term of this.rowTerms[row] ?? []) this.dfs.set(term, this.dfs.get(term)! - 1);
+    this.rowTerms[row] = null;
     this.totalLength -= this.lengths[row]!;
     this.liveCount--;
   }
 
   /** Inverse document frequency; 0 for unknown terms. */
   idf(term: string): number {
-    const posting = this.postings.get(term);
-    if (!posting) return 0;
-    let df = 0;
-    for (const row of posting.rows) if (this.alive[row]) df++;
+    const df = this.dfs.get(term) ?? 0;
     if (df === 0) return 0;
     return Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5));
   }
 
   /** Document frequency of a term among live rows. */
   df(term: string): number {
-    const posting = this.postings.get(term);
-    if (!posting) return 0;
-    let df = 0;
-    for (const row of posting.rows) if (this.alive[row]) df++;
-    return df;
+    return this.dfs.get(term) ?? 0;
   }
 
   /** Scores every live row that shares a term with the query (weighted query terms allowed). */
@@ -75,8 +75,8 @@ export class Bm25Index {
     const avg = this.liveCount > 0 ? this.totalLength / this.liveCount : 1;
     for (const [term, weight] of query) {
       const posting = this.postings.get(term);
-      if (!posting) continue;
       const idf = this.idf(term);
+      if (!posting || idf === 0) continue;
       for (let i = 0; i < posting.rows.length; i++) {
         const row = posting.rows[i]!;
         if (!this.alive[row] || (allow && !allow(row))) continue;

@@ -68,7 +68,7 @@ export function parseDocument(input: ParseInput): KnowledgeDocument {
   const blocks = structure(lines);
   const lang = (frontMatter.lang as Lang | undefined) ?? detectLanguage(blocks.map((b) => b.text).join(' ').slice(0, 4000));
   const paragraphs: Paragraph[] = [];
-  const seen: { normal: string; shingles: Set<string>; id: string }[] = [];
+  const duplicates = new DuplicateFinder();
   for (const block of blocks) {
     const n = paragraphs.length + 1;
     const normal = normalize(block.text);
@@ -83,12 +83,8 @@ export function parseDocument(input: ParseInput): KnowledgeDocument {
       text: block.text,
       lang,
     };
-    const shingles = shingle(normal);
-    const original = seen.find(
-      (s) => (normal.length >= 40 && s.normal.includes(normal)) || overlap(shingles, s.shingles) >= 0.8,
-    );
-    if (original) paragraph.duplicateOf = original.id;
-    else seen.push({ normal, shingles, id: paragraph.id });
+    const original = duplicates.check(normal, paragraph.id);
+    if (original) paragraph.duplicateOf = original;
     paragraphs.push(paragraph);
   }
 
@@ -249,20 +245,40 @@ function structure(lines: Line[]): Block[] {
   return blocks;
 }
 
+/**
+ * Finds a paragraph that repeats an earlier one: the same text, or at least 80% of its 4-word
+ * shingles found in one earlier paragraph (the article repeats its opening sentence under a
+ * later heading). Shingles are indexed, so a long document is checked in linear time.
+ */
+class DuplicateFinder {
+  private readonly byShingle = new Map<string, number[]>();
+  private readonly ids: string[] = [];
+  private readonly exact = new Map<string, string>();
+
+  /** The id of the earlier paragraph this one repeats, or null (then it is remembered). */
+  check(normal: string, id: string): string | null {
+    const same = this.exact.get(normal);
+    if (same) return same;
+    const shingles = shingle(normal);
+    const shared = new Map<number, number>();
+    for (const s of shingles) for (const i of this.byShingle.get(s) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+    for (const [i, count] of shared) if (shingles.size > 0 && count / shingles.size >= 0.8) return this.ids[i]!;
+    const index = this.ids.push(id) - 1;
+    this.exact.set(normal, id);
+    for (const s of shingles) {
+      const list = this.byShingle.get(s);
+      if (list) list.push(index);
+      else this.byShingle.set(s, [index]);
+    }
+    return null;
+  }
+}
+
 function shingle(normal: string): Set<string> {
   const words = normal.split(' ');
   const out = new Set<string>();
   for (let i = 0; i + 4 <= words.length; i++) out.add(words.slice(i, i + 4).join(' '));
   return out;
-}
-
-/** Share of the smaller paragraph's 4-word shingles found in the other: 1 = contained. */
-function overlap(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let hits = 0;
-  for (const s of small) if (large.has(s)) hits++;
-  return hits / small.size;
 }
 
 /** A document from already-split paragraphs (a QA set's own documents, e.g. ARCD). */
