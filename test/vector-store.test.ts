@@ -156,13 +156,14 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     expect(zero.map((h) => [h.row, h.score])).toEqual([[0, 0], [1, 0]]);
   });
 
-  it('filters by metadata object (value, list, array-valued metadata) and by row predicate', () => {
+  it('filters by metadata object (value, list, array-valued metadata) and by row predicate', async () => {
     const dim = 32;
     const n = 4000;
     const vectors = randomVectors(n, dim, 11);
     const docs = ['a', 'b', 'c', 'd'];
     // documents in contiguous blocks (the usual layout), collections interleaved
     const metas: Metadata[] = vectors.map((_, i) => ({
+      i,
       document: docs[Math.floor(i / 1000)],
       collection: i % 3 === 0 ? 'ops' : 'news',
       tags: i % 5 === 0 ? ['x', 'y'] : ['y'],
@@ -183,7 +184,32 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
         const ref = bruteForce(vectors, q, mask);
         const hits = store.searchRaw(toF32(q), 10, (row) => matchesMetadata(metas[row]!, filter));
         expectValidTopK(hits, ref, 10);
+        // the same filter as a LangChain metadata object: a cached row mask, scanned run by run
+        // when it leaves few contiguous rows ({ document: 'b' }), bit by bit otherwise
+        for (let repeat = 0; repeat < 2; repeat++) {
+          const docsFound = await store.similaritySearchVectorWithScore([...q], 10, filter);
+          expectValidTopK(docsFound.map(([doc, score]) => ({ row: doc.metadata['i'] as number, score })), ref, 10);
+        }
       }
+    }
+  });
+
+  it('scans the first and last row of each filtered run (few contiguous rows) and of a sparse mask', async () => {
+    const dim = 8;
+    const n = 400;
+    const vectors = randomVectors(n, dim, 71);
+    const q = randomVectors(1, dim, 72)[0]!;
+    // rows 100..139 are document 'a' (one short run); every 7th row is in collection 'x' (sparse)
+    const metas: Metadata[] = vectors.map((_, i) => ({ i, document: i >= 100 && i < 140 ? 'a' : 'z', collection: i % 7 === 0 ? 'x' : 'y' }));
+    // the best rows inside each filter sit at its edges: 139 and 100 for 'a', 399 and 0 for 'x'
+    for (const [row, shift] of [[139, 0], [100, 0.5], [399, 0], [0, 0.5]] as const) {
+      vectors[row] = q.map((x, j) => x + (j === 1 ? shift : 0));
+    }
+    const store = new FloatVectorStore(undefined, { wasm });
+    store.addRaw(vectors.map(toF32), metas);
+    for (const [filter, edges] of [[{ document: 'a' }, [139, 100]], [{ collection: 'x' }, [399, 0]]] as const) {
+      const hits = await store.similaritySearchVectorWithScore([...q], 2, filter);
+      expect(hits.map(([doc]) => doc.metadata['i'])).toEqual(edges);
     }
   });
 
