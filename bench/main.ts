@@ -8,6 +8,7 @@
  *                                       3 indexing, 4 start-up, 5 adapters)
  *   npm run bench -- --quick            smaller sizes and fewer runs (a smoke test, not for quoting)
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,9 +57,10 @@ async function main(): Promise<void> {
     cpu: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,
     loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
+    ...gitState(),
     quick: args.quick,
   };
-  print(`sanad benchmarks · ${meta.date} · node ${meta.node} · ${meta.cpu} × ${meta.cores} · load ${meta.loadAverage.join(' ')}`);
+  print(`sanad benchmarks · ${meta.date} · commit ${meta.commit}${meta.changedFiles ? ` + ${meta.changedFiles} changed file(s)` : ''} · node ${meta.node} · ${meta.cpu} × ${meta.cores} · load ${meta.loadAverage.join(' ')}`);
   if (!(globalThis as { gc?: unknown }).gc) print('note: run through `npm run bench` (node --expose-gc) for memory figures');
 
   const results: Record<string, unknown> = {};
@@ -98,6 +100,17 @@ async function main(): Promise<void> {
     const file = path.resolve(process.env['SANAD_BENCH_CWD'] ?? process.cwd(), args.json);
     writeFileSync(file, json + '\n');
     print(`figures written to ${file}`);
+  }
+}
+
+/** The commit measured, and how many files differ from it (the working tree is what runs). */
+function gitState(): { commit: string; changedFiles: number } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return { commit, changedFiles: status.split('\n').filter(Boolean).length };
+  } catch {
+    return { commit: 'unknown', changedFiles: 0 };
   }
 }
 
