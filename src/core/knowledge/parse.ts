@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { cleanInvisible, detectLanguage, normalize, type Lang } from '../text/index.js';
 import { isDateline, parseDate } from './dates.js';
 import type { KnowledgeDocument, Paragraph } from './types.js';
@@ -105,9 +105,13 @@ function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' && value.trim() ? value.trim() : value instanceof Date ? value.toISOString().slice(0, 10) : null;
 }
 
+const require = createRequire(import.meta.url);
+
 function splitFrontMatter(text: string): { frontMatter: FrontMatter; body: string } {
   const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
   if (!m) return { frontMatter: {}, body: text };
+  // The YAML parser loads only for documents that have front matter.
+  const { parse: parseYaml } = require('yaml') as typeof import('yaml');
   try {
     const data = parseYaml(m[1]!) as unknown;
     const frontMatter = data && typeof data === 'object' ? (data as FrontMatter) : {};

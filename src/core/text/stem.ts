@@ -1,4 +1,4 @@
-import snowball from 'snowball-stemmers';
+import { createRequire } from 'node:module';
 import type { Lang } from './language.js';
 
 /**
@@ -39,9 +39,13 @@ interface Stemmer {
 }
 const latinStemmers = new Map<string, Stemmer>();
 
+const require = createRequire(import.meta.url);
+
 function latinStemmer(lang: 'en' | 'fr'): Stemmer {
   let stemmer = latinStemmers.get(lang);
   if (!stemmer) {
+    // Loaded on the first Latin word: an Arabic-only knowledge base never pays for it.
+    const snowball = require('snowball-stemmers') as typeof import('snowball-stemmers').default;
     stemmer = snowball.newStemmer(lang === 'fr' ? 'french' : 'english') as Stemmer;
     latinStemmers.set(lang, stemmer);
   }
