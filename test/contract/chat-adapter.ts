@@ -4,6 +4,10 @@
  * against a fake platform server on loopback.
  */
 import { describe, expect, it, afterEach } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChannelSettings } from '../../src/core/channels.js';
 import type { Assistant } from '../../src/core/types.js';
 
 /** A message the bot sent (or its final edited state), flattened to what a person sees. */
@@ -26,6 +30,8 @@ export interface HarnessOptions {
   knowledgeDir?: string;
   /** Replaces the assistant, e.g. one that throws to test the apology. */
   assistant?: Assistant;
+  /** Channel settings for every channel (merged over the defaults), as the config file gives them. */
+  settings?: Partial<ChannelSettings>;
 }
 
 export interface ChatHarness {
@@ -33,6 +39,8 @@ export interface ChatHarness {
   mention(text: string, options?: { channel?: string; user?: string; thread?: string }): Promise<string>;
   /** A user writes to the bot in a direct message. */
   directMessage(text: string, options?: { user?: string }): Promise<string>;
+  /** A user writes in a channel without mentioning the bot. */
+  channelMessage(text: string, options?: { channel?: string; user?: string }): Promise<string>;
   /** Another bot mentions this one in a channel. */
   botMessage(text: string, options?: { channel?: string }): Promise<string>;
   /** Waits until `count` final replies exist in total (or the timeout passes) and returns all. */
@@ -115,6 +123,40 @@ export function chatAdapterContract(platform: string, createHarness: HarnessFact
       const [reply] = await harness.replies({ count: 1 });
       expect(reply!.text).toMatch(/[A-Z0-9]{6}/);
       expect(reply!.text).not.toContain('index exploded');
+    });
+
+    it('respond: mention (the default) leaves a question without a mention alone', async () => {
+      harness = await createHarness();
+      await harness.channelMessage('من هو سفير فرنسا لدى الأمم المتحدة؟');
+      expect(await harness.replies({ count: 1, timeoutMs: 1500 })).toHaveLength(0);
+    });
+
+    it('respond: questions answers a question without a mention, and not a plain remark', async () => {
+      harness = await createHarness({ settings: { respond: 'questions' } });
+      await harness.channelMessage('شكرًا للجميع على الاجتماع اليوم');
+      await harness.channelMessage('من هو سفير فرنسا لدى الأمم المتحدة؟');
+      const replies = await harness.replies({ count: 2, timeoutMs: 4000 });
+      expect(replies).toHaveLength(1);
+      expect(replies[0]!.text).toContain('ديلاتر');
+    });
+
+    it('respond: off answers nothing, not even a mention', async () => {
+      harness = await createHarness({ settings: { respond: 'off' } });
+      await harness.mention('من هو سفير فرنسا لدى الأمم المتحدة؟');
+      expect(await harness.replies({ count: 1, timeoutMs: 1500 })).toHaveLength(0);
+    });
+
+    it('answers only from the collections the channel may use', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sanad-contract-coll-'));
+      mkdirSync(join(dir, 'hr'));
+      mkdirSync(join(dir, 'ops'));
+      writeFileSync(join(dir, 'hr', 'leave.md'), '# Leave policy\n\nEvery employee has twenty-five days of paid leave per year, booked in the HR portal.\n');
+      writeFileSync(join(dir, 'ops', 'oncall.md'), '# On call\n\nThe on-call engineer answers pages within fifteen minutes and escalates to the duty manager.\n');
+      harness = await createHarness({ knowledgeDir: dir, settings: { collections: ['ops'] } });
+      await harness.mention('How many days of paid leave does an employee have?');
+      const [reply] = await harness.replies({ count: 1 });
+      expect(reply!.text).not.toContain('twenty-five');
+      expect(reply!.text).not.toContain('Leave policy');
     });
 
     it('uses the thread as the conversation for a follow-up', async () => {

@@ -24,7 +24,7 @@ let hostile: string | undefined;
 
 async function createHarness(options: HarnessOptions = {}): Promise<ChatHarness> {
   const assistant = options.assistant ?? (await assistantFor(options.knowledgeDir ?? REPO_KNOWLEDGE));
-  return DiscordHarness.start(assistant);
+  return DiscordHarness.start(assistant, options.settings);
 }
 
 chatAdapterContract('discord', createHarness, async () => (hostile ??= hostileKnowledgeDir()));

@@ -6,6 +6,7 @@
  */
 import { limitViolations } from '../../src/adapters/discord/limits.js';
 import { unescapeDiscordMarkdown } from '../../src/adapters/discord/text.js';
+import type { ChannelSettings } from '../../src/core/channels.js';
 import type { Assistant } from '../../src/core/types.js';
 import type { ChatHarness, PostedReply } from '../contract/chat-adapter.js';
 import { FakeDiscord } from './fake-discord.js';
@@ -29,11 +30,11 @@ export class DiscordHarness implements ChatHarness {
     readonly bot: RunningBot,
   ) {}
 
-  static async start(assistant: Assistant): Promise<DiscordHarness> {
+  static async start(assistant: Assistant, settings?: Partial<ChannelSettings>): Promise<DiscordHarness> {
     const fake = await FakeDiscord.start();
     fake.textChannel('general');
     try {
-      const bot = await startBot(fake, { assistant });
+      const bot = await startBot(fake, { assistant, settings });
       return new DiscordHarness(fake, bot);
     } catch (error) {
       await fake.close();
@@ -47,6 +48,11 @@ export class DiscordHarness implements ChatHarness {
     // A thread on Discord has the id of the message it was started from; a user may start it.
     if (options.thread) channel = this.fake.channels.get(options.thread) ?? this.fake.threadFrom(options.thread, 'thread', author);
     return this.fake.post({ channel, author, content: `<@${this.fake.bot.id}> ${text}`, mentions: [this.fake.bot] }).id;
+  }
+
+  async channelMessage(text: string, options: { channel?: string; user?: string } = {}): Promise<string> {
+    const author = this.fake.user(options.user ?? 'alice');
+    return this.fake.post({ channel: this.fake.textChannel(options.channel ?? 'general'), author, content: text }).id;
   }
 
   async directMessage(text: string, options: { user?: string } = {}): Promise<string> {

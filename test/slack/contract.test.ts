@@ -23,10 +23,18 @@ let hostile: string | undefined;
 
 async function createHarness(options: HarnessOptions = {}): Promise<ChatHarness> {
   const assistant = options.assistant ?? (await assistantFor(options.knowledgeDir ?? REPO_KNOWLEDGE));
-  const bed = await SlackTestBed.start({ assistant });
+  const bed = await SlackTestBed.start({ assistant, settings: options.settings });
   return {
     mention: (text, o = {}) => bed.mention(text, { channel: o.channel, user: o.user, thread: o.thread }),
     directMessage: (text, o = {}) => bed.directMessage(text, { user: o.user }),
+    channelMessage: async (text, o = {}) => {
+      const channel = o.channel ?? 'C1';
+      const user = o.user ?? 'U1';
+      const ts = bed.fake.nextTs();
+      bed.fake.addUserMessage({ channel, ts, user, text });
+      await bed.deliverEvent({ type: 'message', channel_type: 'channel', user, text, ts, channel });
+      return ts;
+    },
     botMessage: (text, o = {}) => bed.mention(text, { channel: o.channel, user: 'UOTHERBOT', botId: 'BOTHER' }),
     replies: async ({ count = 1, timeoutMs = 15_000 } = {}): Promise<PostedReply[]> => {
       const groups = await bed.finalGroups(count, timeoutMs);
