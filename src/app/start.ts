@@ -3,6 +3,7 @@ import { DEFAULT_SLACK_API_URL, SLACK_EVENTS_PATH, startSlackApp, type SlackBot 
 import { createWebServer, type ExtraRoute, type WebServer } from '../adapters/web/index.js';
 import { BriefingScheduler, createBriefingProvider, webBriefingConfig } from '../briefing/index.js';
 import type { CliContext } from '../cli/main.js';
+import { trackInFlight } from './in-flight.js';
 import { openServices } from './services.js';
 
 /** How long answers in flight may take to finish after SIGTERM. */
@@ -17,7 +18,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export async function runStart(context: CliContext): Promise<number> {
   const { config, logger, io } = context;
   const services = await openServices(config, logger, { watch: true });
-  const { assistant, store, settings, runner } = services;
+  const { store, settings, runner } = services;
+  // Adapters answer through this wrapper, so shutdown knows when the last answer is done.
+  const assistant = trackInFlight(services.assistant);
   const resolver = settings.resolver;
   const stops: (() => Promise<void>)[] = [];
 
@@ -84,7 +87,8 @@ export async function runStart(context: CliContext): Promise<number> {
     await services.close();
     return 1;
   }
-  logger.info('sanad is running', { documents: assistant.documents().length, paragraphs: assistant.index.size, llm: assistant.llmEnabled });
+  const core = services.assistant;
+  logger.info('sanad is running', { documents: core.documents().length, paragraphs: core.index.size, llm: core.llmEnabled });
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -94,7 +98,7 @@ export async function runStart(context: CliContext): Promise<number> {
   clearInterval(purge);
   scheduler.stop();
   const deadline = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-  await Promise.race([Promise.allSettled([...stops.map((stop) => stop()), scheduler.idle()]), deadline]);
+  await Promise.race([Promise.allSettled([...stops.map((stop) => stop()), scheduler.idle(), assistant.idle()]), deadline]);
   await services.close();
   logger.info('stopped');
   return 0;
