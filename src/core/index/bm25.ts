@@ -11,7 +11,6 @@ export class Bm25Index {
   private readonly postings = new Map<string, { rows: number[]; tfs: number[] }>();
   /** Live document frequency per term, kept as rows come and go: idf is asked per query term. */
   private readonly dfs = new Map<string, number>();
-  private readonly rowTerms: (string[] | null)[] = [];
   private readonly lengths: number[] = [];
   private readonly alive: boolean[] = [];
   private totalLength = 0;
@@ -40,7 +39,7 @@ export class Bm25Index {
       posting.tfs.push(count);
       this.dfs.set(term, (this.dfs.get(term) ?? 0) + 1);
     }
-    this.rowTerms.push([...tf.keys()]);
+
     this.lengths.push(terms.length);
     this.alive.push(true);
     this.totalLength += terms.length;
@@ -48,13 +47,25 @@ export class Bm25Index {
     return row;
   }
 
-  remove(row: number): void {
-    if (!this.alive[row]) return;
-    this.alive[row] = false;
-    for (const term of this.rowTerms[row] ?? []) this.dfs.set(term, this.dfs.get(term)! - 1);
-    this.rowTerms[row] = null;
-    this.totalLength -= this.lengths[row]!;
-    this.liveCount--;
+  /**
+   * Removes rows (a changed or deleted document's paragraphs). One pass over the postings keeps
+   * the document frequencies exact without storing every row's terms twice.
+   */
+  removeRows(rows: Iterable<number>): void {
+    const gone = new Set<number>();
+    for (const row of rows) {
+      if (!this.alive[row]) continue;
+      this.alive[row] = false;
+      this.totalLength -= this.lengths[row]!;
+      this.liveCount--;
+      gone.add(row);
+    }
+    if (gone.size === 0) return;
+    for (const [term, posting] of this.postings) {
+      let removed = 0;
+      for (const row of posting.rows) if (gone.has(row)) removed++;
+      if (removed > 0) this.dfs.set(term, this.dfs.get(term)! - removed);
+    }
   }
 
   /** Inverse document frequency; 0 for unknown terms. */

@@ -138,13 +138,14 @@ export class KnowledgeIndex {
   }
 
   removeDocument(document: string): void {
-    for (const row of this.byDocument.get(document) ?? []) {
+    const rows = this.byDocument.get(document) ?? [];
+    for (const row of rows) {
       const paragraph = this.rows[row];
       if (paragraph) this.byId.delete(paragraph.id);
       this.rows[row] = null;
-      this.bm25.remove(row);
       this.chunkIds.delete(row);
     }
+    this.bm25.removeRows(rows);
     this.vectors.removeWhere((metadata) => metadata.document === document);
     this.byDocument.delete(document);
     this.documents.delete(document);
