@@ -80,22 +80,64 @@ export class Bm25Index {
     return this.dfs.get(term) ?? 0;
   }
 
-  /** Scores every live row that shares a term with the query (weighted query terms allowed). */
-  scores(query: Map<string, number>, allow?: (row: number) => boolean): Map<number, number> {
-    const out = new Map<number, number>();
+  /**
+   * The `limit` best live rows for a weighted query, as row → score. Scores accumulate in a
+   * typed array and only the best rows are kept (a size-limited heap), so a query over 100,000
+   * paragraphs whose n-grams touch most of them stays cheap.
+   */
+  scores(query: Map<string, number>, allow?: (row: number) => boolean, limit = Infinity): Map<number, number> {
+    const acc = new Float64Array(this.lengths.length);
+    const touched: number[] = [];
     const avg = this.liveCount > 0 ? this.totalLength / this.liveCount : 1;
     for (const [term, weight] of query) {
       const posting = this.postings.get(term);
       const idf = this.idf(term);
       if (!posting || idf === 0) continue;
+      const w = weight * idf;
       for (let i = 0; i < posting.rows.length; i++) {
         const row = posting.rows[i]!;
-        if (!this.alive[row] || (allow && !allow(row))) continue;
+        if (!this.alive[row]) continue;
         const tf = posting.tfs[i]!;
         const norm = tf + this.k1 * (1 - this.b + (this.b * this.lengths[row]!) / avg);
-        out.set(row, (out.get(row) ?? 0) + weight * idf * ((tf * (this.k1 + 1)) / norm));
+        if (acc[row] === 0) touched.push(row);
+        acc[row]! += (w * (tf * (this.k1 + 1))) / norm;
       }
     }
-    return out;
+    const allowed = allow ? touched.filter(allow) : touched;
+    const best = allowed.length <= limit ? allowed : topRows(allowed, acc, limit);
+    return new Map(best.map((row) => [row, acc[row]!]));
   }
+}
+
+/** The `n` rows with the highest scores, in no particular order (a size-n min-heap). */
+function topRows(rows: number[], score: Float64Array, n: number): number[] {
+  const heap: number[] = [];
+  const less = (a: number, b: number) => score[a]! < score[b]!;
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (const row of rows) {
+    if (heap.length < n) {
+      heap.push(row);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!less(heap[i]!, heap[parent]!)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (less(heap[0]!, row)) {
+      heap[0] = row;
+      down(0);
+    }
+  }
+  return heap;
 }

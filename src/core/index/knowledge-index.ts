@@ -207,7 +207,7 @@ export class KnowledgeIndex {
     };
     const query = this.expandProclitics(queryTerms(text, lang));
     if (options.context) for (const [term, w] of options.context) if (!query.has(term)) query.set(term, w);
-    const bm25 = this.bm25.scores(query, allow);
+    const bm25 = this.bm25.scores(query, allow, Math.max(k * 25, 200));
     const vector = await this.embedder.embedQuery(
       options.context ? `${text} ${[...options.context.keys()].join(' ')}` : text,
     );
