@@ -53,7 +53,7 @@ describe('discord adapter against a fake Discord', () => {
     expect((registered.body as { name: string; options: { name: string }[] }[])[0]!.options.map((o) => o.name)).toEqual(['question', 'private']);
   });
 
-  it('replies to a mention with a cited embed that pings no one, shows typing, records the question', async () => {
+  it('replies to a mention with a cited embed that pings no one, records the question, and skips typing when the answer is instant', async () => {
     fake = await FakeDiscord.start();
     const assistant = scriptedAssistant();
     bot = await startBot(fake, { assistant, settings: { placement: 'channel' } });
@@ -65,11 +65,19 @@ describe('discord adapter against a fake Discord', () => {
     expect(visibleText(reply!)).toMatch(/¶2/);
     expect(reply!.sentAllowedMentions).toEqual([{ parse: [], replied_user: false }]);
     expect(couldPing(reply!)).toBe(false);
-    expect(fake.typing.map((t) => t.channel)).toContain(question.channel_id);
+    expect(fake.typing).toHaveLength(0);
     expect(assistant.calls[0]!.question).toBe(QUESTION);
     const store = bot.store as MemoryStateStore;
     expect(store.questions).toHaveLength(1);
     expect(store.questions[0]).toMatchObject({ platform: 'discord', channel: question.channel_id, user: question.author.id, question: QUESTION, abstained: false });
+  });
+
+  it('shows typing while a slower answer is being written', async () => {
+    fake = await FakeDiscord.start();
+    bot = await startBot(fake, { assistant: scriptedAssistant({ deltas: ['a', 'b', 'c'], gapMs: 200 }), settings: { placement: 'channel' } });
+    const question = mention();
+    await finalReplies(1);
+    expect(fake.typing.map((t) => t.channel)).toContain(question.channel_id);
   });
 
   it('starts a thread per question when the channel places answers in threads, and follows up in it', async () => {
