@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { answerType, isFollowUp, looksLikeInstruction } from './answer/question.js';
 import { extractAnswer } from './answer/extractive.js';
+import { rerankByAnswer } from './answer/rerank.js';
 import { evidenceFeatures, shouldAbstain } from './answer/abstain.js';
 import { quoteAsAnswer, toCitation, toRetrieved } from './answer/compose.js';
 import { SanadError } from './errors.js';
@@ -156,6 +157,7 @@ class CoreAssistant implements SanadAssistant {
       collections: options.collections,
       k: this.options.k ?? 8,
     });
+    retrieval.hits = rerankByAnswer(retrieval.hits, retrieval.profile, answerType(question));
     const retrieveMs = ms(started);
     const retrieved = retrieval.hits.map(toRetrieved);
     const answerStarted = performance.now();

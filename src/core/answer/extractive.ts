@@ -54,7 +54,7 @@ export function listParts(paragraph: Paragraph): ListParts | null {
 export function extractAnswer(hits: Hit[], profile: QueryProfile, type: AnswerType, maxQuote = MAX_QUOTE_CHARS): Extract | null {
   const top = hits.slice(0, 4);
   if (top.length === 0) return null;
-  const best = top[0]!.score || 1;
+  const best = Math.max(...top.map((h) => h.score)) || 1;
   let winner: Extract | null = null;
   for (const hit of top) {
     const paragraph = hit.paragraph;

@@ -1,0 +1,24 @@
+import type { Hit } from '../index/knowledge-index.js';
+import type { QueryProfile } from '../retrieve/coverage.js';
+import { EXTRACT_WEIGHTS, extractAnswer } from './extractive.js';
+import type { AnswerType } from './question.js';
+
+/**
+ * Answer-aware reranking of the first candidates: a paragraph whose best clause window covers
+ * the question (and holds the date, number or list it asks for) moves ahead of one that only
+ * shares more words overall. Fitted on ARCD's training half: hit@1 0.706 → 0.724.
+ */
+export const RERANK = { depth: 4, priorWeight: 0.9 };
+
+export function rerankByAnswer(hits: Hit[], profile: QueryProfile, type: AnswerType): Hit[] {
+  const depth = Math.min(RERANK.depth, hits.length);
+  if (depth < 2) return hits;
+  const head = hits.slice(0, depth);
+  const best = Math.max(...head.map((h) => h.score)) || 1;
+  const scored = head.map((hit) => {
+    const window = (extractAnswer([hit], profile, type)?.score ?? 0) - EXTRACT_WEIGHTS.rankPrior;
+    return { hit, score: window + RERANK.priorWeight * (hit.score / best) };
+  });
+  scored.sort((a, b) => b.score - a.score);
+  return [...scored.map((s) => s.hit), ...hits.slice(depth)];
+}
