@@ -1,6 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { answerType, isFollowUp, looksLikeInstruction } from './answer/question.js';
+import { smallTalk, withoutGreeting, type SmallTalk } from './answer/smalltalk.js';
 import { extractAnswer } from './answer/extractive.js';
 import { rerankByAnswer } from './answer/rerank.js';
 import { evidenceFeatures, shouldAbstain } from './answer/abstain.js';
@@ -115,12 +116,14 @@ class CoreAssistant implements SanadAssistant {
 
   async *askStream(rawQuestion: string, options: AskOptions = {}): AsyncGenerator<AnswerEvent> {
     const started = performance.now();
-    const question = cleanInvisible(rawQuestion ?? '');
+    // `original` is what the person wrote, reported back as is; `question` is what gets answered.
+    const original = cleanInvisible(rawQuestion ?? '');
+    const question = withoutGreeting(original);
     const asked = detectLanguage(question);
     const lang: Lang = options.language && options.language !== 'auto' ? options.language : asked === 'und' ? 'ar' : asked;
     const conversation = options.conversation ?? [];
     const decline = (text: string, extra: Partial<Answer> = {}): Answer => ({
-      question,
+      question: original,
       answer: text,
       abstained: true,
       language: lang,
@@ -135,6 +138,8 @@ class CoreAssistant implements SanadAssistant {
     if (question.length > MAX_QUESTION_CHARS) {
       return yield { type: 'final', answer: decline(message('tooLong', lang, { length: question.length, max: MAX_QUESTION_CHARS })) };
     }
+    const talk = smallTalk(question);
+    if (talk) return yield { type: 'final', answer: { ...decline(this.smallTalkReply(talk, lang, options.collections)), intent: 'smalltalk' } };
     if (looksLikeInstruction(question)) return yield { type: 'final', answer: decline(message('steer', lang)) };
 
     const knowledgeLangs = this.index.languages(options.collections);
@@ -169,7 +174,7 @@ class CoreAssistant implements SanadAssistant {
     }
 
     const extract = extractAnswer(retrieval.hits, retrieval.profile, answerType(question));
-    const extractive = this.extractiveAnswer(question, lang, retrieval, extract, retrieved, timings);
+    const extractive = this.extractiveAnswer(original, question, lang, retrieval, extract, retrieved, timings);
 
     if (!llm) return yield { type: 'final', answer: extractive() };
 
@@ -206,7 +211,7 @@ class CoreAssistant implements SanadAssistant {
     return yield {
       type: 'final',
       answer: {
-        question,
+        question: original,
         answer: final.text,
         abstained: declined || citations.length === 0,
         language: lang,
@@ -219,11 +224,20 @@ class CoreAssistant implements SanadAssistant {
     };
   }
 
+  private smallTalkReply(talk: SmallTalk, lang: Lang, collections?: string[]): string {
+    if (talk === 'thanks') return message('welcome', lang);
+    const docs = this.documents().filter((d) => !collections || collections.includes(d.collection));
+    const shown = docs.slice(0, 3).map((d) => `«${d.title}»`);
+    const topics = (lang === 'ar' ? shown.join('، ') : shown.join(', ')) + (docs.length > 3 ? ' …' : '');
+    return message(talk === 'greeting' ? 'greeting' : 'help', lang, { topics, count: docs.length });
+  }
+
   private embedderIsCrossLingual(): boolean {
     return !this.embedder.id.startsWith('local-');
   }
 
   private extractiveAnswer(
+    original: string,
     question: string,
     lang: Lang,
     retrieval: Retrieval,
@@ -233,7 +247,7 @@ class CoreAssistant implements SanadAssistant {
   ): () => Answer {
     return () => {
       const features = evidenceFeatures(retrieval, extract, answerType(question));
-      const base = { question, language: lang, mode: 'extractive' as const, retrieved, timings: timings() };
+      const base = { question: original, language: lang, mode: 'extractive' as const, retrieved, timings: timings() };
       if (!extract || shouldAbstain(features)) {
         const closest = extract ? [toCitation(1, extract.paragraph, extract.quote, extract.hit.score)] : [];
         return { ...base, answer: message('decline', lang), abstained: true, citations: closest };

@@ -52,6 +52,17 @@ const MESSAGES = {
     fr: "La réponse du modèle n'a pas pu être vérifiée ; voici un extrait du texte.",
   },
   thanks: { ar: 'شكرًا على تقييمك.', en: 'Thanks for the feedback.', fr: 'Merci pour votre retour.' },
+  greeting: {
+    ar: 'مرحبًا! أنا سند. اسألني عن {topics}، وسأذكر الفقرة التي تستند إليها كل إجابة.',
+    en: "Hello! I'm sanad. Ask me about {topics}, and I will cite the paragraph behind every answer.",
+    fr: 'Bonjour ! Je suis sanad. Posez-moi une question sur {topics} ; je cite le paragraphe derrière chaque réponse.',
+  },
+  welcome: { ar: 'على الرحب والسعة!', en: "You're welcome!", fr: 'Avec plaisir !' },
+  help: {
+    ar: 'أجيب عن الأسئلة من المستندات المتاحة ({count}): {topics}. كل إجابة تذكر المستند ورقم الفقرة واقتباسًا منها، وإن لم أجد الإجابة قلت ذلك.',
+    en: 'I answer questions from the documents I have ({count}): {topics}. Every answer cites the document, the paragraph number and a quote; when the documents do not answer, I say so.',
+    fr: "Je réponds aux questions à partir des documents dont je dispose ({count}) : {topics}. Chaque réponse cite le document, le numéro du paragraphe et un extrait ; si les documents ne répondent pas, je le dis.",
+  },
   paragraphGone: {
     ar: 'هذه الفقرة لم تعد موجودة في المعرفة المتاحة.',
     en: 'That paragraph is no longer in the knowledge.',

@@ -57,6 +57,8 @@ export interface Answer {
   timings: { retrieveMs: number; answerMs: number; totalMs: number };
   /** A short note shown with the answer: why it fell back, how to enable cross-language. */
   notice?: string;
+  /** Set when the message was small talk (a greeting, thanks, a request for help), not a question. */
+  intent?: 'smalltalk';
   /** Set when the LLM path failed and the extractive answer was given instead. */
   fallbackReason?: string;
   usage?: { promptTokens: number; completionTokens: number };

@@ -128,3 +128,32 @@ describe('paragraph lookup', () => {
     expect(assistant.paragraph('nope#123')).toBeNull();
   });
 });
+
+describe('small talk', () => {
+  it('greets back in the same language, naming what it knows, without pretending to answer', async () => {
+    for (const [text, lang, expected] of [
+      ['مرحبا', 'ar', 'أنا سند'],
+      ['Hello!', 'en', "I'm sanad"],
+      ['bonjour', 'fr', 'Je suis sanad'],
+    ] as const) {
+      const answer = await assistant.ask(text);
+      expect(answer.intent).toBe('smalltalk');
+      expect(answer.language).toBe(lang);
+      expect(answer.answer).toContain(expected);
+      expect(answer.answer).toContain('جهود فرنسا في مكافحة الإرهاب');
+      expect(answer.citations).toEqual([]);
+    }
+  });
+
+  it('takes thanks and a request for help', async () => {
+    expect((await assistant.ask('شكرا جزيلا 🙏')).answer).toBe('على الرحب والسعة!');
+    expect((await assistant.ask('ماذا تستطيع؟')).answer).toContain('أجيب عن الأسئلة');
+  });
+
+  it('answers the question after a greeting, and reports the message as written', async () => {
+    const answer = await assistant.ask('مرحبا، من هو سفير فرنسا لدى الأمم المتحدة؟');
+    expect(answer.question).toBe('مرحبا، من هو سفير فرنسا لدى الأمم المتحدة؟');
+    expect(answer.abstained).toBe(false);
+    expect(answer.answer).toContain('ديلاتر');
+  });
+});

@@ -12,7 +12,7 @@ const FRENCH = new Set(
   ('le la les un une des du de est sont quel quelle quels quelles qui que quoi où ou comment pourquoi ' +
     'combien quand dans avec pour par sur au aux ce cette ces il elle ils elles nous vous leur ' +
     'être était été ont fait pas ne plus son sa ses qu est-ce lors depuis entre contre selon ' +
-    'français française france opération pays').split(' '),
+    'français française france opération pays merci bonjour bonsoir salut aide').split(' '),
 );
 const ENGLISH = new Set(
   ('the a an of is are was were what which who whom whose where when why how many much does did ' +
