@@ -5,7 +5,8 @@ import { normalizeForMatch, splitClauses, terms, type Span } from '../text/index
 import { matchesType, type AnswerType } from './question.js';
 
 /** Quotes stay short enough to read in chat; a list question is the exception. */
-export const MAX_QUOTE_CHARS = 400;
+/** The citation mark " [1]" follows the quote in the answer, which stays within 400 characters. */
+export const MAX_QUOTE_CHARS = 394;
 const MAX_WINDOW_CLAUSES = 3;
 /** A list question may take a whole enumeration, clause after clause. */
 const MAX_LIST_CLAUSES = 8;
@@ -94,6 +95,7 @@ export function extractAnswer(hits: Hit[], profile: QueryProfile, type: AnswerTy
     while (end + 1 < clauses.length && clauses[end + 1]!.end - start <= EXTEND_TO_CHARS) end++;
     if (end > winner.end!) winner.quote = winner.paragraph.text.slice(start, clauses[end]!.end);
   }
+  if (winner && !winner.isList && winner.quote.length > maxQuote) winner.quote = densestSpan(winner.quote, profile, maxQuote);
   return winner;
 }
 
@@ -101,4 +103,31 @@ function union(set: Set<string>, more: string[]): Set<string> {
   const out = new Set(set);
   for (const t of more) out.add(t);
   return out;
+}
+
+/**
+ * A clause with no punctuation can run past the limit: keep the stretch of `max` characters that
+ * holds the most question weight, cut at word boundaries. Still a substring of the paragraph.
+ */
+function densestSpan(text: string, profile: QueryProfile, max: number): string {
+  const words = [...text.matchAll(/\S+/g)].map((m) => ({ start: m.index, end: m.index + m[0].length, weight: weightOf(m[0], profile) }));
+  let best = { from: 0, to: 0, weight: -1 };
+  let to = 0;
+  let weight = 0;
+  for (let from = 0; from < words.length; from++) {
+    while (to < words.length && words[to]!.end - words[from]!.start <= max) weight += words[to++]!.weight;
+    if (weight > best.weight) best = { from, to, weight };
+    weight -= words[from]!.weight;
+  }
+  if (best.to <= best.from) return text.slice(0, max);
+  return text.slice(words[best.from]!.start, words[best.to - 1]!.end);
+}
+
+function weightOf(word: string, profile: QueryProfile): number {
+  const wordTerms = new Set(terms(word));
+  let weight = 0;
+  profile.terms.forEach((term, i) => {
+    if (wordTerms.has(term)) weight += profile.weights[i]!;
+  });
+  return weight;
 }
