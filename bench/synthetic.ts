@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { rng } from '../test/fixtures/random.js';
 
 export interface ArcdFile {
   documents: { id: string; title: string; paragraphs: string[] }[];
@@ -15,16 +16,6 @@ export function readArcd(file: string): ArcdFile {
   return JSON.parse(readFileSync(file, 'utf8')) as ArcdFile;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Sentences of ARCD (split after . ؟ ! followed by a space), at least 40 characters long. */
 export function arcdSentences(arcd: ArcdFile): string[] {

@@ -10,6 +10,7 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { FloatVectorStore } from '../src/core/index/vector-store.js';
 import { floorMs, measureBandwidth, type Bandwidth } from './bandwidth.js';
 import { MB, gc, measure, memory, memoryDelta, summarise, type Timing } from './lib/stats.js';
+import { rng } from '../test/fixtures/random.js';
 
 export interface VectorCase {
   n: number;
@@ -40,16 +41,6 @@ export interface VectorSection {
 
 const noEmbeddings = {} as EmbeddingsInterface;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomFlat(n: number, dim: number, seed: number): Float32Array {
   const next = rng(seed);

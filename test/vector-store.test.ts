@@ -7,18 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { FloatVectorStore, matchesMetadata, type Metadata, type RawHit } from '../src/core/index/vector-store.js';
 import { dotKernelBytes } from '../src/core/index/simd-dot.js';
 import { SanadError } from '../src/core/errors.js';
+import { rng } from './fixtures/random.js';
 
-/** mulberry32: a small seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(next: () => number): number {
   return Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());

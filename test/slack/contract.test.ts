@@ -3,21 +3,10 @@
  * signed HTTP, the fake Slack on loopback) and the real assistant over the repo's knowledge.
  */
 import { chatAdapterContract, type ChatHarness, type HarnessOptions, type PostedReply } from '../contract/chat-adapter.js';
-import { createAssistant } from '../../src/core/index.js';
-import type { Assistant } from '../../src/core/types.js';
 import { hostileKnowledgeDir, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { SlackTestBed, groupCanPing, groupText, groupWithinLimits } from './helpers/testbed.js';
+import { assistantFor } from '../contract/assistants.js';
 
-/** Building an index takes a moment: one assistant per knowledge folder for the whole file. */
-const assistants = new Map<string, Promise<Assistant>>();
-function assistantFor(knowledgeDir: string): Promise<Assistant> {
-  let assistant = assistants.get(knowledgeDir);
-  if (!assistant) {
-    assistant = createAssistant({ knowledgeDir, cacheDir: null });
-    assistants.set(knowledgeDir, assistant);
-  }
-  return assistant;
-}
 
 let hostile: string | undefined;
 
