@@ -59,9 +59,12 @@ async function main(): Promise<number> {
   const results: [string, LoadResult][] = [];
 
   {
-    const rig = await SlackRig.start({ assistant, settings: UNLIMITED });
+    // The bot runs in its own process, as in production, so the load generator and the fake
+    // Slack (this process) do not take its event loop; SOAK_SLACK=inline runs it in-process.
+    const inline = process.env.SOAK_SLACK === 'inline';
+    const rig = inline ? await SlackRig.start({ assistant, settings: UNLIMITED }) : await SlackRig.startChild({ settings: UNLIMITED });
     const [r, s] = await timed(() => slackLoad(rig, { total: TOTAL, concurrency: CONCURRENCY, redeliverEvery: 10, channels: 20, users: 200, timeoutMs: 120_000 }));
-    const errors = rig.logs.filter((l) => / ERROR /.test(l)).length;
+    const errors = [...rig.logs, ...rig.childLogs()].filter((l) => / ERROR /.test(l)).length;
     await rig.close();
     out(line('slack', r, s) + ` | errors logged ${errors}`);
     results.push(['slack', { ...r, badAcks: r.badAcks + errors }]);

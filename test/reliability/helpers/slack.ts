@@ -11,9 +11,14 @@ import type { Assistant } from '../../../src/core/types.js';
 import { BOT, FakeSlack, TOKENS, type StoredMessage } from '../../slack/helpers/fake-slack.js';
 import { isProgress } from '../../slack/helpers/flatten.js';
 import { signedHeaders } from '../../slack/helpers/sign.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBuilt, sanad, type Child } from './child.js';
 import { FaultProxy } from './fault-proxy.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-RELIAB1';
+const ROOT_KNOWLEDGE = join(import.meta.dirname, '../../../knowledge');
 
 export interface SlackRigOptions {
   assistant: Assistant;
@@ -65,11 +70,51 @@ export class SlackRig {
     return rig;
   }
 
+  /**
+   * The bot as production runs it: `sanad start` in its own process (Slack's HTTP events on the
+   * web server's port), answering over the repo's knowledge, against this process's fake Slack.
+   * Channel settings go through a config file, as a team would write them.
+   */
+  static async startChild(options: { settings?: Partial<ChannelSettings> } = {}): Promise<SlackRig> {
+    ensureBuilt();
+    const fake = await new FakeSlack().start();
+    const dir = mkdtempSync(join(tmpdir(), 'sanad-rig-'));
+    writeFileSync(join(dir, 'sanad.config.json'), JSON.stringify({ defaults: options.settings ?? {} }));
+    const child: Child = sanad(['start'], {
+      SLACK_BOT_TOKEN: TOKENS.bot,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SANAD_DATA_DIR: join(dir, 'data'),
+      SANAD_CONFIG: join(dir, 'sanad.config.json'),
+      SANAD_KNOWLEDGE_DIR: join(ROOT_KNOWLEDGE),
+      SANAD_LOG_LEVEL: 'warn',
+    }, dir);
+    const [, port] = await child.waitFor(/sanad web chat: http:\/\/127\.0\.0\.1:(\d+)\//, 30_000);
+    const rig = new SlackRig(fake, null, null, new MemoryStateStore());
+    rig.childPort = Number(port);
+    rig.child = child;
+    return rig;
+  }
+
+  private childPort: number | null = null;
+  private child: Child | null = null;
+
   get eventsUrl(): string {
-    return `http://127.0.0.1:${this.bot!.port}/slack/events`;
+    return `http://127.0.0.1:${this.childPort ?? this.bot!.port}/slack/events`;
+  }
+
+  /** Log lines of the child process (warnings and errors), when the bot runs in one. */
+  childLogs(): string[] {
+    return this.child ? this.child.stderr().split('\n').filter(Boolean) : [];
   }
 
   async close(): Promise<void> {
+    if (this.child) {
+      this.child.process.kill('SIGTERM');
+      await this.child.exited;
+    }
     await this.bot?.stop().catch(() => {});
     await this.proxy?.close();
     await this.fake.close();
