@@ -240,9 +240,10 @@ async function splitLong(text: string): Promise<string[]> {
 /**
  * Fuses the two rankings: BM25 scaled by the query's best BM25 score, plus cosine similarity
  * scaled the same way, weighted toward BM25, which is the sharper signal on Arabic names and
- * numbers; the vector side rescues paraphrase and morphology.
+ * numbers; the vector side rescues paraphrase and morphology. 0.8 was the best weight on ARCD's
+ * training half (hit@1 0.685 BM25 alone, 0.570 vectors alone, 0.714 fused at the time).
  */
-export const FUSION = { bm25Weight: 0.8 };
+export const FUSION = { bm25Weight: 0.8 } as const;
 
 function fuse(bm25: Map<number, number>, cosines: Map<number, number>, k: number) {
   let maxB = 0;
