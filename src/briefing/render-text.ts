@@ -2,23 +2,29 @@ import { citationLabel } from '../core/reply.js';
 import { label } from './labels.js';
 import type { Briefing, KeyPoint } from './model.js';
 
-/** A citation of the text rendering: `[n]` in the text refers to it. Matches the web chat's `BriefingCitation`. */
+/** A citation of the text rendering: `[n]` in the text refers to it; enough to label a chip. */
 export interface TextCitation {
   n: number;
   title: string;
   paragraph: number;
   section: string | null;
   quote: string;
+  /** Opens the whole paragraph through the web chat's `GET /api/paragraph/:id`; absent = the quote only. */
   paragraphId?: string;
   document?: string;
 }
 
-/** The briefing as the web chat shows it (structurally the web adapter's `BriefingView`). */
+/**
+ * The briefing as text (the web chat's `BriefingView`): plain, markdown-ish lines with `- ` items
+ * and `[n]` citation markers, which the page renders as text, never as HTML.
+ */
 export interface BriefingTextView {
   title: string;
+  /** The day it covers, YYYY-MM-DD. */
   date: string;
   text: string;
   citations: TextCitation[];
+  /** Channel or collection it was made for, shown small. */
   channel?: string;
 }
 

@@ -1,33 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BriefingTextView as BriefingView } from '../../briefing/render-text.js';
 import type { Logger } from '../../core/ports.js';
 import type { StateStore } from '../../core/state.js';
 import type { Assistant } from '../../core/types.js';
 
-/** A citation inside a briefing: enough to label a chip and open the paragraph. */
-export interface BriefingCitation {
-  n: number;
-  title: string;
-  paragraph: number;
-  section: string | null;
-  quote: string;
-  /** Opens the whole paragraph through `GET /api/paragraph/:id`; absent = show the quote only. */
-  paragraphId?: string;
-  document?: string;
-}
-
-/**
- * One briefing as the web page shows it. `text` is plain, markdown-ish text (lines, `- ` items,
- * `[n]` citation markers); the page renders it as text, never as HTML.
- */
-export interface BriefingView {
-  title: string;
-  /** The day it covers, YYYY-MM-DD. */
-  date: string;
-  text: string;
-  citations: BriefingCitation[];
-  /** Channel or collection it was made for, shown small. */
-  channel?: string;
-}
+/** A briefing as the page shows it: the briefing engine's own text view, one definition. */
+export type { BriefingTextView as BriefingView, TextCitation as BriefingCitation } from '../../briefing/render-text.js';
 
 /** What the briefing engine (issue 6) offers the web page; absent = "no briefing configured". */
 export interface BriefingProvider {
