@@ -10,6 +10,7 @@ import { MemoryStateStore, type StateStore } from '../../../src/core/state.js';
 import type { Assistant } from '../../../src/core/types.js';
 import { BOT, FakeSlack, TOKENS, type StoredMessage } from '../../slack/helpers/fake-slack.js';
 import { isProgress } from '../../slack/helpers/flatten.js';
+import { eventCallback } from '../../slack/helpers/envelope.js';
 import { signedHeaders } from '../../slack/helpers/sign.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -134,16 +135,7 @@ export class SlackRig {
 
   /** POSTs an event callback, signed; measures how long the ack took. */
   async deliver(event: Record<string, unknown>, eventId: string, retryNum?: number): Promise<Delivery> {
-    const body = JSON.stringify({
-      token: 'legacy-verification-token',
-      team_id: BOT.team,
-      api_app_id: 'A1',
-      event: { event_ts: event.ts, ...event },
-      type: 'event_callback',
-      event_id: eventId,
-      event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: BOT.team, user_id: BOT.userId, is_bot: true, is_enterprise_install: false }],
-    });
+    const body = JSON.stringify(eventCallback(event, eventId));
     const retry: Record<string, string> = retryNum ? { 'x-slack-retry-num': String(retryNum), 'x-slack-retry-reason': 'http_timeout' } : {};
     const started = performance.now();
     const response = await fetch(this.eventsUrl, {

@@ -9,6 +9,7 @@ import { MemoryStateStore, type StateStore } from '../../../src/core/state.js';
 import type { Assistant } from '../../../src/core/types.js';
 import { BOT, FakeSlack, TOKENS, type StoredMessage } from './fake-slack.js';
 import { canPing, isProgress, partOf, visibleText, withinLimits } from './flatten.js';
+import { eventCallback } from './envelope.js';
 import { signedHeaders } from './sign.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-8f3a';
@@ -93,17 +94,7 @@ export class SlackTestBed {
   /** Delivers an Events API callback (HTTP or Socket Mode). Returns the HTTP status (200 over a socket). */
   async deliverEvent(event: Record<string, unknown>, options: { eventId?: string; retryNum?: number; headers?: Record<string, string> } = {}): Promise<number> {
     const eventId = options.eventId ?? `Ev${++this.eventSeq}`;
-    const payload = {
-      token: 'legacy-verification-token',
-      team_id: BOT.team,
-      api_app_id: 'A1',
-      event: { event_ts: event.ts, ...event },
-      type: 'event_callback',
-      event_id: eventId,
-      event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: BOT.team, user_id: BOT.userId, is_bot: true, is_enterprise_install: false }],
-      is_ext_shared_channel: false,
-    };
+    const payload = eventCallback(event, eventId);
     if (this.mode === 'socket') {
       const envelopeId = `env-${eventId}-${options.retryNum ?? 0}`;
       this.fake.sendEnvelope({ envelope_id: envelopeId, type: 'events_api', payload, accepts_response_payload: false, retry_attempt: options.retryNum ?? 0, retry_reason: options.retryNum ? 'timeout' : '' });
