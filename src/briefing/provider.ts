@@ -6,9 +6,11 @@ import { toBriefingView, type BriefingTextView } from './render-text.js';
 import type { BriefingRunner } from './runner.js';
 import { localDay } from './time.js';
 
-/** Structurally the web chat's `BriefingProvider` (src/adapters/web/types.ts). */
+/** What the web chat's `#briefing` asks for (its `BriefingProvider`). */
 export interface BriefingViewProvider {
+  /** Today's briefing, made on demand; null when there is nothing to brief. */
   today(): Promise<BriefingTextView | null>;
+  /** Earlier briefings from the log, newest first. */
   history(): Promise<BriefingTextView[]>;
 }
 

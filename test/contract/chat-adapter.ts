@@ -4,11 +4,9 @@
  * against a fake platform server on loopback.
  */
 import { describe, expect, it, afterEach } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ChannelSettings } from '../../src/core/channels.js';
 import type { Assistant } from '../../src/core/types.js';
+import { collectionsKnowledgeDir } from '../fixtures/knowledge.js';
 
 /** A message the bot sent (or its final edited state), flattened to what a person sees. */
 export interface PostedReply {
@@ -147,11 +145,7 @@ export function chatAdapterContract(platform: string, createHarness: HarnessFact
     });
 
     it('answers only from the collections the channel may use', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sanad-contract-coll-'));
-      mkdirSync(join(dir, 'hr'));
-      mkdirSync(join(dir, 'ops'));
-      writeFileSync(join(dir, 'hr', 'leave.md'), '# Leave policy\n\nEvery employee has twenty-five days of paid leave per year, booked in the HR portal.\n');
-      writeFileSync(join(dir, 'ops', 'oncall.md'), '# On call\n\nThe on-call engineer answers pages within fifteen minutes and escalates to the duty manager.\n');
+      const dir = collectionsKnowledgeDir();
       harness = await createHarness({ knowledgeDir: dir, settings: { collections: ['ops'] } });
       await harness.mention('How many days of paid leave does an employee have?');
       const [reply] = await harness.replies({ count: 1 });

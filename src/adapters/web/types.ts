@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BriefingTextView as BriefingView } from '../../briefing/render-text.js';
+import type { BriefingViewProvider as BriefingProvider } from '../../briefing/provider.js';
 import type { Logger } from '../../core/ports.js';
 import type { StateStore } from '../../core/state.js';
 import type { Assistant } from '../../core/types.js';
@@ -7,13 +7,8 @@ import type { Assistant } from '../../core/types.js';
 /** A briefing as the page shows it: the briefing engine's own text view, one definition. */
 export type { BriefingTextView as BriefingView, TextCitation as BriefingCitation } from '../../briefing/render-text.js';
 
-/** What the briefing engine (issue 6) offers the web page; absent = "no briefing configured". */
-export interface BriefingProvider {
-  /** Today's briefing, made on demand; null when there is nothing to brief. */
-  today(): Promise<BriefingView | null>;
-  /** Earlier briefings from the log, newest first. */
-  history(): Promise<BriefingView[]>;
-}
+/** What the briefing engine offers the web page; absent = "no briefing configured". */
+export type { BriefingViewProvider as BriefingProvider } from '../../briefing/provider.js';
 
 /** A route another adapter mounts on the same server, e.g. Slack's `POST /slack/events`. */
 export interface ExtraRoute {
