@@ -1,0 +1,61 @@
+/**
+ * The LLM path as a user turns it on: `OPENAI_BASE_URL` in the environment of the real
+ * `sanad ask --json`, against the fake OpenAI-compatible server on loopback.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeOpenAI, taskOf, userOf, type FakeOpenAI } from './fake-openai.js';
+
+const BIN = resolve(import.meta.dirname, '../../bin/sanad.js');
+let fake: FakeOpenAI;
+beforeEach(async () => {
+  fake = await startFakeOpenAI();
+});
+afterEach(() => fake.close());
+
+/** Async on purpose: the fake server lives in this process and must keep answering. */
+function ask(question: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, 'ask', '--json', question], {
+      env: { PATH: process.env.PATH ?? '', SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-llm-cli-')), ...env },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.on('error', fail);
+    child.on('exit', () => {
+      try {
+        done(JSON.parse(out) as Record<string, unknown>);
+      } catch (error) {
+        fail(error);
+      }
+    });
+  });
+}
+
+describe('sanad ask with OPENAI_BASE_URL', () => {
+  it('answers an English question over the Arabic article in LLM mode, citing the Arabic paragraph', async () => {
+    fake.chat = (request) => {
+      const task = taskOf(request);
+      if (task === 'translate') return { kind: 'reply', text: 'من هو سفير فرنسا لدى الأمم المتحدة؟' };
+      if (task === 'condense') return { kind: 'reply', text: userOf(request) };
+      return { kind: 'reply', text: "France's ambassador to the UN is François Delattre [1].", usage: { prompt_tokens: 900, completion_tokens: 20 } };
+    };
+    const answer = await ask('Who is the French ambassador to the United Nations?', { OPENAI_BASE_URL: fake.url });
+    expect(answer).toMatchObject({ mode: 'llm', abstained: false, language: 'en', usage: { promptTokens: 900, completionTokens: 20 } });
+    const citations = answer.citations as { paragraph: number; text: string; quote: string }[];
+    expect(citations.map((c) => c.paragraph)).toEqual([2]);
+    expect(citations[0]!.text).toContain(citations[0]!.quote);
+    expect(fake.chatRequests().length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('falls back to the extractive answer, saying why, when the server fails', async () => {
+    fake.chat = () => ({ kind: 'status', status: 500 });
+    const answer = await ask('من هو سفير فرنسا لدى الأمم المتحدة؟', { OPENAI_BASE_URL: fake.url, SANAD_LLM_DEADLINE_MS: '3000' });
+    expect(answer).toMatchObject({ mode: 'extractive', abstained: false, fallbackReason: 'unavailable' });
+    expect(answer.answer).toContain('ديلاتر');
+    expect(answer.notice).toBeTruthy();
+  });
+});
