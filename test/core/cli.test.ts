@@ -64,6 +64,20 @@ describe('sanad ask --jsonl', () => {
   });
 });
 
+describe('sanad chat', () => {
+  it('answers every piped line in order, with the thread as the conversation', () => {
+    const { code, stdout } = sanad(['chat'], { input: 'ما هي عملية شمال؟\nومتى حدث ذلك؟\n/new\nشكرا\n/quit\nمن هو سفير فرنسا؟\n' });
+    expect(code).toBe(0);
+    const answers = stdout.split('›').slice(1).map((part) => part.trim()).filter(Boolean);
+    expect(answers).toHaveLength(4);
+    expect(answers[0]).toContain('عملية شمال');
+    expect(answers[1]).toContain('2014');
+    expect(answers[2]).toContain('(new thread)');
+    expect(answers[3]).toContain('على الرحب والسعة');
+    expect(stdout).not.toContain('ديلاتر');
+  });
+});
+
 describe('bad input: a clear message and a non-zero exit, never a stack trace', () => {
   const noStack = (stderr: string) => expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
