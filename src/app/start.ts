@@ -3,6 +3,7 @@ import { DEFAULT_SLACK_API_URL, SLACK_EVENTS_PATH, startSlackApp, type SlackBot 
 import { createWebServer, type ExtraRoute, type WebServer } from '../adapters/web/index.js';
 import { BriefingScheduler, createBriefingProvider, webBriefingConfig } from '../briefing/index.js';
 import type { CliContext } from '../cli/main.js';
+import { SanadError } from '../core/errors.js';
 import { trackInFlight } from './in-flight.js';
 import { openServices } from './services.js';
 
@@ -25,55 +26,68 @@ export async function runStart(context: CliContext): Promise<number> {
   const stops: (() => Promise<void>)[] = [];
 
   let slack: SlackBot | null = null;
-  if (config.slack) {
-    // In HTTP mode Slack's events share the web chat's server and port, unless the web is off.
-    const shareServer = config.web && !config.slack.appToken;
-    slack = await startSlackApp({
-      config: {
-        botToken: config.slack.botToken,
-        appToken: config.slack.appToken,
-        signingSecret: config.slack.signingSecret,
-        apiUrl: config.slack.apiUrl ?? DEFAULT_SLACK_API_URL,
-        port: config.port,
-        host: config.host,
-      },
-      assistant,
-      state: store,
-      settings: resolver,
-      logger,
-      listen: !shareServer,
-    });
-    stops.push(() => slack!.stop());
-    io.stdout.write(`sanad slack: connected as ${slack.identity.botUserId} (${slack.mode === 'socket' ? 'Socket Mode' : `HTTP events at ${SLACK_EVENTS_PATH}`})\n`);
-  }
-
   let web: WebServer | null = null;
-  if (config.web) {
-    const extraRoutes: ExtraRoute[] = slack?.requestListener
-      ? [{ method: 'POST', path: SLACK_EVENTS_PATH, handler: slack.requestListener }]
-      : [];
-    web = createWebServer({
-      assistant,
-      store,
-      logger,
-      host: config.host,
-      port: config.port,
-      extraRoutes,
-      briefing: createBriefingProvider({ runner, store, briefing: webBriefingConfig(settings.briefings), logger: logger.child('briefing') }),
-      // Slack's servers reach /slack/events by the public host name, not localhost.
-      ...(extraRoutes.length > 0 ? { allowedHosts: 'any' as const } : {}),
-    });
-    const { url } = await web.start();
-    stops.unshift(() => web!.stop({ graceMs: SHUTDOWN_GRACE_MS }));
-    io.stdout.write(`sanad web chat: ${url}\n`);
+  let discord: DiscordAdapter | null = null;
+  try {
+    if (config.slack) {
+      // In HTTP mode Slack's events share the web chat's server and port, unless the web is off.
+      const shareServer = config.web && !config.slack.appToken;
+      slack = await startSlackApp({
+        config: {
+          botToken: config.slack.botToken,
+          appToken: config.slack.appToken,
+          signingSecret: config.slack.signingSecret,
+          apiUrl: config.slack.apiUrl ?? DEFAULT_SLACK_API_URL,
+          port: config.port,
+          host: config.host,
+        },
+        assistant,
+        state: store,
+        settings: resolver,
+        logger,
+        listen: !shareServer,
+      });
+      stops.push(() => slack!.stop());
+      io.stdout.write(`sanad slack: connected as ${slack.identity.botUserId} (${slack.mode === 'socket' ? 'Socket Mode' : `HTTP events at ${SLACK_EVENTS_PATH}`})\n`);
+    }
+
+    if (config.web) {
+      const extraRoutes: ExtraRoute[] = slack?.requestListener
+        ? [{ method: 'POST', path: SLACK_EVENTS_PATH, handler: slack.requestListener }]
+        : [];
+      web = createWebServer({
+        assistant,
+        store,
+        logger,
+        host: config.host,
+        port: config.port,
+        extraRoutes,
+        briefing: createBriefingProvider({ runner, store, briefing: webBriefingConfig(settings.briefings), logger: logger.child('briefing') }),
+        // Slack's servers reach /slack/events by the public host name, not localhost.
+        ...(extraRoutes.length > 0 ? { allowedHosts: 'any' as const } : {}),
+      });
+      const { url } = await web.start();
+      stops.unshift(() => web!.stop({ graceMs: SHUTDOWN_GRACE_MS }));
+      io.stdout.write(`sanad web chat: ${url}\n`);
+    }
+
+    if (config.discord) {
+      discord = createDiscordAdapter({ assistant, store, logger, settingsFor: resolver, config: config.discord });
+      await discord.start();
+      stops.push(() => discord!.stop());
+      io.stdout.write('sanad discord: connected\n');
+    }
+  } catch (error) {
+    // Whatever started is stopped again, so a failed start exits instead of hanging.
+    await Promise.allSettled(stops.map((stop) => stop()));
+    await services.close();
+    throw startupError(error, config.host, config.port);
   }
 
-  let discord: DiscordAdapter | null = null;
-  if (config.discord) {
-    discord = createDiscordAdapter({ assistant, store, logger, settingsFor: resolver, config: config.discord });
-    await discord.start();
-    stops.push(() => discord!.stop());
-    io.stdout.write('sanad discord: connected\n');
+  if (!web && !slack && !discord) {
+    io.stderr.write('sanad: nothing to run: the web chat is off (SANAD_WEB=off) and no Slack or Discord token is set.\n');
+    await services.close();
+    return 1;
   }
 
   const posting = settings.briefings.filter((b) => (b.platform === 'slack' && slack) || (b.platform === 'discord' && discord));
@@ -82,11 +96,6 @@ export async function runStart(context: CliContext): Promise<number> {
   const purge = setInterval(() => store.purge(new Date(Date.now() - settings.retentionDays * DAY_MS)), DAY_MS);
   purge.unref();
 
-  if (!web && !slack && !discord) {
-    io.stderr.write('sanad: nothing to run: the web chat is off (SANAD_WEB=off) and no Slack or Discord token is set.\n');
-    await services.close();
-    return 1;
-  }
   const core = services.assistant;
   logger.info('sanad is running', { documents: core.documents().length, paragraphs: core.index.size, llm: core.llmEnabled });
 
@@ -102,4 +111,22 @@ export async function runStart(context: CliContext): Promise<number> {
   await services.close();
   logger.info('stopped');
   return 0;
+}
+
+/** A start-up failure a person can act on: the port is taken or not allowed. */
+function startupError(error: unknown, host: string, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return new SanadError('port_in_use', `Port ${port} on ${host} is already in use.`, {
+      hint: 'Stop the program using it, or set PORT to a free port (PORT=0 picks one).',
+      cause: error,
+    });
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    return new SanadError('port_unavailable', `Cannot listen on ${host}:${port} (${code}).`, {
+      hint: 'Use a PORT above 1023 and a HOST this machine has (127.0.0.1 by default).',
+      cause: error,
+    });
+  }
+  return error;
 }
