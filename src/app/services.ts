@@ -21,10 +21,14 @@ export interface Services {
  * Resolves the config file, opens the state store, builds the assistant and the briefing runner.
  * Knowledge changes are logged to the store as they happen, so briefings know what is new.
  */
-export async function openServices(config: AppConfig, logger: Logger, options: { watch?: boolean } = {}): Promise<Services> {
+export async function openServices(
+  config: AppConfig,
+  logger: Logger,
+  options: { watch?: boolean; onProgress?: (done: number, total: number) => void } = {},
+): Promise<Services> {
   const settings = loadConfigFile(config.configFile ?? undefined, { knowledgeDir: config.knowledgeDir });
   const { store } = openStateStore({ logger, dataDir: config.dataDir, retentionDays: settings.retentionDays });
-  const assistant = await buildAssistant(config, { logger, watch: options.watch });
+  const assistant = await buildAssistant(config, { logger, watch: options.watch, onProgress: options.onProgress });
   const recordKnowledge = () =>
     store.recordDocuments(
       assistant.documents().map((d) => ({ document: d.document, collection: d.collection, title: d.title, hash: d.hash })),

@@ -3,6 +3,7 @@ import { DEFAULT_SLACK_API_URL, SLACK_EVENTS_PATH, startSlackApp, type SlackBot 
 import { createWebServer, type ExtraRoute, type WebServer } from '../adapters/web/index.js';
 import { BriefingScheduler, createBriefingProvider, webBriefingConfig } from '../briefing/index.js';
 import type { CliContext } from '../cli/main.js';
+import { progressBar } from '../cli/terminal.js';
 import { SanadError } from '../core/errors.js';
 import { trackInFlight } from './in-flight.js';
 import { openServices } from './services.js';
@@ -18,7 +19,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export async function runStart(context: CliContext): Promise<number> {
   const { config, logger, io } = context;
-  const services = await openServices(config, logger, { watch: true });
+  // A large knowledge folder takes a while to index: show how far it is (on a terminal).
+  const services = await openServices(config, logger, { watch: true, onProgress: progressBar('indexing') });
   const { store, settings, runner } = services;
   // Adapters answer through this wrapper, so shutdown knows when the last answer is done.
   const assistant = trackInFlight(services.assistant);
