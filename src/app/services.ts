@@ -2,7 +2,7 @@ import { REST } from '@discordjs/rest';
 import { WebClient } from '@slack/web-api';
 import type { AppConfig } from '../config/env.js';
 import { loadConfigFile, type SanadConfig } from '../config/file.js';
-import { BriefingRunner, createDiscordBriefingPoster, createSlackBriefingPoster, type BriefingPoster } from '../briefing/index.js';
+import { BriefingRunner, createDiscordBriefingPoster, createLlmBriefingSummarizer, createSlackBriefingPoster, type BriefingPoster } from '../briefing/index.js';
 import type { SanadAssistant } from '../core/assistant.js';
 import type { Logger } from '../core/ports.js';
 import { openStateStore, type SanadStore } from '../state/index.js';
@@ -41,6 +41,8 @@ export async function openServices(
     documents: () => assistant.documents(),
     posters: briefingPosters(config),
     logger: logger.child('briefing'),
+    // With a model configured, briefings also get a short summary, verified like any answer.
+    ...(assistant.llm ? { summarizer: createLlmBriefingSummarizer(assistant.llm, { deadlineMs: config.llm.deadlineMs }) } : {}),
   });
   return {
     settings,

@@ -86,8 +86,8 @@ function briefingLanguage(language: 'auto' | Lang, documents: KnowledgeDocument[
 }
 
 /**
- * The seam for an LLM summary: given the extractive briefing, return a short prose summary
- * whose claims cite the key points as [n]; the caller verifies the citations before use. Not
- * wired by default: briefings are extractive.
+ * An LLM summary: given the extractive briefing, a short prose summary whose claims cite its
+ * key points, or null to stay extractive. `createLlmBriefingSummarizer` (summarize.ts) is the
+ * one `npm start` uses when a model is configured.
  */
 export type BriefingSummarizer = (briefing: Briefing, signal?: AbortSignal) => Promise<string | null>;

@@ -56,6 +56,8 @@ export interface SanadAssistant extends Assistant {
   readonly index: KnowledgeIndex;
   readonly skipped: SkippedFile[];
   readonly llmEnabled: boolean;
+  /** The LLM path when configured, for other features that write with it (briefing summaries). */
+  readonly llm: LlmAnswerer | null;
   documents(): KnowledgeDocument[];
   /** Re-reads the knowledge folder and re-indexes only what changed. */
   refresh(): Promise<KnowledgeChange>;
@@ -98,6 +100,10 @@ class CoreAssistant implements SanadAssistant {
 
   get llmEnabled(): boolean {
     return !!this.options.llm;
+  }
+
+  get llm(): LlmAnswerer | null {
+    return this.options.llm ?? null;
   }
 
   documents(): KnowledgeDocument[] {
