@@ -59,3 +59,22 @@ describe('sanad ask with OPENAI_BASE_URL', () => {
     expect(answer.notice).toBeTruthy();
   });
 });
+
+describe('OpenAI-compatible embeddings (SANAD_EMBEDDER=openai)', () => {
+  it('embeds the knowledge once: a restart makes no embedding request for the same paragraphs', async () => {
+    fake.chat = () => ({ kind: 'reply', text: 'سفير فرنسا هو فرنسوا ديلاتر [1].' });
+    const dataDir = mkdtempSync(join(tmpdir(), 'sanad-embed-cache-'));
+    const env = { OPENAI_BASE_URL: fake.url, SANAD_EMBEDDER: 'openai', SANAD_EMBEDDING_MODEL: 'fake-embed', SANAD_DATA_DIR: dataDir };
+    await ask('من هو سفير فرنسا لدى الأمم المتحدة؟', env);
+    const first = fake.embeddingRequests().length;
+    expect(first).toBeGreaterThanOrEqual(2); // the paragraphs, then the question
+    const paragraphsEmbedded = fake.embeddingRequests().some((r) => JSON.stringify(r.body).includes('فرنسوا ديلاتر'));
+    expect(paragraphsEmbedded).toBe(true);
+    await ask('من هو سفير فرنسا لدى الأمم المتحدة؟', env);
+    const again = fake.embeddingRequests().slice(first);
+    expect(again).toHaveLength(1); // only the question
+    expect(JSON.stringify(again[0]!.body)).not.toContain('فرنسوا ديلاتر');
+    await ask('من هو سفير فرنسا لدى الأمم المتحدة؟', { ...env, SANAD_EMBEDDING_MODEL: 'other-embed' });
+    expect(fake.embeddingRequests().slice(first + 1).some((r) => JSON.stringify(r.body).includes('فرنسوا ديلاتر'))).toBe(true);
+  });
+});
