@@ -29,9 +29,9 @@ export interface Extract {
 /** Scoring weights, fitted on ARCD's training half (answer contains the gold span). */
 export const EXTRACT_WEIGHTS = { typeBonus: 0.2, rankPrior: 0.3, perChar: 0.00025 } as const;
 /**
- * The chosen window is carried on with its following clauses up to this length: on ARCD's
- * training half this lifts "the answer contains the gold span" from 0.61 to 0.68 while the
- * average quote stays near 250 characters.
+ * The chosen window grows with its neighbouring clauses up to this length (following ones
+ * first): on ARCD's training half "the answer contains the gold span" goes from 0.61 (the
+ * window alone) to 0.68 (following clauses) and 0.71 (both sides); quotes average 290 characters.
  */
 export const EXTEND_TO_CHARS = 350;
 
@@ -87,13 +87,17 @@ export function extractAnswer(hits: Hit[], profile: QueryProfile, type: AnswerTy
     }
   }
   if (winner && !winner.isList && winner.clauses) {
-    // The answer usually follows the words the question shares with the text: carry on
-    // with the next clauses, up to a readable length.
+    // The answer usually sits next to the words the question shares with the text, most often
+    // after them: grow the window with the following clauses, then the preceding ones, up to a
+    // readable length.
     const { clauses } = winner;
-    let end = winner.end!;
     const start = winner.paragraph.text.indexOf(winner.quote);
+    let first = clauses.findIndex((c) => c.start === start);
+    let end = winner.end!;
     while (end + 1 < clauses.length && clauses[end + 1]!.end - start <= EXTEND_TO_CHARS) end++;
-    if (end > winner.end!) winner.quote = winner.paragraph.text.slice(start, clauses[end]!.end);
+    while (first > 0 && clauses[end]!.end - clauses[first - 1]!.start <= EXTEND_TO_CHARS) first--;
+    const from = first >= 0 ? clauses[first]!.start : start;
+    winner.quote = winner.paragraph.text.slice(from, clauses[end]!.end);
   }
   if (winner && !winner.isList && winner.quote.length > maxQuote) winner.quote = densestSpan(winner.quote, profile, maxQuote);
   return winner;
