@@ -85,3 +85,32 @@ describe('the embedding cache', () => {
     await other.close();
   });
 });
+
+describe('the embedding cache on disk', () => {
+  it('keeps only the vectors of the current knowledge: a removed document is embedded again when it returns', async () => {
+    const dir = knowledgeCopy();
+    const cacheDir = mkdtempSync(join(tmpdir(), 'sanad-cache-prune-'));
+    writeFileSync(join(dir, 'memo.md'), '# Memo\n\nThe archive room opens on Mondays from eight to noon for all staff.\n');
+    let embedded: string[] = [];
+    const recording = (): Embedder => {
+      const local = localEmbedder();
+      return {
+        id: 'recording',
+        embedQuery: (t) => local.embedQuery(t),
+        embedDocuments: async (texts, onProgress) => {
+          embedded.push(...texts);
+          return local.embedDocuments(texts, onProgress);
+        },
+      };
+    };
+    await (await createAssistant({ knowledgeDir: dir, cacheDir, embedder: recording() })).close();
+    expect(embedded.some((t) => t.includes('archive room'))).toBe(true);
+    rmSync(join(dir, 'memo.md'));
+    embedded = [];
+    await (await createAssistant({ knowledgeDir: dir, cacheDir, embedder: recording() })).close();
+    expect(embedded).toEqual([]);
+    writeFileSync(join(dir, 'memo.md'), '# Memo\n\nThe archive room opens on Mondays from eight to noon for all staff.\n');
+    await (await createAssistant({ knowledgeDir: dir, cacheDir, embedder: recording() })).close();
+    expect(embedded.filter((t) => t.includes('archive room'))).toHaveLength(1);
+  });
+});

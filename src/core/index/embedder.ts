@@ -17,11 +17,10 @@ export interface Embedder {
   embedQuery(text: string): Promise<Float32Array>;
 }
 
-export function localEmbedder(options?: ConstructorParameters<typeof LocalHashEmbeddings>[0]): Embedder & { embedSync(text: string): Float32Array } {
+export function localEmbedder(options?: ConstructorParameters<typeof LocalHashEmbeddings>[0]): Embedder {
   const local = new LocalHashEmbeddings(options);
   return {
     id: local.embedderId,
-    embedSync: (text) => local.embedSync(text),
     async embedDocuments(texts, onProgress) {
       const out: Float32Array[] = [];
       for (let i = 0; i < texts.length; i++) {
@@ -57,6 +56,8 @@ export function langchainEmbedder(id: string, embeddings: EmbeddingsInterface, b
  */
 export class CachedEmbedder implements Embedder {
   private cache = new Map<string, Float32Array>();
+  /** Texts this process has asked for: what is saved, so vectors of removed text do not pile up. */
+  private readonly used = new Set<string>();
   private loaded = false;
   private dirty = false;
   /** Requests that reached the underlying embedder: what a warm restart must keep at zero. */
@@ -98,7 +99,9 @@ export class CachedEmbedder implements Embedder {
 
   async save(): Promise<void> {
     const file = this.file;
-    if (!file || !this.dirty || !this.dir) return;
+    if (!file || !this.dir) return;
+    for (const key of this.cache.keys()) if (!this.used.has(key)) (this.cache.delete(key), (this.dirty = true));
+    if (!this.dirty) return;
     const keys = [...this.cache.keys()];
     const dim = keys.length > 0 ? this.cache.get(keys[0]!)!.length : 0;
     const body = new Float32Array(keys.length * dim);
@@ -115,15 +118,10 @@ export class CachedEmbedder implements Embedder {
     }
   }
 
-  /** Drops cached vectors for texts no longer in the knowledge. */
-  retain(texts: Iterable<string>): void {
-    const keep = new Set([...texts].map(hashText));
-    for (const key of this.cache.keys()) if (!keep.has(key)) (this.cache.delete(key), (this.dirty = true));
-  }
-
   async embedDocuments(texts: string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]> {
     await this.load();
     const keys = texts.map(hashText);
+    for (const key of keys) this.used.add(key);
     const missing = [...new Set(keys.map((k, i) => (this.cache.has(k) ? -1 : i)).filter((i) => i >= 0).map((i) => texts[i]!))];
     if (missing.length > 0) {
       this.misses += missing.length;

@@ -1,5 +1,4 @@
-import { splitSentences, terms } from '../text/index.js';
-import type { Lang } from '../text/index.js';
+import { terms, type Lang } from '../text/index.js';
 
 /**
  * How much of a question a piece of text covers: the IDF-weighted share of the question's
@@ -44,11 +43,4 @@ export function coverage(profile: QueryProfile, textTerms: Set<string>): number 
   let got = 0;
   for (let i = 0; i < profile.terms.length; i++) got += profile.weights[i]! * fuzzyHas(textTerms, profile.terms[i]!);
   return got / profile.total;
-}
-
-/** Coverage of the best single sentence: question words that co-occur, not scattered. */
-export function bestSentenceCoverage(profile: QueryProfile, text: string, lang: Lang): number {
-  let best = 0;
-  for (const sentence of splitSentences(text)) best = Math.max(best, coverage(profile, new Set(terms(sentence.text, lang))));
-  return best;
 }
