@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { answerType, isFollowUp, looksLikeInstruction } from './answer/question.js';
+import { answerType, isFollowUp, looksLikeInstruction, type AnswerType } from './answer/question.js';
 import { smallTalk, withoutGreeting, type SmallTalk } from './answer/smalltalk.js';
 import { extractAnswer } from './answer/extractive.js';
 import { rerankByAnswer } from './answer/rerank.js';
@@ -168,7 +168,8 @@ class CoreAssistant implements SanadAssistant {
       collections: options.collections,
       k: this.options.k ?? 8,
     });
-    retrieval.hits = rerankByAnswer(retrieval.hits, retrieval.profile, answerType(question));
+    const type = answerType(question);
+    retrieval.hits = rerankByAnswer(retrieval.hits, retrieval.profile, type);
     const retrieveMs = ms(started);
     const retrieved = retrieval.hits.map(toRetrieved);
     const answerStarted = performance.now();
@@ -179,8 +180,8 @@ class CoreAssistant implements SanadAssistant {
       return yield { type: 'final', answer: { ...decline(message('crossLanguage', lang, { langs })), retrieved, timings: timings() } };
     }
 
-    const extract = extractAnswer(retrieval.hits, retrieval.profile, answerType(question));
-    const extractive = this.extractiveAnswer(original, question, lang, retrieval, extract, retrieved, timings);
+    const extract = extractAnswer(retrieval.hits, retrieval.profile, type);
+    const extractive = this.extractiveAnswer(original, type, lang, retrieval, extract, retrieved, timings);
 
     if (!llm) return yield { type: 'final', answer: extractive() };
 
@@ -211,7 +212,7 @@ class CoreAssistant implements SanadAssistant {
     const declined = 'declined' in final && final.declined === true;
     const citations = final.cited.map((n) => {
       const hit = retrieval.hits[n - 1]!;
-      const quote = extractAnswer([hit], retrieval.profile, answerType(question))?.quote ?? hit.paragraph.text;
+      const quote = extractAnswer([hit], retrieval.profile, type)?.quote ?? hit.paragraph.text;
       return { ...toCitation(n, hit.paragraph, quote, hit.score) };
     });
     return yield {
@@ -244,7 +245,7 @@ class CoreAssistant implements SanadAssistant {
 
   private extractiveAnswer(
     original: string,
-    question: string,
+    type: AnswerType,
     lang: Lang,
     retrieval: Retrieval,
     extract: ReturnType<typeof extractAnswer>,
@@ -252,7 +253,7 @@ class CoreAssistant implements SanadAssistant {
     timings: () => Answer['timings'],
   ): () => Answer {
     return () => {
-      const features = evidenceFeatures(retrieval, extract, answerType(question));
+      const features = evidenceFeatures(retrieval, extract, type);
       const base = { question: original, language: lang, mode: 'extractive' as const, retrieved, timings: timings() };
       if (!extract || shouldAbstain(features)) {
         const closest = extract ? [toCitation(1, extract.paragraph, extract.quote, extract.hit.score)] : [];
