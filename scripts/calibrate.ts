@@ -14,7 +14,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { evidenceFeatures, featureVector, FEATURE_ORDER, type AbstainModel } from '../src/core/answer/abstain.js';
 import { extractAnswer } from '../src/core/answer/extractive.js';
-import { rerankByAnswer } from '../src/core/answer/rerank.js';
 import { answerType } from '../src/core/answer/question.js';
 import { localEmbedder } from '../src/core/index/embedder.js';
 import { KnowledgeIndex } from '../src/core/index/knowledge-index.js';
@@ -42,9 +41,8 @@ const articleIndex = new KnowledgeIndex(localEmbedder());
 await articleIndex.addDocuments((await loadKnowledge(resolve('knowledge'))).documents);
 
 async function features(index: KnowledgeIndex, question: string, exclude?: Set<string>): Promise<number[]> {
-  const retrieval = await retrieve(index, { queries: [question], lang: 'ar', conversation: [], followUp: false, exclude, k: 8 });
   const type = answerType(question);
-  retrieval.hits = rerankByAnswer(retrieval.hits, retrieval.profile, type);
+  const retrieval = await retrieve(index, { queries: [question], lang: 'ar', conversation: [], followUp: false, exclude, k: 8, type });
   return featureVector(evidenceFeatures(retrieval, extractAnswer(retrieval.hits, retrieval.profile, type), type));
 }
 

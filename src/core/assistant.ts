@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { answerType, isFollowUp, looksLikeInstruction, type AnswerType } from './answer/question.js';
 import { smallTalk, withoutGreeting, type SmallTalk } from './answer/smalltalk.js';
 import { extractAnswer } from './answer/extractive.js';
-import { rerankByAnswer } from './answer/rerank.js';
 import { evidenceFeatures, shouldAbstain } from './answer/abstain.js';
 import { quoteAsAnswer, toCitation, toRetrieved } from './answer/compose.js';
 import { SanadError } from './errors.js';
@@ -160,7 +159,9 @@ class CoreAssistant implements SanadAssistant {
       if (!queries.includes(question)) queries.push(question);
     }
     const retrieveLang = crossLanguage && queries.length > 1 ? knowledgeLangs[0]! : asked === 'und' ? 'ar' : asked;
+    const type = answerType(question);
     const retrieval = await retrieve(this.index, {
+      type,
       queries: crossLanguage && queries.length > 1 ? queries.filter((q) => q !== question) : queries,
       lang: retrieveLang,
       conversation,
@@ -168,8 +169,6 @@ class CoreAssistant implements SanadAssistant {
       collections: options.collections,
       k: this.options.k ?? 8,
     });
-    const type = answerType(question);
-    retrieval.hits = rerankByAnswer(retrieval.hits, retrieval.profile, type);
     const retrieveMs = ms(started);
     const retrieved = retrieval.hits.map(toRetrieved);
     const answerStarted = performance.now();

@@ -1,3 +1,5 @@
+import type { AnswerType } from '../answer/question.js';
+import { rerankByAnswer } from '../answer/rerank.js';
 import type { Hit, KnowledgeIndex } from '../index/knowledge-index.js';
 import { paragraphTerms, queryTerms } from '../index/knowledge-index.js';
 import { terms, type Lang } from '../text/index.js';
@@ -17,6 +19,8 @@ export interface RetrieveRequest {
   collections?: string[];
   exclude?: Set<string>;
   k: number;
+  /** What the question asks for: the first candidates are reranked by how well they answer it. */
+  type: AnswerType;
 }
 
 export interface Retrieval {
@@ -29,7 +33,8 @@ export interface Retrieval {
 
 /**
  * Hybrid retrieval for one question: every query form is searched and the rankings are merged
- * by best score per paragraph; a follow-up adds the previous question's terms at lower weight.
+ * by best score per paragraph; a follow-up adds the previous question's terms at lower weight;
+ * the first candidates are then reranked by how well their best clause window answers.
  */
 export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest): Promise<Retrieval> {
   const { lang } = request;
@@ -64,7 +69,7 @@ export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest):
     if (idf(t) === 0) unknown += profile.weights[i]!;
   });
   const unknownMass = profile.total > 0 ? unknown / profile.total : 1;
-  return { hits, profile, unknownMass };
+  return { hits: rerankByAnswer(hits, profile, request.type), profile, unknownMass };
 }
 
 /** The last user question of the conversation, as weighted terms. */
