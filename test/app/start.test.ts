@@ -1,29 +1,18 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sanad } from '../reliability/helpers/child.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/sanad.js');
-
-function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, 'start'], {
-      cwd: mkdtempSync(join(tmpdir(), 'sanad-start-')),
-      env: { PATH: process.env.PATH ?? '', SANAD_KNOWLEDGE_DIR: resolve(import.meta.dirname, '../../knowledge'), SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-start-data-')), ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+/** `sanad start` as a child process; at most 20 s, then it is killed. */
+async function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = sanad(['start'], { SANAD_KNOWLEDGE_DIR: resolve(import.meta.dirname, '../../knowledge'), SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-start-data-')), ...env }, mkdtempSync(join(tmpdir(), 'sanad-start-')));
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), 20_000);
+  const { code } = await child.exited;
+  clearTimeout(timer);
+  return { code, stdout: child.stdout(), stderr: child.stderr() };
 }
 
 let busy: Server | undefined;

@@ -2,37 +2,24 @@
  * The LLM path as a user turns it on: `OPENAI_BASE_URL` in the environment of the real
  * `sanad ask --json`, against the fake OpenAI-compatible server on loopback.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ROOT, sanad } from '../reliability/helpers/child.js';
 import { startFakeOpenAI, taskOf, userOf, type FakeOpenAI } from './fake-openai.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/sanad.js');
 let fake: FakeOpenAI;
 beforeEach(async () => {
   fake = await startFakeOpenAI();
 });
 afterEach(() => fake.close());
 
-/** Async on purpose: the fake server lives in this process and must keep answering. */
-function ask(question: string, env: Record<string, string>): Promise<Record<string, unknown>> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, 'ask', '--json', question], {
-      env: { PATH: process.env.PATH ?? '', SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-llm-cli-')), ...env },
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.on('error', fail);
-    child.on('exit', () => {
-      try {
-        done(JSON.parse(out) as Record<string, unknown>);
-      } catch (error) {
-        fail(error);
-      }
-    });
-  });
+/** A child process, not spawnSync: the fake server lives in this process and must keep answering. */
+async function ask(question: string, env: Record<string, string>): Promise<Record<string, unknown>> {
+  const child = sanad(['ask', '--json', question], { SANAD_KNOWLEDGE_DIR: join(ROOT, 'knowledge'), SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-llm-cli-')), ...env }, tmpdir());
+  await child.exited;
+  return JSON.parse(child.stdout()) as Record<string, unknown>;
 }
 
 describe('sanad ask with OPENAI_BASE_URL', () => {
