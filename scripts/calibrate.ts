@@ -43,7 +43,7 @@ await articleIndex.addDocuments((await loadKnowledge(resolve('knowledge'))).docu
 async function features(index: KnowledgeIndex, question: string, exclude?: Set<string>): Promise<number[]> {
   const type = answerType(question);
   const retrieval = await retrieve(index, { queries: [question], lang: 'ar', conversation: [], followUp: false, exclude, k: 8, type });
-  return featureVector(evidenceFeatures(retrieval, extractAnswer(retrieval.hits, retrieval.profile, type), type));
+  return featureVector(evidenceFeatures(retrieval, retrieval.hits[0] ? extractAnswer(retrieval.hits[0], retrieval.profile, type) : null, type));
 }
 
 const goldId = (q: Arcd['questions'][number]) => arcdDocs.find((d) => d.document === q.doc)!.paragraphs[q.paragraph]!.id;

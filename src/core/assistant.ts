@@ -179,7 +179,8 @@ class CoreAssistant implements SanadAssistant {
       return yield { type: 'final', answer: { ...decline(message('crossLanguage', lang, { langs })), retrieved, timings: timings() } };
     }
 
-    const extract = extractAnswer(retrieval.hits, retrieval.profile, type);
+    const best = retrieval.hits[0];
+    const extract = best ? extractAnswer(best, retrieval.profile, type) : null;
     const extractive = this.extractiveAnswer(original, type, lang, retrieval, extract, retrieved, timings);
 
     if (!llm) return yield { type: 'final', answer: extractive() };
@@ -211,7 +212,7 @@ class CoreAssistant implements SanadAssistant {
     const declined = 'declined' in final && final.declined === true;
     const citations = final.cited.map((n) => {
       const hit = retrieval.hits[n - 1]!;
-      const quote = extractAnswer([hit], retrieval.profile, type)?.quote ?? hit.paragraph.text;
+      const quote = extractAnswer(hit, retrieval.profile, type)?.quote ?? hit.paragraph.text;
       return { ...toCitation(n, hit.paragraph, quote, hit.score) };
     });
     return yield {

@@ -27,7 +27,7 @@ export interface Extract {
 }
 
 /** Scoring weights, fitted on ARCD's training half (answer contains the gold span). */
-export const EXTRACT_WEIGHTS = { typeBonus: 0.2, rankPrior: 0.3, perChar: 0.00025 } as const;
+export const EXTRACT_WEIGHTS = { typeBonus: 0.2, perChar: 0.00025 } as const;
 /**
  * The chosen window grows with its neighbouring clauses up to this length (following ones
  * first): on ARCD's training half "the answer contains the gold span" goes from 0.61 (the
@@ -48,42 +48,41 @@ export function listParts(paragraph: Paragraph): ListParts | null {
 }
 
 /**
- * Picks the clause window (one to three consecutive clauses) of the top paragraphs that best
- * covers the question, preferring windows that hold what the question asks for (a date for
- * "when") and paragraphs ranked higher; for a list question, the whole list.
+ * Picks the clause window (one to three consecutive clauses) of a paragraph that best covers
+ * the question, preferring windows that hold what the question asks for (a date for "when");
+ * for a list question, the whole list. The paragraph is the one retrieval ranked first: its
+ * reranking already weighed every candidate's best window against its retrieval score, and
+ * quoting a lower-ranked paragraph instead lost answers on ARCD (0.737 → 0.731).
  */
-export function extractAnswer(hits: Hit[], profile: QueryProfile, type: AnswerType, maxQuote = MAX_QUOTE_CHARS): Extract | null {
-  const top = hits.slice(0, 4);
-  if (top.length === 0) return null;
-  const best = Math.max(...top.map((h) => h.score)) || 1;
+export function extractAnswer(hit: Hit, profile: QueryProfile, type: AnswerType, maxQuote = MAX_QUOTE_CHARS): Extract | null {
   let winner: Extract | null = null;
-  for (const hit of top) {
-    const paragraph = hit.paragraph;
-    const prior = hit.score / best;
-    const context = new Set(terms(`${paragraph.section ?? ''}`, paragraph.lang));
-    const list = listParts(paragraph);
-    if (list && (type === 'list' || coverage(profile, union(context, terms(list.intro, paragraph.lang))) >= 0.5)) {
-      const quote = list.items.join('\n');
-      const cov = coverage(profile, union(context, terms(paragraph.text, paragraph.lang)));
-      const score = cov + EXTRACT_WEIGHTS.rankPrior * prior + (type === 'list' ? EXTRACT_WEIGHTS.typeBonus : 0);
-      if (!winner || score > winner.score) winner = { paragraph, hit, quote, coverage: cov, score, isList: true };
-    }
-    const clauses = splitClauses(paragraph.text, 200);
-    const span = type === 'list' ? MAX_LIST_CLAUSES : MAX_WINDOW_CLAUSES;
-    for (let i = 0; i < clauses.length; i++) {
-      for (let j = i; j < Math.min(clauses.length, i + span); j++) {
-        const start = clauses[i]!.start;
-        let end = clauses[j]!.end;
-        const next = clauses[j + 1];
-        if (next && CONTINUATION.test(next.text) && next.end - start <= maxQuote) end = next.end;
-        const length = end - start;
-        if (j > i && length > maxQuote) break;
-        const quote = paragraph.text.slice(start, end);
-        const cov = coverage(profile, union(context, terms(quote, paragraph.lang)));
-        const typed = matchesType(type, normalizeForMatch(quote)) ? EXTRACT_WEIGHTS.typeBonus : 0;
-        const score = cov + typed + EXTRACT_WEIGHTS.rankPrior * prior - EXTRACT_WEIGHTS.perChar * length;
-        if (!winner || score > winner.score) winner = { paragraph, hit, quote, coverage: cov, score, isList: false, end: j, clauses };
-      }
+  const paragraph = hit.paragraph;
+  const context = new Set(terms(`${paragraph.section ?? ''}`, paragraph.lang));
+  const local = withinDocument(profile, paragraph);
+  const list = listParts(paragraph);
+  if (list && (type === 'list' || coverage(profile, union(context, terms(list.intro, paragraph.lang))) >= 0.5)) {
+    const quote = list.items.join('\n');
+    const listTerms = union(context, terms(paragraph.text, paragraph.lang));
+    const cov = coverage(profile, listTerms);
+    const score = coverage(local, listTerms) + (type === 'list' ? EXTRACT_WEIGHTS.typeBonus : 0);
+    winner = { paragraph, hit, quote, coverage: cov, score, isList: true };
+  }
+  const clauses = splitClauses(paragraph.text, 200);
+  const span = type === 'list' ? MAX_LIST_CLAUSES : MAX_WINDOW_CLAUSES;
+  for (let i = 0; i < clauses.length; i++) {
+    for (let j = i; j < Math.min(clauses.length, i + span); j++) {
+      const start = clauses[i]!.start;
+      let end = clauses[j]!.end;
+      const next = clauses[j + 1];
+      if (next && CONTINUATION.test(next.text) && next.end - start <= maxQuote) end = next.end;
+      const length = end - start;
+      if (j > i && length > maxQuote) break;
+      const quote = paragraph.text.slice(start, end);
+      const quoteTerms = union(context, terms(quote, paragraph.lang));
+      const cov = coverage(profile, quoteTerms);
+      const typed = matchesType(type, normalizeForMatch(quote)) ? EXTRACT_WEIGHTS.typeBonus : 0;
+      const score = coverage(local, quoteTerms) + typed - EXTRACT_WEIGHTS.perChar * length;
+      if (!winner || score > winner.score) winner = { paragraph, hit, quote, coverage: cov, score, isList: false, end: j, clauses };
     }
   }
   if (winner && !winner.isList && winner.clauses) {
@@ -101,6 +100,19 @@ export function extractAnswer(hits: Hit[], profile: QueryProfile, type: AnswerTy
   }
   if (winner && !winner.isList && winner.quote.length > maxQuote) winner.quote = densestSpan(winner.quote, profile, maxQuote);
   return winner;
+}
+
+/**
+ * Within one paragraph the words of its document's title (the subject: "أينشتاين" in every
+ * paragraph about him) do not tell one clause from another; they count half when choosing the
+ * window, so the clause with the question's other words wins.
+ */
+const TITLE_TERM_WEIGHT = 0.5;
+
+function withinDocument(profile: QueryProfile, paragraph: Paragraph): QueryProfile {
+  const title = new Set(terms(paragraph.title, paragraph.lang));
+  const weights = profile.terms.map((t, i) => (title.has(t) ? TITLE_TERM_WEIGHT : 1) * profile.weights[i]!);
+  return { terms: profile.terms, weights, total: weights.reduce((a, b) => a + b, 0) };
 }
 
 function union(set: Set<string>, more: string[]): Set<string> {

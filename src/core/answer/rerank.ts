@@ -1,6 +1,6 @@
 import type { Hit } from '../index/knowledge-index.js';
 import type { QueryProfile } from '../retrieve/coverage.js';
-import { EXTRACT_WEIGHTS, extractAnswer } from './extractive.js';
+import { extractAnswer } from './extractive.js';
 import type { AnswerType } from './question.js';
 
 /**
@@ -16,7 +16,7 @@ export function rerankByAnswer(hits: Hit[], profile: QueryProfile, type: AnswerT
   const head = hits.slice(0, depth);
   const best = Math.max(...head.map((h) => h.score)) || 1;
   const scored = head.map((hit) => {
-    const window = (extractAnswer([hit], profile, type)?.score ?? 0) - EXTRACT_WEIGHTS.rankPrior;
+    const window = extractAnswer(hit, profile, type)?.score ?? 0;
     return { hit, score: window + RERANK.priorWeight * (hit.score / best) };
   });
   scored.sort((a, b) => b.score - a.score);

