@@ -4,10 +4,11 @@
  *   npm run calibrate            (needs ../shared/bench/arcd/arcd.json)
  *
  * Answerable: ARCD training questions (q1..q693) asked with their own paragraph in the index.
- * Not answerable: the same questions with that paragraph held out (same topic, missing detail),
+ * Not answerable: the same questions with every paragraph holding the answer held out (same
+ * topic, missing detail),
  * ARCD training questions asked against the article, and the article's questions asked against
  * ARCD. A logistic regression over the evidence features is fitted with both classes weighted
- * equally; the threshold maximises Youden's J (share answered + share declined - 1).
+ * equally; the threshold is the highest that still answers 95% of the answerable questions.
  * ARCD's test half (q694..q1395) is reported as held-out data and not used for fitting.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { resolve } from 'node:path';
 import { evidenceFeatures, featureVector, FEATURE_ORDER, type AbstainModel } from '../src/core/answer/abstain.js';
 import { extractAnswer } from '../src/core/answer/extractive.js';
 import { answerType } from '../src/core/answer/question.js';
+import { normalizeForMatch } from '../src/core/text/index.js';
 import { localEmbedder } from '../src/core/index/embedder.js';
 import { KnowledgeIndex } from '../src/core/index/knowledge-index.js';
 import { documentFromParagraphs, loadKnowledge } from '../src/core/knowledge/index.js';
@@ -29,7 +31,7 @@ if (!existsSync(ARCD) || !existsSync(ARTICLE_QA)) {
 
 interface Arcd {
   documents: { id: string; title: string; paragraphs: string[] }[];
-  questions: { id: string; question: string; doc: string; paragraph: number }[];
+  questions: { id: string; question: string; answers: string[]; doc: string; paragraph: number }[];
 }
 const arcd = JSON.parse(readFileSync(ARCD, 'utf8')) as Arcd;
 const articleQa = JSON.parse(readFileSync(ARTICLE_QA, 'utf8')) as { questions: { question: string; lang: string }[] };
@@ -42,11 +44,19 @@ await articleIndex.addDocuments((await loadKnowledge(resolve('knowledge'))).docu
 
 async function features(index: KnowledgeIndex, question: string, exclude?: Set<string>): Promise<number[]> {
   const type = answerType(question);
-  const retrieval = await retrieve(index, { queries: [question], lang: 'ar', conversation: [], followUp: false, exclude, k: 8, type });
-  return featureVector(evidenceFeatures(retrieval, retrieval.hits[0] ? extractAnswer(retrieval.hits[0], retrieval.profile, type) : null, type));
+  const retrieval = await retrieve(index, { queries: [index.respell(question, 'ar')], lang: 'ar', conversation: [], followUp: false, exclude, k: 8, type });
+  const extract = retrieval.hits[0] ? extractAnswer(retrieval.hits[0], retrieval.profile, type) : null;
+  return featureVector(evidenceFeatures(retrieval, extract, type));
 }
 
-const goldId = (q: Arcd['questions'][number]) => arcdDocs.find((d) => d.document === q.doc)!.paragraphs[q.paragraph]!.id;
+// A question becomes unanswerable only when every paragraph holding its answer is left out:
+// ARCD's paragraphs overlap (a lead paragraph often repeats inside the next one).
+const arcdParagraphs = arcdDocs.flatMap((d) => d.paragraphs).map((p) => ({ id: p.id, text: normalizeForMatch(p.text) }));
+const answerIds = (q: Arcd['questions'][number]) => {
+  const answer = normalizeForMatch(q.answers[0] ?? '');
+  const gold = arcdDocs.find((d) => d.document === q.doc)!.paragraphs[q.paragraph]!.id;
+  return new Set([gold, ...(answer ? arcdParagraphs.filter((p) => p.text.includes(answer)).map((p) => p.id) : [])]);
+};
 const train = arcd.questions.filter((q) => Number(q.id.slice(1)) <= 693);
 const test = arcd.questions.filter((q) => Number(q.id.slice(1)) > 693);
 
@@ -54,7 +64,7 @@ const X: number[][] = [];
 const y: number[] = [];
 const add = (x: number[], label: number) => (X.push(x), y.push(label));
 for (const q of train) add(await features(arcdIndex, q.question), 1);
-for (const q of train) add(await features(arcdIndex, q.question, new Set([goldId(q)])), 0);
+for (const q of train) add(await features(arcdIndex, q.question, answerIds(q)), 0);
 for (const q of train) add(await features(articleIndex, q.question), 0);
 for (const q of articleQa.questions.filter((q) => q.lang === 'ar')) add(await features(arcdIndex, q.question), 0);
 
@@ -83,20 +93,13 @@ const weights = w.map((wj, j) => wj / sd[j]!);
 const bias = b - w.reduce((s, wj, j) => s + (wj * mean[j]!) / sd[j]!, 0);
 const prob = (x: number[]) => 1 / (1 + Math.exp(-(bias + x.reduce((s, v, j) => s + v * weights[j]!, 0))));
 
-// The threshold that best separates the classes (Youden's J: answered positives plus declined
-// negatives, each as a share of its class), searched over the fitted probabilities.
-const scored = X.map((x, i) => ({ p: prob(x), label: y[i]! })).sort((a, b2) => a.p - b2.p);
-const negatives = X.length - positives;
-let threshold = 0.5;
-let bestJ = -Infinity;
-let declinedPos = 0;
-let declinedNeg = 0;
-for (const s of scored) {
-  const j = 1 - declinedPos / positives + declinedNeg / negatives - 1;
-  if (j > bestJ) (bestJ = j), (threshold = s.p);
-  if (s.label === 1) declinedPos++;
-  else declinedNeg++;
-}
+// The threshold: the highest that still answers 95% of the answerable training questions (the
+// issue's "answerable wrongly declined ≤ 0.05"); everything less likely than that is declined.
+// (Youden's J, the balanced choice, declined 13% of answerable ARCD questions once the held-out
+// negatives were cleaned of answer-bearing overlaps: too many for a bot whose answers are quoted.)
+const ANSWERED_SHARE = 0.95;
+const positiveScores = X.filter((_, i) => y[i] === 1).map(prob).sort((a, b2) => a - b2);
+const threshold = positiveScores[Math.floor((1 - ANSWERED_SHARE) * positiveScores.length)]!;
 const model: AbstainModel = { weights: weights.map((v) => Number(v.toFixed(5))), bias: Number(bias.toFixed(5)), threshold: Number(threshold.toFixed(5)) };
 
 const rate = (xs: number[][], answer: boolean) => xs.filter((x) => (prob(x) >= threshold) === answer).length / xs.length;
@@ -113,7 +116,7 @@ const testHeld: number[][] = [];
 const testArticle: number[][] = [];
 for (const q of test) {
   testPos.push(await features(arcdIndex, q.question));
-  testHeld.push(await features(arcdIndex, q.question, new Set([goldId(q)])));
+  testHeld.push(await features(arcdIndex, q.question, answerIds(q)));
   testArticle.push(await features(articleIndex, q.question));
 }
 console.log(`test   answerable answered:            ${rate(testPos, true).toFixed(3)}`);

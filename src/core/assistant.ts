@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { answerType, isFollowUp, looksLikeInstruction, type AnswerType } from './answer/question.js';
+import { answerType, isFollowUp, looksLikeInstruction, questionFocus, type AnswerType } from './answer/question.js';
 import { smallTalk, withoutGreeting, type SmallTalk } from './answer/smalltalk.js';
 import { extractAnswer } from './answer/extractive.js';
 import { evidenceFeatures, shouldAbstain } from './answer/abstain.js';
@@ -159,7 +159,11 @@ class CoreAssistant implements SanadAssistant {
       if (!queries.includes(question)) queries.push(question);
     }
     const retrieveLang = crossLanguage && queries.length > 1 ? knowledgeLangs[0]! : asked === 'und' ? 'ar' : asked;
+    // Words the knowledge never uses are respelt as it writes them ("بارخان" → "برخان").
+    queries = [...new Set(queries.map((q) => this.index.respell(q, retrieveLang)))];
     const type = answerType(question);
+    const focus = questionFocus(this.index.respell(question, retrieveLang), retrieveLang);
+    const focusUnknown = focus !== null && this.index.frequency(focus) === 0;
     const retrieval = await retrieve(this.index, {
       type,
       queries: crossLanguage && queries.length > 1 ? queries.filter((q) => q !== question) : queries,
@@ -181,7 +185,7 @@ class CoreAssistant implements SanadAssistant {
 
     const best = retrieval.hits[0];
     const extract = best ? extractAnswer(best, retrieval.profile, type) : null;
-    const extractive = this.extractiveAnswer(original, type, lang, retrieval, extract, retrieved, timings);
+    const extractive = this.extractiveAnswer(original, type, focusUnknown, lang, retrieval, extract, retrieved, timings);
 
     if (!llm) return yield { type: 'final', answer: extractive() };
 
@@ -246,6 +250,7 @@ class CoreAssistant implements SanadAssistant {
   private extractiveAnswer(
     original: string,
     type: AnswerType,
+    focusUnknown: boolean,
     lang: Lang,
     retrieval: Retrieval,
     extract: ReturnType<typeof extractAnswer>,
@@ -253,7 +258,7 @@ class CoreAssistant implements SanadAssistant {
     timings: () => Answer['timings'],
   ): () => Answer {
     return () => {
-      const features = evidenceFeatures(retrieval, extract, type);
+      const features = evidenceFeatures(retrieval, extract, type, focusUnknown);
       const base = { question: original, language: lang, mode: 'extractive' as const, retrieved, timings: timings() };
       if (!extract || shouldAbstain(features)) {
         const closest = extract ? [toCitation(1, extract.paragraph, extract.quote, extract.hit.score)] : [];

@@ -25,6 +25,13 @@ export interface AbstainFeatures {
   termCount: number;
   /** The question wants a date or a number and the quote holds none. */
   typeMismatch: boolean;
+  /**
+   * The thing asked about ("راتب" in "ما راتب السفير", see questionFocus) is a word the
+   * knowledge never uses. Not a model feature but a veto: nothing can answer it. (As a fitted
+   * feature, "missing from the best paragraph" got no weight on ARCD, whose crowd-written
+   * questions paraphrase and misspell freely.)
+   */
+  focusUnknown: boolean;
 }
 
 export const FEATURE_ORDER = ['paragraphCoverage', 'quoteCoverage', 'unknownMass', 'cosine', 'termCount', 'typeMismatch'] as const;
@@ -47,12 +54,12 @@ export function answerProbability(f: AbstainFeatures, model: AbstainModel = cali
 }
 
 export function shouldAbstain(f: AbstainFeatures, model: AbstainModel = calibration as AbstainModel): boolean {
-  if (f.termCount === 0) return true;
+  if (f.termCount === 0 || f.focusUnknown) return true;
   return answerProbability(f, model) < model.threshold;
 }
 
 /** The features of a retrieval and its best extract, as the model and the calibration see them. */
-export function evidenceFeatures(retrieval: Retrieval, extract: Extract | null, type: AnswerType = 'other'): AbstainFeatures {
+export function evidenceFeatures(retrieval: Retrieval, extract: Extract | null, type: AnswerType = 'other', focusUnknown = false): AbstainFeatures {
   const hit = extract?.hit ?? retrieval.hits[0];
   return {
     paragraphCoverage: hit ? paragraphCoverage(retrieval.profile, hit) : 0,
@@ -61,5 +68,6 @@ export function evidenceFeatures(retrieval: Retrieval, extract: Extract | null, 
     cosine: hit?.cosine ?? 0,
     termCount: retrieval.profile.terms.length,
     typeMismatch: (type === 'date' || type === 'number') && !!extract && !matchesType(type, normalizeForMatch(extract.quote)),
+    focusUnknown,
   };
 }

@@ -1,4 +1,4 @@
-import { normalizeForMatch } from '../text/index.js';
+import { normalizeForMatch, terms, type Lang } from '../text/index.js';
 
 /**
  * What kind of answer a question wants, read from its opening words in Arabic (MSA and common
@@ -78,4 +78,53 @@ const ANAPHORA = /(^|\s)(و?ذلك|و?هذا|و?هذه|و?تلك|و?هو|و?هي
 
 export function isFollowUp(question: string, contentTerms: number): boolean {
   return contentTerms <= 3 || ANAPHORA.test(normalizeForMatch(question));
+}
+
+/**
+ * The thing a "what / how many / who" question asks about: the first content word after the
+ * question word and the words that only frame it ("ما هو راتب السفير" → راتب, "كم عدد الجنود"
+ * → جنود). A paragraph that never mentions it cannot be the answer: "how many soldiers in
+ * Barkhane" over a text that names Barkhane but no soldiers. Some questions have no focus to
+ * check: those led by when / where / how / why, and those whose next word is a verb ("من
+ * يمثل فرنسا", "ما الذي يقوم به") or an abstract frame ("ما دور", "ما أهمية", "ما أمثلة"),
+ * since the text answers those in words of its own.
+ */
+const FOCUS_LEADS = new Set(['ما', 'ماهو', 'ماهي', 'من', 'كم', 'شو', 'ايش', 'وش', 'ايه', 'اي', 'what', 'which', 'who', 'how']);
+const FOCUS_SKIP = new Set([
+  ...FOCUS_LEADS, 'هو', 'هي', 'هم', 'هما', 'عدد', 'اسم', 'نوع', 'قيمه', 'حجم', 'مقدار', 'يبلغ', 'تبلغ', 'بلغ', 'يكون', 'تكون',
+  'كان', 'كانت', 'هناك', 'يوجد', 'توجد', 'many', 'much', 'is', 'are', 'was', 'were', 'the', 'a', 'an', 'of', 'number', 'name',
+]);
+const RELATIVES = new Set(['الذي', 'التي', 'الذين', 'اللي', 'اللتي', 'that', 'who', 'which']);
+const ABSTRACT_FRAMES = new Set([
+  'دور', 'اهميه', 'امثله', 'مثال', 'مجموع', 'اجمالي', 'معني', 'مفهوم', 'تعريف', 'طبيعه', 'مدي', 'سبب', 'اسباب', 'نتيجه', 'نتايج',
+  'فايده', 'فوايد', 'وضع', 'حال', 'موقف', 'راي', 'اثر', 'اثار', 'role', 'importance', 'example', 'examples', 'meaning', 'reason',
+]);
+
+const stemSets = new Map<string, Set<string>>();
+function stemsOf(key: string, words: Iterable<string>, lang: Lang): Set<string> {
+  let set = stemSets.get(`${key}:${lang}`);
+  if (!set) stemSets.set(`${key}:${lang}`, (set = new Set([...words].flatMap((w) => terms(w, lang)))));
+  return set;
+}
+const skipStems = (lang: Lang) => stemsOf('skip', ['عدد', 'اسم', 'نوع', 'قيمه', 'حجم', 'مقدار'], lang);
+const frameStems = (lang: Lang) => stemsOf('frame', ABSTRACT_FRAMES, lang);
+
+export function questionFocus(question: string, lang: Lang = 'ar'): string | null {
+  const words = normalizeForMatch(question).replace(/[^\p{L}\p{N}\s]/gu, ' ').split(/\s+/).filter(Boolean);
+  if (words.length === 0 || !FOCUS_LEADS.has(words[0]!)) return null;
+  if (words[0] === 'how' && words[1] !== 'many' && words[1] !== 'much') return null;
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i]!;
+    if (RELATIVES.has(word)) return null;
+    if (FOCUS_SKIP.has(word)) continue;
+    // A verb ("ما يرتبط", "من يمثل", "من تولى") names an event, paraphrased freely.
+    if (word.length >= 4 && (/^ي/.test(word) || (words[0] === 'من' && /^[تن]/.test(word)))) return null;
+    const stem = terms(word, lang)[0];
+    if (!stem || skipStems(lang).has(stem)) continue;
+    if (ABSTRACT_FRAMES.has(word) || frameStems(lang).has(stem)) return null;
+    // "كم بلدا": the counted noun is accusative, its tanween alef often written without the mark.
+    if (words[0] === 'كم' && word.length >= 4 && word.endsWith('ا')) return terms(word.slice(0, -1), lang)[0] ?? stem;
+    return stem;
+  }
+  return null;
 }

@@ -3,6 +3,7 @@ import { stemArabic, terms } from '../text/index.js';
 import type { Lang } from '../text/index.js';
 import { Bm25Index } from './bm25.js';
 import type { Embedder } from './embedder.js';
+import { SpellingVariants } from './spelling.js';
 import { FloatVectorStore } from './vector-store.js';
 
 /** A paragraph longer than this is embedded in overlapping chunks; it is still cited whole. */
@@ -89,6 +90,7 @@ export class KnowledgeIndex {
   /** Chunk vectors; each row's metadata names the paragraph row it belongs to. */
   private readonly vectors = new FloatVectorStore();
   private readonly chunkIds = new Map<number, string[]>();
+  private readonly spelling = new SpellingVariants();
   readonly documents = new Map<string, KnowledgeDocument>();
 
   constructor(readonly embedder: Embedder) {}
@@ -132,6 +134,7 @@ export class KnowledgeIndex {
     let v = 0;
     for (const { paragraph, previous, chunks } of pending) {
       const row = this.bm25.add(paragraphTerms(paragraph, previous));
+      this.spelling.learn(`${paragraph.title} ${paragraph.section ?? ''} ${paragraph.text}`, paragraph.lang);
       this.rows[row] = paragraph;
       this.byId.set(paragraph.id, row);
       const list = this.byDocument.get(paragraph.document) ?? [];
@@ -185,6 +188,19 @@ export class KnowledgeIndex {
   /** Inverse document frequency of a stemmed term in this index (0 when absent). */
   idf(term: string): number {
     return this.bm25.idf(term) || this.bm25.idf(withoutProclitic(term) ?? '');
+  }
+
+  /** How many live paragraphs use a stemmed term, as is or with / without a one-letter proclitic. */
+  frequency(term: string): number {
+    const bare = withoutProclitic(term);
+    let df = this.bm25.df(term) + (bare ? this.bm25.df(bare) : 0);
+    if (ARABIC_START.test(term)) for (const p of PROCLITICS) df += this.bm25.df(p + (bare ?? term));
+    return df;
+  }
+
+  /** The question with words the knowledge never uses respelt as the knowledge writes them. */
+  respell(text: string, lang: Lang): string {
+    return this.spelling.correct(text, lang, (term) => this.frequency(term)).text;
   }
 
   /**

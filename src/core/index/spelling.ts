@@ -1,0 +1,64 @@
+import { isStopWord, stem, tokenize, type Lang } from '../text/index.js';
+
+/**
+ * Arabic spelling variants of the knowledge's own words. Chat writes long vowels and hamza
+ * freely, above all in foreign names: "بارخان" for "برخان", "شامال" for "شمال", "قاءد" for
+ * "قائد". Two words are variants when they agree once the vowel letters and hamza (ا و ي ى ء)
+ * are taken out. Only a question word the knowledge never uses is replaced, and only by the
+ * commonest variant the knowledge does use: consonants never change, so "جنود" is not read as
+ * "جهود", and a detail the knowledge lacks stays unknown; nor does the first letter, since an
+ * initial alef marks a word pattern ("أمثلة", examples, is not "مثل").
+ */
+const ARABIC = /^[\u0600-\u06FF]+$/;
+const VOWELS_AND_HAMZA = /[اويىء]/g;
+/** Shorter words have too many neighbours to guess between. */
+const MIN_LENGTH = 4;
+const MIN_SKELETON = 3;
+
+export function skeleton(stemmed: string): string {
+  return stemmed.replace(VOWELS_AND_HAMZA, '');
+}
+
+export class SpellingVariants {
+  /** Skeleton → stem → a surface form of it, as written in the knowledge. */
+  private readonly bySkeleton = new Map<string, Map<string, string>>();
+
+  /** Remembers the words of a text (a paragraph being indexed). */
+  learn(text: string, lang: Lang): void {
+    for (const token of tokenize(text)) {
+      if (token.length < MIN_LENGTH || !ARABIC.test(token) || isStopWord(token)) continue;
+      const stemmed = stem(token, lang);
+      const key = skeleton(stemmed);
+      if (key.length < MIN_SKELETON) continue;
+      let forms = this.bySkeleton.get(key);
+      if (!forms) this.bySkeleton.set(key, (forms = new Map()));
+      if (!forms.has(stemmed)) forms.set(stemmed, token);
+    }
+  }
+
+  /**
+   * The text with each unknown Arabic word replaced by the commonest known variant, if any.
+   * `frequency` says how many live paragraphs use a stem (0 when none do, e.g. removed text).
+   */
+  correct(text: string, lang: Lang, frequency: (stemmed: string) => number): { text: string; changed: boolean } {
+    let changed = false;
+    const words = tokenize(text).map((token) => {
+      if (token.length < MIN_LENGTH || !ARABIC.test(token) || isStopWord(token)) return token;
+      const stemmed = stem(token, lang);
+      if (frequency(stemmed) > 0) return token;
+      const forms = this.bySkeleton.get(skeleton(stemmed));
+      if (!forms) return token;
+      let best: { form: string; df: number } | null = null;
+      for (const [known, form] of forms) {
+        // The first letter stays: an initial alef or hamza marks a pattern ("أمثلة" is not "مثل").
+        if (known[0] !== stemmed[0]) continue;
+        const df = frequency(known);
+        if (df > 0 && (!best || df > best.df)) best = { form, df };
+      }
+      if (!best) return token;
+      changed = true;
+      return best.form;
+    });
+    return { text: changed ? words.join(' ') : text, changed };
+  }
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { answerType, questionFocus } from '../../src/core/answer/question.js';
+import { SpellingVariants, skeleton } from '../../src/core/index/spelling.js';
+import { stem, terms } from '../../src/core/text/index.js';
+
+const term = (word: string, lang: 'ar' | 'en' = 'ar') => terms(word, lang)[0];
+
+describe('the focus of a question', () => {
+  it.each([
+    ['ما هو راتب سفير فرنسا؟', term('راتب')],
+    ['كم عدد الجنود الفرنسيين في مالي؟', term('الجنود')],
+    ['ما هي ميزانية عملية برخان السنوية؟', term('ميزانية')],
+    ['من هو سفير فرنسا لدى الأمم المتحدة؟', term('سفير')],
+    ['كم بلدا يضم المنتدى؟', term('بلد')],
+    ['How many soldiers are in Mali?', term('soldiers', 'en')],
+  ])('%s asks about %s', (question, focus) => {
+    expect(questionFocus(question, /[a-z]/i.test(question) ? 'en' : 'ar')).toBe(focus);
+  });
+
+  it.each([
+    'متى انضمت فرنسا إلى التحالف الدولي ضد داعش؟',
+    'لماذا وسعت فرنسا عملية شمال لتشمل سوريا؟',
+    'كيف تساعد فرنسا المناطق المحررة في سوريا؟',
+    'من يستفيد من برامج التدريب الفرنسية؟',
+    'ما الذي طالبت به روسيا؟',
+    'ماذا قال المدعي العام عن المال؟',
+    'ما دور يوروبول في مكافحة الإرهاب؟',
+    'ما أهمية الحل السياسي للأزمة السورية؟',
+    'شو يعني تتبع مسار المال؟',
+  ])('%s has none to check (an event, a verb or an abstract frame)', (question) => {
+    expect(questionFocus(question, 'ar')).toBeNull();
+  });
+
+  it('leaves the answer type reading alone', () => {
+    expect(answerType('كم عدد الجنود؟')).toBe('number');
+  });
+});
+
+describe('spelling variants', () => {
+  const variants = new SpellingVariants();
+  variants.learn('أطلقت فرنسا عملية برخان في منطقة الساحل، وشاركت في عملية شمال وتعمل على جهود مكافحة الإرهاب.', 'ar');
+  const frequency = (term: string) => (['برخ', 'شمال', 'جهود', 'عمل'].includes(term) || term === stem('برخان', 'ar') ? 1 : 0);
+
+  it('takes vowel letters and hamza out of the skeleton', () => {
+    expect(skeleton('بارخان')).toBe(skeleton('برخان'));
+    expect(skeleton('قائد'.replace('ئ', 'ي'))).toBe(skeleton('قاءد'));
+  });
+
+  it('respells a word the knowledge never uses as the knowledge writes it', () => {
+    const out = variants.correct('ما هي عملية بارخان؟', 'ar', (t) => (t === stem('برخان', 'ar') || t === stem('عملية', 'ar') ? 1 : 0));
+    expect(out.changed).toBe(true);
+    expect(out.text).toContain('برخان');
+  });
+
+  it('never changes a consonant: an unknown word stays unknown', () => {
+    const out = variants.correct('كم عدد الجنود؟', 'ar', frequency);
+    expect(out.changed).toBe(false);
+    expect(out.text).toBe('كم عدد الجنود؟');
+  });
+
+  it('keeps the first letter: an initial alef marks a word pattern', () => {
+    const v = new SpellingVariants();
+    v.learn('مثل هذه الحوالات', 'ar');
+    expect(v.correct('ما أمثلة الحوالات؟', 'ar', (t) => (t === stem('مثل', 'ar') ? 1 : 0)).changed).toBe(false);
+  });
+
+  it('leaves known words and other scripts as they are', () => {
+    expect(variants.correct('Barkhane operation', 'en', () => 0).changed).toBe(false);
+    expect(variants.correct('عملية شمال', 'ar', () => 1).changed).toBe(false);
+  });
+});
