@@ -1,7 +1,7 @@
 import type { KnowledgeDocument } from '../core/knowledge/types.js';
 import type { Lang } from '../core/text/index.js';
 import type { QuestionStats } from '../state/types.js';
-import { centralPoints, documentPoints } from './central.js';
+import { centralPoints, documentPoints } from '../core/answer/summary.js';
 import type { Briefing, BriefingDocument, BriefingLang } from './model.js';
 
 /** Most documents a briefing lists; the rest are counted. */

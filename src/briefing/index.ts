@@ -1,7 +1,7 @@
 export { buildBriefing, MAX_DOCUMENTS, HIGHLIGHT_POINTS } from './build.js';
 export type { BuildBriefingInput, BriefingSummarizer } from './build.js';
 export { createLlmBriefingSummarizer } from './summarize.js';
-export { centralPoints, documentPoints } from './central.js';
+export { centralPoints, documentPoints } from '../core/answer/summary.js';
 export type { Briefing, BriefingDocument, BriefingLang, KeyPoint } from './model.js';
 export { label } from './labels.js';
 export { renderSlack, escapeSlack, SLACK_LIMITS } from './render-slack.js';

@@ -1,19 +1,10 @@
+import type { KeyPoint } from '../core/answer/summary.js';
 import type { QuestionStats } from '../state/types.js';
 
-export type BriefingLang = 'ar' | 'en' | 'fr';
-
 /** One extractive key point: a sentence of a real paragraph, with where it comes from. */
-export interface KeyPoint {
-  /** A substring of the paragraph's original text. */
-  quote: string;
-  document: string;
-  title: string;
-  /** ¶N of the paragraph in its document. */
-  paragraph: number;
-  section: string | null;
-  paragraphId: string;
-  collection: string;
-}
+export type { KeyPoint };
+
+export type BriefingLang = 'ar' | 'en' | 'fr';
 
 export interface BriefingDocument {
   document: string;

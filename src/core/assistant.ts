@@ -1,5 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { documentQuestion, documentsMeant, type DocumentQuestion } from './answer/about.js';
+import { documentPoints, type KeyPoint } from './answer/summary.js';
 import { answerType, isFollowUp, looksLikeInstruction, questionFocus, type AnswerType } from './answer/question.js';
 import { smallTalk, withoutGreeting, type SmallTalk } from './answer/smalltalk.js';
 import { extractAnswer } from './answer/extractive.js';
@@ -18,6 +20,9 @@ import { cleanInvisible, detectLanguage, type Lang } from './text/index.js';
 import type { Answer, AnswerEvent, AskOptions, Assistant, Citation } from './types.js';
 
 export const MAX_QUESTION_CHARS = 4000;
+/** A summary of many documents gives the lead point of this many. */
+const MAX_SUMMARY_DOCUMENTS = 5;
+const MAX_SUMMARY_PARAGRAPHS = 150;
 
 type FinalEvent = Extract<LlmEvent, { type: 'final' }>;
 
@@ -83,6 +88,8 @@ export async function createAssistant(options: AssistantOptions): Promise<SanadA
 
 class CoreAssistant implements SanadAssistant {
   private listeners = new Set<(change: KnowledgeChange) => void>();
+  /** Central points per document content hash (a changed document gets a new hash). */
+  private readonly pointsCache = new Map<string, KeyPoint[]>();
   private watcher: FSWatcher | null = null;
   private refreshing: Promise<KnowledgeChange> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -146,6 +153,11 @@ class CoreAssistant implements SanadAssistant {
     const talk = smallTalk(question);
     if (talk) return yield { type: 'final', answer: { ...decline(this.smallTalkReply(talk, lang, options.collections)), intent: 'smalltalk' } };
     if (looksLikeInstruction(question)) return yield { type: 'final', answer: decline(message('steer', lang)) };
+    const about = documentQuestion(question);
+    if (about) {
+      const answer = this.aboutDocuments(about, question, asked === 'und' ? lang : asked, options.collections);
+      if (answer) return yield { type: 'final', answer: { ...answer, question: original, language: lang, timings: { retrieveMs: 0, answerMs: 0, totalMs: ms(started) } } };
+    }
 
     const knowledgeLangs = this.index.languages(options.collections);
     const llm = this.options.llm ?? null;
@@ -233,6 +245,55 @@ class CoreAssistant implements SanadAssistant {
         usage: final.usage,
       },
     };
+  }
+
+  /**
+   * A summary (the central sentences of the documents meant, each cited) or a document's byline
+   * facts; null when the question is about part of a document, which retrieval answers.
+   */
+  private aboutDocuments(kind: DocumentQuestion, question: string, lang: Lang, collections?: string[]): Omit<Answer, 'question' | 'timings'> | null {
+    const inScope = this.documents().filter((d) => !collections || collections.includes(d.collection));
+    const docs = inScope.length > 0 ? documentsMeant(question, lang, inScope) : null;
+    if (!docs) return null;
+    const base = { language: lang, mode: 'extractive' as const, retrieved: [] };
+    if (kind === 'summary') {
+      // One document: its 3 to 5 central points. Several: the lead point of each, up to five.
+      const points = docs.length === 1 ? this.keyPoints(docs[0]!) : docs.slice(0, MAX_SUMMARY_DOCUMENTS).flatMap((d) => this.keyPoints(d).slice(0, 1));
+      const citations = points.flatMap((point) => {
+        const paragraph = this.index.paragraph(point.paragraphId);
+        return paragraph ? [toCitation(0, paragraph, point.quote, 1)] : [];
+      });
+      if (citations.length === 0) return null;
+      citations.forEach((c, i) => (c.n = i + 1));
+      const intro = docs.length === 1 ? message('summaryOf', lang, { title: docs[0]!.title }) : message('summaryOfMany', lang, { count: docs.length });
+      const body = citations.map((c) => `• ${c.quote.trim()} [${c.n}]`).join('\n');
+      return { ...base, answer: `${intro}\n${body}`, abstained: false, citations, intent: 'summary' };
+    }
+    const lines = docs.slice(0, MAX_SUMMARY_DOCUMENTS).map((d) => {
+      if (kind === 'title') return { known: true, text: message('title', lang, { title: d.title }) };
+      if (kind === 'author') return d.author ? { known: true, text: message('author', lang, { title: d.title, author: d.author }) } : { known: false, text: message('noAuthor', lang, { title: d.title }) };
+      return d.date ? { known: true, text: message('date', lang, { title: d.title, date: d.date }) } : { known: false, text: message('noDate', lang, { title: d.title }) };
+    });
+    const known = lines.some((l) => l.known);
+    return {
+      ...base,
+      answer: lines.map((l) => l.text).join('\n'),
+      abstained: !known,
+      citations: [],
+      intent: 'document',
+      notice: known && kind !== 'title' ? message('fromMetadata', lang) : undefined,
+    };
+  }
+
+  /** A document's central points, computed once per content version. */
+  private keyPoints(document: KnowledgeDocument): KeyPoint[] {
+    const cached = this.pointsCache.get(document.hash);
+    if (cached) return cached;
+    // The lead of a very long document stands for it: centrality is quadratic in sentences.
+    const points = documentPoints({ ...document, paragraphs: document.paragraphs.slice(0, MAX_SUMMARY_PARAGRAPHS) });
+    if (this.pointsCache.size >= 100) this.pointsCache.delete(this.pointsCache.keys().next().value!);
+    this.pointsCache.set(document.hash, points);
+    return points;
   }
 
   private smallTalkReply(talk: SmallTalk, lang: Lang, collections?: string[]): string {

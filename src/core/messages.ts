@@ -63,6 +63,34 @@ const MESSAGES = {
     en: 'I answer questions from the documents I have ({count}): {topics}. Every answer cites the document, the paragraph number and a quote; when the documents do not answer, I say so.',
     fr: "Je réponds aux questions à partir des documents dont je dispose ({count}) : {topics}. Chaque réponse cite le document, le numéro du paragraphe et un extrait ; si les documents ne répondent pas, je le dis.",
   },
+  summaryOf: {
+    ar: 'أبرز ما في «{title}»:',
+    en: 'The main points of «{title}»:',
+    fr: 'Les points essentiels de « {title} » :',
+  },
+  summaryOfMany: {
+    ar: 'أبرز ما في المستندات المتاحة ({count}):',
+    en: 'The main points of the documents I have ({count}):',
+    fr: 'Les points essentiels des documents dont je dispose ({count}) :',
+  },
+  author: { ar: '«{title}» بقلم {author}.', en: '«{title}» is by {author}.', fr: '« {title} » est signé {author}.' },
+  noAuthor: {
+    ar: 'لا يذكر «{title}» اسم كاتبه.',
+    en: '«{title}» does not name its author.',
+    fr: "« {title} » ne nomme pas son auteur.",
+  },
+  date: { ar: 'نُشر «{title}» في {date}.', en: '«{title}» was published on {date}.', fr: '« {title} » a été publié le {date}.' },
+  noDate: {
+    ar: 'لا يذكر «{title}» تاريخ نشره.',
+    en: '«{title}» gives no publication date.',
+    fr: "« {title} » ne donne pas de date de publication.",
+  },
+  title: { ar: 'عنوان المستند: «{title}».', en: 'The document is titled «{title}».', fr: 'Le document s’intitule « {title} ».' },
+  fromMetadata: {
+    ar: 'من بيانات المستند (سطر التوقيع والتاريخ)، لا من فقرة فيه.',
+    en: "From the document's byline and dateline, not from one of its paragraphs.",
+    fr: "D'après la signature et la date du document, pas d'un de ses paragraphes.",
+  },
   paragraphGone: {
     ar: 'هذه الفقرة لم تعد موجودة في المعرفة المتاحة.',
     en: 'That paragraph is no longer in the knowledge.',

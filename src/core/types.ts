@@ -57,8 +57,13 @@ export interface Answer {
   timings: { retrieveMs: number; answerMs: number; totalMs: number };
   /** A short note shown with the answer: why it fell back, how to enable cross-language. */
   notice?: string;
-  /** Set when the message was small talk (a greeting, thanks, a request for help), not a question. */
-  intent?: 'smalltalk';
+  /**
+   * Set when the message was not a question about what the knowledge says: small talk (a
+   * greeting, thanks, a request for help), a request for a summary (answered with the central
+   * sentences, each cited), or a question about a document itself (its author, date, title;
+   * answered from its byline and dateline, so without a paragraph to cite).
+   */
+  intent?: 'smalltalk' | 'summary' | 'document';
   /** Set when the LLM path failed and the extractive answer was given instead. */
   fallbackReason?: string;
   usage?: { promptTokens: number; completionTokens: number };

@@ -192,3 +192,56 @@ describe('small talk', () => {
     expect(answer.answer).toContain('ديلاتر');
   });
 });
+
+describe('questions about the document itself', () => {
+  it('summarises the article with its central sentences, each quoted and cited', async () => {
+    for (const question of ['لخص المقال', 'ما موضوع المقال؟', 'اعطني ملخصا', 'Summarize the article']) {
+      const answer = await assistant.ask(question);
+      expect(answer.intent, question).toBe('summary');
+      expect(answer.abstained).toBe(false);
+      expect(answer.citations.length).toBeGreaterThanOrEqual(3);
+      for (const c of answer.citations) {
+        expect(c.text).toContain(c.quote);
+        expect(answer.answer).toContain(`[${c.n}]`);
+      }
+    }
+  });
+
+  it('answers who wrote it and when it was published from the byline, in the asker’s language', async () => {
+    const author = await assistant.ask('من كتب المقال؟');
+    expect(author).toMatchObject({ intent: 'document', abstained: false, citations: [] });
+    expect(author.answer).toContain('حسام الحداد');
+    expect(author.notice).toBeTruthy();
+    expect((await assistant.ask('متى نشر المقال؟')).answer).toContain('2019-02-03');
+    const en = await assistant.ask('Who wrote the article?');
+    expect(en.language).toBe('en');
+    expect(en.answer).toMatch(/is by حسام الحداد/);
+  });
+
+  it('leaves questions about part of the article to retrieval', async () => {
+    for (const question of ['ملخص قرار مجلس الأمن', 'متى نشرت فرنسا قواتها في مالي؟', 'من كتب القرار؟']) {
+      expect((await assistant.ask(question)).intent, question).toBeUndefined();
+    }
+  });
+});
+
+describe('document questions over a folder of several documents', () => {
+  it('says when a document names no author, and summarises each document by its lead point', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'sanad-about-'));
+    writeFileSync(join(dir, 'a.md'), '---\ntitle: تقرير الطاقة\ndate: 2024-05-01\n---\nارتفعت أسعار الطاقة في أوروبا خلال الشتاء الماضي بسبب نقص الغاز.\n\nقررت الحكومات دعم الأسر الفقيرة لمواجهة ارتفاع الفواتير هذا العام.\n');
+    writeFileSync(join(dir, 'b.md'), '# تقرير المياه\n\nتعاني المدن الكبرى من نقص المياه في فصل الصيف بسبب الجفاف الطويل.\n\nتخطط البلديات لبناء محطات جديدة لتحلية مياه البحر قبل عام 2030.\n');
+    const many = await createAssistant({ knowledgeDir: dir });
+    const author = await many.ask('من كتب تقرير الطاقة؟');
+    expect(author.abstained).toBe(true);
+    expect(author.answer).toContain('لا يذكر «تقرير الطاقة» اسم كاتبه');
+    expect((await many.ask('متى نشر تقرير الطاقة؟')).answer).toContain('2024-05-01');
+    const summary = await many.ask('لخص المستندات');
+    expect(summary.intent).toBe('summary');
+    expect(new Set(summary.citations.map((c) => c.document))).toEqual(new Set(['a.md', 'b.md']));
+    const one = await many.ask('لخص تقرير المياه');
+    expect(one.citations.every((c) => c.document === 'b.md')).toBe(true);
+  });
+});
