@@ -134,6 +134,19 @@ describe('spelling as people type it', () => {
   });
 });
 
+describe('chat phrasing', () => {
+  it.each([
+    ['ممكن تقولي مين المدعي العام في باريس؟', 'ريمي هيتس'],
+    ['بدي اعرف شو هي المجموعة الخماسية', 'المجموعة الخماسية'],
+    ['شو عملت فرنسا في الساحل؟', 'الساحل'],
+    ['عايز اعرف اهداف فرنسا في محاربة الارهاب', 'الحد من سيطرة المجموعات الإرهابية'],
+  ])('answers the dialect or request form %s', async (question, expected) => {
+    const answer = await assistant.ask(question);
+    expect(answer.abstained).toBe(false);
+    expect(answer.citations[0]!.text).toContain(expected);
+  });
+});
+
 describe('follow-ups', () => {
   it('answers "and when did that happen?" about the operation asked before', async () => {
     const first = await assistant.ask('ما هي عملية شمال؟');
