@@ -45,6 +45,7 @@ function table(groups: Record<string, EvalSummary>): string {
   const rows: [string, (s: EvalSummary) => string][] = [
     ['questions (answerable/not)', (s) => `${s.questions} (${s.answerable}/${s.unanswerable})`],
     ['hit@1', (s) => pct(s.hitAt1)],
+    ['1st paragraph holds answer', (s) => pct(s.firstHoldsAnswer)],
     ['hit@3', (s) => pct(s.hitAt3)],
     ['hit@5', (s) => pct(s.hitAt5)],
     ['MRR', (s) => pct(s.mrr)],

@@ -9,6 +9,8 @@ export interface EvalRow {
   answerable: boolean;
   /** 1-based rank of the first hitting retrieved paragraph; null when none of the top k hit. */
   rank: number | null;
+  /** The first retrieved paragraph holds an accepted answer (it may not be the gold paragraph). */
+  firstHoldsAnswer: boolean;
   abstained: boolean;
   correct: boolean;
   answerChars: number;
@@ -23,6 +25,12 @@ export interface EvalSummary {
   answerable: number;
   unanswerable: number;
   hitAt1: number;
+  /**
+   * Share of answerable questions whose first retrieved paragraph holds an accepted answer. On
+   * ARCD a third of the answers stand in several paragraphs (lead paragraphs overlap), where
+   * hit@1 by paragraph id counts only the one the question was written for.
+   */
+  firstHoldsAnswer: number;
   hitAt3: number;
   hitAt5: number;
   mrr: number;
@@ -54,6 +62,12 @@ export function isHit(item: QaItem, paragraph: { document: string; paragraph: nu
   return item.evidence.some((e) => text.includes(normalize(e)));
 }
 
+function holdsAnswer(item: QaItem, text: string | undefined): boolean {
+  if (!item.answerable || text === undefined) return false;
+  const normal = normalize(text);
+  return item.answers.some((a) => normal.includes(normalize(a)));
+}
+
 export function isCorrect(item: QaItem, answer: Answer): boolean {
   if (!item.answerable || answer.abstained) return false;
   const text = normalize(answer.answer);
@@ -78,6 +92,7 @@ export async function runEval(
       lang: item.lang,
       answerable: item.answerable,
       rank: rankIndex >= 0 ? rankIndex + 1 : null,
+      firstHoldsAnswer: holdsAnswer(item, answer.retrieved[0]?.text),
       abstained: answer.abstained,
       correct: isCorrect(item, answer),
       answerChars: answer.answer.length,
@@ -105,6 +120,7 @@ export function summarise(rows: EvalRow[]): EvalSummary {
     answerable: answerable.length,
     unanswerable: unanswerable.length,
     hitAt1: hitAt(1),
+    firstHoldsAnswer: share(answerable.filter((r) => r.firstHoldsAnswer).length, answerable.length),
     hitAt3: hitAt(3),
     hitAt5: hitAt(5),
     mrr: share(answerable.reduce((s, r) => s + (r.rank ? 1 / r.rank : 0), 0), answerable.length),

@@ -145,7 +145,7 @@ describe('sanad eval and index', () => {
     const { code, stdout } = sanad(['eval', join(qa, 'qa.json'), '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report.overall).toMatchObject({ questions: 2, answerable: 1, hitAt1: 1, answerAccuracy: 1, unanswerableDeclined: 1, answerableWronglyDeclined: 0 });
+    expect(report.overall).toMatchObject({ questions: 2, answerable: 1, hitAt1: 1, firstHoldsAnswer: 1, answerAccuracy: 1, unanswerableDeclined: 1, answerableWronglyDeclined: 0 });
     expect(report.byLanguage.ar.questions).toBe(2);
   });
 
