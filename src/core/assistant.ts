@@ -2,11 +2,11 @@ import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { documentQuestion, documentsMeant, type DocumentQuestion } from './answer/about.js';
 import { documentPoints, type KeyPoint } from './answer/summary.js';
-import { answerType, isFollowUp, looksLikeInstruction, questionFocus, type AnswerType } from './answer/question.js';
+import { answerType, isFollowUp, looksLikeInstruction, questionFocus, splitQuestions, type AnswerType } from './answer/question.js';
 import { smallTalk, withoutGreeting, type SmallTalk } from './answer/smalltalk.js';
 import { extractAnswer } from './answer/extractive.js';
 import { evidenceFeatures, shouldAbstain } from './answer/abstain.js';
-import { quoteAsAnswer, toCitation, toRetrieved } from './answer/compose.js';
+import { mergeAnswers, quoteAsAnswer, toCitation, toRetrieved } from './answer/compose.js';
 import { SanadError } from './errors.js';
 import { CachedEmbedder, localEmbedder, type Embedder } from './index/embedder.js';
 import { KnowledgeIndex } from './index/knowledge-index.js';
@@ -126,7 +126,29 @@ class CoreAssistant implements SanadAssistant {
     throw new SanadError('internal', 'the answer stream ended without an answer');
   }
 
+  /**
+   * Answers a message. Two or three questions in one message are answered one by one (each
+   * later one with the earlier ones as its conversation, so "ومن أعضاؤها؟" knows whose) and
+   * given as one answer with the citations numbered through.
+   */
   async *askStream(rawQuestion: string, options: AskOptions = {}): AsyncGenerator<AnswerEvent> {
+    const original = cleanInvisible(rawQuestion ?? '');
+    const parts = splitQuestions(withoutGreeting(original));
+    if (parts.length < 2) return yield* this.answerOne(rawQuestion, options);
+    const started = performance.now();
+    const conversation = [...(options.conversation ?? [])];
+    const answers: Answer[] = [];
+    for (const part of parts) {
+      let answer: Answer | null = null;
+      for await (const event of this.answerOne(part, { ...options, conversation })) if (event.type === 'final') answer = event.answer;
+      if (!answer) throw new SanadError('internal', 'the answer stream ended without an answer');
+      answers.push(answer);
+      conversation.push({ role: 'user', text: part }, { role: 'assistant', text: answer.answer });
+    }
+    yield { type: 'final', answer: mergeAnswers(original, parts, answers, ms(started)) };
+  }
+
+  private async *answerOne(rawQuestion: string, options: AskOptions = {}): AsyncGenerator<AnswerEvent> {
     const started = performance.now();
     // `original` is what the person wrote, reported back as is; `question` is what gets answered.
     const original = cleanInvisible(rawQuestion ?? '');

@@ -161,10 +161,46 @@ describe('follow-ups', () => {
     expect(followUp.citations[0]!.text).toContain('عملية شمال');
   });
 
+  it('answers a short question that names its own subject on its own, not as a follow-up', async () => {
+    const first = await assistant.ask('ما هي عملية برخان؟');
+    const next = await assistant.ask('وما هي عملية شمال؟', {
+      conversation: [
+        { role: 'user', text: 'ما هي عملية برخان؟' },
+        { role: 'assistant', text: first.answer },
+      ],
+    });
+    expect(next.abstained).toBe(false);
+    expect(next.citations[0]!.text).toContain('عملية شمال');
+  });
+
   it('streams the final answer for non-LLM callers too', async () => {
     const events = [];
     for await (const event of assistant.askStream('من هو سفير فرنسا لدى الأمم المتحدة؟')) events.push(event);
     expect(events.at(-1)!.type).toBe('final');
+  });
+});
+
+describe('several questions in one message', () => {
+  it('answers each, quoting the question above its answer, with citations numbered through', async () => {
+    const answer = await assistant.ask('ما هي عملية برخان؟ وما هي عملية شمال؟');
+    expect(answer.abstained).toBe(false);
+    expect(answer.citations.map((c) => c.n)).toEqual([1, 2]);
+    expect(answer.citations[0]!.text).toContain('برخان');
+    expect(answer.citations[1]!.text).toContain('عملية شمال');
+    expect(answer.answer).toContain('«وما هي عملية شمال؟»');
+    expect(answer.answer.indexOf('[1]')).toBeLessThan(answer.answer.indexOf('[2]'));
+  });
+
+  it('says which part it cannot answer, and cites only the parts it answers', async () => {
+    const answer = await assistant.ask('ما هي عملية برخان؟ ومن فاز بكأس العالم لكرة القدم عام 2018؟');
+    expect(answer.abstained).toBe(false);
+    expect(answer.citations).toHaveLength(1);
+    expect(answer.answer).toContain('لم أجد');
+  });
+
+  it('keeps one question with a question mark inside as one', async () => {
+    const answer = await assistant.ask('ما هي عملية برخان؟ أعني في مالي');
+    expect(answer.answer).not.toContain('«');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerType, questionFocus } from '../../src/core/answer/question.js';
+import { answerType, isFollowUp, questionFocus, splitQuestions } from '../../src/core/answer/question.js';
 import { SpellingVariants, skeleton } from '../../src/core/index/spelling.js';
 import { stem, terms } from '../../src/core/text/index.js';
 
@@ -67,5 +67,22 @@ describe('spelling variants', () => {
   it('leaves known words and other scripts as they are', () => {
     expect(variants.correct('Barkhane operation', 'en', () => 0).changed).toBe(false);
     expect(variants.correct('عملية شمال', 'ar', () => 1).changed).toBe(false);
+  });
+});
+
+describe('follow-ups and several questions', () => {
+  const followUp = (q: string) => isFollowUp(q, terms(q).length);
+  it('reads references back as follow-ups', () => {
+    for (const q of ['ومتى حدث ذلك؟', 'ومن أعضاؤها؟', 'وكم عددهم؟', 'ومتى؟', 'And when did that happen?']) expect(followUp(q), q).toBe(true);
+  });
+  it('reads a question that names its own subject as new', () => {
+    for (const q of ['وما هي عملية شمال؟', 'من هو سفير فرنسا لدى الأمم المتحدة؟', 'ما هي أهداف فرنسا في محاربة الإرهاب؟']) expect(followUp(q), q).toBe(false);
+  });
+  it('splits two or three questions, and nothing else', () => {
+    expect(splitQuestions('ما هي عملية برخان؟ وما هي عملية شمال؟')).toEqual(['ما هي عملية برخان؟', 'وما هي عملية شمال؟']);
+    expect(splitQuestions('Who is the ambassador? And when was the conference?')).toHaveLength(2);
+    expect(splitQuestions('ما هي عملية برخان؟ أعني في مالي؟')).toHaveLength(1);
+    expect(splitQuestions('برخان؟ شمال؟')).toHaveLength(1);
+    expect(splitQuestions('من؟ ما؟ متى؟ أين؟')).toHaveLength(1);
   });
 });

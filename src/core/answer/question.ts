@@ -73,11 +73,19 @@ export function looksLikeInstruction(question: string): boolean {
   return STEERING.some((re) => re.test(q));
 }
 
-/** A follow-up leans on the conversation: pronouns and demonstratives, or almost no content. */
+/**
+ * A follow-up leans on the conversation: a pronoun or demonstrative ("ومتى حدث ذلك؟"), a word
+ * with an attached pronoun ("ومن أعضاؤها؟", "وكم عددهم؟"), or almost no content ("ومتى؟",
+ * "وأين تقع؟"). A short question that names its own subject ("وما هي عملية شمال؟") is new,
+ * and answered on its own.
+ */
 const ANAPHORA = /(^|\s)(و?ذلك|و?هذا|و?هذه|و?تلك|و?هو|و?هي|و?هم|و?هؤلاء|it|that|this|they|them|those|he|she|its|their|ca|cela|celle|celui|il|elle|ils|elles|leur)(\s|$|[?؟.!])/;
+const ATTACHED_PRONOUN = /[\u0621-\u064A]{2,}(ها|هم|هما|هن)(\s|$|[?؟.!])/;
 
 export function isFollowUp(question: string, contentTerms: number): boolean {
-  return contentTerms <= 3 || ANAPHORA.test(normalizeForMatch(question));
+  // "ما هي" / "من هو" ask "what is / who is": the pronoun there is a copula, not a reference.
+  const q = normalizeForMatch(question).replace(/(^|\s)(و?(ما|من|ماذا)) (هو|هي|هم)(?=\s|$)/g, '$1$2');
+  return contentTerms <= 1 || ANAPHORA.test(q) || ATTACHED_PRONOUN.test(q);
 }
 
 /**
@@ -89,7 +97,9 @@ export function isFollowUp(question: string, contentTerms: number): boolean {
  * يمثل فرنسا", "ما الذي يقوم به") or an abstract frame ("ما دور", "ما أهمية", "ما أمثلة"),
  * since the text answers those in words of its own.
  */
-const FOCUS_LEADS = new Set(['ما', 'ماهو', 'ماهي', 'من', 'كم', 'شو', 'ايش', 'وش', 'ايه', 'اي', 'what', 'which', 'who', 'how']);
+// English puts adjectives before the noun ("the daily meal allowance"), so its first content word
+// is no head noun: only "how many / how much X" is read there.
+const FOCUS_LEADS = new Set(['ما', 'ماهو', 'ماهي', 'من', 'كم', 'شو', 'ايش', 'وش', 'ايه', 'اي', 'how']);
 const FOCUS_SKIP = new Set([
   ...FOCUS_LEADS, 'هو', 'هي', 'هم', 'هما', 'عدد', 'اسم', 'نوع', 'قيمه', 'حجم', 'مقدار', 'يبلغ', 'تبلغ', 'بلغ', 'يكون', 'تكون',
   'كان', 'كانت', 'هناك', 'يوجد', 'توجد', 'many', 'much', 'is', 'are', 'was', 'were', 'the', 'a', 'an', 'of', 'number', 'name',
@@ -127,4 +137,18 @@ export function questionFocus(question: string, lang: Lang = 'ar'): string | nul
     return stem;
   }
   return null;
+}
+
+/**
+ * Two or three questions in one message ("ما هي عملية برخان؟ وما هي عملية شمال؟"), each to be
+ * answered on its own; one question (or more than three) comes back as is. A part counts as a
+ * question when it ends with a question mark and opens, after an "and", with a question word.
+ */
+const QUESTION_OPENER = /^(و|and |et )?(ما|ماذا|ماهو|ماهي|من|مين|متي|امتي|اين|وين|كيف|ازاي|لماذا|ليش|ليه|كم|قديش|هل|اي|شو|ايش|وش|ايه|what|who|when|where|why|how|which|is|are|does|do|can|quel|quelle|quels|quelles|qui|quand|ou|pourquoi|comment|combien|est ce)(\s|$)/;
+
+export function splitQuestions(text: string): string[] {
+  const parts = text.split(/(?<=[?؟])\s+/).map((p) => p.trim()).filter(Boolean);
+  if (parts.length < 2 || parts.length > 3) return [text];
+  const questions = parts.every((p) => /[?؟]$/.test(p) && QUESTION_OPENER.test(normalizeForMatch(p).replace(/^و\s*/, 'و')) && terms(p).length > 0);
+  return questions ? parts : [text];
 }
