@@ -17,7 +17,7 @@ import { message } from './messages.js';
 import { silentLogger, type Logger } from './ports.js';
 import { contentTermCount, retrieve, type Retrieval } from './retrieve/retriever.js';
 import { cleanInvisible, detectLanguage, type Lang } from './text/index.js';
-import type { Answer, AnswerEvent, AskOptions, Assistant, Citation } from './types.js';
+import type { Answer, AnswerEvent, AskOptions, Assistant, Citation, Turn } from './types.js';
 
 export const MAX_QUESTION_CHARS = 4000;
 /** A summary of many documents gives the lead point of this many. */
@@ -177,7 +177,8 @@ class CoreAssistant implements SanadAssistant {
     if (looksLikeInstruction(question)) return yield { type: 'final', answer: decline(message('steer', lang)) };
     const about = documentQuestion(question);
     if (about) {
-      const answer = this.aboutDocuments(about, question, asked === 'und' ? lang : asked, options.collections);
+      const signal = deadlineSignal(this.options.deadlineMs ?? 20_000, options.signal);
+      const answer = await this.aboutDocuments(about, question, asked === 'und' ? lang : asked, options.collections, conversation, signal);
       if (answer) return yield { type: 'final', answer: { ...answer, question: original, language: lang, timings: { retrieveMs: 0, answerMs: 0, totalMs: ms(started) } } };
     }
 
@@ -273,7 +274,14 @@ class CoreAssistant implements SanadAssistant {
    * A summary (the central sentences of the documents meant, each cited) or a document's byline
    * facts; null when the question is about part of a document, which retrieval answers.
    */
-  private aboutDocuments(kind: DocumentQuestion, question: string, lang: Lang, collections?: string[]): Omit<Answer, 'question' | 'timings'> | null {
+  private async aboutDocuments(
+    kind: DocumentQuestion,
+    question: string,
+    lang: Lang,
+    collections: string[] | undefined,
+    conversation: Turn[],
+    signal: AbortSignal,
+  ): Promise<Omit<Answer, 'question' | 'timings'> | null> {
     const inScope = this.documents().filter((d) => !collections || collections.includes(d.collection));
     const docs = inScope.length > 0 ? documentsMeant(question, lang, inScope) : null;
     if (!docs) return null;
@@ -289,7 +297,8 @@ class CoreAssistant implements SanadAssistant {
       citations.forEach((c, i) => (c.n = i + 1));
       const intro = docs.length === 1 ? message('summaryOf', lang, { title: docs[0]!.title }) : message('summaryOfMany', lang, { count: docs.length });
       const body = citations.map((c) => `• ${c.quote.trim()} [${c.n}]`).join('\n');
-      return { ...base, answer: `${intro}\n${body}`, abstained: false, citations, intent: 'summary' };
+      const extractive = { ...base, answer: `${intro}\n${body}`, abstained: false, citations, intent: 'summary' as const };
+      return this.options.llm ? this.summaryByModel(this.options.llm, question, lang, conversation, citations, extractive, signal) : extractive;
     }
     const lines = docs.slice(0, MAX_SUMMARY_DOCUMENTS).map((d) => {
       if (kind === 'title') return { known: true, text: message('title', lang, { title: d.title }) };
@@ -305,6 +314,36 @@ class CoreAssistant implements SanadAssistant {
       intent: 'document',
       notice: known && kind !== 'title' ? message('fromMetadata', lang) : undefined,
     };
+  }
+
+  /**
+   * With a model configured, it writes the summary from the paragraphs of the central points,
+   * through the same verified path as answers (citations checked, numbers found in them); the
+   * extractive summary stands in whenever that fails.
+   */
+  private async summaryByModel(
+    llm: LlmAnswerer,
+    question: string,
+    lang: Lang,
+    conversation: Turn[],
+    citations: Citation[],
+    extractive: Omit<Answer, 'question' | 'timings'>,
+    signal: AbortSignal,
+  ): Promise<Omit<Answer, 'question' | 'timings'>> {
+    const passages: Passage[] = citations.map((c) => ({ n: c.n, document: c.document, title: c.title, paragraph: c.paragraph, section: c.section, text: c.text }));
+    let final: LlmEvent | null = null;
+    try {
+      for await (const event of llm.answer({ question, conversation, passages, language: lang, signal })) if (event.type === 'final') final = event;
+    } catch (error) {
+      this.logger.warn('the LLM path failed; summarising extractively', { error });
+    }
+    if (final?.type === 'final' && final.ok && !final.declined && final.cited.length > 0) {
+      const cited = final.cited.map((n) => citations[n - 1]!).filter(Boolean);
+      return { ...extractive, answer: final.text, mode: 'llm', citations: cited, usage: final.usage };
+    }
+    const reason = final?.type === 'final' && !final.ok ? final.reason : final ? 'no_citations' : 'unavailable';
+    const note = message(reason === 'unverified' || reason === 'no_citations' ? 'unverified' : 'modelUnavailable', lang);
+    return { ...extractive, fallbackReason: reason, notice: note, usage: final?.type === 'final' ? final.usage : undefined };
   }
 
   /** A document's central points, computed once per content version. */

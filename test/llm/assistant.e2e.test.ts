@@ -121,3 +121,28 @@ describe('LLM mode over the Arabic article', () => {
     expect(answer.citations[0]?.paragraph).toBe(2);
   });
 });
+
+describe('a summary with a model configured', () => {
+  it('is written by the model from the central paragraphs, citing them', async () => {
+    fake.chat = (request) =>
+      taskOf(request) === 'answer'
+        ? { kind: 'reply', text: 'تسعى فرنسا إلى قرار أممي ضد تمويل الإرهاب [1]، وتشارك في عملية شمال [3].' }
+        : { kind: 'reply', text: questionOf(request) };
+    const answer = await assistant.ask('لخص المقال');
+    expect(answer).toMatchObject({ intent: 'summary', mode: 'llm', abstained: false });
+    expect(answer.answer).toContain('[3]');
+    expect(answer.citations.map((c) => c.n)).toEqual([1, 3]);
+    expect(answer.citations[1]!.text).toContain('عملية شمال');
+    // The model saw the central paragraphs, not a retrieval for the words "لخص المقال".
+    const prompt = userOf(fake.chatRequests().find((r) => taskOf(r) === 'answer')!);
+    expect(prompt).toContain('أنها تريد قرارا من مجلس الأمن الدولي');
+  });
+
+  it('falls back to the extractive key points when the model fails', async () => {
+    fake.chat = () => ({ kind: 'status', status: 500 });
+    const answer = await assistant.ask('لخص المقال');
+    expect(answer).toMatchObject({ intent: 'summary', mode: 'extractive', fallbackReason: 'unavailable', abstained: false });
+    expect(answer.notice).toBeTruthy();
+    expect(answer.citations.length).toBeGreaterThanOrEqual(3);
+  });
+});
