@@ -9,8 +9,9 @@ import { normalizeForMatch } from '../text/index.js';
  * Whether the knowledge answers the question, as a probability from a logistic model over a few
  * scale-free features of the best evidence. The weights and the threshold are fitted on data by
  * `npm run calibrate` (scripts/calibrate.ts), never set by hand: ARCD questions with their own
- * paragraph present are answerable; the same questions with that paragraph held out, ARCD
- * questions against the article, and the article's questions against ARCD are not.
+ * paragraph present are answerable; the same questions with every paragraph holding the answer
+ * held out, ARCD questions against the article, and the article's questions against ARCD are
+ * not. The threshold answers 95% of the answerable ones.
  */
 export interface AbstainFeatures {
   /** IDF-weighted share of the question's terms found in the best paragraph (with title, section). */
