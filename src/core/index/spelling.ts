@@ -36,6 +36,14 @@ export class SpellingVariants {
     }
   }
 
+  /** Other known stems written with the same consonants and first letter ("حرب" → "حروب"). */
+  variantsOf(stemmed: string): string[] {
+    const key = skeleton(stemmed);
+    if (key.length < MIN_SKELETON) return [];
+    const forms = this.bySkeleton.get(key);
+    return forms ? [...forms.keys()].filter((k) => k !== stemmed && k[0] === stemmed[0]) : [];
+  }
+
   /**
    * The text with each unknown Arabic word replaced by the commonest known variant, if any.
    * `frequency` says how many live paragraphs use a stem (0 when none do, e.g. removed text).
