@@ -57,32 +57,36 @@ export function listParts(paragraph: Paragraph): ListParts | null {
 export function extractAnswer(hit: Hit, profile: QueryProfile, type: AnswerType, maxQuote = MAX_QUOTE_CHARS): Extract | null {
   let winner: Extract | null = null;
   const paragraph = hit.paragraph;
-  const context = new Set(terms(`${paragraph.section ?? ''}`, paragraph.lang));
-  const local = withinDocument(profile, paragraph);
-  const list = listParts(paragraph);
-  if (list && (type === 'list' || coverage(profile, union(context, terms(list.intro, paragraph.lang))) >= 0.5)) {
+  const prepared = prepare(paragraph);
+  const { context, clauses } = prepared;
+  const local = withinDocument(profile, prepared.title);
+  const list = prepared.list;
+  if (list && (type === 'list' || coverage(profile, union(context, list.introTerms)) >= 0.5)) {
     const quote = list.items.join('\n');
-    const listTerms = union(context, terms(paragraph.text, paragraph.lang));
+    const listTerms = union(context, prepared.allTerms);
     const cov = coverage(profile, listTerms);
     const score = coverage(local, listTerms) + (type === 'list' ? EXTRACT_WEIGHTS.typeBonus : 0);
     winner = { paragraph, hit, quote, coverage: cov, score, isList: true };
   }
-  const clauses = splitClauses(paragraph.text, 200);
   const span = type === 'list' ? MAX_LIST_CLAUSES : MAX_WINDOW_CLAUSES;
   for (let i = 0; i < clauses.length; i++) {
     for (let j = i; j < Math.min(clauses.length, i + span); j++) {
       const start = clauses[i]!.start;
-      let end = clauses[j]!.end;
+      let last = j;
       const next = clauses[j + 1];
-      if (next && CONTINUATION.test(next.text) && next.end - start <= maxQuote) end = next.end;
+      if (next && prepared.continues[j + 1] && next.end - start <= maxQuote) last = j + 1;
+      const end = clauses[last]!.end;
       const length = end - start;
       if (j > i && length > maxQuote) break;
-      const quote = paragraph.text.slice(start, end);
-      const quoteTerms = union(context, terms(quote, paragraph.lang));
+      // Terms and normal form of a window are those of its clauses, computed once a paragraph.
+      const quoteTerms = new Set(context);
+      for (let c = i; c <= last; c++) for (const t of prepared.clauseTerms[c]!) quoteTerms.add(t);
       const cov = coverage(profile, quoteTerms);
-      const typed = matchesType(type, normalizeForMatch(quote)) ? EXTRACT_WEIGHTS.typeBonus : 0;
+      const typed = matchesType(type, prepared.clauseNormal.slice(i, last + 1).join(' ')) ? EXTRACT_WEIGHTS.typeBonus : 0;
       const score = coverage(local, quoteTerms) + typed - EXTRACT_WEIGHTS.perChar * length;
-      if (!winner || score > winner.score) winner = { paragraph, hit, quote, coverage: cov, score, isList: false, end: j, clauses };
+      if (!winner || score > winner.score) {
+        winner = { paragraph, hit, quote: paragraph.text.slice(start, end), coverage: cov, score, isList: false, end: j, clauses };
+      }
     }
   }
   if (winner && !winner.isList && winner.clauses) {
@@ -109,10 +113,43 @@ export function extractAnswer(hit: Hit, profile: QueryProfile, type: AnswerType,
  */
 const TITLE_TERM_WEIGHT = 0.5;
 
-function withinDocument(profile: QueryProfile, paragraph: Paragraph): QueryProfile {
-  const title = new Set(terms(paragraph.title, paragraph.lang));
+function withinDocument(profile: QueryProfile, title: Set<string>): QueryProfile {
   const weights = profile.terms.map((t, i) => (title.has(t) ? TITLE_TERM_WEIGHT : 1) * profile.weights[i]!);
   return { terms: profile.terms, weights, total: weights.reduce((a, b) => a + b, 0) };
+}
+
+/** What window scoring needs of a paragraph, computed once: retrieval reranks the same hits. */
+interface Prepared {
+  clauses: Span[];
+  clauseTerms: string[][];
+  clauseNormal: string[];
+  /** Whether each clause opens by pointing back, so it completes the one before. */
+  continues: boolean[];
+  context: Set<string>;
+  title: Set<string>;
+  allTerms: string[];
+  list: (ListParts & { introTerms: string[] }) | null;
+}
+
+const preparedParagraphs = new WeakMap<Paragraph, Prepared>();
+
+function prepare(paragraph: Paragraph): Prepared {
+  let prepared = preparedParagraphs.get(paragraph);
+  if (prepared) return prepared;
+  const clauses = splitClauses(paragraph.text, 200);
+  const list = listParts(paragraph);
+  prepared = {
+    clauses,
+    clauseTerms: clauses.map((c) => terms(c.text, paragraph.lang)),
+    clauseNormal: clauses.map((c) => normalizeForMatch(c.text)),
+    continues: clauses.map((c) => CONTINUATION.test(c.text)),
+    context: new Set(terms(paragraph.section ?? '', paragraph.lang)),
+    title: new Set(terms(paragraph.title, paragraph.lang)),
+    allTerms: terms(paragraph.text, paragraph.lang),
+    list: list ? { ...list, introTerms: terms(list.intro, paragraph.lang) } : null,
+  };
+  preparedParagraphs.set(paragraph, prepared);
+  return prepared;
 }
 
 function union(set: Set<string>, more: string[]): Set<string> {
