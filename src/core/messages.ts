@@ -59,9 +59,9 @@ const MESSAGES = {
   },
   welcome: { ar: 'على الرحب والسعة!', en: "You're welcome!", fr: 'Avec plaisir !' },
   help: {
-    ar: 'أجيب عن الأسئلة من المستندات المتاحة ({count}): {topics}. كل إجابة تذكر المستند ورقم الفقرة واقتباسًا منها، وإن لم أجد الإجابة قلت ذلك.',
-    en: 'I answer questions from the documents I have ({count}): {topics}. Every answer cites the document, the paragraph number and a quote; when the documents do not answer, I say so.',
-    fr: "Je réponds aux questions à partir des documents dont je dispose ({count}) : {topics}. Chaque réponse cite le document, le numéro du paragraphe et un extrait ; si les documents ne répondent pas, je le dis.",
+    ar: 'أجيب عن الأسئلة من المستندات المتاحة ({count}): {topics}. كل إجابة تذكر المستند ورقم الفقرة واقتباسًا منها، وإن لم أجد الإجابة قلت ذلك. ويمكنك أن تطلب «لخص المقال» أو تسأل «من كتب المقال؟».',
+    en: 'I answer questions from the documents I have ({count}): {topics}. Every answer cites the document, the paragraph number and a quote; when the documents do not answer, I say so. You can also ask me to "summarize the article" or "who wrote the article?".',
+    fr: "Je réponds aux questions à partir des documents dont je dispose ({count}) : {topics}. Chaque réponse cite le document, le numéro du paragraphe et un extrait ; si les documents ne répondent pas, je le dis. Vous pouvez aussi demander « résume le document » ou « qui a écrit l'article ? ».",
   },
   summaryOf: {
     ar: 'أبرز ما في «{title}»:',
