@@ -23,17 +23,19 @@ export class SpellingVariants {
   /** Skeleton → stem → a surface form of it, as written in the knowledge. */
   private readonly bySkeleton = new Map<string, Map<string, string>>();
 
-  /** Remembers the words of a text (a paragraph being indexed). */
+  /** Remembers the words of a text. */
   learn(text: string, lang: Lang): void {
-    for (const token of tokenize(text)) {
-      if (token.length < MIN_LENGTH || !ARABIC.test(token) || isStopWord(token)) continue;
-      const stemmed = stem(token, lang);
-      const key = skeleton(stemmed);
-      if (key.length < MIN_SKELETON) continue;
-      let forms = this.bySkeleton.get(key);
-      if (!forms) this.bySkeleton.set(key, (forms = new Map()));
-      if (!forms.has(stemmed)) forms.set(stemmed, token);
-    }
+    for (const token of tokenize(text)) if (!isStopWord(token)) this.learnWord(token, stem(token, lang));
+  }
+
+  /** Remembers one word of the knowledge (a content token and its stem). */
+  learnWord(token: string, stemmed: string): void {
+    if (token.length < MIN_LENGTH || !ARABIC.test(token)) return;
+    const key = skeleton(stemmed);
+    if (key.length < MIN_SKELETON) return;
+    let forms = this.bySkeleton.get(key);
+    if (!forms) this.bySkeleton.set(key, (forms = new Map()));
+    if (!forms.has(stemmed)) forms.set(stemmed, token);
   }
 
   /** Other known stems written with the same consonants and first letter ("حرب" → "حروب"). */
