@@ -178,7 +178,7 @@ class CoreAssistant implements SanadAssistant {
     const about = documentQuestion(question);
     if (about) {
       const signal = deadlineSignal(this.options.deadlineMs ?? 20_000, options.signal);
-      const answer = await this.aboutDocuments(about, question, asked === 'und' ? lang : asked, options.collections, conversation, signal);
+      const answer = await this.aboutDocuments(about, question, lang, asked === 'und' ? lang : asked, options.collections, conversation, signal);
       if (answer) return yield { type: 'final', answer: { ...answer, question: original, language: lang, timings: { retrieveMs: 0, answerMs: 0, totalMs: ms(started) } } };
     }
 
@@ -278,12 +278,13 @@ class CoreAssistant implements SanadAssistant {
     kind: DocumentQuestion,
     question: string,
     lang: Lang,
+    asked: Lang,
     collections: string[] | undefined,
     conversation: Turn[],
     signal: AbortSignal,
   ): Promise<Omit<Answer, 'question' | 'timings'> | null> {
     const inScope = this.documents().filter((d) => !collections || collections.includes(d.collection));
-    const docs = inScope.length > 0 ? documentsMeant(question, lang, inScope) : null;
+    const docs = inScope.length > 0 ? documentsMeant(question, asked, inScope) : null;
     if (!docs) return null;
     const base = { language: lang, mode: 'extractive' as const, retrieved: [] };
     if (kind === 'summary') {
