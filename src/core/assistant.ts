@@ -172,14 +172,25 @@ class CoreAssistant implements SanadAssistant {
     if (question.length > MAX_QUESTION_CHARS) {
       return yield { type: 'final', answer: decline(message('tooLong', lang, { length: question.length, max: MAX_QUESTION_CHARS })) };
     }
+    // Messages answered without retrieval still report the ranked candidates (the CLI contract).
+    const candidates = () => this.candidates(question, asked === 'und' ? 'ar' : asked, options.collections);
     const talk = smallTalk(question);
-    if (talk) return yield { type: 'final', answer: { ...decline(this.smallTalkReply(talk, lang, options.collections)), intent: 'smalltalk' } };
-    if (looksLikeInstruction(question)) return yield { type: 'final', answer: decline(message('steer', lang)) };
+    if (talk) {
+      const reply = this.smallTalkReply(talk, lang, options.collections);
+      return yield { type: 'final', answer: { ...decline(reply, { retrieved: await candidates() }), intent: 'smalltalk' } };
+    }
+    if (looksLikeInstruction(question)) return yield { type: 'final', answer: decline(message('steer', lang), { retrieved: await candidates() }) };
     const about = documentQuestion(question);
     if (about) {
       const signal = deadlineSignal(this.options.deadlineMs ?? 20_000, options.signal);
       const answer = await this.aboutDocuments(about, question, lang, asked === 'und' ? lang : asked, options.collections, conversation, signal);
-      if (answer) return yield { type: 'final', answer: { ...answer, question: original, language: lang, timings: { retrieveMs: 0, answerMs: 0, totalMs: ms(started) } } };
+      if (answer) {
+        // A summary's own paragraphs come first among the candidates.
+        const cited = new Set(answer.citations.map((c) => c.paragraphId));
+        const retrieved = [...answer.citations.map((c) => toRetrieved({ paragraph: this.index.paragraph(c.paragraphId)!, score: 1, bm25: 0, cosine: 0 })), ...(await candidates()).filter((r) => !cited.has(r.paragraphId))];
+        const timings = { retrieveMs: 0, answerMs: 0, totalMs: ms(started) };
+        return yield { type: 'final', answer: { ...answer, retrieved: retrieved.slice(0, Math.max(this.options.k ?? 8, answer.citations.length)), question: original, language: lang, timings } };
+      }
     }
 
     const knowledgeLangs = this.index.languages(options.collections);
@@ -345,6 +356,20 @@ class CoreAssistant implements SanadAssistant {
     const reason = final?.type === 'final' && !final.ok ? final.reason : final ? 'no_citations' : 'unavailable';
     const note = message(reason === 'unverified' || reason === 'no_citations' ? 'unverified' : 'modelUnavailable', lang);
     return { ...extractive, fallbackReason: reason, notice: note, usage: final?.type === 'final' ? final.usage : undefined };
+  }
+
+  /** The ranked candidates for a message answered without retrieval (plain search, no model). */
+  private async candidates(question: string, lang: Lang, collections?: string[]): Promise<Answer['retrieved']> {
+    const retrieval = await retrieve(this.index, {
+      queries: [this.index.respell(question, lang)],
+      lang,
+      conversation: [],
+      followUp: false,
+      collections,
+      k: this.options.k ?? 8,
+      type: 'other',
+    });
+    return retrieval.hits.map(toRetrieved);
   }
 
   /** A document's central points, computed once per content version. */
