@@ -140,6 +140,7 @@ describe('chat phrasing', () => {
     ['بدي اعرف شو هي المجموعة الخماسية', 'المجموعة الخماسية'],
     ['شو عملت فرنسا في الساحل؟', 'الساحل'],
     ['عايز اعرف اهداف فرنسا في محاربة الارهاب', 'الحد من سيطرة المجموعات الإرهابية'],
+    ['كام دولة في المنتدى العالمي لمكافحة الارهاب؟', '29 بلدًا'],
   ])('answers the dialect or request form %s', async (question, expected) => {
     const answer = await assistant.ask(question);
     expect(answer.abstained).toBe(false);

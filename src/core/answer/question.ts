@@ -7,11 +7,11 @@ import { normalizeForMatch, terms, type Lang } from '../text/index.js';
  */
 export type AnswerType = 'date' | 'number' | 'list' | 'reason' | 'other';
 
-const DATE_CUES = /(^|\s)(متي|امتي|اي عام|اي سنه|في اي سنه|في اي عام|اي شهر|في اي شهر|when|what year|which year|what month|quand|en quelle annee|quel mois)(\s|$)/;
-const NUMBER_CUES = /(^|\s)(كم|قديش|عدد|ما قيمه|ما مجموع|ما حجم|how many|how much|number of|combien|nombre de)(\s|$)/;
+const DATE_CUES = /(^|\s)(متي|امتي|ايمتي|اي عام|اي سنه|في اي سنه|في اي عام|اي شهر|في اي شهر|when|what year|which year|what month|quand|en quelle annee|quel mois)(\s|$)/;
+const NUMBER_CUES = /(^|\s)(كم|قديش|كام|عدد|ما قيمه|ما مجموع|ما حجم|how many|how much|number of|combien|nombre de)(\s|$)/;
 const LIST_CUES = /(^|\s)(ما هي|ما هو|ماهي|ما|ماذا|what are|which|quels|quelles|quelles sont|quels sont)(\s|$).*(اهداف|انشطه|قطاعات|دول|اعضاء|اجراءات|مجالات|خطوات|مراحل|عناصر|objectives|goals|activities|members|countries|sectors|steps|objectifs|activites|membres|pays|secteurs)/;
 
-const REASON_CUES = /(^|\s)(لماذا|ليش|لم|ما سبب|ما اسباب|ما الهدف من|ما اهميه|why|what is the reason|pourquoi|quelle est la raison)(\s|$)/;
+const REASON_CUES = /(^|\s)(لماذا|ليش|ليه|لم|ما سبب|ما اسباب|ما الهدف من|ما اهميه|why|what is the reason|pourquoi|quelle est la raison)(\s|$)/;
 
 export function answerType(question: string): AnswerType {
   const q = normalizeForMatch(question);
