@@ -27,6 +27,7 @@ describe('the focus of a question', () => {
     'ما دور يوروبول في مكافحة الإرهاب؟',
     'ما أهمية الحل السياسي للأزمة السورية؟',
     'شو يعني تتبع مسار المال؟',
+    'من أطلق عملية سيرفال؟',
   ])('%s has none to check (an event, a verb or an abstract frame)', (question) => {
     expect(questionFocus(question, 'ar')).toBeNull();
   });
