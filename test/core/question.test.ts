@@ -94,3 +94,13 @@ describe('follow-ups and several questions', () => {
     expect(splitQuestions('من؟ ما؟ متى؟ أين؟')).toHaveLength(1);
   });
 });
+
+describe('the committed abstention model', () => {
+  it('has one weight per feature and a threshold that is a probability (re-run npm run calibrate after changing features)', async () => {
+    const { FEATURE_ORDER } = await import('../../src/core/answer/abstain.js');
+    const { default: model } = await import('../../src/core/answer/calibration.json', { with: { type: 'json' } });
+    expect(model.weights).toHaveLength(FEATURE_ORDER.length);
+    expect(model.threshold).toBeGreaterThan(0);
+    expect(model.threshold).toBeLessThan(1);
+  });
+});
