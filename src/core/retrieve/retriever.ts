@@ -1,10 +1,29 @@
 import type { AnswerType } from '../answer/question.js';
 import { rerankByAnswer } from '../answer/rerank.js';
 import type { Hit, KnowledgeIndex } from '../index/knowledge-index.js';
+import type { Paragraph } from '../knowledge/types.js';
 import { paragraphTerms, queryTerms } from '../index/knowledge-index.js';
 import { terms, type Lang } from '../text/index.js';
 import type { Turn } from '../types.js';
 import { coverage, profileQuery, type QueryProfile } from './coverage.js';
+
+/**
+ * How much a paragraph's score grows when the question names its document's whole title. On
+ * ARCD: hit@1 0.726 → 0.735 (train half 0.710 → 0.723, test half 0.739 → 0.744), hit@5 0.955 →
+ * 0.958; one document (the article) is unchanged, all its paragraphs moving together.
+ */
+const TITLE_NAMED_BOOST = 0.2;
+
+const titleCache = new Map<string, string[]>();
+function titleTerms(p: Paragraph): string[] {
+  const key = `${p.lang}\u0000${p.title}`;
+  let found = titleCache.get(key);
+  if (!found) {
+    if (titleCache.size > 10_000) titleCache.clear();
+    titleCache.set(key, (found = terms(p.title, p.lang)));
+  }
+  return found;
+}
 
 /** Conversation terms count for less than the question's own. */
 const CONTEXT_WEIGHT = 0.4;
@@ -46,6 +65,13 @@ export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest):
       const seen = merged.get(hit.paragraph.id);
       if (!seen || hit.score > seen.score) merged.set(hit.paragraph.id, hit);
     }
+  }
+  // A question that names a document's whole title ("ما الدول التي تحد العراق" and the document
+  // «العراق») is about that document: its paragraphs move ahead of others that only mention it.
+  const asked = new Set(request.queries.flatMap((q) => terms(q, lang)));
+  for (const [id, hit] of merged) {
+    const title = titleTerms(hit.paragraph);
+    if (title.length > 0 && title.every((t) => asked.has(t))) merged.set(id, { ...hit, score: hit.score * (1 + TITLE_NAMED_BOOST) });
   }
   const hits = [...merged.values()].sort((a, b) => b.score - a.score).slice(0, request.k);
 
