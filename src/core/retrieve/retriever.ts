@@ -1,8 +1,7 @@
 import type { AnswerType } from '../answer/question.js';
 import { rerankByAnswer } from '../answer/rerank.js';
 import type { Hit, KnowledgeIndex } from '../index/knowledge-index.js';
-import type { Paragraph } from '../knowledge/types.js';
-import { paragraphTerms, queryTerms } from '../index/knowledge-index.js';
+import { paragraphTerms, queryTerms, withoutProclitic } from '../index/knowledge-index.js';
 import { terms, type Lang } from '../text/index.js';
 import type { Turn } from '../types.js';
 import { coverage, profileQuery, type QueryProfile } from './coverage.js';
@@ -14,13 +13,18 @@ import { coverage, profileQuery, type QueryProfile } from './coverage.js';
  */
 const TITLE_NAMED_BOOST = 0.2;
 
-const titleCache = new Map<string, string[]>();
-function titleTerms(p: Paragraph): string[] {
-  const key = `${p.lang}\u0000${p.title}`;
-  let found = titleCache.get(key);
+const headingCache = new Map<string, string[]>();
+/**
+ * The terms of a document title, cached: the same few titles recur on every hit. (Section
+ * headings named in a question were tried the same way on the article: as many answers moved
+ * away from their section as into it.)
+ */
+function headingTerms(heading: string, lang: Lang): string[] {
+  const key = `${lang}\u0000${heading}`;
+  let found = headingCache.get(key);
   if (!found) {
-    if (titleCache.size > 10_000) titleCache.clear();
-    titleCache.set(key, (found = terms(p.title, p.lang)));
+    if (headingCache.size > 10_000) headingCache.clear();
+    headingCache.set(key, (found = terms(heading, lang)));
   }
   return found;
 }
@@ -68,9 +72,10 @@ export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest):
   }
   // A question that names a document's whole title ("ما الدول التي تحد العراق" and the document
   // «العراق») is about that document: its paragraphs move ahead of others that only mention it.
-  const asked = new Set(request.queries.flatMap((q) => terms(q, lang)));
+  // "لمنطقة الساحل" names the section «منطقة الساحل»: a one-letter proclitic does not count.
+  const asked = new Set(request.queries.flatMap((q) => terms(q, lang)).flatMap((t) => [t, withoutProclitic(t) ?? t]));
   for (const [id, hit] of merged) {
-    const title = titleTerms(hit.paragraph);
+    const title = headingTerms(hit.paragraph.title, hit.paragraph.lang);
     if (title.length > 0 && title.every((t) => asked.has(t))) merged.set(id, { ...hit, score: hit.score * (1 + TITLE_NAMED_BOOST) });
   }
   const hits = [...merged.values()].sort((a, b) => b.score - a.score).slice(0, request.k);
