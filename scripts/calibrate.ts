@@ -44,7 +44,7 @@ await articleIndex.addDocuments((await loadKnowledge(resolve('knowledge'))).docu
 
 async function features(index: KnowledgeIndex, question: string, exclude?: Set<string>): Promise<number[]> {
   const type = answerType(question);
-  const retrieval = await retrieve(index, { queries: [index.respell(question, 'ar')], lang: 'ar', conversation: [], followUp: false, exclude, k: 8, type });
+  const retrieval = await retrieve(index, { queries: [question], lang: 'ar', conversation: [], followUp: false, exclude, k: 8, type });
   const extract = retrieval.hits[0] ? extractAnswer(retrieval.hits[0], retrieval.profile, type) : null;
   return featureVector(evidenceFeatures(retrieval, extract, type));
 }

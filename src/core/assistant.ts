@@ -205,9 +205,8 @@ class CoreAssistant implements SanadAssistant {
       if (!queries.includes(question)) queries.push(question);
     }
     const retrieveLang = crossLanguage && queries.length > 1 ? knowledgeLangs[0]! : asked === 'und' ? 'ar' : asked;
-    // Words the knowledge never uses are respelt as it writes them ("بارخان" → "برخان").
-    queries = [...new Set(queries.map((q) => this.index.respell(q, retrieveLang)))];
     const type = answerType(question);
+    // Read on the question as retrieval will (respelt), so "بارخان" is not an unknown focus.
     const focus = questionFocus(this.index.respell(question, retrieveLang), retrieveLang);
     const focusUnknown = focus !== null && this.index.frequency(focus) === 0;
     const retrieval = await retrieve(this.index, {
@@ -361,7 +360,7 @@ class CoreAssistant implements SanadAssistant {
   /** The ranked candidates for a message answered without retrieval (plain search, no model). */
   private async candidates(question: string, lang: Lang, collections?: string[]): Promise<Answer['retrieved']> {
     const retrieval = await retrieve(this.index, {
-      queries: [this.index.respell(question, lang)],
+      queries: [question],
       lang,
       conversation: [],
       followUp: false,

@@ -62,8 +62,10 @@ export interface Retrieval {
 export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest): Promise<Retrieval> {
   const { lang } = request;
   const context = request.followUp ? conversationTerms(request.conversation, lang) : undefined;
+  // Words the knowledge never uses are respelt as it writes them ("بارخان" → "برخان").
+  const queries = [...new Set(request.queries.map((q) => index.respell(q, lang)))];
   const merged = new Map<string, Hit>();
-  for (const query of request.queries) {
+  for (const query of queries) {
     const hits = await index.search(query, lang, { k: request.k * 2, collections: request.collections, exclude: request.exclude, context });
     for (const hit of hits) {
       const seen = merged.get(hit.paragraph.id);
@@ -73,7 +75,7 @@ export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest):
   // A question that names a document's whole title ("ما الدول التي تحد العراق" and the document
   // «العراق») is about that document: its paragraphs move ahead of others that only mention it.
   // A one-letter proclitic does not count: "كم عدد سكان لبنان بالنسبة لمصر" names «مصر» too.
-  const asked = new Set(request.queries.flatMap((q) => terms(q, lang)).flatMap((t) => [t, withoutProclitic(t) ?? t]));
+  const asked = new Set(queries.flatMap((q) => terms(q, lang)).flatMap((t) => [t, withoutProclitic(t) ?? t]));
   for (const [id, hit] of merged) {
     const title = headingTerms(hit.paragraph.title, hit.paragraph.lang);
     if (title.length > 0 && title.every((t) => asked.has(t))) merged.set(id, { ...hit, score: hit.score * (1 + TITLE_NAMED_BOOST) });
@@ -82,7 +84,7 @@ export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest):
 
   const maxIdf = Math.log(1 + (index.size + 0.5) / 0.5);
   const idf = (t: string) => index.idf(t);
-  const text = request.queries.join(' ');
+  const text = queries.join(' ');
   const profile = profileQuery(text, lang, idf, maxIdf);
   if (context) {
     for (const term of context.keys()) {
