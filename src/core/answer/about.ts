@@ -21,15 +21,19 @@ const CUES: [DocumentQuestion, RegExp][] = [
 ];
 
 /** Words of the cue itself, which say nothing about which document is meant. */
-const CUE_WORDS = new Set(
-  [
-    'لخص', 'لخصي', 'لخصلي', 'تلخيص', 'تلخيصا', 'ملخص', 'ملخصا', 'اختصر', 'باختصار', 'موضوع', 'فكره', 'مضمون', 'محتوي', 'يتحدث', 'يتكلم', 'يتناول',
-    'كتب', 'كتبت', 'الف', 'كاتب', 'مولف', 'صاحب', 'نشر', 'نشرت', 'صدر', 'صدرت', 'تاريخ', 'يوم', 'عنوان', 'اسم', 'اعطني', 'اعطيني',
-    'مقال', 'مقاله', 'مقالات', 'خبر', 'تقرير', 'نص', 'وثيقه', 'وثايق', 'مستند', 'مستندات', 'معرفه', 'summarize', 'summarise',
-    'summary', 'article', 'document', 'report', 'text', 'author', 'wrote', 'written', 'published', 'publication', 'date', 'title',
-    'resume', 'resumer', 'parle', 'ecrit', 'auteur', 'publie', 'titre', 'texte', 'rapport', 'please', 'give', 'me', 'brief',
-  ].flatMap((w) => [w, ...terms(w, 'ar'), ...terms(w, 'en'), ...terms(w, 'fr')]),
-);
+const CUE_LIST = [
+  'لخص', 'لخصي', 'لخصلي', 'تلخيص', 'تلخيصا', 'ملخص', 'ملخصا', 'اختصر', 'باختصار', 'موضوع', 'فكره', 'مضمون', 'محتوي', 'يتحدث', 'يتكلم', 'يتناول',
+  'كتب', 'كتبت', 'الف', 'كاتب', 'مولف', 'صاحب', 'نشر', 'نشرت', 'صدر', 'صدرت', 'تاريخ', 'يوم', 'عنوان', 'اسم', 'اعطني', 'اعطيني',
+  'مقال', 'مقاله', 'مقالات', 'خبر', 'تقرير', 'نص', 'وثيقه', 'وثايق', 'مستند', 'مستندات', 'معرفه', 'summarize', 'summarise',
+  'summary', 'article', 'document', 'report', 'text', 'author', 'wrote', 'written', 'published', 'publication', 'date', 'title',
+  'resume', 'resumer', 'parle', 'ecrit', 'auteur', 'publie', 'titre', 'texte', 'rapport', 'please', 'give', 'me', 'brief',
+];
+let cueWords: Set<string> | null = null;
+/** Built on first use: stemming the English and French cue words loads their stemmers. */
+function isCueWord(term: string): boolean {
+  cueWords ??= new Set(CUE_LIST.flatMap((w) => [w, ...terms(w, 'ar'), ...terms(w, 'en'), ...terms(w, 'fr')]));
+  return cueWords.has(term);
+}
 
 export function documentQuestion(question: string): DocumentQuestion | null {
   const q = normalizeForMatch(question).replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\s+/g, ' ').trim();
@@ -44,7 +48,7 @@ export function documentQuestion(question: string): DocumentQuestion | null {
  * retrieval answers it.
  */
 export function documentsMeant(question: string, lang: Lang, documents: KnowledgeDocument[]): KnowledgeDocument[] | null {
-  const rest = terms(question, lang).filter((t) => !CUE_WORDS.has(t));
+  const rest = terms(question, lang).filter((t) => !isCueWord(t));
   if (rest.length === 0) return documents;
   const named = documents.filter((d) => {
     const title = new Set(terms(d.title, d.lang));
