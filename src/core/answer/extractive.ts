@@ -63,7 +63,7 @@ export function extractAnswer(hit: Hit, profile: QueryProfile, type: AnswerType,
   const list = prepared.list;
   if (list && (type === 'list' || coverage(profile, union(context, list.introTerms)) >= 0.5)) {
     const quote = list.items.join('\n');
-    const listTerms = union(context, prepared.allTerms);
+    const listTerms = union(context, list.allTerms);
     const cov = coverage(profile, listTerms);
     const score = coverage(local, listTerms) + (type === 'list' ? EXTRACT_WEIGHTS.typeBonus : 0);
     winner = { paragraph, hit, quote, coverage: cov, score, isList: true };
@@ -127,8 +127,8 @@ interface Prepared {
   continues: boolean[];
   context: Set<string>;
   title: Set<string>;
-  allTerms: string[];
-  list: (ListParts & { introTerms: string[] }) | null;
+  /** A list paragraph's intro terms and all its terms; null for other paragraphs. */
+  list: (ListParts & { introTerms: string[]; allTerms: string[] }) | null;
 }
 
 const preparedParagraphs = new WeakMap<Paragraph, Prepared>();
@@ -145,8 +145,7 @@ function prepare(paragraph: Paragraph): Prepared {
     continues: clauses.map((c) => CONTINUATION.test(c.text)),
     context: new Set(terms(paragraph.section ?? '', paragraph.lang)),
     title: new Set(terms(paragraph.title, paragraph.lang)),
-    allTerms: terms(paragraph.text, paragraph.lang),
-    list: list ? { ...list, introTerms: terms(list.intro, paragraph.lang) } : null,
+    list: list ? { ...list, introTerms: terms(list.intro, paragraph.lang), allTerms: terms(paragraph.text, paragraph.lang) } : null,
   };
   preparedParagraphs.set(paragraph, prepared);
   return prepared;

@@ -100,8 +100,10 @@ export function isFollowUp(question: string, contentTerms: number): boolean {
 // English puts adjectives before the noun ("the daily meal allowance"), so its first content word
 // is no head noun: only "how many / how much X" is read there.
 const FOCUS_LEADS = new Set(['ما', 'ماهو', 'ماهي', 'من', 'كم', 'شو', 'ايش', 'وش', 'ايه', 'اي', 'how']);
+/** Nouns that only frame what is asked: "عدد الجنود", "اسم القائد". */
+const FRAME_NOUNS = ['عدد', 'اسم', 'نوع', 'قيمه', 'حجم', 'مقدار'];
 const FOCUS_SKIP = new Set([
-  ...FOCUS_LEADS, 'هو', 'هي', 'هم', 'هما', 'عدد', 'اسم', 'نوع', 'قيمه', 'حجم', 'مقدار', 'يبلغ', 'تبلغ', 'بلغ', 'يكون', 'تكون',
+  ...FOCUS_LEADS, ...FRAME_NOUNS, 'هو', 'هي', 'هم', 'هما', 'يبلغ', 'تبلغ', 'بلغ', 'يكون', 'تكون',
   'كان', 'كانت', 'هناك', 'يوجد', 'توجد', 'many', 'much', 'is', 'are', 'was', 'were', 'the', 'a', 'an', 'of', 'number', 'name',
 ]);
 const RELATIVES = new Set(['الذي', 'التي', 'الذين', 'اللي', 'اللتي', 'that', 'who', 'which']);
@@ -116,7 +118,7 @@ function stemsOf(key: string, words: Iterable<string>, lang: Lang): Set<string> 
   if (!set) stemSets.set(`${key}:${lang}`, (set = new Set([...words].flatMap((w) => terms(w, lang)))));
   return set;
 }
-const skipStems = (lang: Lang) => stemsOf('skip', ['عدد', 'اسم', 'نوع', 'قيمه', 'حجم', 'مقدار'], lang);
+const skipStems = (lang: Lang) => stemsOf('skip', FRAME_NOUNS, lang);
 const frameStems = (lang: Lang) => stemsOf('frame', ABSTRACT_FRAMES, lang);
 
 export function questionFocus(question: string, lang: Lang = 'ar'): string | null {
