@@ -23,12 +23,7 @@ export class SpellingVariants {
   /** Skeleton → stem → a surface form of it, as written in the knowledge. */
   private readonly bySkeleton = new Map<string, Map<string, string>>();
 
-  /** Remembers the words of a text. */
-  learn(text: string, lang: Lang): void {
-    for (const token of tokenize(text)) if (!isStopWord(token)) this.learnWord(token, stem(token, lang));
-  }
-
-  /** Remembers one word of the knowledge (a content token and its stem). */
+  /** Remembers one word of the knowledge (a content token and its stem, as the index reads them). */
   learnWord(token: string, stemmed: string): void {
     if (token.length < MIN_LENGTH || !ARABIC.test(token)) return;
     const key = skeleton(stemmed);
