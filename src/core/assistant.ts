@@ -255,8 +255,7 @@ class CoreAssistant implements SanadAssistant {
     if (!final || !final.ok) {
       const reason = final && !final.ok ? final.reason : 'unavailable';
       const fallback = extractive();
-      const note = message(reason === 'unverified' || reason === 'no_citations' ? 'unverified' : 'modelUnavailable', lang);
-      return yield { type: 'final', answer: { ...fallback, fallbackReason: reason, notice: fallback.notice ?? note, usage: final?.usage } };
+      return yield { type: 'final', answer: { ...fallback, fallbackReason: reason, notice: fallback.notice ?? fallbackNote(reason, lang), usage: final?.usage } };
     }
     const declined = 'declined' in final && final.declined === true;
     const citations = final.cited.map((n) => {
@@ -353,8 +352,7 @@ class CoreAssistant implements SanadAssistant {
       return { ...extractive, answer: final.text, mode: 'llm', citations: cited, usage: final.usage };
     }
     const reason = final?.type === 'final' && !final.ok ? final.reason : final ? 'no_citations' : 'unavailable';
-    const note = message(reason === 'unverified' || reason === 'no_citations' ? 'unverified' : 'modelUnavailable', lang);
-    return { ...extractive, fallbackReason: reason, notice: note, usage: final?.type === 'final' ? final.usage : undefined };
+    return { ...extractive, fallbackReason: reason, notice: fallbackNote(reason, lang), usage: final?.type === 'final' ? final.usage : undefined };
   }
 
   /** The ranked candidates for a message answered without retrieval (plain search, no model). */
@@ -503,6 +501,11 @@ function ms(since: number): number {
 }
 
 /** One overall deadline for an answer, also honouring the caller's own signal. */
+/** What the person is told when the extractive answer stands in for the model's. */
+function fallbackNote(reason: string, lang: Lang): string {
+  return message(reason === 'unverified' || reason === 'no_citations' ? 'unverified' : 'modelUnavailable', lang);
+}
+
 function deadlineSignal(deadlineMs: number, outer?: AbortSignal): AbortSignal {
   const timeout = AbortSignal.timeout(deadlineMs);
   return outer ? AbortSignal.any([timeout, outer]) : timeout;
