@@ -263,6 +263,9 @@ describe('questions about the document itself', () => {
     expect(author.answer).toContain('حسام الحداد');
     expect(author.notice).toBeTruthy();
     expect((await assistant.ask('متى نشر المقال؟')).answer).toContain('2019-02-03');
+    const title = await assistant.ask('ما عنوان المقال؟');
+    expect(title).toMatchObject({ intent: 'document', abstained: false });
+    expect(title.answer).toContain('«جهود فرنسا في مكافحة الإرهاب داخليا وعلى المستوى الأممي»');
     const en = await assistant.ask('Who wrote the article?');
     expect(en.language).toBe('en');
     expect(en.answer).toMatch(/is by حسام الحداد/);
