@@ -21,6 +21,7 @@ import { localEmbedder } from '../src/core/index/embedder.js';
 import { KnowledgeIndex } from '../src/core/index/knowledge-index.js';
 import { documentFromParagraphs, loadKnowledge } from '../src/core/knowledge/index.js';
 import { retrieve } from '../src/core/retrieve/retriever.js';
+import { rerankByAnswer } from '../src/core/answer/rerank.js';
 
 const ARCD = resolve('../shared/bench/arcd/arcd.json');
 const ARTICLE_QA = resolve('../shared/bench/article-qa.json');
@@ -44,7 +45,8 @@ await articleIndex.addDocuments((await loadKnowledge(resolve('knowledge'))).docu
 
 async function features(index: KnowledgeIndex, question: string, exclude?: Set<string>): Promise<number[]> {
   const type = answerType(question);
-  const retrieval = await retrieve(index, { queries: [question], lang: 'ar', conversation: [], followUp: false, exclude, k: 8, type });
+  const plain = await retrieve(index, { queries: [question], lang: 'ar', conversation: [], followUp: false, exclude, k: 8 });
+  const retrieval = { ...plain, hits: rerankByAnswer(plain.hits, plain.profile, type) };
   const extract = retrieval.hits[0] ? extractAnswer(retrieval.hits[0], retrieval.profile, type) : null;
   return featureVector(evidenceFeatures(retrieval, extract, type));
 }

@@ -1,5 +1,3 @@
-import type { AnswerType } from '../answer/question.js';
-import { rerankByAnswer } from '../answer/rerank.js';
 import type { Hit, KnowledgeIndex } from '../index/knowledge-index.js';
 import { paragraphTerms, queryTerms, withoutProclitic } from '../index/knowledge-index.js';
 import { terms, type Lang } from '../text/index.js';
@@ -42,8 +40,6 @@ export interface RetrieveRequest {
   collections?: string[];
   exclude?: Set<string>;
   k: number;
-  /** What the question asks for: the first candidates are reranked by how well they answer it. */
-  type: AnswerType;
 }
 
 export interface Retrieval {
@@ -56,8 +52,8 @@ export interface Retrieval {
 
 /**
  * Hybrid retrieval for one question: every query form is searched and the rankings are merged
- * by best score per paragraph; a follow-up adds the previous question's terms at lower weight;
- * the first candidates are then reranked by how well their best clause window answers.
+ * by best score per paragraph; a follow-up adds the previous question's terms at lower weight.
+ * (The answer step then reranks the first candidates by how well their best clause answers.)
  */
 export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest): Promise<Retrieval> {
   const { lang } = request;
@@ -102,7 +98,7 @@ export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest):
     if (idf(t) === 0) unknown += profile.weights[i]!;
   });
   const unknownMass = profile.total > 0 ? unknown / profile.total : 1;
-  return { hits: rerankByAnswer(hits, profile, request.type), profile, unknownMass };
+  return { hits, profile, unknownMass };
 }
 
 /** The last user question of the conversation, as weighted terms. */

@@ -1,0 +1,264 @@
+import { documentQuestion } from '../answer/about.js';
+import { evidenceFeatures, shouldAbstain } from '../answer/abstain.js';
+import { mergeAnswers, quoteAsAnswer, toCitation, toRetrieved } from '../answer/compose.js';
+import { extractAnswer, type Extract } from '../answer/extractive.js';
+import { answerType, isFollowUp, looksLikeInstruction, questionFocus, splitQuestions, type AnswerType } from '../answer/question.js';
+import { rerankByAnswer } from '../answer/rerank.js';
+import { smallTalk, withoutGreeting, type SmallTalk } from '../answer/smalltalk.js';
+import { SanadError } from '../errors.js';
+import type { KnowledgeBase } from '../knowledge-base.js';
+import type { LlmAnswerer } from '../llm/port.js';
+import { message } from '../messages.js';
+import type { Logger } from '../ports.js';
+import { contentTermCount, retrieve, type Retrieval } from '../retrieve/retriever.js';
+import { cleanInvisible, detectLanguage, type Lang } from '../text/index.js';
+import type { Answer, AnswerEvent, AskOptions } from '../types.js';
+import { DocumentAnswers } from './documents.js';
+import { answerWithModel, fallbackNote } from './model.js';
+
+export const MAX_QUESTION_CHARS = 4000;
+
+/** The answer pipeline's tunables, merged once with what the caller gives. */
+export interface PipelineOptions {
+  /** Retrieved candidates per question. */
+  k: number;
+  /** Overall deadline for one answer that waits on a model. */
+  deadlineMs: number;
+  /** Passages handed to the LLM. */
+  passages: number;
+}
+
+export const DefaultPipelineOptions = {
+  k: 8,
+  // A chat user waits about this long; Slack's own limit for the whole answer is 90 s.
+  deadlineMs: 20_000,
+  passages: 5,
+} as const satisfies PipelineOptions;
+
+/** What one question is, once read: the language, whom to answer in, the conversation. */
+interface Asked {
+  /** What the person wrote, reported back as is. */
+  original: string;
+  /** What gets answered: the message without a greeting in front of it. */
+  question: string;
+  /** The question's own language ('und' for digits or emoji only). */
+  asked: Lang;
+  /** The reply language. */
+  lang: Lang;
+  options: AskOptions;
+  started: number;
+}
+
+/**
+ * One question, one path: validate → small talk → instruction → document question → retrieve →
+ * extractive answer (→ the model, with the extractive answer as its fallback). Each step is a
+ * method that either answers or hands on.
+ */
+export class AnswerPipeline {
+  private readonly documentAnswers: DocumentAnswers;
+
+  constructor(
+    private readonly knowledge: KnowledgeBase,
+    private readonly llm: LlmAnswerer | null,
+    private readonly options: PipelineOptions,
+    private readonly logger: Logger,
+  ) {
+    this.documentAnswers = new DocumentAnswers(knowledge, llm, logger);
+  }
+
+  /**
+   * Answers a message. Two or three questions in one message are answered one by one (each
+   * later one with the earlier ones as its conversation, so "ومن أعضاؤها؟" knows whose) and
+   * given as one answer with the citations numbered through.
+   */
+  async *askStream(rawQuestion: string, options: AskOptions = {}): AsyncGenerator<AnswerEvent> {
+    const original = cleanInvisible(rawQuestion ?? '');
+    const parts = splitQuestions(withoutGreeting(original));
+    if (parts.length < 2) return yield* this.answerOne(rawQuestion, options);
+    const started = performance.now();
+    const conversation = [...(options.conversation ?? [])];
+    const answers: Answer[] = [];
+    for (const part of parts) {
+      const answer = await finalOf(this.answerOne(part, { ...options, conversation }));
+      answers.push(answer);
+      conversation.push({ role: 'user', text: part }, { role: 'assistant', text: answer.answer });
+    }
+    yield { type: 'final', answer: mergeAnswers(original, parts, answers, ms(started)) };
+  }
+
+  private async *answerOne(rawQuestion: string, options: AskOptions): AsyncGenerator<AnswerEvent> {
+    const asked = this.read(rawQuestion, options);
+    const early = asked.question.length === 0 || asked.question.length > MAX_QUESTION_CHARS ? this.invalid(asked) : await this.withoutRetrieval(asked);
+    if (early) return yield { type: 'final', answer: early };
+    return yield* this.fromKnowledge(asked);
+  }
+
+  private read(rawQuestion: string, options: AskOptions): Asked {
+    const original = cleanInvisible(rawQuestion ?? '');
+    const question = withoutGreeting(original);
+    const asked = detectLanguage(question);
+    const lang: Lang = options.language && options.language !== 'auto' ? options.language : asked === 'und' ? 'ar' : asked;
+    return { original, question, asked, lang, options, started: performance.now() };
+  }
+
+  /** An empty or over-long message is declined with a sentence saying why. */
+  private invalid(a: Asked): Answer {
+    const text = a.question.length === 0 ? message('empty', a.lang) : message('tooLong', a.lang, { length: a.question.length, max: MAX_QUESTION_CHARS });
+    return this.declined(a, text);
+  }
+
+  /** Small talk, instructions aimed at the bot and questions about whole documents. */
+  private async withoutRetrieval(a: Asked): Promise<Answer | null> {
+    const talk = smallTalk(a.question);
+    if (talk) return { ...this.declined(a, this.smallTalkReply(talk, a.lang, a.options.collections), { retrieved: await this.candidates(a) }), intent: 'smalltalk' };
+    if (looksLikeInstruction(a.question)) return this.declined(a, message('steer', a.lang), { retrieved: await this.candidates(a) });
+    const kind = documentQuestion(a.question);
+    if (!kind) return null;
+    const answer = await this.documentAnswers.answer({
+      kind,
+      question: a.question,
+      lang: a.lang,
+      asked: a.asked === 'und' ? a.lang : a.asked,
+      collections: a.options.collections,
+      conversation: a.options.conversation ?? [],
+      signal: this.deadline(a.options.signal),
+    });
+    if (!answer) return null;
+    // A summary's own paragraphs come first among the candidates.
+    const cited = new Set(answer.citations.map((c) => c.paragraphId));
+    const own = answer.citations.map((c) => toRetrieved({ paragraph: this.knowledge.index.paragraph(c.paragraphId)!, score: 1, bm25: 0, cosine: 0 }));
+    const retrieved = [...own, ...(await this.candidates(a)).filter((r) => !cited.has(r.paragraphId))];
+    return {
+      ...answer,
+      retrieved: retrieved.slice(0, Math.max(this.options.k, answer.citations.length)),
+      question: a.original,
+      language: a.lang,
+      timings: { retrieveMs: 0, answerMs: 0, totalMs: ms(a.started) },
+    };
+  }
+
+  /** Retrieval, then the extractive answer or the model's, verified, with the extractive fallback. */
+  private async *fromKnowledge(a: Asked): AsyncGenerator<AnswerEvent> {
+    const { question, options } = a;
+    const conversation = options.conversation ?? [];
+    const knowledgeLangs = this.knowledge.index.languages(options.collections);
+    const crossLanguage = a.asked !== 'und' && knowledgeLangs.length > 0 && !knowledgeLangs.includes(a.asked);
+    const signal = this.deadline(options.signal);
+
+    let queries = [question];
+    const followUp = conversation.length > 0 && isFollowUp(question, contentTermCount(question, a.asked));
+    if (this.llm && (followUp || crossLanguage)) {
+      queries = await this.llm.rewriteQuery(question, conversation, knowledgeLangs, signal);
+      if (!queries.includes(question)) queries.push(question);
+    }
+    const retrieveLang = crossLanguage && queries.length > 1 ? knowledgeLangs[0]! : a.asked === 'und' ? 'ar' : a.asked;
+    const type = answerType(question);
+    const index = this.knowledge.index;
+    // Read on the question as retrieval will (respelt), so "بارخان" is not an unknown focus.
+    const focus = questionFocus(index.respell(question, retrieveLang), retrieveLang);
+    const focusUnknown = focus !== null && index.frequency(focus) === 0;
+    const retrieval = await this.retrieveRanked(
+      crossLanguage && queries.length > 1 ? queries.filter((q) => q !== question) : queries,
+      retrieveLang,
+      type,
+      { conversation, followUp, collections: options.collections },
+    );
+    const retrieveMs = ms(a.started);
+    const retrieved = retrieval.hits.map(toRetrieved);
+    const answerStarted = performance.now();
+    const timings = () => ({ retrieveMs, answerMs: ms(answerStarted), totalMs: ms(a.started) });
+
+    if (crossLanguage && !this.llm && !this.embedderIsCrossLingual()) {
+      return yield { type: 'final', answer: { ...this.declined(a, message('crossLanguage', a.lang, { langs: knowledgeLangs.join(', ') })), retrieved, timings: timings() } };
+    }
+
+    const best = retrieval.hits[0];
+    const extract = best ? extractAnswer(best, retrieval.profile, type) : null;
+    const extractive = (): Answer => ({ ...this.extractiveAnswer(a, type, focusUnknown, retrieval, extract), retrieved, timings: timings() });
+    if (!this.llm) return yield { type: 'final', answer: extractive() };
+
+    const model = yield* answerWithModel(this.llm, { question, conversation, lang: a.lang, type, retrieval, passages: this.options.passages, signal }, this.logger);
+    if (!model.ok) {
+      const fallback = extractive();
+      return yield { type: 'final', answer: { ...fallback, fallbackReason: model.reason, notice: fallback.notice ?? fallbackNote(model.reason, a.lang), usage: model.usage } };
+    }
+    return yield { type: 'final', answer: { question: a.original, language: a.lang, mode: 'llm', retrieved, timings: timings(), ...model.answer } };
+  }
+
+  /** Hybrid retrieval, then the first candidates reordered by how well they answer. */
+  private async retrieveRanked(
+    queries: string[],
+    lang: Lang,
+    type: AnswerType,
+    context: { conversation: AskOptions['conversation']; followUp: boolean; collections?: string[] },
+  ): Promise<Retrieval> {
+    const retrieval = await retrieve(this.knowledge.index, { queries, lang, conversation: context.conversation ?? [], followUp: context.followUp, collections: context.collections, k: this.options.k });
+    return { ...retrieval, hits: rerankByAnswer(retrieval.hits, retrieval.profile, type) };
+  }
+
+  /** The extractive answer, or a decline with the closest paragraph when the evidence is too weak. */
+  private extractiveAnswer(a: Asked, type: AnswerType, focusUnknown: boolean, retrieval: Retrieval, extract: Extract | null): Omit<Answer, 'retrieved' | 'timings'> {
+    const features = evidenceFeatures(retrieval, extract, type, focusUnknown);
+    const base = { question: a.original, language: a.lang, mode: 'extractive' as const };
+    if (!extract || shouldAbstain(features)) {
+      const closest = extract ? [toCitation(1, extract.paragraph, extract.quote, extract.hit.score)] : [];
+      return { ...base, answer: message('decline', a.lang), abstained: true, citations: closest };
+    }
+    return {
+      ...base,
+      answer: quoteAsAnswer(extract.quote, extract.isList),
+      abstained: false,
+      citations: [toCitation(1, extract.paragraph, extract.quote, extract.hit.score)],
+    };
+  }
+
+  /** The ranked candidates for a message answered without retrieval (the CLI contract reports them). */
+  private async candidates(a: Asked): Promise<Answer['retrieved']> {
+    const lang = a.asked === 'und' ? 'ar' : a.asked;
+    const retrieval = await this.retrieveRanked([a.question], lang, 'other', { conversation: [], followUp: false, collections: a.options.collections });
+    return retrieval.hits.map(toRetrieved);
+  }
+
+  // TODO(issue 15): the embedder port gains a `crossLingual` flag; until then the local embedder's id says it.
+  private embedderIsCrossLingual(): boolean {
+    return !this.knowledge.embedder.id.startsWith('local-');
+  }
+
+  private smallTalkReply(talk: SmallTalk, lang: Lang, collections?: string[]): string {
+    if (talk === 'thanks') return message('welcome', lang);
+    const docs = this.knowledge.documents(collections);
+    const shown = docs.slice(0, 3).map((d) => `«${d.title}»`);
+    const topics = (lang === 'ar' ? shown.join('، ') : shown.join(', ')) + (docs.length > 3 ? ' …' : '');
+    return message(talk === 'greeting' ? 'greeting' : 'help', lang, { topics, count: docs.length });
+  }
+
+  private declined(a: Asked, text: string, extra: Partial<Answer> = {}): Answer {
+    return {
+      question: a.original,
+      answer: text,
+      abstained: true,
+      language: a.lang,
+      mode: 'extractive',
+      citations: [],
+      retrieved: [],
+      timings: { retrieveMs: 0, answerMs: 0, totalMs: ms(a.started) },
+      ...extra,
+    };
+  }
+
+  /** One overall deadline for an answer, also honouring the caller's own signal. */
+  private deadline(outer?: AbortSignal): AbortSignal {
+    const timeout = AbortSignal.timeout(this.options.deadlineMs);
+    return outer ? AbortSignal.any([timeout, outer]) : timeout;
+  }
+}
+
+/** The final answer of an answer stream. */
+export async function finalOf(stream: AsyncIterable<AnswerEvent>): Promise<Answer> {
+  for await (const event of stream) if (event.type === 'final') return event.answer;
+  throw new SanadError('internal', 'the answer stream ended without an answer');
+}
+
+function ms(since: number): number {
+  return Math.round((performance.now() - since) * 100) / 100;
+}

@@ -1,0 +1,156 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { SanadError } from './errors.js';
+import { CachedEmbedder, localEmbedder, type Embedder } from './index/embedder.js';
+import { KnowledgeIndex } from './index/knowledge-index.js';
+import { listKnowledgeFiles, loadKnowledge, readKnowledgeFile, type SkippedFile } from './knowledge/load.js';
+import type { KnowledgeDocument } from './knowledge/types.js';
+import { silentLogger, type Logger } from './ports.js';
+
+/**
+ * Editors save a file in several writes (truncate, write, rename): the watcher waits this long
+ * after the last change event, so one save is re-indexed once.
+ */
+const REFRESH_DEBOUNCE_MS = 300;
+
+export interface KnowledgeBaseOptions {
+  /** The knowledge folder; ignored when `documents` is given. */
+  knowledgeDir?: string;
+  /** Documents already parsed (a QA set's own corpus). */
+  documents?: KnowledgeDocument[];
+  embedder?: Embedder;
+  /** Folder for the embedding cache; null for none. */
+  cacheDir?: string | null;
+  logger?: Logger;
+  onProgress?: (done: number, total: number) => void;
+  /** Re-index knowledge files when they change on disk. */
+  watch?: boolean;
+}
+
+export interface KnowledgeChange {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  skipped: SkippedFile[];
+}
+
+/**
+ * The knowledge as the assistant serves it: the documents read from the folder, their index and
+ * the embedding cache, kept current while the bot runs (a changed file is re-indexed alone; a
+ * broken edit is skipped and the last good version keeps serving).
+ */
+export class KnowledgeBase {
+  private readonly listeners = new Set<(change: KnowledgeChange) => void>();
+  private watcher: FSWatcher | null = null;
+  private refreshing: Promise<KnowledgeChange> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    readonly index: KnowledgeIndex,
+    readonly embedder: CachedEmbedder,
+    private readonly knowledgeDir: string | undefined,
+    private readonly logger: Logger,
+    public skipped: SkippedFile[],
+  ) {}
+
+  static async open(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
+    const logger = options.logger ?? silentLogger;
+    const embedder = new CachedEmbedder(options.embedder ?? localEmbedder(), options.cacheDir ?? null, logger);
+    const index = new KnowledgeIndex(embedder);
+    let skipped: SkippedFile[] = [];
+    if (options.documents) {
+      await index.addDocuments(options.documents, options.onProgress);
+    } else {
+      if (!options.knowledgeDir) throw new SanadError('config', 'createAssistant needs knowledgeDir or documents.');
+      const loaded = await loadKnowledge(options.knowledgeDir, logger);
+      skipped = loaded.skipped;
+      await index.addDocuments(loaded.documents, options.onProgress);
+    }
+    await embedder.save();
+    const base = new KnowledgeBase(index, embedder, options.documents ? undefined : options.knowledgeDir, logger, skipped);
+    if (options.watch && base.knowledgeDir) base.startWatching(base.knowledgeDir);
+    return base;
+  }
+
+  documents(collections?: string[]): KnowledgeDocument[] {
+    const all = [...this.index.documents.values()];
+    return collections ? all.filter((d) => collections.includes(d.collection)) : all;
+  }
+
+  onChange(listener: (change: KnowledgeChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Re-reads the knowledge folder and re-indexes only what changed; concurrent calls share one run. */
+  refresh(): Promise<KnowledgeChange> {
+    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<KnowledgeChange> {
+    const dir = this.knowledgeDir;
+    const change: KnowledgeChange = { added: [], changed: [], removed: [], skipped: [] };
+    if (!dir) return change;
+    const files = await listKnowledgeFiles(dir);
+    const current = new Set(files);
+    for (const document of this.index.documents.keys()) {
+      if (!current.has(document)) {
+        this.index.removeDocument(document);
+        change.removed.push(document);
+      }
+    }
+    const updates: KnowledgeDocument[] = [];
+    for (const file of files) {
+      const result = await readKnowledgeFile(dir, file);
+      if ('reason' in result) {
+        // The last good version keeps serving; a broken edit is reported, not indexed.
+        this.logger.warn(`skipped knowledge file ${file}: it ${result.reason}`);
+        change.skipped.push(result);
+        continue;
+      }
+      const known = this.index.documents.get(file);
+      if (known?.hash === result.hash) continue;
+      updates.push(result);
+      (known ? change.changed : change.added).push(file);
+    }
+    if (updates.length > 0) {
+      await this.index.addDocuments(updates);
+      // A file rewritten while it was being indexed is read again on the next change event.
+      for (const doc of updates) {
+        const again = await readKnowledgeFile(dir, doc.document);
+        if ('hash' in again && again.hash !== doc.hash) this.schedule();
+      }
+      await this.embedder.save();
+    }
+    this.skipped = change.skipped;
+    if (change.added.length + change.changed.length + change.removed.length > 0) {
+      this.logger.info('knowledge updated', { added: change.added, changed: change.changed, removed: change.removed });
+      for (const listener of this.listeners) listener(change);
+    }
+    return change;
+  }
+
+  private startWatching(dir: string): void {
+    try {
+      this.watcher = watch(dir, { recursive: true }, () => this.schedule());
+      this.watcher.on('error', (error) => this.logger.warn('knowledge watcher stopped', { error }));
+    } catch (error) {
+      this.logger.warn('cannot watch the knowledge folder; changes need a restart', { error, dir });
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.refresh().catch((error: unknown) => this.logger.warn('knowledge refresh failed', { error }));
+    }, REFRESH_DEBOUNCE_MS);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.watcher?.close();
+    if (this.timer) clearTimeout(this.timer);
+    await this.embedder.save();
+  }
+}
