@@ -1,6 +1,7 @@
 import { buildAssistant } from '../app/assistant.js';
 import { SanadError } from '../core/errors.js';
-import { readQaFile } from '../eval/qa-file.js';
+import { runChatEval, CHAT_ANSWER_CHARS, type ChatConversation, type ChatSummary } from '../eval/chat.js';
+import { readEvalFile, readQaFile } from '../eval/qa-file.js';
 import { runEval, type EvalSummary } from '../eval/run-eval.js';
 import type { CliContext } from './main.js';
 import { progressBar } from './terminal.js';
@@ -8,7 +9,9 @@ import { progressBar } from './terminal.js';
 export async function runEvalCommand(context: CliContext): Promise<number> {
   const [file] = context.positionals;
   if (!file) throw new SanadError('usage', 'eval needs a QA file.', { hint: 'sanad eval ../shared/bench/article-qa.json' });
-  const set = await readQaFile(file);
+  const read = await readEvalFile(file);
+  if (read.kind === 'chat') return runChatEvalCommand(context, file, read.conversations);
+  const { set } = read;
   // --corpus asks the questions against another QA file's documents: none of them is answerable there.
   const corpus = typeof context.values.corpus === 'string' ? await readQaFile(context.values.corpus) : null;
   if (corpus && !corpus.documents) {
@@ -39,10 +42,43 @@ export async function runEvalCommand(context: CliContext): Promise<number> {
   }
 }
 
+/** A chat file: conversations asked turn by turn against the knowledge folder, with their history. */
+async function runChatEvalCommand(context: CliContext, file: string, conversations: ChatConversation[]): Promise<number> {
+  const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('indexing') });
+  try {
+    const report = await runChatEval(assistant, conversations, progressBar('asking'));
+    if (context.values.json) {
+      context.io.stdout.write(JSON.stringify({ file, knowledge: context.config.knowledgeDir, ...report }, null, 2) + '\n');
+      return 0;
+    }
+    context.io.stdout.write(`${file} against ${context.config.knowledgeDir}: ${conversations.length} conversations, asked turn by turn with their history\n`);
+    context.io.stdout.write(chatTable({ all: report.overall, ...report.byDialect }) + '\n');
+    const misses = report.rows.filter((r) => (r.expect === 'answer' && !r.correct) || r.wrong || (r.expect === 'help' && r.intent !== 'help'));
+    if (misses.length > 0) context.io.stdout.write(`\nmissed (${misses.length}):\n` + misses.map((r) => `  ${r.conversation}#${r.turn} [${r.expect}] ${r.question}\n    → ${r.abstained ? '(declined) ' : ''}${r.answer.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n') + '\n');
+    return 0;
+  } finally {
+    await assistant.close();
+  }
+}
+
+function chatTable(groups: Record<string, ChatSummary>): string {
+  return grid(groups, [
+    ['turns (answer/decline/help)', (s) => `${s.turns} (${s.answerTurns}/${s.declineTurns}/${s.helpTurns})`],
+    ['answer accuracy', (s) => pct(s.answerAccuracy)],
+    [`correct and ≤ ${CHAT_ANSWER_CHARS} chars`, (s) => pct(s.accuracyShort)],
+    ['first citation correct', (s) => pct(s.firstCitationCorrect)],
+    ['wrongly declined', (s) => pct(s.wronglyDeclined)],
+    ['unanswerable declined', (s) => pct(s.unanswerableDeclined)],
+    ['help replies', (s) => pct(s.helpReplies)],
+    ['answered wrongly (all turns)', (s) => pct(s.answeredWrongly)],
+    ['latency p50 (ms)', (s) => s.latencyP50Ms.toFixed(1)],
+  ]);
+}
+
 const pct = (x: number | null) => (x === null ? '—' : x.toFixed(3));
 
 function table(groups: Record<string, EvalSummary>): string {
-  const rows: [string, (s: EvalSummary) => string][] = [
+  return grid(groups, [
     ['questions (answerable/not)', (s) => `${s.questions} (${s.answerable}/${s.unanswerable})`],
     ['hit@1', (s) => pct(s.hitAt1)],
     ['1st paragraph holds answer', (s) => pct(s.firstHoldsAnswer)],
@@ -56,7 +92,10 @@ function table(groups: Record<string, EvalSummary>): string {
     ['latency p50 / p95 (ms)', (s) => `${s.latencyP50Ms.toFixed(1)} / ${s.latencyP95Ms.toFixed(1)}`],
     ['tokens used', (s) => String(s.tokens)],
     ['LLM fallbacks', (s) => String(s.fallbacks)],
-  ];
+  ]);
+}
+
+function grid<S>(groups: Record<string, S>, rows: [string, (s: S) => string][]): string {
   const names = Object.keys(groups);
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const col = 14;

@@ -36,7 +36,7 @@ export function citationLabel(c: { title: string; paragraph: number; section: st
 export function toReply(answer: Answer): Reply {
   const lang = answer.language;
   return {
-    kind: answer.intent === 'smalltalk' ? 'notice' : answer.abstained ? 'decline' : 'answer',
+    kind: answer.intent === 'smalltalk' || answer.intent === 'help' ? 'notice' : answer.abstained ? 'decline' : 'answer',
     language: lang,
     direction: lang === 'ar' || lang === 'und' ? 'rtl' : 'ltr',
     text: answer.answer,

@@ -59,11 +59,11 @@ export interface Answer {
   notice?: string;
   /**
    * Set when the message was not a question about what the knowledge says: small talk (a
-   * greeting, thanks, a request for help), a request for a summary (answered with the central
+   * greeting, thanks), a question about what the bot can do (`help`: the capability reply), a request for a summary (answered with the central
    * sentences, each cited), or a question about a document itself (its author, date, title;
    * answered from its byline and dateline, so without a paragraph to cite).
    */
-  intent?: 'smalltalk' | 'summary' | 'document';
+  intent?: 'smalltalk' | 'help' | 'summary' | 'document';
   /** Set when the LLM path failed and the extractive answer was given instead. */
   fallbackReason?: string;
   usage?: { promptTokens: number; completionTokens: number };

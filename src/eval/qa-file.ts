@@ -3,6 +3,7 @@ import { documentFromParagraphs } from '../core/knowledge/index.js';
 import type { KnowledgeDocument } from '../core/knowledge/types.js';
 import { SanadError } from '../core/errors.js';
 import type { Lang } from '../core/text/index.js';
+import { isChatSet, readChatSet, type ChatConversation } from './chat.js';
 
 /** One question of a QA file, in either supported shape, made uniform. */
 export interface QaItem {
@@ -31,23 +32,38 @@ interface ArcdShape {
   questions: { id: string; question: string; answers: string[]; doc: string; paragraph: number }[];
 }
 
+/** A QA file (questions, maybe with their corpus) or a chat file (conversations asked turn by turn). */
+export type EvalFile = { kind: 'qa'; set: QaSet } | { kind: 'chat'; conversations: ChatConversation[] };
+
+export async function readEvalFile(path: string): Promise<EvalFile> {
+  const data = await readJson(path);
+  if (isChatSet(data)) return { kind: 'chat', conversations: readChatSet(path, data) };
+  return { kind: 'qa', set: toQaSet(path, data) };
+}
+
 export async function readQaFile(path: string): Promise<QaSet> {
+  return toQaSet(path, await readJson(path));
+}
+
+async function readJson(path: string): Promise<unknown> {
   let raw: string;
   try {
     raw = await readFile(path, 'utf8');
   } catch (error) {
     throw new SanadError('qa_file', `Cannot read the QA file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
-      hint: 'Give the path of a JSON file like ../shared/bench/article-qa.json or ../shared/bench/arcd/arcd.json.',
+      hint: 'Give the path of a JSON file like ../shared/bench/article-qa.json, ../shared/bench/chat-qa.json or ../shared/bench/arcd/arcd.json.',
     });
   }
-  let data: unknown;
   try {
-    data = JSON.parse(raw);
+    return JSON.parse(raw) as unknown;
   } catch {
     throw new SanadError('qa_file', `${path} is not valid JSON.`, { hint: 'A QA file is one JSON object with a "questions" array.' });
   }
+}
+
+function toQaSet(path: string, data: unknown): QaSet {
   if (!data || typeof data !== 'object' || !Array.isArray((data as { questions?: unknown }).questions)) {
-    throw new SanadError('qa_file', `${path} has no "questions" array.`, { hint: 'A QA file is one JSON object with a "questions" array.' });
+    throw new SanadError('qa_file', `${path} has no "questions" or "conversations" array.`, { hint: 'A QA file is one JSON object with a "questions" array; a chat file has "conversations".' });
   }
   if (Array.isArray((data as { documents?: unknown }).documents)) {
     const arcd = data as ArcdShape;

@@ -110,7 +110,7 @@ export class AnswerPipeline {
   /** Small talk, instructions aimed at the bot and questions about whole documents. */
   private async withoutRetrieval(a: Asked): Promise<Answer | null> {
     const talk = smallTalk(a.question);
-    if (talk) return { ...this.declined(a, this.smallTalkReply(talk, a.lang, a.options.collections), { retrieved: await this.candidates(a) }), intent: 'smalltalk' };
+    if (talk) return { ...this.declined(a, this.smallTalkReply(talk, a.lang, a.options.collections), { retrieved: await this.candidates(a) }), intent: talk === 'help' ? 'help' : 'smalltalk' };
     if (looksLikeInstruction(a.question)) return this.declined(a, message('steer', a.lang), { retrieved: await this.candidates(a) });
     const kind = documentQuestion(a.question);
     if (!kind) return null;
