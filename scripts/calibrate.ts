@@ -45,7 +45,7 @@ await articleIndex.addDocuments((await loadKnowledge(resolve('knowledge'))).docu
 
 async function features(index: KnowledgeIndex, question: string, exclude?: Set<string>): Promise<number[]> {
   const type = answerType(question);
-  const plain = await retrieve(index, { queries: [question], lang: 'ar', conversation: [], followUp: false, exclude, k: 8 });
+  const plain = await retrieve(index, { queries: [question], lang: 'ar', exclude, k: 8 });
   const retrieval = { ...plain, hits: rerankByAnswer(plain.hits, plain.profile, type) };
   const extract = retrieval.hits[0] ? extractAnswer(retrieval.hits[0], retrieval.profile, type) : null;
   return featureVector(evidenceFeatures(retrieval, extract, type));

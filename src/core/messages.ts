@@ -115,3 +115,19 @@ export function localizer<T extends Translations>(table: T) {
 
 /** What the bot says, in the asker's language. */
 export const message = localizer(MESSAGES);
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+let ownSentences: [MessageKey, RegExp][] | null = null;
+
+/**
+ * Which of the bot's own sentences a text is ("I found nothing", the help reply…), or null when
+ * it is an answer drawn from the knowledge. A conversation's history holds the bot's replies as
+ * text; a follow-up leans only on those that came from a paragraph.
+ */
+export function ownSentence(text: string): MessageKey | null {
+  ownSentences ??= Object.entries(MESSAGES).flatMap(([key, byLang]) =>
+    Object.values(byLang).map((template): [MessageKey, RegExp] => [key as MessageKey, new RegExp(`^${template.split(/\{\w+\}/).map(escape).join('[\\s\\S]*')}`)]),
+  );
+  const trimmed = text.trim();
+  return ownSentences.find(([, pattern]) => pattern.test(trimmed))?.[0] ?? null;
+}

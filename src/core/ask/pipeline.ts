@@ -2,7 +2,7 @@ import { documentQuestion } from '../answer/about.js';
 import { evidenceFeatures, shouldAbstain } from '../answer/abstain.js';
 import { mergeAnswers, quoteAsAnswer, toCitation, toRetrieved } from '../answer/compose.js';
 import { extractAnswer, type Extract } from '../answer/extractive.js';
-import { answerType, isFollowUp, looksLikeInstruction, questionFocus, splitQuestions, type AnswerType } from '../answer/question.js';
+import { looksLikeInstruction, questionFocus, splitQuestions, type AnswerType } from '../answer/question.js';
 import { rerankByAnswer } from '../answer/rerank.js';
 import { smallTalk, withoutGreeting, type SmallTalk } from '../answer/smalltalk.js';
 import { SanadError } from '../errors.js';
@@ -10,11 +10,12 @@ import type { KnowledgeBase } from '../knowledge-base.js';
 import type { LlmAnswerer } from '../llm/port.js';
 import { message } from '../messages.js';
 import type { Logger } from '../ports.js';
-import { contentTermCount, retrieve, type Retrieval } from '../retrieve/retriever.js';
+import { retrieve, type Retrieval } from '../retrieve/retriever.js';
 import { cleanInvisible, detectLanguage, type Lang } from '../text/index.js';
 import type { Answer, AnswerEvent, AskOptions } from '../types.js';
 import { DocumentAnswers } from './documents.js';
 import { answerWithModel, fallbackNote } from './model.js';
+import { readQuestion } from './read.js';
 
 export const MAX_QUESTION_CHARS = 4000;
 
@@ -141,27 +142,28 @@ export class AnswerPipeline {
   private async *fromKnowledge(a: Asked): AsyncGenerator<AnswerEvent> {
     const { question, options } = a;
     const conversation = options.conversation ?? [];
-    const knowledgeLangs = this.knowledge.index.languages(options.collections);
+    const index = this.knowledge.index;
+    const knowledgeLangs = index.languages(options.collections);
     const crossLanguage = a.asked !== 'und' && knowledgeLangs.length > 0 && !knowledgeLangs.includes(a.asked);
     const signal = this.deadline(options.signal);
+    const askedLang = a.asked === 'und' ? 'ar' : a.asked;
+    const reading = readQuestion(question, askedLang, index, conversation);
+    const { type, followUp } = reading;
 
-    let queries = [question];
-    const followUp = conversation.length > 0 && isFollowUp(question, contentTermCount(question, a.asked));
+    let queries = [reading.text];
     if (this.llm && (followUp || crossLanguage)) {
       queries = await this.llm.rewriteQuery(question, conversation, knowledgeLangs, signal);
-      if (!queries.includes(question)) queries.push(question);
+      if (!queries.includes(reading.text)) queries.push(reading.text);
     }
-    const retrieveLang = crossLanguage && queries.length > 1 ? knowledgeLangs[0]! : a.asked === 'und' ? 'ar' : a.asked;
-    const type = answerType(question);
-    const index = this.knowledge.index;
+    const retrieveLang = crossLanguage && queries.length > 1 ? knowledgeLangs[0]! : askedLang;
     // Read on the question as retrieval will (respelt), so "بارخان" is not an unknown focus.
-    const focus = questionFocus(index.respell(question, retrieveLang), retrieveLang);
+    const focus = questionFocus(index.respell(reading.text, retrieveLang), retrieveLang);
     const focusUnknown = focus !== null && index.frequency(focus) === 0;
     const retrieval = await this.retrieveRanked(
-      crossLanguage && queries.length > 1 ? queries.filter((q) => q !== question) : queries,
+      crossLanguage && queries.length > 1 ? queries.filter((q) => q !== reading.text) : queries,
       retrieveLang,
       type,
-      { conversation, followUp, collections: options.collections },
+      { subject: followUp?.subject, collections: options.collections },
     );
     const retrieveMs = ms(a.started);
     const retrieved = retrieval.hits.map(toRetrieved);
@@ -186,13 +188,8 @@ export class AnswerPipeline {
   }
 
   /** Hybrid retrieval, then the first candidates reordered by how well they answer. */
-  private async retrieveRanked(
-    queries: string[],
-    lang: Lang,
-    type: AnswerType,
-    context: { conversation: AskOptions['conversation']; followUp: boolean; collections?: string[] },
-  ): Promise<Retrieval> {
-    const retrieval = await retrieve(this.knowledge.index, { queries, lang, conversation: context.conversation ?? [], followUp: context.followUp, collections: context.collections, k: this.options.k });
+  private async retrieveRanked(queries: string[], lang: Lang, type: AnswerType, context: { subject?: string; collections?: string[] }): Promise<Retrieval> {
+    const retrieval = await retrieve(this.knowledge.index, { queries, lang, subject: context.subject, collections: context.collections, k: this.options.k });
     return { ...retrieval, hits: rerankByAnswer(retrieval.hits, retrieval.profile, type) };
   }
 
@@ -215,7 +212,7 @@ export class AnswerPipeline {
   /** The ranked candidates for a message answered without retrieval (the CLI contract reports them). */
   private async candidates(a: Asked): Promise<Answer['retrieved']> {
     const lang = a.asked === 'und' ? 'ar' : a.asked;
-    const retrieval = await this.retrieveRanked([a.question], lang, 'other', { conversation: [], followUp: false, collections: a.options.collections });
+    const retrieval = await this.retrieveRanked([a.question], lang, 'other', { collections: a.options.collections });
     return retrieval.hits.map(toRetrieved);
   }
 

@@ -27,6 +27,10 @@ export interface SearchOptions {
 }
 
 const PROCLITICS = ['ل', 'ب', 'ك', 'ف', 'و'];
+/** locate() checks this many best BM25 matches. */
+const LOCATE_CANDIDATES = 3;
+/** A quote's paragraph holds its words: an extract all of them, a model's answer most. */
+const LOCATE_MIN_SHARE = 0.6;
 const VOWEL_VARIANT_WEIGHT = 0.3;
 const ARABIC_START = /^[\u0600-\u06FF]/;
 
@@ -210,6 +214,25 @@ export class KnowledgeIndex {
     let df = this.bm25.df(term) + (bare ? this.bm25.df(bare) : 0);
     if (ARABIC_START.test(term)) for (const p of PROCLITICS) df += this.bm25.df(p + (bare ?? term));
     return df;
+  }
+
+  /**
+   * The paragraph a text was taken from (the bot's last answer, when a follow-up leans on it):
+   * the best BM25 match of its words, when that paragraph holds most of them.
+   */
+  locate(text: string, lang: Lang = 'ar'): Paragraph | null {
+    const words = new Set(terms(text, lang));
+    if (words.size === 0) return null;
+    const query = new Map([...words].map((t) => [t, 1]));
+    let best: { row: number; score: number } | null = null;
+    for (const [row, score] of this.bm25.scores(query, (row) => this.rows[row] !== null, LOCATE_CANDIDATES)) {
+      if (!best || score > best.score) best = { row, score };
+    }
+    const paragraph = best ? this.rows[best.row] : null;
+    if (!paragraph) return null;
+    const own = new Set(terms(paragraph.text, paragraph.lang));
+    const held = [...words].filter((t) => own.has(t)).length;
+    return held / words.size >= LOCATE_MIN_SHARE ? paragraph : null;
   }
 
   /** The question with words the knowledge never uses respelt as the knowledge writes them. */

@@ -1,7 +1,6 @@
 import type { Hit, KnowledgeIndex } from '../index/knowledge-index.js';
 import { paragraphTerms, queryTerms, withoutProclitic } from '../index/knowledge-index.js';
 import { terms, type Lang } from '../text/index.js';
-import type { Turn } from '../types.js';
 import { coverage, profileQuery, type QueryProfile } from './coverage.js';
 
 /**
@@ -34,9 +33,11 @@ export interface RetrieveRequest {
   /** The question as asked, then any rewrites (standalone form, translations). */
   queries: string[];
   lang: Lang;
-  conversation: Turn[];
-  /** The question leans on the conversation ("and when did that happen?"). */
-  followUp: boolean;
+  /**
+   * For a follow-up ("and when did that happen?"), the earlier questions it leans on: their terms
+   * join the query at a lower weight and count fully in what the evidence must cover.
+   */
+  subject?: string;
   collections?: string[];
   exclude?: Set<string>;
   k: number;
@@ -57,7 +58,7 @@ export interface Retrieval {
  */
 export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest): Promise<Retrieval> {
   const { lang } = request;
-  const context = request.followUp ? conversationTerms(request.conversation, lang) : undefined;
+  const context = request.subject ? queryTerms(request.subject, lang, CONTEXT_WEIGHT) : undefined;
   // Words the knowledge never uses are respelt as it writes them ("بارخان" → "برخان").
   const queries = [...new Set(request.queries.map((q) => index.respell(q, lang)))];
   const merged = new Map<string, Hit>();
@@ -99,13 +100,6 @@ export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest):
   });
   const unknownMass = profile.total > 0 ? unknown / profile.total : 1;
   return { hits, profile, unknownMass };
-}
-
-/** The last user question of the conversation, as weighted terms. */
-function conversationTerms(conversation: Turn[], lang: Lang): Map<string, number> | undefined {
-  const lastQuestion = [...conversation].reverse().find((t) => t.role === 'user');
-  if (!lastQuestion) return undefined;
-  return queryTerms(lastQuestion.text, lang, CONTEXT_WEIGHT);
 }
 
 /** Coverage of the question by a paragraph, its title and section included. */

@@ -6,3 +6,5 @@ export { isStopWord } from './stopwords.js';
 export { tokenize, terms } from './tokenize.js';
 export { splitSentences, splitClauses } from './sentences.js';
 export type { Span } from './sentences.js';
+export { readDialect, detectDialect } from './dialect.js';
+export type { Dialect, DialectReading } from './dialect.js';

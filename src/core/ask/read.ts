@@ -1,0 +1,101 @@
+import { answerType, isFollowUp, type AnswerType } from '../answer/question.js';
+import type { KnowledgeIndex } from '../index/knowledge-index.js';
+import type { Paragraph } from '../knowledge/types.js';
+import { ownSentence } from '../messages.js';
+import { readDialect, stem, terms, type Lang } from '../text/index.js';
+import type { Turn } from '../types.js';
+
+/**
+ * How the pipeline reads a question before it retrieves anything: in MSA grammar words (the
+ * dialect layer), with its answer type, and, in a conversation, against the earlier turns.
+ * Retrieval, answer selection and the decline model all read the same `text`; what the person
+ * wrote stays what the bot shows.
+ */
+export interface Reading {
+  /** The question in MSA grammar words, normalised. */
+  text: string;
+  type: AnswerType;
+  /** Set when the question leans on the conversation. */
+  followUp: FollowUp | null;
+}
+
+export interface FollowUp {
+  /** The earlier questions it continues (as read), most recent first: the subject carried over. */
+  subject: string;
+  /**
+   * Where the last answer came from, and the paragraphs around it in its section: the first
+   * place to look. Empty when the bot declined or answered without a paragraph.
+   */
+  local: Paragraph[];
+  /** It points back in words (a pronoun, "ذلك", an elided subject), not only by its "و". */
+  anaphoric: boolean;
+}
+
+/** The earlier questions of a conversation read for its subject, back to one that stands alone. */
+const MAX_SUBJECT_TURNS = 3;
+/** A question with this many content terms names its own subject. */
+const STANDALONE_TERMS = 2;
+
+/** "و…", "طيب و…", "and …": a message that goes on from the last one. */
+const CONTINUES = /^(و|ف|طيب|طب|اوكي|تمام|بس|and|so|et|alors)(\s|$)/;
+
+export function readQuestion(question: string, lang: Lang, index: KnowledgeIndex, conversation: Turn[]): Reading {
+  const text = lang === 'ar' ? readArabic(question, index) : question;
+  const own = terms(text, lang);
+  const followUp = conversation.some((t) => t.role === 'user') ? readFollowUp(question, text, own.length, lang, index, conversation) : null;
+  let type = answerType(text);
+  // "وفي سوريا؟" asks the last question again about something else: it keeps its answer type.
+  if (type === 'other' && followUp && !hasQuestionWord(text)) type = answerType(followUp.subject.split('\n')[0] ?? '');
+  return { text, type, followUp };
+}
+
+/** The question in MSA grammar words; dialect verb forms are read only where the knowledge lacks them. */
+export function readArabic(question: string, index: KnowledgeIndex): string {
+  return readDialect(question, (word) => index.frequency(stem(word, 'ar')) > 0).text;
+}
+
+function readFollowUp(question: string, text: string, ownTerms: number, lang: Lang, index: KnowledgeIndex, conversation: Turn[]): FollowUp | null {
+  const anaphoric = isFollowUp(question, ownTerms) || isFollowUp(text, ownTerms);
+  const continues = CONTINUES.test(text) || /^(و|ف)\S/.test(text) && hasQuestionWord(text.slice(1));
+  if (!anaphoric && !continues) return null;
+  return { subject: subjectOf(conversation, lang, index), local: lastAnswerParagraphs(conversation, index), anaphoric };
+}
+
+/** The earlier user questions, most recent first, back to the first that names its own subject. */
+function subjectOf(conversation: Turn[], lang: Lang, index: KnowledgeIndex): string {
+  const questions: string[] = [];
+  for (let i = conversation.length - 1; i >= 0 && questions.length < MAX_SUBJECT_TURNS; i--) {
+    const turn = conversation[i]!;
+    if (turn.role !== 'user') continue;
+    const read = lang === 'ar' ? readArabic(turn.text, index) : turn.text;
+    questions.push(read);
+    if (new Set(terms(read, lang)).size >= STANDALONE_TERMS && !CONTINUES.test(read)) break;
+  }
+  return questions.join('\n');
+}
+
+/**
+ * The paragraph the bot's last answer came from, found by its text (an extractive answer is a
+ * quote; a model's answer is closest to the paragraph it cites), with its neighbours in the
+ * same section.
+ */
+function lastAnswerParagraphs(conversation: Turn[], index: KnowledgeIndex): Paragraph[] {
+  const last = [...conversation].reverse().find((t) => t.role === 'assistant');
+  if (!last || ownSentence(last.text)) return [];
+  // Several questions in one message are answered in parts: the last part is the one that goes on.
+  const parts = last.text.split(/\n\n(?=«)/);
+  const answer = parts[parts.length - 1]!.replace(/^«[^»]*»\n/, '').replace(/\[\d+\]/g, ' ').replace(/^•\s*/gm, '');
+  if (ownSentence(answer)) return [];
+  const paragraph = index.locate(answer);
+  if (!paragraph) return [];
+  const siblings = index.documents.get(paragraph.document)?.paragraphs.filter((p) => !p.duplicateOf) ?? [];
+  const at = siblings.findIndex((p) => p.id === paragraph.id);
+  const near = [siblings[at + 1], siblings[at - 1]].filter((p): p is Paragraph => !!p && p.section === paragraph.section);
+  return [paragraph, ...near];
+}
+
+const QUESTION_WORD = /(^|\s)(ما|ماذا|من|متي|منذ|اين|كيف|لماذا|كم|هل|اي|ماهو|ماهي|what|who|when|where|why|how|which|quel|quelle|qui|quand|ou|pourquoi|comment|combien)(\s|$)/;
+
+function hasQuestionWord(text: string): boolean {
+  return QUESTION_WORD.test(text);
+}

@@ -1,0 +1,208 @@
+import { normalizeForMatch } from './normalize.js';
+
+/**
+ * Chat Arabic read as Modern Standard Arabic, so retrieval, answer typing and the decline model
+ * see the grammar the knowledge is written in. Team members type in their dialect: Gulf "وش
+ * اسم…", Levantine "شو بيعملوا…", Egyptian "هيكون امتى…", Maghrebi "شحال من واحد كيجمعو…".
+ * Two layers, both from the dialects' grammar, not from any question list:
+ *
+ * 1. A closed lexicon of grammar words (question words, relatives, demonstratives, the
+ *    possessive particles, modal and aspect particles, "now"/"want"), plus the commonest
+ *    dialect verbs and nouns of chat whose MSA form differs ("حكى" → "قال", "النت" → "الإنترنت").
+ *    These words are not MSA, so reading them as MSA is safe whatever the knowledge says.
+ * 2. Verb morphology: the b- imperfect (Levantine, Egyptian, Gulf: "بيعملوا"), the ha- future
+ *    (Egyptian: "هيكون"), the k- imperfect (Maghrebi: "كيجمعو"), the plural "-و"/"-وا" for MSA
+ *    "-ون", and the Levantine "هال-" ("this"). These prefixes look like MSA letters ("بيان",
+ *    "هيكل", "كتاب"), so a word is rewritten only when the knowledge does not use it as written
+ *    (`known` says), and the ha-/k- prefixes only in a message with other words of that dialect.
+ *
+ * The result is normalised text (see normalizeForMatch), for matching only: what the person
+ * wrote is what the bot shows.
+ */
+export type Dialect = 'gulf' | 'levantine' | 'egyptian' | 'maghrebi';
+
+/** Question words and their MSA reading. "ما" stands for both "ما" and "ماذا". */
+const QUESTION_WORDS: Record<string, string> = {
+  وش: 'ما', ويش: 'ما', ايش: 'ما', شو: 'ما', شنو: 'ما', اشنو: 'ما', شنهو: 'ما', شنهي: 'ما', ايه: 'ما', اش: 'ما', واش: 'هل',
+  وين: 'اين', فين: 'اين', وينه: 'اين', فينه: 'اين', منين: 'من اين', لوين: 'الي اين',
+  ليش: 'لماذا', ليه: 'لماذا', علاش: 'لماذا', لويش: 'لماذا', لشو: 'لماذا',
+  امتي: 'متي', ايمتي: 'متي', امتا: 'متي', ايمتا: 'متي', وقتاش: 'متي', فوقاش: 'متي',
+  قديش: 'كم', قداش: 'كم', شحال: 'كم', شقد: 'كم', كام: 'كم', بكام: 'بكم', بقديش: 'بكم', بقداش: 'بكم', بشحال: 'بكم',
+  مين: 'من', منو: 'من', شكون: 'من', اشكون: 'من', منهو: 'من هو', منهي: 'من هي',
+  ازاي: 'كيف', كيفاش: 'كيف', شلون: 'كيف', اشلون: 'كيف',
+};
+
+/** Other grammar words: relatives, demonstratives, particles; '' drops a word that adds nothing. */
+const GRAMMAR_WORDS: Record<string, string> = {
+  // relative pronoun
+  // (not "الي" or "لي": normalised MSA "إلى" and "لي")
+  اللي: 'الذي', يلي: 'الذي', اللى: 'الذي',
+  // demonstratives
+  ده: 'هذا', دا: 'هذا', هاد: 'هذا', هادا: 'هذا', هيدا: 'هذا', هذاك: 'ذلك', هداك: 'ذلك', داك: 'ذلك',
+  دي: 'هذه', هادي: 'هذه', هاي: 'هذه', هيدي: 'هذه', هذيك: 'تلك', هديك: 'تلك', ديك: 'تلك',
+  // (not Egyptian "دول", these: it is MSA "states")
+  هدول: 'هولاء', هذول: 'هولاء', هادو: 'هولاء', هادوك: 'اولئك',
+  // possessive particles: "الأهداف ديال فرنسا" is "أهداف فرنسا"
+  بتاع: '', بتاعه: '', بتاعت: '', بتوع: '', بتاعها: '', بتاعهم: '', ديال: '', ديالو: '', ديالها: '', ديالهم: '', تاع: '', تاعت: '', تبع: '', تبعه: '', تبعت: '',
+  // aspect and modal particles
+  رح: '', راح: '', حا: '', غادي: '', غاد: '', باش: 'لكي', عشان: 'لكي', علشان: 'لكي', مشان: 'لكي', منشان: 'لكي', كرمال: 'لكي',
+  بدي: 'اريد', بدك: 'تريد', بدو: 'يريد', بده: 'يريد', بدها: 'تريد', بدهم: 'يريدون', بدنا: 'نريد', بدكم: 'تريدون',
+  عايز: 'يريد', عاوز: 'يريد', عايزه: 'تريد', عاوزه: 'تريد', عايزين: 'يريدون', عاوزين: 'يريدون',
+  يبي: 'يريد', يبغي: 'يريد', تبي: 'تريد', تبغي: 'تريد', ابي: 'اريد', ابغي: 'اريد', ابغا: 'اريد', يبون: 'يريدون', يبغون: 'يريدون',
+  بغيت: 'اريد', بغا: 'يريد', بغات: 'تريد', بغاو: 'يريدون',
+  // time and degree
+  دلوقتي: 'الان', دلوقت: 'الان', هلق: 'الان', هسا: 'الان', هسه: 'الان', دابا: 'الان', توا: 'الان', الحين: 'الان', لسه: 'حتي الان', لسا: 'حتي الان',
+  امبارح: 'امس', مبارح: 'امس', البارح: 'امس',
+  كتير: 'كثير', كثير: 'كثير', واجد: 'كثير', وايد: 'كثير', برشا: 'كثير', بزاف: 'كثير',
+  كمان: 'ايضا', برضو: 'ايضا', بردو: 'ايضا', زاده: 'ايضا',
+  مش: 'ليس', مو: 'ليس', مب: 'ليس', ماهوش: 'ليس',
+  هيك: 'هكذا', كده: 'هكذا', كدا: 'هكذا', هكا: 'هكذا', هيكا: 'هكذا',
+  شي: 'شيء', اشي: 'شيء', حاجه: 'شيء', حاجات: 'اشياء', حوايج: 'اشياء',
+  بالظبط: '', بالضبط: '', يعني: '', طيب: '', بس: '', اوكي: '',
+};
+
+/**
+ * Dialect verbs and nouns of everyday chat whose MSA form differs. Verbs are keyed by the
+ * forms chat writes (past, imperfect with its prefixes already read off).
+ */
+const CONTENT_WORDS: Record<string, string> = {
+  حكي: 'قال', حكت: 'قالت', حكو: 'قالوا', يحكي: 'يقول', تحكي: 'تقول', يحكو: 'يقولون',
+  صار: 'حدث', صارت: 'حدثت', يصير: 'يحدث', تصير: 'تحدث',
+  سوي: 'فعل', سوت: 'فعلت', سوو: 'فعلوا', يسوي: 'يفعل', تسوي: 'تفعل', يسوو: 'يفعلون', يسوون: 'يفعلون',
+  شاف: 'راي', شافت: 'رات', يشوف: 'يري', تشوف: 'تري',
+  شال: 'ازال', شالت: 'ازالت', يشيل: 'يزيل', تشيل: 'تزيل', يشيلو: 'يزيلون', يشيلون: 'يزيلون', نشيل: 'نزيل',
+  يجيب: 'يحضر', حط: 'وضع', يحط: 'يضع', عطي: 'اعطي',
+  خلص: 'انتهي', خلصت: 'انتهت', يخلص: 'ينتهي', بلش: 'بدا', بلشت: 'بدات', يبلش: 'يبدا',
+  اشتغل: 'عمل', يشتغل: 'يعمل', تشتغل: 'تعمل', يشتغلو: 'يعملون',
+  النت: 'الانترنت', نت: 'الانترنت', فلوس: 'اموال', الفلوس: 'الاموال', مصاري: 'اموال', المصاري: 'الاموال',
+};
+
+/** Words only a dialect uses: they tell which prefixes to read. */
+const EGYPTIAN = new Set(['ايه', 'ازاي', 'فين', 'امتي', 'كام', 'ليه', 'ده', 'دي', 'عايز', 'عاوز', 'عايزه', 'بتاع', 'بتاعه', 'دلوقتي', 'مش', 'كده', 'بردو']);
+const MAGHREBI = new Set(['شنو', 'اشنو', 'علاش', 'شحال', 'كيفاش', 'ديال', 'واش', 'دابا', 'بزاف', 'شكون', 'باش', 'غادي', 'بغيت', 'فين']);
+
+/** Phrases read as one question word: Egyptian "قد إيه" (how much), "من امتى" (since when). */
+const PHRASES: [RegExp, string][] = [
+  [/(^|\s)(قد|اد|قدي) ايه(?=\s|$)/g, '$1كم'],
+  [/(^|\s)قديه(?=\s|$)/g, '$1كم'],
+  [/(^|\s)من (امتي|ايمتي|امتا|ايمتا|متي|وقتيش|وقتاش)(?=\s|$)/g, '$1منذ متي'],
+  [/(^|\s)(ايش|وش|شو) لون(?=\s|$)/g, '$1كيف'],
+  // "الـ400 شخص": the article on a number, its tatweel already gone.
+  [/(^|\s)ال(\d)/g, '$1$2'],
+];
+
+/** MSA question words, split from a leading "و" like the dialect ones ("وكم", "ومتى"). */
+const MSA_QUESTION_WORDS = new Set(['ما', 'ماذا', 'من', 'متي', 'اين', 'كيف', 'لماذا', 'كم', 'هل', 'اي', 'ماهو', 'ماهي']);
+/** What a message may end with when its question word stays in place (Egyptian "ضد إيه؟"). */
+const IN_SITU = new Set(['ما', 'متي', 'منذ متي', 'اين', 'كم', 'من', 'لماذا', 'كيف']);
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const ARABIC_WORD = /^[\u0621-\u064A]+$/;
+
+export interface DialectReading {
+  /** The message in MSA grammar words, normalised. */
+  text: string;
+  /** Whether anything was rewritten. */
+  changed: boolean;
+}
+
+/**
+ * Reads a chat message as MSA. `known` says whether the knowledge uses a (normalised) word as
+ * written; without it, only the closed lexicon applies.
+ */
+export function readDialect(message: string, known: (word: string) => boolean = () => false): DialectReading {
+  const normal = normalizeForMatch(message).replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\s+/g, ' ').trim();
+  let text = normal;
+  for (const [pattern, replacement] of PHRASES) text = text.replace(pattern, replacement);
+  const tokens = text.split(' ').filter(Boolean);
+  const context: WordContext = { egyptian: tokens.some((t) => EGYPTIAN.has(t)), maghrebi: tokens.some((t) => MAGHREBI.has(t)), known };
+  const words: string[] = [];
+  tokens.forEach((token, i) => {
+    // Levantine "عم" marks the progressive before a verb ("عم يجمعوا"); elsewhere it is a noun.
+    if (token === 'عم' && IMPERFECT.test(tokens[i + 1] ?? '')) return;
+    const read = readWord(token, context);
+    if (read) words.push(read);
+  });
+  let out = words.join(' ');
+  const inSitu = frontQuestionWord(out);
+  if (inSitu) out = inSitu;
+  return { text: out, changed: out !== normal };
+}
+
+/**
+ * Egyptian and Levantine keep the question word in place: "فرنسا عايزة قرار ضد إيه؟", "هي فرنسا
+ * دخلت الساحل من امتى؟". MSA puts it first, and the answer typing reads it there.
+ */
+function frontQuestionWord(text: string): string | null {
+  const words = text.split(' ');
+  const startsAsked = MSA_QUESTION_WORDS.has(words[0]!) || (words[0] === 'و' && MSA_QUESTION_WORDS.has(words[1] ?? ''));
+  if (startsAsked || words.length < 3) return null;
+  for (const size of [2, 1]) {
+    const tail = words.slice(-size).join(' ');
+    if (IN_SITU.has(tail)) {
+      const rest = words.slice(0, -size);
+      const lead = rest[0] === 'و' ? ['و'] : [];
+      return [...lead, tail, ...rest.slice(lead.length)].join(' ');
+    }
+  }
+  return null;
+}
+
+interface WordContext {
+  egyptian: boolean;
+  maghrebi: boolean;
+  known: (word: string) => boolean;
+}
+
+function readWord(token: string, context: WordContext): string {
+  if (!ARABIC_WORD.test(token)) return token;
+  const grammar = grammarWord(token);
+  if (grammar !== undefined) return grammar;
+  // A conjunction in front of a question or grammar word: "ووين", "وشو", "وكم" → "و أين".
+  if (token.length > 2 && token.startsWith('و')) {
+    const rest = token.slice(1);
+    const read = grammarWord(rest) ?? (MSA_QUESTION_WORDS.has(rest) ? rest : undefined);
+    if (read !== undefined) return read ? `و ${read}` : 'و';
+  }
+  if (context.known(token)) return token;
+  const content = CONTENT_WORDS[token];
+  if (content) return content;
+  return readVerb(token, context) ?? token;
+}
+
+/** Closed-class words: read as MSA whatever the knowledge says (they are not MSA). */
+function grammarWord(word: string): string | undefined {
+  return QUESTION_WORDS[word] ?? GRAMMAR_WORDS[word];
+}
+
+const IMPERFECT = /^[يتنا]/;
+
+/** Dialect verb morphology, tried on a word the knowledge does not use as written. */
+function readVerb(token: string, context: WordContext): string | null {
+  let word = token;
+  // Levantine "هالمؤتمر": "this conference".
+  if (/^هال\S{3,}$/.test(word)) return word.slice(2);
+  // Aspect prefixes on the imperfect: b- (Levantine, Egyptian, Gulf), ha- (Egyptian), k- (Maghrebi).
+  // (Not "با…": that is the preposition on a noun, "باريس", "بالاجتماع".)
+  if (word.length >= 4 && /^ب[يتن]/.test(word)) word = word.slice(1);
+  else if (context.egyptian && word.length >= 4 && word.startsWith('ه') && IMPERFECT.test(word[1]!)) word = word.slice(1);
+  else if (context.maghrebi && word.length >= 4 && word.startsWith('ك') && IMPERFECT.test(word[1]!)) word = word.slice(1);
+  // The plural of the imperfect: dialect "يجمعوا" / "يجمعو" for MSA "يجمعون".
+  if (IMPERFECT.test(word[0]!) && word.length >= 4) {
+    if (word.endsWith('وا')) word = `${word.slice(0, -2)}ون`;
+    else if (word.endsWith('و') && !word.endsWith('وو')) word = `${word}ن`;
+  }
+  if (word === token) return null;
+  return CONTENT_WORDS[word] ?? word;
+}
+
+/** Which dialect a message is written in, when its grammar words say so; null for MSA or unknown. */
+export function detectDialect(message: string): Dialect | null {
+  const tokens = normalizeForMatch(message).match(WORD) ?? [];
+  const has = (words: string[]) => tokens.some((t) => words.includes(t) || (t.startsWith('و') && words.includes(t.slice(1))));
+  if (tokens.some((t) => MAGHREBI.has(t) && t !== 'فين')) return 'maghrebi';
+  if (tokens.some((t) => EGYPTIAN.has(t))) return 'egyptian';
+  if (has(['وش', 'ايش', 'وين', 'اللي', 'يبي', 'تبي', 'ابي', 'الحين', 'واجد', 'وايد', 'شلون'])) return 'gulf';
+  if (has(['شو', 'قديش', 'ايمتي', 'يلي', 'بدي', 'بدو', 'بدها', 'هلق', 'هيك', 'كتير', 'عم', 'مين'])) return 'levantine';
+  return null;
+}
