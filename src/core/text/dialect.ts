@@ -43,7 +43,9 @@ const GRAMMAR_WORDS: Record<string, string> = {
   // (not Egyptian "دول", these: it is MSA "states")
   هدول: 'هولاء', هذول: 'هولاء', هادو: 'هولاء', هادوك: 'اولئك',
   // possessive particles: "الأهداف ديال فرنسا" is "أهداف فرنسا"
-  بتاع: '', بتاعه: '', بتاعت: '', بتوع: '', بتاعها: '', بتاعهم: '', ديال: '', ديالو: '', ديالها: '', ديالهم: '', تاع: '', تاعت: '', تبع: '', تبعه: '', تبعت: '',
+  بتاع: '', بتاعه: '', بتاعت: '', بتوع: '', بتاعها: '', بتاعهم: '', بتاعي: '', بتاعك: '', بتاعنا: '', بتاعتي: '', بتاعتك: '', بتاعتنا: '',
+  ديال: '', ديالو: '', ديالها: '', ديالهم: '', ديالي: '', ديالك: '', ديالنا: '', ديالكم: '',
+  تاع: '', تاعت: '', تبع: '', تبعه: '', تبعت: '', تبعي: '', تبعك: '', تبعنا: '', تبعكم: '', تبعها: '', تبعهم: '',
   // aspect and modal particles
   رح: '', راح: '', حا: '', غادي: '', غاد: '', باش: 'لكي', عشان: 'لكي', علشان: 'لكي', مشان: 'لكي', منشان: 'لكي', كرمال: 'لكي',
   بدي: 'اريد', بدك: 'تريد', بدو: 'يريد', بده: 'يريد', بدها: 'تريد', بدهم: 'يريدون', بدنا: 'نريد', بدكم: 'تريدون',
@@ -58,28 +60,55 @@ const GRAMMAR_WORDS: Record<string, string> = {
   مش: 'ليس', مو: 'ليس', مب: 'ليس', ماهوش: 'ليس',
   هيك: 'هكذا', كده: 'هكذا', كدا: 'هكذا', هكا: 'هكذا', هيكا: 'هكذا',
   شي: 'شيء', اشي: 'شيء', حاجه: 'شيء', حاجات: 'اشياء', حوايج: 'اشياء',
-  بالظبط: '', بالضبط: '', يعني: '', طيب: '', بس: '', اوكي: '',
+  // (not "يعني": "شو يعني X" asks what X means)
+  بالظبط: '', بالضبط: '', طيب: '', بس: '', اوكي: '',
 };
 
 /**
- * Dialect verbs and nouns of everyday chat whose MSA form differs. Verbs are keyed by the
- * forms chat writes (past, imperfect with its prefixes already read off).
+ * Dialect verbs and nouns of everyday chat whose MSA form differs, and the loanwords chat uses
+ * for office things ("الباسوورد", "الإيميل"). Keyed by normalised form (ة → ه, ى → ي, أ → ا);
+ * verbs by the forms chat writes once aspect prefixes are read off. Read only where the
+ * knowledge does not use the word as written: several are MSA words too ("شغل", "النهار").
  */
 const CONTENT_WORDS: Record<string, string> = {
-  حكي: 'قال', حكت: 'قالت', حكو: 'قالوا', يحكي: 'يقول', تحكي: 'تقول', يحكو: 'يقولون',
+  // say, happen, do, see, remove, bring, put, give, end, begin
+  حكي: 'قال', حكت: 'قالت', حكو: 'قالوا', يحكي: 'يقول', تحكي: 'تقول', يحكون: 'يقولون',
   صار: 'حدث', صارت: 'حدثت', يصير: 'يحدث', تصير: 'تحدث',
-  سوي: 'فعل', سوت: 'فعلت', سوو: 'فعلوا', يسوي: 'يفعل', تسوي: 'تفعل', يسوو: 'يفعلون', يسوون: 'يفعلون',
-  شاف: 'راي', شافت: 'رات', يشوف: 'يري', تشوف: 'تري',
-  شال: 'ازال', شالت: 'ازالت', يشيل: 'يزيل', تشيل: 'تزيل', يشيلو: 'يزيلون', يشيلون: 'يزيلون', نشيل: 'نزيل',
+  سوي: 'فعل', سوت: 'فعلت', سوو: 'فعلوا', يسوي: 'يفعل', تسوي: 'تفعل', يسوون: 'يفعلون', نسوي: 'نفعل',
+  شاف: 'راي', شافت: 'رات', يشوف: 'يري', تشوف: 'تري', نشوف: 'نري',
+  شال: 'ازال', شالت: 'ازالت', يشيل: 'يزيل', تشيل: 'تزيل', يشيلون: 'يزيلون', نشيل: 'نزيل',
   يجيب: 'يحضر', حط: 'وضع', يحط: 'يضع', عطي: 'اعطي',
-  خلص: 'انتهي', خلصت: 'انتهت', يخلص: 'ينتهي', بلش: 'بدا', بلشت: 'بدات', يبلش: 'يبدا',
-  اشتغل: 'عمل', يشتغل: 'يعمل', تشتغل: 'تعمل', يشتغلو: 'يعملون',
-  النت: 'الانترنت', نت: 'الانترنت', فلوس: 'اموال', الفلوس: 'الاموال', مصاري: 'اموال', المصاري: 'الاموال',
+  خلص: 'انتهي', خلصت: 'انتهت', يخلص: 'ينتهي', بلش: 'بدا', بلشت: 'بدات', يبلش: 'يبدا', بلشو: 'بداوا',
+  // work, find, pass, must, can
+  اشتغل: 'عمل', يشتغل: 'يعمل', تشتغل: 'تعمل', نشتغل: 'نعمل', يشتغلون: 'يعملون', نشتغلون: 'نعمل',
+  خدم: 'عمل', نخدم: 'نعمل', يخدم: 'يعمل', تخدم: 'تعمل', نخدمون: 'نعمل', يخدمون: 'يعملون',
+  شغل: 'عمل', الشغل: 'العمل', شغلي: 'عملي', شغلنا: 'عملنا', شغلات: 'اشياء', الشغلات: 'الاشياء', دوام: 'عمل', الدوام: 'العمل',
+  لقي: 'وجد', لقا: 'وجد', لقاو: 'وجدوا', لقيت: 'وجدت', يلقي: 'يجد', تدوز: 'تمر', يدوز: 'يمر', دوز: 'مر',
+  لازم: 'يجب', خاصني: 'يجب علي', خاصك: 'يجب عليك', خاصو: 'يجب عليه', خاصها: 'يجب عليها', خاصنا: 'يجب علينا', خاصهم: 'يجب عليهم',
+  بقدر: 'استطيع', فيني: 'استطيع', فيك: 'تستطيع', نقدر: 'نستطيع', يقدر: 'يستطيع', تقدر: 'تستطيع',
+  // people, family, time, money
+  رجاله: 'رجال', ستات: 'نساء', عيال: 'اطفال', ولاد: 'اولاد', الولاد: 'الاولاد', ولادي: 'اولادي', ولادك: 'اولادك',
+  مرتي: 'زوجتي', مرته: 'زوجته', مرتك: 'زوجتك', جوزي: 'زوجي', جوزها: 'زوجها',
+  فرنساوي: 'فرنسي', فرنساويين: 'فرنسيين',
+  سيمانه: 'اسبوع', السيمانه: 'الاسبوع', سوايع: 'ساعات', السوايع: 'الساعات', النهارده: 'اليوم', بكره: 'غدا', لوله: 'الاولي', اللوله: 'الاولي',
+  معاش: 'راتب', المعاش: 'الراتب', مصاري: 'اموال', المصاري: 'الاموال', فلوس: 'اموال', الفلوس: 'الاموال', مصاريها: 'تكاليفها',
+  لحالها: 'وحدها', لحاله: 'وحده', لحالهم: 'وحدهم', لوحدها: 'وحدها', لوحده: 'وحده',
+  مزيان: 'جيد', منيح: 'جيد', زين: 'جيد', اوي: 'جدا', خالص: 'تماما', ايوه: 'نعم', مفيش: 'لا يوجد', مافيش: 'لا يوجد', مكانش: 'لم يكن',
+  اشمن: 'اي', باشمن: 'باي', كازا: 'الدار البيضاء',
+  // office loanwords
+  ايميل: 'البريد الالكتروني', الايميل: 'البريد الالكتروني', ايميلهم: 'بريدهم الالكتروني', ايميله: 'بريده الالكتروني', ميل: 'البريد الالكتروني',
+  باسوورد: 'كلمه المرور', الباسوورد: 'كلمه المرور', باسورد: 'كلمه المرور', الباسورد: 'كلمه المرور',
+  لابتوب: 'الحاسوب المحمول', اللابتوب: 'الحاسوب المحمول', كمبيوتر: 'الحاسوب', الكمبيوتر: 'الحاسوب', موبايل: 'الهاتف', الموبايل: 'الهاتف', جوال: 'الهاتف', الجوال: 'الهاتف',
+  ميتنج: 'اجتماع', الميتنج: 'الاجتماع', ميتينج: 'اجتماع', الميتينج: 'الاجتماع', ميتنغ: 'اجتماع', الميتنغ: 'الاجتماع',
+  سيستم: 'نظام', السيستم: 'النظام', تيم: 'فريق', التيم: 'الفريق', مانجر: 'مدير', المانجر: 'المدير', مانيجر: 'مدير', المانيجر: 'المدير',
+  اوفيس: 'مكتب', الاوفيس: 'المكتب', ويكند: 'عطله نهايه الاسبوع', الويكند: 'عطله نهايه الاسبوع', اونلاين: 'عبر الانترنت',
+  بونص: 'مكافاه', البونص: 'المكافاه', ديدلاين: 'الموعد النهايي', كونيكسيون: 'الاتصال بالانترنت', الكونيكسيون: 'الاتصال بالانترنت',
+  النت: 'الانترنت', نت: 'الانترنت', الواي: 'الانترنت',
 };
 
 /** Words only a dialect uses: they tell which prefixes to read. */
 const EGYPTIAN = new Set(['ايه', 'ازاي', 'فين', 'امتي', 'كام', 'ليه', 'ده', 'دي', 'عايز', 'عاوز', 'عايزه', 'بتاع', 'بتاعه', 'دلوقتي', 'مش', 'كده', 'بردو']);
-const MAGHREBI = new Set(['شنو', 'اشنو', 'علاش', 'شحال', 'كيفاش', 'ديال', 'واش', 'دابا', 'بزاف', 'شكون', 'باش', 'غادي', 'بغيت', 'فين']);
+const MAGHREBI = new Set(['شنو', 'اشنو', 'علاش', 'شحال', 'كيفاش', 'ديال', 'واش', 'دابا', 'بزاف', 'شكون', 'باش', 'غادي', 'بغيت', 'فين', 'فوقاش', 'مزيان', 'خاصني', 'راني', 'ديالنا', 'ديالي']);
 
 /** Phrases read as one question word: Egyptian "قد إيه" (how much), "من امتى" (since when). */
 const PHRASES: [RegExp, string][] = [
@@ -115,11 +144,19 @@ export function readDialect(message: string, known: (word: string) => boolean = 
   let text = normal;
   for (const [pattern, replacement] of PHRASES) text = text.replace(pattern, replacement);
   const tokens = text.split(' ').filter(Boolean);
-  const context: WordContext = { egyptian: tokens.some((t) => EGYPTIAN.has(t)), maghrebi: tokens.some((t) => MAGHREBI.has(t)), known };
+  const context: WordContext = {
+    egyptian: tokens.some((t) => EGYPTIAN.has(t)),
+    maghrebi: tokens.some((t) => MAGHREBI.has(t)),
+    // A dialect grammar word elsewhere in the message: MSA has passives like "بيعت" too.
+    dialectal: tokens.some((t) => QUESTION_WORDS[t] !== undefined || GRAMMAR_WORDS[t] !== undefined || QUESTION_WORDS[t.slice(1)] !== undefined && t.startsWith('و')),
+    known,
+  };
   const words: string[] = [];
   tokens.forEach((token, i) => {
     // Levantine "عم" marks the progressive before a verb ("عم يجمعوا"); elsewhere it is a noun.
     if (token === 'عم' && IMPERFECT.test(tokens[i + 1] ?? '')) return;
+    // Egyptian and Maghrebi negation wraps the verb: "ما نقدرش" is "لا نستطيع".
+    if ((context.egyptian || context.maghrebi) && tokens[i - 1] === 'ما' && token.length >= 4 && token.endsWith('ش') && !known(token)) token = token.slice(0, -1);
     const read = readWord(token, context);
     if (read) words.push(read);
   });
@@ -151,6 +188,7 @@ function frontQuestionWord(text: string): string | null {
 interface WordContext {
   egyptian: boolean;
   maghrebi: boolean;
+  dialectal: boolean;
   known: (word: string) => boolean;
 }
 
@@ -165,9 +203,24 @@ function readWord(token: string, context: WordContext): string {
     if (read !== undefined) return read ? `و ${read}` : 'و';
   }
   if (context.known(token)) return token;
-  const content = CONTENT_WORDS[token];
+  const content = CONTENT_WORDS[token] ?? contentBehindProclitic(token, context);
   if (content) return content;
   return readVerb(token, context) ?? token;
+}
+
+/** Prepositions and "و" written onto a word: "بالإيميل", "فالسيمانة" (Maghrebi "ف" for "في"). */
+const PROCLITICS = ['وب', 'ول', 'وف', 'و', 'ب', 'ل', 'ف', 'ك'];
+
+function contentBehindProclitic(token: string, context: WordContext): string | undefined {
+  for (const proclitic of PROCLITICS) {
+    if (!token.startsWith(proclitic) || token.length - proclitic.length < 3) continue;
+    let rest = token.slice(proclitic.length);
+    // "لل…" is "ل" + "ال…".
+    if (proclitic.endsWith('ل') && rest.startsWith('ل')) rest = `ا${rest}`;
+    const read = CONTENT_WORDS[rest] ?? (context.known(rest) ? undefined : readVerb(rest, context) ?? undefined);
+    if (read) return proclitic.startsWith('و') ? `و ${read}` : read;
+  }
+  return undefined;
 }
 
 /** Closed-class words: read as MSA whatever the knowledge says (they are not MSA). */
@@ -184,13 +237,13 @@ function readVerb(token: string, context: WordContext): string | null {
   if (/^هال\S{3,}$/.test(word)) return word.slice(2);
   // Aspect prefixes on the imperfect: b- (Levantine, Egyptian, Gulf), ha- (Egyptian), k- (Maghrebi).
   // (Not "با…": that is the preposition on a noun, "باريس", "بالاجتماع".)
-  if (word.length >= 4 && /^ب[يتن]/.test(word)) word = word.slice(1);
+  if (context.dialectal && word.length >= 4 && /^ب[يتن]/.test(word)) word = word.slice(1);
   else if (context.egyptian && word.length >= 4 && word.startsWith('ه') && IMPERFECT.test(word[1]!)) word = word.slice(1);
   else if (context.maghrebi && word.length >= 4 && word.startsWith('ك') && IMPERFECT.test(word[1]!)) word = word.slice(1);
   // The plural of the imperfect: dialect "يجمعوا" / "يجمعو" for MSA "يجمعون".
   if (IMPERFECT.test(word[0]!) && word.length >= 4) {
     if (word.endsWith('وا')) word = `${word.slice(0, -2)}ون`;
-    else if (word.endsWith('و') && !word.endsWith('وو')) word = `${word}ن`;
+    else if (context.dialectal && word.endsWith('و') && !word.endsWith('وو')) word = `${word}ن`;
   }
   if (word === token) return null;
   return CONTENT_WORDS[word] ?? word;
