@@ -1,12 +1,17 @@
 import type { Hit } from '../index/knowledge-index.js';
 import type { Paragraph } from '../knowledge/types.js';
 import { coverage, type QueryProfile } from '../retrieve/coverage.js';
-import { normalizeForMatch, splitClauses, terms, type Span } from '../text/index.js';
+import { normalizeForMatch, splitClauses, splitSentences, terms, type Span } from '../text/index.js';
 import { matchesType, type AnswerType } from './question.js';
+import { windowFeatures, windowScore } from './window-model.js';
 
-/** Quotes stay short enough to read in chat; a list question is the exception. */
-/** The citation mark " [1]" follows the quote in the answer, which stays within 400 characters. */
-export const MAX_QUOTE_CHARS = 394;
+/**
+ * Quotes stay short enough to read in chat: the answer (the quote and its " [1]") fits in 300
+ * characters, a phone screen's worth; a list question is the exception.
+ */
+export const MAX_QUOTE_CHARS = Number(process.env.X_MAXQ ?? 296);
+/** A sentence longer than this is scored clause by clause (at its commas). */
+const CLAUSE_SPLIT_CHARS = Number(process.env.X_SPLIT ?? 200);
 const MAX_WINDOW_CLAUSES = 3;
 /** A list question may take a whole enumeration, clause after clause. */
 const MAX_LIST_CLAUSES = 8;
@@ -33,7 +38,7 @@ export const EXTRACT_WEIGHTS = { typeBonus: 0.2, perChar: 0.00025 } as const;
  * first): on ARCD's training half "the answer contains the gold span" goes from 0.61 (the
  * window alone) to 0.68 (following clauses) and 0.71 (both sides); quotes average 290 characters.
  */
-export const EXTEND_TO_CHARS = 350;
+export const EXTEND_TO_CHARS = Number(process.env.X_EXT ?? 296);
 
 interface ListParts {
   intro: string;
@@ -48,62 +53,119 @@ export function listParts(paragraph: Paragraph): ListParts | null {
 }
 
 /**
- * Picks the clause window (one to three consecutive clauses) of a paragraph that best covers
- * the question, preferring windows that hold what the question asks for (a date for "when");
- * for a list question, the whole list. The paragraph is the one retrieval ranked first: its
- * reranking already weighed every candidate's best window against its retrieval score, and
- * quoting a lower-ranked paragraph instead lost answers on ARCD (0.737 → 0.731).
+ * Picks the answer in a paragraph: for a list question, the whole list; otherwise every window
+ * of one to three consecutive clauses is grown into whole sentences (see grow) and the grown
+ * quote the window model likes best wins (see window-model). The paragraph is the one retrieval
+ * ranked first: its reranking already weighed every candidate's best window against its
+ * retrieval score (`score`, the coverage of the question and the slot by the best raw window),
+ * and quoting a lower-ranked paragraph instead lost answers on ARCD (0.737 → 0.731).
  */
 export function extractAnswer(hit: Hit, profile: QueryProfile, type: AnswerType, maxQuote = MAX_QUOTE_CHARS): Extract | null {
-  let winner: Extract | null = null;
   const paragraph = hit.paragraph;
   const prepared = prepare(paragraph);
-  const { context, clauses } = prepared;
-  const local = withinDocument(profile, prepared.title);
+  const { context } = prepared;
   const list = prepared.list;
+  let listExtract: Extract | null = null;
   if (list && (type === 'list' || coverage(profile, union(context, list.introTerms)) >= 0.5)) {
     const quote = list.items.join('\n');
     const listTerms = union(context, list.allTerms);
     const cov = coverage(profile, listTerms);
+    const local = withinDocument(profile, prepared.title);
     const score = coverage(local, listTerms) + (type === 'list' ? EXTRACT_WEIGHTS.typeBonus : 0);
-    winner = { paragraph, hit, quote, coverage: cov, score, isList: true };
+    listExtract = { paragraph, hit, quote, coverage: cov, score, isList: true };
   }
-  const span = type === 'list' ? MAX_LIST_CLAUSES : MAX_WINDOW_CLAUSES;
+  const candidates = windowCandidates(prepared, profile, type, type === 'list' ? MAX_LIST_CLAUSES : MAX_WINDOW_CLAUSES, maxQuote);
+  if (candidates.length === 0) return listExtract;
+  const rawBest = Math.max(...candidates.map((c) => c.rawScore));
+  if (listExtract && listExtract.score >= rawBest) return listExtract;
+  let best = candidates[0]!;
+  let bestScore = -Infinity;
+  for (const candidate of candidates) {
+    const score = windowScore(candidate.features);
+    if (score > bestScore) (best = candidate), (bestScore = score);
+  }
+  let quote = paragraph.text.slice(prepared.clauses[best.from]!.start, prepared.clauses[best.to]!.end);
+  if (quote.length > maxQuote) quote = densestSpan(quote, profile, maxQuote);
+  return { paragraph, hit, quote, coverage: best.coverage, score: rawBest, isList: false };
+}
+
+/** One way to answer from a paragraph: clauses [from, to] once grown into whole sentences. */
+export interface WindowCandidate {
+  from: number;
+  to: number;
+  /** IDF-weighted share of the question the grown quote covers. */
+  coverage: number;
+  /** The raw window's coverage and slot, as reranking weighs paragraphs. */
+  rawScore: number;
+  features: number[];
+}
+
+/** Every window of up to `span` clauses, grown, deduplicated, with its features. */
+export function windowCandidates(prepared: Prepared, profile: QueryProfile, type: AnswerType, span: number, maxQuote: number): WindowCandidate[] {
+  const { clauses, context } = prepared;
+  const local = withinDocument(profile, prepared.title);
+  const byQuote = new Map<string, WindowCandidate>();
   for (let i = 0; i < clauses.length; i++) {
     for (let j = i; j < Math.min(clauses.length, i + span); j++) {
       const start = clauses[i]!.start;
       let last = j;
       const next = clauses[j + 1];
       if (next && prepared.continues[j + 1] && next.end - start <= maxQuote) last = j + 1;
-      const end = clauses[last]!.end;
-      const length = end - start;
+      const length = clauses[last]!.end - start;
       if (j > i && length > maxQuote) break;
       // Terms and normal form of a window are those of its clauses, computed once a paragraph.
-      const quoteTerms = new Set(context);
-      for (let c = i; c <= last; c++) for (const t of prepared.clauseTerms[c]!) quoteTerms.add(t);
-      const cov = coverage(profile, quoteTerms);
-      const typed = matchesType(type, prepared.clauseNormal.slice(i, last + 1).join(' ')) ? EXTRACT_WEIGHTS.typeBonus : 0;
-      const score = coverage(local, quoteTerms) + typed - EXTRACT_WEIGHTS.perChar * length;
-      if (!winner || score > winner.score) {
-        winner = { paragraph, hit, quote: paragraph.text.slice(start, end), coverage: cov, score, isList: false, end: j, clauses };
+      const rawTerms = termsOf(prepared, i, last);
+      const typed = matchesType(type, prepared.clauseNormal.slice(i, last + 1).join(' '));
+      const rawScore = coverage(local, rawTerms) + (typed ? EXTRACT_WEIGHTS.typeBonus : 0) - EXTRACT_WEIGHTS.perChar * length;
+      const [from, to] = grow(prepared, i, last, EXTEND_TO_CHARS);
+      const key = `${from}:${to}`;
+      const seen = byQuote.get(key);
+      if (seen) {
+        seen.rawScore = Math.max(seen.rawScore, rawScore);
+        continue;
       }
+      const grown = termsOf(prepared, from, to);
+      const features = windowFeatures({ prepared, profile, local, type, from, to, grownTerms: grown, coreFrom: i, coreTo: last });
+      byQuote.set(key, { from, to, coverage: coverage(profile, grown), rawScore, features });
     }
   }
-  if (winner && !winner.isList && winner.clauses) {
-    // The answer usually sits next to the words the question shares with the text, most often
-    // after them: grow the window with the following clauses, then the preceding ones, up to a
-    // readable length.
-    const { clauses } = winner;
-    const start = winner.paragraph.text.indexOf(winner.quote);
-    let first = clauses.findIndex((c) => c.start === start);
-    let end = winner.end!;
-    while (end + 1 < clauses.length && clauses[end + 1]!.end - start <= EXTEND_TO_CHARS) end++;
-    while (first > 0 && clauses[end]!.end - clauses[first - 1]!.start <= EXTEND_TO_CHARS) first--;
-    const from = first >= 0 ? clauses[first]!.start : start;
-    winner.quote = winner.paragraph.text.slice(from, clauses[end]!.end);
-  }
-  if (winner && !winner.isList && winner.quote.length > maxQuote) winner.quote = densestSpan(winner.quote, profile, maxQuote);
-  return winner;
+  return [...byQuote.values()];
+}
+
+function termsOf(prepared: Prepared, from: number, to: number): Set<string> {
+  const out = new Set(prepared.context);
+  for (let c = from; c <= to; c++) for (const t of prepared.clauseTerms[c]!) out.add(t);
+  return out;
+}
+
+/**
+ * Grows the chosen clause window [first, last] into what a reader can take in alone: first the
+ * whole sentence it belongs to (an answer starts where a sentence starts and ends where it ends),
+ * then whole neighbouring sentences, following ones first (the answer usually sits next to the
+ * words the question shares with the text, most often after them), within `budget` characters.
+ */
+function grow(prepared: Prepared, first: number, last: number, budget: number): [number, number] {
+  const { clauses, sentenceOf } = prepared;
+  const length = (a: number, b: number) => clauses[b]!.end - clauses[a]!.start;
+  let from = first;
+  let to = last;
+  // The sentence's own end, then its start.
+  while (to + 1 < clauses.length && sentenceOf[to + 1] === sentenceOf[to] && length(from, to + 1) <= budget) to++;
+  while (from > 0 && sentenceOf[from - 1] === sentenceOf[from] && length(from - 1, to) <= budget) from--;
+  // Whole sentences after, then before.
+  const sentenceEnd = (c: number) => {
+    let e = c;
+    while (e + 1 < clauses.length && sentenceOf[e + 1] === sentenceOf[c]) e++;
+    return e;
+  };
+  const sentenceStart = (c: number) => {
+    let b = c;
+    while (b > 0 && sentenceOf[b - 1] === sentenceOf[c]) b--;
+    return b;
+  };
+  while (to + 1 < clauses.length && sentenceOf[to] !== sentenceOf[to + 1] && from === sentenceStart(from) && length(from, sentenceEnd(to + 1)) <= budget) to = sentenceEnd(to + 1);
+  while (from > 0 && to === sentenceEnd(to) && length(sentenceStart(from - 1), to) <= budget) from = sentenceStart(from - 1);
+  return [from, to];
 }
 
 /**
@@ -113,14 +175,16 @@ export function extractAnswer(hit: Hit, profile: QueryProfile, type: AnswerType,
  */
 const TITLE_TERM_WEIGHT = 0.5;
 
-function withinDocument(profile: QueryProfile, title: Set<string>): QueryProfile {
+export function withinDocument(profile: QueryProfile, title: Set<string>): QueryProfile {
   const weights = profile.terms.map((t, i) => (title.has(t) ? TITLE_TERM_WEIGHT : 1) * profile.weights[i]!);
   return { terms: profile.terms, weights, total: weights.reduce((a, b) => a + b, 0) };
 }
 
 /** What window scoring needs of a paragraph, computed once: retrieval reranks the same hits. */
-interface Prepared {
+export interface Prepared {
   clauses: Span[];
+  /** The sentence each clause belongs to (clauses of a long sentence share one). */
+  sentenceOf: number[];
   clauseTerms: string[][];
   clauseNormal: string[];
   /** Whether each clause opens by pointing back, so it completes the one before. */
@@ -133,13 +197,15 @@ interface Prepared {
 
 const preparedParagraphs = new WeakMap<Paragraph, Prepared>();
 
-function prepare(paragraph: Paragraph): Prepared {
+export function prepare(paragraph: Paragraph): Prepared {
   let prepared = preparedParagraphs.get(paragraph);
   if (prepared) return prepared;
-  const clauses = splitClauses(paragraph.text, 200);
+  const clauses = splitClauses(paragraph.text, CLAUSE_SPLIT_CHARS);
+  const sentences = splitSentences(paragraph.text);
   const list = listParts(paragraph);
   prepared = {
     clauses,
+    sentenceOf: clauses.map((c) => sentences.findIndex((s) => c.start >= s.start && c.end <= s.end)),
     clauseTerms: clauses.map((c) => terms(c.text, paragraph.lang)),
     clauseNormal: clauses.map((c) => normalizeForMatch(c.text)),
     continues: clauses.map((c) => CONTINUATION.test(c.text)),

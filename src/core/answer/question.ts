@@ -1,55 +1,6 @@
 import { normalizeForMatch, terms, type Lang } from '../text/index.js';
 
-/**
- * What kind of answer a question wants, read from its opening words in Arabic (MSA and common
- * dialect forms), English and French. Used to prefer the sentence that holds a date for
- * "متى", a number for "كم", the whole list for "ما هي الأهداف".
- */
-export type AnswerType = 'date' | 'number' | 'list' | 'reason' | 'other';
-
-const DATE_CUES = /(^|\s)(متي|امتي|ايمتي|اي عام|اي سنه|في اي سنه|في اي عام|اي شهر|في اي شهر|when|what year|which year|what month|quand|en quelle annee|quel mois)(\s|$)/;
-const NUMBER_CUES = /(^|\s)(كم|قديش|كام|عدد|ما قيمه|ما مجموع|ما حجم|how many|how much|number of|combien|nombre de)(\s|$)/;
-const LIST_CUES = /(^|\s)(ما هي|ما هو|ماهي|ما|ماذا|what are|which|quels|quelles|quelles sont|quels sont)(\s|$).*(اهداف|انشطه|قطاعات|دول|اعضاء|اجراءات|مجالات|خطوات|مراحل|عناصر|objectives|goals|activities|members|countries|sectors|steps|objectifs|activites|membres|pays|secteurs)/;
-
-const REASON_CUES = /(^|\s)(لماذا|ليش|ليه|لم|ما سبب|ما اسباب|ما الهدف من|ما اهميه|why|what is the reason|pourquoi|quelle est la raison)(\s|$)/;
-
-export function answerType(question: string): AnswerType {
-  const q = normalizeForMatch(question);
-  if (DATE_CUES.test(q)) return 'date';
-  if (NUMBER_CUES.test(q)) return 'number';
-  if (REASON_CUES.test(q)) return 'reason';
-  if (LIST_CUES.test(q)) return 'list';
-  return 'other';
-}
-
-const YEAR = /(^|\D)(1[5-9]\d\d|20\d\d)(\D|$)/;
-const MONTH = /(يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب\/|ايلول|تشرين|january|february|march|april|june|july|august|september|october|november|december|janvier|fevrier|avril|juin|juillet|aout|septembre|octobre|novembre|decembre)/;
-const NUMBER_WORDS = /(^|\s)(\d+|[وب]?(واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثمان|تسع|عشر|عشره|عشرين|عشرات|مئه|مائه|مئات|الف|الاف|مليون|المليون|ملايين|مليار|نحو|حوالي|حوالى|زهاء))/;
-
-const REASON_MARKERS = /(^|\s)(بسبب|لان|نظرا|في ظل|بهدف|من اجل|بغيه|لكي|كي|اذ|حيث|الوسيله|because|due to|since|in order to|so that|parce que|car|afin de|en raison)(\s|$)/;
-
-/** Three or more items joined by commas or "و": "موريتانيا ومالي وبوركينا فاسو والنيجر". */
-function isEnumeration(text: string): boolean {
-  const commas = (text.match(/[،,]/g) ?? []).length;
-  const ands = (text.match(/\sو(?=\S)/g) ?? []).length;
-  return commas >= 3 || ands >= 3;
-}
-
-/** Whether a piece of text holds the kind of thing the question asks for. */
-export function matchesType(type: AnswerType, normalizedText: string): boolean {
-  switch (type) {
-    case 'date':
-      return YEAR.test(normalizedText) || MONTH.test(normalizedText);
-    case 'number':
-      return NUMBER_WORDS.test(normalizedText);
-    case 'reason':
-      return REASON_MARKERS.test(normalizedText);
-    case 'list':
-      return isEnumeration(normalizedText);
-    default:
-      return false;
-  }
-}
+export { answerType, matchesType, type AnswerType } from './slots.js';
 
 /**
  * Instructions aimed at the bot rather than questions about the knowledge: "ignore your
@@ -81,11 +32,13 @@ export function looksLikeInstruction(question: string): boolean {
  */
 const ANAPHORA = /(^|\s)(و?ذلك|و?هذا|و?هذه|و?تلك|و?هو|و?هي|و?هم|و?هؤلاء|it|that|this|they|them|those|he|she|its|their|ca|cela|celle|celui|il|elle|ils|elles|leur)(\s|$|[?؟.!])/;
 const ATTACHED_PRONOUN = /[\u0621-\u064A]{2,}(ها|هم|هما|هن)(\s|$|[?؟.!])/;
+/** "وكم دولة شاركت فيه؟": a preposition with "ه" (a final ه elsewhere may be a ta marbuta, "دولة"). */
+const PREPOSITION_PRONOUN = /(^|\s)[وف]?(فيه|عنه|منه|له|به|عليه|اليه|معه|لديه|عنده|فيها|عنها|منها|لها|بها|عليها|اليها|معها)(\s|$|[?؟.!])/;
 
 export function isFollowUp(question: string, contentTerms: number): boolean {
   // "ما هي" / "من هو" ask "what is / who is": the pronoun there is a copula, not a reference.
   const q = normalizeForMatch(question).replace(/(^|\s)(و?(ما|من|ماذا)) (هو|هي|هم)(?=\s|$)/g, '$1$2');
-  return contentTerms <= 1 || ANAPHORA.test(q) || ATTACHED_PRONOUN.test(q);
+  return contentTerms <= 1 || ANAPHORA.test(q) || ATTACHED_PRONOUN.test(q) || PREPOSITION_PRONOUN.test(q);
 }
 
 /**

@@ -4,6 +4,7 @@ import { mergeAnswers, quoteAsAnswer, toCitation, toRetrieved } from '../answer/
 import { extractAnswer, type Extract } from '../answer/extractive.js';
 import { looksLikeInstruction, questionFocus, splitQuestions, type AnswerType } from '../answer/question.js';
 import { rerankByAnswer } from '../answer/rerank.js';
+import { slotSilent } from '../answer/slots.js';
 import { smallTalk, withoutGreeting, type SmallTalk } from '../answer/smalltalk.js';
 import { SanadError } from '../errors.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
@@ -15,7 +16,8 @@ import { cleanInvisible, detectLanguage, type Lang } from '../text/index.js';
 import type { Answer, AnswerEvent, AskOptions } from '../types.js';
 import { DocumentAnswers } from './documents.js';
 import { answerWithModel, fallbackNote } from './model.js';
-import { readQuestion } from './read.js';
+import { answerFromLastParagraph, movedOn } from './follow-up.js';
+import { readQuestion, type Reading } from './read.js';
 
 export const MAX_QUESTION_CHARS = 4000;
 
@@ -148,7 +150,10 @@ export class AnswerPipeline {
     const signal = this.deadline(options.signal);
     const askedLang = a.asked === 'und' ? 'ar' : a.asked;
     const reading = readQuestion(question, askedLang, index, conversation);
-    const { type, followUp } = reading;
+    const { type } = reading;
+    // A follow-up that names something the last answer's paragraph does not is a new question.
+    const followUp = reading.followUp && !(reading.followUp.local.length > 0 && !reading.followUp.anaphoric && movedOn(reading, reading.followUp, askedLang, index)) ? reading.followUp : null;
+    const stayed = followUp !== null && followUp.local.length > 0 && !movedOn(reading, followUp, askedLang, index);
 
     let queries = [reading.text];
     if (this.llm && (followUp || crossLanguage)) {
@@ -165,6 +170,9 @@ export class AnswerPipeline {
       type,
       { subject: followUp?.subject, collections: options.collections },
     );
+    // A follow-up is first answered from where the last answer came from.
+    const fromLast = stayed ? answerFromLastParagraph(reading, followUp, retrieval, askedLang, index) : null;
+    if (fromLast) retrieval.hits = [fromLast.hit, ...retrieval.hits.filter((h) => h.paragraph.id !== fromLast.paragraph.id)];
     const retrieveMs = ms(a.started);
     const retrieved = retrieval.hits.map(toRetrieved);
     const answerStarted = performance.now();
@@ -175,8 +183,8 @@ export class AnswerPipeline {
     }
 
     const best = retrieval.hits[0];
-    const extract = best ? extractAnswer(best, retrieval.profile, type) : null;
-    const extractive = (): Answer => ({ ...this.extractiveAnswer(a, type, focusUnknown, retrieval, extract), retrieved, timings: timings() });
+    const extract = fromLast ?? (best ? extractAnswer(best, retrieval.profile, type) : null);
+    const extractive = (): Answer => ({ ...this.extractiveAnswer(a, reading, focusUnknown, retrieval, extract, fromLast !== null), retrieved, timings: timings() });
     if (!this.llm) return yield { type: 'final', answer: extractive() };
 
     const model = yield* answerWithModel(this.llm, { question, conversation, lang: a.lang, type, retrieval, passages: this.options.passages, signal }, this.logger);
@@ -194,10 +202,12 @@ export class AnswerPipeline {
   }
 
   /** The extractive answer, or a decline with the closest paragraph when the evidence is too weak. */
-  private extractiveAnswer(a: Asked, type: AnswerType, focusUnknown: boolean, retrieval: Retrieval, extract: Extract | null): Omit<Answer, 'retrieved' | 'timings'> {
+  private extractiveAnswer(a: Asked, reading: Reading, focusUnknown: boolean, retrieval: Retrieval, extract: Extract | null, fromLast: boolean): Omit<Answer, 'retrieved' | 'timings'> {
+    const { type } = reading;
     const features = evidenceFeatures(retrieval, extract, type, focusUnknown);
     const base = { question: a.original, language: a.lang, mode: 'extractive' as const };
-    if (!extract || shouldAbstain(features)) {
+    // A follow-up answered from the last answer's paragraph was already checked for its slot.
+    if (!extract || (!fromLast && shouldAbstain(features)) || slotSilent(reading.text, type, extract.quote)) {
       const closest = extract ? [toCitation(1, extract.paragraph, extract.quote, extract.hit.score)] : [];
       return { ...base, answer: message('decline', a.lang), abstained: true, citations: closest };
     }

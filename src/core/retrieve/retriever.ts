@@ -84,12 +84,12 @@ export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest):
   const text = queries.join(' ');
   const profile = profileQuery(text, lang, idf, maxIdf);
   if (context) {
-    for (const term of context.keys()) {
-      if (profile.terms.includes(term)) continue;
+    for (const [term, weight] of context) {
+      if (term.startsWith('#') || profile.terms.includes(term)) continue;
       profile.terms.push(term);
-      // In the profile (what the evidence must cover) the subject carried over from the
-      // conversation counts fully: "and when did that happen?" is about it.
-      const w = idf(term) || maxIdf;
+      // The subject carried over from the conversation counts, less than the question's own
+      // words: "ومتى توسعت لتشمل سورية؟" is about Syria within the operation asked about before.
+      const w = (idf(term) || maxIdf) * weight;
       profile.weights.push(w);
       profile.total += w;
     }

@@ -125,6 +125,9 @@ const MSA_QUESTION_WORDS = new Set(['ما', 'ماذا', 'من', 'متي', 'اي�
 /** What a message may end with when its question word stays in place (Egyptian "ضد إيه؟"). */
 const IN_SITU = new Set(['ما', 'متي', 'منذ متي', 'اين', 'كم', 'من', 'لماذا', 'كيف']);
 
+/** Nouns that frame a question ("اسم", "عدد", "تاريخ"): a "و" in front of them is the conjunction. */
+const FRAME_NOUNS = new Set(['اسم', 'عدد', 'تاريخ', 'مكان', 'سبب', 'عنوان', 'موعد', 'قيمه', 'نوع', 'رقم', 'مده']);
+
 const WORD = /[\p{L}\p{N}]+/gu;
 const ARABIC_WORD = /^[\u0621-\u064A]+$/;
 
@@ -178,6 +181,8 @@ function frontQuestionWord(text: string): string | null {
     const tail = words.slice(-size).join(' ');
     if (IN_SITU.has(tail)) {
       const rest = words.slice(0, -size);
+      // "واسم العملية … إيه؟": the "و" goes in front of the question word, "و ما اسم …".
+      if (/^و\S{3,}$/.test(rest[0]!) && FRAME_NOUNS.has(rest[0]!.slice(1))) rest.splice(0, 1, 'و', rest[0]!.slice(1));
       const lead = rest[0] === 'و' ? ['و'] : [];
       return [...lead, tail, ...rest.slice(lead.length)].join(' ');
     }

@@ -9,7 +9,8 @@ export interface Span {
   text: string;
 }
 
-const SENTENCE_END = /[.!?؟؛]+["»”'’)\]]*(?=\s|$)/g;
+// A line break ends a sentence too: a list item or a heading-less line stands alone.
+const SENTENCE_END = /[.!?؟؛]+["»”'’)\]]*(?=\s|$)|\n+/g;
 const CLAUSE_END = /[،,]\s+/g;
 
 function spans(text: string, boundary: RegExp, offset = 0): Span[] {

@@ -1,0 +1,107 @@
+/**
+ * Fits the window model (src/core/answer/window-model.json) on data, never by hand.
+ *
+ *   npm run fit-windows            (needs ../shared/bench/arcd/arcd.json)
+ *
+ * For each ARCD training question (q1..q693) whose first retrieved paragraph holds its gold
+ * answer, every candidate window of that paragraph (see windowCandidates) is labelled by whether
+ * its quote contains the answer. A linear scorer is fitted with a listwise softmax loss (the
+ * chosen window is the argmax, so the loss is the log-probability of the right ones), and the
+ * accuracy of the argmax is reported on the training half and on the held-out test half.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { prepare, windowCandidates, MAX_QUOTE_CHARS, type WindowCandidate } from '../src/core/answer/extractive.js';
+import { rerankByAnswer } from '../src/core/answer/rerank.js';
+import { answerType } from '../src/core/answer/slots.js';
+import { WINDOW_FEATURES } from '../src/core/answer/window-model.js';
+import { readArabic } from '../src/core/ask/read.js';
+import { localEmbedder } from '../src/core/index/embedder.js';
+import { KnowledgeIndex } from '../src/core/index/knowledge-index.js';
+import { documentFromParagraphs } from '../src/core/knowledge/index.js';
+import { retrieve } from '../src/core/retrieve/retriever.js';
+import { normalize } from '../src/core/text/index.js';
+
+const ARCD = resolve('../shared/bench/arcd/arcd.json');
+if (!existsSync(ARCD)) {
+  console.error(`fit-windows: ${ARCD} is missing; the shared benchmark folder is needed. Nothing changed.`);
+  process.exit(0);
+}
+interface Arcd {
+  documents: { id: string; title: string; paragraphs: string[] }[];
+  questions: { id: string; question: string; answers: string[] }[];
+}
+const arcd = JSON.parse(readFileSync(ARCD, 'utf8')) as Arcd;
+const index = new KnowledgeIndex(localEmbedder());
+await index.addDocuments(arcd.documents.map((d) => documentFromParagraphs({ document: d.id, collection: 'arcd', title: d.title, paragraphs: d.paragraphs, lang: 'ar' })));
+
+interface Sample {
+  features: number[][];
+  labels: boolean[];
+}
+async function samples(questions: Arcd['questions']): Promise<Sample[]> {
+  const out: Sample[] = [];
+  for (const q of questions) {
+    const text = readArabic(q.question, index);
+    const type = answerType(text);
+    const plain = await retrieve(index, { queries: [text], lang: 'ar', k: 8 });
+    const hits = rerankByAnswer(plain.hits, plain.profile, type);
+    const top = hits[0];
+    if (!top) continue;
+    const answers = q.answers.map(normalize).filter(Boolean);
+    if (!answers.some((a) => normalize(top.paragraph.text).includes(a))) continue;
+    const prepared = prepare(top.paragraph);
+    const candidates: WindowCandidate[] = windowCandidates(prepared, plain.profile, type, 3, MAX_QUOTE_CHARS);
+    const labels = candidates.map((c) => {
+      const quote = normalize(top.paragraph.text.slice(prepared.clauses[c.from]!.start, prepared.clauses[c.to]!.end));
+      return answers.some((a) => quote.includes(a));
+    });
+    if (!labels.some(Boolean)) continue;
+    out.push({ features: candidates.map((c) => c.features), labels });
+  }
+  return out;
+}
+const id = (q: { id: string }) => Number(q.id.slice(1));
+const train = await samples(arcd.questions.filter((q) => id(q) <= 693));
+const test = await samples(arcd.questions.filter((q) => id(q) > 693));
+
+const dims = WINDOW_FEATURES.length;
+const accuracy = (set: Sample[], w: number[]) =>
+  set.filter((s) => {
+    const scores = s.features.map((f) => f.reduce((a, v, i) => a + v * w[i]!, 0));
+    return s.labels[scores.indexOf(Math.max(...scores))];
+  }).length / set.length;
+
+const current = (JSON.parse(readFileSync('src/core/answer/window-model.json', 'utf8')) as { weights: number[] }).weights;
+console.log(`windows: ${train.length} training questions, ${test.length} held out; current model argmax accuracy train ${accuracy(train, current).toFixed(3)}, test ${accuracy(test, current).toFixed(3)}`);
+
+// Listwise softmax on standardised features; L2 keeps weights small; plain gradient descent.
+const all = train.flatMap((s) => s.features);
+const mean = Array.from({ length: dims }, (_, j) => all.reduce((a, f) => a + f[j]!, 0) / all.length);
+const sd = Array.from({ length: dims }, (_, j) => Math.sqrt(all.reduce((a, f) => a + (f[j]! - mean[j]!) ** 2, 0) / all.length) || 1);
+const z = (f: number[]) => f.map((v, j) => (v - mean[j]!) / sd[j]!);
+const zTrain = train.map((s) => ({ features: s.features.map(z), labels: s.labels }));
+let w = new Array<number>(dims).fill(0);
+const L2 = 0.01;
+const RATE = 0.5;
+for (let epoch = 0; epoch < 1500; epoch++) {
+  const grad = new Array<number>(dims).fill(0);
+  for (const s of zTrain) {
+    const scores = s.features.map((f) => f.reduce((a, v, i) => a + v * w[i]!, 0));
+    const max = Math.max(...scores);
+    const exp = scores.map((x) => Math.exp(x - max));
+    const total = exp.reduce((a, b) => a + b, 0);
+    const right = exp.reduce((a, e, i) => a + (s.labels[i] ? e : 0), 0);
+    s.features.forEach((f, i) => {
+      const p = exp[i]! / total;
+      const q = s.labels[i] ? exp[i]! / right : 0;
+      for (let j = 0; j < dims; j++) grad[j]! += (p - q) * f[j]!;
+    });
+  }
+  w = w.map((x, j) => x - RATE * (grad[j]! / zTrain.length + L2 * x));
+}
+// Back to raw feature space (the argmax ignores the constant the means add).
+const weights = w.map((x, j) => Math.round((x / sd[j]!) * 1e5) / 1e5);
+console.log(`fitted: argmax accuracy train ${accuracy(train, weights).toFixed(3)}, test ${accuracy(test, weights).toFixed(3)}`);
+console.log(Object.fromEntries(WINDOW_FEATURES.map((name, j) => [name, weights[j]])));
+writeFileSync('src/core/answer/window-model.json', JSON.stringify({ features: WINDOW_FEATURES, weights }, null, 2) + '\n');

@@ -1,0 +1,215 @@
+import { normalizeForMatch } from '../text/index.js';
+
+/**
+ * What kind of answer a question wants (its slot), read from its question word and the frame
+ * noun after it, in MSA (the dialect layer has already read chat into MSA words), English and
+ * French; and whether a piece of text holds an answer of that kind. A "when" question is
+ * answered by the sentence whose date belongs to the event asked about; "how many" by a
+ * number; "who is the ambassador" by a name after the title; "what is the name of the
+ * operation" by the name that follows "operation".
+ */
+export type AnswerType = 'date' | 'number' | 'list' | 'reason' | 'place' | 'person' | 'name' | 'manner' | 'yesno' | 'other';
+
+/** Frame nouns: "ما هو عام…" asks a date, "ما عدد…" a number, "ما مقر…" a place. */
+const DATE_FRAMES = 'تاريخ|عام|سنه|يوم|شهر|موعد|وقت|توقيت';
+const NUMBER_FRAMES = 'عدد|قيمه|مجموع|حجم|مقدار|نسبه|مساحه|طول|عرض|ارتفاع|عمر|مده|سعر|تكلفه|كلفه|مبلغ|حد';
+const PLACE_FRAMES = 'مكان|موقع|مقر|عاصمه';
+const REASON_FRAMES = 'سبب|اسباب|هدف|الهدف من|غايه|دافع';
+
+const lead = (words: string) => new RegExp(`(^|\\s)(${words})(\\s|$)`);
+const framed = (frames: string) => new RegExp(`(^|\\s)(ما|ماهو|ماهي|ما هو|ما هي|في|اي)\\s+(ال)?(${frames})(\\s|$)`);
+
+const DATE_CUES = [
+  lead('متي|منذ متي|حتي متي|when|what year|which year|what month|since when|quand|depuis quand|en quelle annee|quel mois|quel jour'),
+  /(^|\s)(في )?اي (عام|سنه|شهر|يوم|تاريخ|وقت|ساعه)(\s|$)/,
+  framed(DATE_FRAMES),
+];
+const NUMBER_CUES = [lead('كم|بكم|how many|how much|number of|combien'), framed(NUMBER_FRAMES), /(^|\s)(كل كم)(\s|$)/];
+const REASON_CUES = [lead('لماذا|لم|ليش|why|pourquoi'), framed(REASON_FRAMES), /(^|\s)(ما|ماهي|ماهو) (اسباب|سبب|اهميه)(\s|$)/, /what is the reason|quelle est la raison/];
+const PLACE_CUES = [lead('اين|من اين|الي اين|where|ou'), framed(PLACE_FRAMES), /(^|\s)(في )?(اي|ايه) (مدينه|دوله|بلد|مكان|منطقه|قاره|ولايه|محافظه)(\s|$)/];
+const NAME_CUES = [/(^|\s)(ما|ماهو|ماهي|ما هو|ما هي) (اسم|اسماء|عنوان)(\s|$)/, /(^|\s)اسم\S*\s.*\s(ما)$/, /what (is|was|are) the names? of|quel est le nom|comment s appelle/];
+/** "ما الجهاز الأوروبي الذي…", "أي المنظمات التي…": which thing, answered by its name. */
+const WHICH_THING = /^(و )?(ما|اي) ال\S{2,}( ال\S{2,})? (الذي|التي|الذين)(\s|$)/;
+const MANNER_CUES = [lead('كيف|how|comment'), /(^|\s)(باي|بايه) (طريقه|وسيله|شكل)(\s|$)/];
+const YESNO_CUES = [/^(و )?(هل|is|are|was|were|does|do|did|can|has|have|est ce que)(\s|$)/];
+const LIST_CUES = /(^|\s)(ما هي|ما هو|ماهي|ما|ماذا|what are|which|quels|quelles|quelles sont|quels sont)(\s|$).*(اهداف|انشطه|قطاعات|دول|اعضاء|اجراءات|مجالات|خطوات|مراحل|عناصر|objectives|goals|activities|members|countries|sectors|steps|objectifs|activites|membres|pays|secteurs)/;
+
+/** Titles and roles: "من هو سفير فرنسا" asks a person's name, "من هو أحمد عز" a description. */
+export const ROLE_NOUNS = new Set(
+  ('سفير مدعي نايب رييس رييسه وزير وزيره مدير مديره قايد ملك ملكه امير اميره شيخ سلطان حاكم محافظ عمده نايب امين مستشار متحدث ' +
+    'ناطق مسوول مسووله منسق منسقه مشرف مشرفه قاضي محقق كاتب مولف شاعر مغني فنان لاعب مدرب مخرج ممثل مكتشف مخترع موسس مالك صاحب ' +
+    'زعيم قياده مندوب ممثله سكرتير موظف مهندس طبيب دكتور استاذ').split(' '),
+);
+
+export function answerType(question: string): AnswerType {
+  const q = normalizeForMatch(question).replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\s+/g, ' ').trim();
+  if (DATE_CUES.some((re) => re.test(q))) return 'date';
+  if (NUMBER_CUES.some((re) => re.test(q))) return 'number';
+  if (REASON_CUES.some((re) => re.test(q))) return 'reason';
+  if (PLACE_CUES.some((re) => re.test(q))) return 'place';
+  if (asksPerson(q)) return 'person';
+  if (NAME_CUES.some((re) => re.test(q))) return 'name';
+  if (YESNO_CUES.some((re) => re.test(q))) return 'yesno';
+  if (MANNER_CUES.some((re) => re.test(q))) return 'manner';
+  if (LIST_CUES.test(q)) return 'list';
+  if (WHICH_THING.test(q)) return 'name';
+  return 'other';
+}
+
+/** "من هو سفير…", "مين المدعي…", "ما اسم مديرة…", "who is the ambassador": a person's name. */
+function asksPerson(q: string): boolean {
+  const words = q.split(' ').filter((w) => w !== 'و');
+  const i = words.findIndex((w) => w === 'من' || w === 'who');
+  if (words[0] === 'who') return true;
+  const afterName = words.findIndex((w, j) => (w === 'اسم' || w === 'name') && j <= 2);
+  const at = i === 0 ? 1 : afterName >= 0 ? afterName + 1 : -1;
+  if (at < 0) return false;
+  let next = words[at];
+  if (next === 'هو' || next === 'هي' || next === 'هم' || next === 'كان' || next === 'كانت') next = words[at + 1];
+  if (!next) return false;
+  // "من أطلق…": after "who" a verb asks for the agent, a person or a body.
+  if (i === 0 && words[1] !== 'هو' && words[1] !== 'هي' && /^[يتان]\S{3,}/.test(next) && !ROLE_NOUNS.has(bare(next))) return true;
+  return ROLE_NOUNS.has(bare(next));
+}
+
+function bare(word: string): string {
+  return word.replace(/^(ال|لل|بال|وال)/, '');
+}
+
+/** Whether a "when" question asks when something ended, or began. */
+export function datePhase(question: string): 'start' | 'end' | null {
+  const q = normalizeForMatch(question);
+  if (/(^|\s)(انتهت|انتهي|ينتهي|تنتهي|انتهاء|خلصت|توقفت|توقف|اختتمت|اختتم|انهت|انهي|ended|end|finish|finished|stopped|s est terminee|a pris fin|fin)(\s|$)/.test(q)) return 'end';
+  if (/(^|\s)(منذ متي|بدات|بدا|بدء|انطلقت|انطلق|انطلاق|اطلقت|اطلق|تاسست|تاسس|تاسيس|انشيت|انشي|استهل|بلشت|began|begin|start|started|founded|depuis quand|commence)(\s|$)/.test(q)) return 'start';
+  return null;
+}
+
+const YEAR = /(^|\D)(1[0-9]\d\d|20\d\d)(\D|$)/;
+const HIJRI_OR_AD = /\d+\s?(هـ|ه|م)(\s|$|[.،,)])/;
+const MONTH =
+  /(يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب\/|ايلول|تشرين|محرم|صفر|ربيع|جمادي|رجب|شعبان|رمضان|شوال|ذو القعده|ذو الحجه|january|february|march|april|june|july|august|september|october|november|december|janvier|fevrier|avril|juin|juillet|aout|septembre|octobre|novembre|decembre)/;
+const WEEKDAY = /(^|\s)[وبل]?(ال)?(احد|اثنين|ثلاثاء|ثلاثا|اربعاء|اربعا|خميس|جمعه|سبت|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)(\s|$|[.،,])/;
+const TIME_OF_DAY = /(الساعه \d|\d+(:\d\d)? ?(صباحا|مساء|ظهرا|عصرا|ليلا|am|pm|h\b)|(صباح|مساء|ظهر) (كل|يوم))/;
+const RELATIVE_DATE = /(^|\s)(امس|غدا|الماضي|الماضيه|المقبل|المقبله|القادم|القادمه|السابق|القرن|العقد|بدايه|نهايه|منتصف|مطلع|اواخر|اوايل|النصف الاول|النصف الثاني)(\s|$)/;
+const DAY_OF_MONTH = /(^|\s)(يوم|يومي|اليوم|في) \d{1,2}(\s|$)/;
+
+const NUMBER_WORDS =
+  /(^|\s)(\d+|[وب]?(واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثمان|تسع|عشر|عشره|عشرين|عشرات|مئه|مائه|مئات|الف|الاف|مليون|المليون|ملايين|مليار|نحو|حوالي|حوالى|زهاء|نصف|ربع|ثلث|ضعف|يومين|شهرين|سنتين|عامين|ساعتين|اسبوعين|مرتين|مرات))/;
+
+const REASON_MARKERS = /(^|\s)(بسبب|لان|لانه|لانها|نظرا|في ظل|بهدف|من اجل|بغيه|لكي|كي|اذ|حيث|الوسيله|يسمح|يساعد|because|due to|since|in order to|so that|parce que|car|afin de|en raison)(\s|$)/;
+const MANNER_MARKERS = /(^|\s)(عبر|من خلال|بواسطه|عن طريق|بفضل|باستخدام|via|through|by means of|en|par)(\s|$)/;
+
+/** Countries, capitals and regions people ask "where" about, normalised. General knowledge, not the knowledge's. */
+const PLACES =
+  'فرنسا|باريس|سوريه|سوريا|العراق|مصر|القاهره|الاردن|عمان|لبنان|بيروت|فلسطين|القدس|السعوديه|الرياض|جده|مكه|المدينه|الامارات|دبي|ابوظبي|قطر|الدوحه|الكويت|البحرين|المنامه|اليمن|صنعاء|ليبيا|طرابلس|تونس|الجزاير|المغرب|الرباط|الدار البيضاء|مراكش|موريتانيا|مالي|النيجر|تشاد|بوركينا فاسو|السودان|الخرطوم|تركيا|انقره|اسطنبول|ايران|طهران|افغانستان|باكستان|الهند|الصين|اليابان|روسيا|موسكو|المانيا|برلين|بريطانيا|لندن|اسبانيا|مدريد|ايطاليا|روما|بلجيكا|بروكسل|هولندا|سويسرا|جنيف|اوروبا|افريقيا|اسيا|امريكا|الولايات المتحده|واشنطن|نيويورك|كندا|استراليا|البرازيل|الساحل|الخليج|الشرق الاوسط|شمال افريقيا|سيناء|الجولان';
+const PLACE_WORDS = new RegExp(`(^|\\s)[وبلف]?(ال)?(${PLACES.replace(/(^|\|)ال/g, '$1')})(\\s|$|[.،,])`);
+const PLACE_NOUNS = /(^|\s)[وبلف]?(في|الي|من|داخل|قرب|شمال|جنوب|شرق|غرب)? ?(ال)?(مدينه|منطقه|مناطق|دوله|دول|بلد|بلدان|عاصمه|قريه|محافظه|ولايه|اقليم|جزيره|قاره|مكتب|مقر|قاعه|مبني|شارع|حي)(\s|$)/;
+
+/** A name written the way names are: quoted, in parentheses, in Latin letters inside Arabic, or an email/handle. */
+const NAME_SHAPES = /["«“][^"»”]{2,60}["»”]|\([^)]{2,40}\)|[a-z][a-z0-9.+-]*[a-z0-9]|#\S+|\S+@\S+/;
+
+/** Three or more items joined by commas or "و": "موريتانيا ومالي وبوركينا فاسو والنيجر". */
+function isEnumeration(text: string): boolean {
+  const commas = (text.match(/[،,]/g) ?? []).length;
+  const ands = (text.match(/\sو(?=\S)/g) ?? []).length;
+  return commas >= 3 || ands >= 3;
+}
+
+/** Whether normalised text holds the kind of thing the question asks for. */
+export function matchesType(type: AnswerType, normalizedText: string): boolean {
+  const t = normalizedText;
+  switch (type) {
+    case 'date':
+      return YEAR.test(t) || MONTH.test(t) || WEEKDAY.test(t) || TIME_OF_DAY.test(t) || DAY_OF_MONTH.test(t) || HIJRI_OR_AD.test(t) || RELATIVE_DATE.test(t);
+    case 'number':
+      return NUMBER_WORDS.test(t);
+    case 'reason':
+      return REASON_MARKERS.test(t);
+    case 'manner':
+      return MANNER_MARKERS.test(t);
+    case 'place':
+      return PLACE_WORDS.test(t) || PLACE_NOUNS.test(t);
+    case 'person':
+      return NAME_SHAPES.test(t) || hasNameAfterRole(t);
+    case 'name':
+      return NAME_SHAPES.test(t) || hasNameAfterHead(t);
+    case 'list':
+      return isEnumeration(t);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Arabic names carry no capital letters; in news and handbooks a person's name follows the title
+ * and its qualifiers ("السفير الفرنسي في الأمم المتحدة فرنسوا ديلاتر", "مديرة الموارد البشرية
+ * ليلى الحسيني"): a word without the article after them. Rough by design: it says a name may be
+ * there, and that none is when the title is followed by punctuation or a verb ("رئيس
+ * الجمهورية، نُظّم").
+ */
+function hasNameAfterRole(t: string): boolean {
+  const words = t.split(/\s+/);
+  for (let i = 0; i < words.length; i++) {
+    if (!ROLE_NOUNS.has(bare(words[i]!.replace(/[.،,:؛"«»()]/g, '')))) continue;
+    for (let j = i + 1; j < Math.min(words.length, i + 7); j++) {
+      const w = words[j]!;
+      if (/[.،,:؛]$/.test(words[j - 1]!)) break;
+      if (/^(في|لدي|ل|من|عن|الي|و)$/.test(w) || /^(ال|لل|بال|وال)\S{2,}/.test(w)) continue;
+      if (w.length >= 3 && !/^[يت]\S{3,}$/.test(w) && !/^(ان|انه|انها|قد|كان|الذي|التي)$/.test(w)) return true;
+      break;
+    }
+  }
+  return false;
+}
+
+/** "عملية شمال", "مؤتمر بعنوان …", "نظام سجل…": the name right after the head noun asked about. */
+function hasNameAfterHead(t: string): boolean {
+  return /(^|\s)[وبلف]?(ال)?(عمليه|مشروع|برنامج|نظام|شركه|موسسه|منظمه|حمله|خطه|مبادره|اداه|منصه|تطبيق|قناه|مجموعه|مكتب|فريق|قسم|اداره|مركز|جهاز|مؤتمر|موتمر|قرار|اتفاقيه|معاهده|تحالف|منتدي) (\S{3,})/.test(t) || /(بعنوان|باسم|يسمي|تسمي|المعروف|المعروفه|اسمه|اسمها)/.test(t);
+}
+
+/** A date introduced as a start ("منذ عام 2013") cannot say when something ended. */
+export function datesOnlyStart(normalizedText: string): boolean {
+  const ends = /(^|\s)(حتي|الي غايه|انتهت|انتهي|انتهاء|نهايه|اختتام|اختتمت|انهت|until|ended|jusqu)(\s|$)/.test(normalizedText);
+  const starts = /(^|\s)(منذ|since|depuis|بدات|بدا|انطلقت|استهل|تاسست|انشيت|اطلقت)(\s|$)/.test(normalizedText);
+  return starts && !ends;
+}
+
+/** A year standing alone or after "عام"/"سنة": a date, not a count. */
+const YEARS = /(^|\s)((عام|سنه|العام|السنه|في) )?(1[5-9]\d\d|20\d\d)(?=\s|$|[.،,)])/g;
+
+/**
+ * The silence check: the quote holds no answer of the kind asked, for the event asked about, so
+ * the knowledge is silent on it even though it talks about the subject. "متى انتهت عملية
+ * سيرفال؟" against "حضورها في المنطقة منذ عام 2013 (عملية سيرفال)": a start, not an end. "كم
+ * كلفت عملية برخان؟" against a sentence whose only number is a year. "من هو رئيس الجمهورية؟"
+ * against "مبادرة رئيس الجمهورية، نُظّم…": the title with no name after it. Places, reasons and
+ * manners are said in too many ways to be checked like this.
+ */
+export function slotSilent(question: string, type: AnswerType, quote: string): boolean {
+  const q = normalizeForMatch(question);
+  const t = normalizeForMatch(quote);
+  switch (type) {
+    case 'date':
+      // "When" is also answered by an event or an age ("عندما…", "في عمر الثالثة عشرة"): only a
+      // quote with no time in it at all is silent, or one whose dates only say when it began.
+      return !(matchesType('date', t) || TIME_WORDS.test(t)) || (datePhase(q) === 'end' && datesOnlyStart(t));
+    case 'number':
+      if (!NUMBER_WORDS.test(t)) return true;
+      // A year counts only when the question is about time ("كم دامت…", "كم عاما…").
+      return !NUMBER_WORDS.test(t.replace(YEARS, ' ')) && !TIME_QUESTION.test(q);
+    case 'person':
+      return namesRole(q) && !hasNameAfterRole(t) && !NAME_SHAPES.test(t.replace(/["«“][^"»”]*["»”]/g, ' '));
+    default:
+      return false;
+  }
+}
+
+/** Words that place something in time without a date: "عندما", "خلال طفولته", "في عهد…". */
+const TIME_WORDS = /(^|\s)[وب]?(عندما|حين|حينما|حينها|بعد|قبل|خلال|اثناء|منذ|عهد|فتره|مرحله|طفولته|طفولتها|عمر|عمره|عمرها|صباح|مساء|ليله|اليوم|السنه|عام|اعوام|سنوات|سنه|قرن|القرن|الميلاد|ق م|مع|لما|اول|الاول|الاولي|الثاني|الثانيه|التالي|كل|سن)(\s|$)/;
+/** A "how many / how long" question about time, which a year or a span of years answers. */
+const TIME_QUESTION = /(^|\s)(عام|عاما|اعوام|سنه|سنوات|سنين|شهر|شهرا|اشهر|يوم|يوما|ايام|ساعه|ساعات|قرن|عمر|مده|فتره|دام|دامت|استمر|استمرت|استغرق|استغرقت|year|years|long)(\s|$)/;
+
+/** Whether the question names a title or role ("من هو سفير…", "ما اسم مديرة…"). */
+function namesRole(q: string): boolean {
+  return q.split(/\s+/).some((w) => ROLE_NOUNS.has(bare(w)));
+}
