@@ -194,7 +194,8 @@ export function slotSilent(question: string, type: AnswerType, quote: string): b
       // quote with no time in it at all is silent, or one whose dates only say when it began.
       return !(matchesType('date', t) || TIME_WORDS.test(t)) || (datePhase(q) === 'end' && datesOnlyStart(t));
     case 'number':
-      if (!NUMBER_WORDS.test(t)) return true;
+      // "كم ساعة؟" → "في غضون ساعة": a unit without a number is one of it.
+      if (!NUMBER_WORDS.test(t)) return !countedNounAlone(q, t);
       // A year counts only when the question is about time ("كم دامت…", "كم عاما…").
       return !NUMBER_WORDS.test(t.replace(YEARS, ' ')) && !TIME_QUESTION.test(q);
     case 'person':
@@ -202,6 +203,16 @@ export function slotSilent(question: string, type: AnswerType, quote: string): b
     default:
       return false;
   }
+}
+
+/** Units a "how many / how long" question counts in, which a quote may give as one ("ساعة"). */
+const UNITS = 'ساعه|يوم|اسبوع|شهر|سنه|عام|دقيقه|مره|دولار|يورو|درهم|دينار|ريال|جنيه|شخص|دوله|بلد';
+
+function countedNounAlone(q: string, t: string): boolean {
+  const asked = new RegExp(`(^|\\s)(كم|الكم) (من )?(${UNITS}|الوقت)`).exec(q);
+  if (!asked) return false;
+  const unit = asked[4] === 'الوقت' ? UNITS : asked[4]!;
+  return new RegExp(`(^|\\s)[وبل]?(${unit})(\\s|$|[.،,])`).test(t);
 }
 
 /** Words that place something in time without a date: "عندما", "خلال طفولته", "في عهد…". */

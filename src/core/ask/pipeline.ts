@@ -1,23 +1,19 @@
 import { documentQuestion } from '../answer/about.js';
-import { evidenceFeatures, shouldAbstain } from '../answer/abstain.js';
 import { mergeAnswers, quoteAsAnswer, toCitation, toRetrieved } from '../answer/compose.js';
-import { extractAnswer, type Extract } from '../answer/extractive.js';
-import { looksLikeInstruction, questionFocus, splitQuestions, type AnswerType } from '../answer/question.js';
+import { looksLikeInstruction, splitQuestions } from '../answer/question.js';
 import { rerankByAnswer } from '../answer/rerank.js';
-import { slotSilent } from '../answer/slots.js';
 import { smallTalk, withoutGreeting, type SmallTalk } from '../answer/smalltalk.js';
 import { SanadError } from '../errors.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import type { LlmAnswerer } from '../llm/port.js';
 import { message } from '../messages.js';
 import type { Logger } from '../ports.js';
-import { retrieve, type Retrieval } from '../retrieve/retriever.js';
+import { retrieve } from '../retrieve/retriever.js';
 import { cleanInvisible, detectLanguage, type Lang } from '../text/index.js';
 import type { Answer, AnswerEvent, AskOptions } from '../types.js';
 import { DocumentAnswers } from './documents.js';
 import { answerWithModel, fallbackNote } from './model.js';
-import { answerFromLastParagraph, movedOn } from './follow-up.js';
-import { readQuestion, type Reading } from './read.js';
+import { findEvidence, type Evidence } from './evidence.js';
 
 export const MAX_QUESTION_CHARS = 4000;
 
@@ -148,46 +144,36 @@ export class AnswerPipeline {
     const knowledgeLangs = index.languages(options.collections);
     const crossLanguage = a.asked !== 'und' && knowledgeLangs.length > 0 && !knowledgeLangs.includes(a.asked);
     const signal = this.deadline(options.signal);
-    const askedLang = a.asked === 'und' ? 'ar' : a.asked;
-    const reading = readQuestion(question, askedLang, index, conversation);
-    const { type } = reading;
-    // A follow-up that names something the last answer's paragraph does not is a new question.
-    const followUp = reading.followUp && !(reading.followUp.local.length > 0 && !reading.followUp.anaphoric && movedOn(reading, reading.followUp, askedLang, index)) ? reading.followUp : null;
-    const stayed = followUp !== null && followUp.local.length > 0 && !movedOn(reading, followUp, askedLang, index);
-
-    let queries = [reading.text];
-    if (this.llm && (followUp || crossLanguage)) {
-      queries = await this.llm.rewriteQuery(question, conversation, knowledgeLangs, signal);
-      if (!queries.includes(reading.text)) queries.push(reading.text);
-    }
-    const retrieveLang = crossLanguage && queries.length > 1 ? knowledgeLangs[0]! : askedLang;
-    // Read on the question as retrieval will (respelt), so "بارخان" is not an unknown focus.
-    const focus = questionFocus(index.respell(reading.text, retrieveLang), retrieveLang);
-    const focusUnknown = focus !== null && index.frequency(focus) === 0;
-    const retrieval = await this.retrieveRanked(
-      crossLanguage && queries.length > 1 ? queries.filter((q) => q !== reading.text) : queries,
-      retrieveLang,
-      type,
-      { subject: followUp?.subject, collections: options.collections },
-    );
-    // A follow-up is first answered from where the last answer came from.
-    const fromLast = stayed ? answerFromLastParagraph(reading, followUp, retrieval, askedLang, index) : null;
-    if (fromLast) retrieval.hits = [fromLast.hit, ...retrieval.hits.filter((h) => h.paragraph.id !== fromLast.paragraph.id)];
+    const llm = this.llm;
+    const evidence = await findEvidence(index, {
+      question,
+      lang: a.asked === 'und' ? 'ar' : a.asked,
+      conversation,
+      collections: options.collections,
+      k: this.options.k,
+      // With a model, a follow-up is made standalone and a question in another language translated.
+      rewrite: llm
+        ? async (_reading, followUp) => {
+            if (!followUp && !crossLanguage) return null;
+            const queries = await llm.rewriteQuery(question, conversation, knowledgeLangs, signal);
+            const translated = crossLanguage && queries.length > 1;
+            return { queries: translated ? queries.filter((q) => q !== question) : queries, lang: translated ? knowledgeLangs[0]! : a.asked === 'und' ? 'ar' : a.asked, replace: translated };
+          }
+        : undefined,
+    });
+    const { retrieval, reading } = evidence;
     const retrieveMs = ms(a.started);
     const retrieved = retrieval.hits.map(toRetrieved);
     const answerStarted = performance.now();
     const timings = () => ({ retrieveMs, answerMs: ms(answerStarted), totalMs: ms(a.started) });
 
-    if (crossLanguage && !this.llm && !this.embedderIsCrossLingual()) {
+    if (crossLanguage && !llm && !this.embedderIsCrossLingual()) {
       return yield { type: 'final', answer: { ...this.declined(a, message('crossLanguage', a.lang, { langs: knowledgeLangs.join(', ') })), retrieved, timings: timings() } };
     }
+    const extractive = (): Answer => ({ ...this.extractiveAnswer(a, evidence), retrieved, timings: timings() });
+    if (!llm) return yield { type: 'final', answer: extractive() };
 
-    const best = retrieval.hits[0];
-    const extract = fromLast ?? (best ? extractAnswer(best, retrieval.profile, type) : null);
-    const extractive = (): Answer => ({ ...this.extractiveAnswer(a, reading, focusUnknown, retrieval, extract, fromLast !== null), retrieved, timings: timings() });
-    if (!this.llm) return yield { type: 'final', answer: extractive() };
-
-    const model = yield* answerWithModel(this.llm, { question, conversation, lang: a.lang, type, retrieval, passages: this.options.passages, signal }, this.logger);
+    const model = yield* answerWithModel(llm, { question, conversation, lang: a.lang, type: reading.type, retrieval, passages: this.options.passages, signal }, this.logger);
     if (!model.ok) {
       const fallback = extractive();
       return yield { type: 'final', answer: { ...fallback, fallbackReason: model.reason, notice: fallback.notice ?? fallbackNote(model.reason, a.lang), usage: model.usage } };
@@ -195,19 +181,11 @@ export class AnswerPipeline {
     return yield { type: 'final', answer: { question: a.original, language: a.lang, mode: 'llm', retrieved, timings: timings(), ...model.answer } };
   }
 
-  /** Hybrid retrieval, then the first candidates reordered by how well they answer. */
-  private async retrieveRanked(queries: string[], lang: Lang, type: AnswerType, context: { subject?: string; collections?: string[] }): Promise<Retrieval> {
-    const retrieval = await retrieve(this.knowledge.index, { queries, lang, subject: context.subject, collections: context.collections, k: this.options.k });
-    return { ...retrieval, hits: rerankByAnswer(retrieval.hits, retrieval.profile, type) };
-  }
-
-  /** The extractive answer, or a decline with the closest paragraph when the evidence is too weak. */
-  private extractiveAnswer(a: Asked, reading: Reading, focusUnknown: boolean, retrieval: Retrieval, extract: Extract | null, fromLast: boolean): Omit<Answer, 'retrieved' | 'timings'> {
-    const { type } = reading;
-    const features = evidenceFeatures(retrieval, extract, type, focusUnknown);
+  /** The extractive answer, or a decline with the closest paragraph when the knowledge is silent. */
+  private extractiveAnswer(a: Asked, evidence: Evidence): Omit<Answer, 'retrieved' | 'timings'> {
+    const { extract } = evidence;
     const base = { question: a.original, language: a.lang, mode: 'extractive' as const };
-    // A follow-up answered from the last answer's paragraph was already checked for its slot.
-    if (!extract || (!fromLast && shouldAbstain(features)) || slotSilent(reading.text, type, extract.quote)) {
+    if (!extract || evidence.silent) {
       const closest = extract ? [toCitation(1, extract.paragraph, extract.quote, extract.hit.score)] : [];
       return { ...base, answer: message('decline', a.lang), abstained: true, citations: closest };
     }
@@ -222,8 +200,8 @@ export class AnswerPipeline {
   /** The ranked candidates for a message answered without retrieval (the CLI contract reports them). */
   private async candidates(a: Asked): Promise<Answer['retrieved']> {
     const lang = a.asked === 'und' ? 'ar' : a.asked;
-    const retrieval = await this.retrieveRanked([a.question], lang, 'other', { collections: a.options.collections });
-    return retrieval.hits.map(toRetrieved);
+    const plain = await retrieve(this.knowledge.index, { queries: [a.question], lang, collections: a.options.collections, k: this.options.k });
+    return rerankByAnswer(plain.hits, plain.profile, 'other').map(toRetrieved);
   }
 
   // TODO(issue 15): the embedder port gains a `crossLingual` flag; until then the local embedder's id says it.

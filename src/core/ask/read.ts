@@ -40,13 +40,22 @@ const STANDALONE_TERMS = 2;
 const CONTINUES = /^(و|ف|طيب|طب|اوكي|تمام|بس|and|so|et|alors)(\s|$)/;
 
 export function readQuestion(question: string, lang: Lang, index: KnowledgeIndex, conversation: Turn[]): Reading {
-  const text = lang === 'ar' ? readArabic(question, index) : question;
+  const read = lang === 'ar' ? readArabic(question, index) : question;
+  let type = answerType(read);
+  // "ما اسم العملية…": "اسم" frames the answer (a name), like "من"; it is not a word to find.
+  const text = withoutFrame(read);
   const own = terms(text, lang);
   const followUp = conversation.some((t) => t.role === 'user') ? readFollowUp(question, text, own.length, lang, index, conversation) : null;
-  let type = answerType(text);
   // "وفي سوريا؟" asks the last question again about something else: it keeps its answer type.
   if (type === 'other' && followUp && !hasQuestionWord(text)) type = answerType(followUp.subject.split('\n')[0] ?? '');
   return { text, type, followUp };
+}
+
+/** Frame nouns right after the question word: what kind of answer, not what it is about. */
+const FRAME = /(^|\s)((?:و )?(?:ما|ماذا|كم|اي|ما هو|ما هي|ماهو|ماهي)) (اسم|اسماء|عدد|نوع|رقم)(?=\s|$)/;
+
+function withoutFrame(text: string): string {
+  return text.replace(FRAME, '$1$2');
 }
 
 /** The question in MSA grammar words; dialect verb forms are read only where the knowledge lacks them. */
@@ -67,7 +76,7 @@ function subjectOf(conversation: Turn[], lang: Lang, index: KnowledgeIndex): str
   for (let i = conversation.length - 1; i >= 0 && questions.length < MAX_SUBJECT_TURNS; i--) {
     const turn = conversation[i]!;
     if (turn.role !== 'user') continue;
-    const read = lang === 'ar' ? readArabic(turn.text, index) : turn.text;
+    const read = withoutFrame(lang === 'ar' ? readArabic(turn.text, index) : turn.text);
     questions.push(read);
     if (new Set(terms(read, lang)).size >= STANDALONE_TERMS && !CONTINUES.test(read)) break;
   }

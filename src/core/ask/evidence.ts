@@ -1,0 +1,79 @@
+import { evidenceFeatures, shouldAbstain, type AbstainFeatures } from '../answer/abstain.js';
+import { extractAnswer, type Extract } from '../answer/extractive.js';
+import { questionFocus } from '../answer/question.js';
+import { rerankByAnswer } from '../answer/rerank.js';
+import { slotSilent } from '../answer/slots.js';
+import type { KnowledgeIndex } from '../index/knowledge-index.js';
+import { retrieve, type Retrieval } from '../retrieve/retriever.js';
+import type { Lang } from '../text/index.js';
+import type { Turn } from '../types.js';
+import { answerFromLastParagraph, movedOn } from './follow-up.js';
+import { readQuestion, type Reading } from './read.js';
+
+export interface EvidenceRequest {
+  question: string;
+  /** The language the question is written in ('ar' when unknown). */
+  lang: Lang;
+  conversation: Turn[];
+  collections?: string[];
+  k: number;
+  /** Paragraphs to leave out (calibration holds the answer-bearing ones out). */
+  exclude?: Set<string>;
+  /**
+   * Other forms of the question to retrieve with (a model's standalone rewrite or translation),
+   * asked for once the question is read; they replace the question when `replace` is set.
+   */
+  rewrite?: (reading: Reading, followUp: boolean) => Promise<{ queries: string[]; lang: Lang; replace: boolean } | null>;
+}
+
+/** What the knowledge offers for one question, and whether it answers it. */
+export interface Evidence {
+  reading: Reading;
+  retrieval: Retrieval;
+  /** The quote the extractive answer would give, from the first candidate (or the last answer's paragraph). */
+  extract: Extract | null;
+  /** The follow-up was answered from the last answer's paragraph. */
+  fromLast: boolean;
+  features: AbstainFeatures;
+  /** The knowledge does not answer: the decline model says so, or the quote holds no answer of the kind asked. */
+  silent: boolean;
+}
+
+/**
+ * Reads the question, retrieves, ranks by how well each candidate answers, picks the quote and
+ * decides whether the knowledge answers: the one path every answer (extractive or a model's)
+ * and the decline model's calibration take.
+ */
+export async function findEvidence(index: KnowledgeIndex, request: EvidenceRequest): Promise<Evidence> {
+  const { lang } = request;
+  const reading = readQuestion(request.question, lang, index, request.conversation);
+  const { type } = reading;
+  // A follow-up that names what the last answer's paragraph does not is a new question; one that
+  // points back ("فيه", "ذلك") stays on the last subject unless nothing it names is there.
+  const leaned = reading.followUp;
+  const moved = leaned !== null && leaned.local.length > 0 && movedOn(reading, leaned, lang, index);
+  const followUp = leaned && !(moved && !leaned.anaphoric) ? leaned : null;
+  const stayed = followUp !== null && followUp.local.length > 0 && !moved;
+
+  let queries = [reading.text];
+  let retrieveLang = lang;
+  const rewritten = request.rewrite ? await request.rewrite(reading, followUp !== null) : null;
+  if (rewritten) {
+    queries = rewritten.replace ? rewritten.queries : [...new Set([...rewritten.queries, reading.text])];
+    retrieveLang = rewritten.lang;
+  }
+  // Read on the question as retrieval will (respelt), so "بارخان" is not an unknown focus.
+  const focus = questionFocus(index.respell(reading.text, retrieveLang), retrieveLang);
+  const focusUnknown = focus !== null && index.frequency(focus) === 0 && index.frequency(questionFocus(reading.text, retrieveLang) ?? focus) === 0;
+  const plain = await retrieve(index, { queries, lang: retrieveLang, subject: followUp?.subject, collections: request.collections, exclude: request.exclude, k: request.k });
+  const retrieval: Retrieval = { ...plain, hits: rerankByAnswer(plain.hits, plain.profile, type) };
+
+  const last = stayed ? answerFromLastParagraph(reading, followUp, retrieval, lang, index) : null;
+  if (last) retrieval.hits = [last.hit, ...retrieval.hits.filter((h) => h.paragraph.id !== last.paragraph.id)];
+  const best = retrieval.hits[0];
+  const extract = last ?? (best ? extractAnswer(best, retrieval.profile, type) : null);
+  const features = evidenceFeatures(retrieval, extract, type, focusUnknown);
+  // A follow-up answered from the last answer's paragraph was already checked for its slot.
+  const silent = !extract || (!last && shouldAbstain(features)) || slotSilent(reading.text, type, extract.quote);
+  return { reading, retrieval, extract, fromLast: last !== null, features, silent };
+}
