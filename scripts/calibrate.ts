@@ -7,21 +7,26 @@
  * Not answerable: the same questions with every paragraph holding the answer held out (same
  * topic, missing detail),
  * ARCD training questions asked against the article, and the article's questions asked against
- * ARCD. A logistic regression over the evidence features is fitted with both classes weighted
- * equally; the threshold is the highest that still answers 95% of the answerable questions.
+ * ARCD. Chat questions too (test/fixtures/chat: conversations in four dialects and MSA over the
+ * article and a team handbook, asked turn by turn with the bot's own answers as history): a
+ * turn that expects an answer is answerable when the quote found holds it; a turn that expects
+ * a decline, or whose quote would be wrong, is not. A logistic regression over the evidence
+ * features is fitted with both classes weighted equally (chat turns count CHAT_WEIGHT times: they
+ * are few and they are what the bot is for); the threshold is the highest that still answers 95%
+ * of the answerable questions.
  * ARCD's test half (q694..q1395) is reported as held-out data and not used for fitting.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { evidenceFeatures, featureVector, FEATURE_ORDER, type AbstainModel } from '../src/core/answer/abstain.js';
-import { extractAnswer } from '../src/core/answer/extractive.js';
-import { answerType } from '../src/core/answer/question.js';
-import { normalizeForMatch } from '../src/core/text/index.js';
+import { featureVector, FEATURE_ORDER, type AbstainModel } from '../src/core/answer/abstain.js';
+import { smallTalk } from '../src/core/answer/smalltalk.js';
+import { findEvidence } from '../src/core/ask/evidence.js';
+import { createAssistant } from '../src/core/assistant.js';
+import { normalize, normalizeForMatch } from '../src/core/text/index.js';
 import { localEmbedder } from '../src/core/index/embedder.js';
 import { KnowledgeIndex } from '../src/core/index/knowledge-index.js';
 import { documentFromParagraphs, loadKnowledge } from '../src/core/knowledge/index.js';
-import { retrieve } from '../src/core/retrieve/retriever.js';
-import { rerankByAnswer } from '../src/core/answer/rerank.js';
+import type { Turn } from '../src/core/types.js';
 
 const ARCD = resolve('../shared/bench/arcd/arcd.json');
 const ARTICLE_QA = resolve('../shared/bench/article-qa.json');
@@ -44,11 +49,38 @@ const articleIndex = new KnowledgeIndex(localEmbedder());
 await articleIndex.addDocuments((await loadKnowledge(resolve('knowledge'))).documents);
 
 async function features(index: KnowledgeIndex, question: string, exclude?: Set<string>): Promise<number[]> {
-  const type = answerType(question);
-  const plain = await retrieve(index, { queries: [question], lang: 'ar', exclude, k: 8 });
-  const retrieval = { ...plain, hits: rerankByAnswer(plain.hits, plain.profile, type) };
-  const extract = retrieval.hits[0] ? extractAnswer(retrieval.hits[0], retrieval.profile, type) : null;
-  return featureVector(evidenceFeatures(retrieval, extract, type));
+  const evidence = await findEvidence(index, { question, lang: 'ar', conversation: [], exclude, k: 8 });
+  return featureVector(evidence.features);
+}
+
+/** Chat turns as the bot meets them: each conversation asked in order with its own answers as history. */
+const CHAT = resolve('test/fixtures/chat');
+const CHAT_WEIGHT = 4;
+interface ChatFile {
+  conversations: { turns: { question: string; expect: string; answers?: string[] }[] }[];
+}
+async function chatSamples(): Promise<{ x: number[]; label: number }[]> {
+  const file = JSON.parse(readFileSync(resolve(CHAT, 'conversations.json'), 'utf8')) as ChatFile;
+  const assistant = await createAssistant({ knowledgeDir: resolve(CHAT, 'knowledge'), cacheDir: null });
+  const out: { x: number[]; label: number }[] = [];
+  for (const conversation of file.conversations) {
+    const history: Turn[] = [];
+    for (const turn of conversation.turns) {
+      if (turn.expect !== 'help' && !smallTalk(turn.question)) {
+        const evidence = await findEvidence(assistant.index, { question: turn.question, lang: 'ar', conversation: history, k: 8 });
+        // A follow-up answered from the last answer's paragraph is decided by its slot, not the model.
+        if (!evidence.fromLast && evidence.extract) {
+          const quote = normalize(evidence.extract.quote);
+          const right = turn.expect === 'answer' && (turn.answers ?? []).some((a) => quote.includes(normalize(a)));
+          out.push({ x: featureVector(evidence.features), label: right ? 1 : 0 });
+        }
+      }
+      const answer = await assistant.ask(turn.question, { conversation: [...history] });
+      history.push({ role: 'user', text: turn.question }, { role: 'assistant', text: answer.answer });
+    }
+  }
+  await assistant.close();
+  return out;
 }
 
 // A question becomes unanswerable only when every paragraph holding its answer is left out:
@@ -64,19 +96,24 @@ const test = arcd.questions.filter((q) => Number(q.id.slice(1)) > 693);
 
 const X: number[][] = [];
 const y: number[] = [];
-const add = (x: number[], label: number) => (X.push(x), y.push(label));
+const sampleWeight: number[] = [];
+const add = (x: number[], label: number, weight = 1) => (X.push(x), y.push(label), sampleWeight.push(weight));
 for (const q of train) add(await features(arcdIndex, q.question), 1);
 for (const q of train) add(await features(arcdIndex, q.question, answerIds(q)), 0);
 for (const q of train) add(await features(articleIndex, q.question), 0);
 for (const q of articleQa.questions.filter((q) => q.lang === 'ar')) add(await features(arcdIndex, q.question), 0);
+const arcdSamples = X.length;
+const chat = existsSync(CHAT) ? await chatSamples() : [];
+for (const sample of chat) add(sample.x, sample.label, CHAT_WEIGHT);
 
 // Standardise, fit by gradient descent on the class-balanced log loss, then undo the scaling.
 const dims = X[0]!.length;
 const mean = Array.from({ length: dims }, (_, j) => X.reduce((s, x) => s + x[j]!, 0) / X.length);
 const sd = Array.from({ length: dims }, (_, j) => Math.sqrt(X.reduce((s, x) => s + (x[j]! - mean[j]!) ** 2, 0) / X.length) || 1);
 const Z = X.map((x) => x.map((v, j) => (v - mean[j]!) / sd[j]!));
-const positives = y.filter((v) => v === 1).length;
-const classWeight = (label: number) => (label === 1 ? X.length / (2 * positives) : X.length / (2 * (X.length - positives)));
+const positives = y.reduce((s2, v, i) => s2 + (v === 1 ? sampleWeight[i]! : 0), 0);
+const totalWeight = sampleWeight.reduce((a, b2) => a + b2, 0);
+const classWeight = (label: number) => (label === 1 ? totalWeight / (2 * positives) : totalWeight / (2 * (totalWeight - positives)));
 let w = new Array<number>(dims).fill(0);
 let b = 0;
 for (let epoch = 0; epoch < 3000; epoch++) {
@@ -84,7 +121,7 @@ for (let epoch = 0; epoch < 3000; epoch++) {
   let gb = 0;
   Z.forEach((z, i) => {
     const p = 1 / (1 + Math.exp(-(b + z.reduce((s, v, j) => s + v * w[j]!, 0))));
-    const err = (p - y[i]!) * classWeight(y[i]!);
+    const err = (p - y[i]!) * classWeight(y[i]!) * sampleWeight[i]!;
     z.forEach((v, j) => (gw[j]! += err * v));
     gb += err;
   });
@@ -112,7 +149,12 @@ console.log(`model: ${JSON.stringify(model)}`);
 console.log(`train  answerable answered:            ${rate(group(0, n), true).toFixed(3)}`);
 console.log(`train  held-out paragraph declined:    ${rate(group(n, 2 * n), false).toFixed(3)}`);
 console.log(`train  ARCD vs article declined:       ${rate(group(2 * n, 3 * n), false).toFixed(3)}`);
-console.log(`train  article vs ARCD declined:       ${rate(group(3 * n, X.length), false).toFixed(3)}`);
+console.log(`train  article vs ARCD declined:       ${rate(group(3 * n, arcdSamples), false).toFixed(3)}`);
+const chatX = (label: number) => chat.filter((c) => c.label === label).map((c) => c.x);
+if (chat.length > 0) {
+  console.log(`chat   answerable answered:            ${rate(chatX(1), true).toFixed(3)} (${chatX(1).length} turns)`);
+  console.log(`chat   not answerable declined:        ${rate(chatX(0), false).toFixed(3)} (${chatX(0).length} turns)`);
+}
 const testPos: number[][] = [];
 const testHeld: number[][] = [];
 const testArticle: number[][] = [];

@@ -20,6 +20,12 @@ export interface AbstainFeatures {
   quoteCoverage: number;
   /** Share of the question's weight carried by terms the knowledge never uses. */
   unknownMass: number;
+  /**
+   * The paragraph coverage of the question's words the knowledge uses: chat asks with words of
+   * its own ("ينزل الراتب" for "يُصرف الراتب") that no paragraph has, which says less about
+   * whether the knowledge answers than the words it does know.
+   */
+  knownCoverage: number;
   /** Cosine similarity of the question and the best paragraph. */
   cosine: number;
   /** Number of distinct content terms in the question. */
@@ -35,7 +41,7 @@ export interface AbstainFeatures {
   focusUnknown: boolean;
 }
 
-export const FEATURE_ORDER = ['paragraphCoverage', 'quoteCoverage', 'unknownMass', 'cosine', 'termCount', 'typeMismatch'] as const;
+export const FEATURE_ORDER = ['paragraphCoverage', 'quoteCoverage', 'knownCoverage', 'unknownMass', 'cosine', 'termCount', 'typeMismatch'] as const;
 
 export interface AbstainModel {
   weights: number[];
@@ -44,7 +50,7 @@ export interface AbstainModel {
 }
 
 export function featureVector(f: AbstainFeatures): number[] {
-  return [f.paragraphCoverage, f.quoteCoverage, f.unknownMass, f.cosine, Math.log(1 + f.termCount), f.typeMismatch ? 1 : 0];
+  return [f.paragraphCoverage, f.quoteCoverage, f.knownCoverage, f.unknownMass, f.cosine, Math.log(1 + f.termCount), f.typeMismatch ? 1 : 0];
 }
 
 export function answerProbability(f: AbstainFeatures, model: AbstainModel = calibration as AbstainModel): number {
@@ -62,8 +68,12 @@ export function shouldAbstain(f: AbstainFeatures, model: AbstainModel = calibrat
 /** The features of a retrieval and its best extract, as the model and the calibration see them. */
 export function evidenceFeatures(retrieval: Retrieval, extract: Extract | null, type: AnswerType = 'other', focusUnknown = false): AbstainFeatures {
   const hit = extract?.hit ?? retrieval.hits[0];
+  const { profile } = retrieval;
+  const known = profile.terms.map((t, i) => (retrieval.unknown.has(t) ? 0 : profile.weights[i]!));
+  const knownProfile = { ...profile, weights: known, total: known.reduce((a, b) => a + b, 0) };
   return {
     paragraphCoverage: hit ? paragraphCoverage(retrieval.profile, hit) : 0,
+    knownCoverage: hit && knownProfile.total > 0 ? paragraphCoverage(knownProfile, hit) : 0,
     quoteCoverage: extract?.coverage ?? 0,
     unknownMass: retrieval.unknownMass,
     cosine: hit?.cosine ?? 0,

@@ -177,7 +177,7 @@ const TITLE_TERM_WEIGHT = 0.5;
 
 export function withinDocument(profile: QueryProfile, title: Set<string>): QueryProfile {
   const weights = profile.terms.map((t, i) => (title.has(t) ? TITLE_TERM_WEIGHT : 1) * profile.weights[i]!);
-  return { terms: profile.terms, weights, total: weights.reduce((a, b) => a + b, 0) };
+  return { ...profile, weights, total: weights.reduce((a, b) => a + b, 0) };
 }
 
 /** What window scoring needs of a paragraph, computed once: retrieval reranks the same hits. */

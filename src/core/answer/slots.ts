@@ -27,7 +27,10 @@ const DATE_CUES = [
 const NUMBER_CUES = [lead('كم|بكم|how many|how much|number of|combien'), framed(NUMBER_FRAMES), /(^|\s)(كل كم)(\s|$)/];
 const REASON_CUES = [lead('لماذا|لم|ليش|why|pourquoi'), framed(REASON_FRAMES), /(^|\s)(ما|ماهي|ماهو) (اسباب|سبب|اهميه)(\s|$)/, /what is the reason|quelle est la raison/];
 const PLACE_CUES = [lead('اين|من اين|الي اين|where|ou'), framed(PLACE_FRAMES), /(^|\s)(في )?(اي|ايه) (مدينه|دوله|بلد|مكان|منطقه|قاره|ولايه|محافظه)(\s|$)/];
-const NAME_CUES = [/(^|\s)(ما|ماهو|ماهي|ما هو|ما هي) (اسم|اسماء|عنوان)(\s|$)/, /(^|\s)اسم\S*\s.*\s(ما)$/, /what (is|was|are) the names? of|quel est le nom|comment s appelle/];
+const NAME_CUES = [
+  /(^|\s)(ما|ماهو|ماهي|ما هو|ما هي) (اسم|اسماء|عنوان)(\s|$)/,
+  // Contact details: "ما البريد الإلكتروني للموارد البشرية؟", "شو رقم الدعم؟", "ايش الرابط؟".
+  /(^|\s)(ما|ماهو|ماهي|ما هو|ما هي) (ال)?(بريد|بريده|بريدهم|رقم|هاتف|رابط|موقع|حساب|قناه|ايميل)(\s|$)/, /(^|\s)اسم\S*\s.*\s(ما)$/, /what (is|was|are) the names? of|quel est le nom|comment s appelle/];
 /** "ما الجهاز الأوروبي الذي…", "أي المنظمات التي…": which thing, answered by its name. */
 const WHICH_THING = /^(و )?(ما|اي) ال\S{2,}( ال\S{2,})? (الذي|التي|الذين)(\s|$)/;
 const MANNER_CUES = [lead('كيف|how|comment'), /(^|\s)(باي|بايه) (طريقه|وسيله|شكل)(\s|$)/];
@@ -223,4 +226,25 @@ const TIME_QUESTION = /(^|\s)(عام|عاما|اعوام|سنه|سنوات|سن�
 /** Whether the question names a title or role ("من هو سفير…", "ما اسم مديرة…"). */
 function namesRole(q: string): boolean {
   return q.split(/\s+/).some((w) => ROLE_NOUNS.has(bare(w)));
+}
+
+/**
+ * Whether a window fits the slot closely, beyond holding something of its kind: for "how many
+ * X", a number next to X ("سبعين دولة"); for a person with a title, a name after the title; for
+ * "what is the name of the operation", a name after the head noun. `asked` holds the
+ * question's terms (stemmed), `words` the window's words with their stems.
+ */
+export function slotFit(type: AnswerType, normalizedText: string, asked: Set<string>, stemOf: (word: string) => string): boolean {
+  switch (type) {
+    case 'number': {
+      const words = normalizedText.split(/\s+/);
+      return words.some((w, i) => NUMBER_WORDS.test(w) && [words[i + 1], words[i + 2]].some((next) => next !== undefined && asked.has(stemOf(next))));
+    }
+    case 'person':
+      return hasNameAfterRole(normalizedText);
+    case 'name':
+      return hasNameAfterHead(normalizedText);
+    default:
+      return false;
+  }
 }

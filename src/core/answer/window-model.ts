@@ -1,7 +1,10 @@
 import model from './window-model.json' with { type: 'json' };
 import { coverage, type QueryProfile } from '../retrieve/coverage.js';
 import type { Prepared } from './extractive.js';
-import { matchesType, type AnswerType } from './slots.js';
+import { stem } from '../text/index.js';
+import { matchesType, slotFit, type AnswerType } from './slots.js';
+
+const stemOf = (word: string) => stem(word, 'ar');
 
 /**
  * Which grown window of a paragraph to quote: a linear model over a few scale-free features,
@@ -22,6 +25,7 @@ export const WINDOW_FEATURES = [
   'sentences',
   'coreLeads',
   'coreCloses',
+  'slotFit',
 ] as const;
 
 export interface WindowModel {
@@ -75,6 +79,7 @@ export function windowFeatures(w: WindowInput): number[] {
     new Set(prepared.sentenceOf.slice(w.from, w.to + 1)).size,
     w.coreFrom === w.from ? 1 : 0,
     w.coreTo === w.to ? 1 : 0,
+    slotFit(w.type, grownNormal, asked, stemOf) ? 1 : 0,
   ];
 }
 

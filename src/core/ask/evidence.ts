@@ -71,9 +71,26 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
   const last = stayed ? answerFromLastParagraph(reading, followUp, retrieval, lang, index) : null;
   if (last) retrieval.hits = [last.hit, ...retrieval.hits.filter((h) => h.paragraph.id !== last.paragraph.id)];
   const best = retrieval.hits[0];
-  const extract = last ?? (best ? extractAnswer(best, retrieval.profile, type) : null);
+  const extract = introduced(last ?? (best ? extractAnswer(best, retrieval.profile, type) : null), retrieval, index);
   const features = evidenceFeatures(retrieval, extract, type, focusUnknown);
   // A follow-up answered from the last answer's paragraph was already checked for its slot.
   const silent = !extract || (!last && shouldAbstain(features)) || slotSilent(reading.text, type, extract.quote);
   return { reading, retrieval, extract, fromLast: last !== null, features, silent };
+}
+
+/** A quote that ends in a colon introduces what follows ("…بفضل الجهود التي بذلتها فرنسا وشركاؤها:"). */
+const INTRODUCES = /[:：]["»”)]*\s*$/;
+
+/**
+ * A sentence ending in a colon announces its answer rather than giving it: the list or sentence
+ * it introduces is the next paragraph of the document, and that is the quote.
+ */
+function introduced(extract: Extract | null, retrieval: Retrieval, index: KnowledgeIndex): Extract | null {
+  if (!extract || extract.isList || !INTRODUCES.test(extract.quote)) return extract;
+  const siblings = index.documents.get(extract.paragraph.document)?.paragraphs.filter((p) => !p.duplicateOf) ?? [];
+  const next = siblings[siblings.findIndex((p) => p.id === extract.paragraph.id) + 1];
+  if (!next || next.section !== extract.paragraph.section) return extract;
+  const hit = retrieval.hits.find((h) => h.paragraph.id === next.id) ?? { ...extract.hit, paragraph: next };
+  const following = extractAnswer(hit, retrieval.profile, 'list');
+  return following ? { ...following, coverage: Math.max(following.coverage, extract.coverage) } : extract;
 }

@@ -1,4 +1,5 @@
 import { terms, type Lang } from '../text/index.js';
+import { rootSkeleton } from '../text/root.js';
 
 /**
  * How much of a question a piece of text covers: the IDF-weighted share of the question's
@@ -12,21 +13,29 @@ export interface QueryProfile {
   terms: string[];
   weights: number[];
   total: number;
+  /**
+   * Terms the knowledge never uses as written: only these may match by root skeleton, so a
+   * chat verb finds the text's noun ("توسعت" / "توسيع") while a word the text has keeps its
+   * own meaning ("شاركت" is not "شركائها").
+   */
+  unknown?: Set<string>;
 }
 
 /** Weight of a term the knowledge has never seen: as rare as a term can be. */
 export function profileQuery(text: string, lang: Lang, idf: IdfLookup, maxIdf: number): QueryProfile {
   const unique = [...new Set(terms(text, lang))];
   const weights = unique.map((t) => idf(t) || maxIdf);
-  return { terms: unique, weights, total: weights.reduce((a, b) => a + b, 0) };
+  return { terms: unique, weights, total: weights.reduce((a, b) => a + b, 0), unknown: new Set(unique.filter((t) => !idf(t))) };
 }
 
 const PROCLITIC = /^[لبكفو]/;
 const IMPERFECT = /^[يتن]/;
 
-function fuzzyHas(set: Set<string>, term: string): number {
+function fuzzyHas(set: Set<string>, term: string, loose: boolean): number {
   if (set.has(term)) return 1;
   if (term.length < 3) return 0;
+  const root = loose ? rootSkeleton(term) : null;
+  let weak = 0;
   for (const other of set) {
     if (other.length < 3) continue;
     const [short, long] = other.length < term.length ? [other, term] : [term, other];
@@ -37,13 +46,18 @@ function fuzzyHas(set: Set<string>, term: string): number {
     if (long.startsWith(short) && short.length >= 3 && long.length - short.length <= 3) return 0.5;
     // A verb and its noun: the imperfect prefix apart ("يتبني" / "تبني", "تدعم" / "دعم").
     if (long.length === short.length + 1 && long.endsWith(short) && IMPERFECT.test(long) && short.length >= 3) return 0.5;
+    // The same root under other affixes: "توسعت" / "توسيع", "لتشمل" / "ليشمل".
+    if (root !== null && weak === 0 && rootSkeleton(other) === root) weak = ROOT_MATCH;
   }
-  return 0;
+  return weak;
 }
+
+/** A match by root skeleton counts less than a match by stem: the word may differ in meaning. */
+const ROOT_MATCH = Number(process.env.X_ROOT ?? 0.5);
 
 export function coverage(profile: QueryProfile, textTerms: Set<string>): number {
   if (profile.total === 0) return 0;
   let got = 0;
-  for (let i = 0; i < profile.terms.length; i++) got += profile.weights[i]! * fuzzyHas(textTerms, profile.terms[i]!);
+  for (let i = 0; i < profile.terms.length; i++) got += profile.weights[i]! * fuzzyHas(textTerms, profile.terms[i]!, profile.unknown?.has(profile.terms[i]!) ?? false);
   return got / profile.total;
 }

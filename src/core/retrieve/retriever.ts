@@ -49,6 +49,8 @@ export interface Retrieval {
   profile: QueryProfile;
   /** Share of the question's weight carried by terms the knowledge never uses. */
   unknownMass: number;
+  /** Those terms. */
+  unknown: Set<string>;
 }
 
 /**
@@ -90,16 +92,15 @@ export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest):
       // The subject carried over from the conversation counts, less than the question's own
       // words: "ومتى توسعت لتشمل سورية؟" is about Syria within the operation asked about before.
       const w = (idf(term) || maxIdf) * weight;
+      if (!idf(term)) profile.unknown?.add(term);
       profile.weights.push(w);
       profile.total += w;
     }
   }
-  let unknown = 0;
-  profile.terms.forEach((t, i) => {
-    if (idf(t) === 0) unknown += profile.weights[i]!;
-  });
-  const unknownMass = profile.total > 0 ? unknown / profile.total : 1;
-  return { hits, profile, unknownMass };
+  const unknown = new Set(profile.terms.filter((t) => idf(t) === 0));
+  const unknownWeight = profile.terms.reduce((sum, t, i) => sum + (unknown.has(t) ? profile.weights[i]! : 0), 0);
+  const unknownMass = profile.total > 0 ? unknownWeight / profile.total : 1;
+  return { hits, profile, unknownMass, unknown };
 }
 
 /** Coverage of the question by a paragraph, its title and section included. */

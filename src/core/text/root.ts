@@ -1,0 +1,40 @@
+/**
+ * The consonant skeleton of an Arabic word once its affixes are read off: what a verb, its
+ * verbal noun and its participle share ("توسعت" / "توسيع" → وسع, "لتشمل" / "ليشمل" → شمل,
+ * "يتبنى" / "تبني" → تبن). Light stemming keeps them apart, which is right for ranking (a
+ * verb and a noun are not the same word) but leaves a chat question's verb unmatched by the
+ * text's noun. Used only as a weaker match beside the stems, and only at three consonants or
+ * more: shorter skeletons (hollow roots: "مدير" / "إدارة") collide with too much.
+ */
+const ARABIC = /^[\u0621-\u064A]+$/;
+const SUFFIXES = ['وا', 'ون', 'ين', 'ات', 'ان', 'يه', 'ها', 'هم', 'ت', 'ه', 'ي', 'ا'];
+const MIN_SKELETON = 3;
+const cache = new Map<string, string | null>();
+const CACHE_LIMIT = 50_000;
+
+export function rootSkeleton(stemmed: string): string | null {
+  const cached = cache.get(stemmed);
+  if (cached !== undefined) return cached;
+  const skeleton = compute(stemmed);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(stemmed, skeleton);
+  return skeleton;
+}
+
+function compute(word: string): string | null {
+  if (!ARABIC.test(word) || word.length < 3) return null;
+  let w = word;
+  // A proclitic preposition or conjunction on a verb form: "لتشمل", "وتعمل".
+  if (w.length >= 5 && /^[وفلبك][يتنا]/.test(w)) w = w.slice(1);
+  for (const suffix of SUFFIXES) {
+    if (w.length - suffix.length >= 3 && w.endsWith(suffix)) {
+      w = w.slice(0, -suffix.length);
+      break;
+    }
+  }
+  if (w.length >= 6 && w.startsWith('است')) w = w.slice(3);
+  else if (w.length >= 4 && /^[يتنام]/.test(w)) w = w.slice(1);
+  // Long vowels inside the word are the pattern, not the root.
+  const skeleton = w[0] + w.slice(1).replace(/[اوي]/g, '');
+  return skeleton.length >= MIN_SKELETON ? skeleton : null;
+}
