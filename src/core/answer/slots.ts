@@ -91,13 +91,13 @@ const YEAR = /(^|\D)(1[0-9]\d\d|20\d\d)(\D|$)/;
 const HIJRI_OR_AD = /\d+\s?(هـ|ه|م)(\s|$|[.،,)])/;
 const MONTH =
   /(يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب\/|ايلول|تشرين|محرم|صفر|ربيع|جمادي|رجب|شعبان|رمضان|شوال|ذو القعده|ذو الحجه|january|february|march|april|june|july|august|september|october|november|december|janvier|fevrier|avril|juin|juillet|aout|septembre|octobre|novembre|decembre)/;
-const WEEKDAY = /(^|\s)[وبل]?(ال)?(احد|اثنين|ثلاثاء|ثلاثا|اربعاء|اربعا|خميس|جمعه|سبت|monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)(\s|$|[.،,])/;
-const TIME_OF_DAY = /(الساعه \d|\d+(:\d\d)? ?(صباحا|مساء|ظهرا|عصرا|ليلا|am|pm|h\b)|(صباح|مساء|ظهر) (كل|يوم))/;
+const WEEKDAY = /(^|\s)[وبل]?(ال)?(احد|اثنين|ثلاثاء|ثلاثا|اربعاء|اربعا|خميس|جمعه|سبت|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday|weekend|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?(\s|$|[.،,])/;
+const TIME_OF_DAY = /(الساعه \d|\d+(:\d\d)? ?(صباحا|مساء|ظهرا|عصرا|ليلا|am|pm|h\b)|(صباح|مساء|ظهر) (كل|يوم)|o clock|heures?\b)/;
 const RELATIVE_DATE = /(^|\s)(امس|غدا|الماضي|الماضيه|المقبل|المقبله|القادم|القادمه|السابق|القرن|العقد|بدايه|نهايه|منتصف|مطلع|اواخر|اوايل|النصف الاول|النصف الثاني)(\s|$)/;
 const DAY_OF_MONTH = /(^|\s)(يوم|يومي|اليوم|في) \d{1,2}(\s|$)/;
 
 const NUMBER_WORDS =
-  /(^|\s)(\d+|[وب]?(واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثمان|تسع|عشر|عشره|عشرين|عشرات|مئه|مائه|مئات|الف|الاف|مليون|المليون|ملايين|مليار|نحو|حوالي|حوالى|زهاء|نصف|ربع|ثلث|ضعف|يومين|شهرين|سنتين|عامين|ساعتين|اسبوعين|مرتين|مرات))/;
+  /(^|\s)(\d+|[وب]?(واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثمان|تسع|عشر|عشره|عشرين|عشرات|مئه|مائه|مئات|الف|الاف|مليون|المليون|ملايين|مليار|نحو|حوالي|حوالى|زهاء|نصف|ربع|ثلث|ضعف|يومين|شهرين|سنتين|عامين|ساعتين|اسبوعين|مرتين|مرات)|(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|twice|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|cinquante|cent|mille|million|milliard|moitie)(-\S+)?(\s|$|[.,]))/;
 
 const REASON_MARKERS = /(^|\s)(بسبب|لان|لانه|لانها|نظرا|في ظل|بهدف|من اجل|بغيه|لكي|كي|اذ|حيث|الوسيله|يسمح|يساعد|because|due to|since|in order to|so that|parce que|car|afin de|en raison)(\s|$)/;
 const MANNER_MARKERS = /(^|\s)(عبر|من خلال|بواسطه|عن طريق|بفضل|باستخدام|via|through|by means of|en|par)(\s|$)/;
@@ -219,7 +219,7 @@ function countedNounAlone(q: string, t: string): boolean {
 }
 
 /** Words that place something in time without a date: "عندما", "خلال طفولته", "في عهد…". */
-const TIME_WORDS = /(^|\s)[وب]?(عندما|حين|حينما|حينها|بعد|قبل|خلال|اثناء|منذ|عهد|فتره|مرحله|طفولته|طفولتها|عمر|عمره|عمرها|صباح|مساء|ليله|اليوم|السنه|عام|اعوام|سنوات|سنه|قرن|القرن|الميلاد|ق م|مع|لما|اول|الاول|الاولي|الثاني|الثانيه|التالي|كل|سن)(\s|$)/;
+const TIME_WORDS = /(^|\s)(when|while|after|before|during|since|until|every|each|daily|weekly|monthly|yearly|annually|morning|evening|noon|night|today|tomorrow|yesterday|first|last|quand|lorsque|apres|avant|pendant|depuis|jusqu|chaque|matin|soir|midi|nuit|aujourd|demain|hier|premier|premiere|dernier)(\s|$|[.,'])|(^|\s)[وب]?(عندما|حين|حينما|حينها|بعد|قبل|خلال|اثناء|منذ|عهد|فتره|مرحله|طفولته|طفولتها|عمر|عمره|عمرها|صباح|مساء|ليله|اليوم|السنه|عام|اعوام|سنوات|سنه|قرن|القرن|الميلاد|ق م|مع|لما|اول|الاول|الاولي|الثاني|الثانيه|التالي|كل|سن)(\s|$)/;
 /** A "how many / how long" question about time, which a year or a span of years answers. */
 const TIME_QUESTION = /(^|\s)(عام|عاما|اعوام|سنه|سنوات|سنين|شهر|شهرا|اشهر|يوم|يوما|ايام|ساعه|ساعات|قرن|عمر|مده|فتره|دام|دامت|استمر|استمرت|استغرق|استغرقت|year|years|long)(\s|$)/;
 
