@@ -12,9 +12,9 @@ const USAGE = `sanad: answers from your knowledge folder, citing the paragraph b
 Usage:
   sanad ask "question" [--json]         answer one question
   sanad ask --jsonl < questions.txt     one question a line in, one JSON object a line out
-  sanad chat                            interactive chat in the terminal (thread memory included)
+  sanad chat                            interactive chat in the terminal (thread memory; /help lists its commands)
   sanad index                           build the index (and its cache) with progress
-  sanad eval FILE [--json] [--corpus QA_FILE]
+  sanad eval FILE [--json] [--corpus QA_FILE] [--limit N]
                                         hit@k, MRR, answer accuracy and declines on a QA file;
                                         --corpus asks them against another set's documents
   sanad start                           run the bot: web chat, plus Slack/Discord when configured

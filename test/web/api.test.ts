@@ -419,7 +419,7 @@ describe('web server: routes, headers, host', () => {
 
   it('never builds HTML from data in the page scripts', async () => {
     web = await startWeb();
-    const modules = ['/app.js', '/briefing.js', '/citations.js', '/dom.js', '/saved.js', '/strings.js'];
+    const modules = ['/app.js', '/briefing.js', '/citations.js', '/composer.js', '/dom.js', '/saved.js', '/strings.js'];
     for (const path of modules) {
       const res = await fetch(new URL(path, web.url));
       expect(res.status, path).toBe(200);

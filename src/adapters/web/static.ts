@@ -10,6 +10,7 @@ const FILES = {
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   '/briefing.js': { file: 'briefing.js', type: 'text/javascript; charset=utf-8' },
   '/citations.js': { file: 'citations.js', type: 'text/javascript; charset=utf-8' },
+  '/composer.js': { file: 'composer.js', type: 'text/javascript; charset=utf-8' },
   '/dom.js': { file: 'dom.js', type: 'text/javascript; charset=utf-8' },
   '/saved.js': { file: 'saved.js', type: 'text/javascript; charset=utf-8' },
   '/strings.js': { file: 'strings.js', type: 'text/javascript; charset=utf-8' },

@@ -4,8 +4,9 @@
 import { loadBriefing } from './briefing.js';
 import { chipList, fillWithMarkers, openParagraph, setupDialog } from './citations.js';
 import { $, directionOf, el, setText, timeNow } from './dom.js';
+import { setupComposer, updateSend } from './composer.js';
 import { clearConversation, loadConversation, saveMessage } from './saved.js';
-import { fill, lang, t } from './strings.js';
+import { lang, t } from './strings.js';
 
 /** The conversation of #general (sent with each question so follow-ups make sense), as saved. */
 let conversation = loadConversation();
@@ -197,7 +198,7 @@ function postJson(path, body) {
 /** Sends the question and streams the answer (NDJSON events) into a new bot message. */
 async function ask(question) {
   busy = true;
-  updateSend();
+  updateSend(busy);
   const askedAt = new Date();
   userMessage(question, askedAt);
   const shell = botShell('msg--pending');
@@ -250,80 +251,24 @@ async function ask(question) {
     renderError(shell, t.network);
   } finally {
     busy = false;
-    updateSend();
+    updateSend(busy);
   }
-}
-
-// ---------------------------------------------------------------- the ask box
-
-/** The server's limit (MAX_QUESTION_CHARS), written on the box; the count shows from 90% of it. */
-const input = () => $('question');
-const maxChars = () => Number(input().dataset.maxChars) || 4000;
-const NEAR_LIMIT = 0.9;
-
-/** Counts what will be sent (trimmed, as the server counts) and says when it is too long. */
-function updateCount() {
-  const length = input().value.trim().length;
-  const max = maxChars();
-  const count = $('char-count');
-  const over = length > max;
-  count.hidden = length < max * NEAR_LIMIT;
-  count.classList.toggle('char-count--over', over);
-  count.textContent = over ? fill(t.tooLong, { count: length, max, over: length - max }) : fill(t.count, { count: length, max });
-  input().setAttribute('aria-invalid', String(over));
-  updateSend();
-}
-
-function updateSend() {
-  $('send').disabled = busy || input().value.trim().length > maxChars();
-}
-
-function setupComposer() {
-  const form = $('composer');
-  const box = input();
-  const submit = () => {
-    const question = box.value.trim();
-    if (!question || busy || question.length > maxChars()) return;
-    box.value = '';
-    autoGrow(box);
-    updateCount();
-    ask(question);
-  };
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    submit();
-  });
-  box.addEventListener('keydown', (event) => {
-    // Enter sends; Shift+Enter is a new line; Enter that ends an IME composition is not a send.
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      submit();
-    }
-  });
-  box.addEventListener('input', () => {
-    autoGrow(box);
-    updateCount();
-  });
-  $('new-conversation').addEventListener('click', () => {
-    conversation = { messages: [], history: [] };
-    clearConversation();
-    const divider = el('li', 'divider', t.newConversationDone);
-    $('messages').append(divider);
-    scrollToEnd();
-    box.focus();
-  });
-}
-
-function autoGrow(box) {
-  box.style.height = 'auto';
-  box.style.height = Math.min(box.scrollHeight, 200) + 'px';
 }
 
 // ---------------------------------------------------------------- start
 
 setupChrome();
 restoreConversation();
-setupComposer();
+setupComposer({
+  isBusy: () => busy,
+  send: ask,
+  newConversation: () => {
+    conversation = { messages: [], history: [] };
+    clearConversation();
+    $('messages').append(el('li', 'divider', t.newConversationDone));
+    scrollToEnd();
+  },
+});
 setupDialog();
 window.addEventListener('hashchange', () => showChannel(currentChannel()));
 showChannel(currentChannel());
