@@ -1,10 +1,13 @@
 import { createDiscordAdapter, type DiscordAdapter } from '../adapters/discord/index.js';
 import { DEFAULT_SLACK_API_URL, SLACK_EVENTS_PATH, startSlackApp, type SlackBot } from '../adapters/slack/index.js';
 import { createWebServer, type ExtraRoute, type WebServer } from '../adapters/web/index.js';
-import { BriefingScheduler, createBriefingProvider, webBriefingConfig } from '../briefing/index.js';
+import { BriefingScheduler, createBriefingProvider, logUnscheduledBriefings } from '../briefing/index.js';
 import type { CliContext } from '../cli/main.js';
 import { progressBar } from '../cli/terminal.js';
+import { requireSlackEvents } from '../config/env.js';
+import type { Platform } from '../config/file.js';
 import { SanadError } from '../core/errors.js';
+import { paragraphCounts } from '../core/knowledge/counts.js';
 import { trackInFlight } from './in-flight.js';
 import { openServices } from './services.js';
 
@@ -19,6 +22,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export async function runStart(context: CliContext): Promise<number> {
   const { config, logger, io } = context;
+  requireSlackEvents(config.slack);
+  // The platforms briefings can be posted to: start fails rather than run without one configured.
+  const connected: Platform[] = [...(config.slack ? ['slack' as const] : []), ...(config.discord ? ['discord' as const] : [])];
   // A large knowledge folder takes a while to index: show how far it is (on a terminal).
   const services = await openServices(config, logger, { watch: true, onProgress: progressBar('indexing') });
   const { store, settings, runner } = services;
@@ -64,7 +70,7 @@ export async function runStart(context: CliContext): Promise<number> {
         host: config.host,
         port: config.port,
         extraRoutes,
-        briefing: createBriefingProvider({ runner, store, briefing: webBriefingConfig(settings.briefings), logger: logger.child('briefing') }),
+        briefing: createBriefingProvider({ runner, store, briefings: settings.briefings, connected, logger: logger.child('briefing') }),
         // Slack's servers reach /slack/events by the public host name, not localhost.
         ...(extraRoutes.length > 0 ? { allowedHosts: 'any' as const } : {}),
       });
@@ -95,11 +101,13 @@ export async function runStart(context: CliContext): Promise<number> {
   const posting = settings.briefings.filter((b) => (b.platform === 'slack' && slack) || (b.platform === 'discord' && discord));
   const scheduler = new BriefingScheduler({ runner, briefings: posting, graceHours: settings.briefingGraceHours, logger: logger.child('briefing') });
   scheduler.start();
+  logUnscheduledBriefings(logger.child('briefing'), settings.briefings, connected, !!web);
   const purge = setInterval(() => store.purge(new Date(Date.now() - settings.retentionDays * DAY_MS)), DAY_MS);
   purge.unref();
 
   const core = services.assistant;
-  logger.info('sanad is running', { documents: core.documents().length, paragraphs: core.index.size, llm: core.llmEnabled });
+  const counts = paragraphCounts(core.documents());
+  logger.info('sanad is running', { documents: counts.documents, paragraphs: counts.paragraphs, llm: core.llmEnabled });
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

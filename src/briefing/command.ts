@@ -3,7 +3,7 @@ import { SanadError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/ports.js';
 import { renderMarkdown } from './render-text.js';
 import { briefingKey, type BriefingRunner } from './runner.js';
-import { isDay, localDay, startOfDay } from './time.js';
+import { dayProblem, localDay, startOfDay } from './time.js';
 
 export interface BriefingCommandOptions {
   /** A channel id, or `platform:id` when the same id is configured on two platforms. */
@@ -30,8 +30,9 @@ export async function runBriefingCommand(options: BriefingCommandOptions, deps: 
   const config = findBriefing(options.channel, deps.config);
   const clock = deps.clock ?? systemClock;
   const date = options.date ?? localDay(clock.now(), config.timezone);
-  if (!isDay(date)) {
-    throw new SanadError('usage', `--date must be a day as YYYY-MM-DD (got "${date}").`, { hint: 'For example: --date 2026-03-29' });
+  const problem = dayProblem(date);
+  if (problem) {
+    throw new SanadError('usage', `--date must be a real day as YYYY-MM-DD (got "${date}": ${problem}).`, { hint: 'For example: --date 2026-03-29' });
   }
   const key = briefingKey(config.platform, config.channel, date);
 

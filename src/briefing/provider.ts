@@ -1,46 +1,75 @@
-import type { BriefingConfig } from '../config/file.js';
+import type { BriefingConfig, Platform } from '../config/file.js';
 import { systemClock, type Clock, type Logger } from '../core/ports.js';
 import type { BriefingStore } from '../state/types.js';
 import type { Briefing } from './model.js';
 import { toBriefingView, type BriefingTextView } from './render-text.js';
 import type { BriefingRunner } from './runner.js';
+import { notPostedReason, type NotPosted } from './readiness.js';
 import { localDay } from './time.js';
+
+/** One configured briefing as the web chat lists it. */
+export interface BriefingChannel {
+  /** `platform:id`: what `today(key)`, `history(key)` and `GET /api/briefing?channel=` take. */
+  key: string;
+  platform: Platform;
+  /** The channel's name in the config, else its id. */
+  label: string;
+  cron: string;
+  timezone: string;
+  /** Null when this sanad posts it on its schedule; else why not (see `notPostedReason`). */
+  notPosted: NotPosted | null;
+}
 
 /** What the web chat's `#briefing` asks for (its `BriefingProvider`). */
 export interface BriefingViewProvider {
-  /** Today's briefing, made on demand; null when there is nothing to brief. */
-  today(): Promise<BriefingTextView | null>;
-  /** Earlier briefings from the log, newest first. */
-  history(): Promise<BriefingTextView[]>;
+  /** The briefings it can show, the one shown first at the head. */
+  channels(): BriefingChannel[];
+  /** Today's briefing of a channel (default: the first), made on demand; null when there is nothing to brief. */
+  today(key?: string): Promise<BriefingTextView | null>;
+  /** Earlier briefings of a channel from the log, newest first. */
+  history(key?: string): Promise<BriefingTextView[]>;
 }
 
 export interface ProviderDeps {
   runner: BriefingRunner;
   store: BriefingStore;
-  /** The briefing the page shows: a `platform: web` entry, or any channel's. */
-  briefing: BriefingConfig;
+  /** The configured briefings; none = one `web` briefing over all the knowledge. */
+  briefings: BriefingConfig[];
+  /** Platforms this sanad is connected to, so posts to (default none). */
+  connected?: readonly Platform[];
   logger: Logger;
   clock?: Clock;
   /** How many past briefings `history()` returns (default 14). */
   historyLimit?: number;
 }
 
-/** Today's briefing made on demand (never posted), and the posted ones from the log. */
+/** Today's briefings made on demand (never posted), and the posted ones from the log. */
 export function createBriefingProvider(deps: ProviderDeps): BriefingViewProvider {
   const clock = deps.clock ?? systemClock;
-  const label = deps.briefing.name ?? deps.briefing.channel;
+  const connected = deps.connected ?? [];
+  // Briefings made for the web chat itself first, then the channels' in the config's order.
+  const configs = deps.briefings.length > 0 ? [...deps.briefings].sort((a, b) => Number(b.platform === 'web') - Number(a.platform === 'web')) : [webBriefingConfig([])];
+  const keyOf = (b: BriefingConfig) => `${b.platform}:${b.channel}`;
+  const find = (key?: string) => (key === undefined ? configs[0] : configs.find((b) => keyOf(b) === key)) ?? null;
+  const label = (b: BriefingConfig) => b.name ?? b.channel;
   return {
-    async today() {
-      const briefing = await deps.runner.build(deps.briefing, localDay(clock.now(), deps.briefing.timezone));
-      return briefing ? toBriefingView(briefing, label) : null;
+    channels: () =>
+      configs.map((b) => ({ key: keyOf(b), platform: b.platform, label: label(b), cron: b.cron, timezone: b.timezone, notPosted: notPostedReason(b, connected) })),
+    async today(key) {
+      const config = find(key);
+      if (!config) return null;
+      const briefing = await deps.runner.build(config, localDay(clock.now(), config.timezone));
+      return briefing ? toBriefingView(briefing, label(config)) : null;
     },
-    async history() {
-      const entries = deps.store.briefingHistory(deps.briefing.platform, deps.briefing.channel, deps.historyLimit ?? 14);
+    async history(key) {
+      const config = find(key);
+      if (!config) return [];
+      const entries = deps.store.briefingHistory(config.platform, config.channel, deps.historyLimit ?? 14);
       const views: BriefingTextView[] = [];
       for (const entry of entries) {
         if (!entry.content) continue;
         try {
-          views.push(toBriefingView(JSON.parse(entry.content) as Briefing, label));
+          views.push(toBriefingView(JSON.parse(entry.content) as Briefing, label(config)));
         } catch (error) {
           deps.logger.warn('unreadable briefing in the log', { key: entry.key, error: error instanceof Error ? error.message : String(error) });
         }

@@ -14,26 +14,35 @@ export async function runAsk(context: CliContext): Promise<number> {
   try {
     const answer = await assistant.ask(question);
     if (context.values.json) context.io.stdout.write(JSON.stringify(answer, null, 2) + '\n');
-    else context.io.stdout.write(formatAnswer(answer, !!context.io.stdout.isTTY) + '\n');
+    else context.io.stdout.write(formatAnswer(answer, { terminal: !!context.io.stdout.isTTY }) + '\n');
     return 0;
   } finally {
     await assistant.close();
   }
 }
 
-/** Questions from stdin, one a line; one JSON answer a line, in order; the index is built once. */
+/**
+ * Questions from stdin, one a line; one JSON line out per line in, in order, so output line N
+ * answers input line N. A blank line gets an error object in its place; the index is built once.
+ */
 export async function runAskJsonl(context: CliContext): Promise<number> {
   const assistant = await buildAssistant(context.config, { logger: context.logger });
   try {
     const lines = createInterface({ input: context.io.stdin, crlfDelay: Infinity });
+    let lineNumber = 0;
     for await (const line of lines) {
+      lineNumber++;
       const question = cleanInvisible(line);
-      if (!question) continue;
-      const answer = await assistant.ask(question);
-      context.io.stdout.write(JSON.stringify(answer) + '\n');
+      const output = question ? await assistant.ask(question) : emptyLine(lineNumber);
+      context.io.stdout.write(JSON.stringify(output) + '\n');
     }
     return 0;
   } finally {
     await assistant.close();
   }
+}
+
+/** The same error shape as the web API's, with the input line it stands for. */
+function emptyLine(line: number) {
+  return { line, error: { code: 'empty_question', message: `Line ${line} is empty: there is no question to answer.` } };
 }

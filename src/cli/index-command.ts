@@ -1,4 +1,5 @@
 import { buildAssistant } from '../app/assistant.js';
+import { describeParagraphs, paragraphCounts } from '../core/knowledge/counts.js';
 import type { CliContext } from './main.js';
 import { progressBar } from './terminal.js';
 
@@ -8,11 +9,12 @@ export async function runIndex(context: CliContext): Promise<number> {
   const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('embedding') });
   const docs = assistant.documents();
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  context.io.stdout.write(
-    `indexed ${docs.length} document(s), ${assistant.index.size} paragraphs in ${seconds} s (${context.config.knowledgeDir})\n`,
-  );
+  // Counted as cited (¶N), the total and each document agree; repeats are said, not hidden.
+  const total = paragraphCounts(docs);
+  context.io.stdout.write(`indexed ${total.documents} document(s), ${describeParagraphs(total)} in ${seconds} s (${context.config.knowledgeDir})\n`);
   for (const doc of docs) {
-    context.io.stdout.write(`  ${doc.document}: "${doc.title}"${doc.date ? `, ${doc.date}` : ''}, ${doc.paragraphs.length} paragraphs\n`);
+    const counts = paragraphCounts([doc]);
+    context.io.stdout.write(`  ${doc.document}: "${doc.title}"${doc.date ? `, ${doc.date}` : ''}, ${describeParagraphs(counts)}\n`);
   }
   for (const skip of assistant.skipped) context.io.stdout.write(`  skipped ${skip.document}: it ${skip.reason}\n`);
   await assistant.close();

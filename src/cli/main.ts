@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { SanadError, asSanadError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/ports.js';
 import { configFromEnv, loadDotEnv, type AppConfig } from '../config/env.js';
@@ -6,15 +5,16 @@ import { runAsk, runAskJsonl } from './ask.js';
 import { runChat } from './chat.js';
 import { runEvalCommand } from './eval.js';
 import { runIndex } from './index-command.js';
+import { parseCommandLine, type ParsedCommandLine } from './options.js';
 
 const USAGE = `sanad: answers from your knowledge folder, citing the paragraph behind every answer.
 
 Usage:
   sanad ask "question" [--json]         answer one question
   sanad ask --jsonl < questions.txt     one question a line in, one JSON object a line out
-  sanad chat                            interactive chat in the terminal (thread memory included)
+  sanad chat                            interactive chat in the terminal (thread memory; /help lists its commands)
   sanad index                           build the index (and its cache) with progress
-  sanad eval FILE [--json] [--corpus QA_FILE]
+  sanad eval FILE [--json] [--corpus QA_FILE] [--limit N]
                                         hit@k, MRR, answer accuracy and declines on a QA file;
                                         --corpus asks them against another set's documents
   sanad start                           run the bot: web chat, plus Slack/Discord when configured
@@ -40,35 +40,22 @@ export interface CliContext {
 }
 
 export async function main(argv: string[], io: CliIo = process): Promise<number> {
-  let parsed;
+  let parsed: ParsedCommandLine;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        knowledge: { type: 'string' },
-        json: { type: 'boolean' },
-        jsonl: { type: 'boolean' },
-        channel: { type: 'string' },
-        date: { type: 'string' },
-        post: { type: 'boolean' },
-        limit: { type: 'string' },
-        corpus: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseCommandLine(argv);
   } catch (error) {
-    io.stderr.write(`sanad: ${(error as Error).message}\n\n${USAGE}\n`);
+    const e = asSanadError(error);
+    io.stderr.write(`sanad: ${e.message}\n${e.hint ? `  → ${e.hint}\n` : ''}`);
     return 2;
   }
-  const [command, ...positionals] = parsed.positionals;
+  const { command, positionals } = parsed;
   if (parsed.values.help || !command || command === 'help') {
     (parsed.values.help || command === 'help' ? io.stdout : io.stderr).write(USAGE + '\n');
     return parsed.values.help || command === 'help' ? 0 : 2;
   }
   try {
     loadDotEnv();
-    const config = configFromEnv(process.env, { knowledgeDir: parsed.values.knowledge });
+    const config = configFromEnv(process.env, { knowledgeDir: parsed.values.knowledge as string | undefined });
     // Logs go to stderr, so stdout stays one clean JSON document for --json.
     const logger = createLogger({ level: command === 'start' ? config.logLevel : 'warn', write: (line) => io.stderr.write(line + '\n') });
     const context: CliContext = { io, config, logger, values: parsed.values, positionals };
@@ -94,8 +81,8 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
         return await runDiscordCli(context);
       }
       default:
-        io.stderr.write(`sanad: unknown command "${command}"\n\n${USAGE}\n`);
-        return 2;
+        // parseCommandLine knows every command; this is only reached if a new one is not wired here.
+        throw new SanadError('internal', `the command "${command}" is not wired`);
     }
   } catch (error) {
     const e = asSanadError(error);

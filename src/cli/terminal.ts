@@ -1,13 +1,24 @@
 import type { Answer } from '../core/types.js';
 import { citationLabel } from '../core/reply.js';
 import { message } from '../core/messages.js';
+import { dominantDirection } from '../core/text/index.js';
 
 const RLM = '\u200F';
-const isRtl = (text: string) => /[\u0600-\u06FF]/.test(text) && !/^[\s\p{P}]*[A-Za-z]/u.test(text);
 
-/** Marks a right-to-left line so bidi-aware terminals align and order it as Arabic. */
+/**
+ * Marks a right-to-left line (by its dominant script, so "Slack للتواصل" is Arabic) with an
+ * invisible U+200F, so bidi-aware terminals align and order it as Arabic.
+ */
 export function bidiLine(text: string): string {
-  return isRtl(text) ? `${RLM}${text}` : text;
+  return dominantDirection(text) === 'rtl' ? `${RLM}${text}` : text;
+}
+
+export interface FormatOptions {
+  /**
+   * Writing to a terminal: colours, and the invisible U+200F marks on Arabic lines. Off for a
+   * pipe or a file, whose reader wants the text exactly as the knowledge has it.
+   */
+  terminal?: boolean;
 }
 
 function colour(enabled: boolean) {
@@ -15,18 +26,19 @@ function colour(enabled: boolean) {
   return { dim: wrap('2'), bold: wrap('1'), yellow: wrap('33'), cyan: wrap('36') };
 }
 
-/** A readable answer with its sources for a terminal. */
-export function formatAnswer(answer: Answer, useColour = false): string {
-  const c = colour(useColour);
+/** A readable answer with its sources, for a terminal or plain text. */
+export function formatAnswer(answer: Answer, options: FormatOptions = {}): string {
+  const c = colour(!!options.terminal);
+  const line = options.terminal ? bidiLine : (text: string) => text;
   const lines: string[] = [];
   const mark = answer.abstained ? c.yellow('✗ ') : '';
-  for (const line of answer.answer.split('\n')) lines.push(bidiLine(mark && lines.length === 0 ? mark + line : line));
-  if (answer.notice) lines.push('', c.dim(bidiLine(answer.notice)));
+  for (const text of answer.answer.split('\n')) lines.push(line(mark && lines.length === 0 ? mark + text : text));
+  if (answer.notice) lines.push('', c.dim(line(answer.notice)));
   if (answer.citations.length > 0) {
-    lines.push('', c.bold(bidiLine(message(answer.abstained ? 'closest' : 'sources', answer.language) + ':')));
+    lines.push('', c.bold(line(message(answer.abstained ? 'closest' : 'sources', answer.language) + ':')));
     for (const cite of answer.citations) {
-      lines.push(c.cyan(bidiLine(`[${cite.n}] ${citationLabel(cite)}`)));
-      for (const q of cite.quote.split('\n')) lines.push(bidiLine(`    ❝ ${q}`));
+      lines.push(c.cyan(line(`[${cite.n}] ${citationLabel(cite)}`)));
+      for (const q of cite.quote.split('\n')) lines.push(line(`    ❝ ${q}`));
     }
   }
   lines.push(c.dim(`(${answer.mode}, ${answer.timings.totalMs.toFixed(1)} ms)`));

@@ -74,9 +74,7 @@ export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?
     if (appToken && !appToken.startsWith('xapp-')) {
       throw invalid('SLACK_APP_TOKEN', 'must be an app-level token starting with xapp-', 'Create one under "Basic Information → App-Level Tokens" with the connections:write scope.');
     }
-    if (!appToken && !signingSecret) {
-      throw invalid('SLACK_BOT_TOKEN', 'is set, but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP events) is', 'Set SLACK_APP_TOKEN for Socket Mode (no public URL needed), or SLACK_SIGNING_SECRET for the HTTP Events API.');
-    }
+    // Posting (a briefing) needs only the bot token; receiving events is checked by the bot's start.
     slack = { botToken: slackToken, appToken, signingSecret, apiUrl: url(env, 'SLACK_API_URL') };
   }
 
@@ -115,6 +113,20 @@ export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?
     slack,
     discord,
   };
+}
+
+/**
+ * The bot answers Slack messages only if it can receive them: Socket Mode (SLACK_APP_TOKEN) or
+ * HTTP events (SLACK_SIGNING_SECRET). `sanad start` checks this; posting a briefing does not need it.
+ */
+export function requireSlackEvents(slack: AppConfig['slack']): void {
+  if (slack && !slack.appToken && !slack.signingSecret) {
+    throw invalid(
+      'SLACK_BOT_TOKEN',
+      'is set, but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP events) is, so the bot cannot receive messages',
+      'Set SLACK_APP_TOKEN for Socket Mode (no public URL needed), or SLACK_SIGNING_SECRET for the HTTP Events API. (Posting briefings with sanad briefing --post needs only SLACK_BOT_TOKEN.)',
+    );
+  }
 }
 
 /** Loads ./.env when present (real environment variables win), as the one start command promises. */

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULT_CHANNEL_SETTINGS, defaultSettingsResolver, type ChannelSettings, type ChannelSettingsResolver } from '../core/channels.js';
 import { SanadError } from '../core/errors.js';
+import { closestName } from '../core/text/closest.js';
 import { configSchema, type ParsedBriefing, type ParsedChannel, type ParsedConfig } from './schema.js';
 
 export type Platform = 'slack' | 'discord' | 'web';
@@ -124,7 +125,9 @@ function configFromParsed(parsed: ParsedConfig, file: string | null, options: Lo
     if (!known || !list) return;
     list.forEach((name, i) => {
       if (!known.includes(name)) {
-        problems.push(`${at}[${i}]: "${name}" is not a collection of ${options.knowledgeDir} (collections: ${known.join(', ') || 'none'})`);
+        problems.push(
+          `${at}[${i}]: "${name}" is not a collection of ${options.knowledgeDir} (collections: ${known.join(', ') || 'none'}); create the folder ${join(options.knowledgeDir!, name)} with its documents, or list an existing collection`,
+        );
       }
     });
   };
@@ -255,7 +258,7 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
       const allowed = allowedKeysAt(issue.path);
       return issue.keys
         .map((key) => {
-          const near = closest(key, allowed);
+          const near = closestName(key, allowed);
           const where = formatPath([...issue.path, key]);
           return `${where}: unknown key${near ? ` (did you mean "${near}"?)` : ''}; allowed here: ${allowed.join(', ')}`;
         })
@@ -315,29 +318,4 @@ function show(value: unknown): string {
   if (value === null) return 'null';
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
-}
-
-/** The allowed key within edit distance 2, for "did you mean". */
-function closest(key: string, allowed: string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const d = distance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length]!;
 }

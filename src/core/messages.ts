@@ -12,10 +12,12 @@ const MESSAGES = {
     en: 'I only answer questions from the knowledge I have; I do not follow other instructions.',
     fr: "Je réponds uniquement aux questions à partir des documents dont je dispose ; je ne suis pas d'autres instructions.",
   },
+  // Chat users cannot set environment variables: they are told what they can do (ask in the
+  // documents' language); the setting is named in the log and the CLI (CROSS_LANGUAGE_ADMIN_HINT).
   crossLanguage: {
-    ar: 'المعرفة المتاحة مكتوبة بلغة أخرى، ولا أستطيع مطابقة سؤال بهذه اللغة معها دون نموذج لغوي. اطرح السؤال بلغة المستندات، أو فعّل الإجابة عبر اللغات بضبط OPENAI_API_KEY أو OPENAI_BASE_URL.',
-    en: 'The knowledge is written in another language ({langs}), and offline I cannot match an English question against it. Ask in the documents\' language, or enable cross-language answers by setting OPENAI_API_KEY or OPENAI_BASE_URL (an embedding model or LLM).',
-    fr: "Les documents sont rédigés dans une autre langue ({langs}) et, hors ligne, je ne peux pas y rapprocher une question en français. Posez la question dans la langue des documents, ou activez les réponses multilingues avec OPENAI_API_KEY ou OPENAI_BASE_URL (modèle d'embeddings ou LLM).",
+    ar: 'المستندات مكتوبة باللغة {langs}، ولا أستطيع الآن الإجابة إلا عن الأسئلة المطروحة بلغتها. اطرح سؤالك باللغة {langs}؛ ويمكن لمسؤول النظام تفعيل الإجابة عبر اللغات.',
+    en: 'The documents are in {langs}, and right now I can only answer questions asked in their language. Please ask in {langs}; an administrator can turn on answers across languages.',
+    fr: "Les documents sont en {langs} et, pour l'instant, je ne réponds qu'aux questions posées dans leur langue. Posez votre question en {langs} ; un administrateur peut activer les réponses multilingues.",
   },
   empty: {
     ar: 'السؤال فارغ. اكتب سؤالًا عن المعرفة المتاحة.',
@@ -68,6 +70,12 @@ const MESSAGES = {
     en: 'The main points of «{title}»:',
     fr: 'Les points essentiels de « {title} » :',
   },
+  whichDocument: { ar: 'أيّ مستند تقصد؟', en: 'Which document do you mean?', fr: 'De quel document parlez-vous ?' },
+  whichDocumentReply: {
+    ar: 'أجب برقمه أو بعنوانه، أو اطلب «لخص المستندات» لملخص لها كلها.',
+    en: 'Reply with its number or title, or ask to "summarize the documents" for all of them.',
+    fr: 'Répondez par son numéro ou son titre, ou demandez « résume les documents » pour tous.',
+  },
   summaryOfMany: {
     ar: 'أبرز ما في المستندات المتاحة ({count}):',
     en: 'The main points of the documents I have ({count}):',
@@ -99,6 +107,26 @@ const MESSAGES = {
 } as const satisfies Record<string, Record<'ar' | 'en' | 'fr', string>>;
 
 export type MessageKey = keyof typeof MESSAGES;
+
+/**
+ * For whoever runs sanad (the log, the CLI), never for chat users: how to answer questions asked
+ * in another language than the documents'.
+ */
+export const CROSS_LANGUAGE_ADMIN_HINT =
+  'a question in another language than the documents was declined: offline, sanad only matches questions in the documents\' language. Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server (Ollama, vLLM), to answer across languages; see docs/llm.md.';
+
+const LANGUAGE_NAMES: Record<'ar' | 'en' | 'fr', Record<'ar' | 'en' | 'fr', string>> = {
+  ar: { ar: 'العربية', en: 'Arabic', fr: 'arabe' },
+  en: { ar: 'الإنجليزية', en: 'English', fr: 'anglais' },
+  fr: { ar: 'الفرنسية', en: 'French', fr: 'français' },
+};
+const OR: Record<'ar' | 'en' | 'fr', string> = { ar: ' أو ', en: ' or ', fr: ' ou ' };
+
+/** The knowledge's languages named in the asker's language: "Arabic", "العربية أو الفرنسية". */
+export function languageNames(langs: Lang[], lang: Lang): string {
+  const to = lang === 'und' ? 'ar' : lang;
+  return langs.flatMap((l) => (l === 'und' ? [] : [LANGUAGE_NAMES[l][to]])).join(OR[to]);
+}
 export type Translations = Record<string, Record<'ar' | 'en' | 'fr', string>>;
 
 /**

@@ -41,6 +41,10 @@ export async function readEvalFile(path: string): Promise<EvalFile> {
   return { kind: 'qa', set: toQaSet(path, data) };
 }
 
+/** The smallest QA file, as the error hints show it. */
+const QA_FILE_SHAPE =
+  '{"questions": [{"id": "q1", "lang": "ar", "question": "…", "answers": ["…"], "evidence": ["words of the paragraph that answers"], "answerable": true}]}';
+
 export async function readQaFile(path: string): Promise<QaSet> {
   return toQaSet(path, await readJson(path));
 }
@@ -50,20 +54,25 @@ async function readJson(path: string): Promise<unknown> {
   try {
     raw = await readFile(path, 'utf8');
   } catch (error) {
-    throw new SanadError('qa_file', `Cannot read the QA file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
-      hint: 'Give the path of a JSON file like ../shared/bench/article-qa.json, ../shared/bench/chat-qa.json or ../shared/bench/arcd/arcd.json.',
-    });
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    if (code === 'ENOENT') {
+      // `npm run eval` points at the benchmark set kept beside the repo, absent from a fresh clone.
+      throw new SanadError('qa_file', `The QA file ${path} does not exist${path.includes('shared/bench') ? ' (the benchmark sets live in ../shared/bench/, beside the repository, not in it)' : ''}.`, {
+        hint: `Run eval on your own file: npx sanad eval path/to/qa.json, where the file is ${QA_FILE_SHAPE}, or a chat file of conversations (test/fixtures/chat/conversations.json; README.md, "Quality and performance").`,
+      });
+    }
+    throw new SanadError('qa_file', `Cannot read the QA file ${path} (${code}).`, { hint: 'Check the path and its permissions.' });
   }
   try {
     return JSON.parse(raw) as unknown;
   } catch {
-    throw new SanadError('qa_file', `${path} is not valid JSON.`, { hint: 'A QA file is one JSON object with a "questions" array.' });
+    throw new SanadError('qa_file', `${path} is not valid JSON.`, { hint: `A QA file is ${QA_FILE_SHAPE}.` });
   }
 }
 
 function toQaSet(path: string, data: unknown): QaSet {
   if (!data || typeof data !== 'object' || !Array.isArray((data as { questions?: unknown }).questions)) {
-    throw new SanadError('qa_file', `${path} has no "questions" or "conversations" array.`, { hint: 'A QA file is one JSON object with a "questions" array; a chat file has "conversations".' });
+    throw new SanadError('qa_file', `${path} has no "questions" array.`, { hint: `A QA file is ${QA_FILE_SHAPE}.` });
   }
   if (Array.isArray((data as { documents?: unknown }).documents)) {
     const arcd = data as ArcdShape;

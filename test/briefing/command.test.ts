@@ -98,7 +98,7 @@ describe('web briefing provider', () => {
   it('gives today on demand and the posted history, as BriefingViews', async () => {
     const { runner, store, clock } = setup([article()]);
     const briefing = CONFIG.briefings[0]!;
-    const provider = createBriefingProvider({ runner, store, briefing, logger: quietLogger, clock }) satisfies BriefingProvider;
+    const provider = createBriefingProvider({ runner, store, briefings: [briefing], logger: quietLogger, clock }) satisfies BriefingProvider;
     expect(await provider.history()).toEqual([]);
     const today = await provider.today();
     expect(today!.channel).toBe('#news');

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../src/adapters/web/index.js';
+import { MAX_QUESTION_CHARS } from '../../src/core/assistant.js';
 import { MemoryStateStore } from '../../src/core/state.js';
 import {
   AMBASSADOR_Q,
@@ -341,7 +342,22 @@ describe('web API: feedback, briefing, paragraph', () => {
     web = await startWeb();
     const res = await fetch(new URL('/api/briefing', web.url));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ configured: false, today: null, history: [] });
+    expect(await res.json()).toEqual({ configured: false, channels: [], channel: null, today: null, history: [] });
+  });
+
+  it('lists the configured briefings and serves the one asked for by ?channel=, 404 for another', async () => {
+    web = await startWeb({ briefing: fakeBriefing() });
+    const first = (await (await fetch(new URL('/api/briefing', web.url))).json()) as any;
+    expect(first.channels.map((c: { key: string }) => c.key)).toEqual(['web:general', 'slack:C0123SECURITY']);
+    expect(first.channel).toBe('web:general');
+    expect(first.today.date).toBe('2026-03-02');
+    const security = (await (await fetch(new URL('/api/briefing?channel=' + encodeURIComponent('slack:C0123SECURITY'), web.url))).json()) as any;
+    expect(security.channel).toBe('slack:C0123SECURITY');
+    expect(security.today.date).toBe('2026-03-03');
+    expect(security.channels[1].notPosted).toBe('not_connected');
+    const unknown = await fetch(new URL('/api/briefing?channel=slack:NOPE', web.url));
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as any).error.code).toBe('briefing_not_found');
   });
 
   it("serves today's briefing and earlier ones", async () => {
@@ -385,6 +401,9 @@ describe('web server: routes, headers, host', () => {
     const html = await res.text();
     // no inline script, nothing loaded from another host
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    // The ask box knows the server's limit, and has no maxlength that would cut a paste silently.
+    expect(html).toContain(`data-max-chars="${MAX_QUESTION_CHARS}"`);
+    expect(html).not.toMatch(/\bmaxlength=/i);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 
@@ -398,10 +417,18 @@ describe('web server: routes, headers, host', () => {
     }
   });
 
-  it('never builds HTML from data in the page script', async () => {
+  it('never builds HTML from data in the page scripts', async () => {
     web = await startWeb();
-    const js = await (await fetch(new URL('/app.js', web.url))).text();
-    expect(js).not.toMatch(/\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
+    const modules = ['/app.js', '/briefing.js', '/citations.js', '/composer.js', '/dom.js', '/saved.js', '/strings.js'];
+    for (const path of modules) {
+      const res = await fetch(new URL(path, web.url));
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toContain('text/javascript');
+      const js = await res.text();
+      expect(js, path).not.toMatch(/\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
+      // Every module the page imports is served: none is missing from the fixed list.
+      for (const [, imported] of js.matchAll(/from '\.(\/[\w-]+\.js)'/g)) expect(modules, `${path} imports ${imported}`).toContain(imported);
+    }
     const css = await (await fetch(new URL('/style.css', web.url))).text();
     expect(css).not.toMatch(/@import|url\(|@font-face/);
   });

@@ -109,7 +109,7 @@ describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
     expect(await answer.getAttribute('class')).toContain('msg--answer');
     const body = answer.locator('.msg-body');
     expect(await body.textContent()).toContain('ديلاتر');
-    expect(await body.getAttribute('dir')).toBe('auto');
+    expect(await body.getAttribute('dir')).toBe('rtl');
     expect(await body.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
     const chip = answer.locator('button.chip').first();
     expect(await chip.textContent()).toContain('¶2');

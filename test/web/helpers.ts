@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createAssistant } from '../../src/core/index.js';
-import { createWebServer, type BriefingProvider, type WebServerOptions } from '../../src/adapters/web/index.js';
+import { createWebServer, type BriefingChannel, type BriefingProvider, type WebServerOptions } from '../../src/adapters/web/index.js';
 import { silentLogger, type Logger } from '../../src/core/ports.js';
 import { MemoryStateStore } from '../../src/core/state.js';
 import { detectLanguage } from '../../src/core/text/index.js';
@@ -173,9 +173,16 @@ export function fakeBriefing(cited: Omit<FakeParagraph, 'keywords'> = ARTICLE_PA
     yesterday: { asked: 3, answered: 2, declined: 1, up: 1, down: 0, declinedQuestions: [HOSTILE_DECLINED] },
   };
   const earlier: Briefing = { ...base, date: '2026-03-01', kind: 'activity', documents: [], yesterday: { ...base.yesterday, declinedQuestions: [] } };
+  const channels: BriefingChannel[] = [
+    { key: 'web:general', platform: 'web', label: 'general', cron: '0 8 * * *', timezone: 'UTC', notPosted: 'web_only' },
+    { key: 'slack:C0123SECURITY', platform: 'slack', label: '#security', cron: '0 8 * * 1-5', timezone: 'Europe/Paris', notPosted: 'not_connected' },
+  ];
+  // The second channel's briefing: the same model, told apart by its label and its day.
+  const security: Briefing = { ...base, date: '2026-03-03' };
   return {
-    today: async () => toBriefingView(base, 'general'),
-    history: async () => [toBriefingView(earlier, 'general')],
+    channels: () => channels,
+    today: async (key) => (key === channels[1]!.key ? toBriefingView(security, '#security') : toBriefingView(base, 'general')),
+    history: async (key) => (key === channels[1]!.key ? [] : [toBriefingView(earlier, 'general')]),
   };
 }
 

@@ -116,13 +116,21 @@ export function createApi(deps: ApiDeps) {
     sendJson(res, 200, { ok: true, message: message('thanks', lang === 'und' ? 'ar' : lang) });
   }
 
-  async function getBriefing(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** `GET /api/briefing[?channel=platform:id]`: the configured briefings, and one's today and history. */
+  async function getBriefing(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!briefing) {
-      sendJson(res, 200, { configured: false, today: null, history: [] });
+      sendJson(res, 200, { configured: false, channels: [], channel: null, today: null, history: [] });
       return;
     }
-    const [today, history] = await Promise.all([briefing.today(), briefing.history()]);
-    sendJson(res, 200, { configured: true, today, history });
+    const channels = briefing.channels();
+    const asked = new URL(req.url ?? '/', 'http://localhost').searchParams.get('channel');
+    const channel = asked === null ? channels[0] : channels.find((c) => c.key === asked);
+    if (!channel) {
+      sendError(res, 404, 'briefing_not_found', `No briefing is configured for "${asked}"; configured: ${channels.map((c) => c.key).join(', ')}.`);
+      return;
+    }
+    const [today, history] = await Promise.all([briefing.today(channel.key), briefing.history(channel.key)]);
+    sendJson(res, 200, { configured: true, channels, channel: channel.key, today, history });
   }
 
   async function paragraph(_req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {

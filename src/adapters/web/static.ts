@@ -8,6 +8,12 @@ const FILES = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/briefing.js': { file: 'briefing.js', type: 'text/javascript; charset=utf-8' },
+  '/citations.js': { file: 'citations.js', type: 'text/javascript; charset=utf-8' },
+  '/composer.js': { file: 'composer.js', type: 'text/javascript; charset=utf-8' },
+  '/dom.js': { file: 'dom.js', type: 'text/javascript; charset=utf-8' },
+  '/saved.js': { file: 'saved.js', type: 'text/javascript; charset=utf-8' },
+  '/strings.js': { file: 'strings.js', type: 'text/javascript; charset=utf-8' },
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
   '/favicon.svg': { file: 'favicon.svg', type: 'image/svg+xml' },
 } as const;

@@ -8,7 +8,7 @@ import type { Assistant } from '../../core/types.js';
 export type { BriefingTextView as BriefingView, TextCitation as BriefingCitation } from '../../briefing/render-text.js';
 
 /** What the briefing engine offers the web page; absent = "no briefing configured". */
-export type { BriefingViewProvider as BriefingProvider } from '../../briefing/provider.js';
+export type { BriefingViewProvider as BriefingProvider, BriefingChannel } from '../../briefing/provider.js';
 
 /** A route another adapter mounts on the same server, e.g. Slack's `POST /slack/events`. */
 export interface ExtraRoute {

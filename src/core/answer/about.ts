@@ -1,5 +1,7 @@
 import type { KnowledgeDocument } from '../knowledge/types.js';
-import { normalizeForMatch, terms, type Lang } from '../text/index.js';
+import { message } from '../messages.js';
+import { detectLanguage, normalizeForMatch, terms, type Lang } from '../text/index.js';
+import type { Answer, Turn } from '../types.js';
 
 /**
  * Questions about the documents themselves rather than what they say: "لخص المقال", "من كتب
@@ -35,19 +37,29 @@ function isCueWord(term: string): boolean {
   return cueWords.has(term);
 }
 
-export function documentQuestion(question: string): DocumentQuestion | null {
-  const q = normalizeForMatch(question).replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\s+/g, ' ').trim();
+/**
+ * The kind of document question, or null for any other message. A reply to "which document do
+ * you mean?" that picks one of the listed documents ("2", "الثاني", its title) is the summary
+ * that was asked for.
+ */
+export function documentQuestion(question: string, conversation: readonly Turn[] = []): DocumentQuestion | null {
+  const q = matchable(question);
   for (const [kind, cue] of CUES) if (cue.test(q)) return kind;
-  return null;
+  return listedTitles(conversation) && pickListed(question, conversation) ? 'summary' : null;
 }
 
+const matchable = (text: string) => normalizeForMatch(text).replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\s+/g, ' ').trim();
+
 /**
- * Which documents a document question is about: the ones whose title carries the question's
- * remaining words ("لخص مقال فرنسا"), or every document in scope when it names none. Null when
- * the question asks about something else than a whole document ("ملخص قرار مجلس الأمن"): then
- * retrieval answers it.
+ * Which documents a document question is about: the one picked from the list the bot just
+ * offered, the ones whose title carries the question's remaining words ("لخص مقال فرنسا"), or
+ * every document in scope when it names none. Null when the question asks about something else
+ * than a whole document ("ملخص قرار مجلس الأمن"): then retrieval answers it.
  */
-export function documentsMeant(question: string, lang: Lang, documents: KnowledgeDocument[]): KnowledgeDocument[] | null {
+export function documentsMeant(question: string, lang: Lang, documents: KnowledgeDocument[], conversation: readonly Turn[] = []): KnowledgeDocument[] | null {
+  const picked = pickListed(question, conversation);
+  const chosen = picked ? documents.filter((d) => d.title === picked) : [];
+  if (chosen.length > 0) return chosen;
   const rest = terms(question, lang).filter((t) => !isCueWord(t));
   if (rest.length === 0) return documents;
   const named = documents.filter((d) => {
@@ -55,4 +67,67 @@ export function documentsMeant(question: string, lang: Lang, documents: Knowledg
     return rest.filter((t) => title.has(t)).length / rest.length >= 0.5;
   });
   return named.length > 0 ? named : null;
+}
+
+/** At most this many documents are listed when the bot asks which one is meant. */
+export const MAX_LISTED_DOCUMENTS = 10;
+
+/** "المقالات", "all the documents", "tous les documents": a summary of several is what is asked. */
+const SEVERAL = /(^|\s)((ال)?(مقالات|مقالين|مقالان|مستندات|وثايق|تقارير|نصوص|اخبار|معرفه)|كل|جميع|all|documents|articles|reports|everything|tous|toutes)(\s|$)/;
+
+/**
+ * "لخص المقال" when several documents fit: which one? Asked back, with the titles numbered so a
+ * reply of "2" or a title picks it (`documentsMeant` reads that reply). Null when one document
+ * fits, when several are asked for by name ("المقالات", "all documents"), or for other kinds
+ * (author and date lines are short enough to give for each).
+ */
+export function askWhichDocument(kind: DocumentQuestion, question: string, documents: KnowledgeDocument[], lang: Lang): Omit<Answer, 'question' | 'timings'> | null {
+  if (kind !== 'summary' || documents.length < 2 || SEVERAL.test(matchable(question))) return null;
+  const shown = documents.slice(0, MAX_LISTED_DOCUMENTS);
+  const list = shown.map((d, i) => `${i + 1}. «${d.title}»`).join('\n') + (documents.length > shown.length ? '\n…' : '');
+  return {
+    answer: `${message('whichDocument', lang)}\n${list}\n${message('whichDocumentReply', lang)}`,
+    abstained: false,
+    language: lang,
+    mode: 'extractive',
+    citations: [],
+    retrieved: [],
+    intent: 'document',
+  };
+}
+
+const WHICH_LEADS = (['ar', 'en', 'fr'] as const).map((l) => message('whichDocument', l));
+const LISTED = /^(\d+)\. «(.+)»$/;
+
+/** The titles the bot listed in its last message, when that message asked which document. */
+function listedTitles(conversation: readonly Turn[]): string[] | null {
+  const last = [...conversation].reverse().find((t) => t.role === 'assistant');
+  const lines = last?.text.split('\n') ?? [];
+  if (!lines[0] || !WHICH_LEADS.includes(lines[0])) return null;
+  const titles = lines.flatMap((line) => LISTED.exec(line)?.slice(2, 3) ?? []);
+  return titles.length > 0 ? titles : null;
+}
+
+const ORDINALS: [RegExp, number][] = [
+  [/(^|\s)(ال)?(اول|اولي)|first|premier|premiere/, 1],
+  [/(^|\s)(ال)?(ثاني|ثانيه)|second|deuxieme|seconde/, 2],
+  [/(^|\s)(ال)?(ثالث|ثالثه)|third|troisieme/, 3],
+  [/(^|\s)(ال)?(رابع|رابعه)|fourth|quatrieme/, 4],
+  [/(^|\s)(ال)?(خامس|خامسه)|fifth|cinquieme/, 5],
+];
+
+/** A reply to "which one?" is a few words; a longer message is a new question. */
+const MAX_PICK_WORDS = 6;
+
+/** The listed title a short reply picks: by its number ("2", "٢", "الثاني", "the second") or its words. */
+function pickListed(reply: string, conversation: readonly Turn[]): string | null {
+  const titles = listedTitles(conversation);
+  const q = matchable(reply);
+  if (!titles || q.split(' ').length > MAX_PICK_WORDS) return null;
+  const number = /(^|\D)(\d{1,2})(\D|$)/.exec(q)?.[2];
+  const n = number ? Number(number) : ORDINALS.find(([pattern]) => pattern.test(q))?.[1];
+  if (n !== undefined) return titles[n - 1] ?? null;
+  const words = new Set(terms(reply, detectLanguage(reply)).filter((t) => !isCueWord(t)));
+  const named = titles.filter((title) => terms(title, detectLanguage(title)).some((t) => words.has(t)));
+  return named.length === 1 ? named[0]! : null;
 }

@@ -1,4 +1,4 @@
-import { documentsMeant, type DocumentQuestion } from '../answer/about.js';
+import { askWhichDocument, documentsMeant, type DocumentQuestion } from '../answer/about.js';
 import { toCitation } from '../answer/compose.js';
 import { documentPoints, type KeyPoint } from '../answer/summary.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
@@ -6,7 +6,7 @@ import type { KnowledgeDocument } from '../knowledge/types.js';
 import type { LlmAnswerer } from '../llm/port.js';
 import { message } from '../messages.js';
 import type { Logger } from '../ports.js';
-import type { Lang } from '../text/index.js';
+import { withoutBullet, type Lang } from '../text/index.js';
 import type { Answer, Turn } from '../types.js';
 import { summaryByModel } from './model.js';
 
@@ -49,8 +49,10 @@ export class DocumentAnswers {
   async answer(request: DocumentRequest): Promise<DocumentAnswer | null> {
     const { kind, question, lang, asked } = request;
     const inScope = this.knowledge.documents(request.collections);
-    const docs = inScope.length > 0 ? documentsMeant(question, asked, inScope) : null;
+    const docs = inScope.length > 0 ? documentsMeant(question, asked, inScope, request.conversation) : null;
     if (!docs) return null;
+    const which = askWhichDocument(kind, question, docs, lang);
+    if (which) return which;
     const base = { language: lang, mode: 'extractive' as const, retrieved: [] };
     if (kind === 'summary') {
       // One document: its 3 to 5 central points. Several: the lead point of each, up to five.
@@ -62,7 +64,7 @@ export class DocumentAnswers {
       if (citations.length === 0) return null;
       citations.forEach((c, i) => (c.n = i + 1));
       const intro = docs.length === 1 ? message('summaryOf', lang, { title: docs[0]!.title }) : message('summaryOfMany', lang, { count: docs.length });
-      const body = citations.map((c) => `• ${c.quote.trim()} [${c.n}]`).join('\n');
+      const body = citations.map((c) => `• ${withoutBullet(c.quote.trim())} [${c.n}]`).join('\n');
       const extractive: DocumentAnswer = { ...base, answer: `${intro}\n${body}`, abstained: false, citations, intent: 'summary' };
       if (!this.llm) return extractive;
       return summaryByModel(this.llm, { question, lang, conversation: request.conversation, citations, signal: request.signal }, extractive, this.logger);

@@ -6,10 +6,10 @@ import { smallTalk, withoutGreeting, type SmallTalk } from '../answer/smalltalk.
 import { SanadError } from '../errors.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import type { LlmAnswerer } from '../llm/port.js';
-import { message } from '../messages.js';
+import { CROSS_LANGUAGE_ADMIN_HINT, languageNames, message } from '../messages.js';
 import type { Logger } from '../ports.js';
 import { retrieve } from '../retrieve/retriever.js';
-import { cleanInvisible, detectLanguage, type Lang } from '../text/index.js';
+import { cleanInvisible, detectLanguage, withoutBullets, type Lang } from '../text/index.js';
 import type { Answer, AnswerEvent, AskOptions } from '../types.js';
 import { DocumentAnswers } from './documents.js';
 import { answerWithModel, fallbackNote } from './model.js';
@@ -111,7 +111,7 @@ export class AnswerPipeline {
     const talk = smallTalk(a.question);
     if (talk) return { ...this.declined(a, this.smallTalkReply(talk, a.lang, a.options.collections), { retrieved: await this.candidates(a) }), intent: talk === 'help' ? 'help' : 'smalltalk' };
     if (looksLikeInstruction(a.question)) return this.declined(a, message('steer', a.lang), { retrieved: await this.candidates(a) });
-    const kind = documentQuestion(a.question);
+    const kind = documentQuestion(a.question, a.options.conversation ?? []);
     if (!kind) return null;
     const answer = await this.documentAnswers.answer({
       kind,
@@ -168,7 +168,9 @@ export class AnswerPipeline {
     const timings = () => ({ retrieveMs, answerMs: ms(answerStarted), totalMs: ms(a.started) });
 
     if (crossLanguage && !llm && !this.embedderIsCrossLingual()) {
-      return yield { type: 'final', answer: { ...this.declined(a, message('crossLanguage', a.lang, { langs: knowledgeLangs.join(', ') })), retrieved, timings: timings() } };
+      // The person asking is told what they can do; whoever runs sanad, what to set.
+      this.logger.warn(CROSS_LANGUAGE_ADMIN_HINT, { asked: a.asked, documents: knowledgeLangs });
+      return yield { type: 'final', answer: { ...this.declined(a, message('crossLanguage', a.lang, { langs: languageNames(knowledgeLangs, a.lang) })), retrieved, timings: timings() } };
     }
     const extractive = (): Answer => ({ ...this.extractiveAnswer(a, evidence), retrieved, timings: timings() });
     if (!llm) return yield { type: 'final', answer: extractive() };
@@ -191,7 +193,7 @@ export class AnswerPipeline {
     }
     return {
       ...base,
-      answer: quoteAsAnswer(extract.quote, extract.isList),
+      answer: quoteAsAnswer(extract.isList ? withoutBullets(extract.quote) : extract.quote, extract.isList),
       abstained: false,
       citations: [toCitation(1, extract.paragraph, extract.quote, extract.hit.score)],
     };

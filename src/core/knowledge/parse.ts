@@ -65,7 +65,7 @@ export function parseDocument(input: ParseInput): KnowledgeDocument {
   }
   while (lines.length > 0 && SHARE_LINE.test(lines[lines.length - 1]!.text)) lines.pop();
 
-  const blocks = structure(lines);
+  const blocks = structure(lines, title);
   const lang = (frontMatter.lang as Lang | undefined) ?? detectLanguage(blocks.map((b) => b.text).join(' ').slice(0, 4000));
   const paragraphs: Paragraph[] = [];
   const duplicates = new DuplicateFinder();
@@ -191,13 +191,21 @@ interface Block {
   section: string | null;
 }
 
-function structure(lines: Line[]): Block[] {
+function structure(lines: Line[], title: string): Block[] {
   const blocks: Block[] = [];
   let path: { text: string; level: number }[] = [];
   let lastWasHeading = false;
+  const titleKey = normalize(cleanInvisible(title));
 
   const setHeading = (text: string, level?: number) => {
     const clean = text.trim();
+    // A heading that repeats the title (front matter title, then "# Title") heads the whole
+    // document: it is not a section, or every citation would say the title twice.
+    if (normalize(cleanInvisible(clean)) === titleKey) {
+      path = [];
+      lastWasHeading = false;
+      return;
+    }
     if (level !== undefined) path = [...path.filter((h) => h.level < level), { text: clean, level }];
     else if (lastWasHeading && path.length > 0) path = [...path, { text: clean, level: path[path.length - 1]!.level + 1 }];
     else path = [{ text: clean, level: 1 }];
