@@ -1,3 +1,4 @@
+import { readDialect } from './text/index.js';
 import type { Lang } from './types.js';
 
 /**
@@ -35,11 +36,27 @@ export type ChannelSettingsResolver = (platform: 'slack' | 'discord' | 'web', ch
 
 export const defaultSettingsResolver: ChannelSettingsResolver = () => ({ ...DEFAULT_CHANNEL_SETTINGS, rateLimit: { ...DEFAULT_CHANNEL_SETTINGS.rateLimit } });
 
-const QUESTION_OPENERS =
-  /^(ما|ماذا|من|متى|أين|اين|كيف|لماذا|لم|كم|هل|أي|اي|what|who|when|where|why|how|which|is|are|does|do|can|quel|quelle|quels|quelles|qui|quand|où|pourquoi|comment|combien|est-ce)\b/iu;
+/**
+ * Words a question opens with once chat Arabic is read as MSA ("شو" → "ما", "وين" → "أين", "واش"
+ * → "هل"), and the requests that stand for one ("ممكن تقولي…", "بدي اعرف…"), in Arabic, English
+ * and French. Compared as whole tokens: JavaScript's `\b` sees only ASCII letters.
+ */
+const OPENERS = new Set([
+  'ما', 'ماذا', 'من', 'متي', 'منذ', 'اين', 'كيف', 'لماذا', 'لم', 'كم', 'بكم', 'هل', 'اي', 'ماهو', 'ماهي', 'الي',
+  'what', 'who', 'whom', 'whose', 'when', 'where', 'why', 'how', 'which', 'is', 'are', 'was', 'were', 'does', 'do', 'did', 'can',
+  'could', 'would', 'should', 'will', 'has', 'have',
+  'quel', 'quelle', 'quels', 'quelles', 'qui', 'quand', 'ou', 'pourquoi', 'comment', 'combien', 'est', 'lequel', 'laquelle',
+]);
+/** "ممكن تقولي…", "بدي اعرف…", "tell me…", "dis-moi…": a request for information. */
+const ASKING = /^(ممكن|لو سمحت)?\s*(تقول لي|تقولي|قلي|قل لي|قولي|اخبرني|خبرني|اشرح|وضح|اريد اعرف|يريد اعرف|تريد اعرف|اريد ان اعرف|نريد نعرف|ابغي اعرف|اود ان اعرف|ودي اعرف|tell me|explain|dis moi|dites moi|explique|expliquez)(\s|$)/;
+/** Greetings and fillers that may stand before the question. */
+const LEADING = /^((و|ف|طيب|طب|يا|سند|مرحبا|اهلا|السلام عليكم|hi|hello|hey|ok|so|and|bonjour|salut|alors|et)\s+)+/;
 
-/** A message that reads as a question: ends in ? or ؟, or opens with a question word. */
+/** A message that reads as a question: it ends in ? or ؟, or opens with a question word or a request. */
 export function looksLikeQuestion(text: string): boolean {
   const t = text.trim();
-  return /[?؟]\s*$/.test(t) || QUESTION_OPENERS.test(t);
+  if (/[?؟]\s*$/.test(t)) return true;
+  const read = readDialect(t).text.replace(LEADING, '');
+  const first = read.split(' ')[0] ?? '';
+  return OPENERS.has(first) || ASKING.test(read);
 }

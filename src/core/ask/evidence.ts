@@ -3,7 +3,9 @@ import { extractAnswer, type Extract } from '../answer/extractive.js';
 import { questionFocus } from '../answer/question.js';
 import { rerankByAnswer } from '../answer/rerank.js';
 import { slotSilent } from '../answer/slots.js';
-import type { KnowledgeIndex } from '../index/knowledge-index.js';
+import { paragraphTerms, type Hit, type KnowledgeIndex } from '../index/knowledge-index.js';
+import { coverage } from '../retrieve/coverage.js';
+import type { AnswerType } from '../answer/slots.js';
 import { retrieve, type Retrieval } from '../retrieve/retriever.js';
 import type { Lang } from '../text/index.js';
 import type { Turn } from '../types.js';
@@ -66,7 +68,7 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
   const focus = questionFocus(index.respell(reading.text, retrieveLang), retrieveLang);
   const focusUnknown = focus !== null && index.frequency(focus) === 0 && index.frequency(questionFocus(reading.text, retrieveLang) ?? focus) === 0;
   const plain = await retrieve(index, { queries, lang: retrieveLang, subject: followUp?.subject, collections: request.collections, exclude: request.exclude, k: request.k });
-  const retrieval: Retrieval = { ...plain, hits: rerankByAnswer(plain.hits, plain.profile, type) };
+  const retrieval: Retrieval = { ...plain, hits: anchored(rerankByAnswer(plain.hits, plain.profile, type), type, focus) };
 
   const last = stayed ? answerFromLastParagraph(reading, followUp, retrieval, lang, index) : null;
   if (last) retrieval.hits = [last.hit, ...retrieval.hits.filter((h) => h.paragraph.id !== last.paragraph.id)];
@@ -93,4 +95,21 @@ function introduced(extract: Extract | null, retrieval: Retrieval, index: Knowle
   const hit = retrieval.hits.find((h) => h.paragraph.id === next.id) ?? { ...extract.hit, paragraph: next };
   const following = extractAnswer(hit, retrieval.profile, 'list');
   return following ? { ...following, coverage: Math.max(following.coverage, extract.coverage) } : extract;
+}
+
+/**
+ * "ما اسم العملية العسكرية في العراق؟", "من هو سفير فرنسا؟": the name asked for belongs to the
+ * head noun or title, so a paragraph that never says "عملية" or "سفير" cannot hold it, however
+ * well it matches the rest ("إجراءات فرنسا العسكرية في العراق"). Those that do move ahead, in
+ * their order.
+ */
+const ANCHOR_DEPTH = 3;
+
+function anchored(hits: Hit[], type: AnswerType, focus: string | null): Hit[] {
+  if ((type !== 'name' && type !== 'person') || !focus) return hits;
+  const holds = (hit: Hit) => coverage({ terms: [focus], weights: [1], total: 1 }, new Set(paragraphTerms(hit.paragraph))) >= 1;
+  if (hits.length === 0 || holds(hits[0]!)) return hits;
+  // Only among the first few: further down, the match is too weak to be the answer.
+  const at = hits.slice(0, ANCHOR_DEPTH).findIndex(holds);
+  return at < 0 ? hits : [hits[at]!, ...hits.filter((_, i) => i !== at)];
 }
