@@ -2,12 +2,12 @@ import { evidenceFeatures, shouldAbstain, type AbstainFeatures } from '../answer
 import { extractAnswer, type Extract } from '../answer/extractive.js';
 import { questionFocus } from '../answer/question.js';
 import { rerankByAnswer } from '../answer/rerank.js';
-import { slotSilent } from '../answer/slots.js';
+import { placesNamed, slotSilent } from '../answer/slots.js';
 import { paragraphTerms, type Hit, type KnowledgeIndex } from '../index/knowledge-index.js';
 import { coverage } from '../retrieve/coverage.js';
 import type { AnswerType } from '../answer/slots.js';
 import { retrieve, type Retrieval } from '../retrieve/retriever.js';
-import type { Lang } from '../text/index.js';
+import { normalizeForMatch, terms, type Lang } from '../text/index.js';
 import type { Turn } from '../types.js';
 import { answerFromLastParagraph, movedOn } from './follow-up.js';
 import { readQuestion, type Reading } from './read.js';
@@ -76,7 +76,7 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
   const extract = introduced(last ?? (best ? extractAnswer(best, retrieval.profile, type) : null), retrieval, index);
   const features = evidenceFeatures(retrieval, extract, type, focusUnknown);
   // A follow-up answered from the last answer's paragraph was already checked for its slot.
-  const silent = !extract || (!last && shouldAbstain(features)) || slotSilent(reading.text, type, extract.quote);
+  const silent = !extract || (!last && shouldAbstain(features)) || slotSilent(reading.text, type, extract.quote) || namesUnknownPlace(reading.text, index);
   return { reading, retrieval, extract, fromLast: last !== null, features, silent };
 }
 
@@ -112,4 +112,15 @@ function anchored(hits: Hit[], type: AnswerType, focus: string | null): Hit[] {
   // Only among the first few: further down, the match is too weak to be the answer.
   const at = hits.slice(0, ANCHOR_DEPTH).findIndex(holds);
   return at < 0 ? hits : [hits[at]!, ...hits.filter((_, i) => i !== at)];
+}
+
+/**
+ * "وش رأي أمريكا في القرار؟" over knowledge that never names America: whatever it says about the
+ * resolution, it says nothing about America's view. A place the question names and the
+ * knowledge never does (in any of its spellings: "سوريا" is "سورية" there) means silence.
+ */
+function namesUnknownPlace(question: string, index: KnowledgeIndex): boolean {
+  return placesNamed(normalizeForMatch(question)).some((place) =>
+    terms(place, 'ar').every((t) => [t, t.replace(/[اهي]+$/, ''), `${t}ي`].every((form) => form.length < 3 || index.frequency(form) === 0)),
+  );
 }
