@@ -31,11 +31,9 @@ export function profileQuery(text: string, lang: Lang, idf: IdfLookup, maxIdf: n
 const PROCLITIC = /^[لبكفو]/;
 const IMPERFECT = /^[يتن]/;
 
-function fuzzyHas(set: Set<string>, term: string, loose: boolean): number {
+function fuzzyHas(set: Set<string>, term: string): number {
   if (set.has(term)) return 1;
   if (term.length < 3) return 0;
-  const root = loose ? rootSkeleton(term) : null;
-  let weak = 0;
   for (const other of set) {
     if (other.length < 3) continue;
     const [short, long] = other.length < term.length ? [other, term] : [term, other];
@@ -46,18 +44,32 @@ function fuzzyHas(set: Set<string>, term: string, loose: boolean): number {
     if (long.startsWith(short) && short.length >= 3 && long.length - short.length <= 3) return 0.5;
     // A verb and its noun: the imperfect prefix apart ("يتبني" / "تبني", "تدعم" / "دعم").
     if (long.length === short.length + 1 && long.endsWith(short) && IMPERFECT.test(long) && short.length >= 3) return 0.5;
-    // The same root under other affixes: "توسعت" / "توسيع", "لتشمل" / "ليشمل".
-    if (root !== null && weak === 0 && rootSkeleton(other) === root) weak = ROOT_MATCH;
   }
-  return weak;
+  return 0;
 }
 
 /** A match by root skeleton counts less than a match by stem: the word may differ in meaning. */
-const ROOT_MATCH = Number(process.env.X_ROOT ?? 0.5);
+const ROOT_MATCH = 0.5;
 
 export function coverage(profile: QueryProfile, textTerms: Set<string>): number {
   if (profile.total === 0) return 0;
   let got = 0;
-  for (let i = 0; i < profile.terms.length; i++) got += profile.weights[i]! * fuzzyHas(textTerms, profile.terms[i]!, profile.unknown?.has(profile.terms[i]!) ?? false);
+  const unmatched: number[] = [];
+  for (let i = 0; i < profile.terms.length; i++) {
+    const match = fuzzyHas(textTerms, profile.terms[i]!);
+    got += profile.weights[i]! * match;
+    if (match === 0 && profile.unknown?.has(profile.terms[i]!)) unmatched.push(i);
+  }
+  if (unmatched.length > 0) {
+    // A word the text already gave to another question word ("شمال" for "شمال") is not also
+    // the root of this one ("لتشمل").
+    const used = new Set(profile.terms);
+    const roots = new Set<string>();
+    for (const t of textTerms) if (!used.has(t)) roots.add(rootSkeleton(t) ?? '');
+    for (const i of unmatched) {
+      const root = rootSkeleton(profile.terms[i]!);
+      if (root !== null && roots.has(root)) got += profile.weights[i]! * ROOT_MATCH;
+    }
+  }
   return got / profile.total;
 }
