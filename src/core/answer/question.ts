@@ -37,7 +37,10 @@ const PREPOSITION_PRONOUN = /(^|\s)[وف]?(فيه|عنه|منه|له|به|علي
 
 export function isFollowUp(question: string, contentTerms: number): boolean {
   // "ما هي" / "من هو" ask "what is / who is": the pronoun there is a copula, not a reference.
-  const q = normalizeForMatch(question).replace(/(^|\s)(و?(ما|من|ماذا)) (هو|هي|هم)(?=\s|$)/g, '$1$2');
+  const q = normalizeForMatch(question)
+    .replace(/(^|\s)(و?(ما|من|ماذا)) (هو|هي|هم)(?=\s|$)/g, '$1$2')
+    // "أعلنت فرنسا أنها تريد…": the pronoun on "أن" points inside the sentence, not back.
+    .replace(/(^|\s)[و]?[لكف]?[اإ]ن(ها|هم|هما|هن|ه)(?=\s|$)/g, '$1');
   return contentTerms <= 1 || ANAPHORA.test(q) || ATTACHED_PRONOUN.test(q) || PREPOSITION_PRONOUN.test(q);
 }
 

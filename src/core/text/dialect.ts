@@ -239,7 +239,7 @@ const IMPERFECT = /^[يتنا]/;
 function readVerb(token: string, context: WordContext): string | null {
   let word = token;
   // Levantine "هالمؤتمر": "this conference".
-  if (/^هال\S{3,}$/.test(word)) return word.slice(2);
+  if (/^هال\S{3,}$/.test(word)) return word.slice(1);
   // Aspect prefixes on the imperfect: b- (Levantine, Egyptian, Gulf), ha- (Egyptian), k- (Maghrebi).
   // (Not "با…": that is the preposition on a noun, "باريس", "بالاجتماع".)
   if (context.dialectal && word.length >= 4 && /^ب[يتن]/.test(word)) word = word.slice(1);

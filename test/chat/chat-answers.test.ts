@@ -1,0 +1,153 @@
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAssistant, type Answer, type SanadAssistant, type Turn } from '../../src/core/index.js';
+import { normalize, splitSentences } from '../../src/core/text/index.js';
+
+/**
+ * Questions as team members type them in chat (issue 13), over the article and a team handbook
+ * in test/fixtures/chat/knowledge: dialect grammar, follow-ups, name questions, the asked slot,
+ * silence, help and short sentence answers. Each block failed on the reader before it.
+ */
+const KNOWLEDGE = resolve(import.meta.dirname, '../fixtures/chat/knowledge');
+let assistant: SanadAssistant;
+beforeAll(async () => {
+  assistant = await createAssistant({ knowledgeDir: KNOWLEDGE, cacheDir: null });
+});
+
+/** Asks a conversation turn by turn, the earlier questions and the bot's answers as history. */
+async function converse(questions: string[]): Promise<Answer[]> {
+  const history: Turn[] = [];
+  const answers: Answer[] = [];
+  for (const question of questions) {
+    const answer = await assistant.ask(question, { conversation: [...history] });
+    history.push({ role: 'user', text: question }, { role: 'assistant', text: answer.answer });
+    answers.push(answer);
+  }
+  return answers;
+}
+
+const holds = (text: string, needle: string) => normalize(text).includes(normalize(needle));
+
+function expectAnswer(answer: Answer, expected: string, evidence?: string): void {
+  expect(answer.abstained, answer.answer).toBe(false);
+  expect(holds(answer.answer, expected), answer.answer).toBe(true);
+  if (evidence) expect(holds(answer.citations[0]!.text, evidence)).toBe(true);
+}
+
+describe('name questions: "اسم" frames the answer, it is not a word to find', () => {
+  it.each([
+    ['ما اسم المدعي العام في باريس؟', 'ريمي هيتس'],
+    ['وش اسم المؤتمر اللي صار في باريس عن تمويل الإرهاب؟', 'لا لتمويل الإرهاب'],
+    ['شو اسم العملية العسكرية الفرنسية في العراق؟', 'شمال'],
+    ['ما اسم العملية العسكرية الفرنسية في مالي عام 2013؟', 'سيرفال'],
+  ])('%s → %s', async (question, expected) => {
+    expectAnswer(await assistant.ask(question), expected);
+  });
+});
+
+describe('dialect grammar words and verb forms are read as MSA', () => {
+  it.each([
+    ['gulf', 'وين بيكون مؤتمر المتابعة؟', 'أستراليا'],
+    ['gulf', 'كم ساعة عندهم عشان يشيلون المحتوى الإرهابي من النت؟', 'ساعة'],
+    ['levantine', 'قديش بلد بيضم المنتدى العالمي لمكافحة الإرهاب؟', '29'],
+    ['levantine', 'وين عم يجمعوا التبرعات الـ400 شخص؟', 'دول مجاورة'],
+    ['egyptian', 'فرنسا عايزة قرار من مجلس الأمن ضد إيه بالظبط؟', 'الحوالات المالية'],
+    ['egyptian', 'الحوالات بتاعة داعش بتكون قيمتها قد إيه؟', 'عشرات وآلاف اليورو'],
+    ['maghrebi', 'شحال من واحد تعرف عليهم القضاء الفرنسي كيجمعو التبرعات؟', '400'],
+    ['maghrebi', 'شنو هي الأهداف ديال فرنسا فمحاربة الإرهاب؟', 'الحد من سيطرة المجموعات الإرهابية'],
+  ])('%s: %s', async (_dialect, question, expected) => {
+    expectAnswer(await assistant.ask(question), expected);
+  });
+});
+
+describe('follow-ups are read against the conversation', () => {
+  it('asks about the conference named two turns back, then moves on when the question names something else', async () => {
+    const [, when, howMany, moved] = await converse([
+      'وش اسم المؤتمر اللي صار في باريس عن تمويل الإرهاب؟',
+      'متى انعقد؟',
+      'وكم دولة شاركت فيه؟',
+      'طيب وشو صار باجتماع مجلس الأمن بنيويورك؟',
+    ]);
+    expectAnswer(when!, '25 و26 أبريل');
+    expectAnswer(howMany!, 'سبعين');
+    expectAnswer(moved!, 'تقاسم أفضل للمعلومات');
+  });
+
+  it('"ومتى توسعت لتشمل سورية؟" after the operation in Iraq is the date of that extension', async () => {
+    const [, when] = await converse(['ما اسم العملية العسكرية الفرنسية في العراق؟', 'ومتى توسعت لتشمل سورية؟']);
+    expectAnswer(when!, 'سبتمبر 2015');
+  });
+
+  it('"ومتى انطلق؟" after the Sahel alliance is its launch date', async () => {
+    const [, when] = await converse(['ما هو التحالف من أجل منطقة الساحل؟', 'ومتى انطلق؟']);
+    expectAnswer(when!, 'يوليو 2017');
+  });
+});
+
+describe('the asked slot: the clause whose date, number or name belongs to the event asked about', () => {
+  it('the Paris conference date, not the follow-up conference in Australia in the same paragraph', async () => {
+    const answer = await assistant.ask('متى انعقد مؤتمر لا لتمويل الإرهاب؟');
+    expectAnswer(answer, '25 و26 أبريل');
+    expect(answer.answer).not.toContain('أستراليا');
+  });
+
+  it('the country count of the conference, next to its noun', async () => {
+    expectAnswer(await assistant.ask('كم دولة شاركت في مؤتمر باريس لمكافحة تمويل الإرهاب؟'), 'سبعين دولة');
+  });
+});
+
+describe('silence: no span of the asked kind for the asked event means a decline, with the closest paragraph', () => {
+  it.each([
+    'متى انتهت عملية برخان؟',
+    'متى انتهت عملية سيرفال؟',
+    'من هو رئيس الجمهورية الفرنسية؟',
+    'ما هو عدد أعضاء مجلس الأمن الدولي الدائمين؟',
+    'وش رأي أمريكا في القرار الفرنسي؟',
+  ])('%s', async (question) => {
+    const answer = await assistant.ask(question);
+    expect(answer.abstained, answer.answer).toBe(true);
+  });
+
+  it('shows the closest paragraph when it declines a question about a known subject', async () => {
+    const answer = await assistant.ask('متى انتهت عملية سيرفال؟');
+    expect(answer.citations[0]?.text).toContain('سيرفال');
+  });
+});
+
+describe('help in any dialect gets the capability reply', () => {
+  it.each(['شو بتقدر تعمل؟', 'ايش تعرف تسوي؟', 'ماذا تستطيع أن تفعل؟', 'انت مين؟', 'إنت بتعمل إيه؟', 'شنو كتدير؟', 'what can you do?', 'من أنت؟'])(
+    '%s',
+    async (question) => {
+      const answer = await assistant.ask(question);
+      expect(answer.intent).toBe('help');
+      expect(answer.citations).toEqual([]);
+    },
+  );
+
+  it('a question about the knowledge that opens the same way is not help', async () => {
+    expect((await assistant.ask('شو بتعمل فرنسا لتدريب شركائها؟')).intent).toBeUndefined();
+  });
+});
+
+describe('answers are the sentence that holds the answer, within 300 characters', () => {
+  it.each([
+    'من هو سفير فرنسا لدى الأمم المتحدة؟',
+    'متى أعلنت فرنسا أنها تريد قرارا من مجلس الأمن ضد تمويل الإرهاب؟',
+    'كم شخصا تعرف عليهم القضاء الفرنسي يجمعون التبرعات؟',
+    'لماذا تراقب فرنسا الحوالات عند عودة الجهاديين؟',
+    'كم يوما في السنة يسمح بالعمل من خارج بلد المكتب؟',
+  ])('%s', async (question) => {
+    const answer = await assistant.ask(question);
+    expect(answer.abstained).toBe(false);
+    expect(answer.answer.length).toBeLessThanOrEqual(300);
+    const { quote, text } = answer.citations[0]!;
+    const at = text.indexOf(quote);
+    expect(at).toBeGreaterThanOrEqual(0);
+    // It starts where a sentence starts and ends where one ends, unless that sentence alone is
+    // longer than an answer may be: then it is cut at a comma.
+    const sentence = splitSentences(text).find((s) => at >= s.start && at < s.end)!;
+    const boundary = sentence.text.length <= 296 ? /[.!?؟؛:]["»”)]*\s*$|\n\s*$/ : /[.!?؟؛:،,]["»”)]*\s*$|\n\s*$/;
+    expect(at === 0 || boundary.test(text.slice(0, at)), text.slice(Math.max(0, at - 20), at + 20)).toBe(true);
+    expect(/[.!?؟؛:،,]["»”)]*$/.test(quote.trim()) || at + quote.length === text.trimEnd().length, quote).toBe(true);
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { smallTalk } from '../../src/core/answer/smalltalk.js';
+import { answerType } from '../../src/core/answer/slots.js';
+import { looksLikeQuestion } from '../../src/core/channels.js';
+import { detectDialect, readDialect } from '../../src/core/text/index.js';
+
+/** What the knowledge "uses", for the verb-form rules that only read words the knowledge lacks. */
+const known = (word: string) => ['فرنسا', 'باريس', 'الموتمر', 'موتمر', 'الاجتماع', 'يكون', 'البيان'].includes(word);
+const read = (text: string) => readDialect(text, known).text;
+
+describe('the dialect layer reads chat Arabic in MSA grammar words', () => {
+  it.each([
+    // Gulf
+    ['وش اسم المؤتمر اللي صار في باريس؟', 'ما اسم الموتمر الذي حدث في باريس'],
+    ['ايش هي الأهداف؟', 'ما هي الاهداف'],
+    ['وين المكتب؟', 'اين المكتب'],
+    ['ليش صار كذا؟', 'لماذا حدث كذا'],
+    ['عشان يشيلون المحتوى', 'لكي يزيلون المحتوي'],
+    ['يبي يعرف', 'يريد يعرف'],
+    // Levantine
+    ['شو بيعملوا؟', 'ما يعملون'],
+    ['ايمتى بتجي؟', 'متي تجي'],
+    ['قديش مرة؟', 'كم مره'],
+    ['مين حكى بالاجتماع؟', 'من قال بالاجتماع'],
+    ['وين عم يجمعوا التبرعات؟', 'اين يجمعون التبرعات'],
+    ['بدي اعرف هالمؤتمر', 'اريد اعرف الموتمر'],
+    // Egyptian
+    ['القرار ده هيكون امتى؟', 'متي القرار هذا يكون'],
+    ['فين المكتب؟', 'اين المكتب'],
+    ['كام دولة؟', 'كم دوله'],
+    ['ليه كده؟', 'لماذا هكذا'],
+    ['ازاي اسجل؟', 'كيف اسجل'],
+    ['الحوالات بتاعة داعش قيمتها قد إيه؟', 'كم الحوالات داعش قيمتها'],
+    ['فرنسا عايزة قرار ضد إيه؟', 'ما فرنسا تريد قرار ضد'],
+    // Maghrebi
+    ['شنو هي الأهداف ديال فرنسا؟', 'ما هي الاهداف فرنسا'],
+    ['اشنو كيدير؟', 'ما يدير'],
+    ['علاش؟ شحال؟ كيفاش؟', 'لماذا كم كيف'],
+    ['شحال من واحد كيجمعو التبرعات؟', 'كم من واحد يجمعون التبرعات'],
+  ])('%s → %s', (text, msa) => {
+    expect(read(text)).toBe(msa);
+  });
+
+  it('keeps MSA words that look like dialect: states, "إلى", passives, a word the knowledge uses', () => {
+    expect(read('ما هي دول الساحل؟')).toBe('ما هي دول الساحل');
+    expect(read('متى وصل إلى باريس؟')).toBe('متي وصل الي باريس');
+    expect(read('ما عدد النسخ التي بيعت في اليابان؟')).toContain('بيعت');
+    expect(read('شو صار بالبيان؟')).toContain('البيان');
+  });
+
+  it('reads "the" on a number and a "و" before a question word', () => {
+    expect(read('وين الـ400 شخص؟')).toBe('اين 400 شخص');
+    expect(read('وكم دولة؟')).toBe('و كم دوله');
+  });
+
+  it('tells the dialect from its grammar words', () => {
+    expect(detectDialect('وش اسم المؤتمر اللي صار؟')).toBe('gulf');
+    expect(detectDialect('شو بدك تعرف؟')).toBe('levantine');
+    expect(detectDialect('عايز اعرف القرار ده')).toBe('egyptian');
+    expect(detectDialect('شنو هي الأهداف ديال فرنسا؟')).toBe('maghrebi');
+    expect(detectDialect('ما هي أهداف فرنسا؟')).toBeNull();
+  });
+});
+
+describe('answer types read after the dialect layer', () => {
+  it.each([
+    ['ما اسم المدعي العام؟', 'person'],
+    ['ما اسم العملية العسكرية؟', 'name'],
+    ['ما هو عام حرب أكتوبر؟', 'date'],
+    ['كم ساعة؟', 'number'],
+    ['أين يقع المقر؟', 'place'],
+    ['كيف تحدث معهم؟', 'manner'],
+    ['هل يشمل التأمين الزوجة؟', 'yesno'],
+    ['ما الجهاز الأوروبي الذي تريد فرنسا تعزيزه؟', 'name'],
+  ])('%s → %s', (question, type) => {
+    expect(answerType(question)).toBe(type);
+  });
+});
+
+describe('"what can you do" in every dialect is help, read from its grammar', () => {
+  it.each(['شو بتقدر تعمل؟', 'ايش تعرف؟', 'ايش تقدر تسوي لي؟', 'انت مين؟ وشو بتعرف؟', 'إنت بتعمل إيه؟', 'شنو كتدير؟', 'ماذا يمكنك أن تفعل؟', 'إنت مين يا عم؟'])('%s', (text) => {
+    expect(smallTalk(text)).toBe('help');
+  });
+  it.each(['ما تعرف عن برخان؟', 'ماذا تفعل فرنسا؟', 'من هو سفير فرنسا؟'])('%s is a question about the knowledge', (text) => {
+    expect(smallTalk(text)).toBeNull();
+  });
+});
+
+describe('a message that reads as a question (respond: questions)', () => {
+  it.each(['هل تعمل المكتبة', 'ما هو السفير', 'où est la salle', 'شو اسم المؤتمر', 'وين المكتب', 'عايز اعرف مواعيد الدوام', 'واش كاين اجتماع', 'Est-ce que le bureau ouvre', 'what time is it', 'ممكن تقولي متى الاجتماع', 'متى؟'])(
+    '%s',
+    (text) => {
+      expect(looksLikeQuestion(text)).toBe(true);
+    },
+  );
+  it.each(['الاجتماع الساعة 3', 'شكرا', 'merci beaucoup', 'the meeting is at 3', 'تم التحديث'])('%s is not', (text) => {
+    expect(looksLikeQuestion(text)).toBe(false);
+  });
+});
