@@ -1,6 +1,6 @@
 import type { KnowledgeDocument } from '../knowledge/types.js';
 import { message } from '../messages.js';
-import { detectLanguage, normalizeForMatch, terms, type Lang } from '../text/index.js';
+import { detectLanguage, normalizeForMatch, readDialect, terms, type Lang } from '../text/index.js';
 import type { Answer, Turn } from '../types.js';
 
 /**
@@ -43,8 +43,14 @@ function isCueWord(term: string): boolean {
  * that was asked for.
  */
 export function documentQuestion(question: string, conversation: readonly Turn[] = []): DocumentQuestion | null {
-  const q = matchable(question);
-  for (const [kind, cue] of CUES) if (cue.test(q)) return kind;
+  // Read in MSA words too: "مين كاتب هالمقال؟" is "من كاتب المقال".
+  const forms = [matchable(question), matchable(readDialect(question).text)];
+  for (const q of forms) for (const [kind, cue] of CUES) if (cue.test(q)) return kind;
+  // "ومتى انكتب؟" right after "من كتب المقال؟" is about the same document.
+  const last = [...conversation].reverse().find((t) => t.role === 'user');
+  if (last && CUES.some(([, cue]) => cue.test(matchable(readDialect(last.text).text)))) {
+    for (const q of forms) for (const [kind, cue] of CUES) if (cue.test(`${q.replace(/^و /, '')} المقال`)) return kind;
+  }
   return listedTitles(conversation) && pickListed(question, conversation) ? 'summary' : null;
 }
 

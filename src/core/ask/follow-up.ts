@@ -38,6 +38,10 @@ export function answerFromLastParagraph(reading: Reading, followUp: FollowUp, re
   const ownTerms = [...new Set(terms(reading.text, lang))].filter((t) => !subject.has(t));
   const own = ownTerms.length > 0 ? withUnknown(weighted(ownTerms, index, 1), retrieval.profile) : retrieval.profile;
   const asked = new Set(retrieval.profile.terms);
+  const localIds = new Set(followUp.local.map((p) => p.id));
+  // What the rest of the knowledge offers for the question's own words: a local paragraph must
+  // do about as well, or the question has moved to where those words are ("وقديش مرسل رصدوا؟").
+  const elsewhere = Math.max(0, ...retrieval.hits.filter((h) => !localIds.has(h.paragraph.id)).map((h) => coverage(own, new Set(paragraphTerms(h.paragraph)))));
   let best: { extract: Extract; score: number } | null = null;
   followUp.local.forEach((paragraph, order) => {
     const hit: Hit = scored.get(paragraph.id) ?? { paragraph, score: retrieval.hits[0]?.score ?? 0, bm25: 0, cosine: 0 };
@@ -46,14 +50,15 @@ export function answerFromLastParagraph(reading: Reading, followUp: FollowUp, re
     const quote = normalizeForMatch(extract.quote);
     const quoteTerms = new Set(terms(extract.quote, paragraph.lang));
     const covered = coverage(own, quoteTerms);
+    const here = coverage(own, new Set(paragraphTerms(paragraph)));
     let fits: boolean;
     if (isTyped(reading.type)) {
       // The slot must belong to the event asked about: a number next to the noun counted, or a
-      // quote that names what the question names beyond the subject, unless that is nowhere else.
+      // paragraph that names what the question names about as well as any other.
       const close = slotFit(reading.type, quote, asked, (w) => stem(w, lang));
-      fits = matchesType(reading.type, quote) && (close || covered > 0 || !eventElsewhere(own, retrieval, paragraph.id));
+      fits = matchesType(reading.type, quote) && (close || here >= elsewhere - ELSEWHERE_MARGIN);
     } else {
-      fits = covered > 0;
+      fits = covered > 0 && here >= elsewhere - ELSEWHERE_MARGIN;
     }
     // The last answer's own paragraph first, then its neighbours; a closer fit wins.
     const score = covered - order * NEIGHBOUR_PENALTY;
@@ -65,11 +70,8 @@ export function answerFromLastParagraph(reading: Reading, followUp: FollowUp, re
 /** A neighbouring paragraph must cover a little more of the question than the last answer's own. */
 const NEIGHBOUR_PENALTY = 0.05;
 
-/** Whether a paragraph retrieval found (other than this one) covers the question's own words. */
-function eventElsewhere(own: QueryProfile, retrieval: Retrieval, except: string): boolean {
-  if (own.total === 0) return false;
-  return retrieval.hits.some((h) => h.paragraph.id !== except && coverage(own, new Set(paragraphTerms(h.paragraph))) > 0);
-}
+/** How much better another paragraph may cover the question's own words before it wins. */
+const ELSEWHERE_MARGIN = 0.1;
 
 function weighted(words: string[], index: KnowledgeIndex, unknownWeight = 0): QueryProfile {
   const weights = words.map((t) => index.idf(t) || unknownWeight);

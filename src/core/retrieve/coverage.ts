@@ -42,6 +42,8 @@ function fuzzyHas(set: Set<string>, term: string): number {
     // Or a final alef apart: the accusative tanween written without its mark ("فرنسيا").
     if (long.length === short.length + 1 && long.startsWith(short) && long.endsWith('ا') && short.length >= 3) return 1;
     if (long.startsWith(short) && short.length >= 3 && long.length - short.length <= 3) return 0.5;
+    // The future particle: "سيقدم" is "يقدم" (the dialects say "هيقدم", "رح يقدم").
+    if (long.length === short.length + 1 && long.startsWith('س') && long.endsWith(short) && IMPERFECT.test(short)) return 1;
     // A verb and its noun: the imperfect prefix apart ("يتبني" / "تبني", "تدعم" / "دعم").
     if (long.length === short.length + 1 && long.endsWith(short) && IMPERFECT.test(long) && short.length >= 3) return 0.5;
   }

@@ -57,6 +57,7 @@ const GRAMMAR_WORDS: Record<string, string> = {
   امبارح: 'امس', مبارح: 'امس', البارح: 'امس',
   كتير: 'كثير', كثير: 'كثير', واجد: 'كثير', وايد: 'كثير', برشا: 'كثير', بزاف: 'كثير',
   كمان: 'ايضا', برضو: 'ايضا', بردو: 'ايضا', زاده: 'ايضا',
+  تما: 'هناك', تماك: 'هناك', هناك: 'هناك', هنيك: 'هناك', لهيك: 'لذلك',
   مش: 'ليس', مو: 'ليس', مب: 'ليس', ماهوش: 'ليس',
   هيك: 'هكذا', كده: 'هكذا', كدا: 'هكذا', هكا: 'هكذا', هيكا: 'هكذا',
   شي: 'شيء', اشي: 'شيء', حاجه: 'شيء', حاجات: 'اشياء', حوايج: 'اشياء',
@@ -238,6 +239,8 @@ const IMPERFECT = /^[يتنا]/;
 /** Dialect verb morphology, tried on a word the knowledge does not use as written. */
 function readVerb(token: string, context: WordContext): string | null {
   let word = token;
+  // The dialect passive: "انكتب" / "اتنشر" for "كُتب" / "نُشر".
+  if (context.dialectal && /^(ان|ات)\S{3}$/.test(word)) return word.slice(2);
   // Levantine "هالمؤتمر": "this conference".
   if (/^هال\S{3,}$/.test(word)) return word.slice(1);
   // Aspect prefixes on the imperfect: b- (Levantine, Egyptian, Gulf), ha- (Egyptian), k- (Maghrebi).
