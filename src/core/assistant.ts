@@ -3,7 +3,7 @@ import { toCitation } from './answer/compose.js';
 import type { Embedder } from './index/embedder.js';
 import type { KnowledgeIndex } from './index/knowledge-index.js';
 import { KnowledgeBase, type KnowledgeChange } from './knowledge-base.js';
-import type { SkippedFile } from './knowledge/load.js';
+import type { KnowledgeReading, SkippedFile } from './knowledge/load.js';
 import type { KnowledgeDocument } from './knowledge/types.js';
 import type { LlmAnswerer } from './llm/port.js';
 import { silentLogger, type Logger } from './ports.js';
@@ -26,6 +26,8 @@ export interface AssistantOptions extends Partial<PipelineOptions> {
   onProgress?: (done: number, total: number) => void;
   /** Re-index knowledge files when they change on disk. */
   watch?: boolean;
+  /** Readers for formats beyond text and Markdown, file limits, per-file progress. */
+  reading?: KnowledgeReading;
 }
 
 /** The assistant plus what the app, the CLI and the briefing need beyond answering. */

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { SanadError } from './errors.js';
 import { CachedEmbedder, localEmbedder, type Embedder } from './index/embedder.js';
 import { KnowledgeIndex } from './index/knowledge-index.js';
-import { listKnowledgeFiles, loadKnowledge, readKnowledgeFile, type SkippedFile } from './knowledge/load.js';
+import { listKnowledgeFiles, loadKnowledge, readKnowledgeFile, reportSkipped, type KnowledgeReading, type SkippedFile } from './knowledge/load.js';
 import type { KnowledgeDocument } from './knowledge/types.js';
 import { silentLogger, type Logger } from './ports.js';
 
@@ -24,6 +24,8 @@ export interface KnowledgeBaseOptions {
   onProgress?: (done: number, total: number) => void;
   /** Re-index knowledge files when they change on disk. */
   watch?: boolean;
+  /** Readers for formats beyond text and Markdown, file limits, per-file progress. */
+  reading?: KnowledgeReading;
 }
 
 export interface KnowledgeChange {
@@ -43,6 +45,8 @@ export class KnowledgeBase {
   private watcher: FSWatcher | null = null;
   private refreshing: Promise<KnowledgeChange> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Unchanged files are not read again; a skipped file is reported once, not at every change. */
+  private readonly reading: KnowledgeReading;
 
   private constructor(
     readonly index: KnowledgeIndex,
@@ -50,23 +54,27 @@ export class KnowledgeBase {
     private readonly knowledgeDir: string | undefined,
     private readonly logger: Logger,
     public skipped: SkippedFile[],
-  ) {}
+    reading: KnowledgeReading,
+  ) {
+    this.reading = { ...reading, known: (document) => this.index.documents.get(document) };
+  }
 
   static async open(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
     const logger = options.logger ?? silentLogger;
     const embedder = new CachedEmbedder(options.embedder ?? localEmbedder(), options.cacheDir ?? null, logger);
     const index = new KnowledgeIndex(embedder);
     let skipped: SkippedFile[] = [];
+    const reading: KnowledgeReading = { ...options.reading, reported: options.reading?.reported ?? new Map<string, string>() };
     if (options.documents) {
       await index.addDocuments(options.documents, options.onProgress);
     } else {
       if (!options.knowledgeDir) throw new SanadError('config', 'createAssistant needs knowledgeDir or documents.');
-      const loaded = await loadKnowledge(options.knowledgeDir, logger);
+      const loaded = await loadKnowledge(options.knowledgeDir, logger, reading);
       skipped = loaded.skipped;
       await index.addDocuments(loaded.documents, options.onProgress);
     }
     await embedder.save();
-    const base = new KnowledgeBase(index, embedder, options.documents ? undefined : options.knowledgeDir, logger, skipped);
+    const base = new KnowledgeBase(index, embedder, options.documents ? undefined : options.knowledgeDir, logger, skipped, reading);
     if (options.watch && base.knowledgeDir) base.startWatching(base.knowledgeDir);
     return base;
   }
@@ -101,10 +109,9 @@ export class KnowledgeBase {
     }
     const updates: KnowledgeDocument[] = [];
     for (const file of files) {
-      const result = await readKnowledgeFile(dir, file);
+      const result = await readKnowledgeFile(dir, file, this.reading);
       if ('reason' in result) {
-        // The last good version keeps serving; a broken edit is reported, not indexed.
-        this.logger.warn(`skipped knowledge file ${file}: it ${result.reason}`);
+        // The last good version keeps serving; a broken edit is reported (once), not indexed.
         change.skipped.push(result);
         continue;
       }
@@ -117,11 +124,12 @@ export class KnowledgeBase {
       await this.index.addDocuments(updates);
       // A file rewritten while it was being indexed is read again on the next change event.
       for (const doc of updates) {
-        const again = await readKnowledgeFile(dir, doc.document);
+        const again = await readKnowledgeFile(dir, doc.document, this.reading);
         if ('hash' in again && again.hash !== doc.hash) this.schedule();
       }
       await this.embedder.save();
     }
+    reportSkipped(this.logger, change.skipped, this.reading.reported);
     this.skipped = change.skipped;
     if (change.added.length + change.changed.length + change.removed.length > 0) {
       this.logger.info('knowledge updated', { added: change.added, changed: change.changed, removed: change.removed });

@@ -1,14 +1,22 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
 import { SanadError } from '../errors.js';
 import type { Logger } from '../ports.js';
 import { silentLogger } from '../ports.js';
+import { buildDocument } from './build.js';
 import { parseDocument } from './parse.js';
+import { ReadError, readerFor, type DocumentReader } from './reader.js';
 import type { KnowledgeDocument } from './types.js';
 
-const EXTENSIONS = /\.(txt|md|markdown)$/i;
-const MAX_FILE_BYTES = 20 * 1024 * 1024;
+/** Formats the core reads itself. */
+const TEXT_EXTENSIONS = ['.txt', '.md', '.markdown'];
+/** Larger files are refused: a knowledge file this big is almost always a mistake (a dump, a scan). */
+export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
+/** Longer documents are refused: a few thousand pages is a library, not a knowledge file. */
+export const DEFAULT_MAX_PAGES = 2000;
+/** Files read at once: readers that take long run in worker threads, this keeps them busy. */
+const READ_CONCURRENCY = 4;
 /** Files at the top of the folder belong to this collection; subfolders are their own. */
 export const ROOT_COLLECTION = 'main';
 
@@ -22,24 +30,54 @@ export interface LoadResult {
   skipped: SkippedFile[];
 }
 
-/** Lists knowledge files (relative paths, `/`-separated), sorted, hidden files ignored. */
+/** One file read, for progress ("reading 3/8 handbook.pdf"). */
+export interface FileProgress {
+  document: string;
+  /** 1-based position of this file among `total`. */
+  done: number;
+  total: number;
+  ms: number;
+  result: KnowledgeDocument | SkippedFile;
+}
+
+/** How knowledge files are read: the readers for formats beyond text, limits, progress. */
+export interface KnowledgeReading {
+  readers?: readonly DocumentReader[];
+  maxFileBytes?: number;
+  maxPages?: number;
+  onFile?: (progress: FileProgress) => void;
+  /** The document as indexed now: a file whose bytes have not changed is not read again. */
+  known?: (document: string) => KnowledgeDocument | undefined;
+  /** What was already said about skipped files, so each is reported once, not at every change. */
+  reported?: Map<string, string>;
+}
+
+/** The extensions sanad reads with these readers, for messages: ".txt, .md, .pdf". */
+export function supportedExtensions(readers: readonly DocumentReader[] = []): string[] {
+  return [...new Set([...TEXT_EXTENSIONS.filter((e) => e !== '.markdown'), ...readers.flatMap((r) => r.extensions)])];
+}
+
+/**
+ * Lists knowledge files (relative paths, `/`-separated), sorted, hidden files ignored. Every
+ * file is listed, read or not, so that one sanad cannot read is reported instead of ignored.
+ */
 export async function listKnowledgeFiles(dir: string): Promise<string[]> {
   let info;
   try {
     info = await stat(dir);
   } catch {
     throw new SanadError('knowledge_missing', `The knowledge folder ${dir} does not exist.`, {
-      hint: 'Create it and put .txt or .md files in it, or point --knowledge (or SANAD_KNOWLEDGE_DIR) at the right folder.',
+      hint: 'Create it and put documents in it (.txt, .md, .pdf, .html, .docx…), or point --knowledge (or SANAD_KNOWLEDGE_DIR) at the right folder.',
     });
   }
   if (!info.isDirectory()) {
     throw new SanadError('knowledge_missing', `${dir} is not a folder.`, {
-      hint: 'Point --knowledge (or SANAD_KNOWLEDGE_DIR) at a folder of .txt or .md files.',
+      hint: 'Point --knowledge (or SANAD_KNOWLEDGE_DIR) at a folder of documents.',
     });
   }
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile() && EXTENSIONS.test(e.name))
+    .filter((e) => e.isFile() || e.isSymbolicLink())
     .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
     .filter((path) => !path.split('/').some((part) => part.startsWith('.')))
     .sort();
@@ -52,16 +90,40 @@ export function collectionOf(document: string): string {
 
 /**
  * Reads one knowledge file. Returns a reason instead of a document when the file cannot be
- * used (not UTF-8, binary, empty, too large), so one bad file never stops the others.
+ * used (a format sanad does not read, a link out of the folder, too large, not UTF-8, a broken
+ * PDF…), so one bad file never stops the others.
  */
-export async function readKnowledgeFile(dir: string, document: string): Promise<KnowledgeDocument | SkippedFile> {
+export async function readKnowledgeFile(dir: string, document: string, reading: KnowledgeReading = {}): Promise<KnowledgeDocument | SkippedFile> {
+  const readers = reading.readers ?? [];
+  const path = join(dir, document);
+  const outside = await linkLeavesFolder(dir, path);
+  if (outside) return { document, reason: outside };
+  const text = TEXT_EXTENSIONS.includes(extname(document).toLowerCase());
+  const reader = text ? null : readerFor(document, readers);
+  if (!text && !reader) return { document, reason: unsupported(document, readers) };
+
   let bytes: Buffer;
   try {
-    bytes = await readFile(join(dir, document));
+    bytes = await readFile(path);
   } catch (error) {
     return { document, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   }
-  if (bytes.length > MAX_FILE_BYTES) return { document, reason: `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
+  const maxBytes = reading.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (bytes.length > maxBytes) {
+    return { document, reason: `is ${mb(bytes.length)} MB, over the ${mb(maxBytes)} MB limit per file (SANAD_MAX_FILE_MB)` };
+  }
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const known = reading.known?.(document);
+  if (known?.hash === hash) return known;
+  const parsed = reader ? await readWith(reader, bytes, document, hash, reading) : readText(bytes, document, hash);
+  if ('reason' in parsed) return parsed;
+  if (parsed.paragraphs.length === 0) {
+    return { document, reason: reader?.name === 'pdf' ? 'has no text to read (a scanned PDF needs OCR first)' : 'has no paragraphs' };
+  }
+  return parsed;
+}
+
+function readText(bytes: Buffer, document: string, hash: string): KnowledgeDocument | SkippedFile {
   if (bytes.includes(0)) return { document, reason: 'is not a text file (it contains NUL bytes)' };
   let text: string;
   try {
@@ -69,28 +131,96 @@ export async function readKnowledgeFile(dir: string, document: string): Promise<
   } catch {
     return { document, reason: 'is not valid UTF-8 text' };
   }
-  const hash = createHash('sha256').update(bytes).digest('hex');
-  const parsed = parseDocument({ document, collection: collectionOf(document), text, hash });
-  if (parsed.paragraphs.length === 0) return { document, reason: 'has no paragraphs' };
-  return parsed;
+  return parseDocument({ document, collection: collectionOf(document), text, hash });
 }
 
-export async function loadKnowledge(dir: string, logger: Logger = silentLogger): Promise<LoadResult> {
+async function readWith(reader: DocumentReader, bytes: Buffer, document: string, hash: string, reading: KnowledgeReading): Promise<KnowledgeDocument | SkippedFile> {
+  try {
+    const structure = await reader.read(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      name: document,
+      maxPages: reading.maxPages ?? DEFAULT_MAX_PAGES,
+    });
+    return buildDocument(structure, { document, collection: collectionOf(document), hash, format: reader.name });
+  } catch (error) {
+    // A reader's own refusal is already a sentence; anything else is a file it could not parse.
+    const detail = error instanceof Error ? error.message : String(error);
+    return { document, reason: error instanceof ReadError ? detail : `could not be read as ${reader.name.toUpperCase()} (${firstLine(detail)})` };
+  }
+}
+
+/** Why a link is not followed, or null when the path is a plain file or a link inside the folder. */
+async function linkLeavesFolder(dir: string, path: string): Promise<string | null> {
+  try {
+    const [root, target, link] = await Promise.all([realpath(dir), realpath(path), lstat(path)]);
+    const inside = target === root || target.startsWith(root + sep);
+    if (!inside) return 'is a symbolic link to a file outside the knowledge folder (not followed)';
+    if (link.isSymbolicLink() && !(await stat(path)).isFile()) return 'is a symbolic link to a folder (not followed)';
+    return null;
+  } catch {
+    return 'is a broken symbolic link';
+  }
+}
+
+function unsupported(document: string, readers: readonly DocumentReader[]): string {
+  const ext = extname(document).toLowerCase();
+  const what = ext ? `is a ${ext} file, which sanad does not read` : 'has no file extension, so sanad cannot tell its format';
+  return `${what} (it reads ${supportedExtensions(readers).join(', ')})`;
+}
+
+/**
+ * Reads the whole knowledge folder, a few files at a time (readers that take long run in
+ * worker threads). A file that cannot be used is reported once and skipped.
+ */
+export async function loadKnowledge(dir: string, logger: Logger = silentLogger, reading: KnowledgeReading = {}): Promise<LoadResult> {
   const files = await listKnowledgeFiles(dir);
+  const results = await readAll(dir, files, reading);
   const documents: KnowledgeDocument[] = [];
   const skipped: SkippedFile[] = [];
-  for (const file of files) {
-    const result = await readKnowledgeFile(dir, file);
-    if ('reason' in result) {
-      logger.warn(`skipped knowledge file ${file}: it ${result.reason}`);
-      skipped.push(result);
-    } else documents.push(result);
+  for (const result of results) {
+    if ('reason' in result) skipped.push(result);
+    else documents.push(result);
   }
+  reportSkipped(logger, skipped, reading.reported);
   if (documents.length === 0) {
     const why = skipped.length > 0 ? ` (${skipped.map((s) => `${s.document} ${s.reason}`).join('; ')})` : '';
-    throw new SanadError('knowledge_empty', `The knowledge folder ${dir} has no usable .txt or .md documents${why}.`, {
-      hint: 'Add at least one UTF-8 .txt or .md file with some paragraphs.',
+    throw new SanadError('knowledge_empty', `The knowledge folder ${dir} has no usable documents${why}.`, {
+      hint: `Add at least one document with some paragraphs (${supportedExtensions(reading.readers).join(', ')}).`,
     });
   }
   return { documents, skipped };
 }
+
+/** Reads files in order of the list, at most READ_CONCURRENCY at once, reporting each as it ends. */
+export async function readAll(dir: string, files: string[], reading: KnowledgeReading): Promise<(KnowledgeDocument | SkippedFile)[]> {
+  const results: (KnowledgeDocument | SkippedFile)[] = new Array(files.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      const started = performance.now();
+      const result = await readKnowledgeFile(dir, files[i]!, reading);
+      results[i] = result;
+      reading.onFile?.({ document: files[i]!, done: ++done, total: files.length, ms: performance.now() - started, result });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  return results;
+}
+
+/**
+ * Warns about each skipped file once: again only when its reason changes. `reported` carries
+ * what was said across refreshes, so the watcher does not repeat itself at every change.
+ */
+export function reportSkipped(logger: Logger, skipped: SkippedFile[], reported = new Map<string, string>()): void {
+  const now = new Set(skipped.map((s) => s.document));
+  for (const document of [...reported.keys()]) if (!now.has(document)) reported.delete(document);
+  for (const skip of skipped) {
+    if (reported.get(skip.document) === skip.reason) continue;
+    reported.set(skip.document, skip.reason);
+    logger.warn(`skipped knowledge file ${skip.document}: it ${skip.reason}`);
+  }
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const firstLine = (text: string) => text.split('\n')[0]!.slice(0, 200);

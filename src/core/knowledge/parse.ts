@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cleanInvisible, detectLanguage, normalize, type Lang } from '../text/index.js';
 import { isDateline, parseDate } from './dates.js';
+import { toParagraphs } from './paragraphs.js';
 import type { KnowledgeDocument, Paragraph } from './types.js';
 
 /**
@@ -32,6 +33,7 @@ interface FrontMatter {
   source?: string;
   lang?: string;
   author?: string;
+  url?: string;
 }
 
 export interface ParseInput {
@@ -67,38 +69,32 @@ export function parseDocument(input: ParseInput): KnowledgeDocument {
 
   const blocks = structure(lines, title);
   const lang = (frontMatter.lang as Lang | undefined) ?? detectLanguage(blocks.map((b) => b.text).join(' ').slice(0, 4000));
-  const paragraphs: Paragraph[] = [];
-  const duplicates = new DuplicateFinder();
-  for (const block of blocks) {
-    const n = paragraphs.length + 1;
-    const normal = normalize(block.text);
-    const id = `${input.document}#${createHash('sha1').update(normal).digest('hex').slice(0, 10)}`;
-    const paragraph: Paragraph = {
-      id: paragraphs.some((p) => p.id === id) ? `${id}-${n}` : id,
-      document: input.document,
-      collection: input.collection,
-      title,
-      n,
-      section: block.section,
-      text: block.text,
-      lang,
-    };
-    const original = duplicates.check(normal, paragraph.id);
-    if (original) paragraph.duplicateOf = original;
-    paragraphs.push(paragraph);
-  }
-
+  const source = stringOrNull(frontMatter.source);
+  const url = webAddress(stringOrNull(frontMatter.url) ?? source);
+  const meta = { document: input.document, collection: input.collection, title, lang, url };
   return {
     document: input.document,
     collection: input.collection,
     title,
     date,
     author,
-    source: stringOrNull(frontMatter.source),
+    source,
+    ...(url ? { url } : {}),
     lang,
     hash: input.hash ?? createHash('sha256').update(input.text).digest('hex'),
-    paragraphs,
+    paragraphs: toParagraphs(blocks, meta),
   };
+}
+
+/** An http(s) address, or null: front matter `source` may also name a book or a person. */
+export function webAddress(value: string | null): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
 }
 
 function stringOrNull(value: unknown): string | null {
@@ -222,17 +218,21 @@ function structure(lines: Line[], title: string): Block[] {
     }
     if (isIntro(line)) {
       const items: string[] = [];
+      // Normalised items seen so far: a repeat ends the list, checked in constant time per item.
+      const seen = new Set<string>();
       let j = i + 1;
       for (; j < lines.length; j++) {
         const candidate = lines[j]!;
         const text = candidate.text.trim();
         if (candidate.md === 'heading' || (!candidate.md && !isItemLike(text))) break;
-        if (items.some((item) => normalize(item) === normalize(text))) break; // a repeated item is the next heading
+        const normal = normalize(text);
+        if (seen.has(normal)) break; // a repeated item is the next heading
         const next = lines[j + 1];
         // A short line followed by prose is a sub-heading of the intro, not its first item.
         const prose = next && !isIntro(next) && (!isItemLike(next.text) || (SENTENCE_FINAL.test(next.text.trim()) && !isShort(next.text)));
         if (items.length === 0 && !candidate.md && isShort(text) && prose) break;
         items.push(text);
+        seen.add(normal);
         if (SENTENCE_FINAL.test(text) && !candidate.md) {
           j++;
           break;
@@ -255,42 +255,6 @@ function structure(lines: Line[], title: string): Block[] {
     lastWasHeading = false;
   }
   return blocks;
-}
-
-/**
- * Finds a paragraph that repeats an earlier one: the same text, or at least 80% of its 4-word
- * shingles found in one earlier paragraph (the article repeats its opening sentence under a
- * later heading). Shingles are indexed, so a long document is checked in linear time.
- */
-class DuplicateFinder {
-  private readonly byShingle = new Map<string, number[]>();
-  private readonly ids: string[] = [];
-  private readonly exact = new Map<string, string>();
-
-  /** The id of the earlier paragraph this one repeats, or null (then it is remembered). */
-  check(normal: string, id: string): string | null {
-    const same = this.exact.get(normal);
-    if (same) return same;
-    const shingles = shingle(normal);
-    const shared = new Map<number, number>();
-    for (const s of shingles) for (const i of this.byShingle.get(s) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
-    for (const [i, count] of shared) if (shingles.size > 0 && count / shingles.size >= 0.8) return this.ids[i]!;
-    const index = this.ids.push(id) - 1;
-    this.exact.set(normal, id);
-    for (const s of shingles) {
-      const list = this.byShingle.get(s);
-      if (list) list.push(index);
-      else this.byShingle.set(s, [index]);
-    }
-    return null;
-  }
-}
-
-function shingle(normal: string): Set<string> {
-  const words = normal.split(' ');
-  const out = new Set<string>();
-  for (let i = 0; i + 4 <= words.length; i++) out.add(words.slice(i, i + 4).join(' '));
-  return out;
 }
 
 /** A document from already-split paragraphs (a QA set's own documents, e.g. ARCD). */

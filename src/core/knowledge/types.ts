@@ -14,6 +14,10 @@ export interface Paragraph {
   /** The original, untouched text; a list paragraph holds its intro and items, one a line. */
   text: string;
   lang: Lang;
+  /** The 1-based page the paragraph starts on, in a paged document (PDF). */
+  page?: number;
+  /** The document's web address, for a page read from the web: citations link to it. */
+  url?: string;
   /** Set when the same text appeared earlier: this copy is not indexed or cited. */
   duplicateOf?: string;
 }
@@ -25,6 +29,12 @@ export interface KnowledgeDocument {
   date: string | null;
   author: string | null;
   source: string | null;
+  /** The web address the document was read from (a fetched page, front matter `source: https://…`). */
+  url?: string;
+  /** Page count of a paged document. */
+  pages?: number;
+  /** The reader that read it ("pdf", "html"…); absent for text and Markdown. */
+  format?: string;
   lang: Lang;
   /** sha256 of the raw bytes: the cache key and the change detector. */
   hash: string;
