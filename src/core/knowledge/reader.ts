@@ -23,6 +23,8 @@ export interface ReadInfo {
   name: string;
   /** Where the bytes were fetched from, for a web page. */
   url?: string;
+  /** The Content-Type the server sent with them (its charset decides how a page is decoded). */
+  contentType?: string;
   /** The most pages a paged document may have; a longer one is refused (`ReadError`). */
   maxPages?: number;
 }
