@@ -5,6 +5,8 @@ import { effectiveAnswerMode } from '../core/llm/config.js';
 import { defaultPromptsDir, loadPrompts } from '../core/llm/prompts.js';
 import type { Logger } from '../core/ports.js';
 import type { KnowledgeDocument } from '../core/knowledge/types.js';
+import type { KnowledgeReading } from '../core/knowledge/load.js';
+import { createReaders } from '../readers/index.js';
 
 export interface BuildOptions {
   logger: Logger;
@@ -14,6 +16,8 @@ export interface BuildOptions {
   documents?: KnowledgeDocument[];
   /** Run without the on-disk embedding cache (eval over a throwaway corpus). */
   noCache?: boolean;
+  /** Called as each knowledge file is read (`sanad index` shows it). */
+  onFile?: KnowledgeReading['onFile'];
 }
 
 /**
@@ -36,7 +40,9 @@ export async function buildAssistant(config: AppConfig, options: BuildOptions): 
     const { createLlmAnswerer } = await import('../core/llm/answerer.js');
     llm = createLlmAnswerer(config.llm, { logger: logger.child('llm'), prompts });
   }
-  return createAssistant({
+  // PDF, web pages, Word, EPUB and ODT are read in worker threads, off the event loop.
+  const files = options.documents ? null : createReaders();
+  const assistant = await createAssistant({
     knowledgeDir: config.knowledgeDir,
     documents: options.documents,
     embedder,
@@ -46,5 +52,13 @@ export async function buildAssistant(config: AppConfig, options: BuildOptions): 
     deadlineMs: config.llm.deadlineMs,
     onProgress: options.onProgress,
     watch: options.watch,
+    ...(files ? { reading: { readers: files.readers, maxFileBytes: config.files.maxFileBytes, maxPages: config.files.maxPages, onFile: options.onFile } } : {}),
+  }).catch(async (error: unknown) => {
+    await files?.close();
+    throw error;
   });
+  if (!files) return assistant;
+  // The reader threads end with the assistant.
+  const closeAssistant = assistant.close.bind(assistant);
+  return Object.assign(assistant, { close: async () => Promise.all([closeAssistant(), files.close()]).then(() => undefined) });
 }

@@ -1,12 +1,12 @@
 import { buildAssistant } from '../app/assistant.js';
 import { describeParagraphs, paragraphCounts } from '../core/knowledge/counts.js';
 import type { CliContext } from './main.js';
-import { progressBar } from './terminal.js';
+import { fileProgress, progressBar } from './terminal.js';
 
 /** Builds the index (filling the embedding cache) and reports what it holds. */
 export async function runIndex(context: CliContext): Promise<number> {
   const started = performance.now();
-  const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('embedding') });
+  const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('embedding'), onFile: fileProgress() });
   const docs = assistant.documents();
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   // Counted as cited (¶N), the total and each document agree; repeats are said, not hidden.
@@ -14,7 +14,8 @@ export async function runIndex(context: CliContext): Promise<number> {
   context.io.stdout.write(`indexed ${total.documents} document(s), ${describeParagraphs(total)} in ${seconds} s (${context.config.knowledgeDir})\n`);
   for (const doc of docs) {
     const counts = paragraphCounts([doc]);
-    context.io.stdout.write(`  ${doc.document}: "${doc.title}"${doc.date ? `, ${doc.date}` : ''}, ${describeParagraphs(counts)}\n`);
+    const pages = doc.pages ? `, ${doc.pages} pages` : '';
+    context.io.stdout.write(`  ${doc.document}: "${doc.title}"${doc.date ? `, ${doc.date}` : ''}${pages}, ${describeParagraphs(counts)}\n`);
   }
   for (const skip of assistant.skipped) context.io.stdout.write(`  skipped ${skip.document}: it ${skip.reason}\n`);
   await assistant.close();

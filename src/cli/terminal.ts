@@ -2,6 +2,7 @@ import type { Answer } from '../core/types.js';
 import { citationLabel } from '../core/reply.js';
 import { message } from '../core/messages.js';
 import { dominantDirection } from '../core/text/index.js';
+import type { FileProgress } from '../core/knowledge/load.js';
 
 const RLM = '\u200F';
 
@@ -57,5 +58,22 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
     const filled = Math.round((done / Math.max(total, 1)) * width);
     stream.write(`\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total}`);
     if (done >= total) stream.write('\n');
+  };
+}
+
+/**
+ * Per-file progress while the knowledge folder is read: on a terminal one line that moves on
+ * ("reading 3/8 handbook.pdf"); elsewhere a line for each file that is not plain text, since
+ * those are the ones that take time.
+ */
+export function fileProgress(stream: NodeJS.WriteStream = process.stderr): (p: FileProgress) => void {
+  return ({ document, done, total, ms, result }) => {
+    const what = 'reason' in result ? 'skipped' : `${result.pages ? `${result.pages} pages, ` : ''}${result.paragraphs.length} paragraphs`;
+    if (stream.isTTY) {
+      stream.write(`\r\x1b[2Kreading ${done}/${total} ${document} (${what}, ${(ms / 1000).toFixed(1)} s)`);
+      if (done >= total) stream.write('\n');
+    } else if ('format' in result || 'reason' in result) {
+      stream.write(`read ${done}/${total} ${document}: ${what} in ${(ms / 1000).toFixed(2)} s\n`);
+    }
   };
 }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { SanadError } from '../core/errors.js';
 import { registerSecret, type LogLevel } from '../core/ports.js';
 import { llmConfigFromEnv, type LlmConfig } from '../core/llm/config.js';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PAGES } from '../core/knowledge/load.js';
 
 /**
  * Everything sanad reads from the environment, resolved once at start. Each error names the
@@ -20,6 +21,10 @@ export interface AppConfig {
   llm: LlmConfig;
   slack: { botToken: string; appToken?: string; signingSecret?: string; apiUrl?: string } | null;
   discord: { token: string; applicationId: string; guildId?: string; apiUrl?: string } | null;
+  /** Limits per knowledge file: bigger or longer files are skipped with a message. */
+  files: { maxFileBytes: number; maxPages: number };
+  /** Fetching pages (`sanad add`): loopback and private addresses only when allowed. */
+  fetch: { allowPrivate: boolean };
 }
 
 type Env = Record<string, string | undefined>;
@@ -45,6 +50,14 @@ function url(env: Env, name: string): string | undefined {
   } catch {
     throw invalid(name, `must be an http(s) URL, got "${v}"`, `Set ${name} to a full URL such as http://127.0.0.1:8080/ or remove it.`);
   }
+}
+
+function positive(env: Env, name: string, fallback: number, example: string): number {
+  const v = value(env, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw invalid(name, `must be a positive number, got "${v}"`, `Set ${name}=${example} or remove it.`);
+  return n;
 }
 
 export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?: string } = {}): AppConfig {
@@ -112,6 +125,11 @@ export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?
     llm,
     slack,
     discord,
+    files: {
+      maxFileBytes: Math.round(positive(env, 'SANAD_MAX_FILE_MB', DEFAULT_MAX_FILE_BYTES / 1024 / 1024, '50') * 1024 * 1024),
+      maxPages: Math.round(positive(env, 'SANAD_MAX_PAGES', DEFAULT_MAX_PAGES, '2000')),
+    },
+    fetch: { allowPrivate: ['on', 'true', '1', 'yes'].includes((value(env, 'SANAD_ALLOW_PRIVATE_URLS') ?? 'off').toLowerCase()) },
   };
 }
 

@@ -40,7 +40,7 @@ export async function readPdf(bytes: Uint8Array, info: ReadInfo, options: { repa
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
     // pdf.js takes ownership of the buffer it is given: it gets a copy.
-    pdf = await getDocumentProxy(new Uint8Array(bytes), { isEvalSupported: false, useSystemFonts: false });
+    pdf = await getDocumentProxy(new Uint8Array(bytes), { isEvalSupported: false, useSystemFonts: false, verbosity: 0 });
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'PasswordException') throw new ReadError('is protected by a password (save an unprotected copy to use it)');
