@@ -39,6 +39,7 @@ export function formatAnswer(answer: Answer, options: FormatOptions = {}): strin
     lines.push('', c.bold(line(message(answer.abstained ? 'closest' : 'sources', answer.language) + ':')));
     for (const cite of answer.citations) {
       lines.push(c.cyan(line(`[${cite.n}] ${citationLabel(cite)}`)));
+      if (cite.url) lines.push(c.dim(`    ${cite.url}`));
       for (const q of cite.quote.split('\n')) lines.push(line(`    ❝ ${q}`));
     }
   }

@@ -21,16 +21,18 @@ export interface Reply {
 
 export interface ReplyCitation {
   n: number;
-  /** `title · ¶N · section` */
+  /** `title · p. 3 · ¶N · section` (the page only in a paged document) */
   label: string;
+  /** The document's web address, for a web page: renderers make the label a link to it. */
+  url?: string;
   quote: string;
   paragraphId: string;
   document: string;
   paragraph: number;
 }
 
-export function citationLabel(c: { title: string; paragraph: number; section: string | null }): string {
-  return [c.title, `¶${c.paragraph}`, c.section].filter(Boolean).join(' · ');
+export function citationLabel(c: { title: string; paragraph: number; section: string | null; page?: number }): string {
+  return [c.title, c.page !== undefined ? `p. ${c.page}` : null, `¶${c.paragraph}`, c.section].filter(Boolean).join(' · ');
 }
 
 export function toReply(answer: Answer): Reply {
@@ -45,6 +47,7 @@ export function toReply(answer: Answer): Reply {
     citations: answer.citations.map((c) => ({
       n: c.n,
       label: citationLabel(c),
+      ...(c.url ? { url: c.url } : {}),
       quote: c.quote,
       paragraphId: c.paragraphId,
       document: c.document,

@@ -18,6 +18,10 @@ export interface Citation {
   /** 1-based paragraph number in its document (¶N). */
   paragraph: number;
   section: string | null;
+  /** The page the paragraph starts on, in a paged document (PDF). */
+  page?: number;
+  /** The document's web address (a page read from the web): the citation links to it. */
+  url?: string;
   /** The whole original paragraph. */
   text: string;
   /** The sentence(s) of the paragraph the answer rests on: a substring of `text`. */
@@ -33,6 +37,7 @@ export interface Retrieved {
   title: string;
   paragraph: number;
   section: string | null;
+  page?: number;
   text: string;
   score: number;
   paragraphId: string;

@@ -101,7 +101,7 @@ describe('bad input: a clear message and a non-zero exit, never a stack trace', 
   it('an empty knowledge folder', () => {
     const { code, stderr } = sanad(['ask', 'سؤال', '--knowledge', folder({})]);
     expect(code).toBe(1);
-    expect(stderr).toContain('no usable .txt or .md documents');
+    expect(stderr).toContain('no usable documents');
     noStack(stderr);
   });
 

@@ -127,11 +127,26 @@ function fieldsFor(citation: ReplyCitation): APIEmbedField[] {
     lead = `${fullName}\n`;
   }
   const quote = escapeDiscordMarkdown(citation.quote.trim()) || '…';
-  const chunks = splitText(lead + quote, L.fieldValue - 2);
+  // A web document's page as a masked link under the quote (outside the block quote).
+  const link = webLink(citation.url);
+  const chunks = splitText(lead + quote, L.fieldValue - 2 - link.length);
   return chunks.map((chunk, i) => ({
     name: i === 0 ? name : shorten(`${name} (${i + 1})`, L.fieldName),
-    value: `> ${chunk.replace(/\n/g, '\n> ')}`,
+    value: `> ${chunk.replace(/\n/g, '\n> ')}${i === 0 ? link : ''}`,
   })).flatMap((field) => (field.value.length <= L.fieldValue ? [field] : splitField(field)));
+}
+
+/** `\n[🔗 host](<url>)` for an http(s) address; the angle brackets keep Discord from previewing it. */
+function webLink(url: string | undefined): string {
+  if (!url || !/^https?:\/\//i.test(url)) return '';
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return '';
+  }
+  const safe = url.replace(/[()<>\s]/g, (ch) => encodeURIComponent(ch));
+  return `\n[🔗 ${escapeDiscordMarkdown(host)}](<${safe}>)`;
 }
 
 // A quote with many line breaks grows by "> " per line; re-split the rare field that then overflows.

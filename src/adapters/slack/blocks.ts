@@ -5,7 +5,7 @@ import { citationLabel } from '../../core/reply.js';
 import { message } from '../../core/messages.js';
 import { ACTION, BUTTON_VALUE_MAX } from './ids.js';
 import { label } from './labels.js';
-import { escapeMrkdwn } from './mrkdwn.js';
+import { escapeMrkdwn, mrkdwnLink } from './mrkdwn.js';
 import { splitText } from './split.js';
 
 type Block = slack.KnownBlock;
@@ -79,13 +79,13 @@ export function renderParagraphView(citation: Citation | null, lang: Lang): slac
   const title = { type: 'plain_text' as const, text: clip(label('paragraph', lang) + (citation ? ` ¶${citation.paragraph}` : ''), SLACK_LIMITS.modalTitle) };
   const close = { type: 'plain_text' as const, text: label('close', lang) };
   if (!citation) return { type: 'modal', title, close, blocks: [section(escapeMrkdwn(message('paragraphGone', lang)))] };
-  const blocks: Block[] = [context(escapeMrkdwn(citationLabel(citation)))];
+  const blocks: Block[] = [context(mrkdwnLink(citation.url, citationLabel(citation)))];
   blocks.push(...sections(escapeMrkdwn(citation.text)));
   return { type: 'modal', title, close, blocks: blocks.slice(0, SLACK_LIMITS.blocksPerModal) };
 }
 
 function citationBlocks(citation: ReplyCitation, lang: Lang): Block[] {
-  const head = `*[${citation.n}]* ${escapeMrkdwn(citation.label)}`;
+  const head = `*[${citation.n}]* ${mrkdwnLink(citation.url, citation.label)}`;
   const quote = citation.quote
     .split('\n')
     .filter((line) => line.trim())

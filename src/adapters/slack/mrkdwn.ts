@@ -18,6 +18,16 @@ export function escapeMrkdwn(text: string): string {
     .replace(BARE_MASS_MENTION, '@\u200b$1');
 }
 
+/**
+ * A mrkdwn link to a web page: `<url|label>`. Only http(s) addresses are linked; the label is
+ * escaped like any text, and the address cannot close the link early (`|` and `>` encoded).
+ */
+export function mrkdwnLink(url: string | undefined, label: string): string {
+  if (!url || !/^https?:\/\//i.test(url)) return escapeMrkdwn(label);
+  const safe = url.replace(/&/g, '&amp;').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
+  return `<${safe}|${escapeMrkdwn(label).replace(/\|/g, '¦')}>`;
+}
+
 /** True when `text` (as sent to Slack) contains markup that would notify someone. */
 export function containsPing(text: string): boolean {
   return /<[!@]/.test(text) || /(^|[^\u200b\w])@(here|channel|everyone)\b/iu.test(text.replace(/@\u200b/g, ''));

@@ -93,7 +93,7 @@ function briefingCard(view, extraClass) {
 
   const byNumber = new Map();
   for (const c of view.citations || []) {
-    const label = [c.title, '¶' + c.paragraph, c.section].filter(Boolean).join(' · ');
+    const label = [c.title, c.page ? 'p. ' + c.page : null, '¶' + c.paragraph, c.section].filter(Boolean).join(' · ');
     byNumber.set(c.n, { ...c, label });
   }
   const open = (citation, opener) => openParagraph(citation, opener);

@@ -40,7 +40,8 @@ export function citationChip(citation, onClick) {
   if (citation.title && citation.paragraph) {
     const title = el('span', 'chip-label', citation.title);
     title.dir = directionOf(citation.title);
-    const paragraph = el('span', 'chip-para', '¶' + citation.paragraph);
+    // A paged document's paragraph says its page first: "p. 3 ¶12".
+    const paragraph = el('span', 'chip-para', (citation.page ? 'p. ' + citation.page + ' · ' : '') + '¶' + citation.paragraph);
     paragraph.dir = 'ltr';
     chip.append(num, title, paragraph);
     if (citation.section) {
@@ -60,12 +61,26 @@ export function citationChip(citation, onClick) {
   return chip;
 }
 
+/** A link to a web document's page, opened in a new tab; only http(s) addresses are linked. */
+export function sourceLink(citation) {
+  if (!citation.url || !/^https?:\/\//i.test(citation.url)) return null;
+  const link = el('a', 'chip-link', '↗');
+  link.href = citation.url;
+  link.target = '_blank';
+  link.rel = 'noopener noreferrer';
+  link.title = citation.url;
+  link.setAttribute('aria-label', (citation.n ? citation.n + ': ' : '') + citation.url);
+  return link;
+}
+
 /** A list of chips for citations keyed by number. */
 export function chipList(byNumber, open) {
   const list = el('ul', 'chips');
   for (const c of byNumber.values()) {
     const li = el('li');
     li.append(citationChip(c, (chip) => open(c, chip)));
+    const link = sourceLink(c);
+    if (link) li.append(link);
     list.append(li);
   }
   return list;
@@ -88,9 +103,12 @@ export async function openParagraph(citation, opener) {
   const dialog = $('paragraph-dialog');
   const source = paragraph || citation;
   $('paragraph-title').textContent = source.title || '';
-  $('paragraph-meta').textContent = [source.paragraph ? '¶' + source.paragraph : '', source.section, source.document]
+  const meta = $('paragraph-meta');
+  meta.textContent = [source.page ? 'p. ' + source.page : '', source.paragraph ? '¶' + source.paragraph : '', source.section, source.document]
     .filter(Boolean)
     .join(' · ');
+  const link = sourceLink(source);
+  if (link) meta.append(' ', link);
   const box = $('paragraph-text');
   box.textContent = '';
   if (paragraph && paragraph.text) {
