@@ -14,6 +14,7 @@ Usage:
   sanad ask --jsonl < questions.txt     one question a line in, one JSON object a line out
   sanad chat                            interactive chat in the terminal (thread memory; /help lists its commands)
   sanad index                           build the index (and its cache) with progress
+  sanad add URL [--collection NAME]     save a web page's article into the knowledge folder
   sanad eval FILE [--json] [--corpus QA_FILE] [--limit N]
                                         hit@k, MRR, answer accuracy and declines on a QA file;
                                         --corpus asks them against another set's documents
@@ -23,6 +24,7 @@ Usage:
 
 Options:
   --knowledge DIR   knowledge folder (default knowledge/, or SANAD_KNOWLEDGE_DIR)
+  --allow-private   let add fetch loopback and private addresses (SANAD_ALLOW_PRIVATE_URLS=on)
   -h, --help        this help`;
 
 export interface CliIo {
@@ -66,6 +68,10 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
         return await runChat(context);
       case 'index':
         return await runIndex(context);
+      case 'add': {
+        const { runAdd } = await import('./add.js');
+        return await runAdd(context);
+      }
       case 'eval':
         return await runEvalCommand(context);
       case 'start': {

@@ -28,6 +28,8 @@ export const OPTIONS = {
   post: { type: 'boolean' },
   limit: { type: 'string', value: 'N', check: (v) => (/^[1-9]\d*$/.test(v) ? null : `must be a whole number above 0 (got "${v}")`) },
   corpus: { type: 'string', value: 'QA_FILE' },
+  collection: { type: 'string', value: 'NAME' },
+  'allow-private': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -41,6 +43,7 @@ export const COMMANDS: Record<string, OptionName[]> = {
   ask: ['json', 'jsonl'],
   chat: [],
   index: [],
+  add: ['collection', 'allow-private'],
   eval: ['json', 'corpus', 'limit'],
   start: [],
   briefing: ['channel', 'date', 'json', 'post'],
