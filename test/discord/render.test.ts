@@ -173,3 +173,17 @@ describe('renderParagraph and renderPartial', () => {
     expect(renderPartial('a '.repeat(3000)).content.length).toBeLessThanOrEqual(DISCORD_LIMITS.content);
   });
 });
+
+describe('citations of pages and web documents', () => {
+  it('names the page, and links a web document under its quote (only http(s))', () => {
+    const [payload] = renderReply(
+      toReply(answer({ citations: [citation(1, { page: 3, url: 'https://news.example/a(1)' }), citation(2, { url: 'javascript:alert(1)' })] })),
+      { answerKey: 'k' },
+    );
+    const fields = payload!.embeds.flatMap((e) => e.fields ?? []);
+    expect(fields[0]!.name).toContain('p. 3 · ¶2');
+    expect(fields[0]!.value).toContain('[🔗 news.example](<https://news.example/a%281%29>)');
+    expect(fields[1]!.value).not.toContain('javascript');
+    expect(limitViolations(payload!)).toEqual([]);
+  });
+});

@@ -118,3 +118,15 @@ describe('answer refs', () => {
     expect(decodeAnswerRef('not json')).toBeNull();
   });
 });
+
+describe('citations of pages and web documents', () => {
+  it('names the page, and makes the label of a web document a mrkdwn link that cannot be broken out of', () => {
+    const [msg] = renderReply(toReply(answer({ citations: [citation({ page: 3, url: 'https://news.example/a?x=1&y=<b>|c' })] })));
+    const text = JSON.stringify(msg!.blocks);
+    expect(text).toContain('p. 3 · ¶');
+    expect(text).toContain('<https://news.example/a?x=1&amp;y=%3Cb%3E%7Cc|');
+    expect(containsPing(text)).toBe(false);
+    const [plain] = renderReply(toReply(answer({ citations: [citation({ url: 'ftp://news.example/a' })] })));
+    expect(JSON.stringify(plain!.blocks)).not.toContain('ftp://');
+  });
+});

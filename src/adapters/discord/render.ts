@@ -145,7 +145,7 @@ function webLink(url: string | undefined): string {
   } catch {
     return '';
   }
-  const safe = url.replace(/[()<>\s]/g, (ch) => encodeURIComponent(ch));
+  const safe = url.replace(/[()<>\s]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   return `\n[🔗 ${escapeDiscordMarkdown(host)}](<${safe}>)`;
 }
 

@@ -51,6 +51,10 @@ export function repairText(text: string, swapped: string, vocabulary: ReadonlySe
   let out = text.replace(/([\u0621-\u064A]ل) ا(?=$|[\s\p{P}])/gu, '$1ا');
   // A mark never starts a word: "كتاب ٌ" → "كتابٌ".
   out = out.replace(/([\u0621-\u064A])\s+([\u064B-\u065F\u0670]+)(?=$|[\s\p{P}])/gu, '$1$2');
+  // An alef before another alef form cannot be Arabic: "اإلجازة" is "الإجازة", whatever the
+  // producer. (Forms found swapped throughout are left to the per-word decision below.)
+  const others = [...ALEFS].filter((form) => !swapped.includes(form)).join('');
+  if (others) out = out.replace(new RegExp(`ا([${others}])ل`, 'g'), 'ال$1');
   if (!swapped) return out;
   return out.replace(WORD, (word) => unswapWord(word, swapped, vocabulary));
 }
