@@ -251,6 +251,26 @@ describe.skipIf(!hasChromium)('web chat in headless Chromium', () => {
     onlyOwnOrigin();
   });
 
+  it('names the page of a PDF paragraph and links a web document (http(s) only), in the chip and the paragraph view', async () => {
+    const web = { ...ARTICLE_PARAGRAPHS[0]!, paragraphId: 'news.html#1', document: 'news.html', page: 4, url: 'https://news.example/article?a=1&b=2', keywords: ['محطة'] };
+    const sneaky = { ...ARTICLE_PARAGRAPHS[1]!, paragraphId: 'x.html#1', document: 'x.html', url: 'javascript:window.__pwned=7', keywords: ['حيلة'] };
+    const page = await open({ assistant: fakeAssistant([web, sneaky]) });
+    const answer = await ask(page, 'ما هي محطة التحلية؟');
+    expect(await answer.locator('.chip-para').first().textContent()).toBe('p. 4 · ¶2');
+    const link = answer.locator('a.chip-link');
+    expect(await link.getAttribute('href')).toBe('https://news.example/article?a=1&b=2');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    await answer.locator('button.chip').first().click();
+    await page.locator('#paragraph-dialog').waitFor({ state: 'visible' });
+    expect(await page.locator('#paragraph-meta').textContent()).toMatch(/^p\. 4 · ¶2 · news\.html/);
+    expect(await page.locator('#paragraph-meta a').getAttribute('href')).toBe('https://news.example/article?a=1&b=2');
+    await page.keyboard.press('Escape');
+    const other = await ask(page, 'ما هذه الحيلة؟');
+    expect(await other.locator('a.chip-link').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
   it('shows an apology with an error id when answering fails, never the internals', async () => {
     const page = await open({ assistant: failingAssistant() });
     const reply = await ask(page, AMBASSADOR_Q);
