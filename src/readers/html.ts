@@ -15,6 +15,8 @@ const FURNITURE_ROLES = /^(navigation|banner|contentinfo|dialog|alertdialog|comp
 /** A short block that only labels furniture: "اقرأ أيضا", "Read more:", "Advertisement". */
 const FURNITURE_TEXT = /^(اقرأ أيضا|اقرأ أيضًا|اقرأ ايضا|اقرأ المزيد|إعلان|اعلان|شارك|read (also|more)|see also|related|advertisement|sponsored|lire aussi|à lire aussi|publicité|partager)\b/i;
 const FURNITURE_TEXT_MAX_CHARS = 80;
+/** An element holding more than this share of the page's text is not furniture, whatever its class. */
+const ARTICLE_SHARE = 0.4;
 /** Below this many characters of article text, the extraction missed: the whole body is read. */
 const MIN_ARTICLE_CHARS = 200;
 
@@ -64,13 +66,17 @@ interface Removable extends DomNode {
 }
 
 function removeFurniture(root: Removable): void {
+  const pageText = (root.textContent ?? '').length;
   for (const el of Array.from(root.querySelectorAll('[class], [id], [role], aside, footer, nav'))) {
     const name = el.nodeName.toLowerCase();
     const marks = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
     const role = el.getAttribute('role') ?? '';
-    // The article itself may carry a class like "article-share-ready": only remove what is not it.
     if (name === 'article' || name === 'main' || name === 'body' || name === 'html') continue;
-    if (name === 'aside' || name === 'footer' || name === 'nav' || FURNITURE.test(marks) || FURNITURE_ROLES.test(role)) el.remove();
+    if (!(name === 'aside' || name === 'footer' || name === 'nav' || FURNITURE.test(marks) || FURNITURE_ROLES.test(role))) continue;
+    // A container named like furniture ("post has-share-buttons") that holds most of the page is
+    // the article itself: it stays.
+    if ((el.textContent ?? '').length > pageText * ARTICLE_SHARE) continue;
+    el.remove();
   }
 }
 

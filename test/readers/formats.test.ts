@@ -134,3 +134,20 @@ describe('Word, ODT, EPUB', () => {
     await expect(epubReader.read(new Uint8Array(readFileSync(join(DOCS, 'travel-policy.en.odt'))), { name: 'a.epub' })).rejects.toThrow('is not a valid EPUB file');
   });
 });
+
+describe('web pages whose article container is named like furniture', () => {
+  it('keeps an article whose wrapper has a "share" or "social" class, and still drops the share bar inside it', async () => {
+    const page = `<html><head><title>Budget passes - City Times</title><meta property="og:site_name" content="City Times"></head><body>
+      <nav>Home | News</nav>
+      <div class="post has-share-buttons social-ready"><h1>Budget passes</h1>
+        <div class="share-bar">Share on Facebook Share on X</div>
+        <p>The council passed the budget on Monday by nineteen votes to eleven, after a debate that lasted most of the night.</p>
+        <p>Spending on schools rises by four percent, and the new library opens next spring as planned by the previous council.</p>
+        <p>The opposition said the increase in parking fees would hurt the shops of the old town and promised to bring it back.</p>
+      </div><footer>© City Times</footer></body></html>`;
+    const structure = await htmlReader.read(new TextEncoder().encode(page), { name: 'budget.html' });
+    const doc = buildDocument(structure, { document: 'budget.html', collection: 'main', hash: 'h' });
+    expect(doc.title).toBe('Budget passes');
+    expect(doc.paragraphs.map((p) => p.text.slice(0, 20))).toEqual(['The council passed t', 'Spending on schools ', 'The opposition said ']);
+  });
+});
