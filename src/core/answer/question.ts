@@ -62,7 +62,8 @@ const FOCUS_SKIP = new Set([
   ...FOCUS_LEADS, ...FRAME_NOUNS, 'هو', 'هي', 'هم', 'هما', 'يبلغ', 'تبلغ', 'بلغ', 'يكون', 'تكون',
   'كان', 'كانت', 'هناك', 'يوجد', 'توجد', 'many', 'much', 'is', 'are', 'was', 'were', 'the', 'a', 'an', 'of', 'number', 'name',
 ]);
-const RELATIVES = new Set(['الذي', 'التي', 'الذين', 'اللي', 'اللتي', 'that', 'who', 'which']);
+// With their common misspellings: "اللذي", "اللتي".
+const RELATIVES = new Set(['الذي', 'التي', 'الذين', 'اللي', 'اللتي', 'اللذي', 'اللذين', 'that', 'who', 'which']);
 const ABSTRACT_FRAMES = new Set([
   'دور', 'اهميه', 'امثله', 'مثال', 'مجموع', 'اجمالي', 'معني', 'مفهوم', 'تعريف', 'طبيعه', 'مدي', 'سبب', 'اسباب', 'نتيجه', 'نتايج',
   'فايده', 'فوايد', 'وضع', 'حال', 'موقف', 'راي', 'اثر', 'اثار', 'role', 'importance', 'example', 'examples', 'meaning', 'reason',

@@ -66,7 +66,7 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
   }
   // Read on the question as retrieval will (respelt), so "بارخان" is not an unknown focus.
   const focus = questionFocus(index.respell(reading.text, retrieveLang), retrieveLang);
-  const focusUnknown = focus !== null && index.frequency(focus) === 0 && index.frequency(questionFocus(reading.text, retrieveLang) ?? focus) === 0;
+  const unseen = focus !== null && index.frequency(focus) === 0 && index.frequency(questionFocus(reading.text, retrieveLang) ?? focus) === 0;
   const plain = await retrieve(index, { queries, lang: retrieveLang, subject: followUp?.subject, collections: request.collections, exclude: request.exclude, k: request.k });
   const retrieval: Retrieval = { ...plain, hits: anchored(rerankByAnswer(plain.hits, plain.profile, type), type, focus) };
 
@@ -74,6 +74,8 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
   if (last) retrieval.hits = [last.hit, ...retrieval.hits.filter((h) => h.paragraph.id !== last.paragraph.id)];
   const best = retrieval.hits[0];
   const extract = introduced(last ?? (best ? extractAnswer(best, retrieval.profile, type) : null), retrieval, index);
+  // A typo of a word the best paragraphs use ("قاءد" for "قائد", "الاعيبين") is not unknown.
+  const focusUnknown = unseen && !misspeltNearby(focus, retrieval.hits.slice(0, TYPO_DEPTH), retrieveLang);
   const features = evidenceFeatures(retrieval, extract, type, focusUnknown);
   // A follow-up answered from the last answer's paragraph was already checked for its slot.
   const silent = !extract || (!last && shouldAbstain(features)) || slotSilent(reading.text, type, extract.quote) || namesUnknownPlace(reading.text, index);
@@ -123,4 +125,40 @@ function namesUnknownPlace(question: string, index: KnowledgeIndex): boolean {
   return placesNamed(normalizeForMatch(question)).some((place) =>
     terms(place, 'ar').every((t) => [t, t.replace(/[اهي]+$/, ''), `${t}ي`].every((form) => form.length < 3 || index.frequency(form) === 0)),
   );
+}
+
+/** How many of the first candidates a misspelt focus word is looked for in. */
+const TYPO_DEPTH = 3;
+
+/**
+ * Whether a paragraph among the first candidates has a word one letter away from the focus
+ * (dropped, added, doubled or changed): chat and crowd-written questions misspell; a word the
+ * knowledge truly lacks is further away than that.
+ */
+function misspeltNearby(focus: string, hits: Hit[], lang: Lang): boolean {
+  if (focus.length < 3) return false;
+  for (const hit of hits) for (const t of new Set(terms(hit.paragraph.text, lang))) if (t.length >= 3 && isTypo(focus, t)) return true;
+  return false;
+}
+
+/**
+ * Letters typed for one another: those told apart only by dots (ب ت ث ن ي, ج ح خ, ف ق, ع غ…),
+ * the hamza seats and long vowels, ه and ة, ض and ظ. "جنود" is not a typo of "جهود": ن and ه are
+ * not confused, so the consonants say a different word.
+ */
+const CONFUSED = ['بتثني', 'جحخ', 'دذ', 'رز', 'سش', 'صضظ', 'طظ', 'عغ', 'فق', 'اويء', 'هة'];
+const confusable = (a: string, b: string) => CONFUSED.some((group) => group.includes(a) && group.includes(b));
+
+/** One letter dropped, added or doubled, two neighbours swapped, or one confusable letter changed. */
+function isTypo(a: string, b: string): boolean {
+  if (a === b) return false;
+  if (Math.abs(a.length - b.length) === 1) {
+    const [short, long] = a.length < b.length ? [a, b] : [b, a];
+    for (let i = 0; i < long.length; i++) if (long.slice(0, i) + long.slice(i + 1) === short) return true;
+    return false;
+  }
+  if (a.length !== b.length) return false;
+  const diff = [...a].map((ch, i) => i).filter((i) => a[i] !== b[i]);
+  if (diff.length === 1) return confusable(a[diff[0]!]!, b[diff[0]!]!);
+  return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
 }
