@@ -26,6 +26,8 @@ export interface AssistantOptions extends Partial<PipelineOptions> {
   onProgress?: (done: number, total: number) => void;
   /** Re-index knowledge files when they change on disk. */
   watch?: boolean;
+  /** How often a watched folder is checked for having been replaced (ms). */
+  watchCheckMs?: number;
   /** Readers for formats beyond text and Markdown, file limits, per-file progress. */
   reading?: KnowledgeReading;
 }

@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { SanadError } from './errors.js';
 import { CachedEmbedder, localEmbedder, type Embedder } from './index/embedder.js';
 import { KnowledgeIndex } from './index/knowledge-index.js';
@@ -11,6 +12,11 @@ import { silentLogger, type Logger } from './ports.js';
  * after the last change event, so one save is re-indexed once.
  */
 const REFRESH_DEBOUNCE_MS = 300;
+/**
+ * How often the watched folder's own identity is checked. A watcher follows the folder it was
+ * given, not its name: after `mv ks ks.old; mv ks.new ks` it would watch ks.old for ever.
+ */
+const WATCH_CHECK_MS = 2000;
 
 export interface KnowledgeBaseOptions {
   /** The knowledge folder; ignored when `documents` is given. */
@@ -24,6 +30,8 @@ export interface KnowledgeBaseOptions {
   onProgress?: (done: number, total: number) => void;
   /** Re-index knowledge files when they change on disk. */
   watch?: boolean;
+  /** How often a watched folder is checked for having been replaced (ms). */
+  watchCheckMs?: number;
   /** Readers for formats beyond text and Markdown, file limits, per-file progress. */
   reading?: KnowledgeReading;
 }
@@ -43,6 +51,9 @@ export interface KnowledgeChange {
 export class KnowledgeBase {
   private readonly listeners = new Set<(change: KnowledgeChange) => void>();
   private watcher: FSWatcher | null = null;
+  /** dev:ino of the folder being watched, or null when it is gone. */
+  private watched: string | null = null;
+  private checker: NodeJS.Timeout | null = null;
   private refreshing: Promise<KnowledgeChange> | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** Unchanged files are not read again; a skipped file is reported once, not at every change. */
@@ -64,7 +75,11 @@ export class KnowledgeBase {
     const embedder = new CachedEmbedder(options.embedder ?? localEmbedder(), options.cacheDir ?? null, logger);
     const index = new KnowledgeIndex(embedder);
     let skipped: SkippedFile[] = [];
-    const reading: KnowledgeReading = { ...options.reading, reported: options.reading?.reported ?? new Map<string, string>() };
+    const reading: KnowledgeReading = {
+      ...options.reading,
+      reported: options.reading?.reported ?? new Map<string, string>(),
+      fingerprints: options.reading?.fingerprints ?? new Map(),
+    };
     if (options.documents) {
       await index.addDocuments(options.documents, options.onProgress);
     } else {
@@ -75,7 +90,7 @@ export class KnowledgeBase {
     }
     await embedder.save();
     const base = new KnowledgeBase(index, embedder, options.documents ? undefined : options.knowledgeDir, logger, skipped, reading);
-    if (options.watch && base.knowledgeDir) base.startWatching(base.knowledgeDir);
+    if (options.watch && base.knowledgeDir) await base.startWatching(base.knowledgeDir, options.watchCheckMs ?? WATCH_CHECK_MS);
     return base;
   }
 
@@ -104,6 +119,7 @@ export class KnowledgeBase {
     for (const document of this.index.documents.keys()) {
       if (!current.has(document)) {
         this.index.removeDocument(document);
+        this.reading.fingerprints?.delete(document);
         change.removed.push(document);
       }
     }
@@ -138,13 +154,37 @@ export class KnowledgeBase {
     return change;
   }
 
-  private startWatching(dir: string): void {
+  private async startWatching(dir: string, checkMs: number): Promise<void> {
+    this.attach(dir);
+    this.watched = await folderIdentity(dir);
+    this.checker = setInterval(() => void this.checkFolder(dir), checkMs);
+    this.checker.unref();
+  }
+
+  private attach(dir: string): void {
+    this.watcher?.close();
+    this.watcher = null;
     try {
       this.watcher = watch(dir, { recursive: true }, () => this.schedule());
       this.watcher.on('error', (error) => this.logger.warn('knowledge watcher stopped', { error }));
     } catch (error) {
       this.logger.warn('cannot watch the knowledge folder; changes need a restart', { error, dir });
     }
+  }
+
+  /** Re-attaches the watcher when the folder was replaced (or came back), and re-reads it. */
+  private async checkFolder(dir: string): Promise<void> {
+    const now = await folderIdentity(dir);
+    if (now === this.watched || !this.checker) return;
+    const was = this.watched;
+    this.watched = now;
+    if (now === null) {
+      this.logger.warn('the knowledge folder is gone; the last version keeps serving until it is back', { dir });
+      return;
+    }
+    this.logger.info(was === null ? 'the knowledge folder is back; watching it again' : 'the knowledge folder was replaced; watching the new one', { dir });
+    this.attach(dir);
+    this.schedule();
   }
 
   private schedule(): void {
@@ -158,7 +198,18 @@ export class KnowledgeBase {
 
   async close(): Promise<void> {
     this.watcher?.close();
+    if (this.checker) clearInterval(this.checker);
+    this.checker = null;
     if (this.timer) clearTimeout(this.timer);
     await this.embedder.save();
+  }
+}
+
+async function folderIdentity(dir: string): Promise<string | null> {
+  try {
+    const s = await stat(dir, { bigint: true });
+    return s.isDirectory() ? `${s.dev}:${s.ino}` : null;
+  } catch {
+    return null;
   }
 }

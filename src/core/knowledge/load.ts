@@ -50,6 +50,11 @@ export interface KnowledgeReading {
   known?: (document: string) => KnowledgeDocument | undefined;
   /** What was already said about skipped files, so each is reported once, not at every change. */
   reported?: Map<string, string>;
+  /**
+   * Each file's size, times and inode when it was last read, with the hash read then: a refresh
+   * reads again only a file whose stat changed, so one edit in a big folder reads one file.
+   */
+  fingerprints?: Map<string, { stat: string; hash: string }>;
 }
 
 /** The extensions sanad reads with these readers, for messages: ".txt, .md, .pdf". */
@@ -102,6 +107,11 @@ export async function readKnowledgeFile(dir: string, document: string, reading: 
   const reader = text ? null : readerFor(document, readers);
   if (!text && !reader) return { document, reason: unsupported(document, readers) };
 
+  // Taken before the read: a file that changes while it is read looks changed at the next refresh.
+  const fingerprint = await statFingerprint(path, Date.now());
+  const seen = reading.fingerprints?.get(document);
+  const indexed = reading.known?.(document);
+  if (fingerprint && seen?.stat === fingerprint && indexed?.hash === seen.hash) return indexed;
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -113,6 +123,7 @@ export async function readKnowledgeFile(dir: string, document: string, reading: 
     return { document, reason: `is ${mb(bytes.length)} MB, over the ${mb(maxBytes)} MB limit per file (SANAD_MAX_FILE_MB)` };
   }
   const hash = createHash('sha256').update(bytes).digest('hex');
+  if (fingerprint) reading.fingerprints?.set(document, { stat: fingerprint, hash });
   const known = reading.known?.(document);
   if (known?.hash === hash) return known;
   const parsed = reader ? await readWith(reader, bytes, document, hash, reading) : readText(bytes, document, hash);
@@ -145,6 +156,23 @@ async function readWith(reader: DocumentReader, bytes: Buffer, document: string,
     // A reader's own refusal is already a sentence; anything else is a file it could not parse.
     const detail = error instanceof Error ? error.message : String(error);
     return { document, reason: error instanceof ReadError ? detail : `could not be read as ${reader.name.toUpperCase()} (${firstLine(detail)})` };
+  }
+}
+
+/**
+ * Device, inode, size and change times: any write, rename over or touch changes it. File times
+ * tick coarsely (a few ms), so a file modified just now could change again within the same tick
+ * unseen: it gets no fingerprint and is hashed again next time (git's "racily clean" rule).
+ */
+const RACY_MS = 2000;
+
+async function statFingerprint(path: string, now: number): Promise<string | null> {
+  try {
+    const s = await stat(path, { bigint: true });
+    if (now - Number(s.mtimeMs) < RACY_MS) return null;
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch {
+    return null;
   }
 }
 
