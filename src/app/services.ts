@@ -27,15 +27,16 @@ export async function openServices(
   options: { watch?: boolean; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<Services> {
   const settings = loadConfigFile(config.configFile ?? undefined, { knowledgeDir: config.knowledgeDir });
-  const { store } = openStateStore({ logger, dataDir: config.dataDir, retentionDays: settings.retentionDays });
+  const { store } = await openStateStore({ logger, dataDir: config.dataDir, retentionDays: settings.retentionDays });
   const assistant = await buildAssistant(config, { logger, watch: options.watch, onProgress: options.onProgress });
+  // The resilient store never rejects, so a change handler may start the write and move on.
   const recordKnowledge = () =>
     store.recordDocuments(
       assistant.documents().map((d) => ({ document: d.document, collection: d.collection, title: d.title, hash: d.hash })),
       new Date(),
     );
-  recordKnowledge();
-  const unsubscribe = assistant.onChange(recordKnowledge);
+  await recordKnowledge();
+  const unsubscribe = assistant.onChange(() => void recordKnowledge());
   const runner = new BriefingRunner({
     store,
     documents: () => assistant.documents(),
@@ -52,7 +53,7 @@ export async function openServices(
     async close() {
       unsubscribe();
       await assistant.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -102,7 +102,8 @@ export async function runStart(context: CliContext): Promise<number> {
   const scheduler = new BriefingScheduler({ runner, briefings: posting, graceHours: settings.briefingGraceHours, logger: logger.child('briefing') });
   scheduler.start();
   logUnscheduledBriefings(logger.child('briefing'), settings.briefings, connected, !!web);
-  const purge = setInterval(() => store.purge(new Date(Date.now() - settings.retentionDays * DAY_MS)), DAY_MS);
+  // The resilient store never rejects: a failed purge is logged there and tried again tomorrow.
+  const purge = setInterval(() => void store.purge(new Date(Date.now() - settings.retentionDays * DAY_MS)), DAY_MS);
   purge.unref();
 
   const core = services.assistant;

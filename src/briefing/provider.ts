@@ -64,7 +64,7 @@ export function createBriefingProvider(deps: ProviderDeps): BriefingViewProvider
     async history(key) {
       const config = find(key);
       if (!config) return [];
-      const entries = deps.store.briefingHistory(config.platform, config.channel, deps.historyLimit ?? 14);
+      const entries = await deps.store.briefingHistory(config.platform, config.channel, deps.historyLimit ?? 14);
       const views: BriefingTextView[] = [];
       for (const entry of entries) {
         if (!entry.content) continue;

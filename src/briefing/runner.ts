@@ -66,7 +66,7 @@ export class BriefingRunner {
     const poster = this.deps.posters[config.platform];
     if (!poster) return { status: 'no-poster', key };
 
-    const claim = this.deps.store.claimBriefing({ key, platform: config.platform, channel: config.channel, day, owner: this.owner, at: this.clock.now(), leaseMs: this.leaseMs });
+    const claim = await this.deps.store.claimBriefing({ key, platform: config.platform, channel: config.channel, day, owner: this.owner, at: this.clock.now(), leaseMs: this.leaseMs });
     if (claim.status === 'done') return { status: 'done', key };
     if (claim.status === 'busy') return { status: 'busy', key, retryAt: claim.retryAt };
 
@@ -80,24 +80,24 @@ export class BriefingRunner {
           return null;
         });
         if (found) {
-          this.complete(key, { state: 'posted', messageId: found.messageId, content: null });
+          await this.complete(key, { state: 'posted', messageId: found.messageId, content: null });
           this.logger.info('briefing found already posted; recorded it', { key, messageId: found.messageId });
           return { status: 'recovered', key, messageId: found.messageId };
         }
       }
       const briefing = await this.build(config, day);
       if (!briefing) {
-        this.complete(key, { state: 'skipped' });
+        await this.complete(key, { state: 'skipped' });
         this.logger.info('nothing to brief today; skipped', { key });
         return { status: 'skipped', key };
       }
       const { messageId } = await poster.post(config.channel, render(briefing, config.platform, key));
-      this.complete(key, { state: 'posted', messageId, content: JSON.stringify(briefing) });
+      await this.complete(key, { state: 'posted', messageId, content: JSON.stringify(briefing) });
       this.logger.info('briefing posted', { key, messageId, attempt: claim.attempt });
       return { status: 'posted', key, messageId };
     } catch (error) {
       this.logger.error('briefing could not be posted', { key, error: error instanceof Error ? error.message : String(error) });
-      this.deps.store.releaseBriefing(key, this.owner);
+      await this.deps.store.releaseBriefing(key, this.owner);
       return { status: 'failed', key, error };
     }
   }
@@ -109,17 +109,15 @@ export class BriefingRunner {
   async build(config: BriefingConfig, day: string): Promise<Briefing | null> {
     const now = this.clock.now();
     const documents = await this.deps.documents();
-    this.deps.store.recordDocuments(
+    await this.deps.store.recordDocuments(
       documents.map((d) => ({ document: d.document, collection: d.collection, title: d.title, hash: d.hash })),
       now,
     );
     const dayStart = startOfDay(day, config.timezone);
-    const last = this.deps.store.lastBriefing(config.platform, config.channel, dayStart);
+    const last = await this.deps.store.lastBriefing(config.platform, config.channel, dayStart);
     const since = last?.postedAt ?? new Date(0);
-    const changedSince = this.deps.store
-      .knowledgeChangedSince(since)
-      .map((entry) => ({ document: entry.document, status: entry.firstSeen > since ? ('new' as const) : ('changed' as const) }));
-    const stats = this.deps.store.questionStats(config.platform, config.channel, startOfDay(addDays(day, -1), config.timezone), dayStart);
+    const changedSince = (await this.deps.store.knowledgeChangedSince(since)).map((entry) => ({ document: entry.document, status: entry.firstSeen > since ? ('new' as const) : ('changed' as const) }));
+    const stats = await this.deps.store.questionStats(config.platform, config.channel, startOfDay(addDays(day, -1), config.timezone), dayStart);
     const briefing = buildBriefing({
       documents,
       changedSince,
@@ -140,8 +138,8 @@ export class BriefingRunner {
     return briefing;
   }
 
-  private complete(key: string, outcome: { state: 'posted' | 'skipped'; messageId?: string | null; content?: string | null }): void {
-    if (!this.deps.store.completeBriefing(key, this.owner, { ...outcome, at: this.clock.now() })) {
+  private async complete(key: string, outcome: { state: 'posted' | 'skipped'; messageId?: string | null; content?: string | null }): Promise<void> {
+    if (!(await this.deps.store.completeBriefing(key, this.owner, { ...outcome, at: this.clock.now() }))) {
       this.logger.warn('briefing claim was taken over before it was recorded', { key });
     }
   }

@@ -24,15 +24,16 @@ export interface FeedbackRecord {
 }
 
 /**
- * The state port. SQLite implements it by default; a server database can later. Every method
- * may fail (disk full, read-only): callers log and keep answering.
+ * The state port. SQLite implements it by default, PostgreSQL when replicas share state; both
+ * are asynchronous behind it. Every method may reject (disk full, read-only, database down):
+ * callers log and keep answering.
  */
 export interface StateStore {
-  /** Records that an event was handled; false when it already was (a re-delivery). */
-  claimEvent(key: string, at?: Date): boolean;
-  recordQuestion(record: QuestionRecord): void;
-  recordFeedback(record: FeedbackRecord): void;
-  close(): void;
+  /** Records that an event was handled; false when it already was (a re-delivery), on any replica. */
+  claimEvent(key: string, at?: Date): Promise<boolean>;
+  recordQuestion(record: QuestionRecord): Promise<void>;
+  recordFeedback(record: FeedbackRecord): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** In-memory state: for tests and for runs without a data folder. */
@@ -41,16 +42,16 @@ export class MemoryStateStore implements StateStore {
   readonly questions: QuestionRecord[] = [];
   readonly feedback: FeedbackRecord[] = [];
 
-  claimEvent(key: string): boolean {
+  async claimEvent(key: string): Promise<boolean> {
     if (this.events.has(key)) return false;
     this.events.add(key);
     return true;
   }
-  recordQuestion(record: QuestionRecord): void {
+  async recordQuestion(record: QuestionRecord): Promise<void> {
     this.questions.push(record);
   }
-  recordFeedback(record: FeedbackRecord): void {
+  async recordFeedback(record: FeedbackRecord): Promise<void> {
     this.feedback.push(record);
   }
-  close(): void {}
+  async close(): Promise<void> {}
 }

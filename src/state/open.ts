@@ -17,7 +17,7 @@ export interface OpenStateOptions extends Omit<SqliteStoreOptions, 'file'> {
  * Opens the state store the app uses: SQLite under the data folder, wrapped so that a store
  * that fails (or never opens) is logged and the bot keeps answering. Purges old rows at open.
  */
-export function openStateStore(options: OpenStateOptions): { store: ResilientStore; sqlite: SqliteStateStore | null; dataDir: string } {
+export async function openStateStore(options: OpenStateOptions): Promise<{ store: ResilientStore; sqlite: SqliteStateStore | null; dataDir: string }> {
   const env = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? (env.SANAD_DATA_DIR?.trim() || './data'));
   const logger = options.logger.child('state');
@@ -31,6 +31,6 @@ export function openStateStore(options: OpenStateOptions): { store: ResilientSto
   const store = new ResilientStore(sqlite, logger);
   const days = options.retentionDays ?? 30;
   const now = options.now ?? new Date();
-  if (sqlite) store.purge(new Date(now.getTime() - days * 86_400_000));
+  if (sqlite) await store.purge(new Date(now.getTime() - days * 86_400_000));
   return { store, sqlite, dataDir };
 }

@@ -20,8 +20,9 @@ const FALLBACK_EVENTS = 10_000;
 
 /**
  * Keeps the bot answering when the state store fails (read-only disk, a lock held elsewhere,
- * disk full, or a database that never opened). Each failure is logged once per cause (the
- * SQLite error code) until the store works again; then the method returns a safe default.
+ * disk full, a database server down, or a store that never opened). Each failure is logged once
+ * per cause (the error code) until the store works again; then the method resolves to a safe
+ * default. No method of this class ever rejects.
  *
  * The defaults, and why:
  * - `claimEvent` falls back to an in-memory set. A failing disk must not silence the bot, so
@@ -47,11 +48,11 @@ export class ResilientStore implements SanadStore {
   /** Whether the last call reached the real store. */
   healthy = true;
 
-  claimEvent(key: string, at?: Date): boolean {
+  claimEvent(key: string, at?: Date): Promise<boolean> {
     return this.guard(
       'claimEvent',
       // Keys seen while the store was down are only in memory: still honour them once it is back.
-      (store) => store.claimEvent(key, at) && !this.events.has(key),
+      async (store) => (await store.claimEvent(key, at)) && !this.events.has(key),
       () => {
         if (this.events.has(key)) return false;
         this.remember(key);
@@ -60,23 +61,23 @@ export class ResilientStore implements SanadStore {
     );
   }
 
-  recordQuestion(record: QuestionRecord): void {
-    this.guard('recordQuestion', (store) => store.recordQuestion(record), () => undefined);
+  recordQuestion(record: QuestionRecord): Promise<void> {
+    return this.guard('recordQuestion', (store) => store.recordQuestion(record), () => undefined);
   }
 
-  recordFeedback(record: FeedbackRecord): void {
-    this.guard('recordFeedback', (store) => store.recordFeedback(record), () => undefined);
+  recordFeedback(record: FeedbackRecord): Promise<void> {
+    return this.guard('recordFeedback', (store) => store.recordFeedback(record), () => undefined);
   }
 
-  close(): void {
-    this.guard('close', (store) => store.close(), () => undefined);
+  close(): Promise<void> {
+    return this.guard('close', (store) => store.close(), () => undefined);
   }
 
-  questionStats(platform: string, channel: string, from: Date, to: Date): QuestionStats {
+  questionStats(platform: string, channel: string, from: Date, to: Date): Promise<QuestionStats> {
     return this.guard('questionStats', (store) => store.questionStats(platform, channel, from, to), () => ({ ...EMPTY_STATS, declinedQuestions: [] }));
   }
 
-  claimBriefing(request: ClaimRequest): BriefingClaim {
+  claimBriefing(request: ClaimRequest): Promise<BriefingClaim> {
     return this.guard(
       'claimBriefing',
       (store) => store.claimBriefing(request),
@@ -90,38 +91,38 @@ export class ResilientStore implements SanadStore {
     );
   }
 
-  completeBriefing(key: string, owner: string, outcome: Parameters<SanadStore['completeBriefing']>[2]): boolean {
+  completeBriefing(key: string, owner: string, outcome: Parameters<SanadStore['completeBriefing']>[2]): Promise<boolean> {
     // Remember it in memory too: if the store fails later today, this process still will not re-post.
     this.claims.set(key, { owner, done: true });
     return this.guard('completeBriefing', (store) => store.completeBriefing(key, owner, outcome), () => true);
   }
 
-  releaseBriefing(key: string, owner: string): void {
+  releaseBriefing(key: string, owner: string): Promise<void> {
     if (this.claims.get(key)?.owner === owner) this.claims.delete(key);
-    this.guard('releaseBriefing', (store) => store.releaseBriefing(key, owner), () => undefined);
+    return this.guard('releaseBriefing', (store) => store.releaseBriefing(key, owner), () => undefined);
   }
 
-  briefing(key: string): BriefingLogEntry | null {
+  briefing(key: string): Promise<BriefingLogEntry | null> {
     return this.guard('briefing', (store) => store.briefing(key), () => null);
   }
 
-  lastBriefing(platform: string, channel: string, before?: Date): BriefingLogEntry | null {
+  lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
     return this.guard('lastBriefing', (store) => store.lastBriefing(platform, channel, before), () => null);
   }
 
-  briefingHistory(platform: string, channel: string, limit: number): BriefingLogEntry[] {
+  briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
     return this.guard('briefingHistory', (store) => store.briefingHistory(platform, channel, limit), () => []);
   }
 
-  recordDocuments(documents: Parameters<SanadStore['recordDocuments']>[0], at: Date): KnowledgeChanges {
+  recordDocuments(documents: Parameters<SanadStore['recordDocuments']>[0], at: Date): Promise<KnowledgeChanges> {
     return this.guard('recordDocuments', (store) => store.recordDocuments(documents, at), () => ({ added: [], changed: [], removed: [] }));
   }
 
-  knowledgeChangedSince(since: Date): KnowledgeLogEntry[] {
+  knowledgeChangedSince(since: Date): Promise<KnowledgeLogEntry[]> {
     return this.guard('knowledgeChangedSince', (store) => store.knowledgeChangedSince(since), () => []);
   }
 
-  purge(before: Date): PurgeResult {
+  purge(before: Date): Promise<PurgeResult> {
     return this.guard('purge', (store) => store.purge(before), () => ({ events: 0, questions: 0, feedback: 0, briefings: 0, documents: 0 }));
   }
 
@@ -133,14 +134,15 @@ export class ResilientStore implements SanadStore {
     }
   }
 
-  private guard<T>(operation: string, run: (store: SanadStore) => T, fallback: () => T): T {
+  /** Runs `run` against the store; never rejects: a failure is logged once per cause and `fallback` answers. */
+  private async guard<T>(operation: string, run: (store: SanadStore) => Promise<T>, fallback: () => T): Promise<T> {
     if (!this.inner) {
       this.report(operation, 'write', 'STATE_UNAVAILABLE', 'no state store is open');
       return fallback();
     }
     const kind: Kind = READS.has(operation) ? 'read' : 'write';
     try {
-      const result = run(this.inner);
+      const result = await run(this.inner);
       // Only a success of the same kind proves the cause gone: a read-only or locked file still
       // serves reads, and a read between two failing writes must not log the same cause again.
       let cleared = false;

@@ -59,7 +59,8 @@ interface DocumentRow {
 
 /**
  * The SQLite state store: question log, feedback, event dedupe, briefing log and knowledge log
- * in one file. WAL so readers never wait for the writer; a short busy timeout so a locked file
+ * in one file. better-sqlite3 is synchronous; the methods are `async` only to fit the port (a
+ * thrown error becomes a rejection). WAL so readers never wait for the writer; a short busy timeout so a locked file
  * fails fast instead of freezing the bot. Question and answer text pass through `redact()`:
  * a token pasted into a question is not kept. Nothing else secret is ever written.
  */
@@ -104,11 +105,11 @@ export class SqliteStateStore implements SanadStore {
 
   // ---- StateStore ----------------------------------------------------------------------
 
-  claimEvent(key: string, at: Date = new Date()): boolean {
+  async claimEvent(key: string, at: Date = new Date()): Promise<boolean> {
     return this.db.prepare('INSERT OR IGNORE INTO events (key, at) VALUES (?, ?)').run(key, at.getTime()).changes === 1;
   }
 
-  recordQuestion(record: QuestionRecord): void {
+  async recordQuestion(record: QuestionRecord): Promise<void> {
     this.db
       .prepare('INSERT INTO questions (platform, channel, user, question, answer, abstained, citations, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(
@@ -123,7 +124,7 @@ export class SqliteStateStore implements SanadStore {
       );
   }
 
-  recordFeedback(record: FeedbackRecord): void {
+  async recordFeedback(record: FeedbackRecord): Promise<void> {
     this.db
       .prepare('INSERT INTO feedback (platform, channel, user, vote, question, answer, citations, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(
@@ -138,13 +139,13 @@ export class SqliteStateStore implements SanadStore {
       );
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 
   // ---- BriefingStore -------------------------------------------------------------------
 
-  questionStats(platform: string, channel: string, from: Date, to: Date): QuestionStats {
+  async questionStats(platform: string, channel: string, from: Date, to: Date): Promise<QuestionStats> {
     const range = [platform, channel, from.getTime(), to.getTime()];
     const q = this.db
       .prepare('SELECT COUNT(*) AS asked, COALESCE(SUM(abstained), 0) AS declined FROM questions WHERE platform = ? AND channel = ? AND at >= ? AND at < ?')
@@ -169,7 +170,7 @@ export class SqliteStateStore implements SanadStore {
     };
   }
 
-  claimBriefing(request: ClaimRequest): BriefingClaim {
+  async claimBriefing(request: ClaimRequest): Promise<BriefingClaim> {
     // IMMEDIATE: the read and the write happen under one write lock, so two schedulers on the
     // same file cannot both see "no row" and both post.
     return this.db
@@ -193,28 +194,28 @@ export class SqliteStateStore implements SanadStore {
       .immediate();
   }
 
-  completeBriefing(
+  async completeBriefing(
     key: string,
     owner: string,
     outcome: { state: 'posted' | 'skipped'; messageId?: string | null; content?: string | null; at: Date },
-  ): boolean {
+  ): Promise<boolean> {
     const result = this.db
       .prepare("UPDATE briefings SET state = ?, posted_at = ?, message_id = ?, content = ? WHERE key = ? AND owner = ? AND state = 'claimed'")
       .run(outcome.state, outcome.at.getTime(), outcome.messageId ?? null, outcome.content ?? null, key, owner);
     return result.changes === 1;
   }
 
-  releaseBriefing(key: string, owner: string): void {
+  async releaseBriefing(key: string, owner: string): Promise<void> {
     // Back-date the claim so the next trigger may take it over at once.
     this.db.prepare("UPDATE briefings SET claimed_at = 0 WHERE key = ? AND owner = ? AND state = 'claimed'").run(key, owner);
   }
 
-  briefing(key: string): BriefingLogEntry | null {
+  async briefing(key: string): Promise<BriefingLogEntry | null> {
     const row = this.db.prepare('SELECT * FROM briefings WHERE key = ?').get(key) as BriefingRow | undefined;
     return row ? toEntry(row) : null;
   }
 
-  lastBriefing(platform: string, channel: string, before?: Date): BriefingLogEntry | null {
+  async lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
     const row = this.db
       .prepare(
         "SELECT * FROM briefings WHERE platform = ? AND channel = ? AND state IN ('posted', 'skipped') AND posted_at < ? ORDER BY posted_at DESC LIMIT 1",
@@ -223,14 +224,14 @@ export class SqliteStateStore implements SanadStore {
     return row ? toEntry(row) : null;
   }
 
-  briefingHistory(platform: string, channel: string, limit: number): BriefingLogEntry[] {
+  async briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
     const rows = this.db
       .prepare("SELECT * FROM briefings WHERE platform = ? AND channel = ? AND state = 'posted' ORDER BY day DESC LIMIT ?")
       .all(platform, channel, limit) as BriefingRow[];
     return rows.map(toEntry);
   }
 
-  recordDocuments(documents: { document: string; collection: string; title: string; hash: string }[], at: Date): KnowledgeChanges {
+  async recordDocuments(documents: { document: string; collection: string; title: string; hash: string }[], at: Date): Promise<KnowledgeChanges> {
     const changes: KnowledgeChanges = { added: [], changed: [], removed: [] };
     const now = at.getTime();
     this.db
@@ -264,7 +265,7 @@ export class SqliteStateStore implements SanadStore {
     return changes;
   }
 
-  knowledgeChangedSince(since: Date): KnowledgeLogEntry[] {
+  async knowledgeChangedSince(since: Date): Promise<KnowledgeLogEntry[]> {
     const rows = this.db
       .prepare('SELECT * FROM documents WHERE changed_at > ? AND removed_at IS NULL ORDER BY changed_at, document')
       .all(since.getTime()) as DocumentRow[];
@@ -279,7 +280,7 @@ export class SqliteStateStore implements SanadStore {
     }));
   }
 
-  purge(before: Date): PurgeResult {
+  async purge(before: Date): Promise<PurgeResult> {
     const t = before.getTime();
     return this.db
       .transaction(

@@ -80,28 +80,28 @@ export interface PurgeResult {
 }
 
 /**
- * What briefings need from state, beside the `StateStore` port. Every method may throw
- * (read-only, locked, full); `ResilientStore` turns that into a logged fallback.
+ * What briefings need from state, beside the `StateStore` port. Every method may reject
+ * (read-only, locked, full, database down); `ResilientStore` turns that into a logged fallback.
  */
 export interface BriefingStore {
-  questionStats(platform: string, channel: string, from: Date, to: Date): QuestionStats;
-  /** Atomically claims the briefing `key` (exactly once across processes sharing the file). */
-  claimBriefing(request: ClaimRequest): BriefingClaim;
+  questionStats(platform: string, channel: string, from: Date, to: Date): Promise<QuestionStats>;
+  /** Atomically claims the briefing `key` (exactly once across processes sharing the database). */
+  claimBriefing(request: ClaimRequest): Promise<BriefingClaim>;
   /** Records the outcome of a claim this owner holds. False when the claim is not (any more) ours. */
-  completeBriefing(key: string, owner: string, outcome: { state: 'posted' | 'skipped'; messageId?: string | null; content?: string | null; at: Date }): boolean;
+  completeBriefing(key: string, owner: string, outcome: { state: 'posted' | 'skipped'; messageId?: string | null; content?: string | null; at: Date }): Promise<boolean>;
   /** Gives a claim back after a failed post, so a later trigger can try again. */
-  releaseBriefing(key: string, owner: string): void;
-  briefing(key: string): BriefingLogEntry | null;
+  releaseBriefing(key: string, owner: string): Promise<void>;
+  briefing(key: string): Promise<BriefingLogEntry | null>;
   /** The latest posted briefing of a channel before `before`, if any. */
-  lastBriefing(platform: string, channel: string, before?: Date): BriefingLogEntry | null;
+  lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null>;
   /** Posted briefings, newest first. */
-  briefingHistory(platform: string, channel: string, limit: number): BriefingLogEntry[];
+  briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]>;
   /** Records the current knowledge (document hashes) and returns what changed since the last call. */
-  recordDocuments(documents: { document: string; collection: string; title: string; hash: string }[], at: Date): KnowledgeChanges;
+  recordDocuments(documents: { document: string; collection: string; title: string; hash: string }[], at: Date): Promise<KnowledgeChanges>;
   /** Documents added or changed after `since` and still present. */
-  knowledgeChangedSince(since: Date): KnowledgeLogEntry[];
+  knowledgeChangedSince(since: Date): Promise<KnowledgeLogEntry[]>;
   /** Deletes what is older than `before` (the retention window). */
-  purge(before: Date): PurgeResult;
+  purge(before: Date): Promise<PurgeResult>;
 }
 
 export interface SanadStore extends StateStore, BriefingStore {}

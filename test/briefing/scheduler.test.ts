@@ -49,7 +49,7 @@ describe('BriefingScheduler with a fake clock', () => {
     const times: string[] = [];
     for (const to of ['2026-03-28T12:00:00Z', '2026-03-29T12:00:00Z', '2026-03-30T12:00:00Z']) {
       await clock.advanceTo(to, [scheduler]);
-      times.push(store.briefing(`slack:C1:${to.slice(0, 10)}`)!.postedAt!.toISOString());
+      times.push((await store.briefing(`slack:C1:${to.slice(0, 10)}`))!.postedAt!.toISOString());
     }
     // 08:00 local is 07:00Z before the change and 06:00Z after it.
     expect(times).toEqual(['2026-03-28T07:00:00.000Z', '2026-03-29T06:00:00.000Z', '2026-03-30T06:00:00.000Z']);
@@ -66,7 +66,7 @@ describe('BriefingScheduler with a fake clock', () => {
     const { scheduler, store } = setup({ clock, poster, briefings: [parisBriefing({ cron: '30 2 * * *' })] });
     scheduler.start();
     await clock.advanceTo('2026-03-29T12:00:00Z', [scheduler]);
-    expect(store.briefing('slack:C1:2026-03-29')!.postedAt).toEqual(new Date('2026-03-29T01:00:00Z')); // 03:00 CEST
+    expect((await store.briefing('slack:C1:2026-03-29'))!.postedAt).toEqual(new Date('2026-03-29T01:00:00Z')); // 03:00 CEST
     scheduler.stop();
 
     const autumn = new FakeClock('2026-10-24T12:00:00Z');
@@ -75,7 +75,7 @@ describe('BriefingScheduler with a fake clock', () => {
     await autumn.advanceTo('2026-10-25T12:00:00Z', [second.scheduler]);
     const october = poster.posts.filter((p) => p.channel === 'C2');
     expect(october.map((p) => p.rendered.day)).toEqual(['2026-10-25']);
-    expect(second.store.briefing('slack:C2:2026-10-25')!.postedAt).toEqual(new Date('2026-10-25T00:30:00Z')); // the first 02:30, CEST
+    expect((await second.store.briefing('slack:C2:2026-10-25'))!.postedAt).toEqual(new Date('2026-10-25T00:30:00Z')); // the first 02:30, CEST
   });
 
   it('two schedulers on the same database firing at once post once', async () => {
@@ -135,7 +135,7 @@ describe('BriefingScheduler with a fake clock', () => {
     // The crashed process claimed and posted, but died before recording it.
     const crashed = openStore(file);
     stores.push(crashed);
-    crashed.claimBriefing({ key: 'slack:C1:2026-03-28', platform: 'slack', channel: 'C1', day: '2026-03-28', owner: 'dead', at: new Date('2026-03-28T07:00:00Z'), leaseMs: 120_000 });
+    await crashed.claimBriefing({ key: 'slack:C1:2026-03-28', platform: 'slack', channel: 'C1', day: '2026-03-28', owner: 'dead', at: new Date('2026-03-28T07:00:00Z'), leaseMs: 120_000 });
     poster.posts.push({ channel: 'C1', rendered: { key: 'slack:C1:2026-03-28', day: '2026-03-28', markdown: 'x' } });
 
     const clock = new FakeClock('2026-03-28T07:01:00Z'); // still inside the dead claim's lease
@@ -144,7 +144,7 @@ describe('BriefingScheduler with a fake clock', () => {
     await clock.advanceTo('2026-03-28T07:10:00Z', [scheduler]);
     expect(outcomes.map((o) => o.status)).toEqual(['busy', 'recovered']);
     expect(poster.posts).toHaveLength(1);
-    expect(store.briefing('slack:C1:2026-03-28')).toMatchObject({ state: 'posted', messageId: 'm1', attempts: 2 });
+    expect(await store.briefing('slack:C1:2026-03-28')).toMatchObject({ state: 'posted', messageId: 'm1', attempts: 2 });
   });
 
   it('a crash after claiming: without findPosted it is posted again, once', async () => {
@@ -152,13 +152,13 @@ describe('BriefingScheduler with a fake clock', () => {
     const poster = new RecordingPoster();
     const crashed = openStore(file);
     stores.push(crashed);
-    crashed.claimBriefing({ key: 'slack:C1:2026-03-28', platform: 'slack', channel: 'C1', day: '2026-03-28', owner: 'dead', at: new Date('2026-03-28T07:00:00Z'), leaseMs: 120_000 });
+    await crashed.claimBriefing({ key: 'slack:C1:2026-03-28', platform: 'slack', channel: 'C1', day: '2026-03-28', owner: 'dead', at: new Date('2026-03-28T07:00:00Z'), leaseMs: 120_000 });
     const clock = new FakeClock('2026-03-28T07:30:00Z');
     const { scheduler, store } = setup({ file, clock, poster, owner: 'B' });
     scheduler.start();
     await clock.advanceTo('2026-03-28T08:00:00Z', [scheduler]);
     expect(poster.posts).toHaveLength(1);
-    expect(store.briefing('slack:C1:2026-03-28')).toMatchObject({ state: 'posted', attempts: 2 });
+    expect(await store.briefing('slack:C1:2026-03-28')).toMatchObject({ state: 'posted', attempts: 2 });
   });
 
   it('a failed post is retried later the same day and posted once', async () => {
@@ -181,6 +181,6 @@ describe('BriefingScheduler with a fake clock', () => {
     await clock.advanceTo('2026-03-29T07:00:00Z', [scheduler]);
     // Day one has the article (new); day two nothing new and no questions: skipped.
     expect(poster.posts.map((p) => p.rendered.day)).toEqual(['2026-03-28']);
-    expect(store.briefing('slack:C1:2026-03-29')!.state).toBe('skipped');
+    expect((await store.briefing('slack:C1:2026-03-29'))!.state).toBe('skipped');
   });
 });

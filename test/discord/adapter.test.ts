@@ -355,7 +355,7 @@ describe('discord adapter against a fake Discord', () => {
       recordFeedback: () => {
         throw new Error('disk full');
       },
-      close: () => {},
+      close: async () => {},
     };
     bot = await startBot(fake, { assistant: scriptedAssistant(), store: broken, settings: { placement: 'channel' } });
     mention();

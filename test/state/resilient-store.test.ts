@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/core/ports.js';
 import type { QuestionRecord } from '../../src/core/state.js';
-import { openStateStore, ResilientStore, SqliteStateStore } from '../../src/state/index.js';
+import { openStateStore, ResilientStore, SqliteStateStore, type SanadStore } from '../../src/state/index.js';
 
 interface Line {
   level: string;
@@ -44,7 +44,7 @@ const q: QuestionRecord = {
 const errors = (logger: { lines: Line[] }) => logger.lines.filter((l) => l.level === 'error');
 
 describe('ResilientStore', () => {
-  it('a read-only database: logs once per cause, keeps answering, still drops re-deliveries in memory', () => {
+  it('a read-only database: logs once per cause, keeps answering, still drops re-deliveries in memory', async () => {
     const path = file();
     new SqliteStateStore({ file: path }).close(); // create and migrate
     const readOnly = new SqliteStateStore({ file: path, readonly: true });
@@ -52,20 +52,20 @@ describe('ResilientStore', () => {
     const logger = recordingLogger();
     const store = new ResilientStore(readOnly, logger);
 
-    expect(store.claimEvent('ev1')).toBe(true); // answered, not dropped
-    expect(store.claimEvent('ev1')).toBe(false); // a retry of the same event is still deduped
-    expect(store.claimEvent('ev2')).toBe(true);
-    store.recordQuestion(q);
-    store.recordQuestion(q);
-    store.recordFeedback({ ...q, vote: 'up' });
+    expect(await store.claimEvent('ev1')).toBe(true); // answered, not dropped
+    expect(await store.claimEvent('ev1')).toBe(false); // a retry of the same event is still deduped
+    expect(await store.claimEvent('ev2')).toBe(true);
+    await store.recordQuestion(q);
+    await store.recordQuestion(q);
+    await store.recordFeedback({ ...q, vote: 'up' });
     expect(store.healthy).toBe(false);
     expect(errors(logger)).toHaveLength(1);
     expect(errors(logger)[0]!.fields).toMatchObject({ code: 'SQLITE_READONLY', operation: 'claimEvent' });
     // Reads still work on a read-only file.
-    expect(store.questionStats('slack', 'C1', new Date(0), new Date('2030-01-01')).asked).toBe(0);
+    expect((await store.questionStats('slack', 'C1', new Date(0), new Date('2030-01-01'))).asked).toBe(0);
   });
 
-  it('a database locked by another connection: SQLITE_BUSY is logged once, then recovery is logged', () => {
+  it('a database locked by another connection: SQLITE_BUSY is logged once, then recovery is logged', async () => {
     const path = file();
     const sqlite = new SqliteStateStore({ file: path, busyTimeoutMs: 20 });
     cleanup.push(() => sqlite.close());
@@ -75,23 +75,23 @@ describe('ResilientStore', () => {
     const logger = recordingLogger();
     const store = new ResilientStore(sqlite, logger);
 
-    expect(store.claimEvent('ev1')).toBe(true);
-    store.recordQuestion(q);
-    const claim = store.claimBriefing({ key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', owner: 'A', at: q.at, leaseMs: 1000 });
+    expect(await store.claimEvent('ev1')).toBe(true);
+    await store.recordQuestion(q);
+    const claim = await store.claimBriefing({ key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', owner: 'A', at: q.at, leaseMs: 1000 });
     expect(claim).toEqual({ status: 'claimed', attempt: 1 }); // falls back to an in-memory claim
-    expect(store.claimBriefing({ key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', owner: 'B', at: q.at, leaseMs: 1000 }).status).toBe('busy');
+    expect((await store.claimBriefing({ key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', owner: 'B', at: q.at, leaseMs: 1000 })).status).toBe('busy');
     expect(errors(logger).map((l) => l.fields?.code)).toEqual(['SQLITE_BUSY']);
 
     other.exec('ROLLBACK');
-    store.recordQuestion(q);
+    await store.recordQuestion(q);
     expect(store.healthy).toBe(true);
     expect(logger.lines.some((l) => l.message.includes('works again'))).toBe(true);
-    expect(sqlite.questionStats('slack', 'C1', new Date(0), new Date('2030-01-01')).asked).toBe(1);
+    expect((await sqlite.questionStats('slack', 'C1', new Date(0), new Date('2030-01-01'))).asked).toBe(1);
     // ev1 was only remembered in memory while the store was down; a late retry is still dropped.
-    expect(store.claimEvent('ev1')).toBe(false);
+    expect(await store.claimEvent('ev1')).toBe(false);
   });
 
-  it('a full disk (SQLITE_FULL) drops the write, logs once and the bot goes on', () => {
+  it('a full disk (SQLITE_FULL) drops the write, logs once and the bot goes on', async () => {
     const sqlite = new SqliteStateStore({ file: file() });
     cleanup.push(() => sqlite.close());
     // Cap the file at its current size: the next pages cannot be allocated, as on a full disk.
@@ -100,35 +100,58 @@ describe('ResilientStore', () => {
     const logger = recordingLogger();
     const store = new ResilientStore(sqlite, logger);
     const long = { ...q, answer: 'x'.repeat(50_000) };
-    for (let i = 0; i < 5; i++) store.recordQuestion(long);
+    for (let i = 0; i < 5; i++) await store.recordQuestion(long);
     expect(errors(logger)).toHaveLength(1);
     expect(errors(logger)[0]!.fields?.code).toBe('SQLITE_FULL');
-    expect(store.claimEvent('after-full')).toBe(true);
+    expect(await store.claimEvent('after-full')).toBe(true);
   });
 
-  it('openStateStore over a data folder that cannot be created still gives a working store', () => {
+  it('openStateStore over a data folder that cannot be created still gives a working store', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-blocked-'));
     writeFileSync(join(dir, 'data'), 'a file where the folder should be');
     const logger = recordingLogger();
-    const { store, sqlite } = openStateStore({ dataDir: join(dir, 'data'), logger });
+    const { store, sqlite } = await openStateStore({ dataDir: join(dir, 'data'), logger });
     expect(sqlite).toBeNull();
-    expect(store.claimEvent('e')).toBe(true);
-    expect(store.claimEvent('e')).toBe(false);
-    store.recordQuestion(q);
-    expect(store.questionStats('slack', 'C1', new Date(0), new Date()).asked).toBe(0);
+    expect(await store.claimEvent('e')).toBe(true);
+    expect(await store.claimEvent('e')).toBe(false);
+    await store.recordQuestion(q);
+    expect((await store.questionStats('slack', 'C1', new Date(0), new Date())).asked).toBe(0);
     // One line for the failed open, one for the first use; not one per call.
     expect(errors(logger)).toHaveLength(2);
   });
 
-  it('openStateStore uses SANAD_DATA_DIR and purges past the retention window at open', () => {
+  it('openStateStore uses SANAD_DATA_DIR and purges past the retention window at open', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-data-'));
-    const first = openStateStore({ env: { SANAD_DATA_DIR: dir }, logger: recordingLogger() });
+    const first = await openStateStore({ env: { SANAD_DATA_DIR: dir }, logger: recordingLogger() });
     expect(first.dataDir).toBe(dir);
-    first.store.recordQuestion({ ...q, at: new Date('2026-01-01T00:00:00Z') });
-    first.store.recordQuestion({ ...q, at: new Date('2026-03-27T00:00:00Z') });
-    first.store.close();
-    const second = openStateStore({ env: { SANAD_DATA_DIR: dir }, logger: recordingLogger(), retentionDays: 30, now: new Date('2026-03-28T00:00:00Z') });
+    await first.store.recordQuestion({ ...q, at: new Date('2026-01-01T00:00:00Z') });
+    await first.store.recordQuestion({ ...q, at: new Date('2026-03-27T00:00:00Z') });
+    await first.store.close();
+    const second = await openStateStore({ env: { SANAD_DATA_DIR: dir }, logger: recordingLogger(), retentionDays: 30, now: new Date('2026-03-28T00:00:00Z') });
     cleanup.push(() => second.store.close());
-    expect(second.store.questionStats('slack', 'C1', new Date(0), new Date('2030-01-01')).asked).toBe(1);
+    expect((await second.store.questionStats('slack', 'C1', new Date(0), new Date('2030-01-01'))).asked).toBe(1);
+  });
+
+  it('a store whose calls reject later (a server database gone away): every method resolves to its fallback, none rejects', async () => {
+    const lost = Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
+    const rejecting = new Proxy({} as SanadStore, {
+      get: () => () => new Promise((_, reject) => setTimeout(() => reject(lost), 1)),
+    });
+    const logger = recordingLogger();
+    const store = new ResilientStore(rejecting, logger);
+    const request = { key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', owner: 'A', at: q.at, leaseMs: 1000 };
+    expect(await store.claimEvent('ev')).toBe(true);
+    expect(await store.claimEvent('ev')).toBe(false);
+    await expect(store.recordQuestion(q)).resolves.toBeUndefined();
+    await expect(store.recordFeedback({ ...q, vote: 'down' })).resolves.toBeUndefined();
+    expect(await store.questionStats('slack', 'C1', new Date(0), new Date())).toMatchObject({ asked: 0 });
+    expect(await store.claimBriefing(request)).toEqual({ status: 'claimed', attempt: 1 });
+    expect(await store.completeBriefing('k', 'A', { state: 'posted', messageId: 'm', at: q.at })).toBe(true);
+    expect((await store.claimBriefing({ ...request, owner: 'B' })).status).toBe('done');
+    expect(await store.briefingHistory('slack', 'C1', 5)).toEqual([]);
+    expect(await store.purge(q.at)).toEqual({ events: 0, questions: 0, feedback: 0, briefings: 0, documents: 0 });
+    await expect(store.close()).resolves.toBeUndefined();
+    expect(store.healthy).toBe(false);
+    expect(errors(logger).map((l) => l.fields?.code)).toEqual(['ECONNRESET']);
   });
 });

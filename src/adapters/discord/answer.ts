@@ -67,7 +67,7 @@ export async function answerQuestion(ctx: DiscordContext, request: AnswerRequest
     await apologise(ctx, sink, error, request.question, answer.language);
     return null;
   }
-  safely(ctx, 'recordQuestion', () =>
+  await safely(ctx, 'recordQuestion', () =>
     ctx.store.recordQuestion({
       platform: 'discord',
       channel: request.channel,
@@ -94,9 +94,9 @@ async function apologise(ctx: DiscordContext, sink: ReplySink, error: unknown, q
 }
 
 /** Runs a store call; a failing store is logged and never stops an answer. */
-export function safely<T>(ctx: DiscordContext, what: string, call: () => T): T | undefined {
+export async function safely<T>(ctx: DiscordContext, what: string, call: () => Promise<T>): Promise<T | undefined> {
   try {
-    return call();
+    return await call();
   } catch (error) {
     ctx.logger.warn(`state store ${what} failed`, { error: error instanceof Error ? error.message : String(error) });
     return undefined;

@@ -23,7 +23,7 @@ export async function handleInteraction(ctx: DiscordContext, interaction: Intera
 }
 
 async function ask(ctx: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
-  if (safely(ctx, 'claimEvent', () => ctx.store.claimEvent(`discord:interaction:${interaction.id}`)) === false) return;
+  if ((await safely(ctx, 'claimEvent', () => ctx.store.claimEvent(`discord:interaction:${interaction.id}`))) === false) return;
   const question = interaction.options.getString('question', true).trim();
   const ephemeral = interaction.options.getBoolean('private') ?? false;
   const flags = ephemeral ? MessageFlags.Ephemeral : undefined;
@@ -100,13 +100,13 @@ async function showParagraph(ctx: DiscordContext, interaction: ButtonInteraction
 }
 
 async function vote(ctx: DiscordContext, interaction: ButtonInteraction): Promise<void> {
-  if (safely(ctx, 'claimEvent', () => ctx.store.claimEvent(`discord:interaction:${interaction.id}`)) === false) return;
+  if ((await safely(ctx, 'claimEvent', () => ctx.store.claimEvent(`discord:interaction:${interaction.id}`))) === false) return;
   const [direction, key] = interaction.customId.slice(CUSTOM_ID.vote.length).split(':');
   const remembered = key ? ctx.answers.get(key) : null;
   // After a restart the memory is empty: the rated answer is still on the message itself.
   const answerText =
     remembered?.answer ?? unescapeDiscordMarkdown(interaction.message.embeds.map((e) => e.description ?? '').join('\n\n'));
-  safely(ctx, 'recordFeedback', () =>
+  await safely(ctx, 'recordFeedback', () =>
     ctx.store.recordFeedback({
       platform: 'discord',
       channel: interaction.channelId,

@@ -41,7 +41,7 @@ export async function handleMessage(ctx: DiscordContext, message: Message, botId
   const wanted = inDm || mentioned || (settings.respond === 'questions' && looksLikeQuestion(question));
   if (!wanted) return;
   // A resumed gateway replays events: whatever was claimed before is not answered twice.
-  if (safely(ctx, 'claimEvent', () => ctx.store.claimEvent(`discord:message:${message.id}`)) === false) return;
+  if ((await safely(ctx, 'claimEvent', () => ctx.store.claimEvent(`discord:message:${message.id}`))) === false) return;
 
   const log = ctx.logger.child(`msg:${message.id}`);
   const lang: Lang = settings.language !== 'auto' ? settings.language : detectLanguage(question);

@@ -43,7 +43,7 @@ export function registerActions(app: App, deps: SlackDeps): void {
         at: deps.clock.now(),
       };
       try {
-        deps.state.recordFeedback(record);
+        await deps.state.recordFeedback(record);
       } catch (error) {
         log.warn('could not record feedback', { error });
       }

@@ -90,7 +90,7 @@ export async function answerInPlace(
       if (placeholder) await update(client, q.channel, placeholder, renderProgress(partial, lang), log);
     });
     await deliver(client, q.place, placeholder, answerMessages(deps, answer, q.text), log);
-    record(deps, q, answer);
+    await record(deps, q, answer);
   } catch (error) {
     await deliver(client, q.place, placeholder, apology(deps, error, lang, q), log);
   }
@@ -104,7 +104,7 @@ export async function answerPrivately(deps: SlackDeps, respond: RespondFn, q: Qu
     const answer = await deps.assistant.ask(q.text, { collections: q.settings.collections, language: q.settings.language, signal: AbortSignal.timeout(deps.answerTimeoutMs) });
     const ref = refFor(deps, answer, q.text);
     messages = renderReply(toReply(answer), { feedbackValue: ref, shareValue: ref });
-    record(deps, q, answer);
+    await record(deps, q, answer);
   } catch (error) {
     messages = apology(deps, error, lang, q);
   }
@@ -152,9 +152,9 @@ async function tellPrivately(client: webApi.WebClient, q: Question & { place: Pl
   }
 }
 
-function record(deps: SlackDeps, q: Question, answer: Answer): void {
+async function record(deps: SlackDeps, q: Question, answer: Answer): Promise<void> {
   try {
-    deps.state.recordQuestion({
+    await deps.state.recordQuestion({
       platform: 'slack',
       channel: q.channel,
       user: q.user,

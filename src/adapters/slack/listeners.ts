@@ -30,7 +30,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
     if (typeof eventId === 'string' && (event?.type === 'app_mention' || (event?.type === 'message' && !event.subtype))) {
       let fresh = true;
       try {
-        fresh = deps.state.claimEvent(`slack:${eventId}`, deps.clock.now());
+        fresh = await deps.state.claimEvent(`slack:${eventId}`, deps.clock.now());
       } catch (error) {
         log.warn('could not record the event id; handling it anyway', { eventId, error });
       }

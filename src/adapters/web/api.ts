@@ -30,9 +30,9 @@ export function answerJson(answer: Answer): Answer & { reply: ReturnType<typeof 
 export function createApi(deps: ApiDeps) {
   const { assistant, store, logger, briefing } = deps;
 
-  function logQuestion(answer: Answer): void {
+  async function logQuestion(answer: Answer): Promise<void> {
     try {
-      store.recordQuestion({
+      await store.recordQuestion({
         platform: 'web',
         channel: WEB_CHANNEL,
         user: WEB_USER,
@@ -62,7 +62,7 @@ export function createApi(deps: ApiDeps) {
     const { question, history } = parseAsk(await readJson(req, deps.maxBodyBytes), deps.maxQuestionChars, uiLang);
     const controller = abortOnClose(res);
     const answer = await assistant.ask(question, { conversation: history, signal: controller.signal });
-    logQuestion(answer);
+    await logQuestion(answer);
     sendJson(res, 200, answerJson(answer));
   }
 
@@ -88,7 +88,7 @@ export function createApi(deps: ApiDeps) {
         if (controller.signal.aborted) break;
         if (event.type === 'delta') write({ type: 'delta', text: event.text });
         else {
-          logQuestion(event.answer);
+          await logQuestion(event.answer);
           write({ type: 'final', answer: answerJson(event.answer) });
         }
       }
@@ -106,7 +106,7 @@ export function createApi(deps: ApiDeps) {
   async function feedback(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const input = parseFeedback(await readJson(req, deps.maxBodyBytes));
     try {
-      store.recordFeedback({ ...input, platform: 'web', channel: WEB_CHANNEL, user: WEB_USER, at: new Date() });
+      await store.recordFeedback({ ...input, platform: 'web', channel: WEB_CHANNEL, user: WEB_USER, at: new Date() });
     } catch (error) {
       const errorId = newErrorId();
       logger.error('could not record feedback', { errorId, error: describe(error) });
