@@ -5,6 +5,7 @@ import { loadConfigFile, type SanadConfig } from '../config/file.js';
 import { BriefingRunner, createDiscordBriefingPoster, createLlmBriefingSummarizer, createSlackBriefingPoster, type BriefingPoster } from '../briefing/index.js';
 import type { SanadAssistant } from '../core/assistant.js';
 import type { Logger } from '../core/ports.js';
+import type { SharedRateLimits } from '../core/state.js';
 import { openStateStore, type SanadStore } from '../state/index.js';
 import { buildAssistant } from './assistant.js';
 
@@ -12,6 +13,8 @@ import { buildAssistant } from './assistant.js';
 export interface Services {
   settings: SanadConfig;
   store: SanadStore;
+  /** Rate limits counted in the shared database (PostgreSQL); null: each adapter counts in memory. */
+  sharedLimits: SharedRateLimits | null;
   assistant: SanadAssistant;
   runner: BriefingRunner;
   close(): Promise<void>;
@@ -27,7 +30,7 @@ export async function openServices(
   options: { watch?: boolean; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<Services> {
   const settings = loadConfigFile(config.configFile ?? undefined, { knowledgeDir: config.knowledgeDir });
-  const { store } = await openStateStore({ logger, dataDir: config.dataDir, retentionDays: settings.retentionDays });
+  const { store, postgres } = await openStateStore({ logger, dataDir: config.dataDir, database: config.database, retentionDays: settings.retentionDays });
   const assistant = await buildAssistant(config, { logger, watch: options.watch, onProgress: options.onProgress });
   // The resilient store never rejects, so a change handler may start the write and move on.
   const recordKnowledge = () =>
@@ -48,6 +51,7 @@ export async function openServices(
   return {
     settings,
     store,
+    sharedLimits: postgres ? store : null,
     assistant,
     runner,
     async close() {

@@ -51,6 +51,7 @@ export async function runStart(context: CliContext): Promise<number> {
         },
         assistant,
         state: store,
+        sharedLimits: services.sharedLimits,
         settings: resolver,
         logger,
         listen: !shareServer,
@@ -80,7 +81,7 @@ export async function runStart(context: CliContext): Promise<number> {
     }
 
     if (config.discord) {
-      discord = createDiscordAdapter({ assistant, store, logger, settingsFor: resolver, config: config.discord });
+      discord = createDiscordAdapter({ assistant, store, sharedLimits: services.sharedLimits, logger, settingsFor: resolver, config: config.discord });
       await discord.start();
       stops.push(() => discord!.stop());
       io.stdout.write('sanad discord: connected\n');

@@ -25,6 +25,8 @@ export interface AppConfig {
   files: { maxFileBytes: number; maxPages: number };
   /** Fetching pages (`sanad add`): loopback and private addresses only when allowed. */
   fetch: { allowPrivate: boolean };
+  /** Shared state for several replicas (`DATABASE_URL=postgres://…`); null: the SQLite file in `dataDir`. */
+  database: { url: string; schema: string } | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -105,8 +107,9 @@ export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?
     discord = { token: discordToken, applicationId, guildId, apiUrl: url(env, 'DISCORD_API_URL') };
   }
 
+  const database = databaseFromEnv(env);
   const llm = llmConfigFromEnv(env);
-  for (const secret of [slackToken, slack?.appToken, slack?.signingSecret, discordToken, llm.apiKey]) registerSecret(secret);
+  for (const secret of [database?.url, database ? passwordOf(database.url) : undefined, slackToken, slack?.appToken, slack?.signingSecret, discordToken, llm.apiKey]) registerSecret(secret);
 
   const configFile = value(env, 'SANAD_CONFIG') ?? ['sanad.config.yaml', 'sanad.config.yml', 'sanad.config.json'].find((f) => existsSync(f)) ?? null;
   if (value(env, 'SANAD_CONFIG') && !existsSync(value(env, 'SANAD_CONFIG')!)) {
@@ -114,6 +117,7 @@ export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?
   }
 
   return {
+    database,
     knowledgeDir: resolve(overrides.knowledgeDir ?? value(env, 'SANAD_KNOWLEDGE_DIR') ?? 'knowledge'),
     dataDir,
     cacheDir: join(dataDir, 'cache'),
@@ -154,4 +158,26 @@ export function loadDotEnv(path = '.env'): void {
   const before = { ...process.env };
   loader?.(path);
   for (const [k, v] of Object.entries(before)) process.env[k] = v;
+}
+
+/** `DATABASE_URL` selects PostgreSQL; `SANAD_DATABASE_SCHEMA` the schema its tables live in. */
+function databaseFromEnv(env: Env): AppConfig['database'] {
+  const url = value(env, 'DATABASE_URL');
+  if (!url) return null;
+  if (!/^postgres(ql)?:\/\//i.test(url)) {
+    throw invalid('DATABASE_URL', 'must be a PostgreSQL address starting with postgres://', 'Set DATABASE_URL=postgres://user:password@host:5432/database, or remove it to keep state in the local SQLite file.');
+  }
+  const schema = value(env, 'SANAD_DATABASE_SCHEMA') ?? 'public';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw invalid('SANAD_DATABASE_SCHEMA', `must be a plain identifier (letters, digits, _), got "${schema}"`, 'Set SANAD_DATABASE_SCHEMA=sanad or remove it to use public.');
+  }
+  return { url, schema };
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }

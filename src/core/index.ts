@@ -9,7 +9,7 @@ export { SanadError, asSanadError } from './errors.js';
 export { createLogger, silentLogger, systemClock, registerSecret, redact } from './ports.js';
 export type { Logger, Clock, LogLevel } from './ports.js';
 export { MemoryStateStore } from './state.js';
-export type { StateStore, QuestionRecord, FeedbackRecord } from './state.js';
+export type { StateStore, QuestionRecord, FeedbackRecord, RateCheck, RateVerdict, SharedRateLimits } from './state.js';
 export { DEFAULT_CHANNEL_SETTINGS, defaultSettingsResolver, looksLikeQuestion } from './channels.js';
 export type { ChannelSettings, ChannelSettingsResolver } from './channels.js';
 export { localEmbedder, langchainEmbedder, CachedEmbedder } from './index/embedder.js';

@@ -55,3 +55,19 @@ export class MemoryStateStore implements StateStore {
   }
   async close(): Promise<void> {}
 }
+
+export interface RateCheck {
+  key: string;
+  /** At most this many hits per window; 0 means no limit. */
+  limit: number;
+}
+export type RateVerdict = { ok: true } | { ok: false; retryAfterMs: number };
+
+/**
+ * Rate limits kept in shared state, so replicas behind one load balancer count together (a limit
+ * of 10 a minute stays 10, not 10 per replica). Counts the hit against every key only when all
+ * allow it, over a sliding window.
+ */
+export interface SharedRateLimits {
+  takeRate(checks: RateCheck[], windowMs: number, at: Date): Promise<RateVerdict>;
+}

@@ -3,7 +3,10 @@ export type { SqliteStoreOptions } from './sqlite.js';
 export { MIGRATIONS, migrate } from './migrations.js';
 export { ResilientStore } from './resilient.js';
 export { openStateStore } from './open.js';
-export type { OpenStateOptions } from './open.js';
+export type { OpenStateOptions, OpenedState } from './open.js';
+export { PostgresStateStore, describeUrl } from './postgres.js';
+export type { PostgresStoreOptions } from './postgres.js';
+export { PG_MIGRATIONS, migratePg } from './pg-migrations.js';
 export { EMPTY_STATS } from './types.js';
 export type {
   BriefingClaim,

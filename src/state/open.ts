@@ -1,11 +1,14 @@
 import { resolve } from 'node:path';
 import type { Logger } from '../core/ports.js';
+import { PostgresStateStore, describeUrl } from './postgres.js';
 import { ResilientStore } from './resilient.js';
 import { SqliteStateStore, type SqliteStoreOptions } from './sqlite.js';
 
 export interface OpenStateOptions extends Omit<SqliteStoreOptions, 'file'> {
   /** Default: `SANAD_DATA_DIR`, else `./data`. */
   dataDir?: string;
+  /** PostgreSQL instead of the SQLite file: replicas sharing state. */
+  database?: { url: string; schema: string } | null;
   env?: NodeJS.ProcessEnv;
   logger: Logger;
   /** Rows older than this many days are purged at open (default 30). */
@@ -13,24 +16,44 @@ export interface OpenStateOptions extends Omit<SqliteStoreOptions, 'file'> {
   now?: Date;
 }
 
+export interface OpenedState {
+  store: ResilientStore;
+  sqlite: SqliteStateStore | null;
+  postgres: PostgresStateStore | null;
+  dataDir: string;
+}
+
 /**
- * Opens the state store the app uses: SQLite under the data folder, wrapped so that a store
- * that fails (or never opens) is logged and the bot keeps answering. Purges old rows at open.
+ * Opens the state store the app uses, wrapped so that a store that fails is logged and the bot
+ * keeps answering. SQLite under the data folder by default: a file that never opens leaves the
+ * bot answering without it. With `database` (DATABASE_URL), PostgreSQL shared by replicas: a
+ * server out of reach at start is an error (a replica without the shared state would answer
+ * events the others answer too); once started, outages are ridden out. Purges old rows at open.
  */
-export async function openStateStore(options: OpenStateOptions): Promise<{ store: ResilientStore; sqlite: SqliteStateStore | null; dataDir: string }> {
+export async function openStateStore(options: OpenStateOptions): Promise<OpenedState> {
   const env = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? (env.SANAD_DATA_DIR?.trim() || './data'));
   const logger = options.logger.child('state');
   let sqlite: SqliteStateStore | null = null;
-  try {
-    sqlite = SqliteStateStore.open(dataDir, options);
-    logger.debug('state store open', { file: sqlite.file, schema: sqlite.schemaVersion });
-  } catch (error) {
-    logger.error('state store unavailable; answering without it', { message: (error as Error).message });
+  let postgres: PostgresStateStore | null = null;
+  if (options.database) {
+    postgres = await PostgresStateStore.open({
+      url: options.database.url,
+      schema: options.database.schema,
+      onIdleError: (error) => logger.warn('a PostgreSQL connection was lost; it will be replaced', { message: error.message }),
+    });
+    logger.info('state store: PostgreSQL', { database: describeUrl(options.database.url), schema: postgres.schema });
+  } else {
+    try {
+      sqlite = SqliteStateStore.open(dataDir, options);
+      logger.debug('state store open', { file: sqlite.file, schema: sqlite.schemaVersion });
+    } catch (error) {
+      logger.error('state store unavailable; answering without it', { message: (error as Error).message });
+    }
   }
-  const store = new ResilientStore(sqlite, logger);
+  const store = new ResilientStore(postgres ?? sqlite, logger, { shared: postgres !== null });
   const days = options.retentionDays ?? 30;
   const now = options.now ?? new Date();
-  if (sqlite) await store.purge(new Date(now.getTime() - days * 86_400_000));
-  return { store, sqlite, dataDir };
+  if (sqlite || postgres) await store.purge(new Date(now.getTime() - days * 86_400_000));
+  return { store, sqlite, postgres, dataDir };
 }

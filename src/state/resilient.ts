@@ -1,5 +1,6 @@
 import type { Logger } from '../core/ports.js';
-import type { FeedbackRecord, QuestionRecord } from '../core/state.js';
+import type { FeedbackRecord, QuestionRecord, RateCheck, RateVerdict, SharedRateLimits } from '../core/state.js';
+import { MemoryRateWindow } from './memory-rate.js';
 import {
   EMPTY_STATS,
   type BriefingClaim,
@@ -17,6 +18,8 @@ const READS = new Set(['questionStats', 'briefing', 'lastBriefing', 'briefingHis
 
 /** How many event keys the in-memory fallback remembers. */
 const FALLBACK_EVENTS = 10_000;
+/** A shared store down: when a briefing claim is tried again. */
+const SHARED_CLAIM_RETRY_MS = 60_000;
 
 /**
  * Keeps the bot answering when the state store fails (read-only disk, a lock held elsewhere,
@@ -29,20 +32,27 @@ const FALLBACK_EVENTS = 10_000;
  *   a new event is always answered; the set still drops re-deliveries within this process,
  *   which is where Slack's retries land. Only across a restart could a retry be answered twice:
  *   we prefer a rare duplicate answer to a dropped question.
- * - `claimBriefing` falls back to in-memory claims: one process still posts once; several
- *   replicas without a working shared store cannot be coordinated, and the log says so.
+ * - `claimBriefing` falls back to in-memory claims: one process still posts once. On a shared
+ *   store (PostgreSQL, several replicas) it answers `busy` instead, retried a minute later: a
+ *   briefing late by a minute is better than one posted by every replica.
+ * - `takeRate` falls back to counting in this process: limits hold per replica meanwhile.
  * - writes are dropped (logged), reads return empty results.
  */
-export class ResilientStore implements SanadStore {
+export class ResilientStore implements SanadStore, SharedRateLimits {
   /** Causes logged since the store last worked, and whether a read or a write hit them. */
   private readonly reported = new Map<string, Kind>();
   private readonly events = new Set<string>();
   private readonly claims = new Map<string, { owner: string; done: boolean }>();
+  private readonly rates = new MemoryRateWindow();
 
-  /** `inner` null: no store could be opened; everything uses the fallbacks. */
+  /**
+   * `inner` null: no store could be opened; everything uses the fallbacks. `shared`: replicas
+   * share `inner`, so an in-memory briefing claim would not stop the others.
+   */
   constructor(
-    private readonly inner: SanadStore | null,
+    private readonly inner: (SanadStore & Partial<SharedRateLimits>) | null,
     private readonly logger: Logger,
+    private readonly options: { shared?: boolean } = {},
   ) {}
 
   /** Whether the last call reached the real store. */
@@ -82,6 +92,7 @@ export class ResilientStore implements SanadStore {
       'claimBriefing',
       (store) => store.claimBriefing(request),
       (): BriefingClaim => {
+        if (this.options.shared) return { status: 'busy', retryAt: new Date(request.at.getTime() + SHARED_CLAIM_RETRY_MS) };
         const held = this.claims.get(request.key);
         if (held?.done) return { status: 'done', entry: memoryEntry(request, 'posted') };
         if (held && held.owner !== request.owner) return { status: 'busy', retryAt: new Date(request.at.getTime() + request.leaseMs) };
@@ -124,6 +135,13 @@ export class ResilientStore implements SanadStore {
 
   purge(before: Date): Promise<PurgeResult> {
     return this.guard('purge', (store) => store.purge(before), () => ({ events: 0, questions: 0, feedback: 0, briefings: 0, documents: 0 }));
+  }
+
+  takeRate(checks: RateCheck[], windowMs: number, at: Date): Promise<RateVerdict> {
+    const local = () => this.rates.takeAll(checks, windowMs, at.getTime());
+    const inner = this.inner;
+    if (!inner?.takeRate) return Promise.resolve(local());
+    return this.guard('takeRate', () => inner.takeRate!(checks, windowMs, at), local);
   }
 
   private remember(key: string): void {

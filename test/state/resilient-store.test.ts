@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/core/ports.js';
-import type { QuestionRecord } from '../../src/core/state.js';
+import type { QuestionRecord, SharedRateLimits } from '../../src/core/state.js';
 import { openStateStore, ResilientStore, SqliteStateStore, type SanadStore } from '../../src/state/index.js';
 
 interface Line {
@@ -153,5 +153,18 @@ describe('ResilientStore', () => {
     await expect(store.close()).resolves.toBeUndefined();
     expect(store.healthy).toBe(false);
     expect(errors(logger).map((l) => l.fields?.code)).toEqual(['ECONNRESET']);
+  });
+
+  it('a shared store (replicas) down: a briefing claim is busy, not taken in memory; rate limits count in this process', async () => {
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const rejecting = new Proxy({} as SanadStore & SharedRateLimits, { get: () => () => Promise.reject(down) });
+    const store = new ResilientStore(rejecting, recordingLogger(), { shared: true });
+    const request = { key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', owner: 'A', at: q.at, leaseMs: 1000 };
+    // Every replica would claim in its own memory and post: wait for the database instead.
+    expect(await store.claimBriefing(request)).toEqual({ status: 'busy', retryAt: new Date(q.at.getTime() + 60_000) });
+    const checks = [{ key: 'user:U1', limit: 2 }];
+    expect((await store.takeRate(checks, 60_000, q.at)).ok).toBe(true);
+    expect((await store.takeRate(checks, 60_000, q.at)).ok).toBe(true);
+    expect(await store.takeRate(checks, 60_000, q.at)).toEqual({ ok: false, retryAfterMs: 60_000 });
   });
 });

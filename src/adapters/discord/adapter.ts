@@ -8,7 +8,7 @@ import type { ChannelSettingsResolver } from '../../core/channels.js';
 import { SanadError } from '../../core/errors.js';
 import { registerSecret, systemClock } from '../../core/ports.js';
 import type { Clock, Logger } from '../../core/ports.js';
-import type { StateStore } from '../../core/state.js';
+import type { SharedRateLimits, StateStore } from '../../core/state.js';
 import type { Assistant } from '../../core/types.js';
 import { registerCommands } from './commands.js';
 import type { DiscordCommandConfig } from './commands.js';
@@ -22,6 +22,8 @@ import { NO_MENTIONS } from './render.js';
 export interface DiscordAdapterOptions {
   assistant: Assistant;
   store: StateStore;
+  /** Rate limits shared with other replicas; default: counted in this process. */
+  sharedLimits?: SharedRateLimits | null;
   logger: Logger;
   settingsFor: ChannelSettingsResolver;
   config: DiscordCommandConfig & {
@@ -63,6 +65,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     settingsFor: options.settingsFor,
     clock,
     limiter: new RateLimiter(clock),
+    sharedLimits: options.sharedLimits ?? null,
     answers: new AnswerMemory(),
   };
   const inFlight = new Set<Promise<void>>();

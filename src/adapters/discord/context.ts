@@ -1,6 +1,6 @@
 import type { ChannelSettingsResolver } from '../../core/channels.js';
 import type { Clock, Logger } from '../../core/ports.js';
-import type { StateStore } from '../../core/state.js';
+import type { RateCheck, RateVerdict, SharedRateLimits, StateStore } from '../../core/state.js';
 import type { Assistant, Citation, Lang } from '../../core/types.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -12,7 +12,15 @@ export interface DiscordContext {
   settingsFor: ChannelSettingsResolver;
   clock: Clock;
   limiter: RateLimiter;
+  /** Rate limits counted with the other replicas (PostgreSQL); null: `limiter`, in this process. */
+  sharedLimits: SharedRateLimits | null;
   answers: AnswerMemory;
+}
+
+/** Counts a question against its limits: shared by the replicas when they share a database. */
+export async function takeLimits(ctx: DiscordContext, checks: RateCheck[]): Promise<RateVerdict> {
+  if (!ctx.sharedLimits) return ctx.limiter.takeAll(checks);
+  return ctx.sharedLimits.takeRate(checks.map((c) => ({ ...c, key: `discord:${c.key}` })), 60_000, ctx.clock.now());
 }
 
 export interface RememberedAnswer {

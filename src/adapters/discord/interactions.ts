@@ -11,7 +11,7 @@ import type { Lang } from '../../core/types.js';
 import { answerQuestion, safely } from './answer.js';
 import type { ReplySink } from './answer.js';
 import { ASK_COMMAND } from './commands.js';
-import type { DiscordContext } from './context.js';
+import { takeLimits, type DiscordContext } from './context.js';
 import { threadConversation } from './conversation.js';
 import { CUSTOM_ID, langFromLocale, renderNotice, renderParagraph, renderReply } from './render.js';
 import type { DiscordPayload } from './render.js';
@@ -34,7 +34,7 @@ async function ask(ctx: DiscordContext, interaction: ChatInputCommandInteraction
   const lang: Lang = settings.language !== 'auto' ? settings.language : detectLanguage(question || interaction.locale);
   const sink = interactionSink(interaction, flags);
   if (!question) return sink.final(renderNotice(say('empty', lang)));
-  const limit = ctx.limiter.takeAll([
+  const limit = await takeLimits(ctx, [
     { key: `user:${interaction.user.id}`, limit: settings.rateLimit.perUserPerMinute },
     { key: `channel:${channel}`, limit: settings.rateLimit.perChannelPerMinute },
   ]);

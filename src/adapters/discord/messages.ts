@@ -11,7 +11,7 @@ import { detectLanguage } from '../../core/text/index.js';
 import type { Lang } from '../../core/types.js';
 import { answerQuestion, safely } from './answer.js';
 import type { ReplySink } from './answer.js';
-import type { DiscordContext } from './context.js';
+import { takeLimits, type DiscordContext } from './context.js';
 import { conversationFor, stripBotMention } from './conversation.js';
 import { DISCORD_LIMITS } from './limits.js';
 import { renderNotice } from './render.js';
@@ -49,7 +49,7 @@ export async function handleMessage(ctx: DiscordContext, message: Message, botId
     await sendAll(replyTo(message), renderNotice(say('empty', lang))).catch((e) => log.warn('empty-question reply failed', { error: String(e) }));
     return;
   }
-  const limit = ctx.limiter.takeAll([
+  const limit = await takeLimits(ctx, [
     { key: `user:${message.author.id}`, limit: settings.rateLimit.perUserPerMinute },
     { key: `channel:${settingsChannel}`, limit: settings.rateLimit.perChannelPerMinute },
   ]);

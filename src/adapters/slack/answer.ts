@@ -4,7 +4,7 @@ import { SanadError } from '../../core/errors.js';
 import { message } from '../../core/messages.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import { errorReply, newErrorId, simpleReply, toReply } from '../../core/reply.js';
-import type { StateStore } from '../../core/state.js';
+import type { SharedRateLimits, StateStore } from '../../core/state.js';
 import { detectLanguage } from '../../core/text/index.js';
 import type { Answer, Assistant, Lang, Turn } from '../../core/types.js';
 import type { BotIdentity } from './auth.js';
@@ -25,6 +25,8 @@ export interface SlackDeps {
   identity: BotIdentity;
   recent: RecentAnswers;
   limiter: SlidingWindowLimiter;
+  /** Rate limits counted with the other replicas (PostgreSQL); null: `limiter`, in this process. */
+  sharedLimits: SharedRateLimits | null;
   /** Minimum time between two streamed updates of the same message. */
   streamIntervalMs: number;
   /** Deadline for one answer; the asker gets the apology after it. */
@@ -49,16 +51,16 @@ export function replyLanguage(q: Pick<Question, 'text' | 'settings'>): Lang {
 }
 
 /** null when the user may ask now; otherwise the friendly message to show them. */
-export function rateLimitMessage(deps: SlackDeps, q: Question, lang: Lang): string | null {
-  const now = deps.clock.now().getTime();
+export async function rateLimitMessage(deps: SlackDeps, q: Question, lang: Lang): Promise<string | null> {
+  const now = deps.clock.now();
   const { perUserPerMinute, perChannelPerMinute } = q.settings.rateLimit;
-  const verdict = deps.limiter.takeAll(
-    [
-      { key: `user:${q.user}`, limit: perUserPerMinute },
-      { key: `channel:${q.channel}`, limit: perChannelPerMinute },
-    ],
-    now,
-  );
+  const checks = [
+    { key: `user:${q.user}`, limit: perUserPerMinute },
+    { key: `channel:${q.channel}`, limit: perChannelPerMinute },
+  ];
+  const verdict = deps.sharedLimits
+    ? await deps.sharedLimits.takeRate(checks.map((c) => ({ ...c, key: `slack:${c.key}` })), 60_000, now)
+    : deps.limiter.takeAll(checks, now.getTime());
   if (verdict.ok) return null;
   return message('rateLimited', lang, { seconds: Math.ceil(verdict.retryAfterMs / 1000) });
 }
@@ -78,7 +80,7 @@ export async function answerInPlace(
     await post(client, q.place, renderReply(simpleReply('notice', message('empty', lang), lang))[0]!, log);
     return;
   }
-  const limited = rateLimitMessage(deps, q, lang);
+  const limited = await rateLimitMessage(deps, q, lang);
   if (limited) {
     await tellPrivately(client, q, limited, log);
     return;

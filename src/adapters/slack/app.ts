@@ -4,7 +4,7 @@ import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt'
 import { defaultSettingsResolver, type ChannelSettingsResolver } from '../../core/channels.js';
 import { SanadError, asSanadError } from '../../core/errors.js';
 import { silentLogger, systemClock, type Clock, type Logger } from '../../core/ports.js';
-import { MemoryStateStore, type StateStore } from '../../core/state.js';
+import { MemoryStateStore, type SharedRateLimits, type StateStore } from '../../core/state.js';
 import type { Assistant } from '../../core/types.js';
 import type { SlackDeps } from './answer.js';
 import { verifyBotToken, type BotIdentity } from './auth.js';
@@ -20,6 +20,8 @@ export interface SlackAppOptions {
   assistant: Assistant;
   /** Event dedupe, question log and feedback. Default: in memory (dedupe lost on restart). */
   state?: StateStore;
+  /** Rate limits shared with other replicas; default: counted in this process. */
+  sharedLimits?: SharedRateLimits | null;
   settings?: ChannelSettingsResolver;
   logger?: Logger;
   clock?: Clock;
@@ -94,6 +96,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackBot>
     identity,
     recent: new RecentAnswers(),
     limiter: new SlidingWindowLimiter(),
+    sharedLimits: options.sharedLimits ?? null,
     streamIntervalMs: options.streamIntervalMs ?? DEFAULTS.streamIntervalMs,
     answerTimeoutMs: options.answerTimeoutMs ?? DEFAULTS.answerTimeoutMs,
   };

@@ -95,7 +95,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
     const settings = deps.settings('slack', command.channel_id);
     const q = { channel: command.channel_id, user: command.user_id, text, settings };
     const lang = replyLanguage(q);
-    const refusal = !text ? message('empty', lang) : rateLimitMessage(deps, q, lang);
+    const refusal = !text ? message('empty', lang) : await rateLimitMessage(deps, q, lang);
     // Acknowledge within Slack's 3 s with something the asker sees; the answer replaces it.
     await ack({ response_type: 'ephemeral', text: refusal ?? message('thinking', lang) });
     if (!refusal) await answerPrivately(deps, respond, q);
