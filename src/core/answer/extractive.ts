@@ -9,9 +9,9 @@ import { windowFeatures, windowScore } from './window-model.js';
  * Quotes stay short enough to read in chat: the answer (the quote and its " [1]") fits in 300
  * characters, a phone screen's worth; a list question is the exception.
  */
-export const MAX_QUOTE_CHARS = Number(process.env.X_MAXQ ?? 296);
+export const MAX_QUOTE_CHARS = 296;
 /** A sentence longer than this is scored clause by clause (at its commas). */
-const CLAUSE_SPLIT_CHARS = Number(process.env.X_SPLIT ?? 200);
+const CLAUSE_SPLIT_CHARS = 200;
 const MAX_WINDOW_CLAUSES = 3;
 /** A list question may take a whole enumeration, clause after clause. */
 const MAX_LIST_CLAUSES = 8;
@@ -38,7 +38,7 @@ export const EXTRACT_WEIGHTS = { typeBonus: 0.2, perChar: 0.00025 } as const;
  * first): on ARCD's training half "the answer contains the gold span" goes from 0.61 (the
  * window alone) to 0.68 (following clauses) and 0.71 (both sides); quotes average 290 characters.
  */
-export const EXTEND_TO_CHARS = Number(process.env.X_EXT ?? 296);
+export const EXTEND_TO_CHARS = 296;
 
 interface ListParts {
   intro: string;

@@ -14,10 +14,13 @@ export function rerankByAnswer(hits: Hit[], profile: QueryProfile, type: AnswerT
   const depth = Math.min(RERANK.depth, hits.length);
   if (depth < 2) return hits;
   const head = hits.slice(0, depth);
-  const best = Math.max(...head.map((h) => h.score)) || 1;
+  // The document's lift multiplies the whole: paragraphs of one document are weighed against
+  // each other exactly as if no other document were there.
+  const own = (h: Hit) => h.score / (h.lift ?? 1);
+  const best = Math.max(...head.map(own)) || 1;
   const scored = head.map((hit) => {
     const window = extractAnswer(hit, profile, type)?.score ?? 0;
-    return { hit, score: window + RERANK.priorWeight * (hit.score / best) };
+    return { hit, score: (hit.lift ?? 1) * (window + RERANK.priorWeight * (own(hit) / best)) };
   });
   scored.sort((a, b) => b.score - a.score);
   return [...scored.map((s) => s.hit), ...hits.slice(depth)];
