@@ -96,6 +96,13 @@ describe('the asked slot: the clause whose date, number or name belongs to the e
   });
 });
 
+describe('a time said in words is a time, inside quotation marks too', () => {
+  it('answers "when" with "في الأسابيع المقبلة" quoted in the paragraph', async () => {
+    const [answer] = await converse(['السفير الفرنسي قال هيقدم مشروع القرار امتى؟']);
+    expectAnswer(answer!, 'الأسابيع المقبلة');
+  });
+});
+
 describe('silence: no span of the asked kind for the asked event means a decline, with the closest paragraph', () => {
   it.each([
     'متى انتهت عملية برخان؟',

@@ -48,6 +48,12 @@ describe('the dialect layer reads chat Arabic in MSA grammar words', () => {
     expect(read('شو صار بالبيان؟')).toContain('البيان');
   });
 
+  it('reads "الي" after a question word as the relative "اللي", elsewhere as "إلى"', () => {
+    expect(read('مين الي قال هالكلام؟')).toBe('من الذي قال الكلام');
+    expect(read('شو الي صار بالاجتماع؟')).toBe('ما الذي حدث بالاجتماع');
+    expect(read('متى وصل الي باريس؟')).toBe('متي وصل الي باريس');
+  });
+
   it('reads "the" on a number and a "و" before a question word', () => {
     expect(read('وين الـ400 شخص؟')).toBe('اين 400 شخص');
     expect(read('وكم دولة؟')).toBe('و كم دوله');

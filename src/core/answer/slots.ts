@@ -197,7 +197,8 @@ const YEARS = /(^|\s)((عام|سنه|العام|السنه|في) )?(1[5-9]\d\d|2
  */
 export function slotSilent(question: string, type: AnswerType, quote: string): boolean {
   const q = normalizeForMatch(question);
-  const t = normalizeForMatch(quote);
+  // Quotation marks and brackets are not word boundaries to the patterns: "في الأسابيع المقبلة"".
+  const t = normalizeForMatch(quote).replace(/["«»“”()[\]]/g, ' ');
   switch (type) {
     case 'date':
       // "When" is also answered by an event or an age ("عندما…", "في عمر الثالثة عشرة"): only a

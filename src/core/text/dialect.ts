@@ -161,13 +161,20 @@ export function readDialect(message: string, known: (word: string) => boolean = 
     if (token === 'عم' && IMPERFECT.test(tokens[i + 1] ?? '')) return;
     // Egyptian and Maghrebi negation wraps the verb: "ما نقدرش" is "لا نستطيع".
     if ((context.egyptian || context.maghrebi) && tokens[i - 1] === 'ما' && token.length >= 4 && token.endsWith('ش') && !known(token)) token = token.slice(0, -1);
-    const read = readWord(token, context);
+    // "الي" is also a normalised "إلى", but right after a question word ("مين الي قال…", "شو
+    // الي صار") it can only be the relative pronoun "اللي" typed short.
+    const read = token === 'الي' && i > 0 && isQuestionWord(tokens[i - 1]!) ? 'الذي' : readWord(token, context);
     if (read) words.push(read);
   });
   let out = words.join(' ');
   const inSitu = frontQuestionWord(out);
   if (inSitu) out = inSitu;
   return { text: out, changed: out !== normal };
+}
+
+function isQuestionWord(token: string): boolean {
+  const bare = token.startsWith('و') && token.length > 2 ? token.slice(1) : token;
+  return QUESTION_WORDS[bare] !== undefined || MSA_QUESTION_WORDS.has(bare);
 }
 
 /**
