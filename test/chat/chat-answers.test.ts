@@ -103,6 +103,27 @@ describe('a time said in words is a time, inside quotation marks too', () => {
   });
 });
 
+describe('the slot chooses between close candidates', () => {
+  it('answers "in which day of the week" from the paragraph that names the day, not a nearer one with "in the coming weeks"', async () => {
+    const [answer] = await converse(['في أي يوم من أيام الأسبوع أعلنت فرنسا رغبتها في قرار ضد تمويل الإرهاب؟']);
+    expectAnswer(answer!, 'الخميس');
+  });
+
+  it('leaves the last answer\'s paragraph when it holds none of the words the follow-up adds', async () => {
+    const [, answer] = await converse(['متى قال السفير الفرنسي إنه سيقدم مشروع القرار؟', 'ومن يتولى رئاسة مجلس الأمن عند تبني القرار؟']);
+    expectAnswer(answer!, 'تتولى فرنسا رئاسة مجلس الأمن');
+  });
+});
+
+describe('questions about a document, in dialect', () => {
+  it('finds the document a dialect question names ("مين كاتب هالمقال عن فرنسا؟") and its date after it', async () => {
+    const [author, date] = await converse(['طيب مين كاتب هالمقال عن فرنسا؟', 'وايمتى انكتب؟']);
+    expect(author!.intent).toBe('document');
+    expect(author!.answer).toContain('حسام الحداد');
+    expect(date!.answer).toContain('2019');
+  });
+});
+
 describe('silence: no span of the asked kind for the asked event means a decline, with the closest paragraph', () => {
   it.each([
     'متى انتهت عملية برخان؟',

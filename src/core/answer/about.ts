@@ -66,7 +66,9 @@ export function documentsMeant(question: string, lang: Lang, documents: Knowledg
   const picked = pickListed(question, conversation);
   const chosen = picked ? documents.filter((d) => d.title === picked) : [];
   if (chosen.length > 0) return chosen;
-  const rest = terms(question, lang).filter((t) => !isCueWord(t));
+  // Read in MSA words: "طيب مين كاتب هالمقال عن فرنسا" names «فرنسا», not "طيب" or "هالمقال".
+  const read = lang === 'ar' ? readDialect(question).text : question;
+  const rest = terms(read, lang).filter((t) => !isCueWord(t));
   if (rest.length === 0) return documents;
   const named = documents.filter((d) => {
     const title = new Set(terms(d.title, d.lang));

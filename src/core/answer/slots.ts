@@ -203,6 +203,7 @@ export function slotSilent(question: string, type: AnswerType, quote: string): b
     case 'date':
       // "When" is also answered by an event or an age ("عندما…", "في عمر الثالثة عشرة"): only a
       // quote with no time in it at all is silent, or one whose dates only say when it began.
+      if (ASKS_DAY.test(q)) return !(WEEKDAY.test(t) || DAY_OF_MONTH.test(t) || DAY_AND_MONTH.test(t));
       return !(matchesType('date', t) || TIME_WORDS.test(t)) || (datePhase(q) === 'end' && datesOnlyStart(t));
     case 'number':
       // "كم ساعة؟" → "في غضون ساعة": a unit without a number is one of it.
@@ -215,6 +216,10 @@ export function slotSilent(question: string, type: AnswerType, quote: string): b
       return false;
   }
 }
+
+/** "في أي يوم…", "which day": a weekday or a day of a month answers, "in the coming weeks" does not. */
+const ASKS_DAY = /(^|\s)(في )?(اي|ما|اية) (يوم|الايام|ايام)(\s|$)|which day|what day|quel jour/;
+const DAY_AND_MONTH = /\d{1,2} ?(\/|-)? ?(يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب|ايلول|تشرين|january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)/;
 
 /** Units a "how many / how long" question counts in, which a quote may give as one ("ساعة"). */
 const UNITS = 'ساعه|يوم|اسبوع|شهر|سنه|عام|دقيقه|مره|دولار|يورو|درهم|دينار|ريال|جنيه|شخص|دوله|بلد';

@@ -72,15 +72,40 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
 
   const last = stayed ? answerFromLastParagraph(reading, followUp, retrieval, lang, index) : null;
   if (last) retrieval.hits = [last.hit, ...retrieval.hits.filter((h) => h.paragraph.id !== last.paragraph.id)];
+  if (!last) retrieval.hits = slotFirst(retrieval, reading.asked, type);
   const best = retrieval.hits[0];
   const extract = introduced(last ?? (best ? extractAnswer(best, retrieval.profile, type) : null), retrieval, index);
   // A typo of a word the best paragraphs use ("قاءد" for "قائد", "الاعيبين") is not unknown.
   const focusUnknown = unseen && !misspeltNearby(focus, retrieval.hits.slice(0, TYPO_DEPTH), retrieveLang);
   const features = evidenceFeatures(retrieval, extract, type, focusUnknown);
   // A follow-up answered from the last answer's paragraph was already checked for its slot.
-  const silent = !extract || (!last && shouldAbstain(features)) || slotSilent(reading.text, type, extract.quote) || namesUnknownPlace(reading.text, index);
+  const silent = !extract || (!last && shouldAbstain(features)) || slotSilent(reading.asked, type, extract.quote) || namesUnknownPlace(reading.text, index);
   return { reading, retrieval, extract, fromLast: last !== null, features, silent };
 }
+
+/**
+ * "في أي يوم أعلنت فرنسا…": when the best candidate's quote holds no answer of the kind asked
+ * and the next one, nearly as good, does, the next one is the answer: the slot decides between
+ * close candidates, as a reader would look one paragraph further for the day.
+ */
+const SLOT_DEPTH = 3;
+const SLOT_MIN_SHARE = 0.6;
+
+function slotFirst(retrieval: Retrieval, question: string, type: AnswerType): Hit[] {
+  const hits = retrieval.hits;
+  const top = hits[0];
+  if (!top || !SLOTTED.has(type)) return hits;
+  const holds = (hit: Hit) => {
+    const extract = extractAnswer(hit, retrieval.profile, type);
+    return extract !== null && !slotSilent(question, type, extract.quote);
+  };
+  if (holds(top)) return hits;
+  const at = hits.slice(1, SLOT_DEPTH).findIndex((h) => h.score >= SLOT_MIN_SHARE * top.score && holds(h));
+  return at < 0 ? hits : [hits[at + 1]!, ...hits.filter((_, i) => i !== at + 1)];
+}
+// Dates only: a count's number is checked against its noun elsewhere, and a name after another
+// title ("مدعي الجمهورية … ريمي هيتس") would pass for the president's.
+const SLOTTED = new Set<AnswerType>(['date']);
 
 /** A quote that ends in a colon introduces what follows ("…بفضل الجهود التي بذلتها فرنسا وشركاؤها:"). */
 const INTRODUCES = /[:：]["»”)]*\s*$/;

@@ -38,6 +38,7 @@ export function answerFromLastParagraph(reading: Reading, followUp: FollowUp, re
   const ownTerms = [...new Set(terms(reading.text, lang))].filter((t) => !subject.has(t));
   const own = ownTerms.length > 0 ? withUnknown(weighted(ownTerms, index, 1), retrieval.profile) : retrieval.profile;
   const asked = new Set(retrieval.profile.terms);
+  const ownKnown = ownTerms.some((t) => index.idf(t) > 0);
   const localIds = new Set(followUp.local.map((p) => p.id));
   // What the rest of the knowledge offers for the question's own words: a local paragraph must
   // do about as well, or the question has moved to where those words are ("وقديش مرسل رصدوا؟").
@@ -56,7 +57,9 @@ export function answerFromLastParagraph(reading: Reading, followUp: FollowUp, re
       // The slot must belong to the event asked about: a number next to the noun counted, or a
       // paragraph that names what the question names about as well as any other.
       const close = slotFit(reading.type, quote, asked, (w) => stem(w, lang));
-      fits = matchesType(reading.type, quote) && (close || here >= elsewhere - ELSEWHERE_MARGIN);
+      // A paragraph without any of the words the question adds ("ومن يتولى رئاسة مجلس الأمن؟")
+      // is not where its slot is, however well a name or date of its own fits.
+      fits = matchesType(reading.type, quote) && (close || here >= elsewhere - ELSEWHERE_MARGIN) && !(ownKnown && here === 0);
     } else {
       fits = covered > 0 && here >= elsewhere - ELSEWHERE_MARGIN;
     }

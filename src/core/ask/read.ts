@@ -12,8 +12,10 @@ import type { Turn } from '../types.js';
  * wrote stays what the bot shows.
  */
 export interface Reading {
-  /** The question in MSA grammar words, normalised. */
+  /** The question in MSA grammar words, normalised, without the words that frame its answer. */
   text: string;
+  /** The same with its frame ("في أي يوم…"), which says what kind of answer fits. */
+  asked: string;
   type: AnswerType;
   /** Set when the question leans on the conversation. */
   followUp: FollowUp | null;
@@ -48,14 +50,16 @@ export function readQuestion(question: string, lang: Lang, index: KnowledgeIndex
   const followUp = conversation.some((t) => t.role === 'user') ? readFollowUp(question, text, own.length, lang, index, conversation) : null;
   // "وفي سوريا؟" asks the last question again about something else: it keeps its answer type.
   if (type === 'other' && followUp && !hasQuestionWord(text)) type = answerType(followUp.subject.split('\n')[0] ?? '');
-  return { text, type, followUp };
+  return { text, asked: read, type, followUp };
 }
 
 /** Frame nouns right after the question word: what kind of answer, not what it is about. */
 const FRAME = /(^|\s)((?:و )?(?:ما|ماذا|كم|اي|ما هو|ما هي|ماهو|ماهي)) (اسم|اسماء|عدد|نوع|رقم)(?=\s|$)/;
+/** "في أي يوم من أيام الأسبوع…": the week says what kind of day is asked, not a word to find. */
+const TIME_FRAME = /(^|\s)((?:في )?(?:اي|ما) (?:يوم|ساعه|وقت)) من (?:ايام|ساعات) (?:الاسبوع|اليوم|الشهر)(?=\s|$)/;
 
 function withoutFrame(text: string): string {
-  return text.replace(FRAME, '$1$2');
+  return text.replace(FRAME, '$1$2').replace(TIME_FRAME, '$1$2');
 }
 
 /** The question in MSA grammar words; dialect verb forms are read only where the knowledge lacks them. */
