@@ -101,6 +101,12 @@ export class FakeDiscord {
   /** The last time the bot wrote anything (a message, an edit). */
   lastBotWrite = 0;
   private session: Session | null = null;
+  /**
+   * true: a new IDENTIFY keeps the earlier sessions, and every event reaches each of them, as
+   * when several bot processes (replicas) run with one token and no sharding.
+   */
+  multiSession = false;
+  private readonly replicaSessions: Session[] = [];
   private holdResume: Promise<void> | null = null;
   private replayAlreadySeen = 0;
   private failures: { method: string; path: RegExp; status: number }[] = [];
@@ -305,10 +311,12 @@ export class FakeDiscord {
     });
     socket.on('close', () => {
       if (this.session?.socket === socket) this.session.socket = null;
+      for (const replica of this.replicaSessions) if (replica.socket === socket) replica.socket = null;
     });
   }
 
   private identify(socket: WebSocket): void {
+    if (this.multiSession && this.session?.socket) this.replicaSessions.push(this.session);
     this.session = { id: `session-${this.snowflake()}`, seq: 0, events: [], socket };
     this.dispatch('READY', {
       v: 10,
@@ -321,8 +329,8 @@ export class FakeDiscord {
       private_channels: [],
       relationships: [],
       user_settings: {},
-    });
-    this.dispatch('GUILD_CREATE', this.guildPayload());
+    }, true);
+    this.dispatch('GUILD_CREATE', this.guildPayload(), true);
   }
 
   private async resume(socket: WebSocket, d: { session_id: string; seq: number }): Promise<void> {
@@ -342,7 +350,13 @@ export class FakeDiscord {
   }
 
   /** Sends a dispatch now, or keeps it for the RESUME replay when the client is away. */
-  dispatch(t: string, d: unknown): void {
+  dispatch(t: string, d: unknown, onlyNewest = false): void {
+    if (!onlyNewest) {
+      for (const replica of this.replicaSessions) {
+        replica.seq += 1;
+        if (replica.socket?.readyState === WebSocket.OPEN) replica.socket.send(JSON.stringify({ op: 0, s: replica.seq, t, d }));
+      }
+    }
     const session = this.session;
     if (!session) return;
     session.seq += 1;
