@@ -13,3 +13,4 @@ export { runAnswering } from './answering.js';
 export { runIndexing } from './indexing.js';
 export { runStartup } from './startup.js';
 export { runAdapters } from './adapters.js';
+export { runReplicas } from './replicas.js';
