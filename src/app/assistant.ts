@@ -7,6 +7,7 @@ import type { Logger } from '../core/ports.js';
 import type { KnowledgeDocument } from '../core/knowledge/types.js';
 import type { KnowledgeReading } from '../core/knowledge/load.js';
 import { createReaders } from '../readers/index.js';
+import { sharedEmbeddingCache, type EmbeddingCacheStore } from '../state/shared-embedder.js';
 
 export interface BuildOptions {
   logger: Logger;
@@ -18,6 +19,8 @@ export interface BuildOptions {
   noCache?: boolean;
   /** Called as each knowledge file is read (`sanad index` shows it). */
   onFile?: KnowledgeReading['onFile'];
+  /** Model embeddings shared by replicas (PostgreSQL): a text is embedded once for all of them. */
+  sharedEmbeddings?: EmbeddingCacheStore | null;
 }
 
 /**
@@ -34,6 +37,7 @@ export async function buildAssistant(config: AppConfig, options: BuildOptions): 
     const { createOpenAIEmbeddings } = await import('../core/llm/embeddings.js');
     const embeddings = createOpenAIEmbeddings(config.llm, { logger: logger.child('embeddings') });
     embedder = langchainEmbedder(embeddings.embedderId, embeddings);
+    if (options.sharedEmbeddings) embedder = sharedEmbeddingCache(embedder, options.sharedEmbeddings, logger.child('embeddings'));
   }
   let llm = null;
   if (effectiveAnswerMode(config.llm) === 'llm') {

@@ -31,7 +31,7 @@ export async function openServices(
 ): Promise<Services> {
   const settings = loadConfigFile(config.configFile ?? undefined, { knowledgeDir: config.knowledgeDir });
   const { store, postgres } = await openStateStore({ logger, dataDir: config.dataDir, database: config.database, retentionDays: settings.retentionDays });
-  const assistant = await buildAssistant(config, { logger, watch: options.watch, onProgress: options.onProgress });
+  const assistant = await buildAssistant(config, { logger, watch: options.watch, onProgress: options.onProgress, sharedEmbeddings: postgres });
   // The resilient store never rejects, so a change handler may start the write and move on.
   const recordKnowledge = () =>
     store.recordDocuments(

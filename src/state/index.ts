@@ -7,6 +7,8 @@ export type { OpenStateOptions, OpenedState } from './open.js';
 export { PostgresStateStore, describeUrl } from './postgres.js';
 export type { PostgresStoreOptions } from './postgres.js';
 export { PG_MIGRATIONS, migratePg } from './pg-migrations.js';
+export { sharedEmbeddingCache } from './shared-embedder.js';
+export type { EmbeddingCacheStore } from './shared-embedder.js';
 export { EMPTY_STATS } from './types.js';
 export type {
   BriefingClaim,

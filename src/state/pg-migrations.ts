@@ -66,6 +66,16 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX briefings_channel ON briefings (platform, channel, posted_at);
   CREATE INDEX rate_hits_key_at ON rate_hits (key, at);
   `,
+  // 2: the embedding cache shared by replicas: a vector paid for once, by model and text hash.
+  `
+  CREATE TABLE embeddings (
+    model TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    vector BYTEA NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (model, hash)
+  );
+  `,
 ];
 
 /** Quotes an identifier (the schema name comes from configuration). */

@@ -34,6 +34,8 @@ export interface PostgresStoreOptions {
 }
 
 const MAX_DECLINED = 20;
+/** Vectors per query when reading or writing the embedding cache. */
+const EMBEDDING_BATCH = 500;
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 interface BriefingRow {
@@ -312,6 +314,33 @@ export class PostgresStateStore implements SanadStore {
       await db.query('INSERT INTO rate_hits (key, at) SELECT unnest($1::text[]), $2', [keys, now]);
       return { ok: true };
     });
+  }
+
+  // ---- Shared embedding cache ----------------------------------------------------------
+
+  /** The cached vectors of `model` for these text hashes (those it has). */
+  async getEmbeddings(model: string, hashes: string[]): Promise<Map<string, Float32Array>> {
+    const found = new Map<string, Float32Array>();
+    for (let i = 0; i < hashes.length; i += EMBEDDING_BATCH) {
+      const { rows } = await this.pool.query<{ hash: string; vector: Buffer }>('SELECT hash, vector FROM embeddings WHERE model = $1 AND hash = ANY($2)', [
+        model,
+        hashes.slice(i, i + EMBEDDING_BATCH),
+      ]);
+      // Copied out: a Buffer's bytes need not be aligned for a Float32Array view.
+      for (const row of rows) found.set(row.hash, new Float32Array(new Uint8Array(row.vector).buffer));
+    }
+    return found;
+  }
+
+  /** Stores vectors of `model` by text hash; a hash another replica stored first is kept as it is. */
+  async putEmbeddings(model: string, entries: { hash: string; vector: Float32Array }[], at: Date = new Date()): Promise<void> {
+    for (let i = 0; i < entries.length; i += EMBEDDING_BATCH) {
+      const batch = entries.slice(i, i + EMBEDDING_BATCH);
+      await this.pool.query(
+        'INSERT INTO embeddings (model, hash, vector, at) SELECT $1, h, v, $4 FROM unnest($2::text[], $3::bytea[]) AS t(h, v) ON CONFLICT DO NOTHING',
+        [model, batch.map((e) => e.hash), batch.map((e) => Buffer.from(e.vector.buffer, e.vector.byteOffset, e.vector.byteLength)), at.getTime()],
+      );
+    }
   }
 
   private async row(key: string): Promise<BriefingRow | null> {
