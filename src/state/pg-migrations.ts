@@ -89,6 +89,8 @@ export function ident(name: string): string {
  */
 export async function migratePg(pool: pg.Pool, schema: string, migrations: readonly string[]): Promise<number> {
   const client = await pool.connect();
+  const onError = () => undefined; // the query in flight rejects; without a listener the process would end
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sanad:migrate:${schema}`]);
@@ -109,6 +111,7 @@ export async function migratePg(pool: pg.Pool, schema: string, migrations: reado
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
+    client.removeListener('error', onError);
     client.release();
   }
 }

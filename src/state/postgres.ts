@@ -27,7 +27,7 @@ export interface PostgresStoreOptions {
   /** Longest a query may run before it fails, in ms (default 10000). */
   queryTimeoutMs?: number;
   migrations?: readonly string[];
-  /** How the connections name themselves to the server (default `sanad`; pg_stat_activity shows it). */
+  /** How the connections name themselves to the server (default `sanad/<schema>`; pg_stat_activity shows it). */
   applicationName?: string;
   /** Told about errors of idle connections (a restarted server): the pool replaces them. */
   onIdleError?: (error: Error) => void;
@@ -83,7 +83,7 @@ export class PostgresStateStore implements SanadStore {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
       query_timeout: options.queryTimeoutMs ?? 10_000,
-      application_name: options.applicationName ?? 'sanad',
+      application_name: options.applicationName ?? `sanad/${this.schema}`,
       options: `-c search_path=${this.schema}`,
     });
     // Without a listener, an idle connection dropped by the server would crash the process.
@@ -351,6 +351,10 @@ export class PostgresStateStore implements SanadStore {
   private async transaction<T>(run: (db: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let failed: Error | undefined;
+    // A checked-out client has no pool listener: a connection killed now (a server restart)
+    // would be an unhandled 'error' event and end the process. The query in flight rejects too.
+    const onError = (error: Error) => (failed ??= error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await run(client);
@@ -362,6 +366,7 @@ export class PostgresStateStore implements SanadStore {
       throw error;
     } finally {
       // A failed transaction may have lost its connection: let the pool replace it.
+      client.removeListener('error', onError);
       client.release(failed);
     }
   }
