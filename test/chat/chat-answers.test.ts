@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant, type Answer, type SanadAssistant, type Turn } from '../../src/core/index.js';
+import { slotSilent } from '../../src/core/answer/slots.js';
 import { normalize, splitSentences } from '../../src/core/text/index.js';
 
 /**
@@ -131,6 +132,7 @@ describe('silence: no span of the asked kind for the asked event means a decline
     'من هو رئيس الجمهورية الفرنسية؟',
     'ما هو عدد أعضاء مجلس الأمن الدولي الدائمين؟',
     'وش رأي أمريكا في القرار الفرنسي؟',
+    'شو اسم شركة التأمين الصحي تبعنا؟',
   ])('%s', async (question) => {
     const answer = await assistant.ask(question);
     expect(answer.abstained, answer.answer).toBe(true);
@@ -139,6 +141,20 @@ describe('silence: no span of the asked kind for the asked event means a decline
   it('shows the closest paragraph when it declines a question about a known subject', async () => {
     const answer = await assistant.ask('متى انتهت عملية سيرفال؟');
     expect(answer.citations[0]?.text).toContain('سيرفال');
+  });
+});
+
+describe('a name question is silent when no name follows the noun it asks about', () => {
+  it.each([
+    ['ما اسم المرشد', 'يرافق كل موظف جديد زميلٌ مرشد يختاره قائد الفريق.', true],
+    ['ما اسم المصدر', 'وقال مصدر دبلوماسي فرنسي إنه سيكون أول قرار للأمم المتحدة.', true],
+    ['ما اسم الشركة', 'يشمل التأمين الصحي الموظف وزوجه وأبناءه حتى سن 24 عامًا.', true],
+    ['ما اسم العملية', 'وتقدّم القوات الفرنسية التابعة لعملية برخان دعمًا جوهريًا.', false],
+    ['ما اسم المؤتمر', 'استضافت باريس مؤتمر "لا لتمويل الإرهاب" يومي 25 و26 أبريل.', false],
+    ['ما اسم عيد الأم بالإنجليزية', 'عيد الأم أو يوم الأم (بالانجليزية: Mother\'s Day) هو احتفال ظهر حديثاً.', false],
+    ['ما اسم الصين باللغة الصينية', 'الصين (بالصينية المبسطة: 中国 تشونغوا؛ بالصينية التقليدية: 中國) المعروفة رسميًا.', false],
+  ])('%s ← %s: silent %s', (question, quote, silent) => {
+    expect(slotSilent(question, 'name', quote)).toBe(silent);
   });
 });
 

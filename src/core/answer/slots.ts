@@ -197,8 +197,10 @@ const YEARS = /(^|\s)((عام|سنه|العام|السنه|في) )?(1[5-9]\d\d|2
  */
 export function slotSilent(question: string, type: AnswerType, quote: string): boolean {
   const q = normalizeForMatch(question);
-  // Quotation marks and brackets are not word boundaries to the patterns: "في الأسابيع المقبلة"".
-  const t = normalizeForMatch(quote).replace(/["«»“”()[\]]/g, ' ');
+  const raw = normalizeForMatch(quote);
+  // Quotation marks and brackets are not word boundaries to the time and number patterns: "في
+  // الأسابيع المقبلة"". Names keep them: a quoted name is a name.
+  const t = raw.replace(/["«»“”()[\]]/g, ' ');
   switch (type) {
     case 'date':
       // "When" is also answered by an event or an age ("عندما…", "في عمر الثالثة عشرة"): only a
@@ -211,10 +213,53 @@ export function slotSilent(question: string, type: AnswerType, quote: string): b
       // A year counts only when the question is about time ("كم دامت…", "كم عاما…").
       return !NUMBER_WORDS.test(t.replace(YEARS, ' ')) && !TIME_QUESTION.test(q);
     case 'person':
-      return namesRole(q) && !hasNameAfterRole(t) && !NAME_SHAPES.test(t.replace(/["«“][^"»”]*["»”]/g, ' '));
+      return namesRole(q) && !hasNameAfterRole(raw) && !NAME_SHAPES.test(raw.replace(/["«“][^"»”]*["»”]/g, ' '));
+    case 'name': {
+      // "ما اسم المرشد؟" against "يرافق كل موظف زميلٌ مرشد يختاره قائد الفريق": the head noun is
+      // there, with no name after it; "شو اسم شركة التأمين؟" against a sentence without a company.
+      // A quoted, bracketed or Latin-script name anywhere will do ("ما اسم عيد الأم بالإنجليزية؟").
+      const head = framedHead(q);
+      return head !== null && !nameAfter(raw, head) && !NAME_SHAPES.test(raw) && !OTHER_SCRIPT.test(raw);
+    }
     default:
       return false;
   }
+}
+
+/** A word in another script (中国, Χριστιανισμός): a name given in its own language. */
+const OTHER_SCRIPT = /[^\s\p{P}\p{N}\p{S}\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]/u;
+
+/** The noun a name question asks the name of: "ما اسم **العملية**…", "وش اسم **المرشد** تبعي". */
+function framedHead(q: string): string | null {
+  const m = /(^|\s)(اسم|اسماء) (\S{3,})/.exec(q);
+  return m ? stemOfNoun(m[3]!) : null;
+}
+
+/** A noun without its article, proclitics or feminine and plural endings, for matching. */
+function stemOfNoun(word: string): string {
+  return word.replace(/^[وبلف]?(ال|لل)?/, '').replace(/(ات|ين|ون|ه|ي)$/, '');
+}
+
+/**
+ * Whether a name follows the head noun in the text, past its adjectives and qualifiers: a quoted
+ * or Latin-script name, or a word without the article that is neither a verb, a particle nor a
+ * nisba adjective ("مصدر دبلوماسي فرنسي إنه…" names nobody).
+ */
+function nameAfter(t: string, head: string): boolean {
+  const words = t.split(/\s+/);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!.replace(/[.،,:؛"«»()]/g, '');
+    if (word.length < 3 || stemOfNoun(word) !== head) continue;
+    for (let j = i + 1; j < Math.min(words.length, i + 7); j++) {
+      const w = words[j]!;
+      if (/^["«“(]/.test(w) || /[a-z]/.test(w)) return true;
+      if (/[.،,:؛]$/.test(words[j - 1]!) && j > i + 1) break;
+      if (/^(في|لدي|ل|من|عن|الي|و)$/.test(w) || /^(ال|لل|بال|وال)\S{2,}/.test(w) || /\S{3,}(ي|يه|يين|يون)$/.test(w)) continue;
+      if (w.length >= 3 && !/^[يت]\S{3,}$/.test(w) && !/^(ان|انه|انها|قد|كان|الذي|التي|هو|هي|علي|مع|كل)$/.test(w)) return true;
+      break;
+    }
+  }
+  return false;
 }
 
 /** "في أي يوم…", "which day": a weekday or a day of a month answers, "in the coming weeks" does not. */
