@@ -34,14 +34,14 @@ export async function buildAssistant(config: AppConfig, options: BuildOptions): 
   // The model clients load only when configured: offline start-up stays fast.
   let embedder: Embedder = localEmbedder();
   if (config.llm.embedder === 'openai') {
-    const { createOpenAIEmbeddings } = await import('../core/llm/embeddings.js');
+    const { createOpenAIEmbeddings } = await import('../openai/embeddings.js');
     const embeddings = createOpenAIEmbeddings(config.llm, { logger: logger.child('embeddings') });
     embedder = langchainEmbedder(embeddings.embedderId, embeddings);
     if (options.sharedEmbeddings) embedder = sharedEmbeddingCache(embedder, options.sharedEmbeddings, logger.child('embeddings'));
   }
   let llm = null;
   if (effectiveAnswerMode(config.llm) === 'llm') {
-    const { createLlmAnswerer } = await import('../core/llm/answerer.js');
+    const { createLlmAnswerer } = await import('../openai/answerer.js');
     llm = createLlmAnswerer(config.llm, { logger: logger.child('llm'), prompts });
   }
   // PDF, web pages, Word, EPUB and ODT are read in worker threads, off the event loop.

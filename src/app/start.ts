@@ -2,11 +2,10 @@ import { createDiscordAdapter, type DiscordAdapter } from '../adapters/discord/i
 import { DEFAULT_SLACK_API_URL, SLACK_EVENTS_PATH, startSlackApp, type SlackBot } from '../adapters/slack/index.js';
 import { createWebServer, type ExtraRoute, type WebServer } from '../adapters/web/index.js';
 import { BriefingScheduler, createBriefingProvider, logUnscheduledBriefings } from '../briefing/index.js';
-import type { CliContext } from '../cli/main.js';
-import { progressBar } from '../cli/terminal.js';
-import { requireSlackEvents } from '../config/env.js';
+import { requireSlackEvents, type AppConfig } from '../config/env.js';
 import type { Platform } from '../config/file.js';
 import { SanadError } from '../core/errors.js';
+import type { Logger } from '../core/ports.js';
 import { paragraphCounts } from '../core/knowledge/counts.js';
 import { trackInFlight } from './in-flight.js';
 import { openServices } from './services.js';
@@ -15,18 +14,27 @@ import { openServices } from './services.js';
 const SHUTDOWN_GRACE_MS = 10_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+export interface StartOptions {
+  config: AppConfig;
+  logger: Logger;
+  /** Where the addresses it serves are printed, and why it cannot run. */
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Indexing progress at start-up. */
+  onProgress?: (done: number, total: number) => void;
+}
+
 /**
  * `sanad start` / `npm start`: the web chat on PORT, plus the Slack app and the Discord bot when
  * their tokens are set, plus the briefing scheduler. SIGTERM/SIGINT stop new work, let answers in
  * flight finish (bounded), close connections and exit 0.
  */
-export async function runStart(context: CliContext): Promise<number> {
-  const { config, logger, io } = context;
+export async function runStart(options: StartOptions): Promise<number> {
+  const { config, logger, stdout } = options;
   requireSlackEvents(config.slack);
   // The platforms briefings can be posted to: start fails rather than run without one configured.
   const connected: Platform[] = [...(config.slack ? ['slack' as const] : []), ...(config.discord ? ['discord' as const] : [])];
-  // A large knowledge folder takes a while to index: show how far it is (on a terminal).
-  const services = await openServices(config, logger, { watch: true, onProgress: progressBar('indexing') });
+  const services = await openServices(config, logger, { watch: true, onProgress: options.onProgress });
   const { store, settings, runner } = services;
   // Adapters answer through this wrapper, so shutdown knows when the last answer is done.
   const assistant = trackInFlight(services.assistant);
@@ -57,7 +65,7 @@ export async function runStart(context: CliContext): Promise<number> {
         listen: !shareServer,
       });
       stops.push(() => slack!.stop());
-      io.stdout.write(`sanad slack: connected as ${slack.identity.botUserId} (${slack.mode === 'socket' ? 'Socket Mode' : `HTTP events at ${SLACK_EVENTS_PATH}`})\n`);
+      stdout.write(`sanad slack: connected as ${slack.identity.botUserId} (${slack.mode === 'socket' ? 'Socket Mode' : `HTTP events at ${SLACK_EVENTS_PATH}`})\n`);
     }
 
     if (config.web) {
@@ -77,14 +85,14 @@ export async function runStart(context: CliContext): Promise<number> {
       });
       const { url } = await web.start();
       stops.unshift(() => web!.stop({ graceMs: SHUTDOWN_GRACE_MS }));
-      io.stdout.write(`sanad web chat: ${url}\n`);
+      stdout.write(`sanad web chat: ${url}\n`);
     }
 
     if (config.discord) {
       discord = createDiscordAdapter({ assistant, store, sharedLimits: services.sharedLimits, logger, settingsFor: resolver, config: config.discord });
       await discord.start();
       stops.push(() => discord!.stop());
-      io.stdout.write('sanad discord: connected\n');
+      stdout.write('sanad discord: connected\n');
     }
   } catch (error) {
     // Whatever started is stopped again, so a failed start exits instead of hanging.
@@ -94,7 +102,7 @@ export async function runStart(context: CliContext): Promise<number> {
   }
 
   if (!web && !slack && !discord) {
-    io.stderr.write('sanad: nothing to run: the web chat is off (SANAD_WEB=off) and no Slack or Discord token is set.\n');
+    options.stderr.write('sanad: nothing to run: the web chat is off (SANAD_WEB=off) and no Slack or Discord token is set.\n');
     await services.close();
     return 1;
   }

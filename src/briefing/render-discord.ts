@@ -25,7 +25,7 @@ const COLOR = 0x2f6f4f;
 /** Escapes Discord markdown so quotes show as written. */
 export function escapeDiscord(text: string): string {
   return text
-    .replace(/([\\*_~`|\[\]])/g, '\\$1')
+    .replace(/([\\*_~`|[\]])/g, '\\$1')
     .replace(/^(\s*)([>#-])/gm, '$1\\$2')
     .replace(/@(everyone|here)/g, '@\u200b$1');
 }

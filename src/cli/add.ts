@@ -4,7 +4,7 @@ import { SanadError } from '../core/errors.js';
 import { fetchUrl } from '../fetch/index.js';
 import { readHtmlPage } from '../readers/html.js';
 import { toMarkdown } from '../readers/markdown.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 
 const HTML_TYPES = /^(text\/html|application\/xhtml\+xml)\b/i;
 const MAX_SLUG_CHARS = 80;

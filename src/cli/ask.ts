@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { buildAssistant } from '../app/assistant.js';
 import { SanadError } from '../core/errors.js';
 import { cleanInvisible } from '../core/text/index.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import { formatAnswer, progressBar } from './terminal.js';
 
 export async function runAsk(context: CliContext): Promise<number> {

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { buildAssistant } from '../app/assistant.js';
 import { paragraphCounts } from '../core/knowledge/counts.js';
 import type { Turn } from '../core/types.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import { formatAnswer, progressBar } from './terminal.js';
 
 /** The chat's own commands; any other line is a question. */

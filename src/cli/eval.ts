@@ -3,7 +3,7 @@ import { SanadError } from '../core/errors.js';
 import { runChatEval, CHAT_ANSWER_CHARS, type ChatConversation, type ChatSummary } from '../eval/chat.js';
 import { readEvalFile, readQaFile } from '../eval/qa-file.js';
 import { runEval, type EvalSummary } from '../eval/run-eval.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import { progressBar } from './terminal.js';
 
 export async function runEvalCommand(context: CliContext): Promise<number> {

@@ -1,6 +1,6 @@
 import { buildAssistant } from '../app/assistant.js';
 import { describeParagraphs, paragraphCounts } from '../core/knowledge/counts.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './context.js';
 import { fileProgress, progressBar } from './terminal.js';
 
 /** Builds the index (filling the embedding cache) and reports what it holds. */

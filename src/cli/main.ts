@@ -1,7 +1,8 @@
 import { SanadError, asSanadError } from '../core/errors.js';
-import { createLogger, type Logger } from '../core/ports.js';
-import { configFromEnv, loadDotEnv, type AppConfig } from '../config/env.js';
+import { createLogger } from '../core/ports.js';
+import { configFromEnv, loadDotEnv } from '../config/env.js';
 import { runAsk, runAskJsonl } from './ask.js';
+import type { CliContext, CliIo } from './context.js';
 import { runChat } from './chat.js';
 import { runEvalCommand } from './eval.js';
 import { runIndex } from './index-command.js';
@@ -27,19 +28,7 @@ Options:
   --allow-private   let add fetch loopback and private addresses (SANAD_ALLOW_PRIVATE_URLS=on)
   -h, --help        this help`;
 
-export interface CliIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-}
-
-export interface CliContext {
-  io: CliIo;
-  config: AppConfig;
-  logger: Logger;
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-}
+export type { CliContext, CliIo } from './context.js';
 
 export async function main(argv: string[], io: CliIo = process): Promise<number> {
   let parsed: ParsedCommandLine;
@@ -76,14 +65,16 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
         return await runEvalCommand(context);
       case 'start': {
         const { runStart } = await import('../app/start.js');
-        return await runStart(context);
+        const { progressBar } = await import('./terminal.js');
+        // A large knowledge folder takes a while to index: show how far it is (on a terminal).
+        return await runStart({ config, logger, stdout: io.stdout, stderr: io.stderr, onProgress: progressBar('indexing') });
       }
       case 'briefing': {
-        const { runBriefingCli } = await import('../app/briefing-cli.js');
+        const { runBriefingCli } = await import('./briefing.js');
         return await runBriefingCli(context);
       }
       case 'discord': {
-        const { runDiscordCli } = await import('../app/discord-cli.js');
+        const { runDiscordCli } = await import('./discord.js');
         return await runDiscordCli(context);
       }
       default:

@@ -3,7 +3,7 @@ export type { AssistantOptions, SanadAssistant, KnowledgeChange } from './assist
 export type { Answer, AnswerEvent, AskOptions, Assistant, Citation, Retrieved, Turn, AnswerMode, Lang } from './types.js';
 export { toReply, errorReply, simpleReply, newErrorId, citationLabel } from './reply.js';
 export type { Reply, ReplyCitation } from './reply.js';
-export { message } from './messages.js';
+export { message, localizer } from './messages.js';
 export type { MessageKey } from './messages.js';
 export { SanadError, asSanadError } from './errors.js';
 export { createLogger, silentLogger, systemClock, registerSecret, redact } from './ports.js';
@@ -16,4 +16,5 @@ export { localEmbedder, langchainEmbedder, CachedEmbedder } from './index/embedd
 export type { Embedder } from './index/embedder.js';
 export type { LlmAnswerer, LlmEvent, LlmAnswerInput, Passage, LlmFallbackReason } from './llm/port.js';
 export type { KnowledgeDocument, Paragraph } from './knowledge/types.js';
+export { detectLanguage } from './text/index.js';
 export { parseDocument, documentFromParagraphs, loadKnowledge, ROOT_COLLECTION } from './knowledge/index.js';

@@ -1,7 +1,7 @@
 import { SanadError } from '../core/errors.js';
 import { normalize } from '../core/text/index.js';
 import type { Answer, Assistant, Turn } from '../core/types.js';
-import { percentile } from './run-eval.js';
+import { percentile } from './stats.js';
 
 /**
  * Conversations as team members type them (../shared/bench/chat-qa.json): each conversation is

@@ -2,6 +2,7 @@ import type { KnowledgeDocument } from '../core/knowledge/types.js';
 import { normalize } from '../core/text/index.js';
 import type { Answer, Assistant } from '../core/types.js';
 import type { QaItem, QaSet } from './qa-file.js';
+import { percentile } from './stats.js';
 
 export interface EvalRow {
   id: string;
@@ -133,9 +134,4 @@ export function summarise(rows: EvalRow[]): EvalSummary {
     tokens: rows.reduce((s, r) => s + r.tokens, 0),
     fallbacks: rows.filter((r) => r.fallbackReason).length,
   };
-}
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }

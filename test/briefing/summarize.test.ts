@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildBriefing } from '../../src/briefing/build.js';
 import { createLlmBriefingSummarizer } from '../../src/briefing/summarize.js';
 import { renderMarkdown } from '../../src/briefing/render-text.js';
-import { createLlmAnswerer } from '../../src/core/llm/answerer.js';
+import { createLlmAnswerer } from '../../src/openai/answerer.js';
 import { resolveLlmConfig } from '../../src/core/llm/config.js';
 import { defaultPromptsDir, loadPrompts } from '../../src/core/llm/prompts.js';
 import type { LlmAnswerer, LlmAnswerInput, LlmEvent } from '../../src/core/llm/port.js';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAssistant, type SanadAssistant } from '../../src/core/index.js';
-import { createLlmAnswerer } from '../../src/core/llm/answerer.js';
+import { createLlmAnswerer } from '../../src/openai/answerer.js';
 import { defaultPromptsDir, loadPrompts } from '../../src/core/llm/prompts.js';
 import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { questionOf, startFakeOpenAI, taskOf, userOf, type ChatBehaviour, type FakeOpenAI, type RecordedRequest } from './fake-openai.js';

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAssistant, type SanadAssistant } from '../../src/core/index.js';
-import { createLlmAnswerer } from '../../src/core/llm/answerer.js';
+import { createLlmAnswerer } from '../../src/openai/answerer.js';
 import { defaultPromptsDir, loadPrompts } from '../../src/core/llm/prompts.js';
 import { normalizeForMatch } from '../../src/core/text/index.js';
 import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SanadError } from '../../src/core/errors.js';
-import { createOpenAIEmbeddings } from '../../src/core/llm/embeddings.js';
+import { createOpenAIEmbeddings } from '../../src/openai/embeddings.js';
 import { fakeVector, startFakeOpenAI, type FakeOpenAI } from './fake-openai.js';
 import { articlePassages, recordingLogger, TEST_KEY, testConfig } from './helpers.js';
 

@@ -10,7 +10,7 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   // The fake reads whatever JSON arrives; tests inspect it field by field.
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- arbitrary request JSON
+  body: any;
   raw: string;
   /** Date.now() when the request arrived. */
   at: number;

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLlmAnswerer } from '../../src/core/llm/answerer.js';
+import { createLlmAnswerer } from '../../src/openai/answerer.js';
 import type { LlmConfig } from '../../src/core/llm/config.js';
 import { defaultPromptsDir, loadPrompts, type Prompts } from '../../src/core/llm/prompts.js';
 import { questionOf, startFakeOpenAI, systemOf, taskOf, userOf, type FakeOpenAI, type RecordedRequest } from './fake-openai.js';

@@ -10,7 +10,7 @@
 import type { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant, message, type SanadAssistant } from '../../src/core/index.js';
-import { createLlmAnswerer } from '../../src/core/llm/answerer.js';
+import { createLlmAnswerer } from '../../src/openai/answerer.js';
 import { defaultPromptsDir, loadPrompts } from '../../src/core/llm/prompts.js';
 import { FakeDiscord, type FakeMessage } from '../discord/fake-discord.js';
 import { scriptedAssistant, startBot, visibleText as discordText } from '../discord/helpers.js';

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant, type SanadAssistant } from '../../src/core/index.js';
-import { createLlmAnswerer } from '../../src/core/llm/answerer.js';
+import { createLlmAnswerer } from '../../src/openai/answerer.js';
 import { defaultPromptsDir, loadPrompts } from '../../src/core/llm/prompts.js';
 import { FakeDiscord } from '../discord/fake-discord.js';
 import { couldPing, startBot, visibleText as discordText } from '../discord/helpers.js';

@@ -4,12 +4,7 @@
  */
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
-import type { ChannelSettingsResolver } from '../../core/channels.js';
-import { SanadError } from '../../core/errors.js';
-import { registerSecret, systemClock } from '../../core/ports.js';
-import type { Clock, Logger } from '../../core/ports.js';
-import type { SharedRateLimits, StateStore } from '../../core/state.js';
-import type { Assistant } from '../../core/types.js';
+import { type SharedRateLimits, type Assistant, type ChannelSettingsResolver, type Clock, type Logger, registerSecret, SanadError, type StateStore, systemClock } from '../../core/index.js';
 import { registerCommands } from './commands.js';
 import type { DiscordCommandConfig } from './commands.js';
 import { AnswerMemory } from './context.js';

@@ -3,9 +3,7 @@
  * interim text at most once a second, render the final reply, record it, and turn any
  * failure into a visible apology whose error id is in the log.
  */
-import { errorReply, newErrorId, toReply } from '../../core/reply.js';
-import { detectLanguage } from '../../core/text/index.js';
-import type { Answer, AskOptions, Lang } from '../../core/types.js';
+import { type Answer, type AskOptions, detectLanguage, errorReply, type Lang, newErrorId, toReply } from '../../core/index.js';
 import type { DiscordContext } from './context.js';
 import { renderPartial, renderReply } from './render.js';
 import type { DiscordPayload } from './render.js';

@@ -1,6 +1,6 @@
 import { REST, Routes, ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
 import type { RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
-import { SanadError, asSanadError } from '../../core/errors.js';
+import { asSanadError, SanadError } from '../../core/index.js';
 
 /** What registering the slash command needs; `apiUrl` defaults to Discord's own API. */
 export interface DiscordCommandConfig {

@@ -1,7 +1,4 @@
-import type { ChannelSettingsResolver } from '../../core/channels.js';
-import type { Clock, Logger } from '../../core/ports.js';
-import type { RateCheck, RateVerdict, SharedRateLimits, StateStore } from '../../core/state.js';
-import type { Assistant, Citation, Lang } from '../../core/types.js';
+import type { SharedRateLimits, RateVerdict, RateCheck, Assistant, ChannelSettingsResolver, Citation, Clock, Lang, Logger, StateStore } from '../../core/index.js';
 import type { RateLimiter } from './rate-limit.js';
 
 /** What the handlers share: the core's ports plus the adapter's own small state. */

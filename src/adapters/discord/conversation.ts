@@ -3,7 +3,7 @@
  * started it), or the chain of replies a message answers. Oldest first, without the question.
  */
 import type { Message, ThreadChannel } from 'discord.js';
-import type { Turn } from '../../core/types.js';
+import type { Turn } from '../../core/index.js';
 import { unescapeDiscordMarkdown } from './text.js';
 
 const MAX_THREAD_MESSAGES = 20;

@@ -4,10 +4,7 @@
  */
 import { MessageFlags } from 'discord.js';
 import type { ButtonInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
-import { message as say } from '../../core/messages.js';
-import { citationLabel, errorReply, newErrorId } from '../../core/reply.js';
-import { detectLanguage } from '../../core/text/index.js';
-import type { Lang } from '../../core/types.js';
+import { citationLabel, detectLanguage, errorReply, type Lang, message as say, newErrorId } from '../../core/index.js';
 import { answerQuestion, safely } from './answer.js';
 import type { ReplySink } from './answer.js';
 import { ASK_COMMAND } from './commands.js';

@@ -4,11 +4,7 @@
  */
 import { ChannelType } from 'discord.js';
 import type { Message, SendableChannels } from 'discord.js';
-import { looksLikeQuestion } from '../../core/channels.js';
-import type { ChannelSettings } from '../../core/channels.js';
-import { message as say } from '../../core/messages.js';
-import { detectLanguage } from '../../core/text/index.js';
-import type { Lang } from '../../core/types.js';
+import { type ChannelSettings, detectLanguage, type Lang, looksLikeQuestion, message as say } from '../../core/index.js';
 import { answerQuestion, safely } from './answer.js';
 import type { ReplySink } from './answer.js';
 import { takeLimits, type DiscordContext } from './context.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../core/ports.js';
+import type { Clock } from '../../core/index.js';
 
 /** A sliding one-minute window per key (a user, a channel), with a bounded number of keys. */
 export class RateLimiter {

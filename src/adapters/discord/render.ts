@@ -5,9 +5,7 @@
  */
 import { ButtonStyle, ComponentType } from 'discord.js';
 import type { APIActionRowComponent, APIButtonComponentWithCustomId, APIEmbed, APIEmbedField } from 'discord.js';
-import { message } from '../../core/messages.js';
-import type { Reply, ReplyCitation } from '../../core/reply.js';
-import type { Lang } from '../../core/types.js';
+import { type Lang, message, type Reply, type ReplyCitation } from '../../core/index.js';
 import { DISCORD_LIMITS as L, embedSize } from './limits.js';
 import { escapeDiscordMarkdown, shorten, splitText } from './text.js';
 

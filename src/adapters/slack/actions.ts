@@ -1,6 +1,5 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { message } from '../../core/messages.js';
-import type { FeedbackRecord } from '../../core/state.js';
+import { type FeedbackRecord, message } from '../../core/index.js';
 import { answerMessages, questionLanguage, type SlackDeps } from './answer.js';
 import { renderParagraphView } from './blocks.js';
 import { ACTION, decodeAnswerRef } from './ids.js';

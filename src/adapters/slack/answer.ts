@@ -1,12 +1,5 @@
 import type { webApi, RespondFn } from '@slack/bolt';
-import type { ChannelSettings, ChannelSettingsResolver } from '../../core/channels.js';
-import { SanadError } from '../../core/errors.js';
-import { message } from '../../core/messages.js';
-import type { Clock, Logger } from '../../core/ports.js';
-import { errorReply, newErrorId, simpleReply, toReply } from '../../core/reply.js';
-import type { SharedRateLimits, StateStore } from '../../core/state.js';
-import { detectLanguage } from '../../core/text/index.js';
-import type { Answer, Assistant, Lang, Turn } from '../../core/types.js';
+import { type SharedRateLimits, type Answer, type Assistant, type ChannelSettings, type ChannelSettingsResolver, type Clock, detectLanguage, errorReply, type Lang, type Logger, message, newErrorId, SanadError, simpleReply, type StateStore, toReply, type Turn } from '../../core/index.js';
 import type { BotIdentity } from './auth.js';
 import { renderProgress, renderReply, type SlackMessage } from './blocks.js';
 import { threadConversation } from './conversation.js';

@@ -1,11 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
-import { defaultSettingsResolver, type ChannelSettingsResolver } from '../../core/channels.js';
-import { SanadError, asSanadError } from '../../core/errors.js';
-import { silentLogger, systemClock, type Clock, type Logger } from '../../core/ports.js';
-import { MemoryStateStore, type SharedRateLimits, type StateStore } from '../../core/state.js';
-import type { Assistant } from '../../core/types.js';
+import { type SharedRateLimits, asSanadError, type Assistant, type ChannelSettingsResolver, type Clock, defaultSettingsResolver, type Logger, MemoryStateStore, SanadError, silentLogger, type StateStore, systemClock } from '../../core/index.js';
 import type { SlackDeps } from './answer.js';
 import { verifyBotToken, type BotIdentity } from './auth.js';
 import { toBoltLogger } from './bolt-logger.js';

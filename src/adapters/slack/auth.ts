@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { SanadError } from '../../core/errors.js';
+import { SanadError } from '../../core/index.js';
 import type { SlackConfig } from './config.js';
 
 /** Who the bot is in the workspace, from `auth.test`. */

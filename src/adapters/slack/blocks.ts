@@ -1,8 +1,5 @@
 import type { types as slack } from '@slack/bolt';
-import type { Citation, Lang } from '../../core/types.js';
-import type { Reply, ReplyCitation } from '../../core/reply.js';
-import { citationLabel } from '../../core/reply.js';
-import { message } from '../../core/messages.js';
+import { type Citation, citationLabel, type Lang, message, type Reply, type ReplyCitation } from '../../core/index.js';
 import { ACTION, BUTTON_VALUE_MAX } from './ids.js';
 import { label } from './labels.js';
 import { escapeMrkdwn, mrkdwnLink } from './mrkdwn.js';

@@ -1,5 +1,4 @@
-import { SanadError } from '../../core/errors.js';
-import { registerSecret } from '../../core/ports.js';
+import { registerSecret, SanadError } from '../../core/index.js';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 export const SLACK_EVENTS_PATH = '/slack/events';

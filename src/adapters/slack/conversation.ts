@@ -1,6 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { Logger } from '../../core/ports.js';
-import type { Turn } from '../../core/types.js';
+import type { Logger, Turn } from '../../core/index.js';
 import type { BotIdentity } from './auth.js';
 import { slackToPlain } from './mrkdwn.js';
 

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { Logger } from '../../core/ports.js';
+import type { Logger } from '../../core/index.js';
 import type { SlackMessage } from './blocks.js';
 
 /** Never let Slack turn text into mentions or previews, whatever the text says. */

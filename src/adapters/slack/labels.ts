@@ -1,4 +1,4 @@
-import { localizer } from '../../core/messages.js';
+import { localizer } from '../../core/index.js';
 
 /**
  * Words that only Slack's UI needs (buttons, modal chrome). What the bot *says* lives in

@@ -1,6 +1,5 @@
 import type { App } from '@slack/bolt';
-import { message } from '../../core/messages.js';
-import { looksLikeQuestion } from '../../core/channels.js';
+import { looksLikeQuestion, message } from '../../core/index.js';
 import { answerInPlace, answerPrivately, rateLimitMessage, replyLanguage, type SlackDeps } from './answer.js';
 import { registerActions } from './actions.js';
 import { ASK_COMMAND } from './ids.js';

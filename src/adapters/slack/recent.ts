@@ -1,4 +1,4 @@
-import type { Answer } from '../../core/types.js';
+import type { Answer } from '../../core/index.js';
 
 /**
  * Recent answers by id, so the share and feedback buttons can use the exact answer shown. Bounded

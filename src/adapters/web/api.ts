@@ -1,10 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { message } from '../../core/messages.js';
-import type { Logger } from '../../core/ports.js';
-import { newErrorId, toReply } from '../../core/reply.js';
-import type { StateStore } from '../../core/state.js';
-import { detectLanguage } from '../../core/text/index.js';
-import type { Answer, Assistant, Lang } from '../../core/types.js';
+import { type Answer, type Assistant, detectLanguage, type Lang, type Logger, message, newErrorId, type StateStore, toReply } from '../../core/index.js';
 import { HttpError, readJson, sendError, sendJson } from './http.js';
 import type { BriefingProvider } from './types.js';
 import { parseAsk, parseFeedback, preferredLanguage } from './validate.js';

@@ -1,8 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MAX_QUESTION_CHARS } from '../../core/assistant.js';
-import { message } from '../../core/messages.js';
-import { newErrorId } from '../../core/reply.js';
+import { MAX_QUESTION_CHARS, message, newErrorId } from '../../core/index.js';
 import { createApi, describe } from './api.js';
 import { HttpError, hostnameOf, isLoopbackHost, sendError, setSecurityHeaders } from './http.js';
 import { loadAssets } from './static.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SanadError } from '../../core/errors.js';
+import { SanadError } from '../../core/index.js';
 
 /** The page's files. A fixed list: no path from a request ever reaches the file system. */
 const FILES = {

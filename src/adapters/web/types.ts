@@ -1,14 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BriefingViewProvider as BriefingProvider } from '../../briefing/provider.js';
-import type { Logger } from '../../core/ports.js';
-import type { StateStore } from '../../core/state.js';
-import type { Assistant } from '../../core/types.js';
+import type { BriefingViewProvider as BriefingProvider } from '../../briefing/index.js';
+import type { Assistant, Logger, StateStore } from '../../core/index.js';
 
 /** A briefing as the page shows it: the briefing engine's own text view, one definition. */
-export type { BriefingTextView as BriefingView, TextCitation as BriefingCitation } from '../../briefing/render-text.js';
+export type { BriefingTextView as BriefingView, TextCitation as BriefingCitation } from '../../briefing/index.js';
 
 /** What the briefing engine offers the web page; absent = "no briefing configured". */
-export type { BriefingViewProvider as BriefingProvider, BriefingChannel } from '../../briefing/provider.js';
+export type { BriefingViewProvider as BriefingProvider, BriefingChannel } from '../../briefing/index.js';
 
 /** A route another adapter mounts on the same server, e.g. Slack's `POST /slack/events`. */
 export interface ExtraRoute {

@@ -1,7 +1,4 @@
-import { message } from '../../core/messages.js';
-import type { FeedbackRecord } from '../../core/state.js';
-import { detectLanguage } from '../../core/text/index.js';
-import type { Lang, Turn } from '../../core/types.js';
+import { detectLanguage, type FeedbackRecord, type Lang, message, type Turn } from '../../core/index.js';
 import { HttpError } from './http.js';
 
 /** Turns of history kept; older ones add little to a follow-up and cost retrieval time. */

@@ -82,7 +82,10 @@ export function extractAnswer(hit: Hit, profile: QueryProfile, type: AnswerType,
   let bestScore = -Infinity;
   for (const candidate of candidates) {
     const score = windowScore(candidate.features);
-    if (score > bestScore) (best = candidate), (bestScore = score);
+    if (score > bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
   }
   let quote = paragraph.text.slice(prepared.clauses[best.from]!.start, prepared.clauses[best.to]!.end);
   if (quote.length > maxQuote) quote = densestSpan(quote, profile, maxQuote);
@@ -102,7 +105,7 @@ export interface WindowCandidate {
 
 /** Every window of up to `span` clauses, grown, deduplicated, with its features. */
 export function windowCandidates(prepared: Prepared, profile: QueryProfile, type: AnswerType, span: number, maxQuote: number): WindowCandidate[] {
-  const { clauses, context } = prepared;
+  const { clauses } = prepared;
   const local = withinDocument(profile, prepared.title);
   const byQuote = new Map<string, WindowCandidate>();
   for (let i = 0; i < clauses.length; i++) {

@@ -15,6 +15,7 @@ const ONLY = (body: string) => new RegExp(`^(${body})( (يا )?(سند|sanad|bot
 const WHOLE_GREETING = new RegExp(`^${GREETING}( (يا )?(سند|sanad))?[!.،,]*$`);
 
 function clean(text: string): string {
+  // eslint-disable-next-line no-misleading-character-class -- emoji, skin tones and joiners are removed one code point at a time on purpose
   return normalizeForMatch(text).replace(/[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u200D\uFE0F]/gu, '').trim();
 }
 

@@ -1,6 +1,5 @@
 import model from './window-model.json' with { type: 'json' };
 import { coverage, type QueryProfile } from '../retrieve/coverage.js';
-import type { Prepared } from './extractive.js';
 import { stem } from '../text/index.js';
 import { matchesType, slotFit, type AnswerType } from './slots.js';
 
@@ -33,8 +32,18 @@ export interface WindowModel {
   weights: number[];
 }
 
+/** What the model reads of a paragraph prepared for extraction (extractive.ts's `Prepared`). */
+export interface PreparedClauses {
+  clauses: readonly { start: number; end: number }[];
+  /** The sentence each clause belongs to. */
+  sentenceOf: readonly number[];
+  clauseTerms: readonly (readonly string[])[];
+  clauseNormal: readonly string[];
+  context: ReadonlySet<string>;
+}
+
 export interface WindowInput {
-  prepared: Prepared;
+  prepared: PreparedClauses;
   profile: QueryProfile;
   /** The profile with the document title's words at half weight. */
   local: QueryProfile;

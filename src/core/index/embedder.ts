@@ -100,7 +100,11 @@ export class CachedEmbedder implements Embedder {
   async save(): Promise<void> {
     const file = this.file;
     if (!file || !this.dir) return;
-    for (const key of this.cache.keys()) if (!this.used.has(key)) (this.cache.delete(key), (this.dirty = true));
+    for (const key of this.cache.keys()) {
+      if (this.used.has(key)) continue;
+      this.cache.delete(key);
+      this.dirty = true;
+    }
     if (!this.dirty) return;
     const keys = [...this.cache.keys()];
     const dim = keys.length > 0 ? this.cache.get(keys[0]!)!.length : 0;

@@ -189,7 +189,9 @@ export class KnowledgeIndex {
     for (const row of candidates) {
       for (const id of this.chunkIds.get(row) ?? []) {
         const storeRow = this.vectors.rowOf(id);
-        if (storeRow !== undefined) (storeRows.push(storeRow), owners.push(row));
+        if (storeRow === undefined) continue;
+        storeRows.push(storeRow);
+        owners.push(row);
       }
     }
     const scores = this.vectors.scoreRows(query, storeRows);

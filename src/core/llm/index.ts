@@ -1,14 +1,6 @@
 export type { LlmAnswerer, LlmAnswerInput, LlmEvent, LlmFallbackReason, Passage } from './port.js';
 export type { LlmConfig, AnswerModeSetting, EmbedderSetting } from './config.js';
 export { DEFAULT_LLM_CONFIG, resolveLlmConfig, llmConfigFromEnv, effectiveAnswerMode, hasModelServer } from './config.js';
-export { createLlmAnswerer } from './answerer.js';
-export type { LlmAnswererDeps, OpenAILlmAnswerer, LlmUsageTotals } from './answerer.js';
-export { createOpenAIEmbeddings } from './embeddings.js';
-export type { IdentifiedEmbeddings, EmbeddingProgress, OpenAIEmbeddingsOptions } from './embeddings.js';
-export { createOpenAIClient } from './client.js';
 export { loadPrompts, parsePrompt, defaultPromptsDir, PROMPT_SPECS } from './prompts.js';
 export type { Prompts, PromptName, PromptTemplate, ChatPrompt } from './prompts.js';
-export { LlmError } from './errors.js';
 export { verifyAnswer, parseCitations, extractNumbers, normalizeDigits, NO_ANSWER } from './verify.js';
-export { createSemaphore } from './concurrency.js';
-export type { Semaphore } from './concurrency.js';

@@ -15,7 +15,7 @@ import { LAM_ALEF_WORDS } from './lam-alef-lexicon.js';
 const ALEFS = 'اأإآ';
 /** An alef form followed by lam: what a swapped lam-alef looks like after extraction. */
 const CANDIDATE = /[اأإآ]ل/g;
-const LAM_ALEF = /ل[اأإآ]/g;
+// eslint-disable-next-line no-misleading-character-class -- letters and their marks are matched one code point at a time on purpose
 const WORD = /[\u0621-\u064A\u064B-\u065F\u0670]+/g;
 const MARKS = /[\u064B-\u065F\u0670]/g;
 /** Proclitics and the article, taken off before a lexicon lookup. */

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
-import { SanadError } from '../errors.js';
-import { registerSecret } from '../ports.js';
-import { hasModelServer, NO_KEY, type LlmConfig } from './config.js';
+import { SanadError } from '../core/errors.js';
+import { registerSecret } from '../core/ports.js';
+import { hasModelServer, NO_KEY, type LlmConfig } from '../core/llm/config.js';
 
 /**
  * The OpenAI SDK client every call goes through. Its own retries are off (`maxRetries: 0`):

@@ -1,12 +1,12 @@
 import type OpenAI from 'openai';
-import type { Logger } from '../ports.js';
-import { detectLanguage } from '../text/index.js';
-import type { Lang, Turn } from '../types.js';
+import type { Logger } from '../core/ports.js';
+import { detectLanguage } from '../core/text/index.js';
+import type { Lang, Turn } from '../core/types.js';
 import { deadline, type Semaphore } from './concurrency.js';
-import type { LlmConfig } from './config.js';
+import type { LlmConfig } from '../core/llm/config.js';
 import { classifyError } from './errors.js';
 import { cleanOneLine, defuse, formatThread, languageName } from './format.js';
-import type { ChatPrompt, Prompts } from './prompts.js';
+import type { ChatPrompt, Prompts } from '../core/llm/prompts.js';
 import { withRetry } from './retry.js';
 
 export interface QueryRewriterDeps {

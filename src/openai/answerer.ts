@@ -1,16 +1,16 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { Logger } from '../ports.js';
+import type { Logger } from '../core/ports.js';
 import { createOpenAIClient } from './client.js';
 import { createSemaphore, deadline, type Semaphore } from './concurrency.js';
-import type { LlmConfig } from './config.js';
+import type { LlmConfig } from '../core/llm/config.js';
 import { classifyError, LlmError } from './errors.js';
 import { defuse, formatPassages, formatThread, languageName } from './format.js';
-import type { LlmAnswerer, LlmAnswerInput, LlmEvent } from './port.js';
-import type { Prompts } from './prompts.js';
+import type { LlmAnswerer, LlmAnswerInput, LlmEvent } from '../core/llm/port.js';
+import type { Prompts } from '../core/llm/prompts.js';
 import { withRetry } from './retry.js';
 import { createQueryRewriter } from './rewrite.js';
-import { NO_ANSWER, verifyAnswer } from './verify.js';
+import { NO_ANSWER, verifyAnswer } from '../core/llm/verify.js';
 
 export interface LlmAnswererDeps {
   logger: Logger;

@@ -1,6 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { SanadError } from '../errors.js';
-import type { LlmFallbackReason } from './port.js';
+import { SanadError } from '../core/errors.js';
+import type { LlmFallbackReason } from '../core/llm/port.js';
 
 /**
  * A failed call to the model server, already classified: `reason` is what the core reports as

@@ -1,4 +1,4 @@
-import type { Logger } from '../ports.js';
+import type { Logger } from '../core/ports.js';
 import { sleep, type Semaphore } from './concurrency.js';
 import { classifyError, LlmError } from './errors.js';
 

@@ -1,10 +1,10 @@
 import { Embeddings, type EmbeddingsInterface } from '@langchain/core/embeddings';
 import { OpenAIEmbeddings } from '@langchain/openai';
-import { SanadError } from '../errors.js';
-import { registerSecret, type Logger } from '../ports.js';
+import { SanadError } from '../core/errors.js';
+import { registerSecret, type Logger } from '../core/ports.js';
 import { endpointLabel } from './client.js';
 import { createSemaphore } from './concurrency.js';
-import { hasModelServer, NO_KEY, type LlmConfig } from './config.js';
+import { hasModelServer, NO_KEY, type LlmConfig } from '../core/llm/config.js';
 import { classifyError } from './errors.js';
 import { withRetry } from './retry.js';
 

@@ -1,5 +1,5 @@
-import type { Lang, Turn } from '../types.js';
-import type { Passage } from './port.js';
+import type { Lang, Turn } from '../core/types.js';
+import type { Passage } from '../core/llm/port.js';
 
 /** How the prompts name a language. */
 export function languageName(lang: Lang): string {

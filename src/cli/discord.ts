@@ -1,6 +1,6 @@
 import { registerCommands } from '../adapters/discord/index.js';
 import { SanadError } from '../core/errors.js';
-import type { CliContext } from '../cli/main.js';
+import type { CliContext } from './context.js';
 
 /** `sanad discord register`: registers /ask in DISCORD_GUILD_ID, or globally. */
 export async function runDiscordCli(context: CliContext): Promise<number> {

@@ -1,7 +1,7 @@
 import { runBriefingCommand } from '../briefing/index.js';
 import { SanadError } from '../core/errors.js';
-import type { CliContext } from '../cli/main.js';
-import { openServices } from './services.js';
+import { openServices } from '../app/services.js';
+import type { CliContext } from './context.js';
 
 /** `sanad briefing --channel ID [--date YYYY-MM-DD] [--json] [--post]` */
 export async function runBriefingCli(context: CliContext): Promise<number> {
