@@ -26,8 +26,8 @@ channels:
 );
 
 const stores: SqliteStateStore[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
 });
 
 function setup(documents: KnowledgeDocument[]) {

@@ -43,8 +43,8 @@ function recordingLogger(): Logger & { lines: string[] } {
 }
 
 const stores: SqliteStateStore[] = [];
-afterEach(() => {
-  for (const s of stores.splice(0)) s.close();
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
 });
 
 describe('why a briefing is not posted', () => {

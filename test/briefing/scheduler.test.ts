@@ -9,9 +9,9 @@ import { dbFile, FakeClock, openStore, parisBriefing, quietLogger, RecordingPost
 const ART = article();
 const stores: SqliteStateStore[] = [];
 const schedulers: BriefingScheduler[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const s of schedulers.splice(0)) s.stop();
-  for (const s of stores.splice(0)) s.close();
+  for (const s of stores.splice(0)) await s.close();
 });
 
 function setup(options: { file?: string; clock: FakeClock; poster: RecordingPoster; briefings?: BriefingConfig[]; owner?: string; graceHours?: number }) {

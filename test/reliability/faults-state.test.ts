@@ -39,12 +39,12 @@ function logged(): { lines: string[]; logger: ReturnType<typeof createLogger> } 
 }
 
 type Broken = { sqlite: SqliteStateStore; code: string };
-const causes: [string, () => Broken][] = [
+const causes: [string, () => Promise<Broken>][] = [
   [
     'read-only',
-    () => {
+    async () => {
       const file = dbFile();
-      new SqliteStateStore({ file }).close();
+      await new SqliteStateStore({ file }).close();
       const sqlite = new SqliteStateStore({ file, readonly: true });
       cleanups.push(() => sqlite.close());
       return { sqlite, code: 'SQLITE_READONLY' };
@@ -52,7 +52,7 @@ const causes: [string, () => Broken][] = [
   ],
   [
     'locked by another connection',
-    () => {
+    async () => {
       const file = dbFile();
       const sqlite = new SqliteStateStore({ file, busyTimeoutMs: 20 });
       const other = new Database(file);
@@ -64,7 +64,7 @@ const causes: [string, () => Broken][] = [
   ],
   [
     'on a full disk',
-    () => {
+    async () => {
       const sqlite = new SqliteStateStore({ file: dbFile() });
       cleanups.push(() => sqlite.close());
       // Cap the file at its current size: no new page can be allocated, as on a full disk.
@@ -76,7 +76,7 @@ const causes: [string, () => Broken][] = [
 
 describe('the state store fails while Slack questions arrive', () => {
   it.each(causes)('%s: every question answered, the cause logged once, re-deliveries still dropped', async (_name, breakIt) => {
-    const { sqlite, code } = breakIt();
+    const { sqlite, code } = await breakIt();
     const state = logged();
     const store = new ResilientStore(sqlite, state.logger);
     const rig = await SlackRig.start({ assistant, store });

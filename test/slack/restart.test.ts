@@ -11,7 +11,7 @@ let bed: SlackTestBed | undefined;
 let store: SqliteStateStore | undefined;
 afterEach(async () => {
   await bed?.close();
-  store?.close();
+  await store?.close();
   bed = store = undefined;
 });
 
@@ -25,7 +25,7 @@ it('remembers answered event ids across a restart (SQLite state store): a late r
   await bed.deliverEvent(event, { eventId: 'EvRestart' });
   await bed.finalGroups(1);
   await bed.close();
-  store.close();
+  await store.close();
 
   const after = ambassadorAssistant();
   store = SqliteStateStore.open(dataDir);

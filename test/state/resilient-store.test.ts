@@ -23,9 +23,9 @@ function recordingLogger(lines: Line[] = []): Logger & { lines: Line[] } {
   return Object.assign(make(), { lines }) satisfies Logger;
 }
 
-const cleanup: (() => void)[] = [];
-afterEach(() => {
-  for (const fn of cleanup.splice(0)) fn();
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0)) await fn();
 });
 
 function file(): string {
@@ -46,7 +46,7 @@ const errors = (logger: { lines: Line[] }) => logger.lines.filter((l) => l.level
 describe('ResilientStore', () => {
   it('a read-only database: logs once per cause, keeps answering, still drops re-deliveries in memory', async () => {
     const path = file();
-    new SqliteStateStore({ file: path }).close(); // create and migrate
+    await new SqliteStateStore({ file: path }).close(); // create and migrate
     const readOnly = new SqliteStateStore({ file: path, readonly: true });
     cleanup.push(() => readOnly.close());
     const logger = recordingLogger();
