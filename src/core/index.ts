@@ -9,6 +9,7 @@ export { SanadError, asSanadError } from './errors.js';
 export { createLogger, silentLogger, systemClock, registerSecret, redact } from './ports.js';
 export type { Logger, Clock, LogLevel } from './ports.js';
 export { MemoryStateStore } from './state.js';
+export { SlidingWindowLimiter, RATE_WINDOW_MS } from './rate-limit.js';
 export type { StateStore, QuestionRecord, FeedbackRecord, RateCheck, RateVerdict, SharedRateLimits } from './state.js';
 export { DEFAULT_CHANNEL_SETTINGS, defaultSettingsResolver, looksLikeQuestion } from './channels.js';
 export type { ChannelSettings, ChannelSettingsResolver } from './channels.js';

@@ -1,6 +1,6 @@
 import type { Logger } from '../core/ports.js';
 import type { FeedbackRecord, QuestionRecord, RateCheck, RateVerdict, SharedRateLimits } from '../core/state.js';
-import { MemoryRateWindow } from './memory-rate.js';
+import { SlidingWindowLimiter } from '../core/rate-limit.js';
 import {
   EMPTY_STATS,
   type BriefingClaim,
@@ -43,7 +43,7 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
   private readonly reported = new Map<string, Kind>();
   private readonly events = new Set<string>();
   private readonly claims = new Map<string, { owner: string; done: boolean }>();
-  private readonly rates = new MemoryRateWindow();
+  private readonly rates = new SlidingWindowLimiter();
 
   /**
    * `inner` null: no store could be opened; everything uses the fallbacks. `shared`: replicas
@@ -138,7 +138,7 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
   }
 
   takeRate(checks: RateCheck[], windowMs: number, at: Date): Promise<RateVerdict> {
-    const local = () => this.rates.takeAll(checks, windowMs, at.getTime());
+    const local = () => this.rates.take(checks, windowMs, at.getTime());
     const inner = this.inner;
     if (!inner?.takeRate) return Promise.resolve(local());
     return this.guard('takeRate', () => inner.takeRate!(checks, windowMs, at), local);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveSlackConfig } from '../../src/adapters/slack/config.js';
 import { timestampProblem } from '../../src/adapters/slack/timestamp.js';
-import { SlidingWindowLimiter } from '../../src/adapters/slack/rate-limit.js';
 import { SanadError } from '../../src/core/errors.js';
 
 describe('resolveSlackConfig', () => {
@@ -41,16 +40,5 @@ describe('timestampProblem', () => {
     expect(timestampProblem(String(sec - 301), now)).toMatch(/old/);
     expect(timestampProblem(undefined, now)).toMatch(/missing/);
     expect(timestampProblem('12abc', now)).toMatch(/malformed/);
-  });
-});
-
-describe('SlidingWindowLimiter', () => {
-  it('allows `limit` per window and says when to retry', () => {
-    const limiter = new SlidingWindowLimiter(60_000);
-    for (let i = 0; i < 3; i++) expect(limiter.take('u', 3, 1000 + i).ok).toBe(true);
-    const denied = limiter.take('u', 3, 2000);
-    expect(denied).toEqual({ ok: false, retryAfterMs: 59_000 });
-    expect(limiter.take('other', 3, 2000).ok).toBe(true);
-    expect(limiter.take('u', 3, 61_001).ok).toBe(true);
   });
 });

@@ -4,14 +4,13 @@
  */
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
-import { type SharedRateLimits, type Assistant, type ChannelSettingsResolver, type Clock, type Logger, registerSecret, SanadError, type StateStore, systemClock } from '../../core/index.js';
+import { type SharedRateLimits, type Assistant, type ChannelSettingsResolver, type Clock, type Logger, registerSecret, SanadError, SlidingWindowLimiter, type StateStore, systemClock } from '../../core/index.js';
 import { registerCommands } from './commands.js';
 import type { DiscordCommandConfig } from './commands.js';
 import { AnswerMemory } from './context.js';
 import type { DiscordContext } from './context.js';
 import { handleInteraction } from './interactions.js';
 import { handleMessage } from './messages.js';
-import { RateLimiter } from './rate-limit.js';
 import { NO_MENTIONS } from './render.js';
 
 export interface DiscordAdapterOptions {
@@ -59,8 +58,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     logger,
     settingsFor: options.settingsFor,
     clock,
-    limiter: new RateLimiter(clock),
-    sharedLimits: options.sharedLimits ?? null,
+    limits: options.sharedLimits ?? new SlidingWindowLimiter(),
     answers: new AnswerMemory(),
   };
   const inFlight = new Set<Promise<void>>();

@@ -1,5 +1,4 @@
-import type { SharedRateLimits, RateVerdict, RateCheck, Assistant, ChannelSettingsResolver, Citation, Clock, Lang, Logger, StateStore } from '../../core/index.js';
-import type { RateLimiter } from './rate-limit.js';
+import { RATE_WINDOW_MS, type SharedRateLimits, type RateVerdict, type RateCheck, type Assistant, type ChannelSettingsResolver, type Citation, type Clock, type Lang, type Logger, type StateStore } from '../../core/index.js';
 
 /** What the handlers share: the core's ports plus the adapter's own small state. */
 export interface DiscordContext {
@@ -8,16 +7,14 @@ export interface DiscordContext {
   logger: Logger;
   settingsFor: ChannelSettingsResolver;
   clock: Clock;
-  limiter: RateLimiter;
-  /** Rate limits counted with the other replicas (PostgreSQL); null: `limiter`, in this process. */
-  sharedLimits: SharedRateLimits | null;
+  /** Counted in this process, or with the other replicas (PostgreSQL). */
+  limits: SharedRateLimits;
   answers: AnswerMemory;
 }
 
 /** Counts a question against its limits: shared by the replicas when they share a database. */
-export async function takeLimits(ctx: DiscordContext, checks: RateCheck[]): Promise<RateVerdict> {
-  if (!ctx.sharedLimits) return ctx.limiter.takeAll(checks);
-  return ctx.sharedLimits.takeRate(checks.map((c) => ({ ...c, key: `discord:${c.key}` })), 60_000, ctx.clock.now());
+export function takeLimits(ctx: DiscordContext, checks: RateCheck[]): Promise<RateVerdict> {
+  return ctx.limits.takeRate(checks.map((c) => ({ ...c, key: `discord:${c.key}` })), RATE_WINDOW_MS, ctx.clock.now());
 }
 
 export interface RememberedAnswer {

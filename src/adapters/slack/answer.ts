@@ -1,11 +1,10 @@
 import type { webApi, RespondFn } from '@slack/bolt';
-import { type SharedRateLimits, type Answer, type Assistant, type ChannelSettings, type ChannelSettingsResolver, type Clock, detectLanguage, errorReply, type Lang, type Logger, message, newErrorId, SanadError, simpleReply, type StateStore, toReply, type Turn } from '../../core/index.js';
+import { type SharedRateLimits, type Answer, type Assistant, type ChannelSettings, type ChannelSettingsResolver, type Clock, detectLanguage, errorReply, type Lang, type Logger, message, newErrorId, RATE_WINDOW_MS, SanadError, simpleReply, type StateStore, toReply, type Turn } from '../../core/index.js';
 import type { BotIdentity } from './auth.js';
 import { renderProgress, renderReply, type SlackMessage } from './blocks.js';
 import { threadConversation } from './conversation.js';
 import { deliver, post, update, type Place } from './deliver.js';
 import { encodeAnswerRef } from './ids.js';
-import type { SlidingWindowLimiter } from './rate-limit.js';
 import type { RecentAnswers } from './recent.js';
 
 /** What every listener needs, built once in app.ts. */
@@ -17,9 +16,8 @@ export interface SlackDeps {
   clock: Clock;
   identity: BotIdentity;
   recent: RecentAnswers;
-  limiter: SlidingWindowLimiter;
-  /** Rate limits counted with the other replicas (PostgreSQL); null: `limiter`, in this process. */
-  sharedLimits: SharedRateLimits | null;
+  /** Counted in this process, or with the other replicas (PostgreSQL). */
+  limits: SharedRateLimits;
   /** Minimum time between two streamed updates of the same message. */
   streamIntervalMs: number;
   /** Deadline for one answer; the asker gets the apology after it. */
@@ -51,9 +49,7 @@ export async function rateLimitMessage(deps: SlackDeps, q: Question, lang: Lang)
     { key: `user:${q.user}`, limit: perUserPerMinute },
     { key: `channel:${q.channel}`, limit: perChannelPerMinute },
   ];
-  const verdict = deps.sharedLimits
-    ? await deps.sharedLimits.takeRate(checks.map((c) => ({ ...c, key: `slack:${c.key}` })), 60_000, now)
-    : deps.limiter.takeAll(checks, now.getTime());
+  const verdict = await deps.limits.takeRate(checks.map((c) => ({ ...c, key: `slack:${c.key}` })), RATE_WINDOW_MS, now);
   if (verdict.ok) return null;
   return message('rateLimited', lang, { seconds: Math.ceil(verdict.retryAfterMs / 1000) });
 }

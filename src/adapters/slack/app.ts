@@ -1,13 +1,12 @@
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
-import { type SharedRateLimits, asSanadError, type Assistant, type ChannelSettingsResolver, type Clock, defaultSettingsResolver, type Logger, MemoryStateStore, SanadError, silentLogger, type StateStore, systemClock } from '../../core/index.js';
+import { type SharedRateLimits, asSanadError, type Assistant, type ChannelSettingsResolver, type Clock, defaultSettingsResolver, type Logger, MemoryStateStore, SanadError, silentLogger, SlidingWindowLimiter, type StateStore, systemClock } from '../../core/index.js';
 import type { SlackDeps } from './answer.js';
 import { verifyBotToken, type BotIdentity } from './auth.js';
 import { toBoltLogger } from './bolt-logger.js';
 import { SLACK_EVENTS_PATH, type SlackConfig } from './config.js';
 import { registerListeners } from './listeners.js';
-import { SlidingWindowLimiter } from './rate-limit.js';
 import { RecentAnswers } from './recent.js';
 import { guardTimestamps } from './timestamp.js';
 
@@ -91,8 +90,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackBot>
     clock,
     identity,
     recent: new RecentAnswers(),
-    limiter: new SlidingWindowLimiter(),
-    sharedLimits: options.sharedLimits ?? null,
+    limits: options.sharedLimits ?? new SlidingWindowLimiter(),
     streamIntervalMs: options.streamIntervalMs ?? DEFAULTS.streamIntervalMs,
     answerTimeoutMs: options.answerTimeoutMs ?? DEFAULTS.answerTimeoutMs,
   };
