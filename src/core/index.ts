@@ -1,6 +1,6 @@
 export { createAssistant, MAX_QUESTION_CHARS } from './assistant.js';
 export type { AssistantOptions, SanadAssistant, KnowledgeChange } from './assistant.js';
-export type { Answer, AnswerEvent, AskOptions, Assistant, Citation, Retrieved, Turn, AnswerMode, Lang } from './types.js';
+export type { Answer, AnswerEvent, AskOptions, Assistant, Citation, Retrieved, Turn, AnswerMode, Lang, TokenUsage } from './types.js';
 export { toReply, errorReply, simpleReply, newErrorId, citationLabel } from './reply.js';
 export type { Reply, ReplyCitation } from './reply.js';
 export { message, localizer } from './messages.js';

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { message } from './messages.js';
 import type { Answer, Lang } from './types.js';
 
@@ -75,7 +76,13 @@ export function simpleReply(kind: Reply['kind'], text: string, lang: Lang): Repl
   };
 }
 
-/** Short random id that ties a user-visible apology to its log line. */
+const ERROR_ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** Six characters: short enough to read out to an admin; 36^6 ≈ 2·10⁹ ids, so two apologies do not share one. */
+const ERROR_ID_LENGTH = 6;
+
+/** Short random id (from the system's CSPRNG) that ties a user-visible apology to its log line. */
 export function newErrorId(): string {
-  return Math.random().toString(36).slice(2, 8).toUpperCase();
+  let id = '';
+  for (let i = 0; i < ERROR_ID_LENGTH; i++) id += ERROR_ID_ALPHABET[randomInt(ERROR_ID_ALPHABET.length)];
+  return id;
 }

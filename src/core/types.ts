@@ -2,6 +2,15 @@ import type { Lang } from './text/index.js';
 
 export type { Lang };
 
+/** Tokens one model call (or one answer's calls) spent. */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Why an answer fell back from the model to the extractive answer. */
+export type LlmFallbackReason = 'timeout' | 'unavailable' | 'rate_limited' | 'malformed' | 'unverified' | 'no_citations';
+
 /** One turn of the conversation so far (a thread, a DM history, the web chat). */
 export interface Turn {
   role: 'user' | 'assistant';
@@ -70,8 +79,8 @@ export interface Answer {
    */
   intent?: 'smalltalk' | 'help' | 'summary' | 'document';
   /** Set when the LLM path failed and the extractive answer was given instead. */
-  fallbackReason?: string;
-  usage?: { promptTokens: number; completionTokens: number };
+  fallbackReason?: LlmFallbackReason;
+  usage?: TokenUsage;
 }
 
 export interface AskOptions {

@@ -1,6 +1,6 @@
 import type { KnowledgeDocument } from '../core/knowledge/types.js';
 import { normalize } from '../core/text/index.js';
-import type { Answer, Assistant } from '../core/types.js';
+import type { Answer, Assistant, LlmFallbackReason } from '../core/types.js';
 import type { QaItem, QaSet } from './qa-file.js';
 import { percentile } from './stats.js';
 
@@ -18,7 +18,7 @@ export interface EvalRow {
   latencyMs: number;
   tokens: number;
   mode: string;
-  fallbackReason?: string;
+  fallbackReason?: LlmFallbackReason;
 }
 
 export interface EvalSummary {

@@ -6,7 +6,7 @@ import { createSemaphore, deadline, type Semaphore } from './concurrency.js';
 import type { LlmConfig } from '../core/llm/config.js';
 import { classifyError, LlmError } from './errors.js';
 import { defuse, formatPassages, formatThread, languageName } from './format.js';
-import type { LlmAnswerer, LlmAnswerInput, LlmEvent } from '../core/llm/port.js';
+import type { LlmAnswerer, LlmAnswerInput, LlmEvent, TokenUsage } from '../core/llm/port.js';
 import type { Prompts } from '../core/llm/prompts.js';
 import { withRetry } from './retry.js';
 import { createQueryRewriter } from './rewrite.js';
@@ -21,12 +21,8 @@ export interface LlmAnswererDeps {
   semaphore?: Semaphore;
 }
 
-type Usage = { promptTokens: number; completionTokens: number };
-
 /** Tokens spent since start, answers and query rewrites together (for `sanad eval`). */
-export interface LlmUsageTotals {
-  promptTokens: number;
-  completionTokens: number;
+export interface LlmUsageTotals extends TokenUsage {
   requests: number;
 }
 
@@ -67,7 +63,7 @@ class DeltaGate {
   }
 }
 
-function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): Usage | undefined {
+function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): TokenUsage | undefined {
   if (!usage) return undefined;
   return { promptTokens: usage.prompt_tokens ?? 0, completionTokens: usage.completion_tokens ?? 0 };
 }
@@ -80,7 +76,7 @@ function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number } |
 export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): OpenAILlmAnswerer {
   const logger = deps.logger;
   const totals: LlmUsageTotals = { promptTokens: 0, completionTokens: 0, requests: 0 };
-  const count = (usage: Usage | undefined, requests: number) => {
+  const count = (usage: TokenUsage | undefined, requests: number) => {
     totals.requests += requests;
     totals.promptTokens += usage?.promptTokens ?? 0;
     totals.completionTokens += usage?.completionTokens ?? 0;
@@ -103,7 +99,7 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Ope
       { role: 'user', content: rendered.user },
     ];
     const gate = new DeltaGate();
-    let usage: Usage | undefined;
+    let usage: TokenUsage | undefined;
     let attempts = 0;
     let outcome = 'ok';
     try {

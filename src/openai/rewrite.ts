@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import type { Logger } from '../core/ports.js';
 import { detectLanguage } from '../core/text/index.js';
-import type { Lang, Turn } from '../core/types.js';
+import type { Lang, TokenUsage, Turn } from '../core/types.js';
 import { deadline, type Semaphore } from './concurrency.js';
 import type { LlmConfig } from '../core/llm/config.js';
 import { classifyError } from './errors.js';
@@ -15,7 +15,7 @@ export interface QueryRewriterDeps {
   prompts: Prompts;
   semaphore: Semaphore;
   /** Told the tokens of every rewrite call, for the running totals. */
-  onUsage?: (usage: { promptTokens: number; completionTokens: number } | undefined, requests: number) => void;
+  onUsage?: (usage: TokenUsage | undefined, requests: number) => void;
 }
 
 /**

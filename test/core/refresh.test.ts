@@ -65,6 +65,7 @@ describe('the embedding cache', () => {
       const local = localEmbedder();
       return {
         id,
+        crossLingual: false,
         embedQuery: (t) => local.embedQuery(t),
         embedDocuments: async (texts, onProgress) => {
           calls += texts.length;
@@ -96,6 +97,7 @@ describe('the embedding cache on disk', () => {
       const local = localEmbedder();
       return {
         id: 'recording',
+        crossLingual: false,
         embedQuery: (t) => local.embedQuery(t),
         embedDocuments: async (texts, onProgress) => {
           embedded.push(...texts);

@@ -35,6 +35,7 @@ function hookedEmbedder(trigger: string, hook: () => void): Embedder {
   let armed = false;
   return {
     id: inner.id,
+    crossLingual: inner.crossLingual,
     arm: () => (armed = true),
     async embedDocuments(texts, onProgress) {
       if (armed && texts.some((t) => t.includes(trigger))) {

@@ -167,7 +167,7 @@ export class AnswerPipeline {
     const answerStarted = performance.now();
     const timings = () => ({ retrieveMs, answerMs: ms(answerStarted), totalMs: ms(a.started) });
 
-    if (crossLanguage && !llm && !this.embedderIsCrossLingual()) {
+    if (crossLanguage && !llm && !this.knowledge.embedder.crossLingual) {
       // The person asking is told what they can do; whoever runs sanad, what to set.
       this.logger.warn(CROSS_LANGUAGE_ADMIN_HINT, { asked: a.asked, documents: knowledgeLangs });
       return yield { type: 'final', answer: { ...this.declined(a, message('crossLanguage', a.lang, { langs: languageNames(knowledgeLangs, a.lang) })), retrieved, timings: timings() } };
@@ -204,11 +204,6 @@ export class AnswerPipeline {
     const lang = a.asked === 'und' ? 'ar' : a.asked;
     const plain = await retrieve(this.knowledge.index, { queries: [a.question], lang, collections: a.options.collections, k: this.options.k });
     return rerankByAnswer(plain.hits, plain.profile, 'other').map(toRetrieved);
-  }
-
-  // TODO(issue 15): the embedder port gains a `crossLingual` flag; until then the local embedder's id says it.
-  private embedderIsCrossLingual(): boolean {
-    return !this.knowledge.embedder.id.startsWith('local-');
   }
 
   private smallTalkReply(talk: SmallTalk, lang: Lang, collections?: string[]): string {

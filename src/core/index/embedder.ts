@@ -13,6 +13,12 @@ import { LocalHashEmbeddings } from './local-embeddings.js';
  */
 export interface Embedder {
   readonly id: string;
+  /**
+   * Whether a question and a paragraph in different languages land near each other (a
+   * multilingual model): then a question in another language than the documents is searched
+   * as it is, instead of being declined offline.
+   */
+  readonly crossLingual: boolean;
   embedDocuments(texts: string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]>;
   embedQuery(text: string): Promise<Float32Array>;
 }
@@ -21,6 +27,8 @@ export function localEmbedder(options?: ConstructorParameters<typeof LocalHashEm
   const local = new LocalHashEmbeddings(options);
   return {
     id: local.embedderId,
+    // Hashed stems and character n-grams: only words spelt alike match.
+    crossLingual: false,
     async embedDocuments(texts, onProgress) {
       const out: Float32Array[] = [];
       for (let i = 0; i < texts.length; i++) {
@@ -34,9 +42,10 @@ export function localEmbedder(options?: ConstructorParameters<typeof LocalHashEm
 }
 
 /** Wraps a LangChain embeddings client (OpenAI, Ollama, …): batches and reports progress. */
-export function langchainEmbedder(id: string, embeddings: EmbeddingsInterface, batchSize = 64): Embedder {
+export function langchainEmbedder(id: string, embeddings: EmbeddingsInterface, batchSize = 64, crossLingual = true): Embedder {
   return {
     id,
+    crossLingual,
     async embedDocuments(texts, onProgress) {
       const out: Float32Array[] = [];
       for (let i = 0; i < texts.length; i += batchSize) {
@@ -71,6 +80,10 @@ export class CachedEmbedder implements Embedder {
 
   get id(): string {
     return this.inner.id;
+  }
+
+  get crossLingual(): boolean {
+    return this.inner.crossLingual;
   }
 
   private get file(): string | null {

@@ -1,4 +1,4 @@
-import { normalize } from '../text/index.js';
+import { normalize, westernDigits } from '../text/index.js';
 
 /**
  * Numbers as the verifier compares them: Western digits, no grouping, no leading zeros, and
@@ -7,23 +7,9 @@ import { normalize } from '../text/index.js';
  * against it; an answer's own number words are not checked, only its digits.
  */
 
-const DIGIT_BLOCKS: Array<[number, number]> = [
-  [0x0660, 0x0669], // Arabic-Indic
-  [0x06f0, 0x06f9], // Extended Arabic-Indic (Persian, Urdu)
-];
-
 /** Arabic-Indic digits become Western ones; the Arabic decimal and thousands marks too. */
 export function normalizeDigits(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    const block = DIGIT_BLOCKS.find(([lo, hi]) => code >= lo && code <= hi);
-    if (block) out += String(code - block[0]);
-    else if (ch === '\u066B') out += '.'; // Arabic decimal separator
-    else if (ch === '\u066C') out += ','; // Arabic thousands separator
-    else out += ch;
-  }
-  return out;
+  return westernDigits(text).replace(/\u066B/g, '.').replace(/\u066C/g, ',');
 }
 
 const SCALES: Record<string, number> = {

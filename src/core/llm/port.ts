@@ -1,4 +1,6 @@
-import type { Lang, Turn } from '../types.js';
+import type { Lang, LlmFallbackReason, TokenUsage, Turn } from '../types.js';
+
+export type { LlmFallbackReason, TokenUsage };
 
 /** A retrieved paragraph as the model sees it: numbered [n] in the prompt. */
 export interface Passage {
@@ -20,8 +22,6 @@ export interface LlmAnswerInput {
   signal: AbortSignal;
 }
 
-export type LlmFallbackReason = 'timeout' | 'unavailable' | 'rate_limited' | 'malformed' | 'unverified' | 'no_citations';
-
 /**
  * What the LLM path yields: text deltas while the model writes, then one final event. A final
  * `ok: true` answer has been verified (citations in range, numbers found in cited paragraphs);
@@ -40,7 +40,7 @@ export type LlmEvent =
        * `text` is its sentence, possibly empty): the core marks the answer abstained.
        */
       declined?: boolean;
-      usage?: { promptTokens: number; completionTokens: number };
+      usage?: TokenUsage;
     }
   | {
       type: 'final';
@@ -48,7 +48,7 @@ export type LlmEvent =
       reason: LlmFallbackReason;
       /** What went wrong, for logs ("numbers not in the cited passages: 2020"); never shown. */
       detail?: string;
-      usage?: { promptTokens: number; completionTokens: number };
+      usage?: TokenUsage;
     };
 
 /** The LLM port, as the core needs it. One real implementation (OpenAI-compatible) and fakes. */

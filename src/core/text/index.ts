@@ -1,4 +1,4 @@
-export { normalize, normalizeForMatch, cleanInvisible } from './normalize.js';
+export { normalize, normalizeForMatch, cleanInvisible, westernDigits } from './normalize.js';
 export { detectLanguage } from './language.js';
 export type { Lang } from './language.js';
 export { stem, stemArabic } from './stem.js';

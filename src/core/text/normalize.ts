@@ -24,6 +24,11 @@ function westernDigit(ch: string): string {
   return String(code >= 0x06f0 ? code - 0x06f0 : code - 0x0660);
 }
 
+/** Arabic-Indic and Persian digits become Western ones ("٢٠١٩" → "2019"); nothing else changes. */
+export function westernDigits(text: string): string {
+  return text.replace(EASTERN_DIGITS, westernDigit);
+}
+
 /** Removes invisible characters and unifies whitespace; keeps everything a reader sees. */
 export function cleanInvisible(text: string): string {
   return text.replace(INVISIBLE, '').replace(/[\s\u00A0]+/g, ' ').trim();
