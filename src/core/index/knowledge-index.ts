@@ -9,6 +9,18 @@ import { FloatVectorStore } from './vector-store.js';
 
 /** A paragraph longer than this is embedded in overlapping chunks; it is still cited whole. */
 const CHUNK_CHARS = 1200;
+/** Chunks share this much text, so a sentence cut at a chunk's end is whole in the next one. */
+const CHUNK_OVERLAP_CHARS = 150;
+/** Results a search returns when the caller does not say (the answer pipeline asks for its own k). */
+const DEFAULT_SEARCH_K = 8;
+/** BM25 candidates for fusion, far more than k: fusion and the rerank lift paragraphs BM25 ranks low. */
+const BM25_CANDIDATES_PER_K = 25;
+const MIN_BM25_CANDIDATES = 200;
+/** The vector search's own best join them, so a paraphrase sharing no word still reaches fusion. */
+const VECTOR_CANDIDATES_PER_K = 4;
+const MIN_VECTOR_CANDIDATES = 50;
+/** A proclitic variant ("لمكافح" for "مكافح") is not always the same word: the written form wins a tie. */
+const PROCLITIC_VARIANT_WEIGHT = 0.9;
 
 export interface Hit {
   paragraph: Paragraph;
@@ -275,13 +287,13 @@ export class KnowledgeIndex {
       const variants = [...(bare ? [bare] : []), ...PROCLITICS.map((p) => p + (bare ?? term))];
       // An accusative tanween written without its mark: "كم فرنسيا" asks about "فرنسيين".
       if (term.length >= 4 && term.endsWith('ا')) variants.push(stemArabic(term.slice(0, -1)));
-      for (const v of variants) if (v !== term && !out.has(v) && this.df(v) > 0) out.set(v, weight * 0.9);
+      for (const v of variants) if (v !== term && !out.has(v) && this.df(v) > 0) out.set(v, weight * PROCLITIC_VARIANT_WEIGHT);
     }
     return out;
   }
 
   async search(text: string, lang: Lang, options: SearchOptions = {}): Promise<Hit[]> {
-    const k = options.k ?? 8;
+    const k = options.k ?? DEFAULT_SEARCH_K;
     const { collections, exclude } = options;
     const allow = (row: number) => {
       const p = this.rows[row];
@@ -290,11 +302,11 @@ export class KnowledgeIndex {
     const query = this.expandProclitics(queryTerms(text, lang));
     this.expandVowelVariants(query);
     if (options.context) for (const [term, w] of options.context) if (!query.has(term)) query.set(term, w);
-    const bm25 = this.bm25.scores(query, allow, Math.max(k * 25, 200));
+    const bm25 = this.bm25.scores(query, allow, Math.max(k * BM25_CANDIDATES_PER_K, MIN_BM25_CANDIDATES));
     const vector = await this.embedder.embedQuery(
       options.context ? `${text} ${[...options.context.keys()].join(' ')}` : text,
     );
-    const cosines = this.cosines(vector, allow, bm25.keys(), Math.max(k * 4, 50));
+    const cosines = this.cosines(vector, allow, bm25.keys(), Math.max(k * VECTOR_CANDIDATES_PER_K, MIN_VECTOR_CANDIDATES));
     const shares = this.titles.shares(query, (term) => this.idfOf(term));
     const titleLift = (row: number) => 1 + FUSION.titleWeight * (shares.get(this.rows[row]!.document) ?? 0);
     return fuse(bm25, cosines, k, titleLift).map(({ row, score, lift, bm25: b, cosine }) => ({
@@ -316,7 +328,7 @@ async function splitLong(text: string): Promise<string[]> {
     const { RecursiveCharacterTextSplitter } = await import('@langchain/textsplitters');
     splitter = new RecursiveCharacterTextSplitter({
       chunkSize: CHUNK_CHARS,
-      chunkOverlap: 150,
+      chunkOverlap: CHUNK_OVERLAP_CHARS,
       separators: ['\n', '. ', '؟ ', '? ', '! ', '؛ ', '، ', ', ', ' ', ''],
     });
   }

@@ -51,6 +51,9 @@ export function toParagraphs(blocks: CitableBlock[], meta: ParagraphMeta): Parag
   return paragraphs;
 }
 
+/** A paragraph is a repeat when this share of its 4-word shingles is in one earlier paragraph. */
+const DUPLICATE_SHINGLE_SHARE = 0.8;
+
 /**
  * Finds a paragraph that repeats an earlier one: the same text, or at least 80% of its 4-word
  * shingles found in one earlier paragraph (the article repeats its opening sentence under a
@@ -68,7 +71,7 @@ class DuplicateFinder {
     const shingles = shingle(normal);
     const shared = new Map<number, number>();
     for (const s of shingles) for (const i of this.byShingle.get(s) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
-    for (const [i, count] of shared) if (shingles.size > 0 && count / shingles.size >= 0.8) return this.ids[i]!;
+    for (const [i, count] of shared) if (shingles.size > 0 && count / shingles.size >= DUPLICATE_SHINGLE_SHARE) return this.ids[i]!;
     const index = this.ids.push(id) - 1;
     this.exact.set(normal, id);
     for (const s of shingles) {

@@ -11,6 +11,9 @@ import { coverage, profileQuery, type QueryProfile } from './coverage.js';
 const TITLE_NAMED_BOOST = 0.2;
 
 const headingCache = new Map<string, string[]>();
+/** Far more titles than any knowledge folder holds: the bound only stops a leak. */
+const HEADING_CACHE_LIMIT = 10_000;
+
 /**
  * The terms of a document title, cached: the same few titles recur on every hit. (Section
  * headings named in a question were tried the same way on the article: as many answers moved
@@ -20,7 +23,7 @@ function headingTerms(heading: string, lang: Lang): string[] {
   const key = `${lang}\u0000${heading}`;
   let found = headingCache.get(key);
   if (!found) {
-    if (headingCache.size > 10_000) headingCache.clear();
+    if (headingCache.size > HEADING_CACHE_LIMIT) headingCache.clear();
     headingCache.set(key, (found = terms(heading, lang)));
   }
   return found;
