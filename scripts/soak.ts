@@ -11,7 +11,7 @@
 import { createAssistant } from '../src/core/index.js';
 import { FakeDiscord } from '../test/discord/fake-discord.js';
 import { startBot } from '../test/discord/helpers.js';
-import { REPO_KNOWLEDGE } from '../test/fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../test/fixtures/knowledge.js';
 import { startWeb } from '../test/web/helpers.js';
 import { discordLoad, slackLoad, webLoad, type LoadResult } from '../test/reliability/helpers/load.js';
 import { SlackRig } from '../test/reliability/helpers/slack.js';
@@ -52,7 +52,7 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
 async function main(): Promise<number> {
   const out = (s: string) => process.stdout.write(s + '\n');
   out(`sanad soak ${new Date().toISOString()} node ${process.version} total ${TOTAL} concurrency ${CONCURRENCY} gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'on' : 'off (run with --expose-gc)'}`);
-  const assistant = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, cacheDir: null });
+  const assistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir: null });
   await assistant.ask('warm-up');
   const before = heapMb();
   out(`memory before: heap ${before.heap} MB, rss ${before.rss} MB`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/file.js';
 import { ensureBuilt, ROOT, sanad, type Child } from '../reliability/helpers/child.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 const EXAMPLE = join(ROOT, 'sanad.config.example.yaml');
 let child: Child | undefined;
@@ -24,7 +25,7 @@ afterEach(async () => {
 
 describe('sanad.config.example.yaml', () => {
   it('is valid against the shipped knowledge folder as it is', () => {
-    const config = loadConfigFile(EXAMPLE, { knowledgeDir: join(ROOT, 'knowledge') });
+    const config = loadConfigFile(EXAMPLE, { knowledgeDir: ARTICLE_KNOWLEDGE });
     expect(config.briefings.map((b) => `${b.platform}:${b.channel}`)).toEqual(['slack:C0123SECURITY', 'discord:112233445566778899']);
   });
 
@@ -32,7 +33,7 @@ describe('sanad.config.example.yaml', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-example-'));
     copyFileSync(EXAMPLE, join(dir, 'sanad.config.yaml'));
     // As `npm start` from a clone: the config is found in the working directory, no SANAD_CONFIG.
-    child = sanad(['start'], { PORT: '0', SANAD_KNOWLEDGE_DIR: join(ROOT, 'knowledge'), SANAD_DATA_DIR: join(dir, 'data') }, dir);
+    child = sanad(['start'], { PORT: '0', SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: join(dir, 'data') }, dir);
     const [, url] = await child.waitFor(/sanad web chat: (http:\/\/\S+)/);
     await child.waitFor(/sanad is running/);
     const log = child.stderr() + child.stdout();

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sanad } from '../reliability/helpers/child.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 /** `sanad start` as a child process; at most 20 s, then it is killed. */
 async function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = sanad(['start'], { SANAD_KNOWLEDGE_DIR: resolve(import.meta.dirname, '../../knowledge'), SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-start-data-')), ...env }, mkdtempSync(join(tmpdir(), 'sanad-start-')));
+  const child = sanad(['start'], { SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-start-data-')), ...env }, mkdtempSync(join(tmpdir(), 'sanad-start-')));
   const timer = setTimeout(() => child.process.kill('SIGKILL'), 20_000);
   const { code } = await child.exited;
   clearTimeout(timer);

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from '../../src/core/knowledge/parse.js';
 import type { KnowledgeDocument } from '../../src/core/knowledge/types.js';
-import { ARTICLE, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 export function article(): KnowledgeDocument {
-  return parseDocument({ document: ARTICLE, collection: 'main', text: readFileSync(join(REPO_KNOWLEDGE, ARTICLE), 'utf8') });
+  return parseDocument({ document: ARTICLE, collection: 'main', text: readFileSync(join(ARTICLE_KNOWLEDGE, ARTICLE), 'utf8') });
 }
 
 /** A second document, as a team would add it to a `security` collection while the bot runs. */

@@ -6,7 +6,7 @@ import { parseConfigText } from '../../src/config/file.js';
 import { createAssistant } from '../../src/core/index.js';
 import type { Assistant } from '../../src/core/types.js';
 import { ADDED_NOTE } from '../briefing/helpers.js';
-import { ARTICLE, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 const AMBASSADOR = 'من هو سفير فرنسا لدى الأمم المتحدة؟';
 
@@ -15,7 +15,7 @@ describe('collections from the config file limit answers (real assistant)', () =
   let knowledge: string;
   beforeAll(async () => {
     knowledge = mkdtempSync(join(tmpdir(), 'sanad-collections-'));
-    cpSync(join(REPO_KNOWLEDGE, ARTICLE), join(knowledge, ARTICLE));
+    cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(knowledge, ARTICLE));
     mkdirSync(join(knowledge, 'security'));
     writeFileSync(join(knowledge, 'security', 'incident-response.md'), ADDED_NOTE);
     assistant = await createAssistant({ knowledgeDir: knowledge });

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack, TOKENS } from '../slack/helpers/fake-slack.js';
 import { ensureBuilt, sanad as spawnSanad } from '../reliability/helpers/child.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/sanad.js');
@@ -22,7 +23,8 @@ function sanad(args: string[], options: { input?: string; env?: Record<string, s
   const result = spawnSync(process.execPath, [BIN, ...args], {
     input: options.input,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-cli-data-')), ...options.env },
+    // The article fixture, not the repository's knowledge/ (a --knowledge flag still wins).
+    env: { PATH: process.env.PATH ?? '', SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-cli-data-')), SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, ...options.env },
     cwd: options.cwd ?? ROOT,
     timeout: 60_000,
   });
@@ -151,7 +153,7 @@ describe('posting a briefing with only the bot token (item 8)', () => {
     const dir = folder({ 'sanad.config.yaml': BRIEFING_CONFIG });
     const child = spawnSanad(
       ['briefing', '--channel', 'C0NEWS', '--post', '--date', '2026-12-01'],
-      { SLACK_BOT_TOKEN: TOKENS.bot, SLACK_API_URL: slack.apiUrl, SANAD_KNOWLEDGE_DIR: join(ROOT, 'knowledge'), SANAD_DATA_DIR: join(dir, 'data') },
+      { SLACK_BOT_TOKEN: TOKENS.bot, SLACK_API_URL: slack.apiUrl, SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: join(dir, 'data') },
       dir,
     );
     const { code } = await child.exited;
@@ -163,7 +165,7 @@ describe('posting a briefing with only the bot token (item 8)', () => {
 
   it('still tells sanad start that it cannot receive messages with the bot token alone', async () => {
     const dir = folder({});
-    const child = spawnSanad(['start'], { SLACK_BOT_TOKEN: TOKENS.bot, PORT: '0', SANAD_KNOWLEDGE_DIR: join(ROOT, 'knowledge'), SANAD_DATA_DIR: join(dir, 'data') }, dir);
+    const child = spawnSanad(['start'], { SLACK_BOT_TOKEN: TOKENS.bot, PORT: '0', SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: join(dir, 'data') }, dir);
     const timer = setTimeout(() => child.process.kill('SIGKILL'), 20_000);
     const { code } = await child.exited;
     clearTimeout(timer);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant, type SanadAssistant } from '../../src/core/assistant.js';
 import type { Answer, Turn } from '../../src/core/types.js';
-import { ARTICLE, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 const ARTICLE_TITLE = 'جهود فرنسا في مكافحة الإرهاب داخليا وعلى المستوى الأممي';
 const HANDBOOK = `---
@@ -35,10 +35,10 @@ let one: SanadAssistant;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sanad-two-docs-'));
-  copyFileSync(join(REPO_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
+  copyFileSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
   writeFileSync(join(dir, 'handbook.ar.md'), HANDBOOK);
   two = await createAssistant({ knowledgeDir: dir });
-  one = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE });
+  one = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE });
 });
 
 const documentsCited = (answer: Answer) => [...new Set(answer.citations.map((c) => c.document))].sort();

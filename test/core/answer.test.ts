@@ -1,11 +1,11 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { createAssistant, type SanadAssistant } from '../../src/core/index.js';
 import { normalize } from '../../src/core/text/index.js';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 let assistant: SanadAssistant;
 beforeAll(async () => {
-  assistant = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE });
+  assistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE });
 });
 
 describe('retrieval on the real article', () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/sanad.js');
 
@@ -11,7 +12,8 @@ function sanad(args: string[], options: { input?: string; env?: Record<string, s
   const result = spawnSync(process.execPath, [BIN, ...args], {
     input: options.input,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-cli-data-')), ...options.env },
+    // The article fixture, not the repository's knowledge/ (a --knowledge flag still wins).
+    env: { PATH: process.env.PATH ?? '', SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-cli-data-')), SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, ...options.env },
     cwd: resolve(import.meta.dirname, '../..'),
     timeout: 60_000,
   });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createAssistant } from '../../src/core/assistant.js';
 import { CROSS_LANGUAGE_ADMIN_HINT, languageNames } from '../../src/core/messages.js';
 import type { Logger } from '../../src/core/ports.js';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 /** A logger that keeps its lines, to see what the administrator is told. */
 function recordingLogger(): Logger & { lines: string[] } {
@@ -27,7 +27,7 @@ function recordingLogger(): Logger & { lines: string[] } {
 describe('cross-language questions offline', () => {
   it('tells chat users to ask in the documents\' language, never which variable to set', async () => {
     const logger = recordingLogger();
-    const assistant = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, logger });
+    const assistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, logger });
     const en = await assistant.ask('Who is the French ambassador to the United Nations?');
     expect(en.answer).toBe(
       'The documents are in Arabic, and right now I can only answer questions asked in their language. Please ask in Arabic; an administrator can turn on answers across languages.',

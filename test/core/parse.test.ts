@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/core/knowledge/index.js';
-import { ARTICLE, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
-const text = readFileSync(join(REPO_KNOWLEDGE, ARTICLE), 'utf8');
+const text = readFileSync(join(ARTICLE_KNOWLEDGE, ARTICLE), 'utf8');
 const doc = parseDocument({ document: ARTICLE, collection: 'main', text });
 const byStart = (start: string) => doc.paragraphs.find((p) => p.text.startsWith(start));
 

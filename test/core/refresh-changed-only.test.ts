@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAssistant, createLogger, type SanadAssistant } from '../../src/core/index.js';
-import { ARTICLE, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 /** Every path node:fs/promises readFile was asked for: the real function still runs. */
 const reads = vi.hoisted(() => [] as string[]);
@@ -27,7 +27,7 @@ afterEach(async () => {
 
 function folder(files: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'sanad-changed-'));
-  cpSync(join(REPO_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
+  cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
   for (let i = 0; i < files; i++) writeFileSync(join(dir, `note-${i}.md`), `# Note ${i}\n\nRoom ${i} is booked for the meeting number ${i} of the quarter.\n`);
   for (const name of readdirSync(dir)) settle(join(dir, name));
   return dir;
@@ -71,7 +71,7 @@ describe('the watcher after the knowledge folder is swapped', () => {
     const root = mkdtempSync(join(tmpdir(), 'sanad-swap-'));
     const dir = join(root, 'ks');
     mkdirSync(dir);
-    cpSync(join(REPO_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
+    cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
     const lines: string[] = [];
     const assistant = await createAssistant({
       knowledgeDir: dir,
@@ -86,7 +86,7 @@ describe('the watcher after the knowledge folder is swapped', () => {
 
     const fresh = join(root, 'ks.new');
     mkdirSync(fresh);
-    cpSync(join(REPO_KNOWLEDGE, ARTICLE), join(fresh, ARTICLE));
+    cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(fresh, ARTICLE));
     writeFileSync(join(fresh, 'swapped.md'), '# Swapped\n\nThe library lends laptops to visitors on Tuesdays.\n');
     renameSync(dir, join(root, 'ks.old'));
     renameSync(fresh, dir);

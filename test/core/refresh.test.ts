@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAssistant, localEmbedder, type Embedder } from '../../src/core/index.js';
-import { ARTICLE, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 function knowledgeCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sanad-refresh-'));
-  cpSync(join(REPO_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
+  cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
   return dir;
 }
 
@@ -73,15 +73,15 @@ describe('the embedding cache', () => {
         },
       };
     };
-    const first = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, cacheDir, embedder: counting('model-a') });
+    const first = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir, embedder: counting('model-a') });
     await first.close();
     const embeddedOnce = calls;
     expect(embeddedOnce).toBe(34);
-    const second = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, cacheDir, embedder: counting('model-a') });
+    const second = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir, embedder: counting('model-a') });
     expect(calls).toBe(embeddedOnce);
     expect((await second.ask('من هو سفير فرنسا لدى الأمم المتحدة؟')).citations[0]!.paragraph).toBe(2);
     await second.close();
-    const other = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, cacheDir, embedder: counting('model-b') });
+    const other = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir, embedder: counting('model-b') });
     expect(calls).toBe(embeddedOnce * 2);
     await other.close();
   });

@@ -4,7 +4,7 @@
  */
 import { chatAdapterContract } from '../contract/chat-adapter.js';
 import type { ChatHarness, HarnessOptions } from '../contract/chat-adapter.js';
-import { hostileKnowledgeDir, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { hostileKnowledgeDir, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { DiscordHarness } from './harness.js';
 import { assistantFor } from '../contract/assistants.js';
 
@@ -12,7 +12,7 @@ import { assistantFor } from '../contract/assistants.js';
 let hostile: string | undefined;
 
 async function createHarness(options: HarnessOptions = {}): Promise<ChatHarness> {
-  const assistant = options.assistant ?? (await assistantFor(options.knowledgeDir ?? REPO_KNOWLEDGE));
+  const assistant = options.assistant ?? (await assistantFor(options.knowledgeDir ?? ARTICLE_KNOWLEDGE));
   return DiscordHarness.start(assistant, options.settings);
 }
 

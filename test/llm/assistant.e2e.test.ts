@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAssistant, type SanadAssistant } from '../../src/core/index.js';
 import { createLlmAnswerer } from '../../src/openai/answerer.js';
 import { defaultPromptsDir, loadPrompts } from '../../src/core/llm/prompts.js';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { questionOf, startFakeOpenAI, taskOf, userOf, type ChatBehaviour, type FakeOpenAI, type RecordedRequest } from './fake-openai.js';
 import { recordingLogger, testConfig } from './helpers.js';
 
@@ -52,7 +52,7 @@ beforeAll(async () => {
   fake = await startFakeOpenAI();
   const prompts = await loadPrompts(defaultPromptsDir());
   const llm = createLlmAnswerer(testConfig(fake.url, { maxRetries: 1 }), { logger: recordingLogger(), prompts });
-  assistant = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, llm, cacheDir: null });
+  assistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, llm, cacheDir: null });
 });
 afterAll(async () => {
   await assistant?.close();

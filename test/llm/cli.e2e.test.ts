@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ROOT, sanad } from '../reliability/helpers/child.js';
 import { startFakeOpenAI, taskOf, userOf, type FakeOpenAI } from './fake-openai.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 let fake: FakeOpenAI;
 beforeEach(async () => {
@@ -17,7 +18,7 @@ afterEach(() => fake.close());
 
 /** A child process, not spawnSync: the fake server lives in this process and must keep answering. */
 async function ask(question: string, env: Record<string, string>): Promise<Record<string, unknown>> {
-  const child = sanad(['ask', '--json', question], { SANAD_KNOWLEDGE_DIR: join(ROOT, 'knowledge'), SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-llm-cli-')), ...env }, tmpdir());
+  const child = sanad(['ask', '--json', question], { SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-llm-cli-')), ...env }, tmpdir());
   await child.exited;
   return JSON.parse(child.stdout()) as Record<string, unknown>;
 }

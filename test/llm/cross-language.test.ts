@@ -10,7 +10,7 @@ import { createAssistant, type SanadAssistant } from '../../src/core/index.js';
 import { createLlmAnswerer } from '../../src/openai/answerer.js';
 import { defaultPromptsDir, loadPrompts } from '../../src/core/llm/prompts.js';
 import { normalizeForMatch } from '../../src/core/text/index.js';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { questionOf, startFakeOpenAI, taskOf, type FakeOpenAI } from './fake-openai.js';
 import { recordingLogger, testConfig } from './helpers.js';
 
@@ -49,7 +49,7 @@ beforeAll(async () => {
     return { kind: 'reply', text: 'NO_ANSWER' };
   };
   const llm = createLlmAnswerer(testConfig(fake.url), { logger: recordingLogger(), prompts: await loadPrompts(defaultPromptsDir()) });
-  assistant = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, llm, cacheDir: null });
+  assistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, llm, cacheDir: null });
 });
 afterAll(async () => {
   await assistant?.close();

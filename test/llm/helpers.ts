@@ -4,12 +4,12 @@ import { parseDocument } from '../../src/core/knowledge/parse.js';
 import { resolveLlmConfig, type LlmConfig } from '../../src/core/llm/config.js';
 import type { LlmEvent, Passage } from '../../src/core/llm/port.js';
 import type { Logger } from '../../src/core/ports.js';
-import { ARTICLE, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 export const TEST_KEY = 'sk-test-0123456789abcdefSECRET';
 
 function article() {
-  return parseDocument({ document: ARTICLE, collection: 'default', text: readFileSync(join(REPO_KNOWLEDGE, ARTICLE), 'utf8') });
+  return parseDocument({ document: ARTICLE, collection: 'default', text: readFileSync(join(ARTICLE_KNOWLEDGE, ARTICLE), 'utf8') });
 }
 
 /** Every paragraph of the article, numbered [1]..[k]. */

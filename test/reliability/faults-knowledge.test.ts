@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAssistant, createLogger, localEmbedder, type Embedder, type SanadAssistant } from '../../src/core/index.js';
-import { ARTICLE, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { until } from './helpers/stats.js';
 
 const NOTE = 'release-notes.en.md';
@@ -24,7 +24,7 @@ afterEach(async () => {
 
 function folder(note = LISBON): string {
   const dir = mkdtempSync(join(tmpdir(), 'sanad-knowledge-'));
-  cpSync(join(REPO_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
+  cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
   writeFileSync(join(dir, NOTE), `# Release notes\n\n${note}\n`);
   return dir;
 }

@@ -14,7 +14,7 @@ import { createLlmAnswerer } from '../../src/openai/answerer.js';
 import { defaultPromptsDir, loadPrompts } from '../../src/core/llm/prompts.js';
 import { FakeDiscord, type FakeMessage } from '../discord/fake-discord.js';
 import { scriptedAssistant, startBot, visibleText as discordText } from '../discord/helpers.js';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { startFakeOpenAI, type ChatBehaviour, type FakeOpenAI } from '../llm/fake-openai.js';
 import { recordingLogger, testConfig } from '../llm/helpers.js';
 import { visibleText } from '../slack/helpers/flatten.js';
@@ -35,7 +35,7 @@ beforeAll(async () => {
   llmServer = await startFakeOpenAI();
   const prompts = await loadPrompts(defaultPromptsDir());
   const llm = createLlmAnswerer(testConfig(llmServer.url, { deadlineMs: DEADLINE_MS, maxRetries: 1 }), { logger: recordingLogger(), prompts });
-  llmAssistant = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, llm, cacheDir: null, deadlineMs: DEADLINE_MS });
+  llmAssistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, llm, cacheDir: null, deadlineMs: DEADLINE_MS });
 });
 afterAll(async () => {
   await llmAssistant?.close();
@@ -107,7 +107,7 @@ describe('the language model server misbehaves: fallback answers by the deadline
 
 describe("Slack's Web API fails for a moment", () => {
   it('429 with Retry-After on the first post and the first update: waited out, the answer shown exactly once', async () => {
-    const assistant = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, cacheDir: null });
+    const assistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir: null });
     cleanups.push(() => assistant.close());
     const rig = await SlackRig.start({ assistant, proxy: true });
     cleanups.push(() => rig.close());
@@ -128,7 +128,7 @@ describe("Slack's Web API fails for a moment", () => {
   });
 
   it('a 500 on the update is retried, not turned into a second message', async () => {
-    const assistant = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, cacheDir: null });
+    const assistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir: null });
     cleanups.push(() => assistant.close());
     const rig = await SlackRig.start({ assistant, proxy: true });
     cleanups.push(() => rig.close());

@@ -12,14 +12,14 @@ import { BriefingRunner } from '../../src/briefing/runner.js';
 import { createAssistant, createLogger, type SanadAssistant } from '../../src/core/index.js';
 import { ResilientStore, SqliteStateStore } from '../../src/state/index.js';
 import { parisBriefing, RecordingPoster } from '../briefing/fakes.js';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { QUESTIONS } from './helpers/load.js';
 import { SlackRig } from './helpers/slack.js';
 import { until } from './helpers/stats.js';
 
 let assistant: SanadAssistant;
 beforeAll(async () => {
-  assistant = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, cacheDir: null });
+  assistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir: null });
 });
 afterAll(async () => {
   await assistant?.close();

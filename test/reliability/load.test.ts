@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant, type SanadAssistant } from '../../src/core/index.js';
 import { FakeDiscord } from '../discord/fake-discord.js';
 import { startBot, type RunningBot } from '../discord/helpers.js';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { recording, startWeb, type Running } from '../web/helpers.js';
 import { discordLoad, slackLoad, webLoad } from './helpers/load.js';
 import { SlackRig } from './helpers/slack.js';
@@ -17,7 +17,7 @@ const UNLIMITED = { rateLimit: { perUserPerMinute: 0, perChannelPerMinute: 0 } }
 
 let assistant: SanadAssistant;
 beforeAll(async () => {
-  assistant = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, cacheDir: null });
+  assistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir: null });
 });
 afterAll(async () => {
   await assistant?.close();

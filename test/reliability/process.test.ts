@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DB_NAME } from '../../src/state/index.js';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { startFakeOpenAI, taskOf, userOf, type FakeOpenAI } from '../llm/fake-openai.js';
 import { FakeSlack, TOKENS } from '../slack/helpers/fake-slack.js';
 import { ensureBuilt, sanad, type Child } from './helpers/child.js';
@@ -47,7 +47,7 @@ describe('SIGTERM', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       SANAD_DATA_DIR: join(dir, 'data'),
-      SANAD_KNOWLEDGE_DIR: REPO_KNOWLEDGE,
+      SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
       SANAD_ANSWER_MODE: 'llm',
       OPENAI_BASE_URL: llm.url,
       OPENAI_API_KEY: 'sk-test-SIGTERM0123456789',
@@ -112,7 +112,7 @@ describe('kill -9 in the middle of posting a briefing', () => {
       SLACK_SIGNING_SECRET: 'test-signing-secret-KILL9',
       SLACK_API_URL: `${proxy.url}/api/`,
       SANAD_DATA_DIR: join(dir, 'data'),
-      SANAD_KNOWLEDGE_DIR: REPO_KNOWLEDGE,
+      SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
       SANAD_CONFIG: config,
     };
     const briefings = () => slack.botMessages().filter((m) => m.channel === 'C0BRIEF');

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant, type SanadAssistant } from '../../src/core/index.js';
 import { FakeDiscord, type FakeMessage } from '../discord/fake-discord.js';
 import { startBot, visibleText as discordText } from '../discord/helpers.js';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { recording } from '../web/helpers.js';
 import { QUESTIONS } from './helpers/load.js';
 import { SlackRig } from './helpers/slack.js';
@@ -19,7 +19,7 @@ const RATE_LIMITED = /أسئلة كثيرة في وقت قصير/;
 
 let assistant: SanadAssistant;
 beforeAll(async () => {
-  assistant = await createAssistant({ knowledgeDir: REPO_KNOWLEDGE, cacheDir: null });
+  assistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir: null });
 });
 afterAll(async () => {
   await assistant?.close();

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../discord/fake-discord.js';
 import { visibleText as discordText } from '../discord/helpers.js';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { startFakeOpenAI } from '../llm/fake-openai.js';
 import { BOT, FakeSlack, TOKENS } from '../slack/helpers/fake-slack.js';
 import { visibleText } from '../slack/helpers/flatten.js';
@@ -68,7 +68,7 @@ describe('secrets', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       SANAD_LOG_LEVEL: 'debug',
-      SANAD_KNOWLEDGE_DIR: REPO_KNOWLEDGE,
+      SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
       SANAD_DATA_DIR: notADir,
       SANAD_ANSWER_MODE: 'llm',
       OPENAI_BASE_URL: llm.url,

@@ -3,7 +3,7 @@
  * signed HTTP, the fake Slack on loopback) and the real assistant over the repo's knowledge.
  */
 import { chatAdapterContract, type ChatHarness, type HarnessOptions, type PostedReply } from '../contract/chat-adapter.js';
-import { hostileKnowledgeDir, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { hostileKnowledgeDir, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { SlackTestBed, groupCanPing, groupText, groupWithinLimits } from './helpers/testbed.js';
 import { assistantFor } from '../contract/assistants.js';
 
@@ -11,7 +11,7 @@ import { assistantFor } from '../contract/assistants.js';
 let hostile: string | undefined;
 
 async function createHarness(options: HarnessOptions = {}): Promise<ChatHarness> {
-  const assistant = options.assistant ?? (await assistantFor(options.knowledgeDir ?? REPO_KNOWLEDGE));
+  const assistant = options.assistant ?? (await assistantFor(options.knowledgeDir ?? ARTICLE_KNOWLEDGE));
   const bed = await SlackTestBed.start({ assistant, settings: options.settings });
   return {
     mention: (text, o = {}) => bed.mention(text, { channel: o.channel, user: o.user, thread: o.thread }),

@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../../src/core/ports.js';
 import { MemoryStateStore } from '../../src/core/state.js';
 import { detectLanguage } from '../../src/core/text/index.js';
 import type { Answer, AnswerEvent, AskOptions, Assistant, Citation } from '../../src/core/types.js';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import type { Briefing } from '../../src/briefing/model.js';
 import { toBriefingView } from '../../src/briefing/render-text.js';
 
@@ -220,7 +220,7 @@ export async function startWeb(options: Partial<WebServerOptions> = {}): Promise
 }
 
 /** The real assistant over a knowledge folder (default: the repo's `knowledge/`). */
-export function realAssistant(knowledgeDir: string = REPO_KNOWLEDGE): Promise<Assistant> {
+export function realAssistant(knowledgeDir: string = ARTICLE_KNOWLEDGE): Promise<Assistant> {
   return createAssistant({ knowledgeDir });
 }
 
