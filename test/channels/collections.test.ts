@@ -39,7 +39,8 @@ describe('collections from the config file limit answers (real assistant)', () =
     const settings = config().resolver('slack', 'CSEC');
     expect(settings.collections).toEqual(['security']);
     const answer = await assistant.ask(AMBASSADOR, { collections: settings.collections });
-    expect(answer.citations.every((c) => c.collection === 'security')).toBe(true);
-    expect(answer.retrieved.every((r) => r.collection === 'security')).toBe(true);
+    expect(answer.retrieved.length).toBeGreaterThan(0);
+    expect(new Set([...answer.citations, ...answer.retrieved].map((c) => c.collection))).toEqual(new Set(['security']));
+    expect(answer.citations.some((c) => c.document === ARTICLE)).toBe(false);
   });
 });

@@ -10,9 +10,11 @@ describe('collections and mixed-language knowledge', () => {
     expect(hr.abstained).toBe(false);
     expect(hr.citations[0]!.collection).toBe('hr');
     const ops = await assistant.ask('How many days of paid leave does an employee have?', { collections: ['ops'] });
-    expect(ops.citations.every((c) => c.collection === 'ops')).toBe(true);
-    expect(ops.retrieved.every((r) => r.collection === 'ops')).toBe(true);
     expect(ops.abstained).toBe(true);
+    // The decline still shows what it found closest: from ops, and only from ops.
+    expect(ops.citations.length).toBeGreaterThan(0);
+    expect(ops.retrieved.length).toBeGreaterThan(0);
+    expect(new Set([...ops.citations, ...ops.retrieved].map((c) => c.collection))).toEqual(new Set(['ops']));
   });
 });
 

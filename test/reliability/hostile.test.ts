@@ -22,7 +22,7 @@ import { canPing, visibleText } from '../slack/helpers/flatten.js';
 import { startWeb } from '../web/helpers.js';
 import { ensureBuilt, ROOT, sanad } from './helpers/child.js';
 import { SIGNING_SECRET, SlackRig } from './helpers/slack.js';
-import { pool, until } from './helpers/stats.js';
+import { until } from './helpers/stats.js';
 
 export const HOSTILE: [string, string][] = [
   ['empty', ''],
@@ -135,21 +135,21 @@ describe('hostile input', () => {
     }
   });
 
-  it('CLI: sanad ask --json answers or refuses each input with a message, exit 0 or 1, no stack', async () => {
+  it('CLI: sanad ask --jsonl answers or refuses every input on its own line, in order, exit 0, no stack', async () => {
     ensureBuilt();
-    const results = await pool(
-      HOSTILE.map(([name, input]) => async () => {
-        const child = sanad(['ask', input, '--json', '--knowledge', dir], { SANAD_DATA_DIR: join(dir, '.data') }, dir);
-        const { code } = await child.exited;
-        return { name, code, stdout: child.stdout(), stderr: child.stderr() };
-      }),
-      4,
-    );
-    for (const r of results) {
-      expect([0, 1, 2], r.name).toContain(r.code);
-      expect(r.stderr, r.name).not.toMatch(STACK);
-      const text = r.code === 0 ? (JSON.parse(r.stdout) as { answer: string }).answer : r.stderr;
-      expectSafe(text);
+    // One process, one index build: every input is a line of stdin (none holds a newline).
+    expect(HOSTILE.every(([, input]) => !input.includes('\n'))).toBe(true);
+    const child = sanad(['ask', '--jsonl', '--knowledge', dir], { SANAD_DATA_DIR: join(dir, '.data') }, dir, HOSTILE.map(([, input]) => input).join('\n') + '\n');
+    const { code } = await child.exited;
+    expect(code).toBe(0);
+    expect(child.stderr()).not.toMatch(STACK);
+    const lines = child.stdout().trim().split('\n').map((l) => JSON.parse(l) as { line?: number; answer?: string; error?: { code: string; message: string } });
+    expect(lines).toHaveLength(HOSTILE.length);
+    for (const [i, out] of lines.entries()) {
+      const [name] = HOSTILE[i]!;
+      if (out.error) expect(out.line, name).toBe(i + 1);
+      expect(typeof (out.answer ?? out.error?.message), name).toBe('string');
+      expectSafe(out.answer ?? out.error!.message);
     }
   }, 60_000);
 });

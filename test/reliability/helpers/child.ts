@@ -39,9 +39,13 @@ export interface Child {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `sanad <args>` with exactly `env` (plus PATH), in `cwd` (a temp folder: no stray .env or config). */
-export function sanad(args: string[], env: Record<string, string>, cwd: string): Child {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `sanad <args>` with exactly `env` (plus PATH), in `cwd` (a temp folder: no stray .env or
+ * config); `input`, when given, is its whole stdin.
+ */
+export function sanad(args: string[], env: Record<string, string>, cwd: string, input?: string): Child {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (input !== undefined) child.stdin!.end(input);
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
