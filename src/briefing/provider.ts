@@ -71,7 +71,7 @@ export function createBriefingProvider(deps: ProviderDeps): BriefingViewProvider
         try {
           views.push(toBriefingView(JSON.parse(entry.content) as Briefing, label(config)));
         } catch (error) {
-          deps.logger.warn('unreadable briefing in the log', { key: entry.key, error: error instanceof Error ? error.message : String(error) });
+          deps.logger.warn('unreadable briefing in the log', { key: entry.key, error });
         }
       }
       return views;

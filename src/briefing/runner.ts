@@ -76,7 +76,7 @@ export class BriefingRunner {
         // full) was never recorded, so after the store recovers or the process restarts the claim is new.
         const found = await poster.findPosted(config.channel, key).catch((error: unknown) => {
           if (claim.attempt > 1) throw error;
-          this.logger.warn('could not look for an earlier post of this briefing; posting it', { key, error: error instanceof Error ? error.message : String(error) });
+          this.logger.warn('could not look for an earlier post of this briefing; posting it', { key, error });
           return null;
         });
         if (found) {
@@ -96,7 +96,7 @@ export class BriefingRunner {
       this.logger.info('briefing posted', { key, messageId, attempt: claim.attempt });
       return { status: 'posted', key, messageId };
     } catch (error) {
-      this.logger.error('briefing could not be posted', { key, error: error instanceof Error ? error.message : String(error) });
+      this.logger.error('briefing could not be posted', { key, error });
       await this.deps.store.releaseBriefing(key, this.owner);
       return { status: 'failed', key, error };
     }
@@ -132,7 +132,7 @@ export class BriefingRunner {
         const summary = await this.deps.summarizer(briefing);
         if (summary) briefing.summary = summary;
       } catch (error) {
-        this.logger.warn('briefing summary failed; posting the extractive briefing', { error: error instanceof Error ? error.message : String(error) });
+        this.logger.warn('briefing summary failed; posting the extractive briefing', { error });
       }
     }
     return briefing;

@@ -123,7 +123,7 @@ export class BriefingScheduler {
         this.options.onOutcome?.(config, outcome);
         this.followUp(config, scheduledAt, outcome);
       })
-      .catch((error: unknown) => this.options.logger.error('briefing run crashed', { error: error instanceof Error ? error.message : String(error) }))
+      .catch((error: unknown) => this.options.logger.error('briefing run crashed', { error }))
       .finally(() => {
         this.inFlight.delete(id);
         this.running.delete(run);

@@ -90,7 +90,7 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
       const queries = [standalone, ...translations.filter((t): t is string => t !== null)];
       return [...new Set(queries)];
     } catch (error) {
-      logger.warn('query rewriting failed', { error: error instanceof Error ? error.message : String(error) });
+      logger.warn('query rewriting failed', { error });
       return [question];
     } finally {
       dl.dispose();

@@ -66,7 +66,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
   const track = (what: string, work: () => Promise<void>) => {
     const task = work()
-      .catch((error: unknown) => logger.error(`${what} failed`, { error: error instanceof Error ? error.message : String(error) }))
+      .catch((error: unknown) => logger.error(`${what} failed`, { error }))
       .finally(() => inFlight.delete(task));
     inFlight.add(task);
   };
@@ -88,7 +88,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
         if (botId) track('message', () => handleMessage(ctx, message, botId));
       });
       created.on(Events.InteractionCreate, (interaction) => track('interaction', () => handleInteraction(ctx, interaction)));
-      created.on(Events.Error, (error) => logger.error('client error', { error: error.message }));
+      created.on(Events.Error, (error) => logger.error('client error', { error }));
       created.on(Events.Warn, (message) => logger.warn(message));
       created.on(Events.ShardResume, (shard, replayed) => logger.info('gateway resumed', { shard, replayed }));
       created.on(Events.ShardReconnecting, (shard) => logger.info('gateway reconnecting', { shard }));
@@ -108,7 +108,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       if (config.registerCommands !== false) {
         await registerCommands(config).then(
           ({ scope }) => logger.info('registered /ask', { scope }),
-          (error: unknown) => logger.warn('could not register /ask; run `npx sanad discord register`', { error: error instanceof Error ? error.message : String(error) }),
+          (error: unknown) => logger.warn('could not register /ask; run `npx sanad discord register`', { error }),
         );
       }
     },

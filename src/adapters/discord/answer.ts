@@ -82,7 +82,7 @@ export async function answerQuestion(ctx: DiscordContext, request: AnswerRequest
 
 async function apologise(ctx: DiscordContext, sink: ReplySink, error: unknown, question: string, language: AskOptions['language']): Promise<void> {
   const errorId = newErrorId();
-  ctx.logger.error('answering failed', { errorId, error: error instanceof Error ? error.message : String(error) });
+  ctx.logger.error('answering failed', { errorId, error });
   const lang: Lang = language && language !== 'auto' ? language : detectLanguage(question);
   try {
     await sink.final(renderReply(errorReply(errorId, lang)));
@@ -96,7 +96,7 @@ export async function safely<T>(ctx: DiscordContext, what: string, call: () => P
   try {
     return await call();
   } catch (error) {
-    ctx.logger.warn(`state store ${what} failed`, { error: error instanceof Error ? error.message : String(error) });
+    ctx.logger.warn(`state store ${what} failed`, { error });
     return undefined;
   }
 }

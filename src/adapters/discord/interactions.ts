@@ -40,7 +40,7 @@ async function ask(ctx: DiscordContext, interaction: ChatInputCommandInteraction
   const thread = interaction.channel?.isThread() ? interaction.channel : null;
   const conversation = thread
     ? await threadConversation(thread, interaction.client.user.id).catch((error: unknown) => {
-        ctx.logger.warn('could not read the thread; answering without it', { error: String(error) });
+        ctx.logger.warn('could not read the thread; answering without it', { error: error });
         return [];
       })
     : [];
@@ -74,7 +74,7 @@ async function button(ctx: DiscordContext, interaction: ButtonInteraction): Prom
     if (id.startsWith(CUSTOM_ID.paragraph) || id.startsWith(CUSTOM_ID.citation)) return await showParagraph(ctx, interaction);
   } catch (error) {
     const errorId = newErrorId();
-    ctx.logger.error('button failed', { errorId, customId: id, error: error instanceof Error ? error.message : String(error) });
+    ctx.logger.error('button failed', { errorId, customId: id, error });
     const payload = renderReply(errorReply(errorId, langFromLocale(interaction.locale)))[0]!;
     const send = interaction.replied || interaction.deferred ? interaction.followUp.bind(interaction) : interaction.reply.bind(interaction);
     await send({ ...payload, flags: MessageFlags.Ephemeral }).catch(() => undefined);

@@ -42,7 +42,7 @@ export async function handleMessage(ctx: DiscordContext, message: Message, botId
   const log = ctx.logger.child(`msg:${message.id}`);
   const lang: Lang = settings.language !== 'auto' ? settings.language : detectLanguage(question);
   if (!question) {
-    await sendAll(replyTo(message), renderNotice(say('empty', lang))).catch((e) => log.warn('empty-question reply failed', { error: String(e) }));
+    await sendAll(replyTo(message), renderNotice(say('empty', lang))).catch((e) => log.warn('empty-question reply failed', { error: e }));
     return;
   }
   const limit = await takeLimits(ctx, [
@@ -52,12 +52,12 @@ export async function handleMessage(ctx: DiscordContext, message: Message, botId
   if (!limit.ok) {
     const seconds = Math.ceil(limit.retryAfterMs / 1000);
     log.info('rate limited', { user: message.author.id, seconds });
-    await sendAll(replyTo(message), renderNotice(say('rateLimited', lang, { seconds }))).catch((e) => log.warn('rate-limit reply failed', { error: String(e) }));
+    await sendAll(replyTo(message), renderNotice(say('rateLimited', lang, { seconds }))).catch((e) => log.warn('rate-limit reply failed', { error: e }));
     return;
   }
 
   const conversation = await conversationFor(message, botId).catch((error: unknown) => {
-    log.warn('could not read the conversation; answering without it', { error: String(error) });
+    log.warn('could not read the conversation; answering without it', { error: error });
     return [];
   });
   const send = await placeReply(message, question, settings, inDm, log);
@@ -97,7 +97,7 @@ async function placeReply(
       const thread = await message.startThread({ name: shorten(question, DISCORD_LIMITS.threadName), autoArchiveDuration: 1440 });
       return { post: (payload) => thread.send(payload), channel: thread };
     } catch (error) {
-      log.warn('could not start a thread; replying to the message instead', { error: String(error) });
+      log.warn('could not start a thread; replying to the message instead', { error: error });
     }
   }
   return { post: replyTo(message), channel: null };
@@ -131,7 +131,7 @@ function messageSink(post: Post): ReplySink {
 function keepTyping(channel: Message['channel'], thread: SendableChannels | null, log: DiscordContext['logger']): () => void {
   const target = thread ?? (channel.isSendable() ? channel : null);
   if (!target) return () => {};
-  const type = () => void target.sendTyping().catch((error: unknown) => log.debug('typing failed', { error: String(error) }));
+  const type = () => void target.sendTyping().catch((error: unknown) => log.debug('typing failed', { error: error }));
   let renew: NodeJS.Timeout | undefined;
   const first = setTimeout(() => {
     type();
