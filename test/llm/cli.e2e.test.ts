@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, sanad } from '../reliability/helpers/child.js';
+import { sanad } from '../reliability/helpers/child.js';
 import { startFakeOpenAI, taskOf, userOf, type FakeOpenAI } from './fake-openai.js';
 import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
