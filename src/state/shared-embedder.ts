@@ -17,6 +17,7 @@ export interface EmbeddingCacheStore {
 export function sharedEmbeddingCache(inner: Embedder, cache: EmbeddingCacheStore, logger: Logger): Embedder {
   return {
     id: inner.id,
+    crossLingual: inner.crossLingual,
     embedQuery: (text) => inner.embedQuery(text),
     async embedDocuments(texts, onProgress) {
       const hashes = texts.map(hashText);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../discord/fake-discord.js';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { ensureBuilt, sanad, type Child } from '../reliability/helpers/child.js';
 import { QUESTIONS } from '../reliability/helpers/load.js';
 import { until } from '../reliability/helpers/stats.js';
@@ -43,7 +43,7 @@ describe.skipIf(SKIP_PG)('two Discord replicas on one PostgreSQL', () => {
         DISCORD_API_URL: fake.apiUrl,
         SANAD_WEB: 'off',
         SANAD_DATA_DIR: join(dir, 'data'),
-        SANAD_KNOWLEDGE_DIR: REPO_KNOWLEDGE,
+        SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
         SANAD_LOG_LEVEL: 'warn',
         DATABASE_URL: PG_URL,
         SANAD_DATABASE_SCHEMA: schema,

@@ -16,6 +16,7 @@ function countingModel(id: string): Embedder & { asked: string[] } {
   const asked: string[] = [];
   return {
     id,
+    crossLingual: false,
     asked,
     async embedDocuments(texts) {
       asked.push(...texts);

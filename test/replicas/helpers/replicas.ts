@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_KNOWLEDGE } from '../../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../../fixtures/knowledge.js';
 import { BOT, FakeSlack, TOKENS, type StoredMessage } from '../../slack/helpers/fake-slack.js';
 import { eventCallback } from '../../slack/helpers/envelope.js';
 import { isProgress } from '../../slack/helpers/flatten.js';
@@ -30,7 +30,7 @@ export function replicaEnv(dir: string, schema: string, slackApiUrl: string, ext
     PORT: '0',
     HOST: '127.0.0.1',
     SANAD_DATA_DIR: join(dir, 'data'),
-    SANAD_KNOWLEDGE_DIR: REPO_KNOWLEDGE,
+    SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
     SANAD_LOG_LEVEL: 'info',
     DATABASE_URL: PG_URL,
     SANAD_DATABASE_SCHEMA: schema,
