@@ -21,6 +21,8 @@ export interface BuildOptions {
   onFile?: KnowledgeReading['onFile'];
   /** Model embeddings shared by replicas (PostgreSQL): a text is embedded once for all of them. */
   sharedEmbeddings?: EmbeddingCacheStore | null;
+  /** Stored articles of followed sources, indexed with the folder. */
+  extraDocuments?: KnowledgeDocument[];
 }
 
 /**
@@ -56,6 +58,7 @@ export async function buildAssistant(config: AppConfig, options: BuildOptions): 
     deadlineMs: config.llm.deadlineMs,
     onProgress: options.onProgress,
     watch: options.watch,
+    ...(options.extraDocuments?.length ? { extraDocuments: options.extraDocuments } : {}),
     ...(files ? { reading: { readers: files.readers, maxFileBytes: config.files.maxFileBytes, maxPages: config.files.maxPages, onFile: options.onFile } } : {}),
   }).catch(async (error: unknown) => {
     await files?.close();

@@ -6,7 +6,9 @@ import { BriefingRunner, createDiscordBriefingPoster, createLlmBriefingSummarize
 import type { SanadAssistant } from '../core/assistant.js';
 import type { Logger } from '../core/ports.js';
 import type { SharedRateLimits } from '../core/state.js';
+import type { KnowledgeDocument } from '../core/knowledge/types.js';
 import { openStateStore, type SanadStore } from '../state/index.js';
+import { openSources, type OpenedSources } from '../sources/index.js';
 import { buildAssistant } from './assistant.js';
 
 /** What every long-running command shares: channel settings, state, the assistant, briefings. */
@@ -17,6 +19,8 @@ export interface Services {
   sharedLimits: SharedRateLimits | null;
   assistant: SanadAssistant;
   runner: BriefingRunner;
+  /** The followed sources (feeds, watched pages); their articles are indexed with the folder. */
+  sources: OpenedSources;
   close(): Promise<void>;
 }
 
@@ -31,7 +35,13 @@ export async function openServices(
 ): Promise<Services> {
   const settings = loadConfigFile(config.configFile ?? undefined, { knowledgeDir: config.knowledgeDir });
   const { store, postgres } = await openStateStore({ logger, dataDir: config.dataDir, database: config.database, retentionDays: settings.retentionDays });
-  const assistant = await buildAssistant(config, { logger, watch: options.watch, onProgress: options.onProgress, sharedEmbeddings: postgres });
+  // Articles fetched before are indexed from the data folder at start: nothing is fetched for that.
+  const sink = { putDocuments: (docs: KnowledgeDocument[]) => assistant.putDocuments(docs), removeDocuments: (ids: string[]) => assistant.removeDocuments(ids) };
+  const sources = openSources(settings.sources, config.dataDir, logger, sink);
+  const assistant = await buildAssistant(config, { logger, watch: options.watch, onProgress: options.onProgress, sharedEmbeddings: postgres, extraDocuments: sources.service.documents() }).catch(async (error: unknown) => {
+    await sources.close();
+    throw error;
+  });
   // The resilient store never rejects, so a change handler may start the write and move on.
   const recordKnowledge = () =>
     store.recordDocuments(
@@ -54,8 +64,10 @@ export async function openServices(
     sharedLimits: postgres ? store : null,
     assistant,
     runner,
+    sources,
     async close() {
       unsubscribe();
+      await sources.close();
       await assistant.close();
       await store.close();
     },

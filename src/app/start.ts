@@ -111,6 +111,11 @@ export async function runStart(options: StartOptions): Promise<number> {
   const scheduler = new BriefingScheduler({ runner, briefings: posting, graceHours: settings.briefingGraceHours, logger: logger.child('briefing') });
   scheduler.start();
   logUnscheduledBriefings(logger.child('briefing'), settings.briefings, connected, !!web);
+  // Followed sources: each fetched when due; new articles are indexed and feed the briefings.
+  if (settings.sources.length > 0) {
+    services.sources.service.start();
+    logger.child('sources').info(`following ${settings.sources.length} source${settings.sources.length === 1 ? '' : 's'}`, { sources: settings.sources.map((s) => s.url) });
+  }
   // The resilient store never rejects: a failed purge is logged there and tried again tomorrow.
   const purge = setInterval(() => void store.purge(new Date(Date.now() - settings.retentionDays * DAY_MS)), DAY_MS);
   purge.unref();

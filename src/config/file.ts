@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { DEFAULT_CHANNEL_SETTINGS, defaultSettingsResolver, type ChannelSettings, type ChannelSettingsResolver } from '../core/channels.js';
 import { SanadError } from '../core/errors.js';
 import { closestName } from '../core/text/closest.js';
-import { configSchema, type ParsedBriefing, type ParsedChannel, type ParsedConfig } from './schema.js';
+import { configSchema, parseDuration, type ParsedBriefing, type ParsedChannel, type ParsedConfig, type ParsedSource } from './schema.js';
 
 export type Platform = 'slack' | 'discord' | 'web';
 
@@ -29,6 +29,19 @@ export interface ChannelEntry {
   settings: ChannelSettings;
 }
 
+/** A followed feed or watched page, fully resolved (defaults merged). */
+export interface SourceConfig {
+  url: string;
+  kind: 'feed' | 'page';
+  /** What briefings and `sanad sources` call it; default the feed's own title, else the host. */
+  name?: string;
+  everyMs: number;
+  collection: string;
+  keepMs: number;
+  /** Loopback/private addresses it may reach: true for any, or these host names only. */
+  allowPrivate: boolean | string[];
+}
+
 export interface SanadConfig {
   /** The file read, or null when none was found and the defaults apply. */
   path: string | null;
@@ -36,6 +49,7 @@ export interface SanadConfig {
   defaults: ChannelSettings;
   channels: ChannelEntry[];
   briefings: BriefingConfig[];
+  sources: SourceConfig[];
   retentionDays: number;
   briefingGraceHours: number;
 }
@@ -44,6 +58,7 @@ export const CONFIG_DEFAULTS = {
   retentionDays: 30,
   briefingGraceHours: 6,
   briefing: { timezone: 'UTC', whenQuiet: 'skip' },
+  source: { kind: 'feed', every: '1h', collection: 'news', keep: '30d' },
 } as const;
 
 const CANDIDATES = ['sanad.config.yaml', 'sanad.config.yml', 'sanad.config.json'];
@@ -119,7 +134,9 @@ function configFromParsed(parsed: ParsedConfig, file: string | null, options: Lo
   const channels: ChannelEntry[] = [];
   const briefings: BriefingConfig[] = [];
   const seen = new Map<string, number>();
-  const known = options.knowledgeDir ? knowledgeCollections(options.knowledgeDir) : null;
+  const sources = resolveSources(parsed.sources ?? [], problems);
+  // A source's collection is a collection too, though its articles live in the data folder.
+  const known = options.knowledgeDir ? [...new Set([...knowledgeCollections(options.knowledgeDir), ...sources.map((s) => s.collection)])].sort() : null;
 
   const checkCollections = (list: string[] | undefined, at: string) => {
     if (!known || !list) return;
@@ -165,6 +182,7 @@ function configFromParsed(parsed: ParsedConfig, file: string | null, options: Lo
     defaults: cloneSettings(defaults),
     channels,
     briefings,
+    sources,
     retentionDays: parsed.retentionDays ?? CONFIG_DEFAULTS.retentionDays,
     briefingGraceHours: parsed.briefingGraceHours ?? CONFIG_DEFAULTS.briefingGraceHours,
   };
@@ -215,6 +233,26 @@ function resolveBriefing(entry: ParsedChannel, own: ParsedBriefing, shared: Pars
   };
 }
 
+function resolveSources(list: ParsedSource[], problems: string[]): SourceConfig[] {
+  const seen = new Map<string, number>();
+  return list.map((entry, i) => {
+    const url = new URL(entry.url).href;
+    const earlier = seen.get(url);
+    if (earlier !== undefined) problems.push(`sources[${i}].url: the same address as sources[${earlier}] (${url}); list each source once`);
+    else seen.set(url, i);
+    const d = CONFIG_DEFAULTS.source;
+    return {
+      url,
+      kind: entry.kind ?? d.kind,
+      ...(entry.name ? { name: entry.name } : {}),
+      everyMs: parseDuration(entry.every ?? d.every)!,
+      collection: entry.collection ?? d.collection,
+      keepMs: parseDuration(entry.keep ?? d.keep)!,
+      allowPrivate: entry.allowPrivate ?? false,
+    };
+  });
+}
+
 /** Collections of a knowledge folder: its subfolders, plus `main` when files sit at the top. */
 function knowledgeCollections(dir: string): string[] {
   try {
@@ -237,11 +275,12 @@ function invalid(file: string, problems: string[]): SanadError {
 // ---- zod issues → sentences a person can act on ------------------------------------------
 
 const ALLOWED_KEYS: Record<string, string[]> = {
-  root: ['retentionDays', 'briefingGraceHours', 'defaults', 'channels'],
+  root: ['sources', 'retentionDays', 'briefingGraceHours', 'defaults', 'channels'],
   defaults: ['respond', 'collections', 'language', 'placement', 'rateLimit', 'allowBots', 'briefing'],
   channel: ['platform', 'id', 'name', 'respond', 'collections', 'language', 'placement', 'rateLimit', 'allowBots', 'briefing'],
   briefing: ['cron', 'timezone', 'collections', 'whenQuiet', 'language'],
   rateLimit: ['perUserPerMinute', 'perChannelPerMinute'],
+  source: ['url', 'kind', 'name', 'every', 'collection', 'keep', 'allowPrivate'],
 };
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -301,6 +340,7 @@ function allowedKeysAt(path: readonly PropertyKey[]): string[] {
   if (last === 'briefing') return ALLOWED_KEYS.briefing!;
   if (last === 'rateLimit') return ALLOWED_KEYS.rateLimit!;
   if (typeof last === 'number' && path[0] === 'channels') return ALLOWED_KEYS.channel!;
+  if (typeof last === 'number' && path[0] === 'sources') return ALLOWED_KEYS.source!;
   return [];
 }
 

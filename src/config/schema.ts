@@ -83,7 +83,54 @@ export const channelSchema = z.strictObject({
   briefing: briefingSchema.optional(),
 });
 
+/** "90s", "30m", "1h", "2d", "1w" → milliseconds; null when it is not a duration. */
+export function parseDuration(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$/i.exec(text);
+  if (!match) return null;
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2]!.toLowerCase() as 's']!;
+  return Number(match[1]) * unit;
+}
+
+/** A duration between `min` and `max`, with messages that give an example. */
+function duration(min: number, max: number, minText: string, maxText: string, example: string) {
+  return z.string().check((ctx) => {
+    const ms = parseDuration(ctx.value);
+    const problem =
+      ms === null
+        ? `"${ctx.value}" is not a duration; write a number and a unit (s, m, h, d, w), e.g. "${example}"`
+        : ms < min
+          ? `"${ctx.value}" is shorter than ${minText}, the least allowed (be kind to the sites you follow)`
+          : ms > max
+            ? `"${ctx.value}" is longer than ${maxText}, the most allowed`
+            : null;
+    if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+  });
+}
+
+const httpUrl = z.string().check((ctx) => {
+  let ok = false;
+  try {
+    ok = /^https?:$/.test(new URL(ctx.value).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${ctx.value}" is not an http(s) address; write the full address, e.g. "https://example.com/feed.xml"` });
+});
+
+/** A followed news feed or watched page (`sources:`). */
+export const sourceSchema = z.strictObject({
+  url: httpUrl,
+  kind: z.enum(['feed', 'page']).optional(),
+  name: z.string().trim().min(1).optional(),
+  every: duration(5 * 60_000, 7 * 86_400_000, '5m', '7d', '1h').optional(),
+  collection: z.string().trim().regex(/^[\p{L}\p{N}_-][\p{L}\p{N} _.-]*$/u, { error: 'must be a simple collection name such as news (letters, digits, "-", "_")' }).optional(),
+  keep: duration(86_400_000, 3650 * 86_400_000, '1d', '3650d', '30d').optional(),
+  /** Loopback/private addresses this source may reach: true for any, or a list of host names. */
+  allowPrivate: z.union([z.boolean(), z.array(z.string().trim().min(1)).min(1)]).optional(),
+});
+
 export const configSchema = z.strictObject({
+  sources: z.array(sourceSchema).optional(),
   retentionDays: z.number().int().min(1).max(3650).optional(),
   briefingGraceHours: z.number().min(0).max(24).optional(),
   defaults: defaultsSchema.optional(),
@@ -94,3 +141,4 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type ParsedChannel = z.output<typeof channelSchema>;
 export type ParsedBriefing = z.output<typeof briefingSchema>;
+export type ParsedSource = z.output<typeof sourceSchema>;

@@ -30,6 +30,8 @@ export interface AssistantOptions extends Partial<PipelineOptions> {
   watchCheckMs?: number;
   /** Readers for formats beyond text and Markdown, file limits, per-file progress. */
   reading?: KnowledgeReading;
+  /** Documents from outside the folder (articles of followed sources), indexed with it. */
+  extraDocuments?: KnowledgeDocument[];
 }
 
 /** The assistant plus what the app, the CLI and the briefing need beyond answering. */
@@ -42,6 +44,9 @@ export interface SanadAssistant extends Assistant {
   documents(): KnowledgeDocument[];
   /** Re-reads the knowledge folder and re-indexes only what changed. */
   refresh(): Promise<KnowledgeChange>;
+  /** Indexes documents from outside the folder (followed sources); unchanged ones cost nothing. */
+  putDocuments(documents: KnowledgeDocument[]): Promise<KnowledgeChange>;
+  removeDocuments(documents: string[]): Promise<KnowledgeChange>;
   onChange(listener: (change: KnowledgeChange) => void): () => void;
   close(): Promise<void>;
 }
@@ -96,6 +101,14 @@ class CoreAssistant implements SanadAssistant {
 
   refresh(): Promise<KnowledgeChange> {
     return this.knowledge.refresh();
+  }
+
+  putDocuments(documents: KnowledgeDocument[]): Promise<KnowledgeChange> {
+    return this.knowledge.putDocuments(documents);
+  }
+
+  removeDocuments(documents: string[]): Promise<KnowledgeChange> {
+    return this.knowledge.removeDocuments(documents);
   }
 
   onChange(listener: (change: KnowledgeChange) => void): () => void {

@@ -34,6 +34,8 @@ export interface KnowledgeBaseOptions {
   watchCheckMs?: number;
   /** Readers for formats beyond text and Markdown, file limits, per-file progress. */
   reading?: KnowledgeReading;
+  /** Documents from outside the folder (articles of followed sources), indexed with it. */
+  extraDocuments?: KnowledgeDocument[];
 }
 
 export interface KnowledgeChange {
@@ -56,6 +58,10 @@ export class KnowledgeBase {
   private checker: NodeJS.Timeout | null = null;
   private refreshing: Promise<KnowledgeChange> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Documents put from outside the folder: a folder refresh leaves them alone. */
+  private readonly external = new Set<string>();
+  /** Index writes one after another: a refresh and a put never interleave. */
+  private writing: Promise<unknown> = Promise.resolve();
   /** Unchanged files are not read again; a skipped file is reported once, not at every change. */
   private readonly reading: KnowledgeReading;
 
@@ -86,10 +92,12 @@ export class KnowledgeBase {
       if (!options.knowledgeDir) throw new SanadError('config', 'createAssistant needs knowledgeDir or documents.');
       const loaded = await loadKnowledge(options.knowledgeDir, logger, reading);
       skipped = loaded.skipped;
-      await index.addDocuments(loaded.documents, options.onProgress);
+      // Extra documents are embedded before the cache is saved, so their vectors stay cached.
+      await index.addDocuments([...loaded.documents, ...(options.extraDocuments ?? [])], options.onProgress);
     }
     await embedder.save();
     const base = new KnowledgeBase(index, embedder, options.documents ? undefined : options.knowledgeDir, logger, skipped, reading);
+    for (const doc of options.documents ? [] : (options.extraDocuments ?? [])) base.external.add(doc.document);
     if (options.watch && base.knowledgeDir) await base.startWatching(base.knowledgeDir, options.watchCheckMs ?? WATCH_CHECK_MS);
     return base;
   }
@@ -106,8 +114,54 @@ export class KnowledgeBase {
 
   /** Re-reads the knowledge folder and re-indexes only what changed; concurrent calls share one run. */
   refresh(): Promise<KnowledgeChange> {
-    this.refreshing ??= this.doRefresh().finally(() => (this.refreshing = null));
+    this.refreshing ??= this.serially(() => this.doRefresh()).finally(() => (this.refreshing = null));
     return this.refreshing;
+  }
+
+  /**
+   * Indexes documents from outside the folder (articles of followed sources), or re-indexes
+   * them when their hash changed; unchanged ones cost nothing. Listeners hear of it like a file change.
+   */
+  putDocuments(documents: KnowledgeDocument[]): Promise<KnowledgeChange> {
+    return this.serially(async () => {
+      const change: KnowledgeChange = { added: [], changed: [], removed: [], skipped: [] };
+      const updates = documents.filter((doc) => {
+        const known = this.index.documents.get(doc.document);
+        if (known?.hash === doc.hash) return false;
+        (known ? change.changed : change.added).push(doc.document);
+        return true;
+      });
+      for (const doc of documents) this.external.add(doc.document);
+      if (updates.length === 0) return change;
+      await this.index.addDocuments(updates);
+      await this.embedder.save();
+      this.notify(change);
+      return change;
+    });
+  }
+
+  /** Removes documents put from outside the folder (an article past its source's `keep`). */
+  removeDocuments(documents: string[]): Promise<KnowledgeChange> {
+    return this.serially(async () => {
+      const change: KnowledgeChange = { added: [], changed: [], removed: [], skipped: [] };
+      for (const document of documents) {
+        if (!this.external.delete(document) || !this.index.documents.has(document)) continue;
+        this.index.removeDocument(document);
+        change.removed.push(document);
+      }
+      if (change.removed.length > 0) this.notify(change);
+      return change;
+    });
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.writing.then(task, task);
+    this.writing = next.catch(() => undefined);
+    return next;
+  }
+
+  private notify(change: KnowledgeChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 
   private async doRefresh(): Promise<KnowledgeChange> {
@@ -117,7 +171,7 @@ export class KnowledgeBase {
     const files = await listKnowledgeFiles(dir);
     const current = new Set(files);
     for (const document of this.index.documents.keys()) {
-      if (!current.has(document)) {
+      if (!current.has(document) && !this.external.has(document)) {
         this.index.removeDocument(document);
         this.reading.fingerprints?.delete(document);
         change.removed.push(document);
@@ -149,7 +203,7 @@ export class KnowledgeBase {
     this.skipped = change.skipped;
     if (change.added.length + change.changed.length + change.removed.length > 0) {
       this.logger.info('knowledge updated', { added: change.added, changed: change.changed, removed: change.removed });
-      for (const listener of this.listeners) listener(change);
+      this.notify(change);
     }
     return change;
   }

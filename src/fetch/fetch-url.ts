@@ -10,8 +10,12 @@ import { guardedLookup, isPrivateAddress, literalAddress, PrivateAddressError } 
  * unless allowed.
  */
 export interface FetchOptions {
-  /** Allow loopback, private and link-local addresses (tests, an intranet). Default false. */
-  allowPrivate?: boolean;
+  /**
+   * Allow loopback, private and link-local addresses (tests, an intranet): true for any host, or
+   * a test of the host name, so a feed allowed on its intranet host cannot send sanad elsewhere.
+   * Default false.
+   */
+  allowPrivate?: boolean | ((hostname: string) => boolean);
   maxBytes?: number;
   maxRedirects?: number;
   /** One deadline for the whole fetch, redirects included. */
@@ -68,14 +72,15 @@ export async function fetchUrl(address: string, options: FetchOptions = {}): Pro
   const o: Resolved = { ...FETCH_DEFAULTS, ...options };
   const deadline = AbortSignal.timeout(o.timeoutMs);
   const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
-  let url = checkedUrl(address, address, !!o.allowPrivate);
+  let url = checkedUrl(address, address, allowed(o.allowPrivate, address));
   for (let hops = 0; ; hops++) {
     const response = await request(url, o, signal, address);
     const location = response.headers.location;
     if (REDIRECT.has(response.statusCode ?? 0) && location) {
       response.resume();
       if (hops >= o.maxRedirects) throw new FetchError('too_many_redirects', `${address} redirects more than ${o.maxRedirects} times.`, address, { hint: 'Give the final address of the page.' });
-      url = checkedUrl(new URL(location, url).href, address, !!o.allowPrivate);
+      const next = new URL(location, url).href;
+      url = checkedUrl(next, address, allowed(o.allowPrivate, next));
       continue;
     }
     const status = response.statusCode ?? 0;
@@ -95,6 +100,16 @@ export async function fetchUrl(address: string, options: FetchOptions = {}): Pro
     }
     const bytes = await readBody(response, o.maxBytes, url.href, address, signal, o.timeoutMs);
     return { url: url.href, status, contentType: header(response, 'content-type') ?? '', bytes, notModified: false, ...headers };
+  }
+}
+
+/** Whether private addresses are allowed for this address's host. */
+function allowed(allowPrivate: FetchOptions['allowPrivate'], address: string): boolean {
+  if (typeof allowPrivate !== 'function') return !!allowPrivate;
+  try {
+    return allowPrivate(new URL(address).hostname.replace(/^\[|\]$/g, ''));
+  } catch {
+    return false;
   }
 }
 
@@ -129,7 +144,7 @@ function request(url: URL, o: Resolved, signal: AbortSignal, original: string): 
   if (o.etag) headers['if-none-match'] = o.etag;
   if (o.lastModified) headers['if-modified-since'] = o.lastModified;
   return new Promise((resolve, reject) => {
-    const req = client.get(url, { headers, signal, lookup: guardedLookup(!!o.allowPrivate) as never }, resolve);
+    const req = client.get(url, { headers, signal, lookup: guardedLookup(allowed(o.allowPrivate, url.href)) as never }, resolve);
     req.on('error', (error: Error & { code?: string }) => reject(networkError(error, url, original, signal, o.timeoutMs)));
   });
 }

@@ -39,4 +39,17 @@ export interface KnowledgeDocument {
   /** sha256 of the raw bytes: the cache key and the change detector. */
   hash: string;
   paragraphs: Paragraph[];
+  /** Set for an article of a followed source (a feed item or a watched page), absent for knowledge files. */
+  origin?: DocumentOrigin;
+}
+
+/** The followed source an article came from, for briefings ("new since the last briefing", by source). */
+export interface DocumentOrigin {
+  kind: 'feed' | 'page';
+  /** The source's address as configured. */
+  source: string;
+  /** The source's name: the configured one, else the feed's title, else its host. */
+  name: string;
+  /** When the feed says it was published (ISO), else when sanad first saw it. */
+  published: string;
 }

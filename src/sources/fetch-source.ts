@@ -1,0 +1,309 @@
+import { createHash } from 'node:crypto';
+import type { SourceConfig } from '../config/file.js';
+import type { DocumentReader, DocumentStructure } from '../core/knowledge/reader.js';
+import { systemClock, type Clock } from '../core/ports.js';
+import { fetchUrl, FetchError, type FetchOptions, type FetchResult } from '../fetch/index.js';
+import { readFeed, type FeedItem } from './feed.js';
+import { HostLimiter } from './limiter.js';
+import type { ItemRecord, SourceStore, StoredArticle } from './store.js';
+
+/** Says who is asking, with where to read about it. */
+export const SOURCES_USER_AGENT = 'sanad/0.1 (feed reader; +https://github.com/sanad-bot/sanad)';
+/** An item whose page could not be read is tried again this many times, then left. */
+const MAX_ATTEMPTS = 3;
+const HTML = /^(text\/html|application\/xhtml\+xml)\b/i;
+const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';
+
+export interface SourceFetcherDeps {
+  store: SourceStore;
+  /** Reads an article's page (the HTML reader, in a worker thread in the app). */
+  reader: DocumentReader;
+  clock?: Clock;
+  limiter?: HostLimiter;
+  /** Caps for each request (tests shorten them); the fetcher's defaults otherwise. */
+  fetch?: Pick<FetchOptions, 'timeoutMs' | 'maxBytes' | 'maxRedirects'>;
+}
+
+/** What one run of a source did; `documents` changed are for the index. */
+export interface SourceRun {
+  source: string;
+  status: 'ok' | 'not-modified' | 'failed';
+  added: StoredArticle[];
+  changed: StoredArticle[];
+  unchanged: number;
+  duplicates: number;
+  /** Items that could not be read this time, each with why. */
+  failed: { url: string | null; reason: string; cause: string }[];
+  error?: FetchError | Error;
+}
+
+export type ItemProgress = (done: number, total: number, item: { url: string | null; outcome: string }) => void;
+
+/**
+ * Fetches one source: the feed (or the watched page) conditionally, then each new or edited
+ * item's page, read into a document and stored. Items are deduplicated by guid, by address and
+ * by the hash of their text; an edited item replaces its document, never adds a second one.
+ */
+export class SourceFetcher {
+  private readonly clock: Clock;
+  readonly limiter: HostLimiter;
+
+  constructor(private readonly deps: SourceFetcherDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.limiter = deps.limiter ?? new HostLimiter();
+  }
+
+  async run(source: SourceConfig, onItem?: ItemProgress): Promise<SourceRun> {
+    const run: SourceRun = { source: source.url, status: 'ok', added: [], changed: [], unchanged: 0, duplicates: 0, failed: [] };
+    const state = this.deps.store.source(source.url);
+    const now = this.clock.now().toISOString();
+    state.lastFetch = now;
+    let response: FetchResult;
+    try {
+      response = await this.get(source, source.url, { etag: state.etag, lastModified: state.lastModified, accept: source.kind === 'feed' ? FEED_ACCEPT : undefined });
+    } catch (error) {
+      return this.fail(run, error as Error);
+    }
+    if (response.etag) state.etag = response.etag;
+    if (response.lastModified) state.lastModified = response.lastModified;
+    if (response.notModified) {
+      run.status = 'not-modified';
+      await this.retryFailed(source, run, onItem);
+      return this.succeed(run, 'not-modified');
+    }
+    let items: FeedItem[];
+    if (source.kind === 'page') {
+      items = [{ guid: source.url, url: response.url, title: null, author: null, published: null, updated: null, contentHtml: null, fingerprint: hash(response.bytes) }];
+    } else {
+      try {
+        const feed = readFeed(response.bytes, response.url, response.contentType);
+        state.title = feed.title;
+        items = feed.items;
+      } catch (error) {
+        // The validators belong to a body that was not a feed: do not send them again.
+        delete state.etag;
+        delete state.lastModified;
+        return this.fail(run, Object.assign(new Error(`${source.url} ${(error as Error).message}`), { code: 'not_a_feed' }));
+      }
+    }
+    await this.processAll(source, items, run, onItem, source.kind === 'page' ? response : null);
+    await this.retryFailed(source, run, onItem);
+    return this.succeed(run, 'ok');
+  }
+
+  private async processAll(source: SourceConfig, items: FeedItem[], run: SourceRun, onItem?: ItemProgress, page?: FetchResult | null): Promise<void> {
+    let done = 0;
+    const seen = new Set<string>();
+    // Items are read a few at a time; the host limiter keeps each site at two connections.
+    const queue = items.filter((item) => {
+      const key = itemKey(source.url, item);
+      if (!key || seen.has(key)) return false; // an item twice in one feed is one item
+      seen.add(key);
+      return true;
+    });
+    const worker = async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) {
+        const outcome = await this.processItem(source, item, run, page ?? null);
+        onItem?.(++done, seen.size, { url: item.url, outcome });
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+  }
+
+  /** Items that failed before are tried again (a few times), even when the feed is unchanged. */
+  private async retryFailed(source: SourceConfig, run: SourceRun, onItem?: ItemProgress): Promise<void> {
+    if (source.kind !== 'feed') return;
+    const again = this.deps.store.items(source.url).filter((r) => r.status === 'failed' && r.attempts < MAX_ATTEMPTS && r.url && !run.failed.some((f) => f.url === r.url));
+    for (const record of again) {
+      const item: FeedItem = { guid: record.guid, url: record.url, title: record.title, author: null, published: record.published, updated: null, contentHtml: null, fingerprint: record.fingerprint };
+      const outcome = await this.processItem(source, item, run, null, true);
+      onItem?.(0, 0, { url: item.url, outcome });
+    }
+  }
+
+  private async processItem(source: SourceConfig, item: FeedItem, run: SourceRun, page: FetchResult | null, retry = false): Promise<string> {
+    const store = this.deps.store;
+    const key = itemKey(source.url, item)!;
+    const known = store.item(key);
+    if (known && !retry && (known.status !== 'failed' || known.attempts >= MAX_ATTEMPTS) && (known.fingerprint === item.fingerprint || known.status === 'expired')) {
+      run.unchanged++;
+      return 'unchanged';
+    }
+    const now = this.clock.now().toISOString();
+    const record: ItemRecord = known
+      ? { ...known, fingerprint: item.fingerprint, title: item.title ?? known.title, attempts: known.status === 'failed' ? known.attempts : 0 }
+      : { key, source: source.url, guid: item.guid, url: item.url, title: item.title, fingerprint: item.fingerprint, contentHash: null, document: null, status: 'failed', published: item.published, firstSeen: now, fetchedAt: null, attempts: 0 };
+    // An item already older than `keep` would leave the knowledge at once: it is not fetched.
+    if (!known && item.published && this.clock.now().getTime() - Date.parse(item.published) > source.keepMs) {
+      store.putItem({ ...record, status: 'expired' });
+      run.unchanged++;
+      return 'older than keep';
+    }
+    // The same article under a new guid: its address is already indexed.
+    const sameUrl = !known && item.url ? store.itemByUrl(item.url) : undefined;
+    if (sameUrl && sameUrl.key !== key) return this.duplicate(record, sameUrl, run);
+
+    const read = page ? await this.readPage(page, source) : await this.readItem(source, item);
+    record.fetchedAt = now;
+    if ('reason' in read) {
+      record.status = 'failed';
+      // A link sanad must not follow stays refused: trying again would say the same.
+      record.attempts = read.cause === 'private_address' ? MAX_ATTEMPTS : record.attempts + 1;
+      record.error = read.reason;
+      store.putItem(record);
+      run.failed.push({ url: item.url, reason: read.reason, cause: read.cause });
+      return `failed: ${read.reason}`;
+    }
+    // Checked again after the read, with no await until the item is stored: two items read at
+    // once with the same address or text cannot both be indexed.
+    const contentHash = textHash(read.structure);
+    const sameText = store.itemByContent(contentHash) ?? store.itemByUrl(read.url) ?? (item.url ? store.itemByUrl(item.url) : undefined);
+    if (sameText && sameText.key !== key) return this.duplicate(record, sameText, run);
+    if (known?.status === 'indexed' && known.contentHash === contentHash) {
+      store.putItem({ ...record, status: 'indexed', error: undefined });
+      run.unchanged++;
+      return 'unchanged';
+    }
+    const structure = withFeedMeta(read.structure, item, read.url);
+    const article: StoredArticle = {
+      document: known?.document ?? documentId(read.url, key),
+      collection: source.collection,
+      kind: source.kind,
+      source: source.url,
+      sourceName: source.name ?? store.source(source.url).title ?? new URL(source.url).host,
+      url: read.url,
+      hash: contentHash,
+      published: item.published ?? known?.published ?? now,
+      fetchedAt: now,
+      structure,
+    };
+    store.putArticle(article);
+    const wasIndexed = known?.status === 'indexed';
+    store.putItem({ ...record, url: read.url, status: 'indexed', contentHash, document: article.document, published: article.published, attempts: 0, error: undefined });
+    // A redirect's end is the item's address too: the same article under another link is a duplicate.
+    if (item.url && item.url !== read.url) store.putItem({ ...store.item(key)!, url: read.url });
+    (wasIndexed ? run.changed : run.added).push(article);
+    return wasIndexed ? 'changed' : 'new';
+  }
+
+  private duplicate(record: ItemRecord, of: ItemRecord, run: SourceRun): string {
+    this.deps.store.putItem({ ...record, status: 'duplicate', duplicateOf: of.key, document: null, error: undefined });
+    run.duplicates++;
+    return 'duplicate';
+  }
+
+  /** The item's page, read; else the article the feed itself carries; else why not. */
+  private async readItem(source: SourceConfig, item: FeedItem): Promise<{ structure: DocumentStructure; url: string } | { reason: string; cause: string }> {
+    let failure: { reason: string; cause: string } | null = null;
+    if (item.url) {
+      try {
+        const page = await this.get(source, item.url, {});
+        const read = await this.readPage(page, source);
+        if (!('reason' in read)) return read;
+        failure = read;
+      } catch (error) {
+        failure = describe(error, source);
+        // A link sanad must not follow is not replaced by the feed's copy: the item is refused.
+        if ((error as FetchError).code === 'private_address') return failure;
+      }
+    }
+    if (item.contentHtml) {
+      const html = `<!doctype html><html><head><title>${escapeHtml(item.title ?? '')}</title></head><body><article>${item.contentHtml}</article></body></html>`;
+      const structure = await this.deps.reader.read(new TextEncoder().encode(html), { name: item.url ?? source.url, ...(item.url ? { url: item.url } : {}), contentType: 'text/html; charset=utf-8' });
+      if (structure.blocks.some((b) => b.kind !== 'heading')) return { structure, url: item.url ?? source.url };
+    }
+    return failure ?? { reason: 'has no link and no text', cause: 'empty' };
+  }
+
+  private async readPage(page: FetchResult, source: SourceConfig): Promise<{ structure: DocumentStructure; url: string } | { reason: string; cause: string }> {
+    if (!HTML.test(page.contentType)) return { reason: `${page.url} is ${page.contentType.split(';')[0] || 'of no declared type'}, not a web page`, cause: 'not_html' };
+    try {
+      const structure = await this.deps.reader.read(page.bytes, { name: page.url, url: page.url, contentType: page.contentType });
+      if (!structure.blocks.some((b) => b.kind !== 'heading')) return { reason: `${page.url} has no article text`, cause: 'no_article' };
+      return { structure, url: page.url };
+    } catch (error) {
+      return describe(error, source);
+    }
+  }
+
+  private get(source: SourceConfig, url: string, extra: Pick<FetchOptions, 'etag' | 'lastModified' | 'accept'>): Promise<FetchResult> {
+    const allowPrivate = Array.isArray(source.allowPrivate) ? ((host: string) => (source.allowPrivate as string[]).includes(host)) : source.allowPrivate;
+    const options: FetchOptions = { ...this.deps.fetch, userAgent: SOURCES_USER_AGENT, allowPrivate };
+    if (extra.etag) options.etag = extra.etag;
+    if (extra.lastModified) options.lastModified = extra.lastModified;
+    if (extra.accept) options.accept = extra.accept;
+    return this.limiter.run(url, () => fetchUrl(url, options));
+  }
+
+  private succeed(run: SourceRun, status: 'ok' | 'not-modified'): SourceRun {
+    const state = this.deps.store.source(run.source);
+    Object.assign(state, { status, error: null, cause: null, failures: 0, lastSuccess: state.lastFetch });
+    run.status = status;
+    this.deps.store.save();
+    return run;
+  }
+
+  private fail(run: SourceRun, error: Error): SourceRun {
+    const state = this.deps.store.source(run.source);
+    const { reason, cause } = describe(error);
+    Object.assign(state, { status: 'failed', error: reason, cause, failures: state.failures + 1 });
+    run.status = 'failed';
+    run.error = error;
+    this.deps.store.save();
+    return run;
+  }
+}
+
+/** A failure as a sentence and a cause key (the same cause is logged once). */
+export function describe(error: unknown, source?: SourceConfig): { reason: string; cause: string } {
+  const e = error as FetchError & { code?: string };
+  const cause = e.code === 'http_status' ? `http_status:${e.status}` : (e.code ?? 'error');
+  let reason = e.message ?? String(error);
+  if (e.code === 'private_address') reason = `${reason} Add its host to allowPrivate of the source${source ? ` ${source.url}` : ''} to allow it.`;
+  return { reason: reason.replace(/ Set SANAD_ALLOW_PRIVATE_URLS.*$/, ''), cause };
+}
+
+function itemKey(source: string, item: FeedItem): string | null {
+  const id = item.guid ?? item.url ?? (item.title ? `title:${item.title}` : null);
+  return id ? `${source}\n${id}` : null;
+}
+
+/** `sources/<host>/<slug>-<hash>`: readable in logs, unique per item, never a knowledge file's path. */
+function documentId(url: string, key: string): string {
+  const u = new URL(url);
+  const slug = decodeSafe(u.pathname).toLowerCase().replace(/\.(html?|php|aspx?)$/, '').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
+  const id = createHash('sha256').update(key).digest('hex').slice(0, 8);
+  return `sources/${u.host}/${slug ? `${slug}-` : ''}${id}`;
+}
+
+/** The feed's title, date and author fill what the page itself does not say. */
+function withFeedMeta(structure: DocumentStructure, item: FeedItem, url: string): DocumentStructure {
+  return {
+    ...structure,
+    title: structure.title ?? item.title,
+    author: structure.author ?? item.author,
+    date: structure.date ?? item.published?.slice(0, 10) ?? null,
+    url,
+  };
+}
+
+/** Hash of the article's text (its blocks), not of the page: new ads or a new date stamp are no change. */
+function textHash(structure: DocumentStructure): string {
+  return createHash('sha256').update(JSON.stringify(structure.blocks)).digest('hex');
+}
+
+function hash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
+function decodeSafe(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

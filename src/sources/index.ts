@@ -1,0 +1,12 @@
+export { readFeed, isoDate, NotAFeedError } from './feed.js';
+export type { FeedItem, ParsedFeed } from './feed.js';
+export { SourceStore, emptySourceState } from './store.js';
+export type { ItemRecord, SourceState, StoredArticle } from './store.js';
+export { SourceFetcher, SOURCES_USER_AGENT, describe as describeFetchFailure } from './fetch-source.js';
+export type { SourceFetcherDeps, SourceRun, ItemProgress } from './fetch-source.js';
+export { HostLimiter } from './limiter.js';
+export { SourceService, TICK_MS } from './service.js';
+export type { ArticleSink, SourceServiceDeps, SourceStatus } from './service.js';
+export { articleDocument } from './documents.js';
+export { openSources } from './open.js';
+export type { OpenedSources } from './open.js';
