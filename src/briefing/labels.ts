@@ -11,6 +11,8 @@ const LABELS = {
     en: 'No new or changed documents since the last briefing.',
     fr: 'Aucun document nouveau ou modifié depuis le dernier briefing.',
   },
+  newSince: { ar: 'الجديد منذ الموجز السابق', en: 'New since the last briefing', fr: 'Nouveau depuis le dernier briefing' },
+  moreArticles: { ar: 'ومقالات أخرى من هذا المصدر: {count}', en: 'and {count} more from this source', fr: 'et {count} autres de cette source' },
   moreDocuments: { ar: 'ومستندات أخرى: {count}', en: 'and {count} more documents', fr: 'et {count} autres documents' },
   highlights: { ar: 'أبرز ما في المعرفة', en: 'Highlights from the knowledge', fr: 'Points forts des documents' },
   yesterday: { ar: 'أمس في هذه القناة', en: 'Yesterday in this channel', fr: 'Hier dans ce canal' },

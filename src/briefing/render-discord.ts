@@ -1,6 +1,6 @@
 import { citationLabel } from '../core/reply.js';
 import { label } from './labels.js';
-import type { Briefing, KeyPoint } from './model.js';
+import type { Briefing, BriefingArticle, KeyPoint } from './model.js';
 import { yesterdayLines } from './render-text.js';
 
 /** Discord's embed limits. */
@@ -8,6 +8,8 @@ export const DISCORD_LIMITS = { title: 256, description: 4096, fields: 25, field
 
 export interface DiscordEmbed {
   title?: string;
+  /** Makes the title a link. */
+  url?: string;
   description?: string;
   color?: number;
   fields?: { name: string; value: string; inline?: boolean }[];
@@ -49,8 +51,19 @@ export function embedSize(embed: DiscordEmbed): number {
   );
 }
 
-function pointText(p: KeyPoint): string {
-  return `> ${escapeDiscord(p.quote).replace(/\n/g, '\n> ')}\n— *${escapeDiscord(citationLabel(p))}*`;
+function pointText(p: KeyPoint, url?: string | null): string {
+  return `> ${escapeDiscord(p.quote).replace(/\n/g, '\n> ')}\n— *${escapeDiscord(citationLabel(p))}*${webLink(url)}`;
+}
+
+/** ` [🔗](<url>)` for an http(s) address: angle brackets keep Discord from previewing it. */
+function webLink(url: string | null | undefined): string {
+  if (!url || !/^https?:\/\//i.test(url)) return '';
+  return ` [🔗](<${url.replace(/[()<>\s]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)}>)`;
+}
+
+function articleText(a: BriefingArticle, lang: Briefing['language']): string {
+  const head = `**${escapeDiscord(a.title)}**${a.date ? ` · ${a.date}` : ''} · ${label(a.status, lang)}`;
+  return [head, ...a.points.map((p) => pointText(p, a.url))].join('\n');
 }
 
 /** Joins as many blocks as fit in `max` characters; returns the text and how many were left out. */
@@ -81,7 +94,7 @@ export function renderDiscord(briefing: Briefing, options: { key?: string } = {}
     const list = declined.slice(1).map((l) => `• ${escapeDiscord(l.slice(2))}`);
     fields.push({ name: cut(declined[0]!, DISCORD_LIMITS.fieldName), value: fit(list, DISCORD_LIMITS.fieldValue).text.replace(/\n\n/g, '\n') || '—' });
   }
-  const headerText = [briefing.summary ? escapeDiscord(briefing.summary) : null, briefing.documents.length === 0 ? label('noNews', lang) : null]
+  const headerText = [briefing.summary ? escapeDiscord(briefing.summary) : null, briefing.documents.length === 0 && !briefing.sources?.length ? label('noNews', lang) : null]
     .filter((t): t is string => t !== null)
     .join('\n\n');
   const header: DiscordEmbed = {
@@ -92,11 +105,17 @@ export function renderDiscord(briefing: Briefing, options: { key?: string } = {}
     footer,
   };
 
-  const sections: { title: string; blocks: string[] }[] = briefing.documents.map((doc) => ({
-    title: `${defuse(doc.title)}${doc.date ? ` · ${doc.date}` : ''} · ${label(doc.status, lang)}`,
-    blocks: doc.points.map(pointText),
+  // Followed sources first, one embed each (its title links to the source), then knowledge files.
+  const sections: { title: string; url?: string; blocks: string[] }[] = (briefing.sources ?? []).map((s) => ({
+    title: `${label('newSince', lang)} · ${defuse(s.name)}`,
+    ...(/^https?:\/\//i.test(s.url) ? { url: s.url } : {}),
+    blocks: [...s.articles.map((a) => articleText(a, lang)), ...(s.more > 0 ? [`*${label('moreArticles', lang, { count: s.more })}*`] : [])],
   }));
-  if (briefing.highlights.length > 0) sections.push({ title: label('highlights', lang), blocks: briefing.highlights.map(pointText) });
+  sections.push(...briefing.documents.map((doc) => ({
+    title: `${defuse(doc.title)}${doc.date ? ` · ${doc.date}` : ''} · ${label(doc.status, lang)}`,
+    blocks: doc.points.map((p) => pointText(p)),
+  })));
+  if (briefing.highlights.length > 0) sections.push({ title: label('highlights', lang), blocks: briefing.highlights.map((p) => pointText(p)) });
 
   const more = briefing.moreDocuments;
   const reserve = 80; // room for the "more documents" line
@@ -111,7 +130,7 @@ export function renderDiscord(briefing: Briefing, options: { key?: string } = {}
       continue;
     }
     const { text } = fit(section.blocks, room);
-    const embed: DiscordEmbed = { title, description: text, color: COLOR };
+    const embed: DiscordEmbed = { title, ...(section.url ? { url: section.url } : {}), description: text, color: COLOR };
     budget -= embedSize(embed);
     embeds.push(embed);
   }

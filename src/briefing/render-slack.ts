@@ -49,8 +49,15 @@ function sections(lines: string[]): SlackBlock[] {
   return out;
 }
 
-function pointLines(p: KeyPoint): string[] {
-  return [`> ${escapeSlack(p.quote).replace(/\n/g, '\n> ')}`, `_${escapeSlack(citationLabel(p))}_`];
+function pointLines(p: KeyPoint, url?: string | null): string[] {
+  return [`> ${escapeSlack(p.quote).replace(/\n/g, '\n> ')}`, `_${link(url, citationLabel(p))}_`];
+}
+
+/** `<url|label>` for an http(s) address (the address cannot close the link early); else the label. */
+function link(url: string | null | undefined, text: string): string {
+  if (!url || !/^https?:\/\//i.test(url)) return escapeSlack(text);
+  const safe = url.replace(/&/g, '&amp;').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
+  return `<${safe}|${escapeSlack(text).replace(/\|/g, '¦')}>`;
 }
 
 /**
@@ -62,17 +69,29 @@ export function renderSlack(briefing: Briefing, options: { key?: string } = {}):
   const title = label('title', lang, { date: briefing.date });
   const body: SlackBlock[] = [];
   if (briefing.summary) body.push(...sections([`*${label('summary', lang)}*`, escapeSlack(briefing.summary)]));
+  const sources = briefing.sources ?? [];
+  if (sources.length > 0) {
+    body.push(...sections([`*${label('newSince', lang)}*`]));
+    for (const source of sources) {
+      const lines = [`*${escapeSlack(source.name)}*`];
+      for (const a of source.articles) {
+        lines.push(`*${link(a.url, a.title)}*${a.date ? ` · ${a.date}` : ''} · ${label(a.status, lang)}`, ...a.points.flatMap((p) => pointLines(p, a.url)));
+      }
+      if (source.more > 0) lines.push(`_${label('moreArticles', lang, { count: source.more })}_`);
+      body.push(...sections(lines));
+    }
+  }
   if (briefing.documents.length > 0) {
     body.push(...sections([`*${label('whatsNew', lang)}*`]));
     for (const doc of briefing.documents) {
       const heading = `*${escapeSlack(doc.title)}*${doc.date ? ` · ${doc.date}` : ''} · ${label(doc.status, lang)}`;
-      body.push(...sections([heading, ...doc.points.flatMap(pointLines)]));
+      body.push(...sections([heading, ...doc.points.flatMap((p) => pointLines(p))]));
     }
     if (briefing.moreDocuments > 0) body.push({ type: 'context', elements: [{ type: 'mrkdwn', text: label('moreDocuments', lang, { count: briefing.moreDocuments }) }] });
-  } else {
+  } else if (sources.length === 0) {
     body.push(...sections([label('noNews', lang)]));
   }
-  if (briefing.highlights.length > 0) body.push(...sections([`*${label('highlights', lang)}*`, ...briefing.highlights.flatMap(pointLines)]));
+  if (briefing.highlights.length > 0) body.push(...sections([`*${label('highlights', lang)}*`, ...briefing.highlights.flatMap((p) => pointLines(p))]));
   body.push({ type: 'divider' });
   const [stats, ...declined] = yesterdayLines(briefing);
   body.push(...sections([`*${label('yesterday', lang)}*`, escapeSlack(stats!), ...declined.map((l) => (l.startsWith('- ') ? `• ${escapeSlack(l.slice(2))}` : escapeSlack(l)))]));
@@ -90,6 +109,6 @@ export function renderSlack(briefing: Briefing, options: { key?: string } = {}):
 }
 
 function fallbackText(briefing: Briefing, title: string): string {
-  const titles = briefing.documents.map((d) => d.title).join(' · ');
+  const titles = [...(briefing.sources ?? []).flatMap((s) => s.articles.map((a) => a.title)), ...briefing.documents.map((d) => d.title)].join(' · ');
   return escapeSlack(titles ? `${title}: ${titles}` : title);
 }

@@ -45,6 +45,20 @@ export function renderText(briefing: Briefing, style: 'inline' | 'numbered' = 'i
   };
 
   if (briefing.summary) lines.push(`## ${label('summary', lang)}`, briefing.summary, '');
+  const sources = briefing.sources ?? [];
+  if (sources.length > 0) {
+    lines.push(`## ${label('newSince', lang)}`);
+    for (const source of sources) {
+      lines.push('', `### ${source.name}`);
+      for (const article of source.articles) {
+        lines.push('', `#### ${article.title}${article.date ? ` (${article.date})` : ''} · ${label(article.status, lang)}`);
+        if (article.url) lines.push(article.url);
+        for (const p of article.points) lines.push(point(p));
+      }
+      if (source.more > 0) lines.push('', label('moreArticles', lang, { count: source.more }));
+    }
+    if (briefing.documents.length > 0) lines.push('');
+  }
   if (briefing.documents.length > 0) {
     lines.push(`## ${label('whatsNew', lang)}`);
     for (const doc of briefing.documents) {
@@ -52,7 +66,7 @@ export function renderText(briefing: Briefing, style: 'inline' | 'numbered' = 'i
       for (const p of doc.points) lines.push(point(p));
     }
     if (briefing.moreDocuments > 0) lines.push('', label('moreDocuments', lang, { count: briefing.moreDocuments }));
-  } else {
+  } else if (sources.length === 0) {
     lines.push(label('noNews', lang));
   }
   if (briefing.highlights.length > 0) {

@@ -50,5 +50,6 @@ export function createLlmBriefingSummarizer(llm: LlmAnswerer, options: { deadlin
 }
 
 function keyPoints(briefing: Briefing): KeyPoint[] {
-  return [...briefing.documents.flatMap((d) => d.points), ...briefing.highlights];
+  const articles = (briefing.sources ?? []).flatMap((s) => s.articles.flatMap((a) => a.points));
+  return [...articles, ...briefing.documents.flatMap((d) => d.points), ...briefing.highlights];
 }
