@@ -8,6 +8,9 @@ import type { KnowledgeDocument } from '../core/knowledge/types.js';
 import type { KnowledgeReading } from '../core/knowledge/load.js';
 import { createReaders } from '../readers/index.js';
 import { sharedEmbeddingCache, type EmbeddingCacheStore } from '../state/shared-embedder.js';
+import { loadConfigFile } from '../config/file.js';
+import { SourceStore } from '../sources/store.js';
+import { storedDocuments } from '../sources/documents.js';
 
 export interface BuildOptions {
   logger: Logger;
@@ -23,6 +26,8 @@ export interface BuildOptions {
   sharedEmbeddings?: EmbeddingCacheStore | null;
   /** Stored articles of followed sources, indexed with the folder. */
   extraDocuments?: KnowledgeDocument[];
+  /** Index the articles already fetched for the config file's sources (ask, chat, index; never eval). */
+  withSources?: boolean;
 }
 
 /**
@@ -46,6 +51,7 @@ export async function buildAssistant(config: AppConfig, options: BuildOptions): 
     const { createLlmAnswerer } = await import('../openai/answerer.js');
     llm = createLlmAnswerer(config.llm, { logger: logger.child('llm'), prompts });
   }
+  const extraDocuments = options.extraDocuments ?? (options.withSources && !options.documents ? storedArticles(config, logger) : []);
   // PDF, web pages, Word, EPUB and ODT are read in worker threads, off the event loop.
   const files = options.documents ? null : createReaders();
   const assistant = await createAssistant({
@@ -58,7 +64,7 @@ export async function buildAssistant(config: AppConfig, options: BuildOptions): 
     deadlineMs: config.llm.deadlineMs,
     onProgress: options.onProgress,
     watch: options.watch,
-    ...(options.extraDocuments?.length ? { extraDocuments: options.extraDocuments } : {}),
+    ...(extraDocuments.length ? { extraDocuments } : {}),
     ...(files ? { reading: { readers: files.readers, maxFileBytes: config.files.maxFileBytes, maxPages: config.files.maxPages, onFile: options.onFile } } : {}),
   }).catch(async (error: unknown) => {
     await files?.close();
@@ -68,4 +74,18 @@ export async function buildAssistant(config: AppConfig, options: BuildOptions): 
   // The reader threads end with the assistant.
   const closeAssistant = assistant.close.bind(assistant);
   return Object.assign(assistant, { close: async () => Promise.all([closeAssistant(), files.close()]).then(() => undefined) });
+}
+
+/** Articles fetched before for the config file's sources, from the data folder (nothing is fetched). */
+function storedArticles(config: AppConfig, logger: Logger): KnowledgeDocument[] {
+  let sources;
+  try {
+    sources = loadConfigFile(config.configFile ?? undefined, { knowledgeDir: config.knowledgeDir }).sources;
+  } catch (error) {
+    // A broken config file stops `sanad start` with its message; a question is still answered.
+    logger.debug('config file not read for sources', { error: (error as Error).message });
+    return [];
+  }
+  if (sources.length === 0) return [];
+  return storedDocuments(new SourceStore(config.dataDir), sources);
 }

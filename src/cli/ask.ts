@@ -10,7 +10,7 @@ export async function runAsk(context: CliContext): Promise<number> {
   if (!question) {
     throw new SanadError('usage', 'The question is empty.', { hint: 'Ask something: sanad ask "من هو سفير فرنسا لدى الأمم المتحدة؟"' });
   }
-  const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('indexing') });
+  const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('indexing'), withSources: true });
   try {
     const answer = await assistant.ask(question);
     if (context.values.json) context.io.stdout.write(JSON.stringify(answer, null, 2) + '\n');
@@ -26,7 +26,7 @@ export async function runAsk(context: CliContext): Promise<number> {
  * answers input line N. A blank line gets an error object in its place; the index is built once.
  */
 export async function runAskJsonl(context: CliContext): Promise<number> {
-  const assistant = await buildAssistant(context.config, { logger: context.logger });
+  const assistant = await buildAssistant(context.config, { logger: context.logger, withSources: true });
   try {
     const lines = createInterface({ input: context.io.stdin, crlfDelay: Infinity });
     let lineNumber = 0;

@@ -21,7 +21,7 @@ export function chatHelp(): string {
 /** An interactive chat on the core; earlier turns are the conversation, as in a thread. */
 export async function runChat(context: CliContext): Promise<number> {
   const { io } = context;
-  const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('indexing') });
+  const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('indexing'), withSources: true });
   const counts = paragraphCounts(assistant.documents());
   io.stdout.write(`sanad chat: ${counts.documents} document(s), ${counts.paragraphs} paragraphs. /help lists the commands, /quit leaves.\n`);
   // Lines are read as a stream, so questions piped in all get answered, in order.

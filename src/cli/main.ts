@@ -19,6 +19,8 @@ Usage:
   sanad eval FILE [--json] [--corpus QA_FILE] [--limit N]
                                         hit@k, MRR, answer accuracy and declines on a QA file;
                                         --corpus asks them against another set's documents
+  sanad sources [--json]                followed feeds and pages: last fetch, status, articles, next run
+  sanad sources fetch [URL]             fetch now (every source, or the one given), item by item
   sanad start                           run the bot: web chat, plus Slack/Discord when configured
   sanad briefing --channel ID [--date YYYY-MM-DD] [--json] [--post]
   sanad discord register                register the /ask slash command
@@ -60,6 +62,10 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
       case 'add': {
         const { runAdd } = await import('./add.js');
         return await runAdd(context);
+      }
+      case 'sources': {
+        const { runSources } = await import('./sources.js');
+        return await runSources(context);
       }
       case 'eval':
         return await runEvalCommand(context);

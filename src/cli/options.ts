@@ -45,6 +45,7 @@ export const COMMANDS: Record<string, OptionName[]> = {
   index: [],
   add: ['collection', 'allow-private'],
   eval: ['json', 'corpus', 'limit'],
+  sources: ['json'],
   start: [],
   briefing: ['channel', 'date', 'json', 'post'],
   discord: [],

@@ -11,6 +11,8 @@ import type { ItemRecord, SourceStore, StoredArticle } from './store.js';
 export const SOURCES_USER_AGENT = 'sanad/0.1 (feed reader; +https://github.com/sanad-bot/sanad)';
 /** An item whose page could not be read is tried again this many times, then left. */
 const MAX_ATTEMPTS = 3;
+/** The least text a feed's own copy of an item needs to be indexed when its page cannot be read. */
+const MIN_FEED_ARTICLE_CHARS = 150;
 const HTML = /^(text\/html|application\/xhtml\+xml)\b/i;
 const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';
 
@@ -210,7 +212,8 @@ export class SourceFetcher {
     if (item.contentHtml) {
       const html = `<!doctype html><html><head><title>${escapeHtml(item.title ?? '')}</title></head><body><article>${item.contentHtml}</article></body></html>`;
       const structure = await this.deps.reader.read(new TextEncoder().encode(html), { name: item.url ?? source.url, ...(item.url ? { url: item.url } : {}), contentType: 'text/html; charset=utf-8' });
-      if (structure.blocks.some((b) => b.kind !== 'heading')) return { structure, url: item.url ?? source.url };
+      // A teaser ("read more…") is not the article: only a feed that carries the text stands in for the page.
+      if (articleChars(structure) >= MIN_FEED_ARTICLE_CHARS) return { structure, url: item.url ?? source.url };
     }
     return failure ?? { reason: 'has no link and no text', cause: 'empty' };
   }
@@ -290,6 +293,12 @@ function withFeedMeta(structure: DocumentStructure, item: FeedItem, url: string)
 /** Hash of the article's text (its blocks), not of the page: new ads or a new date stamp are no change. */
 function textHash(structure: DocumentStructure): string {
   return createHash('sha256').update(JSON.stringify(structure.blocks)).digest('hex');
+}
+
+function articleChars(structure: DocumentStructure): number {
+  let n = 0;
+  for (const b of structure.blocks) n += b.kind === 'list' ? b.items.join(' ').length : b.kind === 'table' ? b.rows.flat().join(' ').length : b.kind === 'heading' ? 0 : b.text.length;
+  return n;
 }
 
 function hash(bytes: Uint8Array): string {

@@ -7,6 +7,6 @@ export type { SourceFetcherDeps, SourceRun, ItemProgress } from './fetch-source.
 export { HostLimiter } from './limiter.js';
 export { SourceService, TICK_MS } from './service.js';
 export type { ArticleSink, SourceServiceDeps, SourceStatus } from './service.js';
-export { articleDocument } from './documents.js';
+export { articleDocument, storedDocuments } from './documents.js';
 export { openSources } from './open.js';
 export type { OpenedSources } from './open.js';

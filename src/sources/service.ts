@@ -1,7 +1,7 @@
 import type { SourceConfig } from '../config/file.js';
 import type { KnowledgeDocument } from '../core/knowledge/types.js';
 import { systemClock, type Clock, type Logger } from '../core/ports.js';
-import { articleDocument } from './documents.js';
+import { articleDocument, storedDocuments } from './documents.js';
 import { describe, type ItemProgress, type SourceFetcher, type SourceRun } from './fetch-source.js';
 import type { SourceState, SourceStore } from './store.js';
 
@@ -57,12 +57,7 @@ export class SourceService {
 
   /** Stored articles of the configured sources: indexed at start without fetching anything. */
   documents(): KnowledgeDocument[] {
-    const configured = new Set(this.deps.sources.map((s) => s.url));
-    const live = new Set(this.deps.store.items().filter((i) => i.status === 'indexed').map((i) => i.document));
-    return this.deps.store
-      .articles()
-      .filter((a) => configured.has(a.source) && live.has(a.document))
-      .map(articleDocument);
+    return storedDocuments(this.deps.store, this.deps.sources);
   }
 
   start(): void {
