@@ -5,7 +5,7 @@
  *   npm run --silent bench -- --json    the same figures as one JSON object on stdout (tables go to stderr)
  *   npm run bench -- --json=bench.json  tables on stdout, JSON written to the file
  *   npm run bench -- --sections=1,4     only some sections (1 vector store, 2 answering,
- *                                       3 indexing, 4 start-up, 5 adapters, 6 replicas)
+ *                                       3 indexing, 4 start-up, 5 adapters, 6 replicas, 7 followed sources)
  *   npm run bench -- --quick            smaller sizes and fewer runs (a smoke test, not for quoting)
  */
 import { execFileSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import path from 'node:path';
 import { runVectorSection, type VectorSection } from './vector.js';
 import { renderVector } from './render.js';
 import type { SectionResult } from './sections.js';
-import { runAnswering, runIndexing, runStartup, runAdapters, runReplicas } from './sections.js';
+import { runAnswering, runIndexing, runStartup, runAdapters, runReplicas, runSources } from './sections.js';
 
 interface Args {
   json: 'stdout' | string | null;
@@ -24,15 +24,15 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: null, sections: new Set([1, 2, 3, 4, 5, 6]), quick: false };
+  const args: Args = { json: null, sections: new Set([1, 2, 3, 4, 5, 6, 7]), quick: false };
   for (const arg of argv) {
     if (arg === '--json') args.json = 'stdout';
     else if (arg.startsWith('--json=')) args.json = arg.slice('--json='.length);
     else if (arg === '--quick') args.quick = true;
     else if (arg.startsWith('--sections=')) {
-      args.sections = new Set(arg.slice('--sections='.length).split(',').map(Number).filter((n) => n >= 1 && n <= 6));
+      args.sections = new Set(arg.slice('--sections='.length).split(',').map(Number).filter((n) => n >= 1 && n <= 7));
     } else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: npm run bench [-- --json | --json=FILE] [--sections=1,2,3,4,5,6] [--quick]\n');
+      process.stdout.write('usage: npm run bench [-- --json | --json=FILE] [--sections=1,2,3,4,5,6,7] [--quick]\n');
       process.exit(0);
     } else {
       process.stderr.write(`bench: unknown option ${arg} (try --help)\n`);
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     [4, 'startup', () => runStartup({ quick: args.quick, log })],
     [5, 'adapters', () => runAdapters({ quick: args.quick, log })],
     [6, 'replicas', () => runReplicas({ quick: args.quick, log })],
+    [7, 'sources', () => runSources({ quick: args.quick, log })],
   ];
   for (const [n, key, run] of rest) {
     if (!args.sections.has(n)) continue;

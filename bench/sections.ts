@@ -14,3 +14,4 @@ export { runIndexing } from './indexing.js';
 export { runStartup } from './startup.js';
 export { runAdapters } from './adapters.js';
 export { runReplicas } from './replicas.js';
+export { runSources } from './sources.js';
