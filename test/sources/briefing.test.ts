@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BriefingRunner } from '../../src/briefing/runner.js';
 import type { Briefing } from '../../src/briefing/model.js';
+import type { LlmAnswerer, LlmAnswerInput } from '../../src/core/llm/port.js';
 import { createAssistant, type SanadAssistant } from '../../src/core/assistant.js';
 import { dbFile, openStore, parisBriefing, quietLogger, RecordingPoster } from '../briefing/fakes.js';
 import { ATOM, cached, feedServer, fixture, HTML, RSS } from './feed-server.js';
@@ -132,5 +133,45 @@ describe('a busy day of news', () => {
     expect(discord.embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embeds);
     expect(discord.embeds.reduce((n, e) => n + embedSize(e), 0)).toBeLessThanOrEqual(DISCORD_LIMITS.total);
     expect(discord.embeds.every((e) => (e.description ?? '').length <= DISCORD_LIMITS.description)).toBe(true);
+  });
+});
+
+describe('the LLM summary of new articles', () => {
+  it('is written from the articles\' quoted sentences, and cites them by title and ¶', async () => {
+    const { buildBriefing } = await import('../../src/briefing/build.js');
+    const { createLlmBriefingSummarizer } = await import('../../src/briefing/summarize.js');
+    const { articleDocument } = await import('../../src/sources/documents.js');
+    const { EMPTY_STATS } = await import('../../src/state/types.js');
+    const doc = articleDocument({
+      document: 'sources/wire/rail',
+      collection: 'news',
+      kind: 'feed',
+      source: 'https://wire.example/rss',
+      sourceName: 'Wire',
+      url: 'https://wire.example/rail',
+      hash: 'h',
+      published: '2026-11-30T18:40:00Z',
+      fetchedAt: '2026-12-01T00:00:00Z',
+      structure: {
+        title: 'Night trains return to the northern line',
+        blocks: [
+          { kind: 'paragraph', text: 'Night trains will run again on the northern line from the fifteenth of December, the rail operator said on Sunday.' },
+          { kind: 'paragraph', text: 'Two trains a night will leave the capital at 22:10 and 23:45, with sleeping cars and a restaurant car.' },
+        ],
+      },
+    });
+    const b = buildBriefing({ documents: [doc], changedSince: [{ document: doc.document, status: 'new' }], stats: { ...EMPTY_STATS, declinedQuestions: [] }, language: 'en', whenQuiet: 'skip', date: '2026-12-01' })!;
+    const points = b.sources![0]!.articles[0]!.points;
+    const inputs: LlmAnswerInput[] = [];
+    const llm = {
+      async *answer(input) {
+        inputs.push(input);
+        yield { type: 'final', ok: true, text: 'Night trains are back [1].', cited: [1] };
+      },
+      rewriteQuery: async (q) => [q],
+    } satisfies LlmAnswerer;
+    const summary = await createLlmBriefingSummarizer(llm)(b);
+    expect(inputs[0]!.passages.map((p) => p.text)).toEqual(points.map((p) => p.quote));
+    expect(summary).toBe(`Night trains are back (¶${points[0]!.paragraph}).`);
   });
 });
