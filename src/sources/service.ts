@@ -13,7 +13,7 @@ const MAX_BACKOFF_MS = 24 * 3_600_000;
 /** Where fetched articles go: the knowledge base, which indexes and serves them like files. */
 export interface ArticleSink {
   putDocuments(documents: KnowledgeDocument[]): Promise<unknown>;
-  removeDocuments(documents: string[]): unknown;
+  removeDocuments(documents: string[]): Promise<unknown>;
 }
 
 export interface SourceServiceDeps {
@@ -189,7 +189,7 @@ export class SourceService {
     }
     if (gone.length > 0) {
       this.deps.store.save();
-      this.deps.sink?.removeDocuments(gone);
+      await this.deps.sink?.removeDocuments(gone);
       this.deps.logger.info(`${gone.length} article${gone.length === 1 ? '' : 's'} older than their source's keep left the knowledge`);
     }
     return gone;

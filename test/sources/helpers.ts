@@ -34,7 +34,7 @@ export function recordingSink(): ArticleSink & { put: KnowledgeDocument[]; remov
       put.push(...docs);
       for (const d of docs) current.set(d.document, d);
     },
-    removeDocuments(ids) {
+    async removeDocuments(ids) {
       removed.push(...ids);
       for (const id of ids) current.delete(id);
     },
