@@ -63,7 +63,7 @@ export async function runSources(options: SectionOptions): Promise<SectionResult
   const files = createReaders({ size: 1 });
   const reader = files.readers.find((r) => r.name === 'html')!;
   let embedded = 0;
-  const counting = (inner: Embedder): Embedder => ({ id: inner.id, embedQuery: (t) => inner.embedQuery(t), embedDocuments: (texts, p) => ((embedded += texts.length), inner.embedDocuments(texts, p)) });
+  const counting = (inner: Embedder): Embedder => ({ ...inner, embedDocuments: (texts, p) => ((embedded += texts.length), inner.embedDocuments(texts, p)) });
   try {
     const assistant = await createAssistant({ knowledgeDir, cacheDir, embedder: counting(localEmbedder()), watch: false });
     let indexMs = 0;

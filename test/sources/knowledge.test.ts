@@ -22,13 +22,12 @@ afterAll(() => server.close());
 function countingEmbedder(): Embedder & { texts: number } {
   const inner = localEmbedder();
   const counter = {
-    id: inner.id,
+    ...inner,
     texts: 0,
     embedDocuments: (texts: string[], onProgress?: (done: number, total: number) => void) => {
       counter.texts += texts.length;
       return inner.embedDocuments(texts, onProgress);
     },
-    embedQuery: (text: string) => inner.embedQuery(text),
   };
   return counter;
 }
