@@ -1,7 +1,17 @@
 import { loadConfigFile, type SourceConfig } from '../config/file.js';
 import { SanadError } from '../core/errors.js';
 import { openSources, type SourceRun, type SourceStatus } from '../sources/index.js';
-import type { CliContext } from './main.js';
+import type { AppConfig } from '../config/env.js';
+import type { Logger } from '../core/ports.js';
+
+/** What the command needs of the CLI's context (declared here, so it imports nothing back from main). */
+interface SourcesContext {
+  io: { stdout: NodeJS.WritableStream };
+  config: AppConfig;
+  logger: Logger;
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
 
 /**
  * `sanad sources`: each followed source with its last fetch, status, articles and next run.
@@ -9,7 +19,7 @@ import type { CliContext } from './main.js';
  * running bot picks up what was fetched at its next check (within a minute); a bot started later
  * indexes it at start.
  */
-export async function runSources(context: CliContext): Promise<number> {
+export async function runSources(context: SourcesContext): Promise<number> {
   const [action, address, extra] = context.positionals;
   if (action !== undefined && action !== 'fetch') {
     throw new SanadError('usage', `unknown sources action "${action}".`, { hint: 'sanad sources lists them; sanad sources fetch [URL] fetches now.' });
@@ -33,7 +43,7 @@ export async function runSources(context: CliContext): Promise<number> {
   }
 }
 
-async function fetchNow(context: CliContext, sources: SourceConfig[], service: ReturnType<typeof openSources>['service'], address?: string): Promise<number> {
+async function fetchNow(context: SourcesContext, sources: SourceConfig[], service: ReturnType<typeof openSources>['service'], address?: string): Promise<number> {
   const out = context.io.stdout;
   if (address && !sources.some((s) => s.url === address || s.url === hrefOf(address))) {
     throw new SanadError('usage', `${address} is not a configured source.`, { hint: `Configured: ${sources.map((s) => s.url).join(', ')}.` });
