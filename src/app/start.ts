@@ -80,8 +80,6 @@ export async function runStart(options: StartOptions): Promise<number> {
         port: config.port,
         extraRoutes,
         briefing: createBriefingProvider({ runner, store, briefings: settings.briefings, connected, logger: logger.child('briefing') }),
-        // Slack's servers reach /slack/events by the public host name, not localhost.
-        ...(extraRoutes.length > 0 ? { allowedHosts: 'any' as const } : {}),
       });
       const { url } = await web.start();
       stops.unshift(() => web!.stop({ graceMs: SHUTDOWN_GRACE_MS }));

@@ -115,6 +115,8 @@ export function hostnameOf(hostHeader: string | undefined): string {
   return host.split(':')[0]!;
 }
 
+/** Loopback as a bind address or a Host name: localhost, 127.0.0.0/8, ::1 (bare or bracketed). */
 export function isLoopbackHost(host: string): boolean {
-  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return bare === 'localhost' || bare === '::1' || bare === '0:0:0:0:0:0:0:1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }

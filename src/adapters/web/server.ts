@@ -16,6 +16,17 @@ const DEFAULTS = {
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
+/**
+ * Host names the page and API answer to when bound to `host`: the loopback names plus the bound
+ * address itself (HOST=127.0.0.2 answers to 127.0.0.2); 'any' when bound beyond loopback.
+ */
+export function defaultAllowedHosts(host: string): string[] | 'any' {
+  // A bind address is bare ('::1'); a Host header brackets IPv6 ('[::1]:3000').
+  const own = host.includes(':') && !host.startsWith('[') ? `[${host.toLowerCase()}]` : host.toLowerCase();
+  if (!isLoopbackHost(own)) return 'any';
+  return LOOPBACK_NAMES.includes(own) ? LOOPBACK_NAMES : [...LOOPBACK_NAMES, own];
+}
+
 type Handler = (req: IncomingMessage, res: ServerResponse, param: string) => Promise<void>;
 
 /**
@@ -34,8 +45,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
     maxBodyBytes: settings.maxBodyBytes,
     maxQuestionChars: settings.maxQuestionChars,
   });
-  const allowedHosts =
-    options.allowedHosts ?? (isLoopbackHost(hostnameOf(settings.host)) ? LOOPBACK_NAMES : 'any');
+  const allowedHosts = options.allowedHosts ?? defaultAllowedHosts(settings.host);
 
   /** path → method → handler; a path with a trailing `*` takes the rest of the path as param. */
   const routes: Record<string, Record<string, Handler>> = {
@@ -62,6 +72,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
 
     const extra = options.extraRoutes?.find((r) => r.path === pathname && r.method.toUpperCase() === method);
     if (extra) {
+      // Before the Host guard: Slack reaches /slack/events by a public name and signs every request.
       await extra.handler(req, res);
       return;
     }
