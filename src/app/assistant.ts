@@ -7,6 +7,7 @@ import type { Logger } from '../core/ports.js';
 import type { KnowledgeDocument } from '../core/knowledge/types.js';
 import type { KnowledgeReading } from '../core/knowledge/load.js';
 import { createReaders } from '../readers/index.js';
+import { makeDirectory } from '../state/directory.js';
 import { sharedEmbeddingCache, type EmbeddingCacheStore } from '../state/shared-embedder.js';
 import { loadConfigFile } from '../config/file.js';
 import { SourceStore } from '../sources/store.js';
@@ -52,6 +53,7 @@ export async function buildAssistant(config: AppConfig, options: BuildOptions): 
     llm = createLlmAnswerer(config.llm, { logger: logger.child('llm'), prompts });
   }
   const extraDocuments = options.extraDocuments ?? (options.withSources && !options.documents ? storedArticles(config, logger) : []);
+  const cacheDir = options.noCache ? null : usableCacheDir(config.cacheDir, logger);
   // PDF, web pages, Word, EPUB and ODT are read in worker threads, off the event loop.
   const files = options.documents ? null : createReaders();
   const assistant = await createAssistant({
@@ -59,7 +61,7 @@ export async function buildAssistant(config: AppConfig, options: BuildOptions): 
     documents: options.documents,
     embedder,
     llm,
-    cacheDir: options.noCache ? null : config.cacheDir,
+    cacheDir,
     logger,
     deadlineMs: config.llm.deadlineMs,
     onProgress: options.onProgress,
@@ -88,4 +90,20 @@ function storedArticles(config: AppConfig, logger: Logger): KnowledgeDocument[] 
   }
   if (sources.length === 0) return [];
   return storedDocuments(new SourceStore(config.dataDir), sources);
+}
+
+/**
+ * The embedding cache folder, created here once (one level at a time: a recursive mkdir under
+ * /proc never returns); null, with a warning, when it cannot be made: sanad then indexes
+ * without a cache rather than not at all.
+ */
+function usableCacheDir(dir: string, logger: Logger): string | null {
+  try {
+    makeDirectory(dir);
+    return dir;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    logger.warn('the embedding cache folder cannot be created; indexing without a cache (set SANAD_DATA_DIR to a writable folder)', { folder: dir, code });
+    return null;
+  }
 }

@@ -151,5 +151,11 @@ function startupError(error: unknown, host: string, port: number): unknown {
       cause: error,
     });
   }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL') {
+    return new SanadError('host_unknown', `HOST=${host} is not an address or name of this machine (${code}).`, {
+      hint: 'Set HOST=127.0.0.1 (this machine only, the default), HOST=0.0.0.0 (every interface) or an address this machine has.',
+      cause: error,
+    });
+  }
   return error;
 }

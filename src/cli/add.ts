@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SanadError } from '../core/errors.js';
 import { fetchUrl } from '../fetch/index.js';
 import { readHtmlPage } from '../readers/html.js';
 import { toMarkdown } from '../readers/markdown.js';
+import { makeDirectory } from '../state/directory.js';
 import type { CliContext } from './context.js';
 
 const HTML_TYPES = /^(text\/html|application\/xhtml\+xml)\b/i;
@@ -35,7 +36,7 @@ export async function runAdd(context: CliContext): Promise<number> {
     throw new SanadError('no_article', `${page.url} has no article text sanad could find.`, { hint: 'Check that the address opens an article, not a list of links or a login page.' });
   }
   const folder = collection ? join(context.config.knowledgeDir, collection) : context.config.knowledgeDir;
-  await mkdir(folder, { recursive: true });
+  makeDirectory(folder);
   const existing = await fileWithSource(folder, page.url);
   const name = existing ?? (await freeName(folder, slugOf(page.url)));
   const path = join(folder, name);

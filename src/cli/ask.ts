@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { buildAssistant } from '../app/assistant.js';
+import { MAX_QUESTION_CHARS } from '../core/assistant.js';
 import { SanadError } from '../core/errors.js';
 import { cleanInvisible } from '../core/text/index.js';
 import type { CliContext } from './context.js';
@@ -15,7 +16,8 @@ export async function runAsk(context: CliContext): Promise<number> {
     const answer = await assistant.ask(question);
     if (context.values.json) context.io.stdout.write(JSON.stringify(answer, null, 2) + '\n');
     else context.io.stdout.write(formatAnswer(answer, { terminal: !!context.io.stdout.isTTY }) + '\n');
-    return 0;
+    // The refusal is printed (in the asked format), and the exit code says the input was refused.
+    return question.length > MAX_QUESTION_CHARS && answer.abstained ? 1 : 0;
   } finally {
     await assistant.close();
   }

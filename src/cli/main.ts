@@ -1,5 +1,5 @@
 import { SanadError, asSanadError } from '../core/errors.js';
-import { createLogger } from '../core/ports.js';
+import { createLogger, escapeControls, redact } from '../core/ports.js';
 import { configFromEnv, loadDotEnv } from '../config/env.js';
 import { runAsk, runAskJsonl } from './ask.js';
 import type { CliContext, CliIo } from './context.js';
@@ -38,7 +38,7 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
     parsed = parseCommandLine(argv);
   } catch (error) {
     const e = asSanadError(error);
-    io.stderr.write(`sanad: ${e.message}\n${e.hint ? `  → ${e.hint}\n` : ''}`);
+    io.stderr.write(errorLines(e));
     return 2;
   }
   const { command, positionals } = parsed;
@@ -90,10 +90,21 @@ export async function main(argv: string[], io: CliIo = process): Promise<number>
   } catch (error) {
     const e = asSanadError(error);
     if (e.code === 'internal') {
-      io.stderr.write(`sanad: unexpected error: ${e.message}\n`);
+      io.stderr.write(`sanad: unexpected error: ${clean(e.message)}\n`);
       return 70;
     }
-    io.stderr.write(`sanad: ${e.message}\n${e.hint ? `  → ${e.hint}\n` : ''}`);
+    io.stderr.write(errorLines(e));
     return e instanceof SanadError && e.code === 'usage' ? 2 : 1;
   }
+}
+
+/** A message and its hint: secrets redacted, control characters (terminal escapes) escaped. */
+function errorLines(e: { message: string; hint?: string }): string {
+  return `sanad: ${clean(e.message)}\n${e.hint ? `  → ${clean(e.hint)}\n` : ''}`;
+}
+
+function clean(text: string): string {
+  // A list of problems (a config file's, "\n  - …") keeps its lines; any other newline, e.g. in a
+  // file name, is escaped, so it cannot forge a line that looks like sanad's own.
+  return redact(text).split(/\n(?= {2}- )/).map(escapeControls).join('\n');
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SanadError } from '../core/errors.js';
-import { registerSecret, type LogLevel } from '../core/ports.js';
+import { registerSecret, registerUrlSecrets, type LogLevel } from '../core/ports.js';
 import { llmConfigFromEnv, type LlmConfig } from '../core/llm/config.js';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PAGES } from '../core/knowledge/load.js';
 
@@ -110,6 +110,7 @@ export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?
   const database = databaseFromEnv(env);
   const llm = llmConfigFromEnv(env);
   for (const secret of [database?.url, database ? passwordOf(database.url) : undefined, slackToken, slack?.appToken, slack?.signingSecret, discordToken, llm.apiKey]) registerSecret(secret);
+  for (const name of ['OPENAI_BASE_URL', 'SLACK_API_URL', 'DISCORD_API_URL']) registerUrlSecrets(value(env, name));
 
   const configFile = value(env, 'SANAD_CONFIG') ?? ['sanad.config.yaml', 'sanad.config.yml', 'sanad.config.json'].find((f) => existsSync(f)) ?? null;
   if (value(env, 'SANAD_CONFIG') && !existsSync(value(env, 'SANAD_CONFIG')!)) {

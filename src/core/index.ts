@@ -17,5 +17,5 @@ export { localEmbedder, langchainEmbedder, CachedEmbedder } from './index/embedd
 export type { Embedder } from './index/embedder.js';
 export type { LlmAnswerer, LlmEvent, LlmAnswerInput, Passage, LlmFallbackReason } from './llm/port.js';
 export type { KnowledgeDocument, Paragraph } from './knowledge/types.js';
-export { detectLanguage } from './text/index.js';
+export { cleanInvisible, detectLanguage } from './text/index.js';
 export { parseDocument, documentFromParagraphs, loadKnowledge, ROOT_COLLECTION } from './knowledge/index.js';

@@ -24,7 +24,51 @@ export function registerSecret(value: string | undefined): void {
 export function redact(text: string): string {
   let out = text;
   for (const secret of secrets) out = out.split(secret).join('[redacted]');
-  return out.replace(/\b(xox[abposr]-|xapp-)[A-Za-z0-9-]+/g, '$1[redacted]').replace(/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-[redacted]');
+  return withoutUrlCredentials(out)
+    .replace(/\b(xox[abposr]-|xapp-)[A-Za-z0-9-]+/g, '$1[redacted]')
+    .replace(/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-[redacted]');
+}
+
+/**
+ * One log line stays one line: a newline or other control character (from a file name, a
+ * question, a library's message) is written as an escape, so nobody can forge a line.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => {
+    if (ch === '\n') return '\\n';
+    if (ch === '\r') return '\\r';
+    if (ch === '\t') return '\\t';
+    return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** `http://user:password@host/` → `http://[redacted]@host/`, wherever a URL appears in `text`. */
+export function withoutUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, '$1[redacted]@');
+}
+
+/**
+ * Registers the password inside a URL (`OPENAI_BASE_URL=http://admin:pw@host/`), so it is caught
+ * even where a library prints it apart from its URL. (User names are not secret enough to
+ * blank out of every line; inside a URL they are redacted with the password.)
+ */
+export function registerUrlSecrets(url: string | undefined): void {
+  if (!url) return;
+  try {
+    const { password } = new URL(url);
+    registerSecret(password);
+    registerSecret(safeDecode(password));
+  } catch {
+    // Not a URL: nothing inside it to register.
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** JSON-lines-ish logger to stderr, so stdout stays clean for `sanad ask --json`. */
@@ -37,7 +81,7 @@ export function createLogger(
   const log = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (ORDER[at] < ORDER[level]) return;
     const extra = fields && Object.keys(fields).length > 0 ? ' ' + safeJson(fields) : '';
-    write(redact(`${new Date().toISOString()} ${at.toUpperCase()} [${prefix}] ${message}${extra}`));
+    write(escapeControls(redact(`${new Date().toISOString()} ${at.toUpperCase()} [${prefix}] ${message}${extra}`)));
   };
   return {
     debug: (m, f) => log('debug', m, f),

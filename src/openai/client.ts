@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { SanadError } from '../core/errors.js';
-import { registerSecret } from '../core/ports.js';
+import { registerSecret, registerUrlSecrets, withoutUrlCredentials } from '../core/ports.js';
 import { hasModelServer, NO_KEY, type LlmConfig } from '../core/llm/config.js';
 
 /**
@@ -14,6 +14,7 @@ export function createOpenAIClient(config: LlmConfig): OpenAI {
     });
   }
   registerSecret(config.apiKey);
+  registerUrlSecrets(config.baseURL);
   return new OpenAI({
     // Ollama, llama.cpp and LM Studio need no key, but the SDK refuses to start without one.
     apiKey: config.apiKey ?? NO_KEY,
@@ -27,5 +28,6 @@ export function createOpenAIClient(config: LlmConfig): OpenAI {
 
 /** Where requests go, for logs and cache keys: never includes the key. */
 export function endpointLabel(config: Pick<LlmConfig, 'baseURL'>): string {
-  return (config.baseURL ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
+  // The label names the server in messages and cache keys: never the credentials in its URL.
+  return withoutUrlCredentials(config.baseURL ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
 }

@@ -15,12 +15,17 @@ export function languageName(lang: Lang): string {
   }
 }
 
+const GAP = '[\\s\\u200B-\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF\\u00AD]*';
+const TAG = new RegExp(`[<\\uFF1C\\uFE64\\u2329\\u3008]${GAP}([/\\uFF0F]?)${GAP}(passages|passage|thread|question)\\b`, 'giu');
+
 /**
  * Untrusted text (a passage, the question, a chat turn) may carry our own delimiters to break
  * out of its block; they are defused so the block ends where the prompt says it does.
  */
 export function defuse(text: string): string {
-  return text.replace(/<(\/?)\s*(passages|passage|thread|question)\b/gi, '‹$1$2');
+  // Any '<' a model could read as one (fullwidth, small form), with spaces or invisible marks
+  // around the slash, before one of our tag names: '< /passages>', '＜/passages＞', '<\u200b/passages>'.
+  return text.replace(TAG, (_match, slash: string, name: string) => `‹${slash ? '/' : ''}${name}`);
 }
 
 /** Passages as the model sees them: "[n] title · ¶N · section" then the paragraph text. */

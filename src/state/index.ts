@@ -22,3 +22,4 @@ export type {
   QuestionStats,
   SanadStore,
 } from './types.js';
+export { makeDirectory } from './directory.js';

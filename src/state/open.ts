@@ -45,7 +45,11 @@ export async function openStateStore(options: OpenStateOptions): Promise<OpenedS
     logger.info('state store: PostgreSQL', { database: describeUrl(options.database.url), schema: postgres.schema });
   } else {
     try {
-      sqlite = SqliteStateStore.open(dataDir, options);
+      sqlite = SqliteStateStore.open(dataDir, {
+        ...options,
+        onReplaced: (file) =>
+          logger.error('the state file was deleted or replaced while sanad ran; a new one is open, and what the old one held (answered events, questions, feedback, briefings) is gone', { file }),
+      });
       logger.debug('state store open', { file: sqlite.file, schema: sqlite.schemaVersion });
     } catch (error) {
       logger.error('state store unavailable; answering without it', { message: (error as Error).message });

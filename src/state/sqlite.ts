@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SanadError } from '../core/errors.js';
 import { redact } from '../core/ports.js';
 import type { FeedbackRecord, QuestionRecord } from '../core/state.js';
+import { makeDirectory } from './directory.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import type {
   BriefingClaim,
@@ -26,9 +27,17 @@ export interface SqliteStoreOptions {
   readonly?: boolean;
   /** Stop after this many migrations (tests of the migration path). */
   migrations?: readonly string[];
+  /** Called after the file was found deleted or replaced while open, and reopened. */
+  onReplaced?: (file: string) => void;
 }
 
 export const DEFAULT_DB_NAME = 'sanad.db';
+
+/** `dev:ino` of a file, or null when it is gone. */
+function fileIdentity(file: string): string | null {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  return stat ? `${stat.dev}:${stat.ino}` : null;
+}
 
 /** Most declined questions listed in a briefing. */
 const MAX_DECLINED = 20;
@@ -65,19 +74,43 @@ interface DocumentRow {
  * a token pasted into a question is not kept. Nothing else secret is ever written.
  */
 export class SqliteStateStore implements SanadStore {
-  readonly db: Database.Database;
   readonly file: string;
+  private handle: Database.Database;
+  /** The file's device and inode when opened; null for `:memory:` and read-only stores. */
+  private identity: string | null = null;
 
-  constructor(options: SqliteStoreOptions) {
+  constructor(private readonly options: SqliteStoreOptions) {
     this.file = options.file;
+    this.handle = this.connect();
+  }
+
+  /**
+   * The open database. Each use first checks that the file is still the one opened: deleted or
+   * replaced while running (an operator's `rm`, a restore), writes would go to a file nobody can
+   * see, and a restart would forget every event already answered. Then it is reopened (a new,
+   * empty file) and `onReplaced` says so.
+   */
+  get db(): Database.Database {
+    if (this.identity !== null && this.handle.open && !this.handle.inTransaction && fileIdentity(this.file) !== this.identity) {
+      this.handle.close();
+      this.handle = this.connect();
+      this.options.onReplaced?.(this.file);
+    }
+    return this.handle;
+  }
+
+  private connect(): Database.Database {
+    const { options } = this;
     try {
-      this.db = new Database(options.file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 1000))}`);
+      const db = new Database(options.file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 1000))}`);
       if (!options.readonly) {
-        this.db.pragma('journal_mode = WAL');
-        this.db.pragma('synchronous = NORMAL');
-        migrate(this.db, options.migrations ?? MIGRATIONS);
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        migrate(db, options.migrations ?? MIGRATIONS);
+        this.identity = options.file === ':memory:' ? null : fileIdentity(options.file);
       }
+      return db;
     } catch (error) {
       throw new SanadError('state_unavailable', `The state database ${options.file} cannot be opened: ${(error as Error).message}`, {
         cause: error,
@@ -89,7 +122,7 @@ export class SqliteStateStore implements SanadStore {
   /** Opens `<dataDir>/sanad.db`, creating the folder. */
   static open(dataDir: string, options: Omit<SqliteStoreOptions, 'file'> = {}): SqliteStateStore {
     try {
-      mkdirSync(dataDir, { recursive: true });
+      makeDirectory(dataDir);
     } catch (error) {
       throw new SanadError('state_unavailable', `The data folder ${dataDir} cannot be created: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
         cause: error,

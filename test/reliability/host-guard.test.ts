@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, expect, it } from 'vitest';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { BOT, FakeSlack, TOKENS } from '../slack/helpers/fake-slack.js';
 import { signedHeaders } from '../slack/helpers/sign.js';
 import { ensureBuilt, sanad, type Child } from './helpers/child.js';
@@ -43,7 +43,7 @@ it('with Slack over HTTP, the web API still refuses a foreign Host; /slack/event
   child = sanad(['start'], {
     PORT: '0',
     HOST: '127.0.0.1',
-    SANAD_KNOWLEDGE_DIR: REPO_KNOWLEDGE,
+    SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
     SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-host-guard-')),
     SLACK_BOT_TOKEN: TOKENS.bot,
     SLACK_SIGNING_SECRET: SECRET,

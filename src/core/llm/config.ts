@@ -45,6 +45,9 @@ export const DEFAULT_LLM_CONFIG = {
   temperature: 0,
 } as const satisfies Omit<LlmConfig, 'apiKey' | 'baseURL'>;
 
+/** The longest answer deadline accepted: 10 minutes (Slack's own answer deadline is 90 s). */
+export const MAX_DEADLINE_MS = 600_000;
+
 /** Placeholder key sent to servers that need none (Ollama, llama.cpp): the SDK insists on one. */
 export const NO_KEY = 'sanad-no-key';
 
@@ -52,8 +55,8 @@ export const NO_KEY = 'sanad-no-key';
 export function resolveLlmConfig(partial: Partial<LlmConfig> = {}): LlmConfig {
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined && v !== ''));
   const config: LlmConfig = { ...DEFAULT_LLM_CONFIG, ...defined };
-  if (!Number.isFinite(config.deadlineMs) || config.deadlineMs < 100) {
-    throw new SanadError('config_invalid', `SANAD_LLM_DEADLINE_MS must be a number of milliseconds ≥ 100, got ${partial.deadlineMs}`, {
+  if (!Number.isFinite(config.deadlineMs) || config.deadlineMs < 100 || config.deadlineMs > MAX_DEADLINE_MS) {
+    throw new SanadError('config_invalid', `SANAD_LLM_DEADLINE_MS must be between 100 and ${MAX_DEADLINE_MS} milliseconds, got ${partial.deadlineMs}`, {
       hint: 'Set SANAD_LLM_DEADLINE_MS=20000 (the default) or remove it.',
     });
   }
