@@ -2,7 +2,15 @@ import { REST } from '@discordjs/rest';
 import { WebClient } from '@slack/web-api';
 import type { AppConfig } from '../config/env.js';
 import { loadConfigFile, type SanadConfig } from '../config/file.js';
-import { BriefingRunner, createDiscordBriefingPoster, createLlmBriefingSummarizer, createSlackBriefingPoster, type BriefingPoster } from '../briefing/index.js';
+import {
+  BriefingRunner,
+  briefingDiscordRestOptions,
+  briefingSlackClientOptions,
+  createDiscordBriefingPoster,
+  createLlmBriefingSummarizer,
+  createSlackBriefingPoster,
+  type BriefingPoster,
+} from '../briefing/index.js';
 import type { SanadAssistant } from '../core/assistant.js';
 import type { Logger } from '../core/ports.js';
 import type { SharedRateLimits } from '../core/state.js';
@@ -79,11 +87,11 @@ export function briefingPosters(config: AppConfig): Partial<Record<'slack' | 'di
   const posters: Partial<Record<'slack' | 'discord', BriefingPoster>> = {};
   if (config.slack) {
     posters.slack = createSlackBriefingPoster(
-      new WebClient(config.slack.botToken, config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      new WebClient(config.slack.botToken, { ...briefingSlackClientOptions, ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}) }),
     );
   }
   if (config.discord) {
-    const rest = new REST({ version: '10', ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}) });
+    const rest = new REST({ version: '10', ...briefingDiscordRestOptions, ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}) });
     posters.discord = createDiscordBriefingPoster(rest.setToken(config.discord.token));
   }
   return posters;

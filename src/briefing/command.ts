@@ -45,7 +45,7 @@ export async function runBriefingCommand(options: BriefingCommandOptions, deps: 
       skipped: `Nothing to brief for ${key} (whenQuiet: ${config.whenQuiet}); nothing posted.`,
       done: `The briefing ${key} was already posted or skipped; not posting it twice.`,
       busy: `Another sanad is posting ${key} right now; not posting it twice.`,
-      failed: `The briefing ${key} could not be posted; see the log.`,
+      failed: `The briefing ${key} could not be posted: ${outcome.status === 'failed' ? errorMessage(outcome.error) : ''}. Gave up after a few tries; run the command again later.`,
       'no-poster': `Briefings cannot be posted to ${config.platform} from here (no ${config.platform} token configured).`,
     };
     const exitCode = outcome.status === 'failed' || outcome.status === 'no-poster' ? 1 : 0;
@@ -71,4 +71,8 @@ function findBriefing(channel: string, config: Pick<SanadConfig, 'briefings' | '
     throw new SanadError('briefing_channel', `"${channel}" names several channels: ${configured}.`, { hint: 'Use platform:id, e.g. slack:C0123.' });
   }
   return matches[0]!;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -15,8 +15,8 @@ export { BriefingRunner, briefingKey, render, DEFAULT_LEASE_MS } from './runner.
 export type { BriefingRunnerDeps, RunOutcome } from './runner.js';
 export { BriefingScheduler, systemTimers } from './scheduler.js';
 export type { SchedulerOptions, Timers } from './scheduler.js';
-export { createSlackBriefingPoster } from './post-slack.js';
-export { createDiscordBriefingPoster, nonceFor } from './post-discord.js';
+export { createSlackBriefingPoster, briefingSlackClientOptions } from './post-slack.js';
+export { createDiscordBriefingPoster, briefingDiscordRestOptions, nonceFor } from './post-discord.js';
 export { runBriefingCommand } from './command.js';
 export type { BriefingCommandOptions, BriefingCommandDeps } from './command.js';
 export { createBriefingProvider, webBriefingConfig } from './provider.js';

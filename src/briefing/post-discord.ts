@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { REST } from '@discordjs/rest';
 import { SanadError } from '../core/errors.js';
-import type { BriefingPoster, RenderedBriefing } from './poster.js';
+import { transientPostError, type BriefingPoster, type RenderedBriefing } from './poster.js';
 
 interface DiscordMessage {
   id: string;
@@ -19,9 +19,13 @@ export function createDiscordBriefingPoster(rest: REST): BriefingPoster {
   return {
     async post(channelId: string, rendered: RenderedBriefing) {
       if (!rendered.discord) throw new SanadError('briefing_render', `no Discord rendering for ${rendered.key}`);
-      const message = (await rest.post(`/channels/${channelId}/messages`, {
-        body: { ...rendered.discord, nonce: nonceFor(rendered.key), enforce_nonce: true },
-      })) as DiscordMessage;
+      const message = (await rest
+        .post(`/channels/${channelId}/messages`, { body: { ...rendered.discord, nonce: nonceFor(rendered.key), enforce_nonce: true } })
+        .catch((error: unknown) => {
+          // A 5xx, a timeout or a dropped connection (no 4xx status): worth a retry by the runner.
+          const status = (error as { status?: number }).status;
+          throw status === undefined || status >= 500 || status === 429 ? transientPostError(rendered.key, error) : error;
+        })) as DiscordMessage;
       if (!message?.id) throw new SanadError('briefing_post', `Discord accepted the briefing ${rendered.key} but returned no message id`);
       return { messageId: message.id };
     },
@@ -38,3 +42,6 @@ export function createDiscordBriefingPoster(rest: REST): BriefingPoster {
 export function nonceFor(key: string): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 25);
 }
+
+/** The briefing's Discord REST client: one request at most 10 s, retried by the runner, not here. */
+export const briefingDiscordRestOptions = { retries: 0, timeout: 10_000 } as const;

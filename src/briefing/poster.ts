@@ -1,3 +1,4 @@
+import { SanadError } from '../core/errors.js';
 import type { DiscordBriefingMessage } from './render-discord.js';
 import type { SlackBriefingMessage } from './render-slack.js';
 
@@ -18,4 +19,17 @@ export interface RenderedBriefing {
 export interface BriefingPoster {
   post(channelId: string, rendered: RenderedBriefing): Promise<{ messageId: string }>;
   findPosted?(channelId: string, briefingKey: string): Promise<{ messageId: string } | null>;
+}
+
+/**
+ * A post that failed in a way worth one more try (5xx, a dropped connection, a rate limit, a
+ * timeout): the runner retries it, a bounded number of times, if its claim is still its own.
+ * Anything else (no access, a bad channel) fails the run at once.
+ */
+export function transientPostError(key: string, cause: unknown): SanadError {
+  return new SanadError('briefing_post_transient', `posting the briefing ${key} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+}
+
+export function isTransientPostError(error: unknown): boolean {
+  return error instanceof SanadError && error.code === 'briefing_post_transient';
 }

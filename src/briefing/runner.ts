@@ -5,7 +5,7 @@ import { systemClock, type Clock, type Logger } from '../core/ports.js';
 import type { SanadStore } from '../state/types.js';
 import { buildBriefing, type BriefingSummarizer } from './build.js';
 import type { Briefing } from './model.js';
-import type { BriefingPoster, RenderedBriefing } from './poster.js';
+import { isTransientPostError, type BriefingPoster, type RenderedBriefing } from './poster.js';
 import { renderDiscord } from './render-discord.js';
 import { renderSlack } from './render-slack.js';
 import { renderMarkdown } from './render-text.js';
@@ -35,6 +35,10 @@ export type RunOutcome =
   | { status: 'no-poster'; key: string };
 
 export const DEFAULT_LEASE_MS = 2 * 60_000;
+
+/** Tries per post, and the pause before each retry; all within half the lease (see postWithin). */
+const POST_ATTEMPTS = 3;
+const RETRY_PAUSES_MS = [1_000, 3_000];
 
 export function briefingKey(platform: string, channel: string, day: string): string {
   return `${platform}:${channel}:${day}`;
@@ -91,7 +95,9 @@ export class BriefingRunner {
         this.logger.info('nothing to brief today; skipped', { key });
         return { status: 'skipped', key };
       }
-      const { messageId } = await poster.post(config.channel, render(briefing, config.platform, key));
+      const posted = await this.postWithin(poster, config, key, render(briefing, config.platform, key));
+      if (posted.status !== 'posted') return posted;
+      const { messageId } = posted;
       await this.complete(key, { state: 'posted', messageId, content: JSON.stringify(briefing) });
       this.logger.info('briefing posted', { key, messageId, attempt: claim.attempt });
       return { status: 'posted', key, messageId };
@@ -99,6 +105,39 @@ export class BriefingRunner {
       this.logger.error('briefing could not be posted', { key, error });
       await this.deps.store.releaseBriefing(key, this.owner);
       return { status: 'failed', key, error };
+    }
+  }
+
+  /**
+   * Posts, retrying a transient failure a few times within half the lease (each request is
+   * itself bounded by the client's timeout), so no attempt outlives the claim. Before each retry
+   * the claim is renewed: if another process took it over meanwhile, this one stops before it
+   * can post; and the channel is searched first, since a failed attempt may have landed anyway.
+   */
+  private async postWithin(poster: BriefingPoster, config: BriefingConfig, key: string, rendered: RenderedBriefing): Promise<RunOutcome> {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { messageId } = await poster.post(config.channel, rendered);
+        return { status: 'posted', key, messageId };
+      } catch (error) {
+        const pause = RETRY_PAUSES_MS[attempt - 1] ?? RETRY_PAUSES_MS.at(-1)!;
+        if (!isTransientPostError(error) || attempt >= POST_ATTEMPTS || Date.now() - started + pause > this.leaseMs / 2) throw error;
+        this.logger.warn('briefing post failed; trying again', { key, attempt, error: error instanceof Error ? error.message : String(error) });
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+      const renewed = await this.deps.store.claimBriefing({ key, platform: config.platform, channel: config.channel, day: rendered.day, owner: this.owner, at: this.clock.now(), leaseMs: this.leaseMs });
+      if (renewed.status === 'done') return { status: 'done', key };
+      if (renewed.status === 'busy') {
+        this.logger.warn('briefing claim taken over by another process while retrying; not posting', { key });
+        return { status: 'busy', key, retryAt: renewed.retryAt };
+      }
+      const found = await poster.findPosted?.(config.channel, key).catch(() => null);
+      if (found) {
+        await this.complete(key, { state: 'posted', messageId: found.messageId, content: null });
+        this.logger.info('briefing found posted by a failed attempt; recorded it', { key, messageId: found.messageId });
+        return { status: 'recovered', key, messageId: found.messageId };
+      }
     }
   }
 
