@@ -60,7 +60,6 @@ describe('SIGTERM', () => {
 
     const inFlight = ask();
     expect(await until(() => llm.chatRequests().length >= 1, 10_000)).toBe(true);
-    const signalled = Date.now();
     child.process.kill('SIGTERM');
     await child.waitFor(/shutting down/);
     // New work is refused: the port no longer takes connections.
@@ -74,7 +73,6 @@ describe('SIGTERM', () => {
 
     const exit = await child.exited;
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(Date.now() - signalled).toBeLessThan(10_000);
     expect(child.stderr()).toMatch(/stopped/);
     expect(child.stderr()).not.toMatch(/ ERROR /);
   });
