@@ -54,6 +54,11 @@ const MESSAGES = {
     fr: "La réponse du modèle n'a pas pu être vérifiée ; voici un extrait du texte.",
   },
   thanks: { ar: 'شكرًا على تقييمك.', en: 'Thanks for the feedback.', fr: 'Merci pour votre retour.' },
+  feedbackNotSaved: {
+    ar: 'تعذّر حفظ تقييمك الآن. حاول مرة أخرى لاحقًا.',
+    en: 'Your feedback could not be saved right now. Please try again later.',
+    fr: "Votre retour n'a pas pu être enregistré pour l'instant. Réessayez plus tard.",
+  },
   greeting: {
     ar: 'مرحبًا! أنا سند. اسألني عن {topics}، وسأذكر الفقرة التي تستند إليها كل إجابة.',
     en: "Hello! I'm sanad. Ask me about {topics}, and I will cite the paragraph behind every answer.",

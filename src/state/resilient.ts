@@ -1,3 +1,4 @@
+import { SanadError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 import type { FeedbackRecord, QuestionRecord, RateCheck, RateVerdict, SharedRateLimits } from '../core/state.js';
 import { SlidingWindowLimiter } from '../core/rate-limit.js';
@@ -36,7 +37,8 @@ const SHARED_CLAIM_RETRY_MS = 60_000;
  *   store (PostgreSQL, several replicas) it answers `busy` instead, retried a minute later: a
  *   briefing late by a minute is better than one posted by every replica.
  * - `takeRate` falls back to counting in this process: limits hold per replica meanwhile.
- * - writes are dropped (logged), reads return empty results.
+ * - writes are dropped (logged), reads return empty results; except feedback, which throws
+ *   `feedback_not_saved` so the person who gave it hears that it was not kept.
  */
 export class ResilientStore implements SanadStore, SharedRateLimits {
   /** Causes logged since the store last worked, and whether a read or a write hit them. */
@@ -75,8 +77,11 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
     return this.guard('recordQuestion', (store) => store.recordQuestion(record), () => undefined);
   }
 
+  /** Unlike the other writes, a feedback that was not saved throws: the person is told so. */
   recordFeedback(record: FeedbackRecord): Promise<void> {
-    return this.guard('recordFeedback', (store) => store.recordFeedback(record), () => undefined);
+    return this.guard('recordFeedback', (store) => store.recordFeedback(record), () => {
+      throw new SanadError('feedback_not_saved', 'the feedback could not be saved: the state store is failing');
+    });
   }
 
   close(): Promise<void> {
@@ -152,7 +157,7 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
     }
   }
 
-  /** Runs `run` against the store; never rejects: a failure is logged once per cause and `fallback` answers. */
+  /** Runs `run` against the store: a failure is logged once per cause and `fallback` answers (it rejects only if `fallback` throws: feedback). */
   private async guard<T>(operation: string, run: (store: SanadStore) => Promise<T>, fallback: () => T): Promise<T> {
     if (!this.inner) {
       this.report(operation, 'write', 'STATE_UNAVAILABLE', 'no state store is open');

@@ -57,7 +57,8 @@ describe('ResilientStore', () => {
     expect(await store.claimEvent('ev2')).toBe(true);
     await store.recordQuestion(q);
     await store.recordQuestion(q);
-    await store.recordFeedback({ ...q, vote: 'up' });
+    // Feedback not saved is said, not swallowed: the adapters tell the person (issue 14, item 6).
+    await expect(store.recordFeedback({ ...q, vote: 'up' })).rejects.toThrow(/feedback could not be saved/);
     expect(store.healthy).toBe(false);
     expect(errors(logger)).toHaveLength(1);
     expect(errors(logger)[0]!.fields).toMatchObject({ code: 'SQLITE_READONLY', operation: 'claimEvent' });

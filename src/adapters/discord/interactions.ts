@@ -103,8 +103,9 @@ async function vote(ctx: DiscordContext, interaction: ButtonInteraction): Promis
   // After a restart the memory is empty: the rated answer is still on the message itself.
   const answerText =
     remembered?.answer ?? unescapeDiscordMarkdown(interaction.message.embeds.map((e) => e.description ?? '').join('\n\n'));
-  await safely(ctx, 'recordFeedback', () =>
-    ctx.store.recordFeedback({
+  let saved = true;
+  try {
+    await ctx.store.recordFeedback({
       platform: 'discord',
       channel: interaction.channelId,
       user: interaction.user.id,
@@ -113,10 +114,14 @@ async function vote(ctx: DiscordContext, interaction: ButtonInteraction): Promis
       answer: answerText,
       citations: (remembered?.citations ?? []).map((c) => ({ document: c.document, paragraph: c.paragraph, paragraphId: c.paragraphId })),
       at: ctx.clock.now(),
-    }),
-  );
+    });
+  } catch (error) {
+    // The person is told it was not kept (below); the store's failure is logged here.
+    saved = false;
+    ctx.logger.warn('state store recordFeedback failed', { error: error instanceof Error ? error.message : String(error) });
+  }
   const lang = remembered?.language ?? langFromLocale(interaction.locale);
-  await replyPrivately(interaction, renderNotice(say('thanks', lang)));
+  await replyPrivately(interaction, renderNotice(say(saved ? 'thanks' : 'feedbackNotSaved', lang)));
 }
 
 async function replyPrivately(interaction: ButtonInteraction, payloads: DiscordPayload[]): Promise<void> {

@@ -41,12 +41,14 @@ export function registerActions(app: App, deps: SlackDeps): void {
             }),
         at: deps.clock.now(),
       };
+      let saved = true;
       try {
         await deps.state.recordFeedback(record);
       } catch (error) {
+        saved = false;
         log.warn('could not record feedback', { error });
       }
-      await respond({ response_type: 'ephemeral', replace_original: false, text: message('thanks', questionLanguage(record.question)) });
+      await respond({ response_type: 'ephemeral', replace_original: false, text: message(saved ? 'thanks' : 'feedbackNotSaved', questionLanguage(record.question)) });
     });
   }
 
