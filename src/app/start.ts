@@ -130,7 +130,11 @@ export async function runStart(options: StartOptions): Promise<number> {
   clearInterval(purge);
   scheduler.stop();
   const deadline = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+  // Answers waiting on the model get half the grace; then they end with their extractive
+  // fallback, so each is delivered and recorded before the store closes (not cut off empty).
+  const hurry = setTimeout(() => assistant.hurry(), SHUTDOWN_GRACE_MS / 2);
   await Promise.race([Promise.allSettled([...stops.map((stop) => stop()), scheduler.idle(), assistant.idle()]), deadline]);
+  clearTimeout(hurry);
   await services.close();
   logger.info('stopped');
   return 0;

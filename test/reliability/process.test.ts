@@ -76,6 +76,41 @@ describe('SIGTERM', () => {
     expect(child.stderr()).toMatch(/stopped/);
     expect(child.stderr()).not.toMatch(/ ERROR /);
   });
+
+  it('an answer waiting on a model that never answers gets its fallback, is recorded, then the store closes (issue 14, item 5)', async () => {
+    const llm: FakeOpenAI = await startFakeOpenAI();
+    cleanups.push(() => llm.close());
+    // The model hangs; its 20 s deadline is past the 10 s shutdown grace.
+    llm.chat = (request) => (taskOf(request) === 'answer' ? { kind: 'hang' } : { kind: 'status', status: 400 });
+    const dir = tempDir();
+    const child = sanad(['start'], {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SANAD_DATA_DIR: join(dir, 'data'),
+      SANAD_KNOWLEDGE_DIR: REPO_KNOWLEDGE,
+      SANAD_ANSWER_MODE: 'llm',
+      OPENAI_BASE_URL: llm.url,
+      SANAD_CHAT_MODEL: 'fake-chat',
+      SANAD_LLM_DEADLINE_MS: '20000',
+    }, dir);
+    children.push(child);
+    const [, url] = await child.waitFor(/sanad web chat: (http:\S+)/);
+    const inFlight = fetch(new URL('/api/ask', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: QUESTIONS[0] }) });
+    expect(await until(() => llm.chatRequests().length >= 1, 30_000)).toBe(true);
+    child.process.kill('SIGTERM');
+
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { mode: string; fallbackReason?: string; answer: string; citations: { paragraph: number }[] };
+    expect(answer).toMatchObject({ mode: 'extractive', fallbackReason: expect.any(String) });
+    expect(answer.answer).toContain('ديلاتر');
+    expect((await child.exited).code).toBe(0);
+    expect(child.stderr()).not.toMatch(/not open| ERROR /);
+    const db = new Database(join(dir, 'data', DEFAULT_DB_NAME), { readonly: true });
+    const recorded = db.prepare('SELECT question FROM questions').all() as { question: string }[];
+    db.close();
+    expect(recorded.map((r) => r.question)).toEqual([QUESTIONS[0]]);
+  }, 90_000);
 });
 
 describe('kill -9 in the middle of posting a briefing', () => {
