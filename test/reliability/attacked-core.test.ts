@@ -88,36 +88,36 @@ describe('log lines (item 12)', () => {
 });
 
 describe('the state file deleted while sanad runs (item 12)', () => {
-  it('is noticed and reopened, so a restart still knows the events answered after the deletion', () => {
+  it('is noticed and reopened, so a restart still knows the events answered after the deletion', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-deleted-'));
     const file = join(dir, 'sanad.db');
     const replaced: string[] = [];
     const store = new SqliteStateStore({ file, onReplaced: (f) => replaced.push(f) });
-    expect(store.claimEvent('slack:Ev1')).toBe(true);
+    expect(await store.claimEvent('slack:Ev1')).toBe(true);
     for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-    expect(store.claimEvent('slack:Ev2')).toBe(true);
+    expect(await store.claimEvent('slack:Ev2')).toBe(true);
     expect(replaced).toEqual([file]);
     expect(existsSync(file)).toBe(true);
-    store.close();
+    await store.close();
 
     // After a restart, Slack re-delivers Ev2: it must not be answered a second time.
     const restarted = new SqliteStateStore({ file });
-    expect(restarted.claimEvent('slack:Ev2')).toBe(false);
-    restarted.close();
+    expect(await restarted.claimEvent('slack:Ev2')).toBe(false);
+    await restarted.close();
   });
 
-  it('is logged by the app store, once', () => {
+  it('is logged by the app store, once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-deleted-app-'));
     const logger = recordingLogger();
-    const { store, sqlite } = openStateStore({ dataDir: dir, logger });
-    store.claimEvent('a');
+    const { store, sqlite } = await openStateStore({ dataDir: dir, logger });
+    await store.claimEvent('a');
     rmSync(sqlite!.file);
-    store.claimEvent('b');
-    store.claimEvent('c');
+    await store.claimEvent('b');
+    await store.claimEvent('c');
     const said = logger.lines.filter((l) => /deleted or replaced/.test(l.message));
     expect(said).toHaveLength(1);
     expect(said[0]!.level).toBe('error');
-    store.close();
+    await store.close();
   });
 });
 
