@@ -74,12 +74,13 @@ export async function runStart(options: StartOptions): Promise<number> {
         : [];
       web = createWebServer({
         assistant,
+        channel: resolver('web', 'web'),
         store,
         logger,
         host: config.host,
         port: config.port,
         extraRoutes,
-        briefing: createBriefingProvider({ runner, store, briefings: settings.briefings, connected, logger: logger.child('briefing') }),
+        briefing: createBriefingProvider({ runner, store, briefings: settings.briefings, connected, logger: logger.child('briefing'), collections: resolver('web', 'web').collections }),
       });
       const { url } = await web.start();
       stops.unshift(() => web!.stop({ graceMs: SHUTDOWN_GRACE_MS }));

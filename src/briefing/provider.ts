@@ -41,6 +41,11 @@ export interface ProviderDeps {
   clock?: Clock;
   /** How many past briefings `history()` returns (default 14). */
   historyLimit?: number;
+  /**
+   * The collections the web chat may show (its channel settings); undefined = all. Only
+   * briefings drawn from within them are listed, and the default web briefing uses them.
+   */
+  collections?: string[];
 }
 
 /** Today's briefings made on demand (never posted), and the posted ones from the log. */
@@ -48,7 +53,10 @@ export function createBriefingProvider(deps: ProviderDeps): BriefingViewProvider
   const clock = deps.clock ?? systemClock;
   const connected = deps.connected ?? [];
   // Briefings made for the web chat itself first, then the channels' in the config's order.
-  const configs = deps.briefings.length > 0 ? [...deps.briefings].sort((a, b) => Number(b.platform === 'web') - Number(a.platform === 'web')) : [webBriefingConfig([])];
+  const limit = deps.collections;
+  const within = (b: BriefingConfig) => !limit || (b.collections !== undefined && b.collections.every((c) => limit.includes(c)));
+  const configured = deps.briefings.filter(within).sort((a, b) => Number(b.platform === 'web') - Number(a.platform === 'web'));
+  const configs = configured.length > 0 ? configured : [{ ...webBriefingConfig([]), ...(limit ? { collections: [...limit] } : {}) }];
   const keyOf = (b: BriefingConfig) => `${b.platform}:${b.channel}`;
   const find = (key?: string) => (key === undefined ? configs[0] : configs.find((b) => keyOf(b) === key)) ?? null;
   const label = (b: BriefingConfig) => b.name ?? b.channel;

@@ -30,6 +30,8 @@ export interface HarnessOptions {
   assistant?: Assistant;
   /** Channel settings for every channel (merged over the defaults), as the config file gives them. */
   settings?: Partial<ChannelSettings>;
+  /** The overall deadline for one answer (the platforms' default is 90 s). */
+  answerTimeoutMs?: number;
 }
 
 export interface ChatHarness {
@@ -151,6 +153,24 @@ export function chatAdapterContract(platform: string, createHarness: HarnessFact
       const [reply] = await harness.replies({ count: 1 });
       expect(reply!.text).not.toContain('twenty-five');
       expect(reply!.text).not.toContain('Leave policy');
+    });
+
+    it('gives every answer an overall deadline: past it, an apology, never silence', async () => {
+      // A core that only ends when the adapter gives up on it (its signal), as a stuck model would.
+      const stuck: Assistant = {
+        ask: (_q, options) => new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(new Error('gave up')), { once: true })),
+        askStream: (_q, options) => ({
+          [Symbol.asyncIterator]: () => ({
+            next: () => new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(new Error('gave up')), { once: true })),
+          }),
+        }),
+        paragraph: () => null,
+      };
+      harness = await createHarness({ assistant: stuck, answerTimeoutMs: 500 });
+      await harness.mention('من هو سفير فرنسا لدى الأمم المتحدة؟');
+      const [reply] = await harness.replies({ count: 1, timeoutMs: 20_000 });
+      expect(reply).toBeDefined();
+      expect(reply!.text).toMatch(/[A-Z0-9]{6}/);
     });
 
     it('uses the thread as the conversation for a follow-up', async () => {

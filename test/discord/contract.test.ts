@@ -13,7 +13,7 @@ let hostile: string | undefined;
 
 async function createHarness(options: HarnessOptions = {}): Promise<ChatHarness> {
   const assistant = options.assistant ?? (await assistantFor(options.knowledgeDir ?? ARTICLE_KNOWLEDGE));
-  return DiscordHarness.start(assistant, options.settings);
+  return DiscordHarness.start(assistant, options.settings, options.answerTimeoutMs);
 }
 
 chatAdapterContract('discord', createHarness, async () => (hostile ??= hostileKnowledgeDir()));

@@ -30,11 +30,11 @@ export class DiscordHarness implements ChatHarness {
     readonly bot: RunningBot,
   ) {}
 
-  static async start(assistant: Assistant, settings?: Partial<ChannelSettings>): Promise<DiscordHarness> {
+  static async start(assistant: Assistant, settings?: Partial<ChannelSettings>, answerTimeoutMs?: number): Promise<DiscordHarness> {
     const fake = await FakeDiscord.start();
     fake.textChannel('general');
     try {
-      const bot = await startBot(fake, { assistant, settings });
+      const bot = await startBot(fake, { assistant, settings, answerTimeoutMs });
       return new DiscordHarness(fake, bot);
     } catch (error) {
       await fake.close();

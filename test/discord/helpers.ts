@@ -89,7 +89,7 @@ export interface RunningBot {
 
 export async function startBot(
   fake: FakeDiscord,
-  options: { assistant: Assistant; store?: StateStore; settings?: Partial<ChannelSettings> | ChannelSettingsResolver; clock?: Clock; guildCommands?: boolean } ,
+  options: { assistant: Assistant; store?: StateStore; settings?: Partial<ChannelSettings> | ChannelSettingsResolver; clock?: Clock; guildCommands?: boolean; answerTimeoutMs?: number } ,
 ): Promise<RunningBot> {
   const logs: string[] = [];
   const logger: Logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
@@ -104,6 +104,7 @@ export async function startBot(
     logger,
     settingsFor,
     clock: options.clock,
+    ...(options.answerTimeoutMs ? { answerTimeoutMs: options.answerTimeoutMs } : {}),
     config: { token: TOKEN, applicationId: fake.applicationId, apiUrl: fake.apiUrl, ...(options.guildCommands === false ? {} : { guildId: fake.guildId }) },
   });
   await adapter.start();

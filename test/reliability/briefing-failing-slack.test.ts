@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, expect, it } from 'vitest';
-import { REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { ensureBuilt, sanad } from './helpers/child.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
@@ -34,7 +34,7 @@ it('sanad briefing --post gives up on a Slack that answers 500, saying so, after
     SLACK_BOT_TOKEN: 'xoxb-briefing-500-token',
     SLACK_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
     SANAD_DATA_DIR: join(dir, 'data'),
-    SANAD_KNOWLEDGE_DIR: REPO_KNOWLEDGE,
+    SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
     SANAD_CONFIG: config,
   }, dir);
   // A hang guard only: the old client retried for about 30 minutes.

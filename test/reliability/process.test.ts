@@ -87,7 +87,7 @@ describe('SIGTERM', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       SANAD_DATA_DIR: join(dir, 'data'),
-      SANAD_KNOWLEDGE_DIR: REPO_KNOWLEDGE,
+      SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
       SANAD_ANSWER_MODE: 'llm',
       OPENAI_BASE_URL: llm.url,
       SANAD_CHAT_MODEL: 'fake-chat',

@@ -12,7 +12,7 @@ let hostile: string | undefined;
 
 async function createHarness(options: HarnessOptions = {}): Promise<ChatHarness> {
   const assistant = options.assistant ?? (await assistantFor(options.knowledgeDir ?? ARTICLE_KNOWLEDGE));
-  const bed = await SlackTestBed.start({ assistant, settings: options.settings });
+  const bed = await SlackTestBed.start({ assistant, settings: options.settings, answerTimeoutMs: options.answerTimeoutMs });
   return {
     mention: (text, o = {}) => bed.mention(text, { channel: o.channel, user: o.user, thread: o.thread }),
     directMessage: (text, o = {}) => bed.directMessage(text, { user: o.user }),

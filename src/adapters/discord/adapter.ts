@@ -27,6 +27,8 @@ export interface DiscordAdapterOptions {
     readyTimeoutMs?: number;
   };
   clock?: Clock;
+  /** Overall deadline for one answer (default 90 s, as on Slack). */
+  answerTimeoutMs?: number;
 }
 
 export interface DiscordAdapter {
@@ -36,6 +38,7 @@ export interface DiscordAdapter {
 }
 
 const STOP_GRACE_MS = 5000;
+const DEFAULT_ANSWER_TIMEOUT_MS = 90_000;
 
 /** The intents the bot needs; MessageContent is privileged and must be enabled in the Developer Portal. */
 export const DISCORD_INTENTS = [
@@ -60,6 +63,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     clock,
     limits: options.sharedLimits ?? new SlidingWindowLimiter(),
     answers: new AnswerMemory(),
+    answerTimeoutMs: options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS,
   };
   const inFlight = new Set<Promise<void>>();
   let client: Client | null = null;

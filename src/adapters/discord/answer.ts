@@ -33,8 +33,11 @@ export async function answerQuestion(ctx: DiscordContext, request: AnswerRequest
   let lastEdit = started;
   let text = '';
   let answer: Answer | null = null;
+  // Every answer has an overall deadline, whatever path asked for it (mention, DM, /ask).
+  const deadline = AbortSignal.timeout(ctx.answerTimeoutMs);
+  const options: AskOptions = { ...request.options, signal: request.options.signal ? AbortSignal.any([request.options.signal, deadline]) : deadline };
   try {
-    for await (const event of ctx.assistant.askStream(request.question, request.options)) {
+    for await (const event of ctx.assistant.askStream(request.question, options)) {
       if (event.type === 'final') {
         answer = event.answer;
         break;

@@ -10,6 +10,8 @@ export interface DiscordContext {
   /** Counted in this process, or with the other replicas (PostgreSQL). */
   limits: SharedRateLimits;
   answers: AnswerMemory;
+  /** One overall deadline per answer, as on Slack: past it the core gives up the model. */
+  answerTimeoutMs: number;
 }
 
 /** Counts a question against its limits: shared by the replicas when they share a database. */

@@ -52,14 +52,18 @@ export function registerActions(app: App, deps: SlackDeps): void {
     });
   }
 
-  app.action<BlockButtonAction>(ACTION.share, async ({ ack, action, respond }) => {
+  app.action<BlockButtonAction>(ACTION.share, async ({ ack, action, body, respond }) => {
     await ack();
     const ref = decodeAnswerRef(action.value);
     if (!ref) return;
     const lang = questionLanguage(ref.q);
+    // Shared into this channel: its collections and language hold, as for any answer in it.
+    const settings = deps.settings('slack', body.channel?.id ?? body.container?.channel_id ?? '');
     try {
       // After a restart the cached answer is gone: answer the question again rather than fail.
-      const answer = deps.recent.get(ref.a) ?? (await deps.assistant.ask(ref.q, { signal: AbortSignal.timeout(deps.answerTimeoutMs) }));
+      const answer =
+        deps.recent.get(ref.a) ??
+        (await deps.assistant.ask(ref.q, { collections: settings.collections, language: settings.language, signal: AbortSignal.timeout(deps.answerTimeoutMs) }));
       const messages = answerMessages(deps, answer, ref.q, `${label('question', lang)}: ${ref.q}`);
       for (const [i, msg] of messages.entries()) {
         await respond({ response_type: 'in_channel', delete_original: i === 0, text: msg.text, blocks: msg.blocks });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Answer, type Assistant, detectLanguage, type Lang, type Logger, message, newErrorId, type StateStore, toReply } from '../../core/index.js';
+import { type Answer, type Assistant, type ChannelSettings, detectLanguage, type Lang, type Logger, message, newErrorId, type StateStore, toReply } from '../../core/index.js';
 import { HttpError, readJson, sendError, sendJson } from './http.js';
 import type { BriefingProvider } from './types.js';
 import { parseAsk, parseFeedback, preferredLanguage } from './validate.js';
@@ -10,6 +10,8 @@ export const WEB_USER = 'web';
 
 export interface ApiDeps {
   assistant: Assistant;
+  /** The web chat's channel settings (a `platform: web` entry, else `defaults`). */
+  channel: ChannelSettings;
   store: StateStore;
   logger: Logger;
   briefing: BriefingProvider | undefined;
@@ -23,7 +25,13 @@ export function answerJson(answer: Answer): Answer & { reply: ReturnType<typeof 
 }
 
 export function createApi(deps: ApiDeps) {
-  const { assistant, store, logger, briefing } = deps;
+  const { assistant, store, logger, briefing, channel } = deps;
+  // The channel's limits hold on every path that answers or shows knowledge here.
+  const limits = { collections: channel.collections, language: channel.language };
+  const allowed = (collection: string) => !channel.collections || channel.collections.includes(collection);
+  const refuseWhenOff = () => {
+    if (channel.respond === 'off') throw new HttpError(403, 'answering_off', 'Answering is turned off for the web chat (respond: off in the config file).');
+  };
 
   async function logQuestion(answer: Answer): Promise<void> {
     try {
@@ -55,8 +63,9 @@ export function createApi(deps: ApiDeps) {
   async function ask(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const uiLang = preferredLanguage(req.headers['accept-language']);
     const { question, history } = parseAsk(await readJson(req, deps.maxBodyBytes), deps.maxQuestionChars, uiLang);
+    refuseWhenOff();
     const controller = abortOnClose(res);
-    const answer = await assistant.ask(question, { conversation: history, signal: controller.signal });
+    const answer = await assistant.ask(question, { ...limits, conversation: history, signal: controller.signal });
     await logQuestion(answer);
     sendJson(res, 200, answerJson(answer));
   }
@@ -69,6 +78,7 @@ export function createApi(deps: ApiDeps) {
   async function askStream(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const uiLang = preferredLanguage(req.headers['accept-language']);
     const { question, history } = parseAsk(await readJson(req, deps.maxBodyBytes), deps.maxQuestionChars, uiLang);
+    refuseWhenOff();
     const controller = abortOnClose(res);
     res.writeHead(200, {
       'Content-Type': 'application/x-ndjson; charset=utf-8',
@@ -79,7 +89,7 @@ export function createApi(deps: ApiDeps) {
       if (!res.writableEnded && !res.destroyed) res.write(JSON.stringify(event) + '\n');
     };
     try {
-      for await (const event of assistant.askStream(question, { conversation: history, signal: controller.signal })) {
+      for await (const event of assistant.askStream(question, { ...limits, conversation: history, signal: controller.signal })) {
         if (controller.signal.aborted) break;
         if (event.type === 'delta') write({ type: 'delta', text: event.text });
         else {
@@ -130,7 +140,8 @@ export function createApi(deps: ApiDeps) {
 
   async function paragraph(_req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
     const found = id === '' ? null : assistant.paragraph(id);
-    if (!found) {
+    // A paragraph of a collection this chat may not use is as absent as one that does not exist.
+    if (!found || !allowed(found.collection)) {
       sendError(res, 404, 'paragraph_not_found', 'No paragraph with this id; the knowledge may have changed.');
       return;
     }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BriefingViewProvider as BriefingProvider } from '../../briefing/index.js';
-import type { Assistant, Logger, StateStore } from '../../core/index.js';
+import type { Assistant, ChannelSettings, Logger, StateStore } from '../../core/index.js';
 
 /** A briefing as the page shows it: the briefing engine's own text view, one definition. */
 export type { BriefingTextView as BriefingView, TextCitation as BriefingCitation } from '../../briefing/index.js';
@@ -18,6 +18,12 @@ export interface ExtraRoute {
 
 export interface WebServerOptions {
   assistant: Assistant;
+  /**
+   * The web chat's channel settings (the config file's `platform: web` entry, else `defaults`):
+   * its collections and language hold for answers, summaries and paragraphs; respond: off
+   * refuses questions. Default: the built-in defaults (all collections).
+   */
+  channel?: ChannelSettings;
   store: StateStore;
   logger: Logger;
   briefing?: BriefingProvider;

@@ -23,6 +23,8 @@ export interface TestBedOptions {
   store?: StateStore;
   streamIntervalMs?: number;
   clock?: Clock;
+  /** The overall deadline for one answer (the app's default is 90 s). */
+  answerTimeoutMs?: number;
 }
 
 /** One answer as the asker sees it: the placeholder's final state plus any continuation messages. */
@@ -63,6 +65,7 @@ export class SlackTestBed {
         logger: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
         streamIntervalMs: options.streamIntervalMs ?? 1000,
         clock: options.clock,
+        ...(options.answerTimeoutMs ? { answerTimeoutMs: options.answerTimeoutMs } : {}),
       });
     } catch (error) {
       await fake.close();
