@@ -81,6 +81,7 @@ describe('log lines (item 12)', () => {
     const logger = createLogger({ write: (line) => lines.push(line) });
     logger.warn('skipped knowledge file a\n2026-01-01T00:00:00.000Z ERROR [sanad] forged\r\u001b[2Jtext.txt', { file: 'b\u2028c' });
     expect(lines).toHaveLength(1);
+    // eslint-disable-next-line no-control-regex -- no control character may be left in the line
     expect(lines[0]).not.toMatch(/[\u0000-\u001f\u2028]/);
     expect(lines[0]).toContain('a\\n2026-01-01T00:00:00.000Z ERROR');
     expect(lines[0]).toContain('\\u001b[2J');
