@@ -19,6 +19,7 @@ import {
   failingAssistant,
   fakeAssistant,
   fakeBriefing,
+  SOURCE_ARTICLE_URL,
   hasChromium,
   realAssistant,
   recording,
@@ -300,10 +301,16 @@ describe.skipIf(!hasChromium)(SUITE, () => {
     await today.waitFor();
     expect(await today.locator('.briefing-title').textContent()).toBe('الموجز اليومي · 2026-03-02');
     expect(await today.locator('.briefing-list li').first().textContent()).toContain('فرنسوا ديلاتر');
-    expect(await today.locator('h4').first().textContent()).toBe('الجديد في المعرفة');
+    expect(await today.locator('h4').allTextContents()).toEqual(expect.arrayContaining(['الجديد منذ الموجز السابق', 'الجديد في المعرفة']));
     // yesterday's declined questions are people's text: shown as text, never run
     expect(await today.textContent()).toContain(HOSTILE_DECLINED);
     expect(await page.locator('.briefing img, .briefing script').count()).toBe(0);
+    // a followed source's article links to its page, in a new tab, handing it no reference back
+    const link = today.locator(`a[href="${SOURCE_ARTICLE_URL}"]`);
+    expect(await link.count()).toBe(1);
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await today.locator('a[href^="javascript"]').count()).toBe(0);
     expect(await page.locator('.briefing--earlier').count()).toBe(1);
     expect(await page.locator('.briefing--earlier .briefing-title').textContent()).toBe('الموجز اليومي · 2026-03-01');
     await today.locator('button.chip').first().click();

@@ -159,6 +159,9 @@ export const HOSTILE_DECLINED = '<img src=x onerror="window.__pwned=7"> ما م�
  * Briefings as the briefing engine renders them for the web (`toBriefingView`), from a
  * hand-built `Briefing` model: what the page gets in production, without the scheduler.
  */
+/** The article of the fake briefing's followed source. */
+export const SOURCE_ARTICLE_URL = 'https://news.example/2026/03/01/article?id=7';
+
 export function fakeBriefing(cited: Omit<FakeParagraph, 'keywords'> = ARTICLE_PARAGRAPHS[0]!): BriefingProvider {
   const p = cited;
   const point = { quote: p.quote, document: p.document, title: p.title, paragraph: p.paragraph, section: p.section, paragraphId: p.paragraphId, collection: p.collection };
@@ -170,6 +173,8 @@ export function fakeBriefing(cited: Omit<FakeParagraph, 'keywords'> = ARTICLE_PA
     documents: [{ document: p.document, title: p.title, date: '2019-02-03', collection: p.collection, status: 'new', points: [point] }],
     moreDocuments: 0,
     highlights: [],
+    // A followed source's new article: its link must be a link, and only an http(s) one.
+    sources: [{ name: 'أخبار المثال', url: 'https://news.example/feed.xml', more: 0, articles: [{ document: 'sources/news.example/article.md', title: 'مقال جديد javascript:alert(1)', date: '2026-03-01', url: SOURCE_ARTICLE_URL, status: 'new', points: [point] }] }],
     yesterday: { asked: 3, answered: 2, declined: 1, up: 1, down: 0, declinedQuestions: [HOSTILE_DECLINED] },
   };
   const earlier: Briefing = { ...base, date: '2026-03-01', kind: 'activity', documents: [], yesterday: { ...base.yesterday, declinedQuestions: [] } };

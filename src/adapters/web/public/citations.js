@@ -14,12 +14,35 @@ export function fillWithMarkers(target, text, byNumber, onOpen) {
   for (const match of text.matchAll(pattern)) {
     const citation = byNumber.get(Number(match[1]));
     if (!citation) continue;
-    target.append(document.createTextNode(text.slice(last, match.index)));
+    appendWithLinks(target, text.slice(last, match.index));
     const marker = el('button', 'marker', match[1]);
     marker.type = 'button';
     marker.setAttribute('aria-label', t.openCitation + ' ' + match[1] + ': ' + citation.label);
     marker.addEventListener('click', () => onOpen(citation, marker));
     target.append(marker);
+    last = match.index + match[0].length;
+  }
+  appendWithLinks(target, text.slice(last));
+}
+
+/** An http(s) address in the text; the punctuation that closes a sentence is not part of it. */
+const URL_PATTERN = /https?:\/\/[^\s<>"«»]+[^\s<>"«».,،؛:!?)\]]/g;
+
+/**
+ * Text with its web addresses as links (a followed source's article in a briefing, a web page
+ * a paragraph cites). Only http(s) addresses become links, and they open in a new tab without
+ * handing the page a reference to this one; everything else stays a text node.
+ */
+export function appendWithLinks(target, text) {
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    target.append(document.createTextNode(text.slice(last, match.index)));
+    const link = el('a', 'link', match[0]);
+    link.href = match[0];
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    link.dir = 'ltr';
+    target.append(link);
     last = match.index + match[0].length;
   }
   target.append(document.createTextNode(text.slice(last)));
