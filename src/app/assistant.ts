@@ -29,6 +29,8 @@ export interface BuildOptions {
   extraDocuments?: KnowledgeDocument[];
   /** Index the articles already fetched for the config file's sources (ask, chat, index; never eval). */
   withSources?: boolean;
+  /** Build from the files even when an index snapshot exists, and rewrite it (`sanad index`). */
+  rebuild?: boolean;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function buildAssistant(config: AppConfig, options: BuildOptions): 
     embedder,
     llm,
     cacheDir,
+    ...(options.rebuild ? { snapshot: 'rebuild' as const } : {}),
     logger,
     deadlineMs: config.llm.deadlineMs,
     onProgress: options.onProgress,

@@ -6,7 +6,7 @@ import { fileProgress, progressBar } from './terminal.js';
 /** Builds the index (filling the embedding cache) and reports what it holds. */
 export async function runIndex(context: CliContext): Promise<number> {
   const started = performance.now();
-  const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('embedding'), onFile: fileProgress(), withSources: true });
+  const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('embedding'), onFile: fileProgress(), withSources: true, rebuild: true });
   const docs = assistant.documents();
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   // Counted as cited (¶N), the total and each document agree; repeats are said, not hidden.

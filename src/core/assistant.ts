@@ -18,8 +18,10 @@ export interface AssistantOptions extends Partial<PipelineOptions> {
   /** Documents already parsed (a QA set's own corpus). */
   documents?: KnowledgeDocument[];
   embedder?: Embedder;
-  /** Folder for the embedding cache; null for none. */
+  /** Folder for the embedding cache and the index snapshot; null for none. */
   cacheDir?: string | null;
+  /** Start from the index snapshot in cacheDir (default); 'rebuild' re-reads every file and rewrites it. */
+  snapshot?: boolean | 'rebuild';
   /** The LLM path; null or absent answers extractively. */
   llm?: LlmAnswerer | null;
   logger?: Logger;

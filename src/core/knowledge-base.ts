@@ -1,8 +1,10 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { SanadError } from './errors.js';
 import { CachedEmbedder, localEmbedder, type Embedder } from './index/embedder.js';
 import { KnowledgeIndex } from './index/knowledge-index.js';
+import { readSnapshot, snapshotFile, writeSnapshot } from './index/snapshot.js';
 import { listKnowledgeFiles, loadKnowledge, readKnowledgeFile, reportSkipped, type KnowledgeReading, type SkippedFile } from './knowledge/load.js';
 import type { KnowledgeDocument } from './knowledge/types.js';
 import { silentLogger, type Logger } from './ports.js';
@@ -17,6 +19,8 @@ const REFRESH_DEBOUNCE_MS = 300;
  * given, not its name: after `mv ks ks.old; mv ks.new ks` it would watch ks.old for ever.
  */
 const WATCH_CHECK_MS = 2000;
+/** After a change the snapshot is rewritten this much later (and on close), not at every save. */
+const SNAPSHOT_DELAY_MS = 10_000;
 
 export interface KnowledgeBaseOptions {
   /** The knowledge folder; ignored when `documents` is given. */
@@ -24,8 +28,13 @@ export interface KnowledgeBaseOptions {
   /** Documents already parsed (a QA set's own corpus). */
   documents?: KnowledgeDocument[];
   embedder?: Embedder;
-  /** Folder for the embedding cache; null for none. */
+  /** Folder for the embedding cache and the index snapshot; null for none. */
   cacheDir?: string | null;
+  /**
+   * Keep the built index in `cacheDir` and start from it (default true when there is a cacheDir);
+   * 'rebuild' builds from the files and writes a fresh snapshot (`sanad index`).
+   */
+  snapshot?: boolean | 'rebuild';
   logger?: Logger;
   onProgress?: (done: number, total: number) => void;
   /** Re-index knowledge files when they change on disk. */
@@ -56,6 +65,10 @@ export class KnowledgeBase {
   /** dev:ino of the folder being watched, or null when it is gone. */
   private watched: string | null = null;
   private checker: NodeJS.Timeout | null = null;
+  /** Where the index snapshot lives, and whether the index has changed since it was written. */
+  private snapshotAt: string | null = null;
+  private snapshotStale = false;
+  private snapshotTimer: NodeJS.Timeout | null = null;
   private refreshing: Promise<KnowledgeChange> | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** Documents put from outside the folder: a folder refresh leaves them alone. */
@@ -66,7 +79,7 @@ export class KnowledgeBase {
   private readonly reading: KnowledgeReading;
 
   private constructor(
-    readonly index: KnowledgeIndex,
+    public index: KnowledgeIndex,
     readonly embedder: CachedEmbedder,
     private readonly knowledgeDir: string | undefined,
     private readonly logger: Logger,
@@ -79,27 +92,78 @@ export class KnowledgeBase {
   static async open(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
     const logger = options.logger ?? silentLogger;
     const embedder = new CachedEmbedder(options.embedder ?? localEmbedder(), options.cacheDir ?? null, logger);
-    const index = new KnowledgeIndex(embedder);
-    let skipped: SkippedFile[] = [];
     const reading: KnowledgeReading = {
       ...options.reading,
       reported: options.reading?.reported ?? new Map<string, string>(),
       fingerprints: options.reading?.fingerprints ?? new Map(),
     };
+    let base: KnowledgeBase;
     if (options.documents) {
+      const index = new KnowledgeIndex(embedder);
       await index.addDocuments(options.documents, options.onProgress);
+      base = new KnowledgeBase(index, embedder, undefined, logger, [], reading);
     } else {
-      if (!options.knowledgeDir) throw new SanadError('config', 'createAssistant needs knowledgeDir or documents.');
-      const loaded = await loadKnowledge(options.knowledgeDir, logger, reading);
-      skipped = loaded.skipped;
-      // Extra documents are embedded before the cache is saved, so their vectors stay cached.
-      await index.addDocuments([...loaded.documents, ...(options.extraDocuments ?? [])], options.onProgress);
+      const dir = options.knowledgeDir;
+      if (!dir) throw new SanadError('config', 'createAssistant needs knowledgeDir or documents.');
+      const extra = options.extraDocuments ?? [];
+      // Followed sources' articles come from outside the folder: such a start builds as before.
+      const at = options.cacheDir && options.snapshot !== false && extra.length === 0 ? snapshotFile(options.cacheDir, resolve(dir), embedder.id) : null;
+      const restored = at && options.snapshot !== 'rebuild' ? await KnowledgeBase.restore(at, dir, embedder, logger, reading) : null;
+      if (restored) base = restored;
+      else {
+        const loaded = await loadKnowledge(dir, logger, reading);
+        const index = new KnowledgeIndex(embedder);
+        // Extra documents are embedded before the cache is saved, so their vectors stay cached.
+        await index.addDocuments([...loaded.documents, ...extra], options.onProgress);
+        base = new KnowledgeBase(index, embedder, dir, logger, loaded.skipped, reading);
+        for (const doc of extra) base.external.add(doc.document);
+        base.snapshotStale = true;
+      }
+      base.snapshotAt = at;
+      await base.saveSnapshot();
     }
     await embedder.save();
-    const base = new KnowledgeBase(index, embedder, options.documents ? undefined : options.knowledgeDir, logger, skipped, reading);
-    for (const doc of options.documents ? [] : (options.extraDocuments ?? [])) base.external.add(doc.document);
     if (options.watch && base.knowledgeDir) await base.startWatching(base.knowledgeDir, options.watchCheckMs ?? WATCH_CHECK_MS);
     return base;
+  }
+
+  /**
+   * The knowledge base as its snapshot left it, brought up to date with the folder (files that
+   * changed since are re-indexed alone); null when there is no snapshot to trust.
+   */
+  private static async restore(file: string, dir: string, embedder: CachedEmbedder, logger: Logger, reading: KnowledgeReading): Promise<KnowledgeBase | null> {
+    const read = await readSnapshot(file, embedder.id);
+    if ('missing' in read) return null;
+    if ('reason' in read) {
+      logger.warn(`the index snapshot ${read.reason}; rebuilding it`, { file });
+      return null;
+    }
+    let index: KnowledgeIndex;
+    try {
+      index = KnowledgeIndex.fromState(embedder, read.state);
+    } catch (error) {
+      logger.warn('the index snapshot is damaged; rebuilding it', { file, error });
+      return null;
+    }
+    embedder.retain(read.state.vectors.keys);
+    for (const [document, seen] of read.extras.fingerprints) reading.fingerprints?.set(document, seen);
+    const base = new KnowledgeBase(index, embedder, dir, logger, [], reading);
+    logger.info('index restored from its snapshot', { file, paragraphs: index.size, documents: index.documents.size });
+    await base.doRefresh();
+    // A folder emptied since: the cold path says what is wrong with it.
+    return index.documents.size > 0 ? base : null;
+  }
+
+  private async saveSnapshot(): Promise<void> {
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = null;
+    if (!this.snapshotAt || !this.snapshotStale) return;
+    this.snapshotStale = false;
+    try {
+      await writeSnapshot(this.snapshotAt, this.embedder.id, this.index.exportState(), { fingerprints: [...(this.reading.fingerprints ?? [])] });
+    } catch (error) {
+      this.logger.warn('could not write the index snapshot; the next start re-indexes', { error, file: this.snapshotAt });
+    }
   }
 
   documents(collections?: string[]): KnowledgeDocument[] {
@@ -201,7 +265,13 @@ export class KnowledgeBase {
     }
     reportSkipped(this.logger, change.skipped, this.reading.reported);
     this.skipped = change.skipped;
+    if (change.removed.length + change.changed.length > 0) this.embedder.forgetUnused();
     if (change.added.length + change.changed.length + change.removed.length > 0) {
+      this.snapshotStale = true;
+      if (this.snapshotAt && !this.snapshotTimer) {
+        this.snapshotTimer = setTimeout(() => void this.saveSnapshot(), SNAPSHOT_DELAY_MS);
+        this.snapshotTimer.unref();
+      }
       this.logger.info('knowledge updated', { added: change.added, changed: change.changed, removed: change.removed });
       this.notify(change);
     }
@@ -254,6 +324,8 @@ export class KnowledgeBase {
     this.watcher?.close();
     if (this.checker) clearInterval(this.checker);
     this.checker = null;
+    await this.refreshing?.catch(() => undefined);
+    await this.saveSnapshot();
     if (this.timer) clearTimeout(this.timer);
     await this.embedder.save();
   }

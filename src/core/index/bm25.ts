@@ -1,18 +1,44 @@
 /**
  * Okapi BM25 over normalised, stemmed terms. Rows can be removed and added while the index
  * serves (a changed document is re-indexed alone); removed rows leave a tombstone.
+ *
+ * Postings are typed arrays (rows and term frequencies as int32, grown by doubling), with each
+ * term's live document frequency beside them: no object per posting entry, and a snapshot can
+ * hand its buffers over without copying them.
  */
 export interface Bm25Options {
   k1?: number;
   b?: number;
 }
 
+interface Posting {
+  rows: Int32Array;
+  tfs: Int32Array;
+  /** Entries in use (the arrays may be longer). */
+  n: number;
+  /** Live rows among them. */
+  df: number;
+}
+
+/** The index's state as plain arrays, for a snapshot (see snapshot.ts). */
+export interface Bm25State {
+  terms: string[];
+  /** Per term: entries and live document frequency, two int32 each. */
+  counts: Int32Array;
+  /** Every term's rows, one after another in `terms` order; `tfs` alike. */
+  rows: Int32Array;
+  tfs: Int32Array;
+  lengths: Int32Array;
+  alive: Uint8Array;
+  totalLength: number;
+  liveCount: number;
+}
+
 export class Bm25Index {
-  private readonly postings = new Map<string, { rows: number[]; tfs: number[] }>();
-  /** Live document frequency per term, kept as rows come and go: idf is asked per query term. */
-  private readonly dfs = new Map<string, number>();
-  private readonly lengths: number[] = [];
-  private readonly alive: boolean[] = [];
+  private readonly postings = new Map<string, Posting>();
+  private lengths: Int32Array = new Int32Array(1024);
+  private alive: Uint8Array = new Uint8Array(1024);
+  private rowCount = 0;
   private totalLength = 0;
   private liveCount = 0;
   readonly k1: number;
@@ -29,19 +55,31 @@ export class Bm25Index {
 
   /** Adds one row of terms; returns its row number. */
   add(terms: string[]): number {
-    const row = this.lengths.length;
+    const row = this.rowCount;
     const tf = new Map<string, number>();
     for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + 1);
     for (const [term, count] of tf) {
       let posting = this.postings.get(term);
-      if (!posting) this.postings.set(term, (posting = { rows: [], tfs: [] }));
-      posting.rows.push(row);
-      posting.tfs.push(count);
-      this.dfs.set(term, (this.dfs.get(term) ?? 0) + 1);
+      if (!posting) this.postings.set(term, (posting = { rows: new Int32Array(2), tfs: new Int32Array(2), n: 0, df: 0 }));
+      if (posting.n === posting.rows.length) {
+        const size = posting.n * 2;
+        posting.rows = grow(posting.rows, size, posting.n);
+        posting.tfs = grow(posting.tfs, size, posting.n);
+      }
+      posting.rows[posting.n] = row;
+      posting.tfs[posting.n] = count;
+      posting.n++;
+      posting.df++;
     }
-
-    this.lengths.push(terms.length);
-    this.alive.push(true);
+    if (row === this.lengths.length) {
+      this.lengths = grow(this.lengths, row * 2, row);
+      const alive = new Uint8Array(row * 2);
+      alive.set(this.alive);
+      this.alive = alive;
+    }
+    this.lengths[row] = terms.length;
+    this.alive[row] = 1;
+    this.rowCount++;
     this.totalLength += terms.length;
     this.liveCount++;
     return row;
@@ -52,32 +90,34 @@ export class Bm25Index {
    * the document frequencies exact without storing every row's terms twice.
    */
   removeRows(rows: Iterable<number>): void {
-    const gone = new Set<number>();
+    const gone = new Uint8Array(this.rowCount);
+    let any = false;
     for (const row of rows) {
       if (!this.alive[row]) continue;
-      this.alive[row] = false;
+      this.alive[row] = 0;
       this.totalLength -= this.lengths[row]!;
       this.liveCount--;
-      gone.add(row);
+      gone[row] = 1;
+      any = true;
     }
-    if (gone.size === 0) return;
-    for (const [term, posting] of this.postings) {
+    if (!any) return;
+    for (const posting of this.postings.values()) {
       let removed = 0;
-      for (const row of posting.rows) if (gone.has(row)) removed++;
-      if (removed > 0) this.dfs.set(term, this.dfs.get(term)! - removed);
+      for (let i = 0; i < posting.n; i++) removed += gone[posting.rows[i]!]!;
+      posting.df -= removed;
     }
   }
 
   /** Inverse document frequency; 0 for unknown terms. */
   idf(term: string): number {
-    const df = this.dfs.get(term) ?? 0;
+    const df = this.postings.get(term)?.df ?? 0;
     if (df === 0) return 0;
     return Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5));
   }
 
   /** Document frequency of a term among live rows. */
   df(term: string): number {
-    return this.dfs.get(term) ?? 0;
+    return this.postings.get(term)?.df ?? 0;
   }
 
   /**
@@ -86,7 +126,7 @@ export class Bm25Index {
    * paragraphs whose n-grams touch most of them stays cheap.
    */
   scores(query: Map<string, number>, allow?: (row: number) => boolean, limit = Infinity): Map<number, number> {
-    const acc = new Float64Array(this.lengths.length);
+    const acc = new Float64Array(this.rowCount);
     const touched: number[] = [];
     const avg = this.liveCount > 0 ? this.totalLength / this.liveCount : 1;
     for (const [term, weight] of query) {
@@ -94,7 +134,7 @@ export class Bm25Index {
       const idf = this.idf(term);
       if (!posting || idf === 0) continue;
       const w = weight * idf;
-      for (let i = 0; i < posting.rows.length; i++) {
+      for (let i = 0; i < posting.n; i++) {
         const row = posting.rows[i]!;
         if (!this.alive[row]) continue;
         const tf = posting.tfs[i]!;
@@ -107,6 +147,61 @@ export class Bm25Index {
     const best = allowed.length <= limit ? allowed : topRows(allowed, acc, limit);
     return new Map(best.map((row) => [row, acc[row]!]));
   }
+
+  /** The whole state as a few flat arrays (postings concatenated in term order). */
+  exportState(): Bm25State {
+    const terms = [...this.postings.keys()];
+    const counts = new Int32Array(terms.length * 2);
+    let total = 0;
+    terms.forEach((term, t) => {
+      const p = this.postings.get(term)!;
+      counts[2 * t] = p.n;
+      counts[2 * t + 1] = p.df;
+      total += p.n;
+    });
+    const rows = new Int32Array(total);
+    const tfs = new Int32Array(total);
+    let at = 0;
+    for (const p of this.postings.values()) {
+      rows.set(p.rows.subarray(0, p.n), at);
+      tfs.set(p.tfs.subarray(0, p.n), at);
+      at += p.n;
+    }
+    return {
+      terms, counts, rows, tfs,
+      lengths: this.lengths.slice(0, this.rowCount),
+      alive: this.alive.slice(0, this.rowCount),
+      totalLength: this.totalLength,
+      liveCount: this.liveCount,
+    };
+  }
+
+  /** An index in exactly an exported state; its postings are views of the given arrays. */
+  static fromState(state: Bm25State, options: Bm25Options = {}): Bm25Index {
+    const index = new Bm25Index(options);
+    let at = 0;
+    state.terms.forEach((term, t) => {
+      const n = state.counts[2 * t]!;
+      index.postings.set(term, { rows: state.rows.subarray(at, at + n), tfs: state.tfs.subarray(at, at + n), n, df: state.counts[2 * t + 1]! });
+      at += n;
+    });
+    if (at !== state.rows.length || state.tfs.length !== state.rows.length || state.alive.length !== state.lengths.length) {
+      throw new RangeError('BM25 state arrays do not agree');
+    }
+    index.rowCount = state.lengths.length;
+    index.lengths = state.lengths.length > 0 ? state.lengths : new Int32Array(1024);
+    index.alive = state.alive.length > 0 ? state.alive : new Uint8Array(1024);
+    index.totalLength = state.totalLength;
+    index.liveCount = state.liveCount;
+    return index;
+  }
+}
+
+/** A copy of the first `used` entries in an array of `size`. */
+function grow(array: Int32Array, size: number, used: number): Int32Array {
+  const next = new Int32Array(Math.max(size, 2));
+  next.set(array.subarray(0, used));
+  return next;
 }
 
 /** The `n` rows with the highest scores, in no particular order (a size-n min-heap). */

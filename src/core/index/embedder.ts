@@ -69,6 +69,8 @@ export class CachedEmbedder implements Embedder {
   private readonly used = new Set<string>();
   private loaded = false;
   private dirty = false;
+  /** Set when texts left the index: the next save loads the cache to drop their vectors. */
+  private pruneWanted = false;
   /** Requests that reached the underlying embedder: what a warm restart must keep at zero. */
   misses = 0;
 
@@ -110,9 +112,23 @@ export class CachedEmbedder implements Embedder {
     }
   }
 
+  /** Texts still indexed though not embedded by this process (an index restored from a snapshot). */
+  retain(keys: Iterable<string>): void {
+    for (const key of keys) this.used.add(key);
+  }
+
+  /** The next save drops the vectors of texts no longer used, even if nothing was embedded. */
+  forgetUnused(): void {
+    this.pruneWanted = true;
+  }
+
   async save(): Promise<void> {
     const file = this.file;
     if (!file || !this.dir) return;
+    if (this.pruneWanted) {
+      await this.load();
+      this.pruneWanted = false;
+    }
     for (const key of this.cache.keys()) {
       if (this.used.has(key)) continue;
       this.cache.delete(key);
@@ -152,6 +168,11 @@ export class CachedEmbedder implements Embedder {
   embedQuery(text: string): Promise<Float32Array> {
     return this.inner.embedQuery(text);
   }
+}
+
+/** The embedding cache's key for a text (also kept in index snapshots). */
+export function embeddingKey(text: string): string {
+  return hashText(text);
 }
 
 function hashText(text: string): string {

@@ -1,14 +1,14 @@
 import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
 import { stemArabic, terms } from '../text/index.js';
 import type { Lang } from '../text/index.js';
-import { Bm25Index } from './bm25.js';
-import type { Embedder } from './embedder.js';
+import { Bm25Index, type Bm25State } from './bm25.js';
+import { embeddingKey, type Embedder } from './embedder.js';
 import { SpellingVariants } from './spelling.js';
 import { TitleField } from './title-field.js';
 import { FloatVectorStore } from './vector-store.js';
 
 /** A paragraph longer than this is embedded in overlapping chunks; it is still cited whole. */
-const CHUNK_CHARS = 1200;
+export const CHUNK_CHARS = 1200;
 /** Chunks share this much text, so a sentence cut at a chunk's end is whole in the next one. */
 const CHUNK_OVERLAP_CHARS = 150;
 /** Results a search returns when the caller does not say (the answer pipeline asks for its own k). */
@@ -21,6 +21,28 @@ const VECTOR_CANDIDATES_PER_K = 4;
 const MIN_VECTOR_CANDIDATES = 50;
 /** A proclitic variant ("لمكافح" for "مكافح") is not always the same word: the written form wins a tie. */
 const PROCLITIC_VARIANT_WEIGHT = 0.9;
+
+/**
+ * Everything a built index holds, as plain data (snapshot.ts writes and reads it). Rows and
+ * vectors keep their order, so a restored index ranks exactly as the one saved, ties included.
+ */
+export interface IndexState {
+  /** In the order they were added. */
+  documents: KnowledgeDocument[];
+  /** Per BM25 row: its document's position in `documents` and its paragraph's, or -1, -1 once removed. */
+  rows: Int32Array;
+  bm25: Bm25State;
+  vectors: {
+    dim: number;
+    /** Unit vectors, `dim` floats a chunk, in store order. */
+    data: Float32Array;
+    /** The BM25 row each chunk belongs to. */
+    owners: Int32Array;
+    /** The embedding cache key of each chunk's text. */
+    keys: string[];
+  };
+  spelling: [string, [string, string][]][];
+}
 
 export interface Hit {
   paragraph: Paragraph;
@@ -46,6 +68,7 @@ export interface SearchOptions {
 }
 
 const PROCLITICS = ['ل', 'ب', 'ك', 'ف', 'و'];
+const BM25 = { k1: 1.2, b: 0.75 };
 /** locate() checks this many best BM25 matches. */
 const LOCATE_CANDIDATES = 3;
 /** A quote's paragraph holds its words: an extract all of them, a model's answer most. */
@@ -107,12 +130,12 @@ export class KnowledgeIndex {
   private readonly rows: (Paragraph | null)[] = [];
   private readonly byDocument = new Map<string, number[]>();
   private readonly byId = new Map<string, number>();
-  private readonly bm25 = new Bm25Index({ k1: 1.2, b: 0.75 });
+  private bm25 = new Bm25Index(BM25);
   private readonly titles = new TitleField();
   /** Chunk vectors; each row's metadata names the paragraph row it belongs to. */
   private readonly vectors = new FloatVectorStore();
   private readonly chunkIds = new Map<number, string[]>();
-  private readonly spelling = new SpellingVariants();
+  private spelling = new SpellingVariants();
   private readonly learnWord = (token: string, stemmed: string) => this.spelling.learnWord(token, stemmed);
   readonly documents = new Map<string, KnowledgeDocument>();
 
@@ -164,10 +187,81 @@ export class KnowledgeIndex {
       list.push(row);
       this.byDocument.set(paragraph.document, list);
       const ids = chunks.map((_, i) => `${paragraph.id}#${i}`);
-      this.vectors.addRaw(vectors.slice(v, v + chunks.length), ids.map(() => ({ row, document: paragraph.document })), ids);
+      const metadatas = chunks.map((chunk) => ({ row, document: paragraph.document, key: embeddingKey(chunk) }));
+      this.vectors.addRaw(vectors.slice(v, v + chunks.length), metadatas, ids);
       this.chunkIds.set(row, ids);
       v += chunks.length;
     }
+  }
+
+  /** The whole index as plain data, for a snapshot. */
+  exportState(): IndexState {
+    const documents = [...this.documents.values()];
+    const where = new Map<Paragraph, [number, number]>();
+    documents.forEach((doc, d) => doc.paragraphs.forEach((p, i) => where.set(p, [d, i])));
+    const rows = new Int32Array(this.rows.length * 2).fill(-1);
+    this.rows.forEach((p, row) => {
+      const at = p ? where.get(p) : undefined;
+      if (at) (rows[2 * row] = at[0]), (rows[2 * row + 1] = at[1]);
+    });
+    const exported = this.vectors.exportRows();
+    return {
+      documents,
+      rows,
+      bm25: this.bm25.exportState(),
+      vectors: {
+        dim: exported.dim,
+        data: exported.vectors,
+        owners: Int32Array.from(exported.metadatas, (m) => m.row as number),
+        keys: exported.metadatas.map((m) => m.key as string),
+      },
+      spelling: this.spelling.exportState(),
+    };
+  }
+
+  /** An index exactly as exported: same rows, same order, same scores. */
+  static fromState(embedder: Embedder, state: IndexState): KnowledgeIndex {
+    const index = new KnowledgeIndex(embedder);
+    for (const doc of state.documents) {
+      index.documents.set(doc.document, doc);
+      index.titles.add(doc.document, terms(doc.title, doc.lang));
+    }
+    const rowCount = state.rows.length / 2;
+    for (let row = 0; row < rowCount; row++) {
+      const d = state.rows[2 * row]!;
+      const paragraph = d >= 0 ? state.documents[d]?.paragraphs[state.rows[2 * row + 1]!] : null;
+      if (paragraph === undefined) throw new RangeError(`row ${row} names no paragraph`);
+      index.rows.push(paragraph);
+      if (!paragraph) continue;
+      index.byId.set(paragraph.id, row);
+      const list = index.byDocument.get(paragraph.document) ?? [];
+      list.push(row);
+      index.byDocument.set(paragraph.document, list);
+    }
+    index.bm25 = Bm25Index.fromState(state.bm25, BM25);
+    const live = index.rows.reduce((n, p) => n + (p ? 1 : 0), 0);
+    if (index.bm25.size !== live) throw new RangeError('BM25 rows and paragraphs do not agree');
+    const { owners, keys } = state.vectors;
+    const ids: string[] = [];
+    const metadatas: { row: number; document: string; key: string }[] = [];
+    owners.forEach((row, i) => {
+      const paragraph = index.rows[row];
+      if (!paragraph) throw new RangeError(`vector ${i} belongs to no paragraph`);
+      const chunkIds = index.chunkIds.get(row) ?? [];
+      const id = `${paragraph.id}#${chunkIds.length}`;
+      chunkIds.push(id);
+      index.chunkIds.set(row, chunkIds);
+      ids.push(id);
+      metadatas.push({ row, document: paragraph.document, key: keys[i]! });
+    });
+    index.vectors.importRows({ dim: state.vectors.dim, vectors: state.vectors.data, ids, metadatas });
+    index.spelling = SpellingVariants.fromState(state.spelling);
+    return index;
+  }
+
+  /** The embedding cache keys of every chunk indexed now. */
+  embeddingKeys(): string[] {
+    return this.vectors.exportRows().metadatas.map((m) => m.key as string);
   }
 
   removeDocument(document: string): void {

@@ -33,6 +33,17 @@ export class SpellingVariants {
     if (!forms.has(stemmed)) forms.set(stemmed, token);
   }
 
+  /** Every skeleton with its stems and forms, in the order they were learnt (for a snapshot). */
+  exportState(): [string, [string, string][]][] {
+    return [...this.bySkeleton].map(([key, forms]) => [key, [...forms]]);
+  }
+
+  static fromState(state: [string, [string, string][]][]): SpellingVariants {
+    const out = new SpellingVariants();
+    for (const [key, forms] of state) out.bySkeleton.set(key, new Map(forms));
+    return out;
+  }
+
   /** Other known stems written with the same consonants and first letter ("حرب" → "حروب"). */
   variantsOf(stemmed: string): string[] {
     const key = skeleton(stemmed);

@@ -234,6 +234,35 @@ export class FloatVectorStore extends VectorStore {
     return this.rowById.get(id);
   }
 
+  /** The stored rows as they are (unit vectors, `dim` floats a row), for a snapshot. */
+  exportRows(): { dim: number; vectors: Float32Array; ids: string[]; metadatas: Metadata[] } {
+    const matrix = this.matrix;
+    if (!matrix) return { dim: 0, vectors: new Float32Array(0), ids: [], metadatas: [] };
+    const { dim, stride, count, data } = matrix;
+    const vectors = new Float32Array(count * dim);
+    for (let row = 0; row < count; row++) vectors.set(data.subarray(row * stride, row * stride + dim), row * dim);
+    return { dim, vectors, ids: [...this.ids], metadatas: [...this.metadatas] };
+  }
+
+  /** Replaces the contents with exported rows, bit for bit (they are not normalised again). */
+  importRows(rows: { dim: number; vectors: Float32Array; ids: string[]; metadatas: Metadata[] }): void {
+    this.clear();
+    const n = rows.ids.length;
+    if (n === 0) return;
+    if (rows.metadatas.length !== n || rows.vectors.length !== n * rows.dim) throw inputError(`${n} ids for ${rows.vectors.length / rows.dim} vectors`);
+    const matrix = this.ensureMatrix(rows.dim);
+    matrix.reserve(n, true);
+    const { dim, stride, data } = matrix;
+    if (stride === dim) data.set(rows.vectors);
+    else for (let row = 0; row < n; row++) data.set(rows.vectors.subarray(row * dim, (row + 1) * dim), row * stride);
+    matrix.count = n;
+    this.ids = [...rows.ids];
+    this.metadatas = [...rows.metadatas];
+    this.contents = new Array<string>(n).fill('');
+    this.rowById = new Map(this.ids.map((id, row) => [id, row]));
+    this.version++;
+  }
+
   // ---------------------------------------------------------------- LangChain VectorStore
 
   override async addVectors(

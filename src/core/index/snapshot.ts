@@ -1,0 +1,186 @@
+/**
+ * The built index on disk, so a restart answers in seconds instead of re-reading, re-parsing
+ * and re-indexing every file. One file per knowledge folder and embedder in the cache folder
+ * (`SANAD_DATA_DIR/cache`): a header line, then the index as flat binary parts.
+ *
+ * A snapshot is trusted only when its format version, its analyser fingerprint (the terms the
+ * current code makes of probe paragraphs) and its embedder id match, and its checksum holds;
+ * otherwise it is rebuilt. Its documents carry their content hashes: files that changed since
+ * are re-indexed alone, as the watcher would.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Paragraph } from '../knowledge/types.js';
+import { terms } from '../text/index.js';
+import { CHUNK_CHARS, paragraphTerms, queryTerms, type IndexState } from './knowledge-index.js';
+
+/** Bump when the layout or the meaning of any part changes. */
+export const INDEX_FORMAT = 1;
+const MAGIC = 'sanad-index';
+
+/** What a snapshot holds beside the index: how each file looked when it was last read. */
+export interface SnapshotExtras {
+  fingerprints: [string, { stat: string; hash: string }][];
+}
+
+export type SnapshotRead = { state: IndexState; extras: SnapshotExtras } | { missing: true } | { reason: string };
+
+interface Header {
+  format: number;
+  analyzer: string;
+  embedder: string;
+  checksum: string;
+  parts: Record<string, [offset: number, bytes: number]>;
+}
+
+interface Meta {
+  documents: IndexState['documents'];
+  terms: string[];
+  totalLength: number;
+  liveCount: number;
+  dim: number;
+  keys: string[];
+  spelling: IndexState['spelling'];
+  extras: SnapshotExtras;
+}
+
+export function snapshotFile(dir: string, knowledgeDir: string, embedderId: string): string {
+  const name = createHash('sha1').update(`${knowledgeDir}\n${embedderId}`).digest('hex').slice(0, 16);
+  return join(dir, `index-${name}.bin`);
+}
+
+const PROBES: Paragraph[] = [
+  { id: 'p1', document: 'a.txt', collection: 'main', title: 'جهود فرنسا في مكافحة الإرهاب', n: 1, section: 'الأهداف', lang: 'ar', text: 'وقال السفير الفرنسي في الأمم المتحدة إن بلاده ستقدم مشروع قرار لمكافحة تمويل الإرهاب، وأعلنت عن عملية برخان في دول الساحل ٢٠١٩.' },
+  { id: 'p2', document: 'b.md', collection: 'docs', title: 'Release notes', n: 2, section: null, lang: 'en', text: 'The security team meets every Thursday at nine in room 4B; incidents are reviewed and closed.' },
+  { id: 'p3', document: 'c.md', collection: 'docs', title: 'Réunions', n: 3, section: 'Équipe', lang: 'fr', text: "L'équipe se réunit chaque jeudi à neuf heures pour examiner les incidents." },
+];
+
+/**
+ * A hash of what the current code makes of a few paragraphs and questions (terms, stems,
+ * n-grams, field boosts, chunk size, BM25 parameters): code that indexes differently does not
+ * trust a snapshot written by other code, even if nobody bumped INDEX_FORMAT.
+ */
+export function analyzerFingerprint(): string {
+  const hash = createHash('sha1').update(`${INDEX_FORMAT}|${CHUNK_CHARS}`);
+  PROBES.forEach((p, i) => {
+    const learnt: string[] = [];
+    const visit = (token: string, stemmed: string) => learnt.push(`${token}>${stemmed}`);
+    hash.update(paragraphTerms(p, PROBES[i - 1], visit, false).join(' '));
+    hash.update(paragraphTerms(p, PROBES[i - 1], visit).join(' '));
+    hash.update(terms(p.title, p.lang, visit).join(' '));
+    hash.update(learnt.join(' '));
+    hash.update(JSON.stringify([...queryTerms(p.text, p.lang)]));
+  });
+  return hash.digest('hex');
+}
+
+/** Writes a snapshot atomically (a temporary file, then a rename). */
+export async function writeSnapshot(file: string, embedderId: string, state: IndexState, extras: SnapshotExtras): Promise<void> {
+  const meta: Meta = {
+    documents: state.documents,
+    terms: state.bm25.terms,
+    totalLength: state.bm25.totalLength,
+    liveCount: state.bm25.liveCount,
+    dim: state.vectors.dim,
+    keys: state.vectors.keys,
+    spelling: state.spelling,
+    extras,
+  };
+  const parts: [string, Uint8Array][] = [
+    ['meta', Buffer.from(JSON.stringify(meta), 'utf8')],
+    ['rows', bytes(state.rows)],
+    ['counts', bytes(state.bm25.counts)],
+    ['postingRows', bytes(state.bm25.rows)],
+    ['postingTfs', bytes(state.bm25.tfs)],
+    ['lengths', bytes(state.bm25.lengths)],
+    ['alive', bytes(state.bm25.alive)],
+    ['vectors', bytes(state.vectors.data)],
+    ['owners', bytes(state.vectors.owners)],
+  ];
+  const layout: Header['parts'] = {};
+  let offset = 0;
+  for (const [name, part] of parts) {
+    layout[name] = [offset, part.byteLength];
+    offset = align8(offset + part.byteLength);
+  }
+  const body = Buffer.alloc(offset);
+  for (const [name, part] of parts) body.set(part, layout[name]![0]);
+  const header: Header = { format: INDEX_FORMAT, analyzer: analyzerFingerprint(), embedder: embedderId, checksum: checksum(body), parts: layout };
+  // The body starts 8-byte aligned, so its int32 and float32 parts can be viewed in place.
+  let head = `${MAGIC}\n${JSON.stringify(header)}`;
+  head = head.padEnd(align8(Buffer.byteLength(head) + 1) - 1, ' ') + '\n';
+  const dir = file.slice(0, file.lastIndexOf('/'));
+  await mkdir(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, Buffer.concat([Buffer.from(head, 'utf8'), body]));
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+/** Reads a snapshot; a reason instead when it is not one this code may trust. */
+export async function readSnapshot(file: string, embedderId: string): Promise<SnapshotRead> {
+  let raw: Buffer;
+  try {
+    raw = await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
+    return { reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  try {
+    const first = raw.indexOf(10);
+    const second = raw.indexOf(10, first + 1);
+    if (first < 0 || second < 0 || raw.subarray(0, first).toString('utf8') !== MAGIC) return { reason: 'is not an index snapshot' };
+    const header = JSON.parse(raw.subarray(first + 1, second).toString('utf8')) as Header;
+    if (header.format !== INDEX_FORMAT) return { reason: `has format ${header.format}, this version reads ${INDEX_FORMAT}` };
+    if (header.analyzer !== analyzerFingerprint()) return { reason: 'was written by code that indexes text differently' };
+    if (header.embedder !== embedderId) return { reason: 'was built with another embedding model' };
+    const body = raw.subarray(second + 1);
+    if (checksum(body) !== header.checksum) return { reason: 'is damaged (its checksum does not match)' };
+    const part = (name: string): Buffer => {
+      const at = header.parts[name];
+      if (!at || at[0] + at[1] > body.byteLength) throw new Error(`part ${name} is missing`);
+      return body.subarray(at[0], at[0] + at[1]);
+    };
+    // Copies: the views must not keep the whole file (vectors and text included) alive.
+    const int32 = (name: string) => new Int32Array(copy(part(name)));
+    const meta = JSON.parse(part('meta').toString('utf8')) as Meta;
+    const state: IndexState = {
+      documents: meta.documents,
+      rows: int32('rows'),
+      bm25: {
+        terms: meta.terms,
+        counts: int32('counts'),
+        rows: int32('postingRows'),
+        tfs: int32('postingTfs'),
+        lengths: int32('lengths'),
+        alive: new Uint8Array(copy(part('alive'))),
+        totalLength: meta.totalLength,
+        liveCount: meta.liveCount,
+      },
+      vectors: { dim: meta.dim, data: new Float32Array(copy(part('vectors'))), owners: int32('owners'), keys: meta.keys },
+      spelling: meta.spelling,
+    };
+    return { state, extras: meta.extras };
+  } catch (error) {
+    return { reason: `is damaged (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+function bytes(array: ArrayBufferView): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+function copy(part: Buffer): ArrayBuffer {
+  return part.buffer.slice(part.byteOffset, part.byteOffset + part.byteLength) as ArrayBuffer;
+}
+
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+function checksum(body: Uint8Array): string {
+  return createHash('sha1').update(body).digest('hex');
+}
