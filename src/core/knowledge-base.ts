@@ -145,11 +145,12 @@ export class KnowledgeBase {
       logger.warn('the index snapshot is damaged; rebuilding it', { file, error });
       return null;
     }
-    embedder.retain(read.state.vectors.keys);
     for (const [document, seen] of read.extras.fingerprints) reading.fingerprints?.set(document, seen);
     const base = new KnowledgeBase(index, embedder, dir, logger, [], reading);
     logger.info('index restored from its snapshot', { file, paragraphs: index.size, documents: index.documents.size });
     await base.doRefresh();
+    // The texts indexed now (not those of files removed since) keep their cached vectors.
+    embedder.retain(index.embeddingKeys());
     // A folder emptied since: the cold path says what is wrong with it.
     return index.documents.size > 0 ? base : null;
   }

@@ -261,7 +261,9 @@ export class KnowledgeIndex {
 
   /** The embedding cache keys of every chunk indexed now. */
   embeddingKeys(): string[] {
-    return this.vectors.exportRows().metadatas.map((m) => m.key as string);
+    const keys: string[] = [];
+    for (let row = 0; row < this.vectors.size; row++) keys.push(this.vectors.metadata(row)!.key as string);
+    return keys;
   }
 
   removeDocument(document: string): void {
