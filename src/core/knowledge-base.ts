@@ -69,6 +69,8 @@ export class KnowledgeBase {
   private snapshotAt: string | null = null;
   private snapshotStale = false;
   private snapshotTimer: NodeJS.Timeout | null = null;
+  /** A snapshot being written: the index must not change under it (it is written from views). */
+  private saving: Promise<void> | null = null;
   private refreshing: Promise<KnowledgeChange> | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** Documents put from outside the folder: a folder refresh leaves them alone. */
@@ -158,13 +160,14 @@ export class KnowledgeBase {
   private async saveSnapshot(): Promise<void> {
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.snapshotTimer = null;
+    while (this.saving) await this.saving;
     if (!this.snapshotAt || !this.snapshotStale) return;
     this.snapshotStale = false;
-    try {
-      await writeSnapshot(this.snapshotAt, this.embedder.id, this.index.exportState(), { fingerprints: [...(this.reading.fingerprints ?? [])] });
-    } catch (error) {
-      this.logger.warn('could not write the index snapshot; the next start re-indexes', { error, file: this.snapshotAt });
-    }
+    const file = this.snapshotAt;
+    this.saving = writeSnapshot(file, this.embedder.id, this.index.exportState(), { fingerprints: [...(this.reading.fingerprints ?? [])] })
+      .catch((error: unknown) => this.logger.warn('could not write the index snapshot; the next start re-indexes', { error, file }))
+      .finally(() => (this.saving = null));
+    await this.saving;
   }
 
   documents(collections?: string[]): KnowledgeDocument[] {
@@ -235,13 +238,7 @@ export class KnowledgeBase {
     if (!dir) return change;
     const files = await listKnowledgeFiles(dir);
     const current = new Set(files);
-    for (const document of this.index.documents.keys()) {
-      if (!current.has(document) && !this.external.has(document)) {
-        this.index.removeDocument(document);
-        this.reading.fingerprints?.delete(document);
-        change.removed.push(document);
-      }
-    }
+    for (const document of this.index.documents.keys()) if (!current.has(document) && !this.external.has(document)) change.removed.push(document);
     const updates: KnowledgeDocument[] = [];
     for (const file of files) {
       const result = await readKnowledgeFile(dir, file, this.reading);
@@ -255,8 +252,14 @@ export class KnowledgeBase {
       updates.push(result);
       (known ? change.changed : change.added).push(file);
     }
-    if (updates.length > 0) {
-      await this.index.addDocuments(updates);
+    // Prepared beside the serving index, then swapped in at once: questions asked meanwhile are
+    // answered from the last version.
+    const prepared = updates.length > 0 ? await this.index.prepare(updates, undefined, { terms: true }) : null;
+    while (this.saving) await this.saving;
+    this.index.removeDocuments(change.removed);
+    for (const document of change.removed) this.reading.fingerprints?.delete(document);
+    if (prepared) {
+      this.index.apply(prepared);
       // A file rewritten while it was being indexed is read again on the next change event.
       for (const doc of updates) {
         const again = await readKnowledgeFile(dir, doc.document, this.reading);

@@ -34,6 +34,8 @@ export function localEmbedder(options?: ConstructorParameters<typeof LocalHashEm
       for (let i = 0; i < texts.length; i++) {
         out.push(local.embedSync(texts[i]!));
         if (onProgress && (i % 500 === 499 || i === texts.length - 1)) onProgress(i + 1, texts.length);
+        // Questions are answered between slices while a folder is indexed.
+        if (i % 128 === 127) await new Promise<void>((resolve) => setImmediate(resolve));
       }
       return out;
     },

@@ -68,6 +68,27 @@ export interface SearchOptions {
 }
 
 const PROCLITICS = ['ل', 'ب', 'ك', 'ف', 'و'];
+/** Paragraphs prepared between two event-loop turns while indexing (a few ms of work). */
+const SLICE = 32;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+interface PreparedParagraph {
+  paragraph: Paragraph;
+  previous?: Paragraph;
+  chunks: string[];
+  terms?: string[];
+  /** The words `terms` learnt, in order, for the spelling variants. */
+  words?: [string, string][];
+}
+
+/** Documents ready to go into the index (see `prepare` and `apply`). */
+export interface PreparedDocuments {
+  docs: KnowledgeDocument[];
+  titleTerms: string[][];
+  titleWords: [string, string][];
+  pending: PreparedParagraph[];
+  vectors: Float32Array[];
+}
 const BM25 = { k1: 1.2, b: 0.75 };
 /** locate() checks this many best BM25 matches. */
 const LOCATE_CANDIDATES = 3;
@@ -162,25 +183,58 @@ export class KnowledgeIndex {
   }
 
   async addDocuments(docs: KnowledgeDocument[], onProgress?: (done: number, total: number) => void): Promise<void> {
-    const pending: { paragraph: Paragraph; previous?: Paragraph; chunks: string[] }[] = [];
+    this.apply(await this.prepare(docs, onProgress));
+  }
+
+  /**
+   * The work of indexing documents that touches nothing the index serves (chunks, vectors and,
+   * with `terms`, each paragraph's terms), a few dozen paragraphs at a time with event-loop turns
+   * between them, so questions are answered meanwhile. Terms are kept for a refresh, which must
+   * go in at once; a first build, which nobody queries yet, makes them in `apply` and keeps
+   * memory low.
+   */
+  async prepare(docs: KnowledgeDocument[], onProgress?: (done: number, total: number) => void, options: { terms?: boolean } = {}): Promise<PreparedDocuments> {
+    const titleWords: [string, string][] = [];
+    const titleTerms = docs.map((doc) => terms(doc.title, doc.lang, (token, stemmed) => titleWords.push([token, stemmed])));
+    const pending: PreparedParagraph[] = [];
     for (const doc of docs) {
-      this.removeDocument(doc.document);
-      this.documents.set(doc.document, doc);
-      this.titles.add(doc.document, terms(doc.title, doc.lang, this.learnWord));
       for (const [i, paragraph] of doc.paragraphs.entries()) {
         if (paragraph.duplicateOf) continue;
         const previous = i > 0 ? doc.paragraphs[i - 1] : undefined;
         const head = [paragraph.title, paragraph.section].filter(Boolean).join(' — ');
         const chunks =
           paragraph.text.length <= CHUNK_CHARS ? [paragraph.text] : await splitLong(paragraph.text);
-        pending.push({ paragraph, previous, chunks: chunks.map((c) => `${head}\n${c}`) });
+        const item: PreparedParagraph = { paragraph, previous, chunks: chunks.map((c) => `${head}\n${c}`) };
+        if (options.terms) {
+          const words: [string, string][] = [];
+          item.terms = paragraphTerms(paragraph, previous, (token, stemmed) => words.push([token, stemmed]), false);
+          item.words = words;
+        }
+        pending.push(item);
+        if (pending.length % SLICE === 0) await nextTurn();
       }
     }
     const texts = pending.flatMap((p) => p.chunks);
     const vectors = await this.embedder.embedDocuments(texts, onProgress);
+    return { docs, titleTerms, titleWords, pending, vectors };
+  }
+
+  /**
+   * Puts prepared documents in place of their earlier versions in one synchronous step: a
+   * question sees the old version or the new one, never a mix or a gap.
+   */
+  apply(prepared: PreparedDocuments): void {
+    const { docs, titleTerms, titleWords, pending, vectors } = prepared;
+    this.removeDocuments(docs.map((d) => d.document));
+    docs.forEach((doc, i) => {
+      this.documents.set(doc.document, doc);
+      this.titles.add(doc.document, titleTerms[i]!);
+    });
+    for (const [token, stemmed] of titleWords) this.learnWord(token, stemmed);
     let v = 0;
-    for (const { paragraph, previous, chunks } of pending) {
-      const row = this.bm25.add(paragraphTerms(paragraph, previous, this.learnWord, false));
+    for (const { paragraph, previous, chunks, terms: own, words } of pending) {
+      if (words) for (const [token, stemmed] of words) this.learnWord(token, stemmed);
+      const row = this.bm25.add(own ?? paragraphTerms(paragraph, previous, this.learnWord, false));
       this.rows[row] = paragraph;
       this.byId.set(paragraph.id, row);
       const list = this.byDocument.get(paragraph.document) ?? [];
@@ -267,18 +321,30 @@ export class KnowledgeIndex {
   }
 
   removeDocument(document: string): void {
-    const rows = this.byDocument.get(document) ?? [];
-    for (const row of rows) {
-      const paragraph = this.rows[row];
-      if (paragraph) this.byId.delete(paragraph.id);
-      this.rows[row] = null;
-      this.chunkIds.delete(row);
+    this.removeDocuments([document]);
+  }
+
+  /** Removes documents in one pass over the postings and one over the vectors. */
+  removeDocuments(documents: string[]): void {
+    const gone = new Set(documents.filter((d) => this.documents.has(d) || this.byDocument.has(d)));
+    if (gone.size === 0) return;
+    const rows: number[] = [];
+    for (const document of gone) {
+      for (const row of this.byDocument.get(document) ?? []) {
+        const paragraph = this.rows[row];
+        if (paragraph) this.byId.delete(paragraph.id);
+        this.rows[row] = null;
+        this.chunkIds.delete(row);
+        rows.push(row);
+      }
     }
     this.bm25.removeRows(rows);
-    this.vectors.removeWhere((metadata) => metadata.document === document);
-    this.byDocument.delete(document);
-    this.documents.delete(document);
-    this.titles.remove(document);
+    this.vectors.removeWhere((metadata) => gone.has(metadata.document as string));
+    for (const document of gone) {
+      this.byDocument.delete(document);
+      this.documents.delete(document);
+      this.titles.remove(document);
+    }
   }
 
   /**

@@ -9,8 +9,8 @@
  * are re-indexed alone, as the watcher would.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Paragraph } from '../knowledge/types.js';
 import { terms } from '../text/index.js';
 import { CHUNK_CHARS, paragraphTerms, queryTerms, type IndexState } from './knowledge-index.js';
@@ -104,23 +104,36 @@ export async function writeSnapshot(file: string, embedderId: string, state: Ind
     layout[name] = [offset, part.byteLength];
     offset = align8(offset + part.byteLength);
   }
-  const body = Buffer.alloc(offset);
-  for (const [name, part] of parts) body.set(part, layout[name]![0]);
-  const header: Header = { format: INDEX_FORMAT, analyzer: analyzerFingerprint(), embedder: embedderId, checksum: checksum(body), parts: layout };
+  // Checked and written part by part: the index is large, and a second copy of it would double
+  // the memory a build needs at its peak.
+  const sum = createHash('sha1');
+  for (const [name, part] of parts) sum.update(part).update(PADDING.subarray(0, padding(name, layout)));
+  const header: Header = { format: INDEX_FORMAT, analyzer: analyzerFingerprint(), embedder: embedderId, checksum: sum.digest('hex'), parts: layout };
   // The body starts 8-byte aligned, so its int32 and float32 parts can be viewed in place.
   let head = `${MAGIC}\n${JSON.stringify(header)}`;
   head = head.padEnd(align8(Buffer.byteLength(head) + 1) - 1, ' ') + '\n';
-  const dir = file.slice(0, file.lastIndexOf('/'));
-  await mkdir(dir, { recursive: true });
+  await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(tmp, Buffer.concat([Buffer.from(head, 'utf8'), body]));
+    const out = await open(tmp, 'w');
+    try {
+      await out.write(Buffer.from(head, 'utf8'));
+      for (const [name, part] of parts) {
+        await out.write(part);
+        await out.write(PADDING.subarray(0, padding(name, layout)));
+      }
+    } finally {
+      await out.close();
+    }
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
   }
 }
+
+const PADDING = new Uint8Array(8);
+const padding = (name: string, layout: Header['parts']) => align8(layout[name]![1]) - layout[name]![1];
 
 /** Reads a snapshot; a reason instead when it is not one this code may trust. */
 export async function readSnapshot(file: string, embedderId: string): Promise<SnapshotRead> {

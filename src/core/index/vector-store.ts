@@ -234,11 +234,15 @@ export class FloatVectorStore extends VectorStore {
     return this.rowById.get(id);
   }
 
-  /** The stored rows as they are (unit vectors, `dim` floats a row), for a snapshot. */
+  /**
+   * The stored rows as they are (unit vectors, `dim` floats a row), for a snapshot. The vectors
+   * are a view of the store's own buffer when rows are unpadded: read them before the next change.
+   */
   exportRows(): { dim: number; vectors: Float32Array; ids: string[]; metadatas: Metadata[] } {
     const matrix = this.matrix;
     if (!matrix) return { dim: 0, vectors: new Float32Array(0), ids: [], metadatas: [] };
     const { dim, stride, count, data } = matrix;
+    if (stride === dim) return { dim, vectors: data.subarray(0, count * dim), ids: [...this.ids], metadatas: [...this.metadatas] };
     const vectors = new Float32Array(count * dim);
     for (let row = 0; row < count; row++) vectors.set(data.subarray(row * stride, row * stride + dim), row * dim);
     return { dim, vectors, ids: [...this.ids], metadatas: [...this.metadatas] };

@@ -1,0 +1,105 @@
+/**
+ * Answering while the knowledge is re-indexed (issue 18, issue 14 item 2): the work of indexing
+ * changed files (terms, chunks, vectors) happens beside the index that serves, and the result
+ * goes in in one step, so a question asked mid-way is answered, from the last version, before
+ * the re-index ends.
+ */
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAssistant, localEmbedder, type Embedder, type SanadAssistant } from '../../src/core/index.js';
+import { ARTICLE, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+
+const open: SanadAssistant[] = [];
+afterEach(async () => {
+  for (const a of open.splice(0)) await a.close();
+});
+
+/** The local embedder, held at a gate when it is asked to embed a text containing `trigger`. */
+function gatedEmbedder(trigger: string) {
+  const inner = localEmbedder();
+  let reached!: () => void;
+  let release!: () => void;
+  const atGate = new Promise<void>((resolve) => (reached = resolve));
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const embedder: Embedder = {
+    id: inner.id,
+    async embedDocuments(texts, onProgress) {
+      if (texts.some((t) => t.includes(trigger))) {
+        reached();
+        await gate;
+      }
+      return inner.embedDocuments(texts, onProgress);
+    },
+    embedQuery: (text) => inner.embedQuery(text),
+  };
+  return { embedder, atGate, release };
+}
+
+describe('answering while the knowledge is re-indexed', () => {
+  it('answers from the last version while a changed file is being indexed, then from the new one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanad-reindex-'));
+    cpSync(join(REPO_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
+    writeFileSync(join(dir, 'memo.md'), '# Memo\n\nThe security team meets every Thursday at nine in room 4B to review incidents.\n');
+    for (let i = 0; i < 30; i++) writeFileSync(join(dir, `note-${i}.md`), `# Note ${i}\n\nRoom ${i} is booked for the meeting number ${i} of the quarter.\n`);
+    const { embedder, atGate, release } = gatedEmbedder('Friday at ten');
+    const assistant = await createAssistant({ knowledgeDir: dir, cacheDir: null, embedder });
+    open.push(assistant);
+
+    writeFileSync(join(dir, 'memo.md'), '# Memo\n\nThe security team now meets every Friday at ten in room 2A to review incidents.\n');
+    writeFileSync(join(dir, 'note-3.md'), '# Note 3\n\nRoom 3 is closed for repairs this quarter.\n');
+    let refreshed = false;
+    const refresh = assistant.refresh().then((change) => ((refreshed = true), change));
+    await atGate; // the re-index is under way: the new text is being embedded
+
+    const during = await assistant.ask('When does the security team meet?');
+    expect(refreshed).toBe(false);
+    expect(during.answer).toContain('Thursday');
+    expect(during.citations[0]?.document).toBe('memo.md');
+    expect((await assistant.ask('What is room 3 booked for?')).answer).toContain('meeting number 3');
+
+    release();
+    expect((await refresh).changed).toEqual(['memo.md', 'note-3.md']);
+    const after = await assistant.ask('When does the security team meet?');
+    expect(after.answer).toContain('Friday');
+    expect(after.retrieved.some((r) => r.text.includes('Thursday'))).toBe(false);
+  });
+
+  it('gives the event loop turns while it embeds many paragraphs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanad-reindex-'));
+    cpSync(join(REPO_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
+    // Turns of the event loop counted while the local embedder works through the new ledger.
+    let turns = 0;
+    let running = false;
+    const tick = (): void => {
+      if (!running) return;
+      turns++;
+      setImmediate(tick);
+    };
+    const local = localEmbedder();
+    const embedder: Embedder = {
+      id: local.id,
+      async embedDocuments(texts, onProgress) {
+        if (texts.length < 1000) return local.embedDocuments(texts, onProgress);
+        running = true;
+        setImmediate(tick);
+        try {
+          return await local.embedDocuments(texts, onProgress);
+        } finally {
+          running = false;
+        }
+      },
+      embedQuery: (text) => local.embedQuery(text),
+    };
+    const assistant = await createAssistant({ knowledgeDir: dir, cacheDir: null, embedder });
+    open.push(assistant);
+    const lines = Array.from({ length: 3000 }, (_, i) => `Paragraph ${i} records that shipment ${i} left the northern depot on time and was signed for.`);
+    writeFileSync(join(dir, 'ledger.txt'), `Ledger\n${lines.join('\n')}\n`);
+    await assistant.refresh();
+    // Embedded in one go, 3,000 paragraphs leave the loop no turn at all; in slices of 128, one
+    // turn a slice at least.
+    expect(turns).toBeGreaterThanOrEqual(20);
+    expect(assistant.index.size).toBeGreaterThan(3000);
+  });
+});
