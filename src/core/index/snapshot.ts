@@ -9,7 +9,7 @@
  * are re-indexed alone, as the watcher would.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Paragraph } from '../knowledge/types.js';
 import { terms } from '../text/index.js';
@@ -135,33 +135,55 @@ export async function writeSnapshot(file: string, embedderId: string, state: Ind
 const PADDING = new Uint8Array(8);
 const padding = (name: string, layout: Header['parts']) => align8(layout[name]![1]) - layout[name]![1];
 
-/** Reads a snapshot; a reason instead when it is not one this code may trust. */
+/** The header is read first, in a block this size (it is a few hundred bytes). */
+const HEAD_BYTES = 64 * 1024;
+
+/**
+ * Reads a snapshot part by part, each into its own buffer (never the whole file at once, so
+ * memory at a restart peaks at the index, not the index plus the file); a reason instead when
+ * it is not one this code may trust.
+ */
 export async function readSnapshot(file: string, embedderId: string): Promise<SnapshotRead> {
-  let raw: Buffer;
+  let handle;
   try {
-    raw = await readFile(file);
+    handle = await open(file, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
     return { reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   try {
-    const first = raw.indexOf(10);
-    const second = raw.indexOf(10, first + 1);
-    if (first < 0 || second < 0 || raw.subarray(0, first).toString('utf8') !== MAGIC) return { reason: 'is not an index snapshot' };
-    const header = JSON.parse(raw.subarray(first + 1, second).toString('utf8')) as Header;
+    const size = (await handle.stat()).size;
+    const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
+    await handle.read(head, 0, head.length, 0);
+    const first = head.indexOf(10);
+    const second = head.indexOf(10, first + 1);
+    if (first < 0 || second < 0 || head.subarray(0, first).toString('utf8') !== MAGIC) return { reason: 'is not an index snapshot' };
+    const header = JSON.parse(head.subarray(first + 1, second).toString('utf8')) as Header;
     if (header.format !== INDEX_FORMAT) return { reason: `has format ${header.format}, this version reads ${INDEX_FORMAT}` };
     if (header.analyzer !== analyzerFingerprint()) return { reason: 'was written by code that indexes text differently' };
     if (header.embedder !== embedderId) return { reason: 'was built with another embedding model' };
-    const body = raw.subarray(second + 1);
-    if (checksum(body) !== header.checksum) return { reason: 'is damaged (its checksum does not match)' };
-    const part = (name: string): Buffer => {
-      const at = header.parts[name];
-      if (!at || at[0] + at[1] > body.byteLength) throw new Error(`part ${name} is missing`);
-      return body.subarray(at[0], at[0] + at[1]);
+    const start = second + 1;
+    const order = Object.entries(header.parts).sort((x, y) => x[1][0] - y[1][0]);
+    const last = order[order.length - 1];
+    if (!last || start + align8(last[1][0] + last[1][1]) !== size) return { reason: 'is damaged (it is not the length its header says)' };
+    const sum = createHash('sha1');
+    const parts = new Map<string, Uint8Array>();
+    for (const [name, [offset, length]] of order) {
+      const part = new Uint8Array(align8(length));
+      const { bytesRead } = await handle.read(part, 0, part.length, start + offset);
+      if (bytesRead !== part.length) return { reason: `is damaged (part ${name} is cut short)` };
+      sum.update(part);
+      parts.set(name, part.subarray(0, length));
+    }
+    if (sum.digest('hex') !== header.checksum) return { reason: 'is damaged (its checksum does not match)' };
+    const part = (name: string): Uint8Array => {
+      const got = parts.get(name);
+      if (!got) throw new Error(`part ${name} is missing`);
+      return got;
     };
-    // Copies: the views must not keep the whole file (vectors and text included) alive.
-    const int32 = (name: string) => new Int32Array(copy(part(name)));
-    const meta = JSON.parse(part('meta').toString('utf8')) as Meta;
+    const int32 = (name: string) => view(Int32Array, part(name));
+    const meta = JSON.parse(Buffer.from(part('meta').buffer, 0, part('meta').byteLength).toString('utf8')) as Meta;
+    parts.delete('meta');
     const state: IndexState = {
       documents: meta.documents,
       rows: int32('rows'),
@@ -171,29 +193,28 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
         rows: int32('postingRows'),
         tfs: int32('postingTfs'),
         lengths: int32('lengths'),
-        alive: new Uint8Array(copy(part('alive'))),
+        alive: part('alive'),
         totalLength: meta.totalLength,
         liveCount: meta.liveCount,
       },
-      vectors: { dim: meta.dim, data: new Float32Array(copy(part('vectors'))), owners: int32('owners'), keys: meta.keys },
+      vectors: { dim: meta.dim, data: view(Float32Array, part('vectors')), owners: int32('owners'), keys: meta.keys },
       spelling: meta.spelling,
     };
     return { state, extras: meta.extras };
   } catch (error) {
     return { reason: `is damaged (${error instanceof Error ? error.message : String(error)})` };
+  } finally {
+    await handle.close();
   }
+}
+
+/** A typed view of a part (each part has its own 8-byte-aligned buffer). */
+function view<T extends Int32Array | Float32Array>(kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, part: Uint8Array): T {
+  return new kind(part.buffer as ArrayBuffer, part.byteOffset, part.byteLength / kind.BYTES_PER_ELEMENT);
 }
 
 function bytes(array: ArrayBufferView): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
-function copy(part: Buffer): ArrayBuffer {
-  return part.buffer.slice(part.byteOffset, part.byteOffset + part.byteLength) as ArrayBuffer;
-}
-
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
-
-function checksum(body: Uint8Array): string {
-  return createHash('sha1').update(body).digest('hex');
-}
