@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAssistant, localEmbedder, type Embedder, type SanadAssistant } from '../../src/core/index.js';
-import { ARTICLE, REPO_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { ARTICLE, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 const open: SanadAssistant[] = [];
 afterEach(async () => {
@@ -25,6 +25,7 @@ function gatedEmbedder(trigger: string) {
   const gate = new Promise<void>((resolve) => (release = resolve));
   const embedder: Embedder = {
     id: inner.id,
+    crossLingual: inner.crossLingual,
     async embedDocuments(texts, onProgress) {
       if (texts.some((t) => t.includes(trigger))) {
         reached();
@@ -40,7 +41,7 @@ function gatedEmbedder(trigger: string) {
 describe('answering while the knowledge is re-indexed', () => {
   it('answers from the last version while a changed file is being indexed, then from the new one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-reindex-'));
-    cpSync(join(REPO_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
+    cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
     writeFileSync(join(dir, 'memo.md'), '# Memo\n\nThe security team meets every Thursday at nine in room 4B to review incidents.\n');
     for (let i = 0; i < 30; i++) writeFileSync(join(dir, `note-${i}.md`), `# Note ${i}\n\nRoom ${i} is booked for the meeting number ${i} of the quarter.\n`);
     const { embedder, atGate, release } = gatedEmbedder('Friday at ten');
@@ -68,7 +69,7 @@ describe('answering while the knowledge is re-indexed', () => {
 
   it('gives the event loop turns while it embeds many paragraphs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-reindex-'));
-    cpSync(join(REPO_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
+    cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
     // Turns of the event loop counted while the local embedder works through the new ledger.
     let turns = 0;
     let running = false;
@@ -80,6 +81,7 @@ describe('answering while the knowledge is re-indexed', () => {
     const local = localEmbedder();
     const embedder: Embedder = {
       id: local.id,
+      crossLingual: local.crossLingual,
       async embedDocuments(texts, onProgress) {
         if (texts.length < 1000) return local.embedDocuments(texts, onProgress);
         running = true;

@@ -256,7 +256,9 @@ export class KnowledgeIndex {
     const rows = new Int32Array(this.rows.length * 2).fill(-1);
     this.rows.forEach((p, row) => {
       const at = p ? where.get(p) : undefined;
-      if (at) (rows[2 * row] = at[0]), (rows[2 * row + 1] = at[1]);
+      if (!at) return;
+      rows[2 * row] = at[0];
+      rows[2 * row + 1] = at[1];
     });
     const exported = this.vectors.exportRows();
     return {
