@@ -34,6 +34,11 @@ export interface Bm25State {
   liveCount: number;
 }
 
+/** BM25's inverse document frequency of a term used by `df` of `n` rows; 0 for an unused term. */
+export function bm25Idf(df: number, n: number): number {
+  return df === 0 ? 0 : Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
 export class Bm25Index {
   private readonly postings = new Map<string, Posting>();
   private lengths: Int32Array = new Int32Array(1024);
@@ -110,9 +115,7 @@ export class Bm25Index {
 
   /** Inverse document frequency; 0 for unknown terms. */
   idf(term: string): number {
-    const df = this.postings.get(term)?.df ?? 0;
-    if (df === 0) return 0;
-    return Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5));
+    return bm25Idf(this.postings.get(term)?.df ?? 0, this.liveCount);
   }
 
   /** Document frequency of a term among live rows. */

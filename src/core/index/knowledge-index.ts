@@ -1,7 +1,7 @@
 import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
 import { stemArabic, terms } from '../text/index.js';
 import type { Lang } from '../text/index.js';
-import { Bm25Index, type Bm25State } from './bm25.js';
+import { Bm25Index, bm25Idf, type Bm25State } from './bm25.js';
 import { embeddingKey, type Embedder } from './embedder.js';
 import { SpellingVariants } from './spelling.js';
 import { TitleField } from './title-field.js';
@@ -397,8 +397,7 @@ export class KnowledgeIndex {
 
   /** Inverse document frequency over paragraphs, a title counting in each of its document's. */
   private idfOf(term: string): number {
-    const df = this.df(term);
-    return df === 0 ? 0 : Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+    return bm25Idf(this.df(term), this.size);
   }
 
   /** Inverse document frequency of a stemmed term in this index (0 when absent). */
