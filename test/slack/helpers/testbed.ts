@@ -18,6 +18,8 @@ export interface TestBedOptions {
   assistant: Assistant;
   mode?: 'http' | 'socket';
   settings?: Partial<ChannelSettings>;
+  /** Settings for one channel, over `settings` (e.g. a channel that answers beside one that is off). */
+  channelSettings?: (channel: string) => Partial<ChannelSettings>;
   state?: MemoryStateStore;
   /** A real store (e.g. SQLite) to use instead of `state`; `state` then stays empty. */
   store?: StateStore;
@@ -61,7 +63,12 @@ export class SlackTestBed {
         config,
         assistant: options.assistant,
         state: options.store ?? state,
-        settings: () => ({ ...DEFAULT_CHANNEL_SETTINGS, rateLimit: { ...DEFAULT_CHANNEL_SETTINGS.rateLimit }, ...options.settings }),
+        settings: (_platform, channel) => ({
+          ...DEFAULT_CHANNEL_SETTINGS,
+          rateLimit: { ...DEFAULT_CHANNEL_SETTINGS.rateLimit },
+          ...options.settings,
+          ...options.channelSettings?.(channel),
+        }),
         logger: createLogger({ level: 'debug', write: (line) => logs.push(line) }),
         streamIntervalMs: options.streamIntervalMs ?? 1000,
         clock: options.clock,
@@ -72,6 +79,11 @@ export class SlackTestBed {
       throw error;
     }
     return new SlackTestBed(logs, fake, bot, state, mode);
+  }
+
+  /** How many deliveries of `eventId` the app logged as ignored re-deliveries. */
+  ignoredRedeliveries(eventId: string): number {
+    return this.logs.filter((line) => line.includes('ignored a re-delivered event') && line.includes(`"${eventId}"`)).length;
   }
 
   get eventsUrl(): string {
