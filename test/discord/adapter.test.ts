@@ -20,7 +20,6 @@ afterEach(async () => {
 });
 
 const QUESTION = 'من هو سفير فرنسا لدى الأمم المتحدة؟';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function mention(channel = fake.textChannel('general'), text = QUESTION, author = fake.user('alice')): FakeMessage {
   return fake.post({ channel, author, content: `<@${fake.bot.id}> ${text}`, mentions: [fake.bot] });
@@ -67,7 +66,9 @@ describe('discord adapter against a fake Discord', () => {
     expect(couldPing(reply!)).toBe(false);
     expect(fake.typing).toHaveLength(0);
     expect(assistant.calls[0]!.question).toBe(QUESTION);
+    // The question is recorded just after the answer is posted.
     const store = bot.store as MemoryStateStore;
+    await fake.waitFor(() => store.questions.length > 0, 5000, 'the question recorded');
     expect(store.questions).toHaveLength(1);
     expect(store.questions[0]).toMatchObject({ platform: 'discord', channel: question.channel_id, user: question.author.id, question: QUESTION, abstained: false });
   });
@@ -162,10 +163,13 @@ describe('discord adapter against a fake Discord', () => {
     const general = fake.textChannel('general');
     fake.post({ channel: general, author: fake.user('otherbot', true), content: `<@${fake.bot.id}> ${QUESTION}`, mentions: [fake.bot] });
     fake.post({ channel: general, author: fake.user('alice'), content: QUESTION });
-    fake.post({ channel: general, author: fake.bot, content: `<@${fake.bot.id}> ${QUESTION}`, mentions: [fake.bot] });
-    await sleep(600);
-    expect(assistant.calls).toHaveLength(0);
-    expect(fake.requests.filter((r) => r.method === 'POST' && r.path.includes('/channels/'))).toEqual([]);
+    const own = fake.post({ channel: general, author: fake.bot, content: `<@${fake.bot.id}> ${QUESTION}`, mentions: [fake.bot] });
+    // A person's mention sent after them all: once it is answered, they have long been decided.
+    const person = mention(general, 'ما هي عملية شمال؟');
+    await finalReplies(1);
+    expect(assistant.calls.map((c) => c.question)).toEqual(['ما هي عملية شمال؟']);
+    const sent = fake.botMessages().filter((m) => m.id !== own.id);
+    expect(sent.map((m) => m.message_reference?.message_id)).toEqual([person.id]);
   });
 
   it('answers other bots only where allowBots is set', async () => {
@@ -194,8 +198,8 @@ describe('discord adapter against a fake Discord', () => {
     fake.post({ channel: questions, author: fake.user('alice'), content: 'good morning all' });
     fake.post({ channel: off, author: fake.user('alice'), content: `<@${fake.bot.id}> ${QUESTION}`, mentions: [fake.bot] });
     fake.post({ channel: questions, author: fake.user('alice'), content: QUESTION });
+    // The question was sent after the other two, so its answer comes after they were decided.
     const [reply] = await finalReplies(1);
-    await sleep(300);
     expect(fake.botMessages()).toHaveLength(1);
     expect(reply!.channel_id).toBe(questions.id);
     expect(assistant.calls.map((c) => c.options?.collections)).toEqual([['news']]);
@@ -307,12 +311,14 @@ describe('discord adapter against a fake Discord', () => {
       // Discord may replay events the client already had: the first question and /ask among them.
       { replayAlreadySeen: 6 },
     );
-    const replies = await finalReplies(3);
-    await sleep(500);
-    expect(fake.botMessages()).toHaveLength(3);
+    await finalReplies(3);
+    // A mention sent after the replay: once it is answered, the replayed events have been decided.
+    const last = mention(general, 'ما هي عملية برخان؟');
+    const replies = await finalReplies(4);
+    expect(fake.botMessages()).toHaveLength(4);
     expect(fake.interactionCallbacks.filter((c) => c.id === asked.id)).toHaveLength(1);
-    expect(replies.filter((r) => r.message_reference).map((r) => r.message_reference?.message_id)).toEqual([first.id, missed!.id]);
-    expect(assistant.calls.map((c) => c.question)).toEqual(['ما هي عملية شمال؟', 'ما هي عملية سيرفال؟', 'ومتى حدث ذلك؟']);
+    expect(replies.filter((r) => r.message_reference).map((r) => r.message_reference?.message_id)).toEqual([first.id, missed!.id, last.id]);
+    expect(assistant.calls.map((c) => c.question)).toEqual(['ما هي عملية شمال؟', 'ما هي عملية سيرفال؟', 'ومتى حدث ذلك؟', 'ما هي عملية برخان؟']);
     const resumed = fake.connections[1]!;
     expect(resumed.url.startsWith('/resume?')).toBe(true);
     expect(resumed.opcodes).toContain(6);
