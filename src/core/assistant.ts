@@ -1,39 +1,20 @@
 import { AnswerPipeline, DefaultPipelineOptions, finalOf, type PipelineOptions } from './ask/pipeline.js';
 import { toCitation } from './answer/compose.js';
-import type { Embedder } from './index/embedder.js';
 import type { KnowledgeIndex } from './index/knowledge-index.js';
-import { KnowledgeBase, type KnowledgeChange } from './knowledge-base.js';
-import type { KnowledgeReading, SkippedFile } from './knowledge/load.js';
+import { KnowledgeBase, type KnowledgeBaseOptions, type KnowledgeChange } from './knowledge-base.js';
+import type { SkippedFile } from './knowledge/load.js';
 import type { KnowledgeDocument } from './knowledge/types.js';
 import type { LlmAnswerer } from './llm/port.js';
-import { silentLogger, type Logger } from './ports.js';
+import { silentLogger } from './ports.js';
 import type { Answer, AnswerEvent, AskOptions, Assistant, Citation } from './types.js';
 
 export { MAX_QUESTION_CHARS } from './ask/pipeline.js';
 export type { KnowledgeChange } from './knowledge-base.js';
 
-export interface AssistantOptions extends Partial<PipelineOptions> {
-  /** The knowledge folder; ignored when `documents` is given. */
-  knowledgeDir?: string;
-  /** Documents already parsed (a QA set's own corpus). */
-  documents?: KnowledgeDocument[];
-  embedder?: Embedder;
-  /** Folder for the embedding cache and the index snapshot; null for none. */
-  cacheDir?: string | null;
-  /** Start from the index snapshot in cacheDir (default); 'rebuild' re-reads every file and rewrites it. */
-  snapshot?: boolean | 'rebuild';
+/** What the knowledge base needs (folder, embedder, cache, watching, readers), and the answering's own. */
+export interface AssistantOptions extends Partial<PipelineOptions>, KnowledgeBaseOptions {
   /** The LLM path; null or absent answers extractively. */
   llm?: LlmAnswerer | null;
-  logger?: Logger;
-  onProgress?: (done: number, total: number) => void;
-  /** Re-index knowledge files when they change on disk. */
-  watch?: boolean;
-  /** How often a watched folder is checked for having been replaced (ms). */
-  watchCheckMs?: number;
-  /** Readers for formats beyond text and Markdown, file limits, per-file progress. */
-  reading?: KnowledgeReading;
-  /** Documents from outside the folder (articles of followed sources), indexed with it. */
-  extraDocuments?: KnowledgeDocument[];
 }
 
 /** The assistant plus what the app, the CLI and the briefing need beyond answering. */

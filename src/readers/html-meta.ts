@@ -1,4 +1,5 @@
 import { parseDate } from '../core/knowledge/dates.js';
+import { webAddress } from '../core/knowledge/parse.js';
 import { normalize } from '../core/text/index.js';
 
 /**
@@ -54,7 +55,7 @@ export function pageMeta(doc: Doc, pageUrl?: string): PageMeta {
     siteName,
     author,
     date: dateText ? dateOf(dateText) : null,
-    url: pageUrl ?? absolute(canonical),
+    url: pageUrl ?? webAddress(canonical ?? null),
     lang: doc.documentElement?.getAttribute('lang')?.slice(0, 2).toLowerCase() || text(ld?.inLanguage)?.slice(0, 2) || null,
   };
 }
@@ -139,12 +140,3 @@ function nameOf(value: unknown): string | null {
   return cleanByline(text(value));
 }
 
-function absolute(href: string | null | undefined): string | null {
-  if (!href) return null;
-  try {
-    const url = new URL(href);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-  } catch {
-    return null;
-  }
-}
