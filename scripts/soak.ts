@@ -72,7 +72,7 @@ async function main(): Promise<number> {
   {
     const fake = await FakeDiscord.start();
     const bot = await startBot(fake, { assistant, settings: { ...UNLIMITED, placement: 'channel' } });
-    const [r, s] = await timed(() => discordLoad(fake, { total: TOTAL, concurrency: CONCURRENCY, redeliverEvery: 10, channels: 20, users: 200, timeoutMs: 120_000 }));
+    const [r, s] = await timed(() => discordLoad(fake, bot, { total: TOTAL, concurrency: CONCURRENCY, redeliverEvery: 10, channels: 20, users: 200, timeoutMs: 120_000 }));
     const errors = bot.logs.filter((l) => / ERROR /.test(l)).length;
     await bot.stop();
     await fake.close();

@@ -4,6 +4,7 @@
  * answer of every question, and counts answers per distinct question.
  */
 import type { FakeDiscord, FakeMessage } from '../../discord/fake-discord.js';
+import type { RunningBot } from '../../discord/helpers.js';
 import { figures, pool, until, type Figures } from './stats.js';
 import type { StoredMessage } from '../../slack/helpers/fake-slack.js';
 import { isProgress } from '../../slack/helpers/flatten.js';
@@ -33,10 +34,12 @@ export async function slackLoad(rig: SlackRig, options: { total: number; concurr
   const distinct: Sent[] = [];
   const acks: number[] = [];
   let badAcks = 0;
+  let redelivered = 0;
   const tasks: (() => Promise<void>)[] = [];
   for (let i = 0; i < options.total; i++) {
     const redeliver = options.redeliverEvery > 0 && i % options.redeliverEvery === options.redeliverEvery - 1 && distinct.length > 0;
     if (redeliver) {
+      redelivered++;
       const original = distinct[Math.floor(distinct.length / 2)]!; // one that is likely still in flight
       tasks.push(async () => {
         const d = await rig.mention(QUESTIONS[0]!, { channel: original.channel, user: original.user, eventId: original.eventId, ts: original.ts, retryNum: 1 });
@@ -80,7 +83,8 @@ export async function slackLoad(rig: SlackRig, options: { total: number; concurr
   await pool(tasks, options.concurrency);
   await until(() => distinct.every((s) => s.answeredAt !== undefined), options.timeoutMs);
   watcher.stop();
-  await new Promise((r) => setTimeout(r, 300)); // let a wrongly accepted re-delivery show up
+  // Each re-delivery was turned away (and said so); one wrongly accepted would be answered twice.
+  await until(() => rig.ignoredRedeliveries() >= redelivered, 10_000);
   indexReplies();
   const counts = distinct.map((s) => (threads.get(`${s.channel}|${s.ts}`) ?? []).length);
   return {
@@ -98,9 +102,10 @@ export async function slackLoad(rig: SlackRig, options: { total: number; concurr
 /**
  * Discord: `total` messages mentioning the bot through the fake gateway, `concurrency` awaiting
  * their answer at once; every `redeliverEvery`-th is the gateway sending an earlier
- * MESSAGE_CREATE again (as a resume replay can).
+ * MESSAGE_CREATE again (as a resume replay can). `bot` is stopped once all are answered: stopping
+ * waits for the answers in flight, so a wrongly accepted re-dispatch is counted.
  */
-export async function discordLoad(fake: FakeDiscord, options: { total: number; concurrency: number; redeliverEvery: number; channels: number; users: number; timeoutMs: number }): Promise<LoadResult> {
+export async function discordLoad(fake: FakeDiscord, bot: RunningBot, options: { total: number; concurrency: number; redeliverEvery: number; channels: number; users: number; timeoutMs: number }): Promise<LoadResult> {
   interface Sent { message: FakeMessage | null; at: number; answeredAt?: number }
   const distinct: Sent[] = [];
   const channels = Array.from({ length: options.channels }, (_, i) => fake.textChannel(`load-${i + 1}`));
@@ -141,7 +146,8 @@ export async function discordLoad(fake: FakeDiscord, options: { total: number; c
   );
   await pool(tasks, options.concurrency);
   watcher.stop();
-  await new Promise((r) => setTimeout(r, 300));
+  // Stopping waits for the answers in flight: a wrongly accepted re-dispatch has been answered by then.
+  await bot.stop();
   indexReplies();
   const counts = distinct.map((s) => (s.message ? (replies.get(s.message.id) ?? []).length : 0));
   const answered = distinct.filter((s) => s.answeredAt !== undefined).map((s) => s.answeredAt! - s.at);

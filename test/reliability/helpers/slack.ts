@@ -148,6 +148,16 @@ export class SlackRig {
   }
 
   /** The bot's messages in the thread of `ts` (its answer to that question). */
+  /** Questions the app has recorded: it records an answer just after posting it (in-memory store only). */
+  recordedQuestions(): number {
+    return this.store instanceof MemoryStateStore ? this.store.questions.length : 0;
+  }
+
+  /** Deliveries the app logged as ignored re-deliveries (of `eventId`, or of any event). */
+  ignoredRedeliveries(eventId?: string): number {
+    return this.logs.filter((line) => line.includes('ignored a re-delivered event') && (eventId === undefined || line.includes(`"${eventId}"`))).length;
+  }
+
   repliesTo(ts: string, channel = 'C1'): StoredMessage[] {
     return this.fake.botMessages().filter((m) => m.channel === channel && m.thread_ts === ts);
   }
