@@ -20,3 +20,11 @@ export function asSanadError(error: unknown, code = 'internal'): SanadError {
   const message = error instanceof Error ? error.message : String(error);
   return new SanadError(code, message, { cause: error });
 }
+
+/**
+ * An answer stream that ended without its final answer: a fault of ours, never the asker's.
+ * Spelt once, here, for the core's own `ask` and for the service that streams answers to chats.
+ */
+export function noFinalAnswer(): SanadError {
+  return new SanadError('no_answer', 'the answer stream ended without a final answer');
+}

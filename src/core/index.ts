@@ -5,7 +5,9 @@ export { toReply, errorReply, simpleReply, newErrorId, citationLabel } from './r
 export type { Reply, ReplyCitation } from './reply.js';
 export { message, localizer } from './messages.js';
 export type { MessageKey } from './messages.js';
-export { SanadError, asSanadError } from './errors.js';
+export { SanadError, asSanadError, noFinalAnswer } from './errors.js';
+export { readMessage } from './ask/message.js';
+export type { ReadMessage } from './ask/message.js';
 export { createLogger, silentLogger, systemClock, registerSecret, redact } from './ports.js';
 export type { Logger, Clock, LogLevel } from './ports.js';
 export { MemoryStateStore } from './state.js';

@@ -194,11 +194,13 @@ export function fakeBriefing(cited: Omit<FakeParagraph, 'keywords'> = ARTICLE_PA
 /** Records log lines, to check that errors are logged with their id. */
 export function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
+  // Errors as the real logger writes them (name and message; an Error has no own enumerable fields).
+  const json = (f: Record<string, unknown> | undefined) => JSON.stringify(f ?? {}, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v));
   const make = (prefix: string): Logger => ({
-    debug: (m, f) => lines.push(`DEBUG [${prefix}] ${m} ${JSON.stringify(f ?? {})}`),
-    info: (m, f) => lines.push(`INFO [${prefix}] ${m} ${JSON.stringify(f ?? {})}`),
-    warn: (m, f) => lines.push(`WARN [${prefix}] ${m} ${JSON.stringify(f ?? {})}`),
-    error: (m, f) => lines.push(`ERROR [${prefix}] ${m} ${JSON.stringify(f ?? {})}`),
+    debug: (m, f) => lines.push(`DEBUG [${prefix}] ${m} ${json(f)}`),
+    info: (m, f) => lines.push(`INFO [${prefix}] ${m} ${json(f)}`),
+    warn: (m, f) => lines.push(`WARN [${prefix}] ${m} ${json(f)}`),
+    error: (m, f) => lines.push(`ERROR [${prefix}] ${m} ${json(f)}`),
     child: (p) => make(`${prefix}:${p}`),
   });
   return Object.assign(make('sanad'), { lines });

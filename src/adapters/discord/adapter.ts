@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
 import { type SharedRateLimits, type Assistant, type ChannelSettingsResolver, type Clock, type Logger, registerSecret, SanadError, SlidingWindowLimiter, type StateStore, systemClock } from '../../core/index.js';
+import { AnswerService, DefaultChatAnswerOptions } from '../../answering/index.js';
 import { registerCommands } from './commands.js';
 import type { DiscordCommandConfig } from './commands.js';
 import { AnswerMemory } from './context.js';
@@ -38,7 +39,6 @@ export interface DiscordAdapter {
 }
 
 const STOP_GRACE_MS = 5000;
-const DEFAULT_ANSWER_TIMEOUT_MS = 90_000;
 
 /** The intents the bot needs; MessageContent is privileged and must be enabled in the Developer Portal. */
 export const DISCORD_INTENTS = [
@@ -57,13 +57,17 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const clock = options.clock ?? systemClock;
   const ctx: DiscordContext = {
     assistant: options.assistant,
+    // Every answer has one overall deadline, whatever path asked for it (mention, DM, /ask).
+    answering: new AnswerService(
+      { assistant: options.assistant, store: options.store, logger, clock },
+      { platform: 'discord', ...DefaultChatAnswerOptions, ...(options.answerTimeoutMs !== undefined ? { answerTimeoutMs: options.answerTimeoutMs } : {}) },
+    ),
     store: options.store,
     logger,
     settingsFor: options.settingsFor,
     clock,
     limits: options.sharedLimits ?? new SlidingWindowLimiter(),
     answers: new AnswerMemory(),
-    answerTimeoutMs: options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS,
   };
   const inFlight = new Set<Promise<void>>();
   let client: Client | null = null;

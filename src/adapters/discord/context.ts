@@ -1,8 +1,11 @@
+import type { AnswerService } from '../../answering/index.js';
 import { RATE_WINDOW_MS, type SharedRateLimits, type RateVerdict, type RateCheck, type Assistant, type ChannelSettingsResolver, type Citation, type Clock, type Lang, type Logger, type StateStore } from '../../core/index.js';
 
 /** What the handlers share: the core's ports plus the adapter's own small state. */
 export interface DiscordContext {
   assistant: Assistant;
+  /** Answers, streams and records every question (src/answering): Discord only renders. */
+  answering: AnswerService;
   store: StateStore;
   logger: Logger;
   settingsFor: ChannelSettingsResolver;
@@ -10,8 +13,6 @@ export interface DiscordContext {
   /** Counted in this process, or with the other replicas (PostgreSQL). */
   limits: SharedRateLimits;
   answers: AnswerMemory;
-  /** One overall deadline per answer, as on Slack: past it the core gives up the model. */
-  answerTimeoutMs: number;
 }
 
 /** Counts a question against its limits: shared by the replicas when they share a database. */

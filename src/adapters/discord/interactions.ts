@@ -4,7 +4,7 @@
  */
 import { MessageFlags } from 'discord.js';
 import type { ButtonInteraction, ChatInputCommandInteraction, Interaction } from 'discord.js';
-import { citationLabel, detectLanguage, errorReply, type Lang, message as say, newErrorId } from '../../core/index.js';
+import { citationLabel, errorReply, message as say, newErrorId, readMessage } from '../../core/index.js';
 import { answerQuestion, safely } from './answer.js';
 import type { ReplySink } from './answer.js';
 import { ASK_COMMAND } from './commands.js';
@@ -28,9 +28,9 @@ async function ask(ctx: DiscordContext, interaction: ChatInputCommandInteraction
   await interaction.deferReply(flags ? { flags } : {});
   const channel = interaction.channel?.isThread() ? (interaction.channel.parentId ?? interaction.channelId) : interaction.channelId;
   const settings = ctx.settingsFor('discord', channel);
-  const lang: Lang = settings.language !== 'auto' ? settings.language : detectLanguage(question || interaction.locale);
+  const { empty, lang } = readMessage(question, settings.language, langFromLocale(interaction.locale));
   const sink = interactionSink(interaction, flags);
-  if (!question) return sink.final(renderNotice(say('empty', lang)));
+  if (empty) return sink.final(renderNotice(say('empty', lang)));
   const limit = await takeLimits(ctx, [
     { key: `user:${interaction.user.id}`, limit: settings.rateLimit.perUserPerMinute },
     { key: `channel:${channel}`, limit: settings.rateLimit.perChannelPerMinute },

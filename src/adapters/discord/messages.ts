@@ -4,7 +4,7 @@
  */
 import { ChannelType } from 'discord.js';
 import type { Message, SendableChannels } from 'discord.js';
-import { type ChannelSettings, detectLanguage, type Lang, looksLikeQuestion, message as say } from '../../core/index.js';
+import { type ChannelSettings, looksLikeQuestion, message as say, readMessage } from '../../core/index.js';
 import { answerQuestion, safely } from './answer.js';
 import type { ReplySink } from './answer.js';
 import { takeLimits, type DiscordContext } from './context.js';
@@ -40,8 +40,8 @@ export async function handleMessage(ctx: DiscordContext, message: Message, botId
   if ((await safely(ctx, 'claimEvent', () => ctx.store.claimEvent(`discord:message:${message.id}`))) === false) return;
 
   const log = ctx.logger.child(`msg:${message.id}`);
-  const lang: Lang = settings.language !== 'auto' ? settings.language : detectLanguage(question);
-  if (!question) {
+  const { empty, lang } = readMessage(question, settings.language);
+  if (empty) {
     await sendAll(replyTo(message), renderNotice(say('empty', lang))).catch((e) => log.warn('empty-question reply failed', { error: e }));
     return;
   }

@@ -1,6 +1,6 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
-import { type FeedbackRecord, message } from '../../core/index.js';
-import { answerMessages, questionLanguage, type SlackDeps } from './answer.js';
+import { type FeedbackRecord, type Lang, message, readMessage } from '../../core/index.js';
+import { answerMessages, type SlackDeps } from './answer.js';
 import { renderParagraphView } from './blocks.js';
 import { ACTION, decodeAnswerRef } from './ids.js';
 import { label } from './labels.js';
@@ -73,4 +73,9 @@ export function registerActions(app: App, deps: SlackDeps): void {
       await respond({ response_type: 'ephemeral', replace_original: false, text: label('shareExpired', lang) });
     }
   });
+}
+
+/** The language of a reply about a question or paragraph: decided by the core, as for the answer. */
+function questionLanguage(text: string): Lang {
+  return readMessage(text).lang;
 }

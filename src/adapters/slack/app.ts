@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import { type SharedRateLimits, asSanadError, type Assistant, type ChannelSettingsResolver, type Clock, defaultSettingsResolver, type Logger, MemoryStateStore, SanadError, silentLogger, SlidingWindowLimiter, type StateStore, systemClock } from '../../core/index.js';
+import { AnswerService, DefaultChatAnswerOptions } from '../../answering/index.js';
 import type { SlackDeps } from './answer.js';
 import { verifyBotToken, type BotIdentity } from './auth.js';
 import { toBoltLogger } from './bolt-logger.js';
@@ -33,8 +34,7 @@ export interface SlackAppOptions {
 }
 
 const DEFAULTS = {
-  streamIntervalMs: 1000,
-  answerTimeoutMs: 90_000,
+  ...DefaultChatAnswerOptions,
   connectTimeoutMs: 30_000,
 } as const satisfies Partial<Required<SlackAppOptions>>;
 
@@ -82,17 +82,22 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackBot>
     clientOptions,
     convoStore: false, // conversation state comes from the thread, not Bolt's store
   });
+  const state = options.state ?? new MemoryStateStore();
+  const answerTimeoutMs = options.answerTimeoutMs ?? DEFAULTS.answerTimeoutMs;
   const deps: SlackDeps = {
     assistant,
-    state: options.state ?? new MemoryStateStore(),
+    answering: new AnswerService(
+      { assistant, store: state, logger, clock },
+      { platform: 'slack', streamIntervalMs: options.streamIntervalMs ?? DEFAULTS.streamIntervalMs, answerTimeoutMs },
+    ),
+    state,
     settings: options.settings ?? defaultSettingsResolver,
     logger,
     clock,
     identity,
     recent: new RecentAnswers(),
     limits: options.sharedLimits ?? new SlidingWindowLimiter(),
-    streamIntervalMs: options.streamIntervalMs ?? DEFAULTS.streamIntervalMs,
-    answerTimeoutMs: options.answerTimeoutMs ?? DEFAULTS.answerTimeoutMs,
+    answerTimeoutMs,
   };
   registerListeners(app, deps);
 

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import { looksLikeQuestion, message } from '../../core/index.js';
-import { answerInPlace, answerPrivately, rateLimitMessage, replyLanguage, type SlackDeps } from './answer.js';
+import { looksLikeQuestion, message, readMessage } from '../../core/index.js';
+import { answerInPlace, answerPrivately, rateLimitMessage, type SlackDeps } from './answer.js';
 import { registerActions } from './actions.js';
 import { ASK_COMMAND } from './ids.js';
 import { slackToPlain } from './mrkdwn.js';
@@ -93,8 +93,8 @@ export function registerListeners(app: App, deps: SlackDeps): void {
     const text = slackToPlain(command.text ?? '', deps.identity.botUserId);
     const settings = deps.settings('slack', command.channel_id);
     const q = { channel: command.channel_id, user: command.user_id, text, settings };
-    const lang = replyLanguage(q);
-    const refusal = !text ? message('empty', lang) : await rateLimitMessage(deps, q, lang);
+    const { empty, lang } = readMessage(text, settings.language);
+    const refusal = empty ? message('empty', lang) : await rateLimitMessage(deps, q, lang);
     // Acknowledge within Slack's 3 s with something the asker sees; the answer replaces it.
     await ack({ response_type: 'ephemeral', text: refusal ?? message('thinking', lang) });
     if (!refusal) await answerPrivately(deps, respond, q);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Answer, type Assistant, type ChannelSettings, detectLanguage, type Lang, type Logger, message, newErrorId, type StateStore, toReply } from '../../core/index.js';
+import { AnswerService } from '../../answering/index.js';
+import { type Answer, type Assistant, type ChannelSettings, type Clock, type Logger, message, newErrorId, readMessage, type StateStore, toReply } from '../../core/index.js';
 import { HttpError, readJson, sendError, sendJson } from './http.js';
 import type { BriefingProvider } from './types.js';
 import { parseAsk, parseFeedback, preferredLanguage } from './validate.js';
@@ -14,6 +15,7 @@ export interface ApiDeps {
   channel: ChannelSettings;
   store: StateStore;
   logger: Logger;
+  clock: Clock;
   briefing: BriefingProvider | undefined;
   maxBodyBytes: number;
   maxQuestionChars: number;
@@ -26,30 +28,14 @@ export function answerJson(answer: Answer): Answer & { reply: ReturnType<typeof 
 
 export function createApi(deps: ApiDeps) {
   const { assistant, store, logger, briefing, channel } = deps;
+  // The web page streams every step of an answer; the core's model deadline is its only deadline.
+  const answering = new AnswerService({ assistant, store, logger, clock: deps.clock }, { platform: 'web', streamIntervalMs: 0, answerTimeoutMs: null });
   // The channel's limits hold on every path that answers or shows knowledge here.
   const limits = { collections: channel.collections, language: channel.language };
   const allowed = (collection: string) => !channel.collections || channel.collections.includes(collection);
   const refuseWhenOff = () => {
     if (channel.respond === 'off') throw new HttpError(403, 'answering_off', 'Answering is turned off for the web chat (respond: off in the config file).');
   };
-
-  async function logQuestion(answer: Answer): Promise<void> {
-    try {
-      await store.recordQuestion({
-        platform: 'web',
-        channel: WEB_CHANNEL,
-        user: WEB_USER,
-        question: answer.question,
-        answer: answer.answer,
-        abstained: answer.abstained,
-        citations: answer.citations.map(({ document, paragraph, paragraphId }) => ({ document, paragraph, paragraphId })),
-        at: new Date(),
-      });
-    } catch (error) {
-      // A failing store never costs an answer.
-      logger.warn('could not record the question', { error });
-    }
-  }
 
   /** Aborts the assistant's work when the browser goes away mid-answer. */
   function abortOnClose(res: ServerResponse): AbortController {
@@ -65,9 +51,13 @@ export function createApi(deps: ApiDeps) {
     const { question, history } = parseAsk(await readJson(req, deps.maxBodyBytes), deps.maxQuestionChars, uiLang);
     refuseWhenOff();
     const controller = abortOnClose(res);
-    const answer = await assistant.ask(question, { ...limits, conversation: history, signal: controller.signal });
-    await logQuestion(answer);
-    sendJson(res, 200, answerJson(answer));
+    await answering.answer(
+      { channel: WEB_CHANNEL, user: WEB_USER, question, conversation: history, ...limits, otherwise: uiLang, signal: controller.signal },
+      {
+        deliver: async (answer) => sendJson(res, 200, answerJson(answer)),
+        apologise: async (reply, errorId) => sendError(res, 500, 'internal', reply.text, { errorId }),
+      },
+    );
   }
 
   /**
@@ -88,23 +78,19 @@ export function createApi(deps: ApiDeps) {
     const write = (event: unknown) => {
       if (!res.writableEnded && !res.destroyed) res.write(JSON.stringify(event) + '\n');
     };
-    try {
-      for await (const event of assistant.askStream(question, { ...limits, conversation: history, signal: controller.signal })) {
-        if (controller.signal.aborted) break;
-        if (event.type === 'delta') write({ type: 'delta', text: event.text });
-        else {
-          await logQuestion(event.answer);
-          write({ type: 'final', answer: answerJson(event.answer) });
-        }
-      }
-    } catch (error) {
-      if (!controller.signal.aborted) {
-        const lang: Lang = detectLanguage(question) === 'und' ? uiLang : detectLanguage(question);
-        const errorId = newErrorId();
-        logger.error('answering failed', { errorId, error: describe(error) });
-        write({ type: 'error', error: { code: 'internal', message: message('error', lang, { id: errorId }), errorId } });
-      }
-    }
+    let sent = 0;
+    await answering.answer(
+      { channel: WEB_CHANNEL, user: WEB_USER, question, conversation: history, ...limits, otherwise: uiLang, signal: controller.signal },
+      {
+        // Each line carries only what is new since the last one.
+        progress: async (text) => {
+          write({ type: 'delta', text: text.slice(sent) });
+          sent = text.length;
+        },
+        deliver: async (answer) => write({ type: 'final', answer: answerJson(answer) }),
+        apologise: async (reply, errorId) => write({ type: 'error', error: { code: 'internal', message: reply.text, errorId } }),
+      },
+    );
     res.end();
   }
 
@@ -117,8 +103,7 @@ export function createApi(deps: ApiDeps) {
       logger.error('could not record feedback', { errorId, error: describe(error) });
       throw new HttpError(503, 'store_unavailable', `Feedback could not be saved right now (error id ${errorId}).`);
     }
-    const lang = detectLanguage(input.question);
-    sendJson(res, 200, { ok: true, message: message('thanks', lang === 'und' ? 'ar' : lang) });
+    sendJson(res, 200, { ok: true, message: message('thanks', readMessage(input.question).lang) });
   }
 
   /** `GET /api/briefing[?channel=platform:id]`: the configured briefings, and one's today and history. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultSettingsResolver, MAX_QUESTION_CHARS, message, newErrorId } from '../../core/index.js';
+import { defaultSettingsResolver, MAX_QUESTION_CHARS, message, newErrorId, systemClock } from '../../core/index.js';
 import { createApi, describe } from './api.js';
 import { HttpError, hostnameOf, isLoopbackHost, sendError, setSecurityHeaders } from './http.js';
 import { loadAssets } from './static.js';
@@ -42,6 +42,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
     channel: options.channel ?? defaultSettingsResolver('web', 'web'),
     store: options.store,
     logger,
+    clock: options.clock ?? systemClock,
     briefing: options.briefing,
     maxBodyBytes: settings.maxBodyBytes,
     maxQuestionChars: settings.maxQuestionChars,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BriefingViewProvider as BriefingProvider } from '../../briefing/index.js';
-import type { Assistant, ChannelSettings, Logger, StateStore } from '../../core/index.js';
+import type { Assistant, ChannelSettings, Clock, Logger, StateStore } from '../../core/index.js';
 
 /** A briefing as the page shows it: the briefing engine's own text view, one definition. */
 export type { BriefingTextView as BriefingView, TextCitation as BriefingCitation } from '../../briefing/index.js';
@@ -26,6 +26,8 @@ export interface WebServerOptions {
   channel?: ChannelSettings;
   store: StateStore;
   logger: Logger;
+  /** Default: the system clock. */
+  clock?: Clock;
   briefing?: BriefingProvider;
   /** Default 127.0.0.1: only this machine can reach the page. */
   host?: string;

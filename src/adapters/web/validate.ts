@@ -1,4 +1,4 @@
-import { cleanInvisible, detectLanguage, type FeedbackRecord, type Lang, message, type Turn } from '../../core/index.js';
+import { type FeedbackRecord, type Lang, message, readMessage, type Turn } from '../../core/index.js';
 import { HttpError } from './http.js';
 
 /** Turns of history kept; older ones add little to a follow-up and cost retrieval time. */
@@ -26,11 +26,11 @@ export function parseAsk(body: unknown, maxChars: number, uiLang: Lang): AskRequ
     throw new HttpError(400, 'bad_request', '"question" must be a string.');
   }
   const text = (question ?? '').trim();
-  // Only NULs, zero-width or bidi marks is as empty as nothing at all.
-  if (cleanInvisible(text) === '') throw new HttpError(400, 'empty_question', message('empty', uiLang));
+  // The core says what is empty (only NULs, zero-width or bidi marks is as empty as nothing) and in which language to say so.
+  const read = readMessage(text, 'auto', uiLang);
+  if (read.empty) throw new HttpError(400, 'empty_question', message('empty', uiLang));
   if (text.length > maxChars) {
-    const lang = detectLanguage(text);
-    throw new HttpError(413, 'question_too_long', message('tooLong', lang === 'und' ? uiLang : lang, { length: text.length, max: maxChars }));
+    throw new HttpError(413, 'question_too_long', message('tooLong', read.lang, { length: text.length, max: maxChars }));
   }
   return { question: text, history: parseHistory(history) };
 }

@@ -3,17 +3,18 @@ import { mergeAnswers, quoteAsAnswer, toCitation, toRetrieved } from '../answer/
 import { looksLikeInstruction, splitQuestions } from '../answer/question.js';
 import { rerankByAnswer } from '../answer/rerank.js';
 import { smallTalk, withoutGreeting, type SmallTalk } from '../answer/smalltalk.js';
-import { SanadError } from '../errors.js';
+import { noFinalAnswer } from '../errors.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import type { LlmAnswerer } from '../llm/port.js';
 import { CROSS_LANGUAGE_ADMIN_HINT, languageNames, message } from '../messages.js';
 import type { Logger } from '../ports.js';
 import { retrieve } from '../retrieve/retriever.js';
-import { cleanInvisible, detectLanguage, withoutBullets, type Lang } from '../text/index.js';
+import { cleanInvisible, withoutBullets, type Lang } from '../text/index.js';
 import type { Answer, AnswerEvent, AskOptions } from '../types.js';
 import { DocumentAnswers } from './documents.js';
 import { answerWithModel, fallbackNote } from './model.js';
 import { findEvidence, type Evidence } from './evidence.js';
+import { readMessage } from './message.js';
 
 export const MAX_QUESTION_CHARS = 4000;
 
@@ -93,10 +94,7 @@ export class AnswerPipeline {
   }
 
   private read(rawQuestion: string, options: AskOptions): Asked {
-    const original = cleanInvisible(rawQuestion ?? '');
-    const question = withoutGreeting(original);
-    const asked = detectLanguage(question);
-    const lang: Lang = options.language && options.language !== 'auto' ? options.language : asked === 'und' ? 'ar' : asked;
+    const { original, question, asked, lang } = readMessage(rawQuestion, options.language);
     return { original, question, asked, lang, options, started: performance.now() };
   }
 
@@ -238,7 +236,7 @@ export class AnswerPipeline {
 /** The final answer of an answer stream. */
 export async function finalOf(stream: AsyncIterable<AnswerEvent>): Promise<Answer> {
   for await (const event of stream) if (event.type === 'final') return event.answer;
-  throw new SanadError('internal', 'the answer stream ended without an answer');
+  throw noFinalAnswer();
 }
 
 function ms(since: number): number {
