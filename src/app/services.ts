@@ -87,7 +87,7 @@ export function briefingPosters(config: AppConfig): Partial<Record<'slack' | 'di
   const posters: Partial<Record<'slack' | 'discord', BriefingPoster>> = {};
   if (config.slack) {
     posters.slack = createSlackBriefingPoster(
-      new WebClient(config.slack.botToken, { ...briefingSlackClientOptions, ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}) }),
+      new WebClient(config.slack.botToken, { ...briefingSlackClientOptions, slackApiUrl: config.slack.apiUrl }),
     );
   }
   if (config.discord) {

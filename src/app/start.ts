@@ -1,5 +1,5 @@
 import { createDiscordAdapter, type DiscordAdapter } from '../adapters/discord/index.js';
-import { DEFAULT_SLACK_API_URL, SLACK_EVENTS_PATH, startSlackApp, type SlackBot } from '../adapters/slack/index.js';
+import { SLACK_EVENTS_PATH, startSlackApp, type SlackBot } from '../adapters/slack/index.js';
 import { createWebServer, type ExtraRoute, type WebServer } from '../adapters/web/index.js';
 import { BriefingScheduler, createBriefingProvider, logUnscheduledBriefings } from '../briefing/index.js';
 import { requireSlackEvents, type AppConfig } from '../config/env.js';
@@ -49,14 +49,7 @@ export async function runStart(options: StartOptions): Promise<number> {
       // In HTTP mode Slack's events share the web chat's server and port, unless the web is off.
       const shareServer = config.web && !config.slack.appToken;
       slack = await startSlackApp({
-        config: {
-          botToken: config.slack.botToken,
-          appToken: config.slack.appToken,
-          signingSecret: config.slack.signingSecret,
-          apiUrl: config.slack.apiUrl ?? DEFAULT_SLACK_API_URL,
-          port: config.port,
-          host: config.host,
-        },
+        config: config.slack,
         assistant,
         state: store,
         sharedLimits: services.sharedLimits,

@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SanadError } from '../core/errors.js';
 import { registerSecret, registerUrlSecrets, type LogLevel } from '../core/ports.js';
 import { llmConfigFromEnv, type LlmConfig } from '../core/llm/config.js';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PAGES } from '../core/knowledge/load.js';
+import { findConfigFile } from './discover.js';
+import { slackFromEnv, type SlackSettings } from './slack.js';
+import { type Env, httpUrl, invalid, resolveHost, resolvePort, value } from './values.js';
+
+export { requireSlackEvents } from './slack.js';
 
 /**
  * Everything sanad reads from the environment, resolved once at start. Each error names the
@@ -19,7 +23,8 @@ export interface AppConfig {
   port: number;
   web: boolean;
   llm: LlmConfig;
-  slack: { botToken: string; appToken?: string; signingSecret?: string; apiUrl?: string } | null;
+  /** The Slack app, checked once here (tokens, API address, the same PORT and HOST); null without SLACK_BOT_TOKEN. */
+  slack: SlackSettings | null;
   discord: { token: string; applicationId: string; guildId?: string; apiUrl?: string } | null;
   /** Limits per knowledge file: bigger or longer files are skipped with a message. */
   files: { maxFileBytes: number; maxPages: number };
@@ -29,29 +34,10 @@ export interface AppConfig {
   database: { url: string; schema: string } | null;
 }
 
-type Env = Record<string, string | undefined>;
-
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
-function invalid(name: string, problem: string, hint: string): SanadError {
-  return new SanadError('config_invalid', `${name} ${problem}`, { hint });
-}
-
-function value(env: Env, name: string): string | undefined {
-  const v = env[name]?.trim();
-  return v ? v : undefined;
-}
-
 function url(env: Env, name: string): string | undefined {
-  const v = value(env, name);
-  if (v === undefined) return undefined;
-  try {
-    const parsed = new URL(v);
-    if (!/^https?:$/.test(parsed.protocol)) throw new Error('protocol');
-    return v;
-  } catch {
-    throw invalid(name, `must be an http(s) URL, got "${v}"`, `Set ${name} to a full URL such as http://127.0.0.1:8080/ or remove it.`);
-  }
+  return httpUrl(value(env, name), name, name);
 }
 
 function positive(env: Env, name: string, fallback: number, example: string): number {
@@ -64,11 +50,7 @@ function positive(env: Env, name: string, fallback: number, example: string): nu
 
 export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?: string } = {}): AppConfig {
   const dataDir = resolve(value(env, 'SANAD_DATA_DIR') ?? 'data');
-  const portText = value(env, 'PORT') ?? '3000';
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw invalid('PORT', `must be a port number between 0 and 65535, got "${portText}"`, 'Set PORT=3000 or another free port.');
-  }
+  const port = resolvePort(env);
   const logLevel = (value(env, 'SANAD_LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw invalid('SANAD_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`, 'Set SANAD_LOG_LEVEL=info.');
@@ -78,20 +60,7 @@ export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?
     throw invalid('SANAD_WEB', `must be on or off, got "${webSetting}"`, 'Set SANAD_WEB=off to serve no web chat, or remove it.');
   }
 
-  const slackToken = value(env, 'SLACK_BOT_TOKEN');
-  let slack: AppConfig['slack'] = null;
-  if (slackToken) {
-    if (!slackToken.startsWith('xoxb-')) {
-      throw invalid('SLACK_BOT_TOKEN', 'must be a bot token starting with xoxb-', 'Copy the Bot User OAuth Token from your Slack app\'s "OAuth & Permissions" page.');
-    }
-    const appToken = value(env, 'SLACK_APP_TOKEN');
-    const signingSecret = value(env, 'SLACK_SIGNING_SECRET');
-    if (appToken && !appToken.startsWith('xapp-')) {
-      throw invalid('SLACK_APP_TOKEN', 'must be an app-level token starting with xapp-', 'Create one under "Basic Information → App-Level Tokens" with the connections:write scope.');
-    }
-    // Posting (a briefing) needs only the bot token; receiving events is checked by the bot's start.
-    slack = { botToken: slackToken, appToken, signingSecret, apiUrl: url(env, 'SLACK_API_URL') };
-  }
+  const slack = slackFromEnv(env);
 
   const discordToken = value(env, 'DISCORD_TOKEN');
   let discord: AppConfig['discord'] = null;
@@ -109,13 +78,10 @@ export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?
 
   const database = databaseFromEnv(env);
   const llm = llmConfigFromEnv(env);
-  for (const secret of [database?.url, database ? passwordOf(database.url) : undefined, slackToken, slack?.appToken, slack?.signingSecret, discordToken, llm.apiKey]) registerSecret(secret);
+  for (const secret of [database?.url, database ? passwordOf(database.url) : undefined, discordToken, llm.apiKey]) registerSecret(secret);
   for (const name of ['OPENAI_BASE_URL', 'SLACK_API_URL', 'DISCORD_API_URL']) registerUrlSecrets(value(env, name));
 
-  const configFile = value(env, 'SANAD_CONFIG') ?? ['sanad.config.yaml', 'sanad.config.yml', 'sanad.config.json'].find((f) => existsSync(f)) ?? null;
-  if (value(env, 'SANAD_CONFIG') && !existsSync(value(env, 'SANAD_CONFIG')!)) {
-    throw invalid('SANAD_CONFIG', `points at ${value(env, 'SANAD_CONFIG')}, which does not exist`, 'Fix the path or remove SANAD_CONFIG to run with the defaults.');
-  }
+  const configFile = findConfigFile(undefined, env, process.cwd());
 
   return {
     database,
@@ -124,7 +90,7 @@ export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?
     cacheDir: join(dataDir, 'cache'),
     configFile,
     logLevel: logLevel as LogLevel,
-    host: value(env, 'HOST') ?? '127.0.0.1',
+    host: resolveHost(env),
     port,
     web: !['off', 'false', '0'].includes(webSetting),
     llm,
@@ -136,20 +102,6 @@ export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?
     },
     fetch: { allowPrivate: ['on', 'true', '1', 'yes'].includes((value(env, 'SANAD_ALLOW_PRIVATE_URLS') ?? 'off').toLowerCase()) },
   };
-}
-
-/**
- * The bot answers Slack messages only if it can receive them: Socket Mode (SLACK_APP_TOKEN) or
- * HTTP events (SLACK_SIGNING_SECRET). `sanad start` checks this; posting a briefing does not need it.
- */
-export function requireSlackEvents(slack: AppConfig['slack']): void {
-  if (slack && !slack.appToken && !slack.signingSecret) {
-    throw invalid(
-      'SLACK_BOT_TOKEN',
-      'is set, but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP events) is, so the bot cannot receive messages',
-      'Set SLACK_APP_TOKEN for Socket Mode (no public URL needed), or SLACK_SIGNING_SECRET for the HTTP Events API. (Posting briefings with sanad briefing --post needs only SLACK_BOT_TOKEN.)',
-    );
-  }
 }
 
 /** Loads ./.env when present (real environment variables win), as the one start command promises. */

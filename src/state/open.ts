@@ -5,14 +5,13 @@ import { ResilientStore } from './resilient.js';
 import { SqliteStateStore, type SqliteStoreOptions } from './sqlite.js';
 
 export interface OpenStateOptions extends Omit<SqliteStoreOptions, 'file'> {
-  /** Default: `SANAD_DATA_DIR`, else `./data`. */
-  dataDir?: string;
+  /** The data folder (`AppConfig.dataDir`: SANAD_DATA_DIR, read once in src/config). */
+  dataDir: string;
   /** PostgreSQL instead of the SQLite file: replicas sharing state. */
   database?: { url: string; schema: string } | null;
-  env?: NodeJS.ProcessEnv;
   logger: Logger;
-  /** Rows older than this many days are purged at open (default 30). */
-  retentionDays?: number;
+  /** Rows older than this many days are purged at open (the config file's `retentionDays`). */
+  retentionDays: number;
   now?: Date;
 }
 
@@ -31,8 +30,7 @@ export interface OpenedState {
  * events the others answer too); once started, outages are ridden out. Purges old rows at open.
  */
 export async function openStateStore(options: OpenStateOptions): Promise<OpenedState> {
-  const env = options.env ?? process.env;
-  const dataDir = resolve(options.dataDir ?? (env.SANAD_DATA_DIR?.trim() || './data'));
+  const dataDir = resolve(options.dataDir);
   const logger = options.logger.child('state');
   let sqlite: SqliteStateStore | null = null;
   let postgres: PostgresStateStore | null = null;
@@ -56,8 +54,7 @@ export async function openStateStore(options: OpenStateOptions): Promise<OpenedS
     }
   }
   const store = new ResilientStore(postgres ?? sqlite, logger, { shared: postgres !== null });
-  const days = options.retentionDays ?? 30;
   const now = options.now ?? new Date();
-  if (sqlite || postgres) await store.purge(new Date(now.getTime() - days * 86_400_000));
+  if (sqlite || postgres) await store.purge(new Date(now.getTime() - options.retentionDays * 86_400_000));
   return { store, sqlite, postgres, dataDir };
 }

@@ -14,6 +14,7 @@ import { llmConfigFromEnv } from '../../src/core/llm/config.js';
 import { defaultPromptsDir, loadPrompts } from '../../src/core/llm/prompts.js';
 import { createLogger, redact, registerUrlSecrets } from '../../src/core/ports.js';
 import { SqliteStateStore } from '../../src/state/index.js';
+import { CONFIG_DEFAULTS } from '../../src/config/file.js';
 import { openStateStore } from '../../src/state/open.js';
 import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { startFakeOpenAI, userOf, type FakeOpenAI } from '../llm/fake-openai.js';
@@ -110,7 +111,7 @@ describe('the state file deleted while sanad runs (item 12)', () => {
   it('is logged by the app store, once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-deleted-app-'));
     const logger = recordingLogger();
-    const { store, sqlite } = await openStateStore({ dataDir: dir, logger });
+    const { store, sqlite } = await openStateStore({ dataDir: dir, logger, retentionDays: CONFIG_DEFAULTS.retentionDays });
     await store.claimEvent('a');
     rmSync(sqlite!.file);
     await store.claimEvent('b');

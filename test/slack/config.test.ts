@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSlackConfig } from '../../src/adapters/slack/config.js';
+import { configFromEnv } from '../../src/config/env.js';
+import { resolveSlackConfig } from '../../src/config/slack.js';
 import { timestampProblem } from '../../src/adapters/slack/timestamp.js';
 import { SanadError } from '../../src/core/errors.js';
 
@@ -26,6 +27,36 @@ describe('resolveSlackConfig', () => {
       expect(error).toBeInstanceOf(SanadError);
       expect(`${(error as SanadError).message} ${(error as SanadError).hint}`).toContain(hint);
     }
+  });
+});
+
+describe('one Slack and PORT rule for sanad start and the adapter', () => {
+  const env = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'secret', PORT: '4000', HOST: '127.0.0.2' };
+
+  it('AppConfig.slack is what the Slack app takes: the same tokens, API address, PORT and HOST', () => {
+    const app = configFromEnv(env);
+    expect(app.slack).toEqual(resolveSlackConfig(env));
+    expect(app.slack).toMatchObject({ port: 4000, host: '127.0.0.2', apiUrl: 'https://slack.com/api/' });
+    expect(app.port).toBe(4000);
+  });
+
+  it.each(['65536', '-1', '80.5', 'abc'])('refuses PORT=%s the same way in both', (port) => {
+    const messages = [() => configFromEnv({ ...env, PORT: port }), () => resolveSlackConfig({ ...env, PORT: port })].map((resolve) => {
+      try {
+        resolve();
+        return 'accepted';
+      } catch (error) {
+        return (error as SanadError).message;
+      }
+    });
+    expect(messages[0]).toBe(`PORT must be a port number between 0 and 65535 (0 picks a free one), got "${port}"`);
+    expect(messages[1]).toBe(messages[0]);
+  });
+
+  it('lets an explicit value beat the environment, and names both when it is wrong', () => {
+    expect(resolveSlackConfig(env, { port: 0 }).port).toBe(0);
+    expect(() => resolveSlackConfig(env, { port: 70000 })).toThrow('port (given explicitly; it takes the place of PORT) must be a port number');
+    expect(() => resolveSlackConfig(env, { botToken: 'xoxp-user' })).toThrow('botToken (given explicitly; it takes the place of SLACK_BOT_TOKEN) must be a bot token');
   });
 });
 

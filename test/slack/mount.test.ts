@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
-import { resolveSlackConfig, startSlackApp, type SlackBot } from '../../src/adapters/slack/index.js';
+import { startSlackApp, type SlackBot } from '../../src/adapters/slack/index.js';
+import { resolveSlackConfig } from '../../src/config/slack.js';
 import { AMBASSADOR_Q, ambassadorAssistant } from './helpers/fake-assistant.js';
 import { BOT, FakeSlack, TOKENS } from './helpers/fake-slack.js';
 import { signedHeaders } from './helpers/sign.js';

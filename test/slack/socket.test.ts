@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolveSlackConfig, startSlackApp } from '../../src/adapters/slack/index.js';
+import { startSlackApp } from '../../src/adapters/slack/index.js';
+import { resolveSlackConfig } from '../../src/config/slack.js';
 import { SanadError } from '../../src/core/errors.js';
 import { AMBASSADOR_Q, ambassadorAssistant } from './helpers/fake-assistant.js';
 import { BOT, FakeSlack, TOKENS } from './helpers/fake-slack.js';

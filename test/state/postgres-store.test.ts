@@ -51,7 +51,7 @@ describe.skipIf(SKIP_PG)('PostgresStateStore', () => {
   });
 
   it('a server out of reach at start: a clear error naming the address and DATABASE_URL', async () => {
-    const started = openStateStore({ logger: quiet, database: { url: 'postgres://sanad:pw-secret@127.0.0.1:1/nowhere', schema: 'public' } });
+    const started = openStateStore({ dataDir: 'data', retentionDays: 30, logger: quiet, database: { url: 'postgres://sanad:pw-secret@127.0.0.1:1/nowhere', schema: 'public' } });
     await expect(started).rejects.toMatchObject({ code: 'state_unavailable', message: expect.stringContaining('127.0.0.1:1/nowhere') });
     await expect(started).rejects.toMatchObject({ hint: expect.stringContaining('DATABASE_URL') });
     await expect(started).rejects.not.toMatchObject({ message: expect.stringContaining('pw-secret') });

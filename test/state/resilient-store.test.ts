@@ -111,7 +111,7 @@ describe('ResilientStore', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-blocked-'));
     writeFileSync(join(dir, 'data'), 'a file where the folder should be');
     const logger = recordingLogger();
-    const { store, sqlite } = await openStateStore({ dataDir: join(dir, 'data'), logger });
+    const { store, sqlite } = await openStateStore({ dataDir: join(dir, 'data'), logger, retentionDays: 30 });
     expect(sqlite).toBeNull();
     expect(await store.claimEvent('e')).toBe(true);
     expect(await store.claimEvent('e')).toBe(false);
@@ -121,14 +121,14 @@ describe('ResilientStore', () => {
     expect(errors(logger)).toHaveLength(2);
   });
 
-  it('openStateStore uses SANAD_DATA_DIR and purges past the retention window at open', async () => {
+  it('openStateStore uses the data folder it is given and purges past the retention window at open', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-data-'));
-    const first = await openStateStore({ env: { SANAD_DATA_DIR: dir }, logger: recordingLogger() });
+    const first = await openStateStore({ dataDir: dir, logger: recordingLogger(), retentionDays: 30 });
     expect(first.dataDir).toBe(dir);
     await first.store.recordQuestion({ ...q, at: new Date('2026-01-01T00:00:00Z') });
     await first.store.recordQuestion({ ...q, at: new Date('2026-03-27T00:00:00Z') });
     await first.store.close();
-    const second = await openStateStore({ env: { SANAD_DATA_DIR: dir }, logger: recordingLogger(), retentionDays: 30, now: new Date('2026-03-28T00:00:00Z') });
+    const second = await openStateStore({ dataDir: dir, logger: recordingLogger(), retentionDays: 30, now: new Date('2026-03-28T00:00:00Z') });
     cleanup.push(() => second.store.close());
     expect((await second.store.questionStats('slack', 'C1', new Date(0), new Date('2030-01-01'))).asked).toBe(1);
   });

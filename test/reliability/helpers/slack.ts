@@ -3,7 +3,8 @@
  * behind a fault-injecting proxy, with events signed as Slack signs them. Unlike the Slack
  * testbed it lets a test choose the Web API URL, the logger and the store, and times each ack.
  */
-import { startSlackApp, resolveSlackConfig, type SlackBot, type SlackAppOptions } from '../../../src/adapters/slack/index.js';
+import { startSlackApp, type SlackBot, type SlackAppOptions } from '../../../src/adapters/slack/index.js';
+import { resolveSlackConfig } from '../../../src/config/slack.js';
 import { DEFAULT_CHANNEL_SETTINGS, type ChannelSettings } from '../../../src/core/channels.js';
 import { createLogger } from '../../../src/core/ports.js';
 import { MemoryStateStore, type StateStore } from '../../../src/core/state.js';

@@ -2,7 +2,8 @@
  * Real Bolt (through startSlackApp) against the fake Slack, with requests signed as Slack signs
  * them. Events go over HTTP, or over the Socket Mode WebSocket when mode is 'socket'.
  */
-import { startSlackApp, resolveSlackConfig, type SlackBot } from '../../../src/adapters/slack/index.js';
+import { startSlackApp, type SlackBot } from '../../../src/adapters/slack/index.js';
+import { resolveSlackConfig } from '../../../src/config/slack.js';
 import { DEFAULT_CHANNEL_SETTINGS, type ChannelSettings } from '../../../src/core/channels.js';
 import { createLogger, type Clock } from '../../../src/core/ports.js';
 import { MemoryStateStore, type StateStore } from '../../../src/core/state.js';
