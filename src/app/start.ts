@@ -5,6 +5,7 @@ import { BriefingScheduler, createBriefingProvider, logUnscheduledBriefings } fr
 import { requireSlackEvents, type AppConfig } from '../config/env.js';
 import type { Platform } from '../config/file.js';
 import { SanadError } from '../core/errors.js';
+import { SlidingWindowLimiter } from '../core/rate-limit.js';
 import type { Logger } from '../core/ports.js';
 import { paragraphCounts } from '../core/knowledge/counts.js';
 import { trackInFlight } from './in-flight.js';
@@ -39,6 +40,8 @@ export async function runStart(options: StartOptions): Promise<number> {
   // Adapters answer through this wrapper, so shutdown knows when the last answer is done.
   const assistant = trackInFlight(services.assistant);
   const resolver = settings.resolver;
+  // One count of questions per process (or with the other replicas): every platform uses it.
+  const limits = services.sharedLimits ?? new SlidingWindowLimiter();
   const stops: (() => Promise<void>)[] = [];
 
   let slack: SlackBot | null = null;
@@ -52,7 +55,7 @@ export async function runStart(options: StartOptions): Promise<number> {
         config: config.slack,
         assistant,
         state: store,
-        sharedLimits: services.sharedLimits,
+        sharedLimits: limits,
         settings: resolver,
         logger,
         listen: !shareServer,
@@ -68,6 +71,7 @@ export async function runStart(options: StartOptions): Promise<number> {
       web = createWebServer({
         assistant,
         channel: resolver('web', 'web'),
+        limits,
         store,
         logger,
         host: config.host,
@@ -81,7 +85,7 @@ export async function runStart(options: StartOptions): Promise<number> {
     }
 
     if (config.discord) {
-      discord = createDiscordAdapter({ assistant, store, sharedLimits: services.sharedLimits, logger, settingsFor: resolver, config: config.discord });
+      discord = createDiscordAdapter({ assistant, store, sharedLimits: limits, logger, settingsFor: resolver, config: config.discord });
       await discord.start();
       stops.push(() => discord!.stop());
       stdout.write('sanad discord: connected\n');

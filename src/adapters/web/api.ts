@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnswerService } from '../../answering/index.js';
-import { type Answer, type Assistant, type ChannelSettings, type Clock, type Logger, message, newErrorId, readMessage, type StateStore, toReply } from '../../core/index.js';
+import { type Answer, type Assistant, type ChannelSettings, type Clock, type Lang, type Logger, message, newErrorId, RATE_WINDOW_MS, readMessage, type SharedRateLimits, type StateStore, toReply } from '../../core/index.js';
 import { HttpError, readJson, sendError, sendJson } from './http.js';
 import type { BriefingProvider } from './types.js';
 import { parseAsk, parseFeedback, preferredLanguage } from './validate.js';
@@ -16,6 +16,8 @@ export interface ApiDeps {
   store: StateStore;
   logger: Logger;
   clock: Clock;
+  /** Counts questions against the channel's `rateLimit`; null: no limit (a server embedded without one). */
+  limits: SharedRateLimits | null;
   briefing: BriefingProvider | undefined;
   maxBodyBytes: number;
   maxQuestionChars: number;
@@ -37,6 +39,28 @@ export function createApi(deps: ApiDeps) {
     if (channel.respond === 'off') throw new HttpError(403, 'answering_off', 'Answering is turned off for the web chat (respond: off in the config file).');
   };
 
+  /**
+   * The channel's `rateLimit`, as on Slack and Discord: the web chat is one channel, and a "user"
+   * is a client address (behind a proxy, every user shares the proxy's). A question over a limit
+   * gets 429 with Retry-After and the same friendly sentence the chat platforms give.
+   */
+  async function takeRate(req: IncomingMessage, question: string, uiLang: Lang): Promise<void> {
+    if (!deps.limits) return;
+    const user = req.socket.remoteAddress ?? 'unknown';
+    const verdict = await deps.limits.takeRate(
+      [
+        { key: `web:user:${user}`, limit: channel.rateLimit.perUserPerMinute },
+        { key: `web:channel:${WEB_CHANNEL}`, limit: channel.rateLimit.perChannelPerMinute },
+      ],
+      RATE_WINDOW_MS,
+      deps.clock.now(),
+    );
+    if (verdict.ok) return;
+    const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+    const lang = readMessage(question, channel.language, uiLang).lang;
+    throw new HttpError(429, 'rate_limited', message('rateLimited', lang, { seconds }), { 'Retry-After': String(seconds) });
+  }
+
   /** Aborts the assistant's work when the browser goes away mid-answer. */
   function abortOnClose(res: ServerResponse): AbortController {
     const controller = new AbortController();
@@ -50,6 +74,7 @@ export function createApi(deps: ApiDeps) {
     const uiLang = preferredLanguage(req.headers['accept-language']);
     const { question, history } = parseAsk(await readJson(req, deps.maxBodyBytes), deps.maxQuestionChars, uiLang);
     refuseWhenOff();
+    await takeRate(req, question, uiLang);
     const controller = abortOnClose(res);
     await answering.answer(
       { channel: WEB_CHANNEL, user: WEB_USER, question, conversation: history, ...limits, otherwise: uiLang, signal: controller.signal },
@@ -69,6 +94,7 @@ export function createApi(deps: ApiDeps) {
     const uiLang = preferredLanguage(req.headers['accept-language']);
     const { question, history } = parseAsk(await readJson(req, deps.maxBodyBytes), deps.maxQuestionChars, uiLang);
     refuseWhenOff();
+    await takeRate(req, question, uiLang);
     const controller = abortOnClose(res);
     res.writeHead(200, {
       'Content-Type': 'application/x-ndjson; charset=utf-8',

@@ -43,6 +43,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
     store: options.store,
     logger,
     clock: options.clock ?? systemClock,
+    limits: options.limits ?? null,
     briefing: options.briefing,
     maxBodyBytes: settings.maxBodyBytes,
     maxQuestionChars: settings.maxQuestionChars,

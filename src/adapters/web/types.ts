@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BriefingViewProvider as BriefingProvider } from '../../briefing/index.js';
-import type { Assistant, ChannelSettings, Clock, Logger, StateStore } from '../../core/index.js';
+import type { Assistant, ChannelSettings, Clock, Logger, SharedRateLimits, StateStore } from '../../core/index.js';
 
 /** A briefing as the page shows it: the briefing engine's own text view, one definition. */
 export type { BriefingTextView as BriefingView, TextCitation as BriefingCitation } from '../../briefing/index.js';
@@ -28,6 +28,11 @@ export interface WebServerOptions {
   logger: Logger;
   /** Default: the system clock. */
   clock?: Clock;
+  /**
+   * Counts questions against the channel's `rateLimit` (per client address and for the whole
+   * chat): `sanad start` passes the same limiter as Slack's and Discord's. Absent: no limit.
+   */
+  limits?: SharedRateLimits | null;
   briefing?: BriefingProvider;
   /** Default 127.0.0.1: only this machine can reach the page. */
   host?: string;
