@@ -1,3 +1,4 @@
+import { DEFAULT_LLM_CONFIG } from '../core/llm/config.js';
 import type { LlmAnswerer, Passage } from '../core/llm/port.js';
 import type { BriefingSummarizer } from './build.js';
 import type { Briefing, KeyPoint } from './model.js';
@@ -27,7 +28,7 @@ export function createLlmBriefingSummarizer(llm: LlmAnswerer, options: { deadlin
       section: p.section,
       text: p.quote,
     }));
-    const deadline = AbortSignal.timeout(options.deadlineMs ?? 20_000);
+    const deadline = AbortSignal.timeout(options.deadlineMs ?? DEFAULT_LLM_CONFIG.deadlineMs);
     const events = llm.answer({
       question: REQUEST[briefing.language],
       conversation: [],

@@ -5,6 +5,7 @@ import { rerankByAnswer } from '../answer/rerank.js';
 import { smallTalk, withoutGreeting, type SmallTalk } from '../answer/smalltalk.js';
 import { noFinalAnswer } from '../errors.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
+import { DEFAULT_LLM_CONFIG } from '../llm/config.js';
 import type { LlmAnswerer } from '../llm/port.js';
 import { CROSS_LANGUAGE_ADMIN_HINT, languageNames, message } from '../messages.js';
 import type { Logger } from '../ports.js';
@@ -30,8 +31,9 @@ export interface PipelineOptions {
 
 export const DefaultPipelineOptions = {
   k: 8,
-  // A chat user waits about this long; Slack's own limit for the whole answer is 90 s.
-  deadlineMs: 20_000,
+  // SANAD_LLM_DEADLINE_MS's default (a chat user waits about this long; Slack's own limit for the
+  // whole answer is 90 s): one number, owned by the LLM config.
+  deadlineMs: DEFAULT_LLM_CONFIG.deadlineMs,
   passages: 5,
 } as const satisfies PipelineOptions;
 
