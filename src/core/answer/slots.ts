@@ -157,14 +157,18 @@ export function matchesType(type: AnswerType, normalizedText: string): boolean {
  * there, and that none is when the title is followed by punctuation or a verb ("رئيس
  * الجمهورية، نُظّم").
  */
-function hasNameAfterRole(t: string): boolean {
+function hasNameAfterRole(t: string, roles: Set<string> = ROLE_NOUNS): boolean {
   const words = t.split(/\s+/);
   for (let i = 0; i < words.length; i++) {
-    if (!ROLE_NOUNS.has(bare(words[i]!.replace(/[.،,:؛"«»()]/g, '')))) continue;
+    const word = words[i]!.replace(/[.،,:؛"«»()]/g, '');
+    // Verbs of holding an office put the holder right after them: "تتولى هبة منصور مسؤولية…".
+    if (!roles.has(bare(word)) && !OFFICE_VERBS.has(word.replace(/^و/, ''))) continue;
     for (let j = i + 1; j < Math.min(words.length, i + 7); j++) {
       const w = words[j]!;
       if (/[.،,:؛]$/.test(words[j - 1]!)) break;
       if (/^(في|لدي|ل|من|عن|الي|و)$/.test(w) || /^(ال|لل|بال|وال)\S{2,}/.test(w)) continue;
+      // "مديرة الموارد البشرية وإبلاغ…": a word joined by "و" starts the next clause, not a name.
+      if (/^و\S{4,}$/.test(w)) break;
       if (w.length >= 3 && !/^[يت]\S{3,}$/.test(w) && !/^(ان|انه|انها|قد|كان|الذي|التي)$/.test(w)) return true;
       break;
     }
@@ -285,6 +289,23 @@ const TIME_QUESTION = /(^|\s)(عام|عاما|اعوام|سنه|سنوات|سن�
 function namesRole(q: string): boolean {
   return q.split(/\s+/).some((w) => ROLE_NOUNS.has(bare(w)));
 }
+
+/**
+ * "من هو المدعي العام…" against "وأكد مدعي الجمهورية الفرنسية في باريس ريمي هيتس": a name after
+ * the very title the question names, not after another title the quote also holds.
+ */
+export function namesAskedRole(question: string, quote: string): boolean {
+  const roles = new Set(normalizeForMatch(question).split(/\s+/).map(bare).filter((w) => ROLE_NOUNS.has(w)));
+  if (roles.size === 0) return false;
+  const text = normalizeForMatch(quote);
+  if (hasNameAfterRole(text, roles)) return true;
+  // "تتولى هبة منصور مسؤولية الحسابات": the holder after an office verb, and the title's word in the clause.
+  const titled = text.split(/\s+/).some((w) => [...roles].some((role) => bare(w).startsWith(role)));
+  return titled && hasNameAfterRole(text, new Set());
+}
+
+/** Verbs of holding an office or a task, in the third person: the holder's name follows them. */
+const OFFICE_VERBS = new Set('يتولي تتولي يراس تراس يقود تقود يشغل تشغل يدير تدير ينسق تنسق يشرف تشرف يمثل تمثل'.split(' '));
 
 /**
  * Whether a window fits the slot closely, beyond holding something of its kind: for "how many

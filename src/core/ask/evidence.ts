@@ -2,7 +2,7 @@ import { evidenceFeatures, shouldAbstain, type AbstainFeatures } from '../answer
 import { extractAnswer, type Extract } from '../answer/extractive.js';
 import { questionFocus } from '../answer/question.js';
 import { rerankByAnswer } from '../answer/rerank.js';
-import { placesNamed, slotSilent } from '../answer/slots.js';
+import { namesAskedRole, placesNamed, slotSilent } from '../answer/slots.js';
 import { paragraphTerms, type Hit, type KnowledgeIndex } from '../index/knowledge-index.js';
 import { coverage } from '../retrieve/coverage.js';
 import type { AnswerType } from '../answer/slots.js';
@@ -79,7 +79,9 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
   const focusUnknown = unseen && !misspeltNearby(focus, retrieval.hits.slice(0, TYPO_DEPTH), retrieveLang);
   const features = evidenceFeatures(retrieval, extract, type, focusUnknown);
   // A follow-up answered from the last answer's paragraph was already checked for its slot.
-  const silent = !extract || (!last && shouldAbstain(features)) || slotSilent(reading.asked, type, extract.quote) || namesUnknownPlace(reading.text, index);
+  // A follow-up answered from the last answer's paragraph skips the decline model, but not the
+  // veto: "وقديش جندي فرنسي هلق؟" asks about soldiers, which the knowledge never names.
+  const silent = !extract || (last ? features.focusUnknown : shouldAbstain(features)) || slotSilent(reading.asked, type, extract.quote) || namesUnknownPlace(reading.text, index);
   return { reading, retrieval, extract, fromLast: last !== null, features, silent };
 }
 
@@ -88,7 +90,7 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
  * and the next one, nearly as good, does, the next one is the answer: the slot decides between
  * close candidates, as a reader would look one paragraph further for the day.
  */
-const SLOT_DEPTH = 3;
+const SLOT_DEPTH = 4;
 const SLOT_MIN_SHARE = 0.6;
 
 function slotFirst(retrieval: Retrieval, question: string, type: AnswerType): Hit[] {
@@ -97,15 +99,22 @@ function slotFirst(retrieval: Retrieval, question: string, type: AnswerType): Hi
   if (!top || !SLOTTED.has(type)) return hits;
   const holds = (hit: Hit) => {
     const extract = extractAnswer(hit, retrieval.profile, type);
-    return extract !== null && !slotSilent(question, type, extract.quote);
+    if (extract === null || slotSilent(question, type, extract.quote)) return false;
+    // A person asked by title is the name after that title, not after another one the quote holds.
+    return type !== 'person' || namesAskedRole(question, extract.quote);
   };
-  if (holds(top)) return hits;
+  if (holds(top) || (type === 'person' && !slotSilentFor(top, retrieval, question, type))) return hits;
   const at = hits.slice(1, SLOT_DEPTH).findIndex((h) => h.score >= SLOT_MIN_SHARE * top.score && holds(h));
   return at < 0 ? hits : [hits[at + 1]!, ...hits.filter((_, i) => i !== at + 1)];
 }
-// Dates only: a count's number is checked against its noun elsewhere, and a name after another
-// title ("مدعي الجمهورية … ريمي هيتس") would pass for the president's.
-const SLOTTED = new Set<AnswerType>(['date']);
+// Dates, and persons asked by their title (a name after that same title): a count's number is
+// checked against its noun elsewhere.
+const SLOTTED = new Set<AnswerType>(['date', 'person']);
+
+function slotSilentFor(hit: Hit, retrieval: Retrieval, question: string, type: AnswerType): boolean {
+  const extract = extractAnswer(hit, retrieval.profile, type);
+  return extract === null || slotSilent(question, type, extract.quote);
+}
 
 /** A quote that ends in a colon introduces what follows ("…بفضل الجهود التي بذلتها فرنسا وشركاؤها:"). */
 const INTRODUCES = /[:：]["»”)]*\s*$/;

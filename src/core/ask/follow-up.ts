@@ -59,7 +59,7 @@ export function answerFromLastParagraph(reading: Reading, followUp: FollowUp, re
       const close = slotFit(reading.type, quote, asked, (w) => stem(w, lang));
       // A paragraph without any of the words the question adds ("ومن يتولى رئاسة مجلس الأمن؟")
       // is not where its slot is, however well a name or date of its own fits.
-      fits = matchesType(reading.type, quote) && (close || here >= elsewhere - ELSEWHERE_MARGIN) && !(ownKnown && here === 0);
+      fits = matchesType(reading.type, quote) && (close && !ownKnown || here >= elsewhere - ELSEWHERE_MARGIN) && !(ownKnown && here === 0);
     } else {
       fits = covered > 0 && here >= elsewhere - ELSEWHERE_MARGIN;
     }

@@ -2,7 +2,7 @@ import { answerType, isFollowUp, type AnswerType } from '../answer/question.js';
 import type { KnowledgeIndex } from '../index/knowledge-index.js';
 import type { Paragraph } from '../knowledge/types.js';
 import { ownSentence } from '../messages.js';
-import { readDialect, stem, terms, type Lang } from '../text/index.js';
+import { readDialect, stem, synonymsOf, terms, type Lang } from '../text/index.js';
 import type { Turn } from '../types.js';
 
 /**
@@ -64,7 +64,13 @@ function withoutFrame(text: string): string {
 
 /** The question in MSA grammar words; dialect verb forms are read only where the knowledge lacks them. */
 export function readArabic(question: string, index: KnowledgeIndex): string {
-  return readDialect(question, (word) => index.frequency(stem(word, 'ar')) > 0).text;
+  const known = (word: string) => index.frequency(stem(word, 'ar')) > 0;
+  const text = readDialect(question, known).text;
+  // A word the knowledge never uses is read as the synonym it does use ("يغطي" → "يشمل").
+  return text
+    .split(' ')
+    .map((word) => (word.length < 3 || known(word) ? word : synonymsOf(word).find(known) ?? word))
+    .join(' ');
 }
 
 function readFollowUp(question: string, text: string, ownTerms: number, lang: Lang, index: KnowledgeIndex, conversation: Turn[]): FollowUp | null {

@@ -62,7 +62,12 @@ const GRAMMAR_WORDS: Record<string, string> = {
   هيك: 'هكذا', كده: 'هكذا', كدا: 'هكذا', هكا: 'هكذا', هيكا: 'هكذا',
   شي: 'شيء', اشي: 'شيء', حاجه: 'شيء', حاجات: 'اشياء', حوايج: 'اشياء',
   // (not "يعني": "شو يعني X" asks what X means)
-  بالظبط: '', بالضبط: '', طيب: '', بس: '', اوكي: '',
+  بالظبط: '', بالضبط: '', بالزبط: '', طيب: '', بس: '', اوكي: '', اصلا: '',
+  // thanks and please in front of the next question ("مشكور، وش…", "يسلمو، وشو…"): politeness, not content
+  مشكور: '', مشكوره: '', مشكورين: '', يسلمو: '', يسلموا: '', تسلم: '', تسلمي: '', تسلملي: '', متشكر: '', متشكره: '', متشكرين: '',
+  ميرسي: '', بليز: '',
+  // outside, inside
+  برا: 'خارج', بره: 'خارج', برات: 'خارج', جوا: 'داخل', جوه: 'داخل',
 };
 
 /**
@@ -113,6 +118,8 @@ const MAGHREBI = new Set(['شنو', 'اشنو', 'علاش', 'شحال', 'كيف�
 
 /** Phrases read as one question word: Egyptian "قد إيه" (how much), "من امتى" (since when). */
 const PHRASES: [RegExp, string][] = [
+  // Please and thanks phrases: "من فضلك" must not leave "من" (who) behind.
+  [/(^|\s)(من فضلك|من فضلكم|لو سمحت|لو سمحتي|لو سمحتو|الله يخليك|الله يعطيك العافيه|يعطيك العافيه|الله يسلمك)(?=\s|$)/g, '$1'],
   [/(^|\s)(قد|اد|قدي) ايه(?=\s|$)/g, '$1كم'],
   [/(^|\s)قديه(?=\s|$)/g, '$1كم'],
   [/(^|\s)من (امتي|ايمتي|امتا|ايمتا|متي|وقتيش|وقتاش)(?=\s|$)/g, '$1منذ متي'],
@@ -149,8 +156,8 @@ export function readDialect(message: string, known: (word: string) => boolean = 
   for (const [pattern, replacement] of PHRASES) text = text.replace(pattern, replacement);
   const tokens = text.split(' ').filter(Boolean);
   const context: WordContext = {
-    egyptian: tokens.some((t) => EGYPTIAN.has(t)),
-    maghrebi: tokens.some((t) => MAGHREBI.has(t)),
+    egyptian: tokens.some((t) => EGYPTIAN.has(t) || t.startsWith('و') && EGYPTIAN.has(t.slice(1))),
+    maghrebi: tokens.some((t) => MAGHREBI.has(t) || t.startsWith('و') && MAGHREBI.has(t.slice(1))),
     // A dialect grammar word elsewhere in the message: MSA has passives like "بيعت" too.
     dialectal: tokens.some((t) => QUESTION_WORDS[t] !== undefined || GRAMMAR_WORDS[t] !== undefined || QUESTION_WORDS[t.slice(1)] !== undefined && t.startsWith('و')),
     known,
@@ -252,7 +259,10 @@ function readVerb(token: string, context: WordContext): string | null {
   if (/^هال\S{3,}$/.test(word)) return word.slice(1);
   // Aspect prefixes on the imperfect: b- (Levantine, Egyptian, Gulf), ha- (Egyptian), k- (Maghrebi).
   // (Not "با…": that is the preposition on a noun, "باريس", "بالاجتماع".)
-  if (context.dialectal && word.length >= 4 && /^ب[يتن]/.test(word)) word = word.slice(1);
+  // MSA never puts "ب" on a verb: where the knowledge uses the verb without it, it is the b- imperfect.
+  if (word.length >= 4 && /^ب[يتن]/.test(word) && (context.dialectal || context.known(word.slice(1)))) word = word.slice(1);
+  // Maghrebi past feminine "-ات" ("تأسسات", "شاركات") for MSA "-ت", where the knowledge has that form.
+  else if (context.maghrebi && word.length >= 5 && word.endsWith('ات') && context.known(`${word.slice(0, -2)}ت`)) return `${word.slice(0, -2)}ت`;
   else if (context.egyptian && word.length >= 4 && word.startsWith('ه') && IMPERFECT.test(word[1]!)) word = word.slice(1);
   else if (context.maghrebi && word.length >= 4 && word.startsWith('ك') && IMPERFECT.test(word[1]!)) word = word.slice(1);
   // The plural of the imperfect: dialect "يجمعوا" / "يجمعو" for MSA "يجمعون".

@@ -11,3 +11,4 @@ export { closestName, editDistance } from './closest.js';
 export type { Span } from './sentences.js';
 export { readDialect, detectDialect } from './dialect.js';
 export type { Dialect, DialectReading } from './dialect.js';
+export { synonymsOf } from './synonyms.js';
