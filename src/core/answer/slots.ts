@@ -281,7 +281,7 @@ function countedNounAlone(q: string, t: string): boolean {
 }
 
 /** Words that place something in time without a date: "عندما", "خلال طفولته", "في عهد…". */
-const TIME_WORDS = /(^|\s)(when|while|after|before|during|since|until|every|each|daily|weekly|monthly|yearly|annually|morning|evening|noon|night|today|tomorrow|yesterday|first|last|quand|lorsque|apres|avant|pendant|depuis|jusqu|chaque|matin|soir|midi|nuit|aujourd|demain|hier|premier|premiere|dernier)(\s|$|[.,'])|(^|\s)[وب]?(عندما|حين|حينما|حينها|بعد|قبل|خلال|اثناء|منذ|عهد|فتره|مرحله|طفولته|طفولتها|عمر|عمره|عمرها|صباح|مساء|ليله|اليوم|السنه|عام|اعوام|سنوات|سنه|قرن|القرن|الميلاد|ق م|مع|لما|اول|الاول|الاولي|الثاني|الثانيه|التالي|كل|سن)(\s|$)/;
+const TIME_WORDS = /(^|\s)(when|while|after|before|during|since|until|every|each|daily|weekly|monthly|yearly|annually|morning|evening|noon|night|today|tomorrow|yesterday|first|last|quand|lorsque|apres|avant|pendant|depuis|jusqu|chaque|matin|soir|midi|nuit|aujourd|demain|hier|premier|premiere|dernier)(\s|$|[.,'])|(^|\s)[وب]?(عندما|حين|حينما|حينها|اذا|فور|بمجرد|بعد|قبل|خلال|اثناء|منذ|عهد|فتره|مرحله|طفولته|طفولتها|عمر|عمره|عمرها|صباح|مساء|ليله|اليوم|السنه|عام|اعوام|سنوات|سنه|قرن|القرن|الميلاد|ق م|مع|لما|اول|الاول|الاولي|الثاني|الثانيه|التالي|كل|سن)(\s|$)/;
 /** A "how many / how long" question about time, which a year or a span of years answers. */
 const TIME_QUESTION = /(^|\s)(عام|عاما|اعوام|سنه|سنوات|سنين|شهر|شهرا|اشهر|يوم|يوما|ايام|ساعه|ساعات|قرن|عمر|مده|فتره|دام|دامت|استمر|استمرت|استغرق|استغرقت|year|years|long)(\s|$)/;
 
@@ -302,6 +302,14 @@ export function namesAskedRole(question: string, quote: string): boolean {
   // "تتولى هبة منصور مسؤولية الحسابات": the holder after an office verb, and the title's word in the clause.
   const titled = text.split(/\s+/).some((w) => [...roles].some((role) => bare(w).startsWith(role)));
   return titled && hasNameAfterRole(text, new Set());
+}
+
+/**
+ * Whether a quote answers "who": a name, or, when the question names no title itself, a title
+ * ("ومحتاج موافقة مين؟" → "بعد موافقة مديرة الموارد البشرية").
+ */
+export function answersWho(question: string, normalizedQuote: string): boolean {
+  return matchesType('person', normalizedQuote) || (!namesRole(normalizeForMatch(question)) && normalizedQuote.split(/\s+/).some((w) => ROLE_NOUNS.has(bare(w))));
 }
 
 /** Verbs of holding an office or a task, in the third person: the holder's name follows them. */

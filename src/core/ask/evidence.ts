@@ -81,7 +81,10 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
   // A follow-up answered from the last answer's paragraph was already checked for its slot.
   // A follow-up answered from the last answer's paragraph skips the decline model, but not the
   // veto: "وقديش جندي فرنسي هلق؟" asks about soldiers, which the knowledge never names.
-  const silent = !extract || (last ? features.focusUnknown : shouldAbstain(features)) || slotSilent(reading.asked, type, extract.quote) || namesUnknownPlace(reading.text, index);
+  // A name right after the very title asked ("مدعي الجمهورية … ريمي هيتس" for "اسم المدعي العام")
+  // answers a "who" question however few of its other words the paragraph shares.
+  const titled = !!extract && type === 'person' && !features.focusUnknown && namesAskedRole(reading.asked, extract.quote);
+  const silent = !extract || (last ? features.focusUnknown : shouldAbstain(features) && !titled) || slotSilent(reading.asked, type, extract.quote) || namesUnknownPlace(reading.text, index);
   return { reading, retrieval, extract, fromLast: last !== null, features, silent };
 }
 

@@ -64,7 +64,7 @@ const GRAMMAR_WORDS: Record<string, string> = {
   // (not "يعني": "شو يعني X" asks what X means)
   بالظبط: '', بالضبط: '', بالزبط: '', طيب: '', بس: '', اوكي: '', اصلا: '',
   // thanks and please in front of the next question ("مشكور، وش…", "يسلمو، وشو…"): politeness, not content
-  مشكور: '', مشكوره: '', مشكورين: '', يسلمو: '', يسلموا: '', تسلم: '', تسلمي: '', تسلملي: '', متشكر: '', متشكره: '', متشكرين: '',
+  مشكور: '', مشكوره: '', مشكورين: '', يسلمو: '', يسلموا: '', تسلملي: '', متشكر: '', متشكره: '', متشكرين: '',
   ميرسي: '', بليز: '',
   // outside, inside
   برا: 'خارج', بره: 'خارج', برات: 'خارج', جوا: 'داخل', جوه: 'داخل',
@@ -90,7 +90,7 @@ const CONTENT_WORDS: Record<string, string> = {
   خدم: 'عمل', نخدم: 'نعمل', يخدم: 'يعمل', تخدم: 'تعمل', نخدمون: 'نعمل', يخدمون: 'يعملون',
   شغل: 'عمل', الشغل: 'العمل', شغلي: 'عملي', شغلنا: 'عملنا', شغلات: 'اشياء', الشغلات: 'الاشياء', دوام: 'عمل', الدوام: 'العمل',
   لقي: 'وجد', لقا: 'وجد', لقاو: 'وجدوا', لقيت: 'وجدت', يلقي: 'يجد', تدوز: 'تمر', يدوز: 'يمر', دوز: 'مر',
-  لازم: 'يجب', خاصني: 'يجب علي', خاصك: 'يجب عليك', خاصو: 'يجب عليه', خاصها: 'يجب عليها', خاصنا: 'يجب علينا', خاصهم: 'يجب عليهم',
+  محتاج: 'يحتاج', محتاجه: 'تحتاج', محتاجين: 'يحتاجون', لازم: 'يجب', خاصني: 'يجب علي', خاصك: 'يجب عليك', خاصو: 'يجب عليه', خاصها: 'يجب عليها', خاصنا: 'يجب علينا', خاصهم: 'يجب عليهم',
   بقدر: 'استطيع', فيني: 'استطيع', فيك: 'تستطيع', نقدر: 'نستطيع', يقدر: 'يستطيع', تقدر: 'تستطيع',
   // people, family, time, money
   رجاله: 'رجال', ستات: 'نساء', عيال: 'اطفال', ولاد: 'اولاد', الولاد: 'الاولاد', ولادي: 'اولادي', ولادك: 'اولادك',
@@ -164,6 +164,8 @@ export function readDialect(message: string, known: (word: string) => boolean = 
   };
   const words: string[] = [];
   tokens.forEach((token, i) => {
+    // Egyptian "طب" opening a message is "well, so" (elsewhere it is medicine).
+    if (i === 0 && token === 'طب' && tokens.length > 2) return;
     // Levantine "عم" marks the progressive before a verb ("عم يجمعوا"); elsewhere it is a noun.
     if (token === 'عم' && IMPERFECT.test(tokens[i + 1] ?? '')) return;
     // Egyptian and Maghrebi negation wraps the verb: "ما نقدرش" is "لا نستطيع".
@@ -222,6 +224,8 @@ function readWord(token: string, context: WordContext): string {
     const read = grammarWord(rest) ?? (MSA_QUESTION_WORDS.has(rest) ? rest : undefined);
     if (read !== undefined) return read ? `و ${read}` : 'و';
   }
+  // "بيشمل", "بتنسق": the b- imperfect of a verb the knowledge uses (MSA puts no "ب" on a verb).
+  if (token.length >= 5 && /^ب[يتن]/.test(token) && context.known(token.slice(1))) return readVerb(token, context) ?? token.slice(1);
   if (context.known(token)) return token;
   const content = CONTENT_WORDS[token] ?? contentBehindProclitic(token, context);
   if (content) return content;
