@@ -223,7 +223,10 @@ export function slotSilent(question: string, type: AnswerType, quote: string): b
       // there, with no name after it; "شو اسم شركة التأمين؟" against a sentence without a company.
       // A quoted, bracketed or Latin-script name anywhere will do ("ما اسم عيد الأم بالإنجليزية؟").
       const head = framedHead(q);
-      return head !== null && !nameAfter(raw, head) && !NAME_SHAPES.test(raw) && !OTHER_SCRIPT.test(raw);
+      if (head === null || nameAfter(raw, head)) return false;
+      // Only the sentence that names the noun can name it: "Slack" in a list further on is not the mentor's name.
+      const own = sentenceWith(raw, head) ?? raw;
+      return !NAME_SHAPES.test(own) && !OTHER_SCRIPT.test(own);
     }
     default:
       return false;
@@ -249,6 +252,11 @@ function stemOfNoun(word: string): string {
  * or Latin-script name, or a word without the article that is neither a verb, a particle nor a
  * nisba adjective ("مصدر دبلوماسي فرنسي إنه…" names nobody).
  */
+/** The sentence (or list line) of a quote that holds a noun, or null when none does. */
+function sentenceWith(t: string, head: string): string | null {
+  return t.split(/[.:؛\n]+/).find((part) => part.split(/\s+/).some((w) => w.length >= 3 && stemOfNoun(w.replace(/[.،,:؛"«»()]/g, '')) === head)) ?? null;
+}
+
 function nameAfter(t: string, head: string): boolean {
   const words = t.split(/\s+/);
   for (let i = 0; i < words.length; i++) {
