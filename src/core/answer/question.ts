@@ -83,7 +83,8 @@ export function questionFocus(question: string, lang: Lang = 'ar'): string | nul
   if (words.length === 0 || !FOCUS_LEADS.has(words[0]!)) return null;
   if (words[0] === 'how' && words[1] !== 'many' && words[1] !== 'much') return null;
   // "من فاز", "من أسس": after "who" without a copula comes a verb, whatever its form.
-  if (words[0] === 'من' && !['هو', 'هي', 'هم', 'هما', 'كان', 'كانت'].includes(words[1] ?? '')) return null;
+  // Chat drops the copula before a definite noun ("مين المسؤول عن…"): that noun is the focus.
+  if (words[0] === 'من' && !['هو', 'هي', 'هم', 'هما', 'كان', 'كانت'].includes(words[1] ?? '') && !/^ال\S{3,}/.test(words[1] ?? '')) return null;
   for (let i = 1; i < words.length; i++) {
     const word = words[i]!;
     if (RELATIVES.has(word)) return null;

@@ -2,7 +2,7 @@ import { evidenceFeatures, shouldAbstain, type AbstainFeatures } from '../answer
 import { extractAnswer, type Extract } from '../answer/extractive.js';
 import { questionFocus } from '../answer/question.js';
 import { rerankByAnswer } from '../answer/rerank.js';
-import { namesAskedRole, placesNamed, slotSilent } from '../answer/slots.js';
+import { namesAskedRole, placesNamed, ROLE_NOUNS, slotSilent } from '../answer/slots.js';
 import { paragraphTerms, type Hit, type KnowledgeIndex } from '../index/knowledge-index.js';
 import { coverage } from '../retrieve/coverage.js';
 import type { AnswerType } from '../answer/slots.js';
@@ -148,8 +148,10 @@ function anchored(hits: Hit[], type: AnswerType, focus: string | null): Hit[] {
   if ((type !== 'name' && type !== 'person') || !focus) return hits;
   const holds = (hit: Hit) => coverage({ terms: [focus], weights: [1], total: 1 }, new Set(paragraphTerms(hit.paragraph))) >= 1;
   if (hits.length === 0 || holds(hits[0]!)) return hits;
-  // Only among the first few: further down, the match is too weak to be the answer.
-  const at = hits.slice(0, ANCHOR_DEPTH).findIndex(holds);
+  // Only among the first few: further down, the match is too weak to be the answer. A title
+  // ("المدعي العام") is the anchor itself: its holder is wherever the title is.
+  const depth = ROLE_NOUNS.has(focus.replace(/^ال/, '')) ? hits.length : ANCHOR_DEPTH;
+  const at = hits.slice(0, depth).findIndex(holds);
   return at < 0 ? hits : [hits[at]!, ...hits.filter((_, i) => i !== at)];
 }
 

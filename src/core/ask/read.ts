@@ -58,19 +58,27 @@ const FRAME = /(^|\s)((?:و )?(?:ما|ماذا|كم|اي|ما هو|ما هي|م�
 /** "في أي يوم من أيام الأسبوع…": the week says what kind of day is asked, not a word to find. */
 const TIME_FRAME = /(^|\s)((?:في )?(?:اي|ما) (?:يوم|ساعه|وقت)) من (?:ايام|ساعات) (?:الاسبوع|اليوم|الشهر)(?=\s|$)/;
 
+/** "ما الذي حدث بخصوص…", "شو صار بـ…": "what happened" asks about what follows, its verb is the frame. */
+const HAPPENED_FRAME = /(^|\s)((?:و )?(?:ما|ماذا))(?: الذي)? (?:حدث|يحدث|جري|يجري)(?=\s|$)/;
+
 function withoutFrame(text: string): string {
-  return text.replace(FRAME, '$1$2').replace(TIME_FRAME, '$1$2');
+  return text.replace(FRAME, '$1$2').replace(TIME_FRAME, '$1$2').replace(HAPPENED_FRAME, '$1$2');
 }
 
 /** The question in MSA grammar words; dialect verb forms are read only where the knowledge lacks them. */
 export function readArabic(question: string, index: KnowledgeIndex): string {
   const known = (word: string) => index.frequency(stem(word, 'ar')) > 0;
   const text = readDialect(question, known).text;
-  // A word the knowledge never uses is read as the synonym it does use ("يغطي" → "يشمل").
+  // A word the knowledge never uses is read as the synonym it does use ("يغطي" → "يشمل"), a
+  // place ending in "ا" as its adjective ("أوروبا" → "أوروبي").
   return text
     .split(' ')
-    .map((word) => (word.length < 3 || known(word) ? word : synonymsOf(word).find(known) ?? word))
+    .map((word) => (word.length < 3 || known(word) ? word : [...synonymsOf(word), ...nisba(word)].find(known) ?? word))
     .join(' ');
+}
+
+function nisba(word: string): string[] {
+  return word.length >= 4 && word.endsWith('ا') ? [`${word.slice(0, -1)}ي`] : [];
 }
 
 function readFollowUp(question: string, text: string, ownTerms: number, lang: Lang, index: KnowledgeIndex, conversation: Turn[]): FollowUp | null {
