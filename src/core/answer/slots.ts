@@ -68,7 +68,8 @@ function asksPerson(q: string): boolean {
   const at = i === 0 ? 1 : afterName >= 0 ? afterName + 1 : -1;
   if (at < 0) return false;
   let next = words[at];
-  if (next === 'هو' || next === 'هي' || next === 'هم' || next === 'كان' || next === 'كانت') next = words[at + 1];
+  // "من هو…", "مين لازم يوافق" (who must approve): the copula and the modal come before what is asked.
+  if (next === 'هو' || next === 'هي' || next === 'هم' || next === 'كان' || next === 'كانت' || next === 'يجب' || next === 'لازم') next = words[at + 1];
   if (!next) return false;
   // "من أطلق…": after "who" a verb asks for the agent, a person or a body.
   if (i === 0 && words[1] !== 'هو' && words[1] !== 'هي' && /^[يتان]\S{3,}/.test(next) && !ROLE_NOUNS.has(bare(next))) return true;
@@ -294,7 +295,7 @@ const TIME_WORDS = /(^|\s)(when|while|after|before|during|since|until|every|each
 const TIME_QUESTION = /(^|\s)(عام|عاما|اعوام|سنه|سنوات|سنين|شهر|شهرا|اشهر|يوم|يوما|ايام|ساعه|ساعات|قرن|عمر|مده|فتره|دام|دامت|استمر|استمرت|استغرق|استغرقت|year|years|long)(\s|$)/;
 
 /** Whether the question names a title or role ("من هو سفير…", "ما اسم مديرة…"). */
-function namesRole(q: string): boolean {
+export function namesRole(q: string): boolean {
   return q.split(/\s+/).some((w) => ROLE_NOUNS.has(bare(w)));
 }
 
@@ -310,14 +311,6 @@ export function namesAskedRole(question: string, quote: string): boolean {
   // "تتولى هبة منصور مسؤولية الحسابات": the holder after an office verb, and the title's word in the clause.
   const titled = text.split(/\s+/).some((w) => [...roles].some((role) => bare(w).startsWith(role)));
   return titled && hasNameAfterRole(text, new Set());
-}
-
-/**
- * Whether a quote answers "who": a name, or, when the question names no title itself, a title
- * ("ومحتاج موافقة مين؟" → "بعد موافقة مديرة الموارد البشرية").
- */
-export function answersWho(question: string, normalizedQuote: string): boolean {
-  return matchesType('person', normalizedQuote) || (!namesRole(normalizeForMatch(question)) && normalizedQuote.split(/\s+/).some((w) => ROLE_NOUNS.has(bare(w))));
 }
 
 /** Verbs of holding an office or a task, in the third person: the holder's name follows them. */

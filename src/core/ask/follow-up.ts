@@ -1,5 +1,5 @@
 import { extractAnswer, type Extract } from '../answer/extractive.js';
-import { answersWho, matchesType, slotFit, type AnswerType } from '../answer/slots.js';
+import { matchesType, slotFit, type AnswerType } from '../answer/slots.js';
 import type { Hit, KnowledgeIndex } from '../index/knowledge-index.js';
 import { paragraphTerms } from '../index/knowledge-index.js';
 import { coverage, type QueryProfile } from '../retrieve/coverage.js';
@@ -59,8 +59,7 @@ export function answerFromLastParagraph(reading: Reading, followUp: FollowUp, re
       const close = slotFit(reading.type, quote, asked, (w) => stem(w, lang));
       // A paragraph without any of the words the question adds ("ومن يتولى رئاسة مجلس الأمن؟")
       // is not where its slot is, however well a name or date of its own fits.
-      const typed = reading.type === 'person' ? answersWho(reading.asked, quote) : matchesType(reading.type, quote);
-      fits = typed && (close && !ownKnown || here >= elsewhere - ELSEWHERE_MARGIN) && !(ownKnown && here === 0);
+      fits = matchesType(reading.type, quote) && (close && !ownKnown || here >= elsewhere - ELSEWHERE_MARGIN) && !(ownKnown && here === 0);
     } else {
       fits = covered > 0 && here >= elsewhere - ELSEWHERE_MARGIN;
     }
