@@ -59,6 +59,34 @@ describe('the dialect layer reads chat Arabic in MSA grammar words', () => {
     expect(read('وكم دولة؟')).toBe('و كم دوله');
   });
 
+  it('drops thanks and please around a question; "من فضلك" leaves no "who" behind', () => {
+    expect(read('مشكور، وش اسم المؤتمر؟')).toBe('ما اسم الموتمر');
+    expect(read('يسلمو، وين الاجتماع؟')).toBe('اين الاجتماع');
+    expect(read('من فضلك متى المؤتمر؟')).toBe('متي الموتمر');
+    expect(answerType(read('من فضلك متى المؤتمر؟'))).toBe('date');
+    expect(read('لو سمحت وين الاجتماع؟')).toBe('اين الاجتماع');
+  });
+
+  it('reads the b- imperfect of a verb the knowledge uses, in an MSA-looking message too', () => {
+    const uses = (word: string) => known(word) || word === 'يشمل';
+    expect(readDialect('هل بيشمل التأمين الزوجة؟', uses).text).toBe('هل يشمل التامين الزوجه');
+    // A word the knowledge uses as written stays: "بيان", "بتمويل" are not verbs.
+    expect(readDialect('هل البيان بتاريخ اليوم؟', uses).text).toContain('بتاريخ');
+  });
+
+  it('reads the Maghrebi past "-ات" as MSA "-ت" where the knowledge has that form', () => {
+    const uses = (word: string) => known(word) || word === 'تاسست';
+    expect(readDialect('فوقاش تأسسات الشركة ديالنا؟', uses).text).toBe('متي تاسست الشركه');
+    // A plural noun stays a plural noun.
+    expect(readDialect('شحال من المشاركات كاينة؟', uses).text).toContain('المشاركات');
+  });
+
+  it('drops an opening Egyptian "طب" (well), keeps "الطب", and reads "برا" as outside', () => {
+    expect(read('طب الاجتماع الأسبوعي امتى؟')).toBe('متي الاجتماع الاسبوعي');
+    expect(read('كلية الطب فين؟')).toBe('اين كليه الطب');
+    expect(read('عايز اشتغل من برا')).toBe('يريد عمل من خارج');
+  });
+
   it('tells the dialect from its grammar words', () => {
     expect(detectDialect('وش اسم المؤتمر اللي صار؟')).toBe('gulf');
     expect(detectDialect('شو بدك تعرف؟')).toBe('levantine');

@@ -255,7 +255,7 @@ function stemOfNoun(word: string): string {
  */
 /** The sentence (or list line) of a quote that holds a noun, or null when none does. */
 function sentenceWith(t: string, head: string): string | null {
-  return t.split(/[.:؛\n]+/).find((part) => part.split(/\s+/).some((w) => w.length >= 3 && stemOfNoun(w.replace(/[.،,:؛"«»()]/g, '')) === head)) ?? null;
+  return t.split(/[.؛\n]+|:\s*-/).find((part) => part.split(/\s+/).some((w) => w.length >= 3 && stemOfNoun(w.replace(/[.،,:؛"«»()]/g, '')) === head)) ?? null;
 }
 
 function nameAfter(t: string, head: string): boolean {
