@@ -255,7 +255,7 @@ function stemOfNoun(word: string): string {
  */
 /** The sentence (or list line) of a quote that holds a noun, or null when none does. */
 function sentenceWith(t: string, head: string): string | null {
-  return t.split(/[.؛\n]+|:\s*-/).find((part) => part.split(/\s+/).some((w) => w.length >= 3 && stemOfNoun(w.replace(/[.،,:؛"«»()]/g, '')) === head)) ?? null;
+  return t.split(/[.\n]+|:\s*-/).find((part) => part.split(/\s+/).some((w) => w.length >= 3 && stemOfNoun(w.replace(/[.،,:؛"«»()]/g, '')) === head)) ?? null;
 }
 
 function nameAfter(t: string, head: string): boolean {
@@ -295,7 +295,7 @@ const TIME_WORDS = /(^|\s)(when|while|after|before|during|since|until|every|each
 const TIME_QUESTION = /(^|\s)(عام|عاما|اعوام|سنه|سنوات|سنين|شهر|شهرا|اشهر|يوم|يوما|ايام|ساعه|ساعات|قرن|عمر|مده|فتره|دام|دامت|استمر|استمرت|استغرق|استغرقت|year|years|long)(\s|$)/;
 
 /** Whether the question names a title or role ("من هو سفير…", "ما اسم مديرة…"). */
-export function namesRole(q: string): boolean {
+function namesRole(q: string): boolean {
   return q.split(/\s+/).some((w) => ROLE_NOUNS.has(bare(w)));
 }
 

@@ -2,7 +2,7 @@ import { evidenceFeatures, shouldAbstain, type AbstainFeatures } from '../answer
 import { extractAnswer, type Extract } from '../answer/extractive.js';
 import { questionFocus } from '../answer/question.js';
 import { rerankByAnswer } from '../answer/rerank.js';
-import { namesAskedRole, namesRole, placesNamed, slotSilent } from '../answer/slots.js';
+import { namesAskedRole, placesNamed, slotSilent } from '../answer/slots.js';
 import { paragraphTerms, type Hit, type KnowledgeIndex } from '../index/knowledge-index.js';
 import { coverage } from '../retrieve/coverage.js';
 import type { AnswerType } from '../answer/slots.js';
@@ -68,7 +68,7 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
   const focus = questionFocus(index.respell(reading.text, retrieveLang), retrieveLang);
   const unseen = focus !== null && index.frequency(focus) === 0 && index.frequency(questionFocus(reading.text, retrieveLang) ?? focus) === 0;
   const plain = await retrieve(index, { queries, lang: retrieveLang, subject: followUp?.subject, collections: request.collections, exclude: request.exclude, k: request.k });
-  const retrieval: Retrieval = { ...plain, hits: anchored(rerankByAnswer(plain.hits, plain.profile, type), type, focus, reading.text) };
+  const retrieval: Retrieval = { ...plain, hits: anchored(rerankByAnswer(plain.hits, plain.profile, type), type, focus) };
 
   const last = stayed ? answerFromLastParagraph(reading, followUp, retrieval, lang, index) : null;
   if (last) retrieval.hits = [last.hit, ...retrieval.hits.filter((h) => h.paragraph.id !== last.paragraph.id)];
@@ -144,13 +144,11 @@ function introduced(extract: Extract | null, retrieval: Retrieval, index: Knowle
  */
 const ANCHOR_DEPTH = 3;
 
-function anchored(hits: Hit[], type: AnswerType, focus: string | null, question: string): Hit[] {
+function anchored(hits: Hit[], type: AnswerType, focus: string | null): Hit[] {
   if ((type !== 'name' && type !== 'person') || !focus) return hits;
   const holds = (hit: Hit) => coverage({ terms: [focus], weights: [1], total: 1 }, new Set(paragraphTerms(hit.paragraph))) >= 1;
   if (hits.length === 0 || holds(hits[0]!)) return hits;
-  // Only among the first few: further down, the match is too weak to be the answer. A title
-  // ("المدعي العام") is the anchor itself: its holder is wherever the title is.
-  if (type === 'person' && namesRole(question)) return [...hits.filter(holds), ...hits.filter((h) => !holds(h))];
+  // Only among the first few: further down, the match is too weak to be the answer.
   const at = hits.slice(0, ANCHOR_DEPTH).findIndex(holds);
   return at < 0 ? hits : [hits[at]!, ...hits.filter((_, i) => i !== at)];
 }
