@@ -78,3 +78,26 @@ describe('a name is looked for in the sentence that names the noun', () => {
     expect(answer!.abstained, answer!.answer).toBe(true);
   });
 });
+
+describe('places and dialect nouns read as the knowledge writes them', () => {
+  let article: SanadAssistant;
+  beforeAll(async () => {
+    article = await createAssistant({ knowledgeDir: ARTICLE, cacheDir: null });
+  });
+
+  it('"بسوريا" is the article\'s "سورية", behind its preposition', async () => {
+    expectAnswer(await article.ask('شو هي الأشياء اللي بتعملها فرنسا بسوريا؟'), 'فتدعم فرنسا العديد من المشاريع');
+  });
+
+  it('a place the article never names is still declined', async () => {
+    expect((await article.ask('شو عملت فرنسا بليبيا؟')).abstained).toBe(true);
+  });
+
+  it('"الحاجات" (the things) frames the question, "عن طريق" is "عبر"', async () => {
+    expectAnswer(await article.ask('الحوالات كانت بتروح عن طريق شو؟'), 'ويسترن يونيون');
+    const things = await article.ask('شنو هي الحاجات اللي كتديرها فرنسا فالعراق؟');
+    expect(things.abstained, things.answer).toBe(false);
+    expect(holds(things.citations[0]!.text, 'العراق')).toBe(true);
+  });
+});
+

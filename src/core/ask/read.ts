@@ -54,7 +54,7 @@ export function readQuestion(question: string, lang: Lang, index: KnowledgeIndex
 }
 
 /** Frame nouns right after the question word: what kind of answer, not what it is about. */
-const FRAME = /(^|\s)((?:و )?(?:ما|ماذا|كم|اي|ما هو|ما هي|ماهو|ماهي)) (اسم|اسماء|عدد|نوع|رقم)(?=\s|$)/;
+const FRAME = /(^|\s)((?:و )?(?:ما|ماذا|كم|اي|ما هو|ما هي|ماهو|ماهي)) (اسم|اسماء|عدد|نوع|رقم|الاشياء|اشياء)(?=\s|$)/;
 /** "في أي يوم من أيام الأسبوع…": the week says what kind of day is asked, not a word to find. */
 const TIME_FRAME = /(^|\s)((?:في )?(?:اي|ما) (?:يوم|ساعه|وقت)) من (?:ايام|ساعات) (?:الاسبوع|اليوم|الشهر)(?=\s|$)/;
 
@@ -70,15 +70,26 @@ export function readArabic(question: string, index: KnowledgeIndex): string {
   const known = (word: string) => index.frequency(stem(word, 'ar')) > 0;
   const text = readDialect(question, known).text;
   // A word the knowledge never uses is read as the synonym it does use ("يغطي" → "يشمل"), a
-  // place ending in "ا" as its adjective ("أوروبا" → "أوروبي").
+  // place in its other spelling or as its adjective ("بسوريا" → "سوريه", "أوروبا" → "أوروبي").
   return text
     .split(' ')
-    .map((word) => (word.length < 3 || known(word) ? word : [...synonymsOf(word), ...nisba(word)].find(known) ?? word))
+    .map((word) => (word.length < 3 || known(word) ? word : otherForms(word).find(known) ?? word))
     .join(' ');
 }
 
-function nisba(word: string): string[] {
-  return word.length >= 4 && word.endsWith('ا') ? [`${word.slice(0, -1)}ي`] : [];
+/** One-letter prepositions and "و" written onto a word ("بسوريا", "لأوروبا"). */
+const PROCLITIC = /^[وبلفك](?=\S{3,})/;
+
+function otherForms(word: string): string[] {
+  const bare = word.replace(PROCLITIC, '');
+  const forms = [...synonymsOf(word), ...(bare === word ? [] : [bare, ...synonymsOf(bare)])];
+  for (const w of new Set([word, bare])) {
+    if (w.length < 4 || !w.endsWith('ا')) continue;
+    // "سوريا" / "سورية", "أوروبا" / "أوروبي"
+    if (w.endsWith('يا')) forms.push(`${w.slice(0, -1)}ه`);
+    forms.push(`${w.slice(0, -1)}ي`);
+  }
+  return forms;
 }
 
 function readFollowUp(question: string, text: string, ownTerms: number, lang: Lang, index: KnowledgeIndex, conversation: Turn[]): FollowUp | null {

@@ -83,6 +83,8 @@ const CONTENT_WORDS: Record<string, string> = {
   سوي: 'فعل', سوت: 'فعلت', سوو: 'فعلوا', يسوي: 'يفعل', تسوي: 'تفعل', يسوون: 'يفعلون', نسوي: 'نفعل',
   شاف: 'راي', شافت: 'رات', يشوف: 'يري', تشوف: 'تري', نشوف: 'نري',
   شال: 'ازال', شالت: 'ازالت', يشيل: 'يزيل', تشيل: 'تزيل', يشيلون: 'يزيلون', نشيل: 'نزيل',
+  // Maghrebi "دار/كيدير" (do), where the knowledge does not use "يدير" (manage)
+  تدير: 'تفعل', يدير: 'يفعل', تديرها: 'تفعلها', نديرو: 'نفعل', يديرو: 'يفعلون',
   يجيب: 'يحضر', حط: 'وضع', يحط: 'يضع', عطي: 'اعطي',
   خلص: 'انتهي', خلصت: 'انتهت', يخلص: 'ينتهي', بلش: 'بدا', بلشت: 'بدات', يبلش: 'يبدا', بلشو: 'بداوا',
   // work, find, pass, must, can
@@ -121,6 +123,8 @@ const PHRASES: [RegExp, string][] = [
   // Please and thanks phrases: "من فضلك" must not leave "من" (who) behind.
   [/(^|\s)(من فضلك|من فضلكم|لو سمحت|لو سمحتي|لو سمحتو|الله يخليك|الله يعطيك العافيه|يعطيك العافيه|الله يسلمك)(?=\s|$)/g, '$1'],
   [/(^|\s)(قد|اد|قدي) ايه(?=\s|$)/g, '$1كم'],
+  // "عن طريق" (by way of) is written "عبر" as often.
+  [/(^|\s)عن طريق(?=\s|$)/g, '$1عبر'],
   [/(^|\s)قديه(?=\s|$)/g, '$1كم'],
   [/(^|\s)من (امتي|ايمتي|امتا|ايمتا|متي|وقتيش|وقتاش)(?=\s|$)/g, '$1منذ متي'],
   [/(^|\s)(ايش|وش|شو) لون(?=\s|$)/g, '$1كيف'],
@@ -227,6 +231,9 @@ function readWord(token: string, context: WordContext): string {
   // "بيشمل", "بتنسق": the b- imperfect of a verb the knowledge uses (MSA puts no "ب" on a verb).
   if (token.length >= 5 && /^ب[يتن]/.test(token) && context.known(token.slice(1))) return readVerb(token, context) ?? token.slice(1);
   if (context.known(token)) return token;
+  // The article on a dialect noun: "الحاجات" is "الأشياء".
+  const defined = token.startsWith('ال') && token.length > 4 ? CONTENT_WORDS[token.slice(2)] ?? GRAMMAR_WORDS[token.slice(2)] : undefined;
+  if (defined) return /^ال/.test(defined) || defined.includes(' ') ? defined : `ال${defined}`;
   const content = CONTENT_WORDS[token] ?? contentBehindProclitic(token, context);
   if (content) return content;
   return readVerb(token, context) ?? token;
