@@ -71,3 +71,72 @@ export type RateVerdict = { ok: true } | { ok: false; retryAfterMs: number };
 export interface SharedRateLimits {
   takeRate(checks: RateCheck[], windowMs: number, at: Date): Promise<RateVerdict>;
 }
+
+/** A lease on one piece of work every replica receives (a Discord message), by `key`. */
+export interface LeaseRequest {
+  key: string;
+  /** This replica. */
+  owner: string;
+  at: Date;
+  /** How long the lease protects its holder without a renewal; after that it counts as abandoned. */
+  leaseMs: number;
+}
+
+/**
+ * - `claimed`: do the work; `attempt` > 1 means an earlier holder's lease ran out (it died).
+ * - `busy`: another replica holds a live lease until `expiresAt`.
+ * - `done`: the work was completed.
+ */
+export type LeaseClaim = { status: 'claimed'; attempt: number } | { status: 'busy'; expiresAt: Date } | { status: 'done' };
+
+/**
+ * Leases kept in shared state, so that among replicas receiving the same work one does it, and
+ * another takes it over when the holder dies before marking it done.
+ */
+export interface WorkLeases {
+  /** Takes the lease of a new key, or of one whose holder's lease ran out and is not done. */
+  claimLease(request: LeaseRequest): Promise<LeaseClaim>;
+  /** Extends this owner's lease to `at + leaseMs`; false when it is not (any more) ours or is done. */
+  renewLease(request: LeaseRequest): Promise<boolean>;
+  /** Marks the work done; false when the lease is not (any more) this owner's. */
+  completeLease(key: string, owner: string, at: Date): Promise<boolean>;
+}
+
+/** Leases in this process only: one process, or a store that cannot keep them. */
+export class MemoryLeases implements WorkLeases {
+  private readonly leases = new Map<string, { owner: string; expiresAt: number; attempts: number; done: boolean }>();
+  constructor(private readonly max = 10_000) {}
+
+  async claimLease({ key, owner, at, leaseMs }: LeaseRequest): Promise<LeaseClaim> {
+    const held = this.leases.get(key);
+    if (held?.done) return { status: 'done' };
+    if (held && held.expiresAt > at.getTime()) return { status: 'busy', expiresAt: new Date(held.expiresAt) };
+    const attempts = (held?.attempts ?? 0) + 1;
+    this.leases.delete(key);
+    this.leases.set(key, { owner, expiresAt: at.getTime() + leaseMs, attempts, done: false });
+    if (this.leases.size > this.max) this.leases.delete(this.leases.keys().next().value!);
+    return { status: 'claimed', attempt: attempts };
+  }
+
+  async renewLease({ key, owner, at, leaseMs }: LeaseRequest): Promise<boolean> {
+    const held = this.leases.get(key);
+    if (!held || held.owner !== owner || held.done) return false;
+    held.expiresAt = at.getTime() + leaseMs;
+    return true;
+  }
+
+  async completeLease(key: string, owner: string): Promise<boolean> {
+    const held = this.leases.get(key);
+    if (!held || held.owner !== owner || held.done) return false;
+    held.done = true;
+    return true;
+  }
+}
+
+/** The store's leases when it keeps them, else leases in this process. */
+export function leasesOf(store: object): WorkLeases {
+  const candidate = store as Partial<WorkLeases>;
+  return typeof candidate.claimLease === 'function' && typeof candidate.renewLease === 'function' && typeof candidate.completeLease === 'function'
+    ? (candidate as WorkLeases)
+    : new MemoryLeases();
+}

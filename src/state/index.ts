@@ -13,6 +13,7 @@ export { EMPTY_STATS } from './types.js';
 export type {
   BriefingClaim,
   BriefingLogEntry,
+  BriefingOutcome,
   BriefingState,
   BriefingStore,
   ClaimRequest,

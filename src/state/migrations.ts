@@ -63,6 +63,18 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_at ON events (at);
   CREATE INDEX briefings_channel ON briefings (platform, channel, posted_at);
   `,
+  // 3: leases on work every replica receives (Discord messages): who holds it, until when, done.
+  `
+  CREATE TABLE leases (
+    key TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    done_at INTEGER,
+    at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX leases_at ON leases (at);
+  `,
 ];
 
 /** Brings the database up to `migrations.length`; each step in its own transaction. */

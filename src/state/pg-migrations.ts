@@ -76,6 +76,18 @@ export const PG_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (model, hash)
   );
   `,
+  // 3: leases on work every replica receives (Discord messages): who holds it, until when, done.
+  `
+  CREATE TABLE leases (
+    key TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    done_at BIGINT,
+    at BIGINT NOT NULL
+  );
+  CREATE INDEX leases_at ON leases (at);
+  `,
 ];
 
 /** Quotes an identifier (the schema name comes from configuration). */

@@ -1,11 +1,12 @@
 import { SanadError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
-import type { FeedbackRecord, QuestionRecord, RateCheck, RateVerdict, SharedRateLimits } from '../core/state.js';
+import { MemoryLeases, type FeedbackRecord, type LeaseClaim, type LeaseRequest, type QuestionRecord, type RateCheck, type RateVerdict, type SharedRateLimits } from '../core/state.js';
 import { SlidingWindowLimiter } from '../core/rate-limit.js';
 import {
   EMPTY_STATS,
   type BriefingClaim,
   type BriefingLogEntry,
+  type BriefingOutcome,
   type ClaimRequest,
   type KnowledgeChanges,
   type KnowledgeLogEntry,
@@ -36,6 +37,8 @@ const SHARED_CLAIM_RETRY_MS = 60_000;
  * - `claimBriefing` falls back to in-memory claims: one process still posts once. On a shared
  *   store (PostgreSQL, several replicas) it answers `busy` instead, retried a minute later: a
  *   briefing late by a minute is better than one posted by every replica.
+ * - leases (Discord messages) fall back to leases in this process, as `claimEvent` does: the
+ *   message is answered, and re-deliveries within this process are still dropped.
  * - `takeRate` falls back to counting in this process: limits hold per replica meanwhile.
  * - writes are dropped (logged), reads return empty results; except feedback, which throws
  *   `feedback_not_saved` so the person who gave it hears that it was not kept.
@@ -46,6 +49,7 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
   private readonly events = new Set<string>();
   private readonly claims = new Map<string, { owner: string; done: boolean }>();
   private readonly rates = new SlidingWindowLimiter();
+  private readonly leases = new MemoryLeases();
 
   /**
    * `inner` null: no store could be opened; everything uses the fallbacks. `shared`: replicas
@@ -71,6 +75,18 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
         return true;
       },
     );
+  }
+
+  claimLease(request: LeaseRequest): Promise<LeaseClaim> {
+    return this.guard('claimLease', (store) => store.claimLease(request), () => this.leases.claimLease(request));
+  }
+
+  renewLease(request: LeaseRequest): Promise<boolean> {
+    return this.guard('renewLease', (store) => store.renewLease(request), () => this.leases.renewLease(request));
+  }
+
+  completeLease(key: string, owner: string, at: Date): Promise<boolean> {
+    return this.guard('completeLease', (store) => store.completeLease(key, owner, at), () => this.leases.completeLease(key, owner));
   }
 
   recordQuestion(record: QuestionRecord): Promise<void> {
@@ -107,7 +123,7 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
     );
   }
 
-  completeBriefing(key: string, owner: string, outcome: Parameters<SanadStore['completeBriefing']>[2]): Promise<boolean> {
+  completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
     // Remember it in memory too: if the store fails later today, this process still will not re-post.
     this.claims.set(key, { owner, done: true });
     return this.guard('completeBriefing', (store) => store.completeBriefing(key, owner, outcome), () => true);
@@ -158,7 +174,7 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
   }
 
   /** Runs `run` against the store: a failure is logged once per cause and `fallback` answers (it rejects only if `fallback` throws: feedback). */
-  private async guard<T>(operation: string, run: (store: SanadStore) => Promise<T>, fallback: () => T): Promise<T> {
+  private async guard<T>(operation: string, run: (store: SanadStore) => Promise<T>, fallback: () => T | Promise<T>): Promise<T> {
     if (!this.inner) {
       this.report(operation, 'write', 'STATE_UNAVAILABLE', 'no state store is open');
       return fallback();

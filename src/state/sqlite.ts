@@ -3,20 +3,22 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SanadError } from '../core/errors.js';
 import { redact } from '../core/ports.js';
-import type { FeedbackRecord, QuestionRecord } from '../core/state.js';
+import type { FeedbackRecord, LeaseClaim, LeaseRequest, QuestionRecord } from '../core/state.js';
 import { makeDirectory } from './directory.js';
 import { MIGRATIONS, migrate } from './migrations.js';
-import type {
-  BriefingClaim,
-  BriefingLogEntry,
-  BriefingState,
-  ClaimRequest,
-  KnowledgeChanges,
-  KnowledgeLogEntry,
-  PurgeResult,
-  QuestionStats,
-  SanadStore,
-} from './types.js';
+import {
+  type BriefingRow,
+  type DocumentInput,
+  type DocumentRow,
+  type LeaseRow,
+  MAX_DECLINED,
+  citationsJson,
+  decideLease,
+  diffDocuments,
+  toBriefingEntry,
+  toDocumentEntry,
+} from './rows.js';
+import type { BriefingClaim, BriefingLogEntry, BriefingOutcome, ClaimRequest, KnowledgeChanges, KnowledgeLogEntry, PurgeResult, QuestionStats, SanadStore } from './types.js';
 
 export interface SqliteStoreOptions {
   /** The database file; `:memory:` for a throwaway store. */
@@ -37,33 +39,6 @@ export const DEFAULT_DB_NAME = 'sanad.db';
 function fileIdentity(file: string): string | null {
   const stat = statSync(file, { throwIfNoEntry: false });
   return stat ? `${stat.dev}:${stat.ino}` : null;
-}
-
-/** Most declined questions listed in a briefing. */
-const MAX_DECLINED = 20;
-
-interface BriefingRow {
-  key: string;
-  platform: string;
-  channel: string;
-  day: string;
-  state: BriefingState;
-  owner: string;
-  claimed_at: number;
-  attempts: number;
-  posted_at: number | null;
-  message_id: string | null;
-  content: string | null;
-}
-
-interface DocumentRow {
-  document: string;
-  collection: string;
-  title: string;
-  hash: string;
-  first_seen: number;
-  changed_at: number;
-  removed_at: number | null;
 }
 
 /**
@@ -152,7 +127,7 @@ export class SqliteStateStore implements SanadStore {
         redact(record.question),
         redact(record.answer),
         record.abstained ? 1 : 0,
-        JSON.stringify(record.citations.map(({ document, paragraph, paragraphId }) => ({ document, paragraph, paragraphId }))),
+        citationsJson(record.citations),
         record.at.getTime(),
       );
   }
@@ -167,13 +142,40 @@ export class SqliteStateStore implements SanadStore {
         record.vote,
         redact(record.question),
         redact(record.answer),
-        JSON.stringify(record.citations.map(({ document, paragraph, paragraphId }) => ({ document, paragraph, paragraphId }))),
+        citationsJson(record.citations),
         record.at.getTime(),
       );
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  // ---- WorkLeases ----------------------------------------------------------------------
+
+  async claimLease(request: LeaseRequest): Promise<LeaseClaim> {
+    // IMMEDIATE, as for briefings: two processes on one file never both take the lease.
+    return this.db
+      .transaction((): LeaseClaim => {
+        const { take, claim } = decideLease(this.db.prepare('SELECT * FROM leases WHERE key = ?').get(request.key) as LeaseRow | undefined, request);
+        if (take) {
+          this.db
+            .prepare(
+              'INSERT INTO leases (key, owner, expires_at, attempts, at) VALUES (?, ?, ?, 1, ?) ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at, attempts = attempts + 1',
+            )
+            .run(request.key, request.owner, request.at.getTime() + request.leaseMs, request.at.getTime());
+        }
+        return claim;
+      })
+      .immediate();
+  }
+
+  async renewLease({ key, owner, at, leaseMs }: LeaseRequest): Promise<boolean> {
+    return this.db.prepare('UPDATE leases SET expires_at = ? WHERE key = ? AND owner = ? AND done_at IS NULL').run(at.getTime() + leaseMs, key, owner).changes === 1;
+  }
+
+  async completeLease(key: string, owner: string, at: Date): Promise<boolean> {
+    return this.db.prepare('UPDATE leases SET done_at = ? WHERE key = ? AND owner = ? AND done_at IS NULL').run(at.getTime(), key, owner).changes === 1;
   }
 
   // ---- BriefingStore -------------------------------------------------------------------
@@ -216,10 +218,9 @@ export class SqliteStateStore implements SanadStore {
             .run(request.key, request.platform, request.channel, request.day, request.owner, now);
           return { status: 'claimed', attempt: 1 };
         }
-        if (row.state !== 'claimed') return { status: 'done', entry: toEntry(row) };
-        if (row.owner !== request.owner && row.claimed_at + request.leaseMs > now) {
-          return { status: 'busy', retryAt: new Date(row.claimed_at + request.leaseMs) };
-        }
+        if (row.state !== 'claimed') return { status: 'done', entry: toBriefingEntry(row) };
+        const expiresAt = Number(row.claimed_at) + request.leaseMs;
+        if (row.owner !== request.owner && expiresAt > now) return { status: 'busy', retryAt: new Date(expiresAt) };
         // Abandoned (its holder crashed or gave up), or our own earlier attempt: take it over.
         this.db.prepare('UPDATE briefings SET owner = ?, claimed_at = ?, attempts = attempts + 1 WHERE key = ?').run(request.owner, now, request.key);
         return { status: 'claimed', attempt: row.attempts + 1 };
@@ -227,11 +228,7 @@ export class SqliteStateStore implements SanadStore {
       .immediate();
   }
 
-  async completeBriefing(
-    key: string,
-    owner: string,
-    outcome: { state: 'posted' | 'skipped'; messageId?: string | null; content?: string | null; at: Date },
-  ): Promise<boolean> {
+  async completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
     const result = this.db
       .prepare("UPDATE briefings SET state = ?, posted_at = ?, message_id = ?, content = ? WHERE key = ? AND owner = ? AND state = 'claimed'")
       .run(outcome.state, outcome.at.getTime(), outcome.messageId ?? null, outcome.content ?? null, key, owner);
@@ -245,7 +242,7 @@ export class SqliteStateStore implements SanadStore {
 
   async briefing(key: string): Promise<BriefingLogEntry | null> {
     const row = this.db.prepare('SELECT * FROM briefings WHERE key = ?').get(key) as BriefingRow | undefined;
-    return row ? toEntry(row) : null;
+    return row ? toBriefingEntry(row) : null;
   }
 
   async lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
@@ -254,63 +251,37 @@ export class SqliteStateStore implements SanadStore {
         "SELECT * FROM briefings WHERE platform = ? AND channel = ? AND state IN ('posted', 'skipped') AND posted_at < ? ORDER BY posted_at DESC LIMIT 1",
       )
       .get(platform, channel, before ? before.getTime() : Number.MAX_SAFE_INTEGER) as BriefingRow | undefined;
-    return row ? toEntry(row) : null;
+    return row ? toBriefingEntry(row) : null;
   }
 
   async briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
     const rows = this.db
       .prepare("SELECT * FROM briefings WHERE platform = ? AND channel = ? AND state = 'posted' ORDER BY day DESC LIMIT ?")
       .all(platform, channel, limit) as BriefingRow[];
-    return rows.map(toEntry);
+    return rows.map(toBriefingEntry);
   }
 
-  async recordDocuments(documents: { document: string; collection: string; title: string; hash: string }[], at: Date): Promise<KnowledgeChanges> {
-    const changes: KnowledgeChanges = { added: [], changed: [], removed: [] };
+  async recordDocuments(documents: DocumentInput[], at: Date): Promise<KnowledgeChanges> {
     const now = at.getTime();
-    this.db
-      .transaction(() => {
-        const rows = this.db.prepare('SELECT * FROM documents').all() as DocumentRow[];
-        const known = new Map(rows.map((row) => [row.document, row]));
-        const current = new Set<string>();
-        for (const doc of documents) {
-          current.add(doc.document);
-          const row = known.get(doc.document);
-          if (!row) {
-            this.db
-              .prepare('INSERT INTO documents (document, collection, title, hash, first_seen, changed_at) VALUES (?, ?, ?, ?, ?, ?)')
-              .run(doc.document, doc.collection, doc.title, doc.hash, now, now);
-            changes.added.push(doc.document);
-          } else if (row.hash !== doc.hash || row.removed_at !== null) {
-            this.db
-              .prepare('UPDATE documents SET collection = ?, title = ?, hash = ?, changed_at = ?, removed_at = NULL WHERE document = ?')
-              .run(doc.collection, doc.title, doc.hash, now, doc.document);
-            (row.removed_at !== null ? changes.added : changes.changed).push(doc.document);
-          }
-        }
-        for (const row of rows) {
-          if (!current.has(row.document) && row.removed_at === null) {
-            this.db.prepare('UPDATE documents SET removed_at = ? WHERE document = ?').run(now, row.document);
-            changes.removed.push(row.document);
-          }
-        }
+    return this.db
+      .transaction((): KnowledgeChanges => {
+        const diff = diffDocuments(this.db.prepare('SELECT * FROM documents').all() as DocumentRow[], documents);
+        const insert = this.db.prepare('INSERT INTO documents (document, collection, title, hash, first_seen, changed_at) VALUES (?, ?, ?, ?, ?, ?)');
+        const update = this.db.prepare('UPDATE documents SET collection = ?, title = ?, hash = ?, changed_at = ?, removed_at = NULL WHERE document = ?');
+        const remove = this.db.prepare('UPDATE documents SET removed_at = ? WHERE document = ?');
+        for (const doc of diff.insert) insert.run(doc.document, doc.collection, doc.title, doc.hash, now, now);
+        for (const doc of diff.update) update.run(doc.collection, doc.title, doc.hash, now, doc.document);
+        for (const document of diff.removed) remove.run(now, document);
+        return diff.changes;
       })
       .immediate();
-    return changes;
   }
 
   async knowledgeChangedSince(since: Date): Promise<KnowledgeLogEntry[]> {
     const rows = this.db
       .prepare('SELECT * FROM documents WHERE changed_at > ? AND removed_at IS NULL ORDER BY changed_at, document')
       .all(since.getTime()) as DocumentRow[];
-    return rows.map((row) => ({
-      document: row.document,
-      collection: row.collection,
-      title: row.title,
-      hash: row.hash,
-      firstSeen: new Date(row.first_seen),
-      changedAt: new Date(row.changed_at),
-      removedAt: row.removed_at === null ? null : new Date(row.removed_at),
-    }));
+    return rows.map(toDocumentEntry);
   }
 
   async purge(before: Date): Promise<PurgeResult> {
@@ -318,7 +289,8 @@ export class SqliteStateStore implements SanadStore {
     return this.db
       .transaction(
         (): PurgeResult => ({
-          events: this.db.prepare('DELETE FROM events WHERE at < ?').run(t).changes,
+          // Leases are claims on events too (Discord messages): counted with them.
+          events: this.db.prepare('DELETE FROM events WHERE at < ?').run(t).changes + this.db.prepare('DELETE FROM leases WHERE at < ?').run(t).changes,
           questions: this.db.prepare('DELETE FROM questions WHERE at < ?').run(t).changes,
           feedback: this.db.prepare('DELETE FROM feedback WHERE at < ?').run(t).changes,
           // A claim never completed is kept: it is what stops a late double post.
@@ -328,22 +300,6 @@ export class SqliteStateStore implements SanadStore {
       )
       .immediate();
   }
-}
-
-function toEntry(row: BriefingRow): BriefingLogEntry {
-  return {
-    key: row.key,
-    platform: row.platform,
-    channel: row.channel,
-    day: row.day,
-    state: row.state,
-    owner: row.owner,
-    claimedAt: new Date(row.claimed_at),
-    attempts: row.attempts,
-    postedAt: row.posted_at === null ? null : new Date(row.posted_at),
-    messageId: row.message_id,
-    content: row.content,
-  };
 }
 
 export { MIGRATIONS, migrate };

@@ -1,4 +1,4 @@
-import type { StateStore } from '../core/state.js';
+import type { StateStore, WorkLeases } from '../core/state.js';
 
 /** Questions in one channel over a time range: the briefing's "yesterday in this channel". */
 export interface QuestionStats {
@@ -55,6 +55,14 @@ export interface ClaimRequest {
   leaseMs: number;
 }
 
+/** How a claimed briefing ended. */
+export interface BriefingOutcome {
+  state: 'posted' | 'skipped';
+  messageId?: string | null;
+  content?: string | null;
+  at: Date;
+}
+
 export interface KnowledgeLogEntry {
   document: string;
   collection: string;
@@ -88,7 +96,7 @@ export interface BriefingStore {
   /** Atomically claims the briefing `key` (exactly once across processes sharing the database). */
   claimBriefing(request: ClaimRequest): Promise<BriefingClaim>;
   /** Records the outcome of a claim this owner holds. False when the claim is not (any more) ours. */
-  completeBriefing(key: string, owner: string, outcome: { state: 'posted' | 'skipped'; messageId?: string | null; content?: string | null; at: Date }): Promise<boolean>;
+  completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean>;
   /** Gives a claim back after a failed post, so a later trigger can try again. */
   releaseBriefing(key: string, owner: string): Promise<void>;
   briefing(key: string): Promise<BriefingLogEntry | null>;
@@ -104,4 +112,5 @@ export interface BriefingStore {
   purge(before: Date): Promise<PurgeResult>;
 }
 
-export interface SanadStore extends StateStore, BriefingStore {}
+/** Every store sanad opens: the core's ports, the briefing's needs, and leases on work replicas share. */
+export interface SanadStore extends StateStore, BriefingStore, WorkLeases {}

@@ -56,6 +56,30 @@ export function stateStoreContract(name: string, makeBed: () => Promise<StateSto
       expect(race.filter(Boolean)).toHaveLength(1);
     });
 
+    it('leases a message to one replica; the others see it busy until it runs out, then one takes it over; done is final', async () => {
+      const [a, b] = [await connect(), await connect()];
+      const lease = { key: 'discord:message:1', leaseMs: 20_000 };
+      const later = (ms: number) => new Date(T0.getTime() + ms);
+      expect(await a.claimLease({ ...lease, owner: 'A', at: T0 })).toEqual({ status: 'claimed', attempt: 1 });
+      expect(await b.claimLease({ ...lease, owner: 'B', at: later(1000) })).toEqual({ status: 'busy', expiresAt: later(20_000) });
+      // Its own holder does not claim it twice (a replayed gateway event while answering).
+      expect((await a.claimLease({ ...lease, owner: 'A', at: later(1000) })).status).toBe('busy');
+      // Renewed while answering: still busy past the first expiry.
+      expect(await a.renewLease({ ...lease, owner: 'A', at: later(15_000) })).toBe(true);
+      expect(await b.claimLease({ ...lease, owner: 'B', at: later(21_000) })).toEqual({ status: 'busy', expiresAt: later(35_000) });
+      expect(await b.renewLease({ ...lease, owner: 'B', at: later(21_000) })).toBe(false);
+      // The holder dies: after the lease, one of two racing replicas takes it over.
+      const race = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claimLease({ ...lease, owner: `R${i}`, at: later(36_000) })));
+      expect(race.filter((c) => c.status === 'claimed')).toEqual([{ status: 'claimed', attempt: 2 }]);
+      const taker = `R${race.findIndex((c) => c.status === 'claimed')}`;
+      // The dead holder's late completion does not count; the taker's does, and ends the lease for good.
+      expect(await a.completeLease(lease.key, 'A', later(37_000))).toBe(false);
+      expect(await b.completeLease(lease.key, taker, later(38_000))).toBe(true);
+      expect(await a.claimLease({ ...lease, owner: 'A', at: later(600_000) })).toEqual({ status: 'done' });
+      expect(await b.renewLease({ ...lease, owner: taker, at: later(600_000) })).toBe(false);
+      expect(await a.claimLease({ ...lease, key: 'discord:message:2', owner: 'A', at: T0 })).toEqual({ status: 'claimed', attempt: 1 });
+    });
+
     it('counts questions, declines and votes per channel and time range, from every connection', async () => {
       const [a, b] = [await connect(), await connect()];
       await a.recordQuestion(question({ at: at(0) }));
@@ -154,6 +178,8 @@ export function stateStoreContract(name: string, makeBed: () => Promise<StateSto
       const recent = new Date('2026-03-20T00:00:00Z');
       await s.claimEvent('old', old);
       await s.claimEvent('new', recent);
+      await s.claimLease({ key: 'lease-old', owner: 'A', at: old, leaseMs: 1000 });
+      await s.claimLease({ key: 'lease-new', owner: 'A', at: recent, leaseMs: 1000 });
       await s.recordQuestion(question({ at: old }));
       await s.recordQuestion(question({ at: recent }));
       await s.recordFeedback({ platform: 'slack', channel: 'C1', user: 'U', vote: 'up', question: 'q', answer: 'a', citations: [], at: old });
@@ -164,7 +190,8 @@ export function stateStoreContract(name: string, makeBed: () => Promise<StateSto
       await s.recordDocuments([{ document: 'gone.txt', collection: 'main', title: 'g', hash: 'h' }], old);
       await s.recordDocuments([], old);
 
-      expect(await s.purge(new Date('2026-03-01T00:00:00Z'))).toEqual({ events: 1, questions: 1, feedback: 1, briefings: 1, documents: 1 });
+      expect(await s.purge(new Date('2026-03-01T00:00:00Z'))).toEqual({ events: 2, questions: 1, feedback: 1, briefings: 1, documents: 1 });
+      expect((await s.claimLease({ key: 'lease-new', owner: 'B', at: recent, leaseMs: 1000 })).status).toBe('busy');
       expect(await s.claimEvent('old', recent)).toBe(true); // forgotten, so claimable again
       expect(await s.claimEvent('new', recent)).toBe(false);
       expect((await s.briefing('claimed-old'))?.state).toBe('claimed');

@@ -1,18 +1,16 @@
 /**
  * Two real `sanad start` processes with one Discord token (no sharding): the gateway sends every
- * message to both. Each claims the message in the shared PostgreSQL before answering, so one
- * answers. Without the claim, both would (remove it and this test fails).
+ * message to both. Each claims the message's lease in the shared PostgreSQL before answering, so
+ * one answers, and the other, looking again after the lease, finds it done. Without the claim,
+ * both would (remove it and this test fails).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../discord/fake-discord.js';
-import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
-import { ensureBuilt, sanad, type Child } from '../reliability/helpers/child.js';
+import { ensureBuilt, type Child } from '../reliability/helpers/child.js';
 import { QUESTIONS } from '../reliability/helpers/load.js';
 import { until } from '../reliability/helpers/stats.js';
-import { PG_URL, SKIP_PG, dropSchema, testSchema } from '../state/pg-env.js';
+import { SKIP_PG, dropSchema, testSchema } from '../state/pg-env.js';
+import { startDiscordReplica } from './helpers/replicas.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
@@ -35,22 +33,7 @@ describe.skipIf(SKIP_PG)('two Discord replicas on one PostgreSQL', () => {
       await Promise.all(replicas.map((r) => r.exited));
     });
     // One after the other: the fake's gateway hands each its own session.
-    for (let i = 0; i < 2; i++) {
-      const dir = mkdtempSync(join(tmpdir(), 'sanad-discord-replica-'));
-      const child = sanad(['start'], {
-        DISCORD_TOKEN: 'fake-discord-token-REPLICAS',
-        DISCORD_APPLICATION_ID: fake.applicationId,
-        DISCORD_API_URL: fake.apiUrl,
-        SANAD_WEB: 'off',
-        SANAD_DATA_DIR: join(dir, 'data'),
-        SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
-        SANAD_LOG_LEVEL: 'warn',
-        DATABASE_URL: PG_URL,
-        SANAD_DATABASE_SCHEMA: schema,
-      }, dir);
-      replicas.push(child);
-      await child.waitFor(/sanad discord: connected/, 60_000);
-    }
+    for (let i = 0; i < 2; i++) replicas.push(await startDiscordReplica(fake, schema, { SANAD_LOG_LEVEL: 'warn' }));
     expect(fake.connections.filter((c) => c.opcodes.includes(2))).toHaveLength(2); // two IDENTIFYs, two sessions
 
     const alice = fake.user('alice');
@@ -63,5 +46,10 @@ describe.skipIf(SKIP_PG)('two Discord replicas on one PostgreSQL', () => {
       const replies = fake.botMessages().slice(before);
       expect(replies, `replies to ${asked.id}`).toHaveLength(1);
     }
-  });
+    // The replica that did not answer looks again when each lease (20 s) would have run out: it
+    // finds every message done and answers none of them.
+    const answered = fake.botMessages().length;
+    await new Promise((r) => setTimeout(r, 21_000));
+    expect(fake.botMessages()).toHaveLength(answered);
+  }, 120_000);
 });

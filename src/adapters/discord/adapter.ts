@@ -9,6 +9,7 @@ import { AnswerService, DefaultChatAnswerOptions } from '../../answering/index.j
 import { registerCommands } from './commands.js';
 import type { DiscordCommandConfig } from './commands.js';
 import { AnswerMemory } from './context.js';
+import { messageWork } from './message-work.js';
 import type { DiscordContext } from './context.js';
 import { handleInteraction } from './interactions.js';
 import { handleMessage } from './messages.js';
@@ -30,6 +31,8 @@ export interface DiscordAdapterOptions {
   clock?: Clock;
   /** Overall deadline for one answer (default 90 s, as on Slack). */
   answerTimeoutMs?: number;
+  /** How long a replica's lease on a message holds without renewal before another takes it over (default 20 s). */
+  messageLeaseMs?: number;
 }
 
 export interface DiscordAdapter {
@@ -64,6 +67,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     ),
     store: options.store,
     logger,
+    // `track` (below) runs only once the gateway is up, long after it is defined.
+    work: messageWork({ store: options.store, clock, logger, start: (work) => track('taken-over message', work), leaseMs: options.messageLeaseMs }),
     settingsFor: options.settingsFor,
     clock,
     limits: options.sharedLimits ?? new SlidingWindowLimiter(),
@@ -127,6 +132,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       if (!current) return;
       current.removeAllListeners(Events.MessageCreate);
       current.removeAllListeners(Events.InteractionCreate);
+      ctx.work.stop();
       const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
       await Promise.race([Promise.allSettled([...inFlight]), grace]);
       await current.destroy();

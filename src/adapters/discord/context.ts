@@ -1,5 +1,6 @@
 import type { AnswerService } from '../../answering/index.js';
 import { RATE_WINDOW_MS, type SharedRateLimits, type RateVerdict, type RateCheck, type Assistant, type ChannelSettingsResolver, type Citation, type Clock, type Lang, type Logger, type StateStore } from '../../core/index.js';
+import type { MessageWork } from './message-work.js';
 
 /** What the handlers share: the core's ports plus the adapter's own small state. */
 export interface DiscordContext {
@@ -8,6 +9,8 @@ export interface DiscordContext {
   answering: AnswerService;
   store: StateStore;
   logger: Logger;
+  /** Messages every replica receives: one answers under a lease, another takes over if it dies. */
+  work: MessageWork;
   settingsFor: ChannelSettingsResolver;
   clock: Clock;
   /** Counted in this process, or with the other replicas (PostgreSQL). */

@@ -5,7 +5,7 @@
 import { ChannelType } from 'discord.js';
 import type { Message, SendableChannels } from 'discord.js';
 import { type ChannelSettings, looksLikeQuestion, message as say, readMessage } from '../../core/index.js';
-import { answerQuestion, safely } from './answer.js';
+import { answerQuestion } from './answer.js';
 import type { ReplySink } from './answer.js';
 import { takeLimits, type DiscordContext } from './context.js';
 import { conversationFor, stripBotMention } from './conversation.js';
@@ -36,8 +36,18 @@ export async function handleMessage(ctx: DiscordContext, message: Message, botId
   const question = stripBotMention(message.content, botId, botRoles);
   const wanted = inDm || mentioned || (settings.respond === 'questions' && looksLikeQuestion(question));
   if (!wanted) return;
-  // A resumed gateway replays events: whatever was claimed before is not answered twice.
-  if ((await safely(ctx, 'claimEvent', () => ctx.store.claimEvent(`discord:message:${message.id}`))) === false) return;
+  // Every replica receives every message, and a resumed gateway replays events: one replica answers
+  // under a lease; if it dies mid-answer, another that saw the message takes it over.
+  await ctx.work.run(`discord:message:${message.id}`, () => answerMessage(ctx, message, botId, { question, settings, settingsChannel, inDm }));
+}
+
+/** Answers a message this replica holds the lease of (its own, or one taken over). */
+async function answerMessage(
+  ctx: DiscordContext,
+  message: Message,
+  botId: string,
+  { question, settings, settingsChannel, inDm }: { question: string; settings: ChannelSettings; settingsChannel: string; inDm: boolean },
+): Promise<void> {
 
   const log = ctx.logger.child(`msg:${message.id}`);
   const { empty, lang } = readMessage(question, settings.language);

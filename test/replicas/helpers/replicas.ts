@@ -6,6 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FakeDiscord } from '../../discord/fake-discord.js';
 import { ARTICLE_KNOWLEDGE } from '../../fixtures/knowledge.js';
 import { BOT, FakeSlack, TOKENS, type StoredMessage } from '../../slack/helpers/fake-slack.js';
 import { eventCallback } from '../../slack/helpers/envelope.js';
@@ -84,4 +85,24 @@ export async function deliver(replica: Replica, event: Record<string, unknown>, 
 /** The bot's final (not in-progress) messages in the thread of `ts`. */
 export function answersIn(fake: FakeSlack, ts: string, channel = 'C1'): StoredMessage[] {
   return fake.botMessages().filter((m) => m.channel === channel && m.thread_ts === ts && !isProgress(m));
+}
+
+/** A `sanad start` on the fake Discord with the shared database; resolves once its gateway is ready. */
+export async function startDiscordReplica(fake: FakeDiscord, schema: string, extra: Record<string, string> = {}): Promise<Child> {
+  ensureBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'sanad-discord-replica-'));
+  const child = sanad(['start'], {
+    DISCORD_TOKEN: 'fake-discord-token-REPLICAS',
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.apiUrl,
+    SANAD_WEB: 'off',
+    SANAD_DATA_DIR: join(dir, 'data'),
+    SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
+    SANAD_LOG_LEVEL: 'info',
+    DATABASE_URL: PG_URL,
+    SANAD_DATABASE_SCHEMA: schema,
+    ...extra,
+  }, dir);
+  await child.waitFor(/sanad discord: connected/, 60_000);
+  return child;
 }
