@@ -39,14 +39,14 @@ export function replicaEnv(dir: string, schema: string, slackApiUrl: string, ext
   };
 }
 
-/** Starts `count` replicas at once (their migrations race too) on `schema`. */
-export async function startReplicas(count: number, schema: string, fake: FakeSlack, config: Record<string, unknown> = {}): Promise<Replica[]> {
+/** Starts `count` replicas at once (their migrations race too) on `schema`; `env` adds to or overrides their environment. */
+export async function startReplicas(count: number, schema: string, fake: FakeSlack, config: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<Replica[]> {
   ensureBuilt();
   return Promise.all(
     Array.from({ length: count }, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'sanad-replica-'));
       writeFileSync(join(dir, 'sanad.config.json'), JSON.stringify(config));
-      const child = sanad(['start'], replicaEnv(dir, schema, fake.apiUrl, { SANAD_CONFIG: join(dir, 'sanad.config.json') }), dir);
+      const child = sanad(['start'], replicaEnv(dir, schema, fake.apiUrl, { SANAD_CONFIG: join(dir, 'sanad.config.json'), ...env }), dir);
       const [, port] = await child.waitFor(/sanad web chat: http:\/\/127\.0\.0\.1:(\d+)\//, 60_000);
       return { child, port: Number(port) };
     }),
