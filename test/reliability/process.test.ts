@@ -4,29 +4,25 @@
  * - kill -9 in the middle of posting a briefing (Slack has it, sanad never heard back), then
  *   restarts: the briefing is posted exactly once.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DB_NAME } from '../../src/state/index.js';
 import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { startFakeOpenAI, taskOf, userOf, type FakeOpenAI } from '../llm/fake-openai.js';
 import { FakeSlack, TOKENS } from '../slack/helpers/fake-slack.js';
-import { ensureBuilt, sanad, type Child } from './helpers/child.js';
-import { FaultProxy, slackMethod } from './helpers/fault-proxy.js';
+import { ensureBuilt, sanad } from './helpers/child.js';
+import { briefingCrashProxy, briefingsIn, writeBriefingConfig } from './helpers/briefing-crash.js';
+import { slackMethod } from './helpers/fault-proxy.js';
 import { QUESTIONS } from './helpers/load.js';
 import { until } from './helpers/stats.js';
+import { processJanitor } from './helpers/janitor.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
-const children: Child[] = [];
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-afterAll(() => undefined);
+const { children, cleanups } = processJanitor();
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'sanad-proc-'));
@@ -117,29 +113,9 @@ describe('kill -9 in the middle of posting a briefing', () => {
   it('restarted, it does not post again: busy within the lease, then finds the post and records it', async () => {
     const slack = await new FakeSlack().start();
     cleanups.push(() => slack.close());
-    const proxy = await FaultProxy.start(`http://127.0.0.1:${slack.port}`);
-    cleanups.push(() => proxy.close());
-    // Slack takes the post, and the answer never comes back: the process dies waiting for it.
-    proxy.when((r) => slackMethod(r) === 'chat.postMessage', { kind: 'forward-then-hang' }, 1);
-    // conversations.history with metadata, from what the fake was sent (it does not keep metadata).
-    proxy.when(
-      (r) => slackMethod(r) === 'conversations.history',
-      () => ({
-        kind: 'json',
-        body: {
-          ok: true,
-          has_more: false,
-          messages: slack.botMessages().map((m) => {
-            const sent = proxy.seen.find((r) => slackMethod(r) === 'chat.postMessage' && new URLSearchParams(r.body).get('text') === m.text);
-            const metadata = sent ? new URLSearchParams(sent.body).get('metadata') : null;
-            return { type: 'message', ts: m.ts, text: m.text, ...(metadata ? { metadata: JSON.parse(metadata) as unknown } : {}) };
-          }),
-        },
-      }),
-    );
+    const proxy = await briefingCrashProxy(slack);
     const dir = tempDir();
-    const config = join(dir, 'sanad.config.yaml');
-    writeFileSync(config, 'channels:\n  - platform: slack\n    id: C0BRIEF\n    briefing:\n      cron: "0 8 * * *"\n      whenQuiet: highlights\n');
+    const config = writeBriefingConfig(dir);
     const env = {
       SLACK_BOT_TOKEN: TOKENS.bot,
       SLACK_SIGNING_SECRET: 'test-signing-secret-KILL9',
@@ -148,7 +124,7 @@ describe('kill -9 in the middle of posting a briefing', () => {
       SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
       SANAD_CONFIG: config,
     };
-    const briefings = () => slack.botMessages().filter((m) => m.channel === 'C0BRIEF');
+    const briefings = () => briefingsIn(slack);
 
     const first = sanad(['briefing', '--channel', 'C0BRIEF', '--post'], env, dir);
     children.push(first);

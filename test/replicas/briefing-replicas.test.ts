@@ -4,31 +4,27 @@
  * - a replica killed -9 in the middle of the post (Slack has it, the replica never heard back),
  *   another taking over: busy within the lease, then it finds the post and records it. One post.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { FakeSlack } from '../slack/helpers/fake-slack.js';
 import { ensureBuilt, sanad, type Child } from '../reliability/helpers/child.js';
-import { FaultProxy, slackMethod } from '../reliability/helpers/fault-proxy.js';
+import { briefingCrashProxy, briefingsIn, writeBriefingConfig } from '../reliability/helpers/briefing-crash.js';
+import { slackMethod } from '../reliability/helpers/fault-proxy.js';
 import { until } from '../reliability/helpers/stats.js';
 import { PG_URL, SKIP_PG, dropSchema, testSchema } from '../state/pg-env.js';
 import { replicaEnv } from './helpers/replicas.js';
+import { processJanitor } from '../reliability/helpers/janitor.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
-const children: Child[] = [];
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
+const { children, cleanups } = processJanitor();
 
 function briefingReplica(schema: string, slackApiUrl: string): (args?: string[]) => Child {
   const dir = mkdtempSync(join(tmpdir(), 'sanad-brief-replica-'));
-  const config = join(dir, 'sanad.config.yaml');
-  writeFileSync(config, 'channels:\n  - platform: slack\n    id: C0BRIEF\n    briefing:\n      cron: "0 8 * * *"\n      whenQuiet: highlights\n');
+  const config = writeBriefingConfig(dir);
   const env = replicaEnv(dir, schema, slackApiUrl, { SANAD_CONFIG: config });
   return () => {
     const child = sanad(['briefing', '--channel', 'C0BRIEF', '--post'], env, dir);
@@ -47,34 +43,16 @@ describe.skipIf(SKIP_PG)('the daily briefing with replicas on one PostgreSQL', (
     const replicas = [run(), run(), run()];
     const exits = await Promise.all(replicas.map((r) => r.exited));
     expect(exits.map((e) => e.code)).toEqual([0, 0, 0]);
-    expect(slack.botMessages().filter((m) => m.channel === 'C0BRIEF')).toHaveLength(1);
+    expect(briefingsIn(slack)).toHaveLength(1);
   });
 
   it('a replica killed mid-post, another taking over: busy within the lease, then the post is found and recorded, never doubled', async () => {
     const slack = await new FakeSlack().start();
     cleanups.push(() => slack.close());
-    const proxy = await FaultProxy.start(`http://127.0.0.1:${slack.port}`);
-    cleanups.push(() => proxy.close());
-    proxy.when((r) => slackMethod(r) === 'chat.postMessage', { kind: 'forward-then-hang' }, 1);
-    // conversations.history with the metadata sanad sent (the fake does not keep metadata).
-    proxy.when(
-      (r) => slackMethod(r) === 'conversations.history',
-      () => ({
-        kind: 'json',
-        body: {
-          ok: true,
-          has_more: false,
-          messages: slack.botMessages().map((m) => {
-            const sent = proxy.seen.find((r) => slackMethod(r) === 'chat.postMessage' && new URLSearchParams(r.body).get('text') === m.text);
-            const metadata = sent ? new URLSearchParams(sent.body).get('metadata') : null;
-            return { type: 'message', ts: m.ts, text: m.text, ...(metadata ? { metadata: JSON.parse(metadata) as unknown } : {}) };
-          }),
-        },
-      }),
-    );
+    const proxy = await briefingCrashProxy(slack);
     const schema = testSchema();
     cleanups.push(() => dropSchema(schema));
-    const briefings = () => slack.botMessages().filter((m) => m.channel === 'C0BRIEF');
+    const briefings = () => briefingsIn(slack);
     const replicaA = briefingReplica(schema, `${proxy.url}/api/`);
     const replicaB = briefingReplica(schema, `${proxy.url}/api/`);
 

@@ -22,7 +22,18 @@ export interface Replica {
   port: number;
 }
 
-/** The environment of a replica: its own data folder, the shared database. */
+/** What every replica has: its own data folder, the article knowledge, the shared database. */
+function sharedEnv(dir: string, schema: string): Record<string, string> {
+  return {
+    SANAD_DATA_DIR: join(dir, 'data'),
+    SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
+    SANAD_LOG_LEVEL: 'info',
+    DATABASE_URL: PG_URL,
+    SANAD_DATABASE_SCHEMA: schema,
+  };
+}
+
+/** The environment of a Slack replica (HTTP events on a free port). */
 export function replicaEnv(dir: string, schema: string, slackApiUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     SLACK_BOT_TOKEN: TOKENS.bot,
@@ -30,11 +41,7 @@ export function replicaEnv(dir: string, schema: string, slackApiUrl: string, ext
     SLACK_API_URL: slackApiUrl,
     PORT: '0',
     HOST: '127.0.0.1',
-    SANAD_DATA_DIR: join(dir, 'data'),
-    SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
-    SANAD_LOG_LEVEL: 'info',
-    DATABASE_URL: PG_URL,
-    SANAD_DATABASE_SCHEMA: schema,
+    ...sharedEnv(dir, schema),
     ...extra,
   };
 }
@@ -96,11 +103,7 @@ export async function startDiscordReplica(fake: FakeDiscord, schema: string, ext
     DISCORD_APPLICATION_ID: fake.applicationId,
     DISCORD_API_URL: fake.apiUrl,
     SANAD_WEB: 'off',
-    SANAD_DATA_DIR: join(dir, 'data'),
-    SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
-    SANAD_LOG_LEVEL: 'info',
-    DATABASE_URL: PG_URL,
-    SANAD_DATABASE_SCHEMA: schema,
+    ...sharedEnv(dir, schema),
     ...extra,
   }, dir);
   await child.waitFor(/sanad discord: connected/, 60_000);
