@@ -117,34 +117,16 @@ export class SqliteStateStore implements SanadStore {
     return this.db.prepare('INSERT OR IGNORE INTO events (key, at) VALUES (?, ?)').run(key, at.getTime()).changes === 1;
   }
 
-  async recordQuestion(record: QuestionRecord): Promise<void> {
+  async recordQuestion(r: QuestionRecord): Promise<void> {
     this.db
       .prepare('INSERT INTO questions (platform, channel, user, question, answer, abstained, citations, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(
-        record.platform,
-        record.channel,
-        record.user,
-        redact(record.question),
-        redact(record.answer),
-        record.abstained ? 1 : 0,
-        citationsJson(record.citations),
-        record.at.getTime(),
-      );
+      .run(r.platform, r.channel, r.user, redact(r.question), redact(r.answer), r.abstained ? 1 : 0, citationsJson(r.citations), r.at.getTime());
   }
 
-  async recordFeedback(record: FeedbackRecord): Promise<void> {
+  async recordFeedback(r: FeedbackRecord): Promise<void> {
     this.db
       .prepare('INSERT INTO feedback (platform, channel, user, vote, question, answer, citations, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(
-        record.platform,
-        record.channel,
-        record.user,
-        record.vote,
-        redact(record.question),
-        redact(record.answer),
-        citationsJson(record.citations),
-        record.at.getTime(),
-      );
+      .run(r.platform, r.channel, r.user, r.vote, redact(r.question), redact(r.answer), citationsJson(r.citations), r.at.getTime());
   }
 
   async close(): Promise<void> {
@@ -302,4 +284,3 @@ export class SqliteStateStore implements SanadStore {
   }
 }
 
-export { MIGRATIONS, migrate };
