@@ -1,39 +1,20 @@
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAssistant, type Answer, type SanadAssistant, type Turn } from '../../src/core/index.js';
+import { createAssistant, type SanadAssistant } from '../../src/core/index.js';
+import { CHAT_KNOWLEDGE, converse as conversation, expectAnswer } from './helpers.js';
 import { slotSilent } from '../../src/core/answer/slots.js';
-import { normalize, splitSentences } from '../../src/core/text/index.js';
+import { splitSentences } from '../../src/core/text/index.js';
 
 /**
  * Questions as team members type them in chat (issue 13), over the article and a team handbook
  * in test/fixtures/chat/knowledge: dialect grammar, follow-ups, name questions, the asked slot,
  * silence, help and short sentence answers. Each block failed on the reader before it.
  */
-const KNOWLEDGE = resolve(import.meta.dirname, '../fixtures/chat/knowledge');
 let assistant: SanadAssistant;
 beforeAll(async () => {
-  assistant = await createAssistant({ knowledgeDir: KNOWLEDGE, cacheDir: null });
+  assistant = await createAssistant({ knowledgeDir: CHAT_KNOWLEDGE, cacheDir: null });
 });
 
-/** Asks a conversation turn by turn, the earlier questions and the bot's answers as history. */
-async function converse(questions: string[]): Promise<Answer[]> {
-  const history: Turn[] = [];
-  const answers: Answer[] = [];
-  for (const question of questions) {
-    const answer = await assistant.ask(question, { conversation: [...history] });
-    history.push({ role: 'user', text: question }, { role: 'assistant', text: answer.answer });
-    answers.push(answer);
-  }
-  return answers;
-}
-
-const holds = (text: string, needle: string) => normalize(text).includes(normalize(needle));
-
-function expectAnswer(answer: Answer, expected: string, evidence?: string): void {
-  expect(answer.abstained, answer.answer).toBe(false);
-  expect(holds(answer.answer, expected), answer.answer).toBe(true);
-  if (evidence) expect(holds(answer.citations[0]!.text, evidence)).toBe(true);
-}
+const converse = (questions: string[]) => conversation(assistant, questions);
 
 describe('name questions: "اسم" frames the answer, it is not a word to find', () => {
   it.each([

@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAssistant, type Answer, type SanadAssistant, type Turn } from '../../src/core/index.js';
-import { normalize } from '../../src/core/text/index.js';
+import { createAssistant, type SanadAssistant } from '../../src/core/index.js';
+import { ARTICLE_KNOWLEDGE, CHAT_KNOWLEDGE, converse as conversation, expectAnswer, holds } from './helpers.js';
 
 /**
  * Chat wording the reader learnt in its second round (issue 13): a thesaurus for words the
@@ -9,30 +8,12 @@ import { normalize } from '../../src/core/text/index.js';
  * MSA, "who" answered by the holder of the very title asked (or of an office verb), and a name only from the sentence that names the noun.
  * Over test/fixtures/chat/knowledge (the article and a team handbook).
  */
-const KNOWLEDGE = resolve(import.meta.dirname, '../fixtures/chat/knowledge');
-const ARTICLE = resolve(import.meta.dirname, '../fixtures/article');
 let assistant: SanadAssistant;
 beforeAll(async () => {
-  assistant = await createAssistant({ knowledgeDir: KNOWLEDGE, cacheDir: null });
+  assistant = await createAssistant({ knowledgeDir: CHAT_KNOWLEDGE, cacheDir: null });
 });
 
-async function converse(questions: string[]): Promise<Answer[]> {
-  const history: Turn[] = [];
-  const answers: Answer[] = [];
-  for (const question of questions) {
-    const answer = await assistant.ask(question, { conversation: [...history] });
-    history.push({ role: 'user', text: question }, { role: 'assistant', text: answer.answer });
-    answers.push(answer);
-  }
-  return answers;
-}
-
-const holds = (text: string, needle: string) => normalize(text).includes(normalize(needle));
-
-function expectAnswer(answer: Answer, expected: string): void {
-  expect(answer.abstained, answer.answer).toBe(false);
-  expect(holds(answer.answer, expected), answer.answer).toBe(true);
-}
+const converse = (questions: string[]) => conversation(assistant, questions);
 
 describe('a word the knowledge never uses is read as the synonym it does use', () => {
   it.each([
@@ -59,7 +40,7 @@ describe('politeness around a question is not part of it', () => {
 describe('"who" is the holder of the very title asked', () => {
   it('the prosecutor named after his title, though the paragraph shares few other words', async () => {
     // Over the article alone: the handbook's meetings would crowd the prosecutor out of the candidates.
-    const article = await createAssistant({ knowledgeDir: ARTICLE, cacheDir: null });
+    const article = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir: null });
     const answer = await article.ask('شو اسم المدعي العام اللي حكى بالاجتماع؟');
     expectAnswer(answer, 'ريمي هيتس');
     const other = await article.ask('مين المدعي العام اللي حكى بالاجتماع؟');
@@ -82,7 +63,7 @@ describe('a name is looked for in the sentence that names the noun', () => {
 describe('places and dialect nouns read as the knowledge writes them', () => {
   let article: SanadAssistant;
   beforeAll(async () => {
-    article = await createAssistant({ knowledgeDir: ARTICLE, cacheDir: null });
+    article = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir: null });
   });
 
   it('"بسوريا" is the article\'s "سورية", behind its preposition', async () => {
