@@ -5,6 +5,7 @@ import { SanadError } from './errors.js';
 import { CachedEmbedder, localEmbedder, type Embedder } from './index/embedder.js';
 import { KnowledgeIndex } from './index/knowledge-index.js';
 import { readSnapshot, snapshotFile, writeSnapshot } from './index/snapshot.js';
+import { buildInWorker, canBuildInWorker } from './index/worker-build.js';
 import { listKnowledgeFiles, loadKnowledge, readKnowledgeFile, reportSkipped, type KnowledgeReading, type SkippedFile } from './knowledge/load.js';
 import type { KnowledgeDocument } from './knowledge/types.js';
 import { silentLogger, type Logger } from './ports.js';
@@ -21,6 +22,11 @@ const REFRESH_DEBOUNCE_MS = 300;
 const WATCH_CHECK_MS = 2000;
 /** After a change the snapshot is rewritten this much later (and on close), not at every save. */
 const SNAPSHOT_DELAY_MS = 10_000;
+/**
+ * A refresh re-indexing at least this many paragraphs builds the whole new index in a worker
+ * thread and swaps it in; a smaller one is applied in place, which takes a few milliseconds.
+ */
+const WORKER_MIN_PARAGRAPHS = 2000;
 
 export interface KnowledgeBaseOptions {
   /** The knowledge folder; ignored when `documents` is given. */
@@ -45,6 +51,11 @@ export interface KnowledgeBaseOptions {
   reading?: KnowledgeReading;
   /** Documents from outside the folder (articles of followed sources), indexed with it. */
   extraDocuments?: KnowledgeDocument[];
+  /**
+   * A refresh re-indexing at least this many paragraphs is built in a worker thread (with the
+   * local embedder; another embedder indexes in place, in slices). Default 2000.
+   */
+  workerMinParagraphs?: number;
 }
 
 export interface KnowledgeChange {
@@ -79,6 +90,7 @@ export class KnowledgeBase {
   private writing: Promise<unknown> = Promise.resolve();
   /** Unchanged files are not read again; a skipped file is reported once, not at every change. */
   private readonly reading: KnowledgeReading;
+  private workerMinParagraphs = WORKER_MIN_PARAGRAPHS;
 
   private constructor(
     public index: KnowledgeIndex,
@@ -125,6 +137,7 @@ export class KnowledgeBase {
       await base.saveSnapshot();
     }
     await embedder.save();
+    if (options.workerMinParagraphs !== undefined) base.workerMinParagraphs = options.workerMinParagraphs;
     if (options.watch && base.knowledgeDir) await base.startWatching(base.knowledgeDir, options.watchCheckMs ?? WATCH_CHECK_MS);
     return base;
   }
@@ -152,9 +165,9 @@ export class KnowledgeBase {
     logger.info('index restored from its snapshot', { file, paragraphs: index.size, documents: index.documents.size });
     await base.doRefresh();
     // The texts indexed now (not those of files removed since) keep their cached vectors.
-    embedder.retain(index.embeddingKeys());
+    embedder.retain(base.index.embeddingKeys());
     // A folder emptied since: the cold path says what is wrong with it.
-    return index.documents.size > 0 ? base : null;
+    return base.index.documents.size > 0 ? base : null;
   }
 
   private async saveSnapshot(): Promise<void> {
@@ -252,14 +265,8 @@ export class KnowledgeBase {
       updates.push(result);
       (known ? change.changed : change.added).push(file);
     }
-    // Prepared beside the serving index, then swapped in at once: questions asked meanwhile are
-    // answered from the last version.
-    const prepared = updates.length > 0 ? await this.index.prepare(updates, undefined, { terms: true }) : null;
-    while (this.saving) await this.saving;
-    this.index.removeDocuments(change.removed);
-    for (const document of change.removed) this.reading.fingerprints?.delete(document);
-    if (prepared) {
-      this.index.apply(prepared);
+    if (updates.length > 0 || change.removed.length > 0) await this.replace(updates, change.removed);
+    if (updates.length > 0) {
       // A file rewritten while it was being indexed is read again on the next change event.
       for (const doc of updates) {
         const again = await readKnowledgeFile(dir, doc.document, this.reading);
@@ -267,6 +274,7 @@ export class KnowledgeBase {
       }
       await this.embedder.save();
     }
+    for (const document of change.removed) this.reading.fingerprints?.delete(document);
     reportSkipped(this.logger, change.skipped, this.reading.reported);
     this.skipped = change.skipped;
     if (change.removed.length + change.changed.length > 0) this.embedder.forgetUnused();
@@ -280,6 +288,34 @@ export class KnowledgeBase {
       this.notify(change);
     }
     return change;
+  }
+
+  /**
+   * Puts new versions of documents in the index and takes removed ones out, all at once: a
+   * question asked meanwhile is answered from the last version, never from a mix. A large change
+   * is built as a whole new index in a worker thread and swapped in; a small one is prepared
+   * beside the serving index and applied in one step.
+   */
+  private async replace(updates: KnowledgeDocument[], removed: string[]): Promise<void> {
+    const paragraphs = updates.reduce((n, doc) => n + doc.paragraphs.length, 0);
+    if (paragraphs >= this.workerMinParagraphs && canBuildInWorker(this.embedder)) {
+      const replaced = new Set([...removed, ...updates.map((doc) => doc.document)]);
+      const kept = [...this.index.documents.values()].filter((doc) => !replaced.has(doc.document));
+      try {
+        const next = await buildInWorker([...kept, ...updates], this.embedder);
+        while (this.saving) await this.saving;
+        this.index = next;
+        this.embedder.retain(next.embeddingKeys());
+        this.logger.info('knowledge re-indexed in a worker thread', { documents: next.documents.size, paragraphs: next.size });
+        return;
+      } catch (error) {
+        this.logger.warn('the index worker failed; re-indexing on the main thread', { error });
+      }
+    }
+    const prepared = updates.length > 0 ? await this.index.prepare(updates, undefined, { terms: true }) : null;
+    while (this.saving) await this.saving;
+    this.index.removeDocuments(removed);
+    if (prepared) this.index.apply(prepared);
   }
 
   private async startWatching(dir: string, checkMs: number): Promise<void> {

@@ -6,6 +6,8 @@
  * term's live document frequency beside them: no object per posting entry, and a snapshot can
  * hand its buffers over without copying them.
  */
+import { runAtOnce, type Steps } from './steps.js';
+
 export interface Bm25Options {
   k1?: number;
   b?: number;
@@ -181,13 +183,19 @@ export class Bm25Index {
 
   /** An index in exactly an exported state; its postings are views of the given arrays. */
   static fromState(state: Bm25State, options: Bm25Options = {}): Bm25Index {
+    return runAtOnce(Bm25Index.restoring(state, options));
+  }
+
+  /** `fromState` in steps of a few thousand terms (see steps.ts). */
+  static *restoring(state: Bm25State, options: Bm25Options = {}): Steps<Bm25Index> {
     const index = new Bm25Index(options);
     let at = 0;
-    state.terms.forEach((term, t) => {
+    for (let t = 0; t < state.terms.length; t++) {
       const n = state.counts[2 * t]!;
-      index.postings.set(term, { rows: state.rows.subarray(at, at + n), tfs: state.tfs.subarray(at, at + n), n, df: state.counts[2 * t + 1]! });
+      index.postings.set(state.terms[t]!, { rows: state.rows.subarray(at, at + n), tfs: state.tfs.subarray(at, at + n), n, df: state.counts[2 * t + 1]! });
       at += n;
-    });
+      if (t % 4096 === 4095) yield;
+    }
     if (at !== state.rows.length || state.tfs.length !== state.rows.length || state.alive.length !== state.lengths.length) {
       throw new RangeError('BM25 state arrays do not agree');
     }

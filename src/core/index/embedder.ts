@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { Logger } from '../ports.js';
 import { silentLogger } from '../ports.js';
-import { LocalHashEmbeddings } from './local-embeddings.js';
+import { LocalHashEmbeddings, type LocalEmbeddingsOptions } from './local-embeddings.js';
 
 /**
  * The embedder port as the index uses it: any LangChain `Embeddings`, plus a stable id that keys
@@ -21,12 +21,15 @@ export interface Embedder {
   readonly crossLingual: boolean;
   embedDocuments(texts: string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]>;
   embedQuery(text: string): Promise<Float32Array>;
+  /** Set by the local embedder: a worker thread given these options makes the very same vectors. */
+  readonly localOptions?: LocalEmbeddingsOptions;
 }
 
 export function localEmbedder(options?: ConstructorParameters<typeof LocalHashEmbeddings>[0]): Embedder {
   const local = new LocalHashEmbeddings(options);
   return {
     id: local.embedderId,
+    localOptions: { dimensions: local.dimensions, ngramWeight: local.ngramWeight },
     // Hashed stems and character n-grams: only words spelt alike match.
     crossLingual: false,
     async embedDocuments(texts, onProgress) {
@@ -88,6 +91,10 @@ export class CachedEmbedder implements Embedder {
 
   get crossLingual(): boolean {
     return this.inner.crossLingual;
+  }
+
+  get localOptions(): LocalEmbeddingsOptions | undefined {
+    return this.inner.localOptions;
   }
 
   private get file(): string | null {

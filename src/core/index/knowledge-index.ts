@@ -6,11 +6,13 @@ import { embeddingKey, type Embedder } from './embedder.js';
 import { SpellingVariants } from './spelling.js';
 import { TitleField } from './title-field.js';
 import { FloatVectorStore } from './vector-store.js';
+import { CHUNK_CHARS, PROCLITICS, paragraphTerms, queryTerms, splitLong, withoutProclitic } from './analysis.js';
+import { FUSION, fuse } from './fusion.js';
+import { nextTurn, runAtOnce, runSliced, type Steps } from './steps.js';
 
-/** A paragraph longer than this is embedded in overlapping chunks; it is still cited whole. */
-export const CHUNK_CHARS = 1200;
-/** Chunks share this much text, so a sentence cut at a chunk's end is whole in the next one. */
-const CHUNK_OVERLAP_CHARS = 150;
+export { CHUNK_CHARS, grams, paragraphTerms, queryTerms, withoutProclitic } from './analysis.js';
+export { FUSION } from './fusion.js';
+
 /** Results a search returns when the caller does not say (the answer pipeline asks for its own k). */
 const DEFAULT_SEARCH_K = 8;
 /** BM25 candidates for fusion, far more than k: fusion and the rerank lift paragraphs BM25 ranks low. */
@@ -67,10 +69,8 @@ export interface SearchOptions {
   exclude?: Set<string>;
 }
 
-const PROCLITICS = ['ل', 'ب', 'ك', 'ف', 'و'];
 /** Paragraphs prepared between two event-loop turns while indexing (a few ms of work). */
 const SLICE = 32;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface PreparedParagraph {
   paragraph: Paragraph;
@@ -97,50 +97,6 @@ const LOCATE_MIN_SHARE = 0.6;
 const VOWEL_VARIANT_WEIGHT = 0.3;
 const ARABIC_START = /^[\u0600-\u06FF]/;
 
-export function withoutProclitic(term: string): string | null {
-  return term.length >= 4 && PROCLITICS.includes(term[0]!) ? term.slice(1) : null;
-}
-
-/**
- * A news paragraph that opens with "وتابع" / "وأضاف" ("he went on") continues the quote of the
- * paragraph before it: what it says is only findable with that paragraph's words.
- */
-const CONTINUES_PREVIOUS = /^(وتابع|وأضاف|واضاف|وأوضح|واوضح|وأردف|واردف|واستطرد|ومضى|وختم)\s/;
-
-/**
- * Terms for retrieval of a paragraph: its text plus its section, which carries topic. The
- * document's title is a field of its own (`TitleField`), scored once per document; `withTitle`
- * adds it for callers asking whether a paragraph mentions a word at all.
- */
-export function paragraphTerms(p: Paragraph, previous?: Paragraph, visit?: (token: string, stemmed: string) => void, withTitle = true): string[] {
-  const words = [...(withTitle ? terms(p.title, p.lang, visit) : []), ...terms(p.section ?? '', p.lang, visit), ...terms(p.text, p.lang, visit)];
-  if (previous && CONTINUES_PREVIOUS.test(p.text)) words.push(...terms(previous.text, previous.lang));
-  return [...words, ...grams(words)];
-}
-
-/**
- * Character 3-grams of each stem, as extra BM25 terms (weighted down in queries): they match
- * the verb and pronoun forms a light stemmer leaves apart ("تحد" / "يحدها"). On ARCD's training
- * half they lift hit@5 from 0.937 to 0.955 (scratch runs, 2026-11-29).
- */
-const GRAM_N = 3;
-const GRAM_QUERY_WEIGHT = 0.5;
-
-export function grams(words: string[]): string[] {
-  const out: string[] = [];
-  for (const w of words) {
-    const padded = `<${w}>`;
-    for (let i = 0; i + GRAM_N <= padded.length; i++) out.push(`#${padded.slice(i, i + GRAM_N)}`);
-  }
-  return out;
-}
-
-export function queryTerms(text: string, lang: Lang, weight = 1, into = new Map<string, number>()): Map<string, number> {
-  const words = terms(text, lang);
-  for (const term of words) into.set(term, Math.max(into.get(term) ?? 0, weight));
-  for (const term of grams(words)) into.set(term, Math.max(into.get(term) ?? 0, weight * GRAM_QUERY_WEIGHT));
-  return into;
-}
 
 /**
  * The searchable knowledge: BM25 over stemmed terms and a dense vector index over embedded
@@ -277,10 +233,20 @@ export class KnowledgeIndex {
 
   /** An index exactly as exported: same rows, same order, same scores. */
   static fromState(embedder: Embedder, state: IndexState): KnowledgeIndex {
+    return runAtOnce(KnowledgeIndex.restoring(embedder, state));
+  }
+
+  /** `fromState` in slices with event-loop turns between them, for an index built while serving. */
+  static restore(embedder: Embedder, state: IndexState): Promise<KnowledgeIndex> {
+    return runSliced(KnowledgeIndex.restoring(embedder, state));
+  }
+
+  private static *restoring(embedder: Embedder, state: IndexState): Steps<KnowledgeIndex> {
     const index = new KnowledgeIndex(embedder);
-    for (const doc of state.documents) {
+    for (const [d, doc] of state.documents.entries()) {
       index.documents.set(doc.document, doc);
       index.titles.add(doc.document, terms(doc.title, doc.lang));
+      if (d % 64 === 63) yield;
     }
     const rowCount = state.rows.length / 2;
     for (let row = 0; row < rowCount; row++) {
@@ -288,19 +254,21 @@ export class KnowledgeIndex {
       const paragraph = d >= 0 ? state.documents[d]?.paragraphs[state.rows[2 * row + 1]!] : null;
       if (paragraph === undefined) throw new RangeError(`row ${row} names no paragraph`);
       index.rows.push(paragraph);
+      if (row % 2048 === 2047) yield;
       if (!paragraph) continue;
       index.byId.set(paragraph.id, row);
       const list = index.byDocument.get(paragraph.document) ?? [];
       list.push(row);
       index.byDocument.set(paragraph.document, list);
     }
-    index.bm25 = Bm25Index.fromState(state.bm25, BM25);
+    index.bm25 = yield* Bm25Index.restoring(state.bm25, BM25);
     const live = index.rows.reduce((n, p) => n + (p ? 1 : 0), 0);
     if (index.bm25.size !== live) throw new RangeError('BM25 rows and paragraphs do not agree');
     const { owners, keys } = state.vectors;
     const ids: string[] = [];
     const metadatas: { row: number; document: string; key: string }[] = [];
-    owners.forEach((row, i) => {
+    for (let i = 0; i < owners.length; i++) {
+      const row = owners[i]!;
       const paragraph = index.rows[row];
       if (!paragraph) throw new RangeError(`vector ${i} belongs to no paragraph`);
       const chunkIds = index.chunkIds.get(row) ?? [];
@@ -309,8 +277,10 @@ export class KnowledgeIndex {
       index.chunkIds.set(row, chunkIds);
       ids.push(id);
       metadatas.push({ row, document: paragraph.document, key: keys[i]! });
-    });
+      if (i % 2048 === 2047) yield;
+    }
     index.vectors.importRows({ dim: state.vectors.dim, vectors: state.vectors.data, ids, metadatas });
+    yield;
     index.spelling = SpellingVariants.fromState(state.spelling);
     return index;
   }
@@ -480,52 +450,4 @@ export class KnowledgeIndex {
       cosine,
     }));
   }
-}
-
-let splitter: { splitText(text: string): Promise<string[]> } | null = null;
-
-/** Splits a long paragraph into overlapping chunks at paragraph, sentence and clause marks. */
-async function splitLong(text: string): Promise<string[]> {
-  if (!splitter) {
-    // Loaded on first use: most knowledge has no paragraph this long, and start-up stays fast.
-    const { RecursiveCharacterTextSplitter } = await import('@langchain/textsplitters');
-    splitter = new RecursiveCharacterTextSplitter({
-      chunkSize: CHUNK_CHARS,
-      chunkOverlap: CHUNK_OVERLAP_CHARS,
-      separators: ['\n', '. ', '؟ ', '? ', '! ', '؛ ', '، ', ', ', ' ', ''],
-    });
-  }
-  return splitter.splitText(text);
-}
-
-/**
- * Fuses the two rankings: BM25 scaled by the query's best BM25 score, plus cosine similarity
- * scaled the same way, weighted toward BM25, which is the sharper signal on Arabic names and
- * numbers; the vector side rescues paraphrase and morphology. 0.8 was the best weight on ARCD's
- * training half (hit@1 0.685 BM25 alone, 0.570 vectors alone, 0.714 fused at the time).
- * `titleWeight`: a document whose title holds all of the question's weight has its paragraphs'
- * scores tripled (the lift is the title's share of the question's idf mass). On ARCD (146 titled
- * documents), hit@1 / answer accuracy: 0.728 / 0.710 without titles, 0.733 / 0.709 at 2 with the
- * rerank taking the lift out; the title inside each paragraph's terms, as before, gave 0.743 /
- * 0.715 at the price of answers that moved when another document arrived (issue 13, item 8).
- */
-export const FUSION = { bm25Weight: 0.8, titleWeight: 2 } as const;
-
-/** The title's lift multiplies the fused score: the order within one document stays its own. */
-function fuse(bm25: Map<number, number>, cosines: Map<number, number>, k: number, titleLift: (row: number) => number) {
-  let maxB = 0;
-  for (const s of bm25.values()) maxB = Math.max(maxB, s);
-  let maxC = 0;
-  for (const s of cosines.values()) maxC = Math.max(maxC, s);
-  const rows = new Set<number>([...bm25.keys(), ...cosines.keys()]);
-  const out: { row: number; score: number; lift: number; bm25: number; cosine: number }[] = [];
-  for (const row of rows) {
-    const b = bm25.get(row) ?? 0;
-    const c = cosines.get(row) ?? 0;
-    const score = FUSION.bm25Weight * (maxB > 0 ? b / maxB : 0) + (1 - FUSION.bm25Weight) * (maxC > 0 ? c / maxC : 0);
-    const lift = titleLift(row);
-    out.push({ row, score: score * lift, lift, bm25: b, cosine: c });
-  }
-  out.sort((a, b) => b.score - a.score);
-  return out.slice(0, k);
 }
