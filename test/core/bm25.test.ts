@@ -14,6 +14,15 @@ describe('Bm25Index', () => {
     expect(index.idf('zzz')).toBe(0);
   });
 
+  it('counts a term said more than 65,535 times in a row as 65,535, never as a wrapped-round 16-bit count', () => {
+    const index = new Bm25Index();
+    index.add(Array.from({ length: 70_000 }, () => 'x'));
+    index.add([...Array.from({ length: 5_000 }, () => 'x'), ...Array.from({ length: 65_000 }, () => 'y')]);
+    index.add(['z']);
+    const scores = index.scores(new Map([['x', 1]]));
+    expect(scores.get(0)!).toBeGreaterThan(scores.get(1)!);
+  });
+
   it('after removing rows, matches an index built without them', () => {
     const index = new Bm25Index();
     docs.forEach((d) => index.add(d));

@@ -2,11 +2,18 @@
  * Okapi BM25 over normalised, stemmed terms. Rows can be removed and added while the index
  * serves (a changed document is re-indexed alone); removed rows leave a tombstone.
  *
- * Postings are typed arrays (rows and term frequencies as int32, grown by doubling), with each
+ * Postings are typed arrays (rows as int32, term frequencies as uint16, grown by doubling), with each
  * term's live document frequency beside them: no object per posting entry, and a snapshot can
  * hand its buffers over without copying them.
  */
 import { runAtOnce, type Steps } from './steps.js';
+
+/**
+ * Term frequencies are kept in 16 bits (2 bytes an entry instead of 4: 70 MB less at 100k
+ * paragraphs). A term said more than 65,535 times in one paragraph counts as 65,535: BM25's tf
+ * saturation makes the score differ by less than one part in 10^5.
+ */
+const MAX_TF = 0xffff;
 
 export interface Bm25Options {
   k1?: number;
@@ -15,7 +22,7 @@ export interface Bm25Options {
 
 interface Posting {
   rows: Int32Array;
-  tfs: Int32Array;
+  tfs: Uint16Array;
   /** Entries in use (the arrays may be longer). */
   n: number;
   /** Live rows among them. */
@@ -29,7 +36,7 @@ export interface Bm25State {
   counts: Int32Array;
   /** Every term's rows, one after another in `terms` order; `tfs` alike. */
   rows: Int32Array;
-  tfs: Int32Array;
+  tfs: Uint16Array;
   lengths: Int32Array;
   alive: Uint8Array;
   totalLength: number;
@@ -67,14 +74,14 @@ export class Bm25Index {
     for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + 1);
     for (const [term, count] of tf) {
       let posting = this.postings.get(term);
-      if (!posting) this.postings.set(term, (posting = { rows: new Int32Array(2), tfs: new Int32Array(2), n: 0, df: 0 }));
+      if (!posting) this.postings.set(term, (posting = { rows: new Int32Array(2), tfs: new Uint16Array(2), n: 0, df: 0 }));
       if (posting.n === posting.rows.length) {
         const size = posting.n * 2;
         posting.rows = grow(posting.rows, size, posting.n);
         posting.tfs = grow(posting.tfs, size, posting.n);
       }
       posting.rows[posting.n] = row;
-      posting.tfs[posting.n] = count;
+      posting.tfs[posting.n] = Math.min(count, MAX_TF);
       posting.n++;
       posting.df++;
     }
@@ -165,7 +172,7 @@ export class Bm25Index {
       total += p.n;
     });
     const rows = new Int32Array(total);
-    const tfs = new Int32Array(total);
+    const tfs = new Uint16Array(total);
     let at = 0;
     for (const p of this.postings.values()) {
       rows.set(p.rows.subarray(0, p.n), at);
@@ -209,8 +216,8 @@ export class Bm25Index {
 }
 
 /** A copy of the first `used` entries in an array of `size`. */
-function grow(array: Int32Array, size: number, used: number): Int32Array {
-  const next = new Int32Array(Math.max(size, 2));
+function grow<T extends Int32Array | Uint16Array>(array: T, size: number, used: number): T {
+  const next = new (array.constructor as new (length: number) => T)(Math.max(size, 2));
   next.set(array.subarray(0, used));
   return next;
 }

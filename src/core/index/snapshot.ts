@@ -16,7 +16,7 @@ import { terms } from '../text/index.js';
 import { CHUNK_CHARS, paragraphTerms, queryTerms, type IndexState } from './knowledge-index.js';
 
 /** Bump when the layout or the meaning of any part changes. */
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 const MAGIC = 'sanad-index';
 
 /** What a snapshot holds beside the index: how each file looked when it was last read. */
@@ -191,7 +191,7 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
         terms: meta.terms,
         counts: int32('counts'),
         rows: int32('postingRows'),
-        tfs: int32('postingTfs'),
+        tfs: view(Uint16Array, part('postingTfs')),
         lengths: int32('lengths'),
         alive: part('alive'),
         totalLength: meta.totalLength,
@@ -209,7 +209,7 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
 }
 
 /** A typed view of a part (each part has its own 8-byte-aligned buffer). */
-function view<T extends Int32Array | Float32Array>(kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, part: Uint8Array): T {
+function view<T extends Int32Array | Float32Array | Uint16Array>(kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, part: Uint8Array): T {
   return new kind(part.buffer as ArrayBuffer, part.byteOffset, part.byteLength / kind.BYTES_PER_ELEMENT);
 }
 
