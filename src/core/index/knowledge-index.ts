@@ -90,6 +90,8 @@ export interface PreparedDocuments {
   vectors: Float32Array[];
 }
 const BM25 = { k1: 1.2, b: 0.75 };
+/** What a prepared paragraph is replaced with once `apply` has put it in. */
+const EMPTY: PreparedParagraph = { paragraph: null as unknown as Paragraph, chunks: [] };
 /** locate() checks this many best BM25 matches. */
 const LOCATE_CANDIDATES = 3;
 /** A quote's paragraph holds its words: an extract all of them, a model's answer most. */
@@ -188,7 +190,10 @@ export class KnowledgeIndex {
     });
     for (const [token, stemmed] of titleWords) this.learnWord(token, stemmed);
     let v = 0;
-    for (const { paragraph, previous, chunks, terms: own, words } of pending) {
+    for (const [p, { paragraph, previous, chunks, terms: own, words }] of pending.entries()) {
+      // Each paragraph's chunk texts and terms are let go once it is in: at 100k paragraphs they
+      // were all held to the end of the build, at its peak.
+      pending[p] = EMPTY;
       if (words) for (const [token, stemmed] of words) this.learnWord(token, stemmed);
       const row = this.bm25.add(own ?? paragraphTerms(paragraph, previous, this.learnWord, false));
       this.rows[row] = paragraph;
