@@ -11,18 +11,11 @@ import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { maximalMarginalRelevance } from '@langchain/core/utils/math';
 import { SanadError } from '../errors.js';
-import { BLOCK, VectorMatrix, norm, type ScanKind } from './vector-matrix.js';
-import { TopK } from './vector-topk.js';
+import { VectorMatrix, norm, type ScanKind } from './vector-matrix.js';
+import { dimensionError, inputError, matchesMetadata, rowMask, scanTopK, type Metadata, type MetadataFilter, type RowMask } from './vector-scan.js';
 
-export type Metadata = Record<string, unknown>;
+export { matchesMetadata, type Metadata, type MetadataFilter } from './vector-scan.js';
 
-/**
- * Matches rows whose metadata has, for every key, the given value, or one of the given values
- * when an array is given (`{ collection: ['a', 'b'] }`). A metadata value that is itself an array
- * matches when any element does. `undefined` values are ignored, so optional filters can be
- * passed as they are.
- */
-export type MetadataFilter = Record<string, unknown>;
 /** LangChain's function filter: called only for rows whose score could enter the top k. */
 export type DocumentFilter = (doc: DocumentInterface) => boolean;
 export type VectorStoreFilter = DocumentFilter | MetadataFilter;
@@ -43,13 +36,6 @@ export interface FloatVectorStoreOptions {
   initialRows?: number;
 }
 
-interface RowMask {
-  version: number;
-  mask: Uint8Array;
-  allowed: number;
-  /** Allowed rows as [start, end) pairs, when they are few enough to scan run by run. */
-  runs: Int32Array | null;
-}
 
 const MASK_CACHE_LIMIT = 32;
 
@@ -159,7 +145,7 @@ export class FloatVectorStore extends VectorStore {
    * is asked only about rows whose score could enter the top k.
    */
   searchRaw(query: ArrayLike<number>, k: number, allow?: (row: number) => boolean): RawHit[] {
-    return this.scanTopK(query, k, null, allow).map(({ row, score }) => ({
+    return scanTopK(this.matrix, query, k, null, allow).map(({ row, score }) => ({
       row,
       id: this.ids[row]!,
       score,
@@ -348,51 +334,9 @@ export class FloatVectorStore extends VectorStore {
   // ---------------------------------------------------------------- internals
 
   private search(query: ArrayLike<number>, k: number, filter: VectorStoreFilter | undefined): Array<{ row: number; score: number }> {
-    if (filter === undefined || filter === null) return this.scanTopK(query, k, null);
-    if (typeof filter === 'function') return this.scanTopK(query, k, null, (row) => filter(this.document(row)));
-    return this.scanTopK(query, k, this.maskFor(filter));
-  }
-
-  private scanTopK(
-    query: ArrayLike<number>,
-    k: number,
-    mask: RowMask | null,
-    allow?: (row: number) => boolean,
-  ): Array<{ row: number; score: number }> {
-    const matrix = this.matrix;
-    const count = matrix?.count ?? 0;
-    if (!matrix || count === 0 || !(k > 0)) return [];
-    if (query.length !== matrix.dim) throw dimensionError(query.length, matrix.dim);
-    if (!matrix.setQuery(query)) throw inputError('the query vector has a non-finite value');
-    if (mask && mask.allowed === 0) return [];
-
-    const heap = new TopK(Math.min(k, mask ? mask.allowed : count));
-    const scores = matrix.scores;
-    const bits = mask && !mask.runs ? mask.mask : null;
-    const scanRange = (from: number, to: number): void => {
-      for (let start = from; start < to; start += BLOCK) {
-        const n = Math.min(BLOCK, to - start);
-        matrix.scoreBlock(start, n);
-        let threshold = heap.threshold;
-        for (let i = 0; i < n; i++) {
-          const s = scores[i]!;
-          if (s < threshold) continue;
-          const row = start + i;
-          if (!heap.accepts(s, row)) continue;
-          if (bits && bits[row] === 0) continue;
-          if (allow && !allow(row)) continue;
-          heap.push(s, row);
-          threshold = heap.threshold;
-        }
-      }
-    };
-    if (mask?.runs) {
-      const runs = mask.runs;
-      for (let i = 0; i < runs.length; i += 2) scanRange(runs[i]!, runs[i + 1]!);
-    } else {
-      scanRange(0, count);
-    }
-    return heap.sorted();
+    if (filter === undefined || filter === null) return scanTopK(this.matrix, query, k, null);
+    if (typeof filter === 'function') return scanTopK(this.matrix, query, k, null, (row) => filter(this.document(row)));
+    return scanTopK(this.matrix, query, k, this.maskFor(filter));
   }
 
   /** The row mask of a metadata filter, cached until the store changes. */
@@ -400,29 +344,7 @@ export class FloatVectorStore extends VectorStore {
     const key = JSON.stringify(filter);
     const cached = this.masks.get(key);
     if (cached && cached.version === this.version) return cached;
-    const n = this.size;
-    const mask = new Uint8Array(n);
-    let allowed = 0;
-    let runCount = 0;
-    for (let row = 0; row < n; row++) {
-      if (matchesMetadata(this.metadatas[row]!, filter)) {
-        mask[row] = 1;
-        allowed++;
-        if (row === 0 || mask[row - 1] === 0) runCount++;
-      }
-    }
-    // Scanning run by run skips the rows a filter excludes; it pays off when they are many
-    // and the runs are long (one document's paragraphs are usually contiguous).
-    let runs: Int32Array | null = null;
-    if (allowed < n / 2 && runCount * 64 <= n) {
-      runs = new Int32Array(runCount * 2);
-      let j = 0;
-      for (let row = 0; row < n; row++) {
-        if (mask[row] === 1 && (row === 0 || mask[row - 1] === 0)) runs[j++] = row;
-        if (mask[row] === 1 && (row === n - 1 || mask[row + 1] === 0)) runs[j++] = row + 1;
-      }
-    }
-    const entry: RowMask = { version: this.version, mask, allowed, runs };
+    const entry = rowMask(this.metadatas, this.size, filter, this.version);
     if (this.masks.size >= MASK_CACHE_LIMIT) this.masks.clear();
     this.masks.set(key, entry);
     return entry;
@@ -479,26 +401,4 @@ export class FloatVectorStore extends VectorStore {
   private document(row: number): Document {
     return new Document({ pageContent: this.contents[row]!, metadata: this.metadatas[row]!, id: this.ids[row]! });
   }
-}
-
-/** True when `metadata` satisfies every (defined) key of `filter`. */
-export function matchesMetadata(metadata: Metadata, filter: MetadataFilter): boolean {
-  for (const key in filter) {
-    const expected = filter[key];
-    if (expected === undefined) continue;
-    const actual = metadata[key];
-    const one = (value: unknown): boolean => (Array.isArray(expected) ? expected.includes(value) : value === expected);
-    if (Array.isArray(actual) ? !actual.some(one) : !one(actual)) return false;
-  }
-  return true;
-}
-
-function inputError(message: string): SanadError {
-  return new SanadError('vector_store_input', message);
-}
-
-function dimensionError(got: number, want: number): SanadError {
-  return new SanadError('vector_dimension', `vector has dimension ${got}, the store holds ${want}`, {
-    hint: 'every vector in one store must come from the same embedding model',
-  });
 }

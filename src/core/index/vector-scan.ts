@@ -1,0 +1,119 @@
+/**
+ * The vector store's scan: a metadata filter as a row mask, and the exact top-k over the rows it
+ * allows, block by block through the matrix's kernel.
+ */
+import { SanadError } from '../errors.js';
+import { BLOCK, type VectorMatrix } from './vector-matrix.js';
+import { TopK } from './vector-topk.js';
+
+export type Metadata = Record<string, unknown>;
+
+/**
+ * Matches rows whose metadata has, for every key, the given value, or one of the given values
+ * when an array is given (`{ collection: ['a', 'b'] }`). A metadata value that is itself an array
+ * matches when any element does. `undefined` values are ignored, so optional filters can be
+ * passed as they are.
+ */
+export type MetadataFilter = Record<string, unknown>;
+
+export interface RowMask {
+  version: number;
+  mask: Uint8Array;
+  allowed: number;
+  /** Allowed rows as [start, end) pairs, when they are few enough to scan run by run. */
+  runs: Int32Array | null;
+}
+
+/**
+ * The k rows most similar to `query`, best first, ties to the earlier row: rows outside `mask`
+ * are skipped (run by run when it has runs), `allow` is asked only about rows that could enter.
+ */
+export function scanTopK(
+  matrix: VectorMatrix | null,
+  query: ArrayLike<number>,
+  k: number,
+  mask: RowMask | null,
+  allow?: (row: number) => boolean,
+): Array<{ row: number; score: number }> {
+  const count = matrix?.count ?? 0;
+  if (!matrix || count === 0 || !(k > 0)) return [];
+  if (query.length !== matrix.dim) throw dimensionError(query.length, matrix.dim);
+  if (!matrix.setQuery(query)) throw inputError('the query vector has a non-finite value');
+  if (mask && mask.allowed === 0) return [];
+
+  const heap = new TopK(Math.min(k, mask ? mask.allowed : count));
+  const scores = matrix.scores;
+  const bits = mask && !mask.runs ? mask.mask : null;
+  const scanRange = (from: number, to: number): void => {
+    for (let start = from; start < to; start += BLOCK) {
+      const n = Math.min(BLOCK, to - start);
+      matrix.scoreBlock(start, n);
+      let threshold = heap.threshold;
+      for (let i = 0; i < n; i++) {
+        const s = scores[i]!;
+        if (s < threshold) continue;
+        const row = start + i;
+        if (!heap.accepts(s, row)) continue;
+        if (bits && bits[row] === 0) continue;
+        if (allow && !allow(row)) continue;
+        heap.push(s, row);
+        threshold = heap.threshold;
+      }
+    }
+  };
+  if (mask?.runs) {
+    const runs = mask.runs;
+    for (let i = 0; i < runs.length; i += 2) scanRange(runs[i]!, runs[i + 1]!);
+  } else {
+    scanRange(0, count);
+  }
+  return heap.sorted();
+}
+
+/** The rows a metadata filter allows, as a mask and, when few and long, as runs. */
+export function rowMask(metadatas: Metadata[], n: number, filter: MetadataFilter, version: number): RowMask {
+  const mask = new Uint8Array(n);
+  let allowed = 0;
+  let runCount = 0;
+  for (let row = 0; row < n; row++) {
+    if (matchesMetadata(metadatas[row]!, filter)) {
+      mask[row] = 1;
+      allowed++;
+      if (row === 0 || mask[row - 1] === 0) runCount++;
+    }
+  }
+  // Scanning run by run skips the rows a filter excludes; it pays off when they are many
+  // and the runs are long (one document's paragraphs are usually contiguous).
+  let runs: Int32Array | null = null;
+  if (allowed < n / 2 && runCount * 64 <= n) {
+    runs = new Int32Array(runCount * 2);
+    let j = 0;
+    for (let row = 0; row < n; row++) {
+      if (mask[row] === 1 && (row === 0 || mask[row - 1] === 0)) runs[j++] = row;
+      if (mask[row] === 1 && (row === n - 1 || mask[row + 1] === 0)) runs[j++] = row + 1;
+    }
+  }
+  return { version, mask, allowed, runs };
+}
+
+/** True when `metadata` satisfies every (defined) key of `filter`. */
+export function matchesMetadata(metadata: Metadata, filter: MetadataFilter): boolean {
+  for (const key in filter) {
+    const expected = filter[key];
+    if (expected === undefined) continue;
+    const actual = metadata[key];
+    const one = (value: unknown): boolean => (Array.isArray(expected) ? expected.includes(value) : value === expected);
+    if (Array.isArray(actual) ? !actual.some(one) : !one(actual)) return false;
+  }
+  return true;
+}
+
+export function inputError(message: string): SanadError {
+  return new SanadError('vector_store_input', message);
+}
+
+export function dimensionError(got: number, want: number): SanadError {
+  return new SanadError('vector_dimension', `vector has dimension ${got}, the store holds ${want}`, {
+    hint: 'every vector in one store must come from the same embedding model',
+  });
+}
