@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
  * ESLint's and typescript-eslint's recommended rules, plus the type-aware promise rules: a
  * promise nobody awaits or catches loses its error, and an async function passed where a void
  * callback is expected (an event listener, `setTimeout`) is never awaited. Formatting is not
- * linted (see docs/contributing.md).
+ * ESLint's business: Prettier formats (`npm run format`, checked by `npm run lint`).
  */
 export default tseslint.config(
   // The web chat's browser scripts are plain JavaScript served as is; bin/ only loads dist/.
@@ -27,7 +27,10 @@ export default tseslint.config(
       // A `let` assigned once but read first in a callback (a timer cleared on close) stays a `let`.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // `_name` marks a parameter or a field kept on purpose (a port's signature, a field left out of a copy).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
     },
   },
   {

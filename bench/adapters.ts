@@ -59,7 +59,9 @@ async function discordDriver(assistant: SanadAssistant): Promise<Driver> {
       // MESSAGE_CREATE over the gateway; the reply comes back over REST
       const posted = fake.post({ channel, author, content: `<@${fake.bot.id}> ${QUESTION}`, mentions: [fake.bot] });
       await until(() =>
-        fake.botMessages().some((m) => (m.message_reference?.message_id === posted.id || m.channel_id === posted.id) && m.embeds.length > 0),
+        fake
+          .botMessages()
+          .some((m) => (m.message_reference?.message_id === posted.id || m.channel_id === posted.id) && m.embeds.length > 0),
       );
       return performance.now() - t0;
     },
@@ -129,7 +131,16 @@ export async function runAdapters(options: SectionOptions): Promise<SectionResul
   const text = table(
     '5. Adapters: event in to final answer posted, against local fakes (ms)',
     ['platform', 'concurrent', 'answers', 'p50', 'p95', 'p99', 'max', 'answers/s'],
-    rows.map((r) => [r.platform, r.concurrency, r.latency.runs, r.latency.p50, r.latency.p95, r.latency.p99, r.latency.max, r.answersPerSecond]),
+    rows.map((r) => [
+      r.platform,
+      r.concurrency,
+      r.latency.runs,
+      r.latency.p50,
+      r.latency.p95,
+      r.latency.p99,
+      r.latency.max,
+      r.answersPerSecond,
+    ]),
     [
       'Slack: a signed app_mention POSTed to Bolt, until chat.update leaves the final answer in the thread (fake Web API on 127.0.0.1).',
       'Discord: MESSAGE_CREATE over the fake gateway, until the reply with its embed is created over REST.',

@@ -6,9 +6,7 @@
  *  - native `memchr` (Buffer#indexOf of an absent byte), glibc's vectorised read loop.
  * The best of the two (GB/s) is the limit; the floor of a query is bytes scanned / that rate.
  */
-import {
-  OP, TYPE, f32x4Add, get, hsum, i32, moduleBytes, set, tee, v128Load, v128Zero,
-} from '../src/core/index/simd-asm.js';
+import { OP, TYPE, f32x4Add, get, hsum, i32, moduleBytes, set, tee, v128Load, v128Zero } from '../src/core/index/simd-asm.js';
 import { measureSync, type Timing } from './lib/stats.js';
 
 export interface Bandwidth {

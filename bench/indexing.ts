@@ -62,12 +62,20 @@ async function job(source: string[], cache: string): Promise<JobResult> {
 }
 
 async function reindexJob(dir: string, cache: string): Promise<ReindexResult> {
-  const run = await runChild(process.execPath, tsxArgs('bench/child/reindex-job.ts', ['--knowledge', dir, '--cache', cache]), { stderr: 'pipe', timeoutMs: 1_800_000 });
+  const run = await runChild(process.execPath, tsxArgs('bench/child/reindex-job.ts', ['--knowledge', dir, '--cache', cache]), {
+    stderr: 'pipe',
+    timeoutMs: 1_800_000,
+  });
   if (run.code !== 0) throw new Error(`re-indexing ${dir} failed: ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as ReindexResult;
 }
 
-async function coldAndWarm(corpus: string, source: string[], log: (line: string) => void, reindex?: { dir: string; into: ReindexResult[] }): Promise<IndexRow> {
+async function coldAndWarm(
+  corpus: string,
+  source: string[],
+  log: (line: string) => void,
+  reindex?: { dir: string; into: ReindexResult[] },
+): Promise<IndexRow> {
   const cache = mkdtempSync(path.join(os.tmpdir(), 'sanad-bench-cache-'));
   try {
     log(`section 3: ${corpus}, cold`);
@@ -126,10 +134,31 @@ export async function runIndexing(options: SectionOptions): Promise<SectionResul
   }
   const text = table(
     '3. Indexing (each run a fresh process)',
-    ['corpus', 'documents', 'paragraphs', 'cold s', 'cold process s', 'cold CPU s', 'cold peak RSS MB', 'restart s', 'restart process s', 'restart CPU s', 'restart peak RSS MB'],
+    [
+      'corpus',
+      'documents',
+      'paragraphs',
+      'cold s',
+      'cold process s',
+      'cold CPU s',
+      'cold peak RSS MB',
+      'restart s',
+      'restart process s',
+      'restart CPU s',
+      'restart peak RSS MB',
+    ],
     rows.map((r) => [
-      r.corpus, r.cold.documents, r.cold.paragraphs, s(r.cold.ms), s(r.cold.processMs), s(r.cold.cpuMs), r.cold.maxRssMB,
-      s(r.warm.ms), s(r.warm.processMs), s(r.warm.cpuMs), r.warm.maxRssMB,
+      r.corpus,
+      r.cold.documents,
+      r.cold.paragraphs,
+      s(r.cold.ms),
+      s(r.cold.processMs),
+      s(r.cold.cpuMs),
+      r.cold.maxRssMB,
+      s(r.warm.ms),
+      s(r.warm.processMs),
+      s(r.warm.cpuMs),
+      r.warm.maxRssMB,
     ]),
     [
       'cold = createAssistant with an empty data folder (read, parse, embed, BM25, then the index snapshot written); restart = the same again: the snapshot restored and every file checked against it.',

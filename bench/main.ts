@@ -30,7 +30,13 @@ function parseArgs(argv: string[]): Args {
     else if (arg.startsWith('--json=')) args.json = arg.slice('--json='.length);
     else if (arg === '--quick') args.quick = true;
     else if (arg.startsWith('--sections=')) {
-      args.sections = new Set(arg.slice('--sections='.length).split(',').map(Number).filter((n) => n >= 1 && n <= 7));
+      args.sections = new Set(
+        arg
+          .slice('--sections='.length)
+          .split(',')
+          .map(Number)
+          .filter((n) => n >= 1 && n <= 7),
+      );
     } else if (arg === '--help' || arg === '-h') {
       process.stdout.write('usage: npm run bench [-- --json | --json=FILE] [--sections=1,2,3,4,5,6,7] [--quick]\n');
       process.exit(0);
@@ -60,7 +66,9 @@ async function main(): Promise<void> {
     ...gitState(),
     quick: args.quick,
   };
-  print(`sanad benchmarks · ${meta.date} · commit ${meta.commit}${meta.changedFiles ? ` + ${meta.changedFiles} changed file(s)` : ''} · node ${meta.node} · ${meta.cpu} × ${meta.cores} · load ${meta.loadAverage.join(' ')}`);
+  print(
+    `sanad benchmarks · ${meta.date} · commit ${meta.commit}${meta.changedFiles ? ` + ${meta.changedFiles} changed file(s)` : ''} · node ${meta.node} · ${meta.cpu} × ${meta.cores} · load ${meta.loadAverage.join(' ')}`,
+  );
   if (!(globalThis as { gc?: unknown }).gc) print('note: run through `npm run bench` (node --expose-gc) for memory figures');
 
   const results: Record<string, unknown> = {};
@@ -109,7 +117,10 @@ async function main(): Promise<void> {
 function gitState(): { commit: string; changedFiles: number } {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return { commit, changedFiles: status.split('\n').filter(Boolean).length };
   } catch {
     return { commit: 'unknown', changedFiles: 0 };

@@ -54,7 +54,9 @@ async function measure(count: number, events: number, log: (line: string) => voi
   const front = { child: replicas[0]!.child, port: proxy.port };
   try {
     log(`replicas: ${count} replica(s), ${events} events, ${IN_FLIGHT} in flight`);
-    const sent = Array.from({ length: events }, (_, i) => mention(fake, 'من هو سفير فرنسا لدى الأمم المتحدة؟', { channel: `C${(i % 50) + 1}`, user: `U${i}` }));
+    const sent = Array.from({ length: events }, (_, i) =>
+      mention(fake, 'من هو سفير فرنسا لدى الأمم المتحدة؟', { channel: `C${(i % 50) + 1}`, user: `U${i}` }),
+    );
     const acks: number[] = [];
     let cursor = 0;
     const started = performance.now();
@@ -69,7 +71,7 @@ async function measure(count: number, events: number, log: (line: string) => voi
     );
     const ackedMs = performance.now() - started;
     const done = () => sent.every((m, i) => answersIn(fake, m.ts, `C${(i % 50) + 1}`).length > 0);
-    for (const deadline = Date.now() + 120_000; !done() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    for (const deadline = Date.now() + 120_000; !done() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
     const allMs = performance.now() - started;
     const perThread = sent.map((m, i) => fake.botMessages().filter((b) => b.channel === `C${(i % 50) + 1}` && b.thread_ts === m.ts).length);
     return {
@@ -93,7 +95,10 @@ async function measure(count: number, events: number, log: (line: string) => voi
 export async function runReplicas(options: SectionOptions): Promise<SectionResult> {
   const { SKIP_PG, PG_UNREACHABLE } = await import('../test/state/pg-env.js');
   if (SKIP_PG || PG_UNREACHABLE) {
-    return { text: `\n6. Replicas: skipped, no PostgreSQL (${PG_UNREACHABLE ?? 'unreachable'}); set SANAD_TEST_DATABASE_URL.`, data: { skipped: PG_UNREACHABLE } };
+    return {
+      text: `\n6. Replicas: skipped, no PostgreSQL (${PG_UNREACHABLE ?? 'unreachable'}); set SANAD_TEST_DATABASE_URL.`,
+      data: { skipped: PG_UNREACHABLE },
+    };
   }
   const events = options.quick ? 400 : 1000;
   const rows: ReplicaRow[] = [];

@@ -29,15 +29,19 @@ function page(i: number): string {
 <div class="cookie-banner">We use cookies. <button>Accept</button></div><header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
 <main><article><h1>Story ${i}: news about ${topic}</h1><div class="share-bar"><a href="#">Share</a></div>
 <p>Officials announced on Monday that decision number ${i} about ${topic} would take effect next month, after a public consultation that drew ${100 + i} comments.</p>
-<p>The plan costs ${(i * 37) % 900 + 100} million and is expected to create ${(i * 13) % 400 + 50} jobs, according to figures released by the city for item ${i}.</p>
+<p>The plan costs ${((i * 37) % 900) + 100} million and is expected to create ${((i * 13) % 400) + 50} jobs, according to figures released by the city for item ${i}.</p>
 <aside class="read-also"><h3>Read also</h3><a href="/x">Other news</a></aside>
-<h2>Reactions</h2><p>Residents near ${topic} welcomed measure ${i} but asked for more information about noise and traffic during the works, which last ${i % 24 + 2} months.</p>
+<h2>Reactions</h2><p>Residents near ${topic} welcomed measure ${i} but asked for more information about noise and traffic during the works, which last ${(i % 24) + 2} months.</p>
 <p>The council will publish a detailed timetable for project ${i} before the end of the year, a spokesperson said.</p>
 </article></main><section class="newsletter-signup">Subscribe to our newsletter</section><footer>© 2026 Bench Times</footer></body></html>`;
 }
 
 function feed(base: string, n: number): string {
-  const items = Array.from({ length: n }, (_, i) => `<item><title>Story ${i}</title><link>${base}/news/${i}</link><guid isPermaLink="false">bench-${i}</guid><pubDate>${new Date(Date.UTC(2026, 10, 30, 0, 0, i)).toUTCString()}</pubDate></item>`);
+  const items = Array.from(
+    { length: n },
+    (_, i) =>
+      `<item><title>Story ${i}</title><link>${base}/news/${i}</link><guid isPermaLink="false">bench-${i}</guid><pubDate>${new Date(Date.UTC(2026, 10, 30, 0, 0, i)).toUTCString()}</pubDate></item>`,
+  );
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Bench Times</title>${items.join('')}</channel></rss>`;
 }
 
@@ -47,7 +51,9 @@ export async function runSources(options: SectionOptions): Promise<SectionResult
     const url = req.url ?? '';
     if (url === '/feed.rss') {
       if (req.headers['if-none-match'] === '"bench-1"') return res.writeHead(304).end();
-      return res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag: '"bench-1"' }).end(feed(`http://127.0.0.1:${port}`, n));
+      return res
+        .writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag: '"bench-1"' })
+        .end(feed(`http://127.0.0.1:${port}`, n));
     }
     const m = /^\/news\/(\d+)$/.exec(url);
     if (m) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(Number(m[1])));
@@ -57,13 +63,26 @@ export async function runSources(options: SectionOptions): Promise<SectionResult
   const port = (server.address() as AddressInfo).port;
   const dataDir = mkdtempSync(join(tmpdir(), 'sanad-bench-sources-'));
   const knowledgeDir = mkdtempSync(join(tmpdir(), 'sanad-bench-sources-k-'));
-  writeFileSync(join(knowledgeDir, 'handbook.md'), '# Handbook\n\nThe office opens at nine in the morning and closes at five in the afternoon.\n');
+  writeFileSync(
+    join(knowledgeDir, 'handbook.md'),
+    '# Handbook\n\nThe office opens at nine in the morning and closes at five in the afternoon.\n',
+  );
   const cacheDir = join(dataDir, 'cache');
-  const source: SourceConfig = { url: `http://127.0.0.1:${port}/feed.rss`, kind: 'feed', everyMs: 3_600_000, collection: 'news', keepMs: 3650 * 86_400_000, allowPrivate: ['127.0.0.1'] };
+  const source: SourceConfig = {
+    url: `http://127.0.0.1:${port}/feed.rss`,
+    kind: 'feed',
+    everyMs: 3_600_000,
+    collection: 'news',
+    keepMs: 3650 * 86_400_000,
+    allowPrivate: ['127.0.0.1'],
+  };
   const files = createReaders({ size: 1 });
   const reader = files.readers.find((r) => r.name === 'html')!;
   let embedded = 0;
-  const counting = (inner: Embedder): Embedder => ({ ...inner, embedDocuments: (texts, p) => ((embedded += texts.length), inner.embedDocuments(texts, p)) });
+  const counting = (inner: Embedder): Embedder => ({
+    ...inner,
+    embedDocuments: (texts, p) => ((embedded += texts.length), inner.embedDocuments(texts, p)),
+  });
   try {
     const assistant = await createAssistant({ knowledgeDir, cacheDir, embedder: counting(localEmbedder()), watch: false });
     let indexMs = 0;
@@ -76,12 +95,21 @@ export async function runSources(options: SectionOptions): Promise<SectionResult
       removeDocuments: (ids: string[]) => assistant.removeDocuments(ids),
     };
     const store = new SourceStore(dataDir);
-    const service = new SourceService({ sources: [source], store, fetcher: new SourceFetcher({ store, reader }), sink, logger: silentLogger });
+    const service = new SourceService({
+      sources: [source],
+      store,
+      fetcher: new SourceFetcher({ store, reader }),
+      sink,
+      logger: silentLogger,
+    });
     options.log(`sources: fetching ${n} items from 127.0.0.1`);
     let t = performance.now();
     const [run] = await service.fetchNow();
     const firstMs = performance.now() - t;
-    const paragraphs = assistant.documents().filter((d) => d.origin).reduce((s, d) => s + d.paragraphs.length, 0);
+    const paragraphs = assistant
+      .documents()
+      .filter((d) => d.origin)
+      .reduce((s, d) => s + d.paragraphs.length, 0);
     t = performance.now();
     const [again] = await service.fetchNow();
     const againMs = performance.now() - t;
@@ -89,13 +117,26 @@ export async function runSources(options: SectionOptions): Promise<SectionResult
 
     embedded = 0;
     t = performance.now();
-    const restarted = await createAssistant({ knowledgeDir, cacheDir, embedder: counting(localEmbedder()), watch: false, extraDocuments: service.documents() });
+    const restarted = await createAssistant({
+      knowledgeDir,
+      cacheDir,
+      embedder: counting(localEmbedder()),
+      watch: false,
+      extraDocuments: service.documents(),
+    });
     const restartMs = performance.now() - t;
     const restartEmbedded = embedded;
 
     const state = new SqliteStateStore({ file: join(dataDir, 'sanad.db') });
     const runner = new BriefingRunner({ store: state, documents: () => restarted.documents(), posters: {}, logger: silentLogger });
-    const config: BriefingConfig = { platform: 'web', channel: 'web', cron: '0 8 * * *', timezone: 'UTC', whenQuiet: 'skip', language: 'en' };
+    const config: BriefingConfig = {
+      platform: 'web',
+      channel: 'web',
+      cron: '0 8 * * *',
+      timezone: 'UTC',
+      whenQuiet: 'skip',
+      language: 'en',
+    };
     const briefingMs: number[] = [];
     let listed = 0;
     for (let i = 0; i < (options.quick ? 3 : 7); i++) {
@@ -126,7 +167,11 @@ export async function runSources(options: SectionOptions): Promise<SectionResult
       `7. followed sources: a feed of ${n} items from 127.0.0.1 (pages read in one worker thread, local embeddings)`,
       ['step', 'time ms', 'note'],
       [
-        ['fetch, read and index every item', data.firstFetchMs, `${data.added} articles, ${paragraphs} paragraphs; ${data.perItemMs} ms an item; indexing ${data.indexMs} ms of it`],
+        [
+          'fetch, read and index every item',
+          data.firstFetchMs,
+          `${data.added} articles, ${paragraphs} paragraphs; ${data.perItemMs} ms an item; indexing ${data.indexMs} ms of it`,
+        ],
         ['the same feed again', data.notModifiedMs, `${data.notModifiedStatus}: nothing fetched`],
         ['restart: index the stored articles', data.restartMs, `${restartEmbedded} texts embedded (the rest from the cache)`],
         [`briefing over ${n} new articles (p50)`, data.briefingP50Ms, `${listed} listed, the rest counted`],

@@ -26,7 +26,8 @@ async function ask(dataDir: string): Promise<{ first: number; exit: number }> {
 function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+    if (entry.isFile() && entry.name.endsWith('.ts'))
+      newest = Math.max(newest, statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
   }
   return newest;
 }
@@ -76,7 +77,13 @@ export async function runStartup(options: SectionOptions): Promise<SectionResult
     '4. Start-up: process start to first answer, `node bin/sanad.js ask` on the article (ms)',
     ['start', 'runs', 'first answer p50', 'first answer p99', 'exit p50', 'exit p99'],
     rows.map(([name, first, exit]) => [name, first.runs, first.p50, first.p99, exit.p50, exit.p99]),
-    ['first answer = first byte on stdout (the answer is printed whole); runs the built CLI in dist/, offline (no OPENAI_API_KEY).', ...notes],
+    [
+      'first answer = first byte on stdout (the answer is printed whole); runs the built CLI in dist/, offline (no OPENAI_API_KEY).',
+      ...notes,
+    ],
   );
-  return { text, data: { question: QUESTION, notes, cold: { first: rows[0]![1], exit: rows[0]![2] }, warm: { first: rows[1]![1], exit: rows[1]![2] } } };
+  return {
+    text,
+    data: { question: QUESTION, notes, cold: { first: rows[0]![1], exit: rows[0]![2] }, warm: { first: rows[1]![1], exit: rows[1]![2] } },
+  };
 }

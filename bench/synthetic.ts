@@ -16,7 +16,6 @@ export function readArcd(file: string): ArcdFile {
   return JSON.parse(readFileSync(file, 'utf8')) as ArcdFile;
 }
 
-
 /** Sentences of ARCD (split after . ؟ ! followed by a space), at least 40 characters long. */
 export function arcdSentences(arcd: ArcdFile): string[] {
   const out: string[] = [];

@@ -41,7 +41,6 @@ export interface VectorSection {
 
 const noEmbeddings = {} as EmbeddingsInterface;
 
-
 function randomFlat(n: number, dim: number, seed: number): Float32Array {
   const next = rng(seed);
   const out = new Float32Array(n * dim);
@@ -50,7 +49,13 @@ function randomFlat(n: number, dim: number, seed: number): Float32Array {
 }
 
 /** Top-5 rows by cosine computed in double precision over every row. */
-function referenceTop(flat: Float32Array, n: number, dim: number, q: number[], k: number): { rows: number[]; kth: number; scores: Float64Array } {
+function referenceTop(
+  flat: Float32Array,
+  n: number,
+  dim: number,
+  q: number[],
+  k: number,
+): { rows: number[]; kth: number; scores: Float64Array } {
   let qn = 0;
   for (const x of q) qn += x * x;
   const best: Array<{ row: number; s: number }> = [];
@@ -134,7 +139,10 @@ async function runCase(flat: Float32Array, n: number, dim: number, queries: numb
 
   // same rows for the JS fallback scan, loaded from the flat array
   const oursJs = new FloatVectorStore(noEmbeddings, { wasm: false });
-  oursJs.addRaw(flat.subarray(0, n * dim), docs.map((d) => d.metadata));
+  oursJs.addRaw(
+    flat.subarray(0, n * dim),
+    docs.map((d) => d.metadata),
+  );
 
   const runs = n >= 100_000 ? 60 : 300;
   const q = (i: number) => queries[i % queries.length]!;
@@ -179,7 +187,10 @@ async function runCase(flat: Float32Array, n: number, dim: number, queries: numb
     const ref = referenceTop(flat, n, dim, q(i), k);
     const rowsOf = (hits: Array<[{ metadata: Record<string, unknown> }, number]>) => hits.map(([d]) => d.metadata['i'] as number);
     rOurs += recall(rowsOf(await ours.similaritySearchVectorWithScore(q(i), k)), ref);
-    rJs += recall(oursJs.searchRaw(f32[i % f32.length]!, k).map((h) => h.row), ref);
+    rJs += recall(
+      oursJs.searchRaw(f32[i % f32.length]!, k).map((h) => h.row),
+      ref,
+    );
     rLc += recall(rowsOf(await langchain.similaritySearchVectorWithScore(q(i), k)), ref);
   }
 

@@ -42,7 +42,9 @@ interface Arcd {
 const arcd = JSON.parse(readFileSync(ARCD, 'utf8')) as Arcd;
 const articleQa = JSON.parse(readFileSync(ARTICLE_QA, 'utf8')) as { questions: { question: string; lang: string }[] };
 
-const arcdDocs = arcd.documents.map((d) => documentFromParagraphs({ document: d.id, collection: 'arcd', title: d.title, paragraphs: d.paragraphs, lang: 'ar' }));
+const arcdDocs = arcd.documents.map((d) =>
+  documentFromParagraphs({ document: d.id, collection: 'arcd', title: d.title, paragraphs: d.paragraphs, lang: 'ar' }),
+);
 const arcdIndex = new KnowledgeIndex(localEmbedder());
 await arcdIndex.addDocuments(arcdDocs);
 const articleIndex = new KnowledgeIndex(localEmbedder());
@@ -125,7 +127,7 @@ for (let epoch = 0; epoch < 3000; epoch++) {
     z.forEach((v, j) => (gw[j]! += err * v));
     gb += err;
   });
-  w = w.map((wj, j) => wj - (0.5 * (gw[j]! / Z.length + 1e-3 * wj)));
+  w = w.map((wj, j) => wj - 0.5 * (gw[j]! / Z.length + 1e-3 * wj));
   b -= (0.5 * gb) / Z.length;
 }
 const weights = w.map((wj, j) => wj / sd[j]!);
@@ -137,11 +139,17 @@ const prob = (x: number[]) => 1 / (1 + Math.exp(-(bias + x.reduce((s, v, j) => s
 // (Youden's J, the balanced choice, declined 13% of answerable ARCD questions once the held-out
 // negatives were cleaned of answer-bearing overlaps: too many for a bot whose answers are quoted.)
 const ANSWERED_SHARE = 0.95;
-const positiveScores = X.filter((_, i) => y[i] === 1).map(prob).sort((a, b2) => a - b2);
+const positiveScores = X.filter((_, i) => y[i] === 1)
+  .map(prob)
+  .sort((a, b2) => a - b2);
 const threshold = positiveScores[Math.floor((1 - ANSWERED_SHARE) * positiveScores.length)]!;
-const model: AbstainModel = { weights: weights.map((v) => Number(v.toFixed(5))), bias: Number(bias.toFixed(5)), threshold: Number(threshold.toFixed(5)) };
+const model: AbstainModel = {
+  weights: weights.map((v) => Number(v.toFixed(5))),
+  bias: Number(bias.toFixed(5)),
+  threshold: Number(threshold.toFixed(5)),
+};
 
-const rate = (xs: number[][], answer: boolean) => xs.filter((x) => (prob(x) >= threshold) === answer).length / xs.length;
+const rate = (xs: number[][], answer: boolean) => xs.filter((x) => prob(x) >= threshold === answer).length / xs.length;
 const group = (from: number, to: number) => X.slice(from, to);
 const n = train.length;
 console.log(`features: ${FEATURE_ORDER.join(', ')}`);

@@ -41,7 +41,11 @@ interface Arcd {
 }
 const arcd = JSON.parse(readFileSync(ARCD, 'utf8')) as Arcd;
 const index = new KnowledgeIndex(localEmbedder());
-await index.addDocuments(arcd.documents.map((d) => documentFromParagraphs({ document: d.id, collection: 'arcd', title: d.title, paragraphs: d.paragraphs, lang: 'ar' })));
+await index.addDocuments(
+  arcd.documents.map((d) =>
+    documentFromParagraphs({ document: d.id, collection: 'arcd', title: d.title, paragraphs: d.paragraphs, lang: 'ar' }),
+  ),
+);
 
 interface Sample {
   features: number[][];
@@ -66,7 +70,9 @@ const CHAT = resolve('test/fixtures/chat');
 const CHAT_WEIGHT = 4;
 async function chatSamples(): Promise<Sample[]> {
   if (!existsSync(CHAT)) return [];
-  const file = JSON.parse(readFileSync(resolve(CHAT, 'conversations.json'), 'utf8')) as { conversations: { turns: { question: string; expect: string; answers?: string[] }[] }[] };
+  const file = JSON.parse(readFileSync(resolve(CHAT, 'conversations.json'), 'utf8')) as {
+    conversations: { turns: { question: string; expect: string; answers?: string[] }[] }[];
+  };
   const assistant = await createAssistant({ knowledgeDir: resolve(CHAT, 'knowledge'), cacheDir: null });
   const out: Sample[] = [];
   for (const conversation of file.conversations) {
@@ -75,7 +81,10 @@ async function chatSamples(): Promise<Sample[]> {
       if (turn.expect === 'answer') {
         const evidence = await findEvidence(assistant.index, { question: turn.question, lang: 'ar', conversation: history, k: 8 });
         const paragraph = evidence.extract?.paragraph;
-        const sample = paragraph && !evidence.extract!.isList ? labelled(paragraph, evidence.retrieval.profile, evidence.reading.type, turn.answers ?? []) : null;
+        const sample =
+          paragraph && !evidence.extract!.isList
+            ? labelled(paragraph, evidence.retrieval.profile, evidence.reading.type, turn.answers ?? [])
+            : null;
         if (sample) out.push({ ...sample, weight: CHAT_WEIGHT });
       }
       const answer = await assistant.ask(turn.question, { conversation: [...history] });
@@ -113,7 +122,9 @@ const accuracy = (set: Sample[], w: number[]) =>
   }).length / set.length;
 
 const current = (JSON.parse(readFileSync('src/core/answer/window-model.json', 'utf8')) as { weights: number[] }).weights;
-console.log(`windows: ${arcdTrain.length} ARCD training questions, ${chat.length} chat turns, ${test.length} held out; current model argmax accuracy ARCD train ${accuracy(arcdTrain, current).toFixed(3)}, chat ${chat.length ? accuracy(chat, current).toFixed(3) : '—'}, ARCD test ${accuracy(test, current).toFixed(3)}`);
+console.log(
+  `windows: ${arcdTrain.length} ARCD training questions, ${chat.length} chat turns, ${test.length} held out; current model argmax accuracy ARCD train ${accuracy(arcdTrain, current).toFixed(3)}, chat ${chat.length ? accuracy(chat, current).toFixed(3) : '—'}, ARCD test ${accuracy(test, current).toFixed(3)}`,
+);
 
 // Listwise softmax on standardised features; L2 keeps weights small; plain gradient descent.
 const all = train.flatMap((s) => s.features);
@@ -144,6 +155,8 @@ for (let epoch = 0; epoch < 1500; epoch++) {
 }
 // Back to raw feature space (the argmax ignores the constant the means add).
 const weights = w.map((x, j) => Math.round((x / sd[j]!) * 1e5) / 1e5);
-console.log(`fitted: argmax accuracy ARCD train ${accuracy(arcdTrain, weights).toFixed(3)}, chat ${chat.length ? accuracy(chat, weights).toFixed(3) : '—'} (${chat.length} turns), ARCD test ${accuracy(test, weights).toFixed(3)}`);
+console.log(
+  `fitted: argmax accuracy ARCD train ${accuracy(arcdTrain, weights).toFixed(3)}, chat ${chat.length ? accuracy(chat, weights).toFixed(3) : '—'} (${chat.length} turns), ARCD test ${accuracy(test, weights).toFixed(3)}`,
+);
 console.log(Object.fromEntries(WINDOW_FEATURES.map((name, j) => [name, weights[j]])));
 writeFileSync('src/core/answer/window-model.json', JSON.stringify({ features: WINDOW_FEATURES, weights }, null, 2) + '\n');

@@ -74,6 +74,11 @@ if (process.argv.includes('--json')) {
   process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
 } else {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(9);
-  process.stdout.write(`${'fixture'.padEnd(42)}${'producer'.padEnd(32)}${'words'.padStart(6)}${'pdf.js'.padStart(9)}${'layout'.padStart(9)}${'repaired'.padStart(9)}\n`);
-  for (const r of rows) process.stdout.write(`${r.pdf.padEnd(42)}${r.producer.padEnd(32)}${String(r.words).padStart(6)}${pct(r.pdfjs)}${pct(r.layout)}${pct(r.repaired)}\n`);
+  process.stdout.write(
+    `${'fixture'.padEnd(42)}${'producer'.padEnd(32)}${'words'.padStart(6)}${'pdf.js'.padStart(9)}${'layout'.padStart(9)}${'repaired'.padStart(9)}\n`,
+  );
+  for (const r of rows)
+    process.stdout.write(
+      `${r.pdf.padEnd(42)}${r.producer.padEnd(32)}${String(r.words).padStart(6)}${pct(r.pdfjs)}${pct(r.layout)}${pct(r.repaired)}\n`,
+    );
 }

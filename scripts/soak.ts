@@ -51,7 +51,9 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
 
 async function main(): Promise<number> {
   const out = (s: string) => process.stdout.write(s + '\n');
-  out(`sanad soak ${new Date().toISOString()} node ${process.version} total ${TOTAL} concurrency ${CONCURRENCY} gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'on' : 'off (run with --expose-gc)'}`);
+  out(
+    `sanad soak ${new Date().toISOString()} node ${process.version} total ${TOTAL} concurrency ${CONCURRENCY} gc ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'on' : 'off (run with --expose-gc)'}`,
+  );
   const assistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir: null });
   await assistant.ask('warm-up');
   const before = heapMb();
@@ -63,7 +65,9 @@ async function main(): Promise<number> {
     // Slack (this process) do not take its event loop; SOAK_SLACK=inline runs it in-process.
     const inline = process.env.SOAK_SLACK === 'inline';
     const rig = inline ? await SlackRig.start({ assistant, settings: UNLIMITED }) : await SlackRig.startChild({ settings: UNLIMITED });
-    const [r, s] = await timed(() => slackLoad(rig, { total: TOTAL, concurrency: CONCURRENCY, redeliverEvery: 10, channels: 20, users: 200, timeoutMs: 120_000 }));
+    const [r, s] = await timed(() =>
+      slackLoad(rig, { total: TOTAL, concurrency: CONCURRENCY, redeliverEvery: 10, channels: 20, users: 200, timeoutMs: 120_000 }),
+    );
     const errors = [...rig.logs, ...rig.childLogs()].filter((l) => / ERROR /.test(l)).length;
     await rig.close();
     out(line('slack', r, s) + ` | errors logged ${errors}`);
@@ -72,7 +76,9 @@ async function main(): Promise<number> {
   {
     const fake = await FakeDiscord.start();
     const bot = await startBot(fake, { assistant, settings: { ...UNLIMITED, placement: 'channel' } });
-    const [r, s] = await timed(() => discordLoad(fake, bot, { total: TOTAL, concurrency: CONCURRENCY, redeliverEvery: 10, channels: 20, users: 200, timeoutMs: 120_000 }));
+    const [r, s] = await timed(() =>
+      discordLoad(fake, bot, { total: TOTAL, concurrency: CONCURRENCY, redeliverEvery: 10, channels: 20, users: 200, timeoutMs: 120_000 }),
+    );
     const errors = bot.logs.filter((l) => / ERROR /.test(l)).length;
     await bot.stop();
     await fake.close();
@@ -89,7 +95,9 @@ async function main(): Promise<number> {
 
   await new Promise((r) => setTimeout(r, 500));
   const after = heapMb();
-  out(`memory after:  heap ${after.heap} MB, rss ${after.rss} MB (heap ${after.heap - before.heap >= 0 ? '+' : ''}${after.heap - before.heap} MB)`);
+  out(
+    `memory after:  heap ${after.heap} MB, rss ${after.rss} MB (heap ${after.heap - before.heap >= 0 ? '+' : ''}${after.heap - before.heap} MB)`,
+  );
   await assistant.close();
 
   const problems = results.flatMap(([name, r]) => [
@@ -99,7 +107,11 @@ async function main(): Promise<number> {
     ...(r.slowAcks ? [`${name}: ${r.slowAcks} acks over 3 s`] : []),
   ]);
   if (after.heap - before.heap > MEMORY_SLACK_MB) problems.push(`heap grew by ${after.heap - before.heap} MB`);
-  out(problems.length ? `FAIL: ${problems.join('; ')}` : 'OK: every event acknowledged within 3 s, one answer per distinct question, no error, memory back near its level');
+  out(
+    problems.length
+      ? `FAIL: ${problems.join('; ')}`
+      : 'OK: every event acknowledged within 3 s, one answer per distinct question, no error, memory back near its level',
+  );
   return problems.length ? 1 : 0;
 }
 

@@ -9,7 +9,6 @@ import { dotKernelBytes } from '../src/core/index/simd-dot.js';
 import { SanadError } from '../src/core/errors.js';
 import { rng } from './fixtures/random.js';
 
-
 function gaussian(next: () => number): number {
   return Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
 }
@@ -80,7 +79,10 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     const n = dim === 1536 ? 700 : 3000;
     const vectors = randomVectors(n, dim, dim * 7 + 1);
     const store = new FloatVectorStore(undefined, { wasm });
-    store.addRaw(vectors.map(toF32), vectors.map((_, i) => ({ i })));
+    store.addRaw(
+      vectors.map(toF32),
+      vectors.map((_, i) => ({ i })),
+    );
     expect(store.size).toBe(n);
     expect(store.dim).toBe(dim);
     const queries = randomVectors(20, dim, dim * 13 + 5);
@@ -101,7 +103,10 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     // each vector three times, plus scaled copies (same direction, same cosine)
     const vectors = [...base, ...base, ...base, ...base.map((v) => v.map((x) => x * 3))];
     const store = new FloatVectorStore(undefined, { wasm });
-    store.addRaw(vectors.map(toF32), vectors.map((_, i) => ({ i })));
+    store.addRaw(
+      vectors.map(toF32),
+      vectors.map((_, i) => ({ i })),
+    );
     for (const q of randomVectors(10, dim, 7)) {
       const hits = store.searchRaw(toF32(q), 9);
       const ref = bruteForce(vectors, q);
@@ -118,8 +123,16 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     const next = rng(3);
     const vectors = Array.from({ length: 500 }, () => [0, 0, 0].map(() => Math.floor(next() * 5) - 2));
     const store = new FloatVectorStore(undefined, { wasm });
-    store.addRaw(vectors.map(toF32), vectors.map(() => ({})));
-    for (const q of [[1, 0, 0], [1, 1, 0], [-2, 1, 2], [0, 0, 1]]) {
+    store.addRaw(
+      vectors.map(toF32),
+      vectors.map(() => ({})),
+    );
+    for (const q of [
+      [1, 0, 0],
+      [1, 1, 0],
+      [-2, 1, 2],
+      [0, 0, 1],
+    ]) {
       expectValidTopK(store.searchRaw(toF32(q), 25), bruteForce(vectors, q), 25);
     }
   });
@@ -129,7 +142,10 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     const empty = new FloatVectorStore(undefined, { wasm });
     expect(empty.searchRaw(toF32(vectors[0]!), 3)).toEqual([]);
     const store = new FloatVectorStore(undefined, { wasm });
-    store.addRaw(vectors.map(toF32), vectors.map((_, i) => ({ i })));
+    store.addRaw(
+      vectors.map(toF32),
+      vectors.map((_, i) => ({ i })),
+    );
     const q = randomVectors(1, 5, 2)[0]!;
     expectValidTopK(store.searchRaw(toF32(q), 100), bruteForce(vectors, q), 100);
     expect(store.searchRaw(toF32(q), 0)).toEqual([]);
@@ -137,13 +153,29 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
   });
 
   it('scores zero vectors 0 and accepts a zero query', () => {
-    const vectors = [[0, 0, 0, 0], [1, 0, 0, 0], [-1, 0, 0, 0], [0, 0, 0, 0]];
+    const vectors = [
+      [0, 0, 0, 0],
+      [1, 0, 0, 0],
+      [-1, 0, 0, 0],
+      [0, 0, 0, 0],
+    ];
     const store = new FloatVectorStore(undefined, { wasm });
-    store.addRaw(vectors.map(toF32), vectors.map((_, i) => ({ i })));
+    store.addRaw(
+      vectors.map(toF32),
+      vectors.map((_, i) => ({ i })),
+    );
     const hits = store.searchRaw(toF32([2, 0, 0, 0]), 4);
-    expect(hits.map((h) => [h.row, h.score])).toEqual([[1, 1], [0, 0], [3, 0], [2, -1]]);
+    expect(hits.map((h) => [h.row, h.score])).toEqual([
+      [1, 1],
+      [0, 0],
+      [3, 0],
+      [2, -1],
+    ]);
     const zero = store.searchRaw(toF32([0, 0, 0, 0]), 2);
-    expect(zero.map((h) => [h.row, h.score])).toEqual([[0, 0], [1, 0]]);
+    expect(zero.map((h) => [h.row, h.score])).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
   });
 
   it('filters by metadata object (value, list, array-valued metadata) and by row predicate', async () => {
@@ -178,7 +210,11 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
         // when it leaves few contiguous rows ({ document: 'b' }), bit by bit otherwise
         for (let repeat = 0; repeat < 2; repeat++) {
           const docsFound = await store.similaritySearchVectorWithScore([...q], 10, filter);
-          expectValidTopK(docsFound.map(([doc, score]) => ({ row: doc.metadata['i'] as number, score })), ref, 10);
+          expectValidTopK(
+            docsFound.map(([doc, score]) => ({ row: doc.metadata['i'] as number, score })),
+            ref,
+            10,
+          );
         }
       }
     }
@@ -190,14 +226,26 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     const vectors = randomVectors(n, dim, 71);
     const q = randomVectors(1, dim, 72)[0]!;
     // rows 100..139 are document 'a' (one short run); every 7th row is in collection 'x' (sparse)
-    const metas: Metadata[] = vectors.map((_, i) => ({ i, document: i >= 100 && i < 140 ? 'a' : 'z', collection: i % 7 === 0 ? 'x' : 'y' }));
+    const metas: Metadata[] = vectors.map((_, i) => ({
+      i,
+      document: i >= 100 && i < 140 ? 'a' : 'z',
+      collection: i % 7 === 0 ? 'x' : 'y',
+    }));
     // the best rows inside each filter sit at its edges: 139 and 100 for 'a', 399 and 0 for 'x'
-    for (const [row, shift] of [[139, 0], [100, 0.5], [399, 0], [0, 0.5]] as const) {
+    for (const [row, shift] of [
+      [139, 0],
+      [100, 0.5],
+      [399, 0],
+      [0, 0.5],
+    ] as const) {
       vectors[row] = q.map((x, j) => x + (j === 1 ? shift : 0));
     }
     const store = new FloatVectorStore(undefined, { wasm });
     store.addRaw(vectors.map(toF32), metas);
-    for (const [filter, edges] of [[{ document: 'a' }, [139, 100]], [{ collection: 'x' }, [399, 0]]] as const) {
+    for (const [filter, edges] of [
+      [{ document: 'a' }, [139, 100]],
+      [{ collection: 'x' }, [399, 0]],
+    ] as const) {
       const hits = await store.similaritySearchVectorWithScore([...q], 2, filter);
       expect(hits.map(([doc]) => doc.metadata['i'])).toEqual(edges);
     }
@@ -215,10 +263,18 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     );
     const q = randomVectors(1, dim, 22)[0]!;
     const small = await store.similaritySearchVectorWithScore([...q], 5, { document: 'small' });
-    expectValidTopK(small.map(([doc, score]) => ({ row: doc.metadata['i'] as number, score })), bruteForce(vectors, q, (r) => r < 100), 5);
+    expectValidTopK(
+      small.map(([doc, score]) => ({ row: doc.metadata['i'] as number, score })),
+      bruteForce(vectors, q, (r) => r < 100),
+      5,
+    );
     expect(small[0]![0].pageContent).toBe(`text ${small[0]![0].metadata['i']}`);
     const odd = await store.similaritySearchVectorWithScore([...q], 5, (doc) => (doc.metadata['i'] as number) % 2 === 1);
-    expectValidTopK(odd.map(([doc, score]) => ({ row: doc.metadata['i'] as number, score })), bruteForce(vectors, q, (r) => r % 2 === 1), 5);
+    expectValidTopK(
+      odd.map(([doc, score]) => ({ row: doc.metadata['i'] as number, score })),
+      bruteForce(vectors, q, (r) => r % 2 === 1),
+      5,
+    );
   });
 
   it('deletes by id, by filter and by predicate, and stays exact', async () => {
@@ -226,7 +282,11 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     const vectors = randomVectors(1000, dim, 31);
     const ids = vectors.map((_, i) => `p${i}`);
     const store = new FloatVectorStore(undefined, { wasm });
-    store.addRaw(vectors.map(toF32), vectors.map((_, i) => ({ i, document: i % 2 ? 'odd' : 'even' })), ids);
+    store.addRaw(
+      vectors.map(toF32),
+      vectors.map((_, i) => ({ i, document: i % 2 ? 'odd' : 'even' })),
+      ids,
+    );
     const gone = new Set([0, 5, 999, 500, 501]);
     await store.delete({ ids: [...gone].map((i) => `p${i}`).concat('unknown') });
     expect(store.size).toBe(995);
@@ -236,8 +296,15 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     expect(store.size).toBe(alive.length);
     const q = randomVectors(1, dim, 32)[0]!;
     const hits = store.searchRaw(toF32(q), 15);
-    const ref = bruteForce(alive.map((i) => vectors[i]!), q).map(({ row, score }) => ({ row: alive[row]!, score }));
-    expectValidTopK(hits.map((h) => ({ row: h.metadata['i'] as number, score: h.score })), ref, 15);
+    const ref = bruteForce(
+      alive.map((i) => vectors[i]!),
+      q,
+    ).map(({ row, score }) => ({ row: alive[row]!, score }));
+    expectValidTopK(
+      hits.map((h) => ({ row: h.metadata['i'] as number, score: h.score })),
+      ref,
+      15,
+    );
     for (const h of hits) expect(h.id).toBe(`p${h.metadata['i'] as number}`);
     expect(store.rowOf('p0')).toBeUndefined();
     expect(store.rowOf('p1')).toBe(0);
@@ -254,7 +321,10 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     const dim = 30;
     const vectors = randomVectors(200, dim, 61);
     const store = new FloatVectorStore(undefined, { wasm });
-    store.addRaw(vectors.map(toF32), vectors.map(() => ({})));
+    store.addRaw(
+      vectors.map(toF32),
+      vectors.map(() => ({})),
+    );
     const q = randomVectors(1, dim, 62)[0]!;
     const rows = [199, 0, 57, 57];
     const scores = store.scoreRows(toF32(q), rows);
@@ -278,7 +348,10 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     const store = new FloatVectorStore(undefined, { wasm });
     for (let i = 0; i < vectors.length; i += 7) {
       const part = vectors.slice(i, i + 7);
-      store.addRaw(part.map(toF32), part.map((_, j) => ({ i: i + j })));
+      store.addRaw(
+        part.map(toF32),
+        part.map((_, j) => ({ i: i + j })),
+      );
     }
     expect(store.size).toBe(3000);
     for (const row of [0, 1234, 2999]) {
@@ -295,7 +368,10 @@ describe.each(SCANS)('FloatVectorStore ($name scan)', ({ name, wasm }) => {
     const flat = new Float32Array(50 * dim);
     vectors.forEach((v, i) => flat.set(v, i * dim));
     const store = new FloatVectorStore(undefined, { wasm, dim });
-    store.addRaw(flat, vectors.map((_, i) => ({ i })));
+    store.addRaw(
+      flat,
+      vectors.map((_, i) => ({ i })),
+    );
     const q = randomVectors(1, dim, 52)[0]!;
     expectValidTopK(store.searchRaw(toF32(q), 5), bruteForce(vectors, q), 5);
   });
@@ -346,10 +422,17 @@ describe('memory', () => {
     const next = rng(5);
     for (let i = 0; i < flat.length; i++) flat[i] = next() - 0.5;
     const store = new FloatVectorStore(undefined, { dim });
-    store.addRaw(flat, Array.from({ length: n }, () => ({})));
+    store.addRaw(
+      flat,
+      Array.from({ length: n }, () => ({})),
+    );
     expect(store.vectorBytes / (n * dim * 4)).toBeLessThanOrEqual(1.1);
     // then a stream of small appends past that size stays within the bound too
-    for (let i = 0; i < 40; i++) store.addRaw(flat.subarray(0, 50 * dim), Array.from({ length: 50 }, () => ({})));
+    for (let i = 0; i < 40; i++)
+      store.addRaw(
+        flat.subarray(0, 50 * dim),
+        Array.from({ length: 50 }, () => ({})),
+      );
     expect(store.vectorBytes / (store.size * dim * 4)).toBeLessThanOrEqual(1.1);
   });
 });

@@ -19,7 +19,9 @@ const started = performance.now();
 const knowledgeDir = opt('--knowledge');
 const arcdFile = opt('--arcd');
 const documents = arcdFile
-  ? readArcd(arcdFile).documents.map((d) => documentFromParagraphs({ document: d.id, collection: 'arcd', title: d.title, paragraphs: d.paragraphs }))
+  ? readArcd(arcdFile).documents.map((d) =>
+      documentFromParagraphs({ document: d.id, collection: 'arcd', title: d.title, paragraphs: d.paragraphs }),
+    )
   : undefined;
 const assistant = await createAssistant({
   knowledgeDir,

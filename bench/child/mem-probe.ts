@@ -18,9 +18,15 @@ let stage = 'start';
 const mb = (n: number) => (n / 1048576).toFixed(0);
 const timer = setInterval(() => {
   const m = process.memoryUsage();
-  samples.push(`${((performance.now() - t0) / 1000).toFixed(1)}s ${stage} rss ${mb(m.rss)} heap ${mb(m.heapUsed)} arrayBuffers ${mb(m.arrayBuffers)} external ${mb(m.external)}`);
+  samples.push(
+    `${((performance.now() - t0) / 1000).toFixed(1)}s ${stage} rss ${mb(m.rss)} heap ${mb(m.heapUsed)} arrayBuffers ${mb(m.arrayBuffers)} external ${mb(m.external)}`,
+  );
 }, 250);
-const assistant = await createAssistant({ knowledgeDir: dir, cacheDir: cache, onProgress: (done, total) => (stage = `embedded ${done}/${total}`) });
+const assistant = await createAssistant({
+  knowledgeDir: dir,
+  cacheDir: cache,
+  onProgress: (done, total) => (stage = `embedded ${done}/${total}`),
+});
 stage = 'built';
 (globalThis as { gc?: () => void }).gc?.();
 await new Promise((resolve) => setTimeout(resolve, 600));

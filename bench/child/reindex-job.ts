@@ -55,7 +55,12 @@ for (const file of fs.readdirSync(dir)) {
 `;
 const QUESTIONS = ['ما هي عاصمة فرنسا؟', 'متى تأسست الأمم المتحدة؟', 'من هو مؤسس الدولة الأموية؟', 'أين تقع جبال الأطلس؟'];
 
-const assistant = await createAssistant({ knowledgeDir: dir, cacheDir: opt('--cache'), watch: true, logger: createLogger({ level: 'warn' }) });
+const assistant = await createAssistant({
+  knowledgeDir: dir,
+  cacheDir: opt('--cache'),
+  watch: true,
+  logger: createLogger({ level: 'warn' }),
+});
 const paragraphs = assistant.index.size;
 // The ack server: what Bolt's HTTP receiver does first with an event (read the body, answer 200).
 const server = createServer((req, res) => {
@@ -115,6 +120,15 @@ const acks = JSON.parse(Buffer.concat(clientOut).toString('utf8')) as [number, n
 const acksBetween = (from: number, to: number) => acks.filter(([sent]) => sent >= from && sent < to).map(([, ms]) => ms);
 await assistant.close();
 process.stdout.write(
-  JSON.stringify({ paragraphs, reindexMs, idle: summarise(idle), query: summarise(queries), idleAck: summarise(acksBetween(idleFrom, reindexFrom)), ack: summarise(acksBetween(reindexFrom, reindexFrom + reindexMs)), loopDelayMaxMs: loopDelay.max / 1e6, gc, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n',
+  JSON.stringify({
+    paragraphs,
+    reindexMs,
+    idle: summarise(idle),
+    query: summarise(queries),
+    idleAck: summarise(acksBetween(idleFrom, reindexFrom)),
+    ack: summarise(acksBetween(reindexFrom, reindexFrom + reindexMs)),
+    loopDelayMaxMs: loopDelay.max / 1e6,
+    gc,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  }) + '\n',
 );
-

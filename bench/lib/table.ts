@@ -16,7 +16,10 @@ export function table(title: string, headers: string[], rows: Cell[][], notes: s
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => (row[i] ?? '').length)));
   const numeric = headers.map((_, i) => rows.every((row) => typeof row[i] === 'number' || row[i] == null));
   const line = (row: string[]) =>
-    row.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    row
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out = [`\n${title}`, line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
   for (const note of notes) out.push(`  ${note}`);
   return out.join('\n');

@@ -70,7 +70,16 @@ export async function buildAssistant(config: AppConfig, options: BuildOptions): 
     onProgress: options.onProgress,
     watch: options.watch,
     ...(extraDocuments.length ? { extraDocuments } : {}),
-    ...(files ? { reading: { readers: files.readers, maxFileBytes: config.files.maxFileBytes, maxPages: config.files.maxPages, onFile: options.onFile } } : {}),
+    ...(files
+      ? {
+          reading: {
+            readers: files.readers,
+            maxFileBytes: config.files.maxFileBytes,
+            maxPages: config.files.maxPages,
+            onFile: options.onFile,
+          },
+        }
+      : {}),
   }).catch(async (error: unknown) => {
     await files?.close();
     throw error;
@@ -106,7 +115,10 @@ function usableCacheDir(dir: string, logger: Logger): string | null {
     return dir;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    logger.warn('the embedding cache folder cannot be created; indexing without a cache (set SANAD_DATA_DIR to a writable folder)', { folder: dir, code });
+    logger.warn('the embedding cache folder cannot be created; indexing without a cache (set SANAD_DATA_DIR to a writable folder)', {
+      folder: dir,
+      code,
+    });
     return null;
   }
 }

@@ -42,11 +42,25 @@ export async function openServices(
   options: { watch?: boolean; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<Services> {
   const settings = loadConfigFile(config.configFile ?? undefined, { knowledgeDir: config.knowledgeDir });
-  const { store, postgres } = await openStateStore({ logger, dataDir: config.dataDir, database: config.database, retentionDays: settings.retentionDays });
+  const { store, postgres } = await openStateStore({
+    logger,
+    dataDir: config.dataDir,
+    database: config.database,
+    retentionDays: settings.retentionDays,
+  });
   // Articles fetched before are indexed from the data folder at start: nothing is fetched for that.
-  const sink = { putDocuments: (docs: KnowledgeDocument[]) => assistant.putDocuments(docs), removeDocuments: (ids: string[]) => assistant.removeDocuments(ids) };
+  const sink = {
+    putDocuments: (docs: KnowledgeDocument[]) => assistant.putDocuments(docs),
+    removeDocuments: (ids: string[]) => assistant.removeDocuments(ids),
+  };
   const sources = openSources(settings.sources, config.dataDir, logger, sink);
-  const assistant = await buildAssistant(config, { logger, watch: options.watch, onProgress: options.onProgress, sharedEmbeddings: postgres, extraDocuments: sources.service.documents() }).catch(async (error: unknown) => {
+  const assistant = await buildAssistant(config, {
+    logger,
+    watch: options.watch,
+    onProgress: options.onProgress,
+    sharedEmbeddings: postgres,
+    extraDocuments: sources.service.documents(),
+  }).catch(async (error: unknown) => {
     await sources.close();
     throw error;
   });
@@ -91,7 +105,11 @@ export function briefingPosters(config: AppConfig): Partial<Record<'slack' | 'di
     );
   }
   if (config.discord) {
-    const rest = new REST({ version: '10', ...briefingDiscordRestOptions, ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}) });
+    const rest = new REST({
+      version: '10',
+      ...briefingDiscordRestOptions,
+      ...(config.discord.apiUrl ? { api: config.discord.apiUrl } : {}),
+    });
     posters.discord = createDiscordBriefingPoster(rest.setToken(config.discord.token));
   }
   return posters;

@@ -61,7 +61,9 @@ export async function runStart(options: StartOptions): Promise<number> {
         listen: !shareServer,
       });
       stops.push(() => slack!.stop());
-      stdout.write(`sanad slack: connected as ${slack.identity.botUserId} (${slack.mode === 'socket' ? 'Socket Mode' : `HTTP events at ${SLACK_EVENTS_PATH}`})\n`);
+      stdout.write(
+        `sanad slack: connected as ${slack.identity.botUserId} (${slack.mode === 'socket' ? 'Socket Mode' : `HTTP events at ${SLACK_EVENTS_PATH}`})\n`,
+      );
     }
 
     if (config.web) {
@@ -77,7 +79,14 @@ export async function runStart(options: StartOptions): Promise<number> {
         host: config.host,
         port: config.port,
         extraRoutes,
-        briefing: createBriefingProvider({ runner, store, briefings: settings.briefings, connected, logger: logger.child('briefing'), collections: resolver('web', 'web').collections }),
+        briefing: createBriefingProvider({
+          runner,
+          store,
+          briefings: settings.briefings,
+          connected,
+          logger: logger.child('briefing'),
+          collections: resolver('web', 'web').collections,
+        }),
       });
       const { url } = await web.start();
       stops.unshift(() => web!.stop({ graceMs: SHUTDOWN_GRACE_MS }));
@@ -104,13 +113,20 @@ export async function runStart(options: StartOptions): Promise<number> {
   }
 
   const posting = settings.briefings.filter((b) => (b.platform === 'slack' && slack) || (b.platform === 'discord' && discord));
-  const scheduler = new BriefingScheduler({ runner, briefings: posting, graceHours: settings.briefingGraceHours, logger: logger.child('briefing') });
+  const scheduler = new BriefingScheduler({
+    runner,
+    briefings: posting,
+    graceHours: settings.briefingGraceHours,
+    logger: logger.child('briefing'),
+  });
   scheduler.start();
   logUnscheduledBriefings(logger.child('briefing'), settings.briefings, connected, !!web);
   // Followed sources: each fetched when due; new articles are indexed and feed the briefings.
   if (settings.sources.length > 0) {
     services.sources.service.start();
-    logger.child('sources').info(`following ${settings.sources.length} source${settings.sources.length === 1 ? '' : 's'}`, { sources: settings.sources.map((s) => s.url) });
+    logger.child('sources').info(`following ${settings.sources.length} source${settings.sources.length === 1 ? '' : 's'}`, {
+      sources: settings.sources.map((s) => s.url),
+    });
   }
   // The resilient store never rejects: a failed purge is logged there and tried again tomorrow.
   const purge = setInterval(() => void store.purge(new Date(Date.now() - settings.retentionDays * DAY_MS)), DAY_MS);

@@ -82,7 +82,9 @@ export function buildBriefing(input: BuildBriefingInput): Briefing | null {
 
 /** Newest articles first (by when their feed published them), at most MAX_ARTICLES, grouped by source. */
 function bySource(changed: { change: { status: 'new' | 'changed' }; doc: KnowledgeDocument }[]): BriefingSource[] {
-  const sorted = [...changed].sort((a, b) => b.doc.origin!.published.localeCompare(a.doc.origin!.published) || a.doc.document.localeCompare(b.doc.document));
+  const sorted = [...changed].sort(
+    (a, b) => b.doc.origin!.published.localeCompare(a.doc.origin!.published) || a.doc.document.localeCompare(b.doc.document),
+  );
   const groups = new Map<string, BriefingSource>();
   sorted.forEach(({ change, doc }, i) => {
     const origin = doc.origin!;
@@ -98,7 +100,10 @@ function bySource(changed: { change: { status: 'new' | 'changed' }; doc: Knowled
       date: doc.date ?? origin.published.slice(0, 10),
       url: doc.url ?? null,
       status: change.status,
-      points: centralPoints(doc.paragraphs.filter((p) => !p.duplicateOf), ARTICLE_POINTS),
+      points: centralPoints(
+        doc.paragraphs.filter((p) => !p.duplicateOf),
+        ARTICLE_POINTS,
+      ),
     };
     group.articles.push(article);
   });
@@ -110,7 +115,8 @@ function briefingLanguage(language: 'auto' | Lang, documents: KnowledgeDocument[
   if (language === 'ar' || language === 'en' || language === 'fr') return language;
   const counts = new Map<BriefingLang, number>();
   for (const doc of documents) {
-    if (doc.lang === 'ar' || doc.lang === 'en' || doc.lang === 'fr') counts.set(doc.lang, (counts.get(doc.lang) ?? 0) + doc.paragraphs.length);
+    if (doc.lang === 'ar' || doc.lang === 'en' || doc.lang === 'fr')
+      counts.set(doc.lang, (counts.get(doc.lang) ?? 0) + doc.paragraphs.length);
   }
   let best: BriefingLang = 'ar';
   let most = 0;

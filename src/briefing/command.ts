@@ -26,13 +26,18 @@ export interface BriefingCommandDeps {
  * (markdown, or JSON), or posts it through the same exactly-once path as the scheduler.
  * Returns what to print and the exit code; throws `SanadError` for bad input.
  */
-export async function runBriefingCommand(options: BriefingCommandOptions, deps: BriefingCommandDeps): Promise<{ exitCode: number; output: string }> {
+export async function runBriefingCommand(
+  options: BriefingCommandOptions,
+  deps: BriefingCommandDeps,
+): Promise<{ exitCode: number; output: string }> {
   const config = findBriefing(options.channel, deps.config);
   const clock = deps.clock ?? systemClock;
   const date = options.date ?? localDay(clock.now(), config.timezone);
   const problem = dayProblem(date);
   if (problem) {
-    throw new SanadError('usage', `--date must be a real day as YYYY-MM-DD (got "${date}": ${problem}).`, { hint: 'For example: --date 2026-03-29' });
+    throw new SanadError('usage', `--date must be a real day as YYYY-MM-DD (got "${date}": ${problem}).`, {
+      hint: 'For example: --date 2026-03-29',
+    });
   }
   const key = briefingKey(config.platform, config.channel, date);
 
@@ -49,12 +54,15 @@ export async function runBriefingCommand(options: BriefingCommandOptions, deps: 
       'no-poster': `Briefings cannot be posted to ${config.platform} from here (no ${config.platform} token configured).`,
     };
     const exitCode = outcome.status === 'failed' || outcome.status === 'no-poster' ? 1 : 0;
-    const output = options.json ? JSON.stringify({ ...outcome, error: outcome.status === 'failed' ? String(outcome.error) : undefined }) : messages[outcome.status];
+    const output = options.json
+      ? JSON.stringify({ ...outcome, error: outcome.status === 'failed' ? String(outcome.error) : undefined })
+      : messages[outcome.status];
     return { exitCode, output };
   }
 
   const briefing = await deps.runner.build(config, date);
-  if (options.json) return { exitCode: 0, output: JSON.stringify({ key, platform: config.platform, channel: config.channel, date, briefing }, null, 2) };
+  if (options.json)
+    return { exitCode: 0, output: JSON.stringify({ key, platform: config.platform, channel: config.channel, date, briefing }, null, 2) };
   if (!briefing) return { exitCode: 0, output: `Nothing to brief for ${key}: no new documents and no questions (whenQuiet: skip).` };
   return { exitCode: 0, output: renderMarkdown(briefing) };
 }
@@ -63,12 +71,18 @@ function findBriefing(channel: string, config: Pick<SanadConfig, 'briefings' | '
   const matches = config.briefings.filter((b) => b.channel === channel || `${b.platform}:${b.channel}` === channel || b.name === channel);
   const configured = config.briefings.map((b) => `${b.platform}:${b.channel}${b.name ? ` (${b.name})` : ''}`).join(', ');
   if (matches.length === 0) {
-    throw new SanadError('briefing_channel', `No briefing is configured for channel "${channel}"${config.path ? ` in ${config.path}` : ' (no config file found)'}.`, {
-      hint: configured ? `Configured: ${configured}.` : 'Add a `briefing:` to the channel in sanad.config.yaml (see docs/channels.md).',
-    });
+    throw new SanadError(
+      'briefing_channel',
+      `No briefing is configured for channel "${channel}"${config.path ? ` in ${config.path}` : ' (no config file found)'}.`,
+      {
+        hint: configured ? `Configured: ${configured}.` : 'Add a `briefing:` to the channel in sanad.config.yaml (see docs/channels.md).',
+      },
+    );
   }
   if (matches.length > 1) {
-    throw new SanadError('briefing_channel', `"${channel}" names several channels: ${configured}.`, { hint: 'Use platform:id, e.g. slack:C0123.' });
+    throw new SanadError('briefing_channel', `"${channel}" names several channels: ${configured}.`, {
+      hint: 'Use platform:id, e.g. slack:C0123.',
+    });
   }
   return matches[0]!;
 }

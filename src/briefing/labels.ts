@@ -12,7 +12,11 @@ const LABELS = {
     fr: 'Aucun document nouveau ou modifié depuis le dernier briefing.',
   },
   newSince: { ar: 'الجديد منذ الموجز السابق', en: 'New since the last briefing', fr: 'Nouveau depuis le dernier briefing' },
-  moreArticles: { ar: 'ومقالات أخرى من هذا المصدر: {count}', en: 'and {count} more from this source', fr: 'et {count} autres de cette source' },
+  moreArticles: {
+    ar: 'ومقالات أخرى من هذا المصدر: {count}',
+    en: 'and {count} more from this source',
+    fr: 'et {count} autres de cette source',
+  },
   moreDocuments: { ar: 'ومستندات أخرى: {count}', en: 'and {count} more documents', fr: 'et {count} autres documents' },
   highlights: { ar: 'أبرز ما في المعرفة', en: 'Highlights from the knowledge', fr: 'Points forts des documents' },
   yesterday: { ar: 'أمس في هذه القناة', en: 'Yesterday in this channel', fr: 'Hier dans ce canal' },
@@ -28,7 +32,11 @@ const LABELS = {
   },
   noQuestions: { ar: 'لم تُطرح أسئلة أمس.', en: 'No questions yesterday.', fr: 'Aucune question hier.' },
   summary: { ar: 'ملخص', en: 'Summary', fr: 'Résumé' },
-  footer: { ar: 'sanad · اقتباسات من المصادر مع رقم الفقرة', en: 'sanad · quotes from the sources with their paragraph', fr: 'sanad · citations des sources avec leur paragraphe' },
+  footer: {
+    ar: 'sanad · اقتباسات من المصادر مع رقم الفقرة',
+    en: 'sanad · quotes from the sources with their paragraph',
+    fr: 'sanad · citations des sources avec leur paragraphe',
+  },
 } as const satisfies Record<string, Record<'ar' | 'en' | 'fr', string>>;
 
 export type LabelKey = keyof typeof LABELS;

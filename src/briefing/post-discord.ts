@@ -31,7 +31,9 @@ export function createDiscordBriefingPoster(rest: REST): BriefingPoster {
     },
 
     async findPosted(channelId: string, briefingKey: string) {
-      const messages = (await rest.get(`/channels/${channelId}/messages`, { query: new URLSearchParams({ limit: '100' }) })) as DiscordMessage[];
+      const messages = (await rest.get(`/channels/${channelId}/messages`, {
+        query: new URLSearchParams({ limit: '100' }),
+      })) as DiscordMessage[];
       const hit = messages.find((m) => m.author?.bot !== false && (m.embeds?.[0]?.footer?.text ?? '').endsWith(` · ${briefingKey}`));
       return hit ? { messageId: hit.id } : null;
     },

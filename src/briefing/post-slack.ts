@@ -39,10 +39,16 @@ export function createSlackBriefingPoster(client: WebClient): BriefingPoster {
     async findPosted(channelId: string, briefingKey: string) {
       let cursor: string | undefined;
       for (let page = 0; page < HISTORY_PAGES; page++) {
-        const result = await client.conversations.history({ channel: channelId, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+        const result = await client.conversations.history({
+          channel: channelId,
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
         for (const message of result.messages ?? []) {
           const metadata = message.metadata as { event_type?: string; event_payload?: { key?: unknown } } | undefined;
-          if (metadata?.event_type === 'sanad_briefing' && metadata.event_payload?.key === briefingKey && message.ts) return { messageId: message.ts };
+          if (metadata?.event_type === 'sanad_briefing' && metadata.event_payload?.key === briefingKey && message.ts)
+            return { messageId: message.ts };
         }
         cursor = result.response_metadata?.next_cursor || undefined;
         if (!result.has_more || !cursor) break;

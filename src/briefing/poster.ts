@@ -27,7 +27,11 @@ export interface BriefingPoster {
  * Anything else (no access, a bad channel) fails the run at once.
  */
 export function transientPostError(key: string, cause: unknown): SanadError {
-  return new SanadError('briefing_post_transient', `posting the briefing ${key} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  return new SanadError(
+    'briefing_post_transient',
+    `posting the briefing ${key} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    { cause },
+  );
 }
 
 export function isTransientPostError(error: unknown): boolean {

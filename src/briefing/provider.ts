@@ -62,7 +62,14 @@ export function createBriefingProvider(deps: ProviderDeps): BriefingViewProvider
   const label = (b: BriefingConfig) => b.name ?? b.channel;
   return {
     channels: () =>
-      configs.map((b) => ({ key: keyOf(b), platform: b.platform, label: label(b), cron: b.cron, timezone: b.timezone, notPosted: notPostedReason(b, connected) })),
+      configs.map((b) => ({
+        key: keyOf(b),
+        platform: b.platform,
+        label: label(b),
+        cron: b.cron,
+        timezone: b.timezone,
+        notPosted: notPostedReason(b, connected),
+      })),
     async today(key) {
       const config = find(key);
       if (!config) return null;

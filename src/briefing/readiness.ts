@@ -23,7 +23,12 @@ const NAMES: Record<Exclude<Platform, 'web'>, string> = { slack: 'Slack', discor
  * One log line per configured briefing that `sanad start` will not post, saying why and what to
  * set: otherwise "briefings scheduled {channels: 0}" is all an operator sees.
  */
-export function logUnscheduledBriefings(logger: Logger, briefings: readonly BriefingConfig[], connected: readonly Platform[], webChat: boolean): void {
+export function logUnscheduledBriefings(
+  logger: Logger,
+  briefings: readonly BriefingConfig[],
+  connected: readonly Platform[],
+  webChat: boolean,
+): void {
   const shown = webChat ? "; the web chat's #briefing shows it meanwhile" : '';
   for (const briefing of briefings) {
     const reason = notPostedReason(briefing, connected);
@@ -32,11 +37,14 @@ export function logUnscheduledBriefings(logger: Logger, briefings: readonly Brie
     if (briefing.platform === 'web') {
       logger.info(`briefing ${channel} is for the web chat: shown in #briefing${webChat ? '' : ' (the web chat is off)'}, never posted`);
     } else {
-      logger.warn(`briefing ${channel} not scheduled: no ${NAMES[briefing.platform]} token is set. Set ${TOKENS[briefing.platform]} to post it${shown}.`, {
-        channel,
-        cron: briefing.cron,
-        timezone: briefing.timezone,
-      });
+      logger.warn(
+        `briefing ${channel} not scheduled: no ${NAMES[briefing.platform]} token is set. Set ${TOKENS[briefing.platform]} to post it${shown}.`,
+        {
+          channel,
+          cron: briefing.cron,
+          timezone: briefing.timezone,
+        },
+      );
     }
   }
 }

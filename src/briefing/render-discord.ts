@@ -4,7 +4,16 @@ import type { Briefing, BriefingArticle, KeyPoint } from './model.js';
 import { yesterdayLines } from './render-text.js';
 
 /** Discord's embed limits. */
-export const DISCORD_LIMITS = { title: 256, description: 4096, fields: 25, fieldName: 256, fieldValue: 1024, footer: 2048, total: 6000, embeds: 10 } as const;
+export const DISCORD_LIMITS = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  total: 6000,
+  embeds: 10,
+} as const;
 
 export interface DiscordEmbed {
   title?: string;
@@ -92,9 +101,15 @@ export function renderDiscord(briefing: Briefing, options: { key?: string } = {}
   const fields = [{ name: label('yesterday', lang), value: cut(escapeDiscord(stats!), DISCORD_LIMITS.fieldValue) }];
   if (declined.length > 0) {
     const list = declined.slice(1).map((l) => `• ${escapeDiscord(l.slice(2))}`);
-    fields.push({ name: cut(declined[0]!, DISCORD_LIMITS.fieldName), value: fit(list, DISCORD_LIMITS.fieldValue).text.replace(/\n\n/g, '\n') || '—' });
+    fields.push({
+      name: cut(declined[0]!, DISCORD_LIMITS.fieldName),
+      value: fit(list, DISCORD_LIMITS.fieldValue).text.replace(/\n\n/g, '\n') || '—',
+    });
   }
-  const headerText = [briefing.summary ? escapeDiscord(briefing.summary) : null, briefing.documents.length === 0 && !briefing.sources?.length ? label('noNews', lang) : null]
+  const headerText = [
+    briefing.summary ? escapeDiscord(briefing.summary) : null,
+    briefing.documents.length === 0 && !briefing.sources?.length ? label('noNews', lang) : null,
+  ]
     .filter((t): t is string => t !== null)
     .join('\n\n');
   const header: DiscordEmbed = {
@@ -109,13 +124,19 @@ export function renderDiscord(briefing: Briefing, options: { key?: string } = {}
   const sections: { title: string; url?: string; blocks: string[] }[] = (briefing.sources ?? []).map((s) => ({
     title: `${label('newSince', lang)} · ${defuse(s.name)}`,
     ...(/^https?:\/\//i.test(s.url) ? { url: s.url } : {}),
-    blocks: [...s.articles.map((a) => articleText(a, lang)), ...(s.more > 0 ? [`*${label('moreArticles', lang, { count: s.more })}*`] : [])],
+    blocks: [
+      ...s.articles.map((a) => articleText(a, lang)),
+      ...(s.more > 0 ? [`*${label('moreArticles', lang, { count: s.more })}*`] : []),
+    ],
   }));
-  sections.push(...briefing.documents.map((doc) => ({
-    title: `${defuse(doc.title)}${doc.date ? ` · ${doc.date}` : ''} · ${label(doc.status, lang)}`,
-    blocks: doc.points.map((p) => pointText(p)),
-  })));
-  if (briefing.highlights.length > 0) sections.push({ title: label('highlights', lang), blocks: briefing.highlights.map((p) => pointText(p)) });
+  sections.push(
+    ...briefing.documents.map((doc) => ({
+      title: `${defuse(doc.title)}${doc.date ? ` · ${doc.date}` : ''} · ${label(doc.status, lang)}`,
+      blocks: doc.points.map((p) => pointText(p)),
+    })),
+  );
+  if (briefing.highlights.length > 0)
+    sections.push({ title: label('highlights', lang), blocks: briefing.highlights.map((p) => pointText(p)) });
 
   const more = briefing.moreDocuments;
   const reserve = 80; // room for the "more documents" line
@@ -135,6 +156,10 @@ export function renderDiscord(briefing: Briefing, options: { key?: string } = {}
     embeds.push(embed);
   }
   const totalMore = more + dropped;
-  if (totalMore > 0) header.description = cut([header.description, label('moreDocuments', lang, { count: totalMore })].filter(Boolean).join('\n\n'), DISCORD_LIMITS.description);
+  if (totalMore > 0)
+    header.description = cut(
+      [header.description, label('moreDocuments', lang, { count: totalMore })].filter(Boolean).join('\n\n'),
+      DISCORD_LIMITS.description,
+    );
   return { embeds: [header, ...embeds], allowed_mentions: { parse: [] } };
 }

@@ -75,7 +75,10 @@ export function renderSlack(briefing: Briefing, options: { key?: string } = {}):
     for (const source of sources) {
       const lines = [`*${escapeSlack(source.name)}*`];
       for (const a of source.articles) {
-        lines.push(`*${link(a.url, a.title)}*${a.date ? ` · ${a.date}` : ''} · ${label(a.status, lang)}`, ...a.points.flatMap((p) => pointLines(p, a.url)));
+        lines.push(
+          `*${link(a.url, a.title)}*${a.date ? ` · ${a.date}` : ''} · ${label(a.status, lang)}`,
+          ...a.points.flatMap((p) => pointLines(p, a.url)),
+        );
       }
       if (source.more > 0) lines.push(`_${label('moreArticles', lang, { count: source.more })}_`);
       body.push(...sections(lines));
@@ -87,19 +90,34 @@ export function renderSlack(briefing: Briefing, options: { key?: string } = {}):
       const heading = `*${escapeSlack(doc.title)}*${doc.date ? ` · ${doc.date}` : ''} · ${label(doc.status, lang)}`;
       body.push(...sections([heading, ...doc.points.flatMap((p) => pointLines(p))]));
     }
-    if (briefing.moreDocuments > 0) body.push({ type: 'context', elements: [{ type: 'mrkdwn', text: label('moreDocuments', lang, { count: briefing.moreDocuments }) }] });
+    if (briefing.moreDocuments > 0)
+      body.push({ type: 'context', elements: [{ type: 'mrkdwn', text: label('moreDocuments', lang, { count: briefing.moreDocuments }) }] });
   } else if (sources.length === 0) {
     body.push(...sections([label('noNews', lang)]));
   }
-  if (briefing.highlights.length > 0) body.push(...sections([`*${label('highlights', lang)}*`, ...briefing.highlights.flatMap((p) => pointLines(p))]));
+  if (briefing.highlights.length > 0)
+    body.push(...sections([`*${label('highlights', lang)}*`, ...briefing.highlights.flatMap((p) => pointLines(p))]));
   body.push({ type: 'divider' });
   const [stats, ...declined] = yesterdayLines(briefing);
-  body.push(...sections([`*${label('yesterday', lang)}*`, escapeSlack(stats!), ...declined.map((l) => (l.startsWith('- ') ? `• ${escapeSlack(l.slice(2))}` : escapeSlack(l)))]));
+  body.push(
+    ...sections([
+      `*${label('yesterday', lang)}*`,
+      escapeSlack(stats!),
+      ...declined.map((l) => (l.startsWith('- ') ? `• ${escapeSlack(l.slice(2))}` : escapeSlack(l))),
+    ]),
+  );
 
   const footer: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: label('footer', lang) }] };
   const room = SLACK_LIMITS.blocks - 2; // the header and the footer
-  const kept = body.length > room ? [...body.slice(0, room - 1), { type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: '…' }] }] : body;
-  const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: cut(title, SLACK_LIMITS.header), emoji: true } }, ...kept, footer];
+  const kept =
+    body.length > room
+      ? [...body.slice(0, room - 1), { type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: '…' }] }]
+      : body;
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: cut(title, SLACK_LIMITS.header), emoji: true } },
+    ...kept,
+    footer,
+  ];
 
   return {
     text: cut(fallbackText(briefing, title), SLACK_LIMITS.fallbackText),
@@ -109,6 +127,9 @@ export function renderSlack(briefing: Briefing, options: { key?: string } = {}):
 }
 
 function fallbackText(briefing: Briefing, title: string): string {
-  const titles = [...(briefing.sources ?? []).flatMap((s) => s.articles.map((a) => a.title)), ...briefing.documents.map((d) => d.title)].join(' · ');
+  const titles = [
+    ...(briefing.sources ?? []).flatMap((s) => s.articles.map((a) => a.title)),
+    ...briefing.documents.map((d) => d.title),
+  ].join(' · ');
   return escapeSlack(titles ? `${title}: ${titles}` : title);
 }

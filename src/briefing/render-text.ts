@@ -33,14 +33,25 @@ export interface BriefingTextView {
  * `numbered` puts `[n]` markers in the text and returns the citations separately (web chat);
  * `inline` writes the source after each quote (CLI, logs).
  */
-export function renderText(briefing: Briefing, style: 'inline' | 'numbered' = 'inline'): { title: string; text: string; citations: TextCitation[] } {
+export function renderText(
+  briefing: Briefing,
+  style: 'inline' | 'numbered' = 'inline',
+): { title: string; text: string; citations: TextCitation[] } {
   const lang = briefing.language;
   const lines: string[] = [];
   const citations: TextCitation[] = [];
   const point = (p: KeyPoint) => {
     if (style === 'inline') return `- «${p.quote}» (${citationLabel(p)})`;
     const n = citations.length + 1;
-    citations.push({ n, title: p.title, paragraph: p.paragraph, section: p.section, quote: p.quote, paragraphId: p.paragraphId, document: p.document });
+    citations.push({
+      n,
+      title: p.title,
+      paragraph: p.paragraph,
+      section: p.section,
+      quote: p.quote,
+      paragraphId: p.paragraphId,
+      document: p.document,
+    });
     return `- ${p.quote} [${n}]`;
   };
 

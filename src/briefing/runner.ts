@@ -70,7 +70,15 @@ export class BriefingRunner {
     const poster = this.deps.posters[config.platform];
     if (!poster) return { status: 'no-poster', key };
 
-    const claim = await this.deps.store.claimBriefing({ key, platform: config.platform, channel: config.channel, day, owner: this.owner, at: this.clock.now(), leaseMs: this.leaseMs });
+    const claim = await this.deps.store.claimBriefing({
+      key,
+      platform: config.platform,
+      channel: config.channel,
+      day,
+      owner: this.owner,
+      at: this.clock.now(),
+      leaseMs: this.leaseMs,
+    });
     if (claim.status === 'done') return { status: 'done', key };
     if (claim.status === 'busy') return { status: 'busy', key, retryAt: claim.retryAt };
 
@@ -123,10 +131,22 @@ export class BriefingRunner {
       } catch (error) {
         const pause = RETRY_PAUSES_MS[attempt - 1] ?? RETRY_PAUSES_MS.at(-1)!;
         if (!isTransientPostError(error) || attempt >= POST_ATTEMPTS || Date.now() - started + pause > this.leaseMs / 2) throw error;
-        this.logger.warn('briefing post failed; trying again', { key, attempt, error: error instanceof Error ? error.message : String(error) });
+        this.logger.warn('briefing post failed; trying again', {
+          key,
+          attempt,
+          error: error instanceof Error ? error.message : String(error),
+        });
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
-      const renewed = await this.deps.store.claimBriefing({ key, platform: config.platform, channel: config.channel, day: rendered.day, owner: this.owner, at: this.clock.now(), leaseMs: this.leaseMs });
+      const renewed = await this.deps.store.claimBriefing({
+        key,
+        platform: config.platform,
+        channel: config.channel,
+        day: rendered.day,
+        owner: this.owner,
+        at: this.clock.now(),
+        leaseMs: this.leaseMs,
+      });
       if (renewed.status === 'done') return { status: 'done', key };
       if (renewed.status === 'busy') {
         this.logger.warn('briefing claim taken over by another process while retrying; not posting', { key });
@@ -155,8 +175,16 @@ export class BriefingRunner {
     const dayStart = startOfDay(day, config.timezone);
     const last = await this.deps.store.lastBriefing(config.platform, config.channel, dayStart);
     const since = last?.postedAt ?? new Date(0);
-    const changedSince = (await this.deps.store.knowledgeChangedSince(since)).map((entry) => ({ document: entry.document, status: entry.firstSeen > since ? ('new' as const) : ('changed' as const) }));
-    const stats = await this.deps.store.questionStats(config.platform, config.channel, startOfDay(addDays(day, -1), config.timezone), dayStart);
+    const changedSince = (await this.deps.store.knowledgeChangedSince(since)).map((entry) => ({
+      document: entry.document,
+      status: entry.firstSeen > since ? ('new' as const) : ('changed' as const),
+    }));
+    const stats = await this.deps.store.questionStats(
+      config.platform,
+      config.channel,
+      startOfDay(addDays(day, -1), config.timezone),
+      dayStart,
+    );
     const briefing = buildBriefing({
       documents,
       changedSince,
@@ -177,7 +205,10 @@ export class BriefingRunner {
     return briefing;
   }
 
-  private async complete(key: string, outcome: { state: 'posted' | 'skipped'; messageId?: string | null; content?: string | null }): Promise<void> {
+  private async complete(
+    key: string,
+    outcome: { state: 'posted' | 'skipped'; messageId?: string | null; content?: string | null },
+  ): Promise<void> {
     if (!(await this.deps.store.completeBriefing(key, this.owner, { ...outcome, at: this.clock.now() }))) {
       this.logger.warn('briefing claim was taken over before it was recorded', { key });
     }

@@ -86,7 +86,10 @@ export class BriefingScheduler {
   /** When each channel's next briefing is due. */
   nextRuns(): { config: BriefingConfig; at: Date | null }[] {
     const now = this.clock.now();
-    return this.options.briefings.map((config) => ({ config, at: new Cron(config.cron, { timezone: config.timezone, paused: true }).nextRun(now) }));
+    return this.options.briefings.map((config) => ({
+      config,
+      at: new Cron(config.cron, { timezone: config.timezone, paused: true }).nextRun(now),
+    }));
   }
 
   private arm(config: BriefingConfig, cron: Cron, from: Date): void {
@@ -106,10 +109,13 @@ export class BriefingScheduler {
       fn();
       return;
     }
-    const handle = this.timers.setTimeout(() => {
-      this.handles.delete(handle);
-      this.wait(at, fn);
-    }, Math.min(delay, this.maxTimerMs));
+    const handle = this.timers.setTimeout(
+      () => {
+        this.handles.delete(handle);
+        this.wait(at, fn);
+      },
+      Math.min(delay, this.maxTimerMs),
+    );
     this.handles.add(handle);
   }
 

@@ -19,10 +19,13 @@ const COLLECTION = /^[\p{L}\p{N}_-][\p{L}\p{N} _.-]*$/u;
  */
 export async function runAdd(context: CliContext): Promise<number> {
   const [address] = context.positionals;
-  if (!address) throw new SanadError('usage', 'add needs the address of a web page.', { hint: 'sanad add https://example.com/news/article' });
+  if (!address)
+    throw new SanadError('usage', 'add needs the address of a web page.', { hint: 'sanad add https://example.com/news/article' });
   const collection = typeof context.values.collection === 'string' ? context.values.collection : null;
   if (collection !== null && (!COLLECTION.test(collection) || collection.startsWith('.'))) {
-    throw new SanadError('usage', `"${collection}" is not a collection name.`, { hint: 'Use a simple folder name such as news or policies.' });
+    throw new SanadError('usage', `"${collection}" is not a collection name.`, {
+      hint: 'Use a simple folder name such as news or policies.',
+    });
   }
   const allowPrivate = context.config.fetch.allowPrivate || context.values['allow-private'] === true;
   const page = await fetchUrl(address, { allowPrivate });
@@ -33,7 +36,9 @@ export async function runAdd(context: CliContext): Promise<number> {
   }
   const structure = readHtmlPage(page.bytes, { name: page.url, url: page.url, contentType: page.contentType });
   if (structure.blocks.length === 0) {
-    throw new SanadError('no_article', `${page.url} has no article text sanad could find.`, { hint: 'Check that the address opens an article, not a list of links or a login page.' });
+    throw new SanadError('no_article', `${page.url} has no article text sanad could find.`, {
+      hint: 'Check that the address opens an article, not a list of links or a login page.',
+    });
   }
   const folder = collection ? join(context.config.knowledgeDir, collection) : context.config.knowledgeDir;
   makeDirectory(folder);
@@ -46,7 +51,9 @@ export async function runAdd(context: CliContext): Promise<number> {
   await rename(temporary, path);
   const paragraphs = structure.blocks.filter((b) => b.kind !== 'heading').length;
   const by = [structure.author ? `by ${structure.author}` : null, structure.date].filter(Boolean).join(', ');
-  context.io.stdout.write(`${existing ? 'updated' : 'saved'} ${path}: "${structure.title ?? name}"${by ? ` (${by})` : ''}, ${paragraphs} blocks, from ${page.url}\n`);
+  context.io.stdout.write(
+    `${existing ? 'updated' : 'saved'} ${path}: "${structure.title ?? name}"${by ? ` (${by})` : ''}, ${paragraphs} blocks, from ${page.url}\n`,
+  );
   return 0;
 }
 

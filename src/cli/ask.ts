@@ -11,7 +11,11 @@ export async function runAsk(context: CliContext): Promise<number> {
   if (!question) {
     throw new SanadError('usage', 'The question is empty.', { hint: 'Ask something: sanad ask "من هو سفير فرنسا لدى الأمم المتحدة؟"' });
   }
-  const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('indexing'), withSources: true });
+  const assistant = await buildAssistant(context.config, {
+    logger: context.logger,
+    onProgress: progressBar('indexing'),
+    withSources: true,
+  });
   try {
     const answer = await assistant.ask(question);
     if (context.values.json) context.io.stdout.write(JSON.stringify(answer, null, 2) + '\n');

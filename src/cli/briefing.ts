@@ -7,7 +7,9 @@ import type { CliContext } from './context.js';
 export async function runBriefingCli(context: CliContext): Promise<number> {
   const channel = context.values.channel;
   if (typeof channel !== 'string' || !channel) {
-    throw new SanadError('usage', 'briefing needs --channel ID.', { hint: 'sanad briefing --channel C0123456789 [--date 2026-11-29] [--json] [--post]' });
+    throw new SanadError('usage', 'briefing needs --channel ID.', {
+      hint: 'sanad briefing --channel C0123456789 [--date 2026-11-29] [--json] [--post]',
+    });
   }
   const services = await openServices(context.config, context.logger);
   try {

@@ -15,15 +15,25 @@ const CHAT_COMMANDS: Record<string, string> = {
 const COMMAND_LINE = /^\/([A-Za-z][\w-]*)(?:\s|$)/;
 
 export function chatHelp(): string {
-  return ['Commands:', ...Object.entries(CHAT_COMMANDS).map(([name, what]) => `  ${name.padEnd(6)} ${what}`), 'Anything else is a question.'].join('\n');
+  return [
+    'Commands:',
+    ...Object.entries(CHAT_COMMANDS).map(([name, what]) => `  ${name.padEnd(6)} ${what}`),
+    'Anything else is a question.',
+  ].join('\n');
 }
 
 /** An interactive chat on the core; earlier turns are the conversation, as in a thread. */
 export async function runChat(context: CliContext): Promise<number> {
   const { io } = context;
-  const assistant = await buildAssistant(context.config, { logger: context.logger, onProgress: progressBar('indexing'), withSources: true });
+  const assistant = await buildAssistant(context.config, {
+    logger: context.logger,
+    onProgress: progressBar('indexing'),
+    withSources: true,
+  });
   const counts = paragraphCounts(assistant.documents());
-  io.stdout.write(`sanad chat: ${counts.documents} document(s), ${counts.paragraphs} paragraphs. /help lists the commands, /quit leaves.\n`);
+  io.stdout.write(
+    `sanad chat: ${counts.documents} document(s), ${counts.paragraphs} paragraphs. /help lists the commands, /quit leaves.\n`,
+  );
   // Lines are read as a stream, so questions piped in all get answered, in order.
   const rl = createInterface({ input: io.stdin, output: io.stdout, terminal: !!io.stdin.isTTY });
   const conversation: Turn[] = [];

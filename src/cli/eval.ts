@@ -15,7 +15,9 @@ export async function runEvalCommand(context: CliContext): Promise<number> {
   // --corpus asks the questions against another QA file's documents: none of them is answerable there.
   const corpus = typeof context.values.corpus === 'string' ? await readQaFile(context.values.corpus) : null;
   if (corpus && !corpus.documents) {
-    throw new SanadError('usage', `${context.values.corpus} carries no documents to use as a corpus.`, { hint: 'Use a QA file with "documents", such as arcd.json.' });
+    throw new SanadError('usage', `${context.values.corpus} carries no documents to use as a corpus.`, {
+      hint: 'Use a QA file with "documents", such as arcd.json.',
+    });
   }
   if (corpus || (set.documents && context.values.knowledge)) for (const item of set.items) item.answerable = false;
   const limit = context.values.limit ? Number(context.values.limit) : undefined;
@@ -31,9 +33,13 @@ export async function runEvalCommand(context: CliContext): Promise<number> {
   try {
     const report = await runEval(assistant, set, assistant.documents(), progressBar('asking'));
     if (context.values.json) {
-      context.io.stdout.write(JSON.stringify({ file, knowledge: ownCorpus ? 'qa-file' : context.config.knowledgeDir, ...report }, null, 2) + '\n');
+      context.io.stdout.write(
+        JSON.stringify({ file, knowledge: ownCorpus ? 'qa-file' : context.config.knowledgeDir, ...report }, null, 2) + '\n',
+      );
     } else {
-      context.io.stdout.write(`${file} against ${corpus ? `${context.values.corpus} (all unanswerable there)` : ownCorpus ? "the QA file's own documents" : `${context.config.knowledgeDir}${set.documents ? ' (all unanswerable there)' : ''}`}\n`);
+      context.io.stdout.write(
+        `${file} against ${corpus ? `${context.values.corpus} (all unanswerable there)` : ownCorpus ? "the QA file's own documents" : `${context.config.knowledgeDir}${set.documents ? ' (all unanswerable there)' : ''}`}\n`,
+      );
       context.io.stdout.write(table({ all: report.overall, ...report.byLanguage }) + '\n');
     }
     return 0;
@@ -51,10 +57,24 @@ async function runChatEvalCommand(context: CliContext, file: string, conversatio
       context.io.stdout.write(JSON.stringify({ file, knowledge: context.config.knowledgeDir, ...report }, null, 2) + '\n');
       return 0;
     }
-    context.io.stdout.write(`${file} against ${context.config.knowledgeDir}: ${conversations.length} conversations, asked turn by turn with their history\n`);
+    context.io.stdout.write(
+      `${file} against ${context.config.knowledgeDir}: ${conversations.length} conversations, asked turn by turn with their history\n`,
+    );
     context.io.stdout.write(chatTable({ all: report.overall, ...report.byDialect }) + '\n');
-    const misses = report.rows.filter((r) => (r.expect === 'answer' && !r.correct) || r.wrong || (r.expect === 'help' && r.intent !== 'help'));
-    if (misses.length > 0) context.io.stdout.write(`\nmissed (${misses.length}):\n` + misses.map((r) => `  ${r.conversation}#${r.turn} [${r.expect}] ${r.question}\n    → ${r.abstained ? '(declined) ' : ''}${r.answer.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n') + '\n');
+    const misses = report.rows.filter(
+      (r) => (r.expect === 'answer' && !r.correct) || r.wrong || (r.expect === 'help' && r.intent !== 'help'),
+    );
+    if (misses.length > 0)
+      context.io.stdout.write(
+        `\nmissed (${misses.length}):\n` +
+          misses
+            .map(
+              (r) =>
+                `  ${r.conversation}#${r.turn} [${r.expect}] ${r.question}\n    → ${r.abstained ? '(declined) ' : ''}${r.answer.replace(/\s+/g, ' ').slice(0, 160)}`,
+            )
+            .join('\n') +
+          '\n',
+      );
     return 0;
   } finally {
     await assistant.close();

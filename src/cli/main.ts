@@ -106,5 +106,8 @@ function errorLines(e: { message: string; hint?: string }): string {
 function clean(text: string): string {
   // A list of problems (a config file's, "\n  - …") keeps its lines; any other newline, e.g. in a
   // file name, is escaped, so it cannot forge a line that looks like sanad's own.
-  return redact(text).split(/\n(?= {2}- )/).map(escapeControls).join('\n');
+  return redact(text)
+    .split(/\n(?= {2}- )/)
+    .map(escapeControls)
+    .join('\n');
 }

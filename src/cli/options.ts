@@ -72,10 +72,12 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
   if (command !== null && !(command in COMMANDS)) {
     const near = closestName(command, Object.keys(COMMANDS));
     throw new SanadError('usage', `unknown command "${command}"${near ? ` (did you mean "${near}"?)` : ''}.`, {
-      hint: `Commands: ${Object.keys(COMMANDS).filter((c) => c !== 'help').join(', ')}. See sanad --help.`,
+      hint: `Commands: ${Object.keys(COMMANDS)
+        .filter((c) => c !== 'help')
+        .join(', ')}. See sanad --help.`,
     });
   }
-  const allowed = [...COMMON, ...(command ? COMMANDS[command]! : Object.keys(OPTIONS) as OptionName[])];
+  const allowed = [...COMMON, ...(command ? COMMANDS[command]! : (Object.keys(OPTIONS) as OptionName[]))];
   const values: ParsedCommandLine['values'] = {};
   for (const token of tokens) {
     if (token.kind !== 'option') continue;
@@ -83,7 +85,8 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
     const spec: OptionSpec | undefined = OPTIONS[name];
     if (!spec || !allowed.includes(name)) throw unknownOption(token.rawName, command, allowed, !!spec);
     if (spec.type === 'boolean') {
-      if (token.inlineValue) throw new SanadError('usage', `${token.rawName} takes no value (got "${token.value}").`, { hint: `Write ${token.rawName} alone.` });
+      if (token.inlineValue)
+        throw new SanadError('usage', `${token.rawName} takes no value (got "${token.value}").`, { hint: `Write ${token.rawName} alone.` });
       values[name] = true;
       continue;
     }
@@ -91,7 +94,9 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
     if (token.value === undefined) throw new SanadError('usage', `${token.rawName} needs a value.`, { hint: `Write ${example}.` });
     // "--channel --json": the next option was taken as the value, which is never what was meant.
     if (!token.inlineValue && token.value.startsWith('-')) {
-      throw new SanadError('usage', `${token.rawName} needs a value, but is followed by ${token.value}.`, { hint: `Write ${example} (or ${token.rawName}=${token.value} if the value really starts with a dash).` });
+      throw new SanadError('usage', `${token.rawName} needs a value, but is followed by ${token.value}.`, {
+        hint: `Write ${example} (or ${token.rawName}=${token.value} if the value really starts with a dash).`,
+      });
     }
     const problem = spec.check?.(token.value);
     if (problem) throw new SanadError('usage', `${token.rawName} ${problem}.`, { hint: `Write ${example}.` });
@@ -104,8 +109,12 @@ function unknownOption(raw: string, command: string | null, allowed: OptionName[
   const forCommand = command ? ` for sanad ${command}` : '';
   const names = allowed.map((n) => `--${n}`);
   if (existsElsewhere) {
-    const takers = Object.entries(COMMANDS).filter(([, opts]) => opts.includes(raw.replace(/^-+/, '') as OptionName)).map(([c]) => `sanad ${c}`);
-    return new SanadError('usage', `${raw} is not an option${forCommand}; it belongs to ${takers.join(', ')}.`, { hint: `sanad ${command ?? ''} takes ${names.join(', ')}.` });
+    const takers = Object.entries(COMMANDS)
+      .filter(([, opts]) => opts.includes(raw.replace(/^-+/, '') as OptionName))
+      .map(([c]) => `sanad ${c}`);
+    return new SanadError('usage', `${raw} is not an option${forCommand}; it belongs to ${takers.join(', ')}.`, {
+      hint: `sanad ${command ?? ''} takes ${names.join(', ')}.`,
+    });
   }
   const near = closestName(raw.replace(/^-+/, ''), allowed);
   return new SanadError('usage', `unknown option ${raw}${forCommand}${near ? ` (did you mean --${near}?)` : ''}.`, {

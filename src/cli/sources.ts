@@ -22,31 +22,55 @@ interface SourcesContext {
 export async function runSources(context: SourcesContext): Promise<number> {
   const [action, address, extra] = context.positionals;
   if (action !== undefined && action !== 'fetch') {
-    throw new SanadError('usage', `unknown sources action "${action}".`, { hint: 'sanad sources lists them; sanad sources fetch [URL] fetches now.' });
+    throw new SanadError('usage', `unknown sources action "${action}".`, {
+      hint: 'sanad sources lists them; sanad sources fetch [URL] fetches now.',
+    });
   }
-  if (extra !== undefined) throw new SanadError('usage', 'sources fetch takes at most one address.', { hint: 'sanad sources fetch https://example.com/feed.xml' });
+  if (extra !== undefined)
+    throw new SanadError('usage', 'sources fetch takes at most one address.', { hint: 'sanad sources fetch https://example.com/feed.xml' });
   const settings = loadConfigFile(context.config.configFile ?? undefined, { knowledgeDir: context.config.knowledgeDir });
   if (settings.sources.length === 0) {
-    throw new SanadError('no_sources', `No sources are configured${settings.path ? ` in ${settings.path}` : ' (no config file was found)'}.`, {
-      hint: 'Add a sources: list to sanad.config.yaml, e.g. sources: [{ url: "https://example.com/feed.xml", every: "1h" }] (docs/channels.md#followed-sources).',
-    });
+    throw new SanadError(
+      'no_sources',
+      `No sources are configured${settings.path ? ` in ${settings.path}` : ' (no config file was found)'}.`,
+      {
+        hint: 'Add a sources: list to sanad.config.yaml, e.g. sources: [{ url: "https://example.com/feed.xml", every: "1h" }] (docs/channels.md#followed-sources).',
+      },
+    );
   }
   const opened = openSources(settings.sources, context.config.dataDir, context.logger);
   try {
     if (action === 'fetch') return await fetchNow(context, settings.sources, opened.service, address);
     const status = opened.service.status();
     if (context.values.json) context.io.stdout.write(JSON.stringify(status.map(statusJson), null, 2) + '\n');
-    else context.io.stdout.write(status.map((s) => describe(s, settings.sources.find((c) => c.url === s.url)!)).join('\n\n') + '\n');
+    else
+      context.io.stdout.write(
+        status
+          .map((s) =>
+            describe(
+              s,
+              settings.sources.find((c) => c.url === s.url)!,
+            ),
+          )
+          .join('\n\n') + '\n',
+      );
     return 0;
   } finally {
     await opened.close();
   }
 }
 
-async function fetchNow(context: SourcesContext, sources: SourceConfig[], service: ReturnType<typeof openSources>['service'], address?: string): Promise<number> {
+async function fetchNow(
+  context: SourcesContext,
+  sources: SourceConfig[],
+  service: ReturnType<typeof openSources>['service'],
+  address?: string,
+): Promise<number> {
   const out = context.io.stdout;
   if (address && !sources.some((s) => s.url === address || s.url === hrefOf(address))) {
-    throw new SanadError('usage', `${address} is not a configured source.`, { hint: `Configured: ${sources.map((s) => s.url).join(', ')}.` });
+    throw new SanadError('usage', `${address} is not a configured source.`, {
+      hint: `Configured: ${sources.map((s) => s.url).join(', ')}.`,
+    });
   }
   const runs = await service.fetchNow(address, (source, done, total, item) => {
     // Item by item, so a long first fetch shows how far it is.
@@ -59,8 +83,15 @@ async function fetchNow(context: SourcesContext, sources: SourceConfig[], servic
 
 function summary(run: SourceRun): string {
   if (run.status === 'failed') return `${run.source}: failed: ${run.error?.message ?? 'error'}`;
-  if (run.status === 'not-modified') return `${run.source}: not modified since the last fetch (304)${run.added.length ? `; ${run.added.length} earlier failure(s) now read` : ''}`;
-  const parts = [`${run.added.length} new`, `${run.changed.length} changed`, `${run.unchanged} unchanged`, `${run.duplicates} duplicate`, `${run.failed.length} not read`];
+  if (run.status === 'not-modified')
+    return `${run.source}: not modified since the last fetch (304)${run.added.length ? `; ${run.added.length} earlier failure(s) now read` : ''}`;
+  const parts = [
+    `${run.added.length} new`,
+    `${run.changed.length} changed`,
+    `${run.unchanged} unchanged`,
+    `${run.duplicates} duplicate`,
+    `${run.failed.length} not read`,
+  ];
   const failures = run.failed.map((f) => `\n  not read: ${f.url ?? '(no link)'}: ${f.reason}`).join('');
   return `${run.source}: ${parts.join(', ')}${failures}`;
 }
@@ -94,7 +125,12 @@ function statusJson(s: SourceStatus) {
 }
 
 function duration(ms: number): string {
-  for (const [unit, size] of [['w', 604_800_000], ['d', 86_400_000], ['h', 3_600_000], ['m', 60_000]] as const) {
+  for (const [unit, size] of [
+    ['w', 604_800_000],
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+  ] as const) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${Math.round(ms / 1000)}s`;

@@ -67,11 +67,19 @@ export function configFromEnv(env: Env = process.env, overrides: { knowledgeDir?
   if (discordToken) {
     const applicationId = value(env, 'DISCORD_APPLICATION_ID');
     if (!applicationId || !/^\d{15,22}$/.test(applicationId)) {
-      throw invalid('DISCORD_APPLICATION_ID', applicationId ? `must be the numeric application id, got "${applicationId}"` : 'is required when DISCORD_TOKEN is set', 'Copy the Application ID from the Discord developer portal (General Information).');
+      throw invalid(
+        'DISCORD_APPLICATION_ID',
+        applicationId ? `must be the numeric application id, got "${applicationId}"` : 'is required when DISCORD_TOKEN is set',
+        'Copy the Application ID from the Discord developer portal (General Information).',
+      );
     }
     const guildId = value(env, 'DISCORD_GUILD_ID');
     if (guildId && !/^\d{15,22}$/.test(guildId)) {
-      throw invalid('DISCORD_GUILD_ID', `must be a numeric server id, got "${guildId}"`, 'Enable Developer Mode in Discord, right-click the server, Copy Server ID.');
+      throw invalid(
+        'DISCORD_GUILD_ID',
+        `must be a numeric server id, got "${guildId}"`,
+        'Enable Developer Mode in Discord, right-click the server, Copy Server ID.',
+      );
     }
     discord = { token: discordToken, applicationId, guildId, apiUrl: url(env, 'DISCORD_API_URL') };
   }
@@ -118,11 +126,19 @@ function databaseFromEnv(env: Env): AppConfig['database'] {
   const url = value(env, 'DATABASE_URL');
   if (!url) return null;
   if (!/^postgres(ql)?:\/\//i.test(url)) {
-    throw invalid('DATABASE_URL', 'must be a PostgreSQL address starting with postgres://', 'Set DATABASE_URL=postgres://user:password@host:5432/database, or remove it to keep state in the local SQLite file.');
+    throw invalid(
+      'DATABASE_URL',
+      'must be a PostgreSQL address starting with postgres://',
+      'Set DATABASE_URL=postgres://user:password@host:5432/database, or remove it to keep state in the local SQLite file.',
+    );
   }
   const schema = value(env, 'SANAD_DATABASE_SCHEMA') ?? 'public';
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
-    throw invalid('SANAD_DATABASE_SCHEMA', `must be a plain identifier (letters, digits, _), got "${schema}"`, 'Set SANAD_DATABASE_SCHEMA=sanad or remove it to use public.');
+    throw invalid(
+      'SANAD_DATABASE_SCHEMA',
+      `must be a plain identifier (letters, digits, _), got "${schema}"`,
+      'Set SANAD_DATABASE_SCHEMA=sanad or remove it to use public.',
+    );
   }
   return { url, schema };
 }

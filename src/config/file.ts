@@ -81,10 +81,14 @@ export function loadConfigFile(path?: string, options: LoadConfigOptions = {}): 
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new SanadError('config_invalid', `The config file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
-      cause: error,
-      hint: 'Check the path and its permissions.',
-    });
+    throw new SanadError(
+      'config_invalid',
+      `The config file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+      {
+        cause: error,
+        hint: 'Check the path and its permissions.',
+      },
+    );
   }
   return parseConfigText(text, file, options);
 }
@@ -108,7 +112,11 @@ export function parseConfigText(text: string, file: string, options: LoadConfigO
 /** Validates already-parsed config data. */
 export function parseConfig(data: unknown, file: string, options: LoadConfigOptions = {}): SanadConfig {
   const result = configSchema.safeParse(data);
-  if (!result.success) throw invalid(file, result.error.issues.map((issue) => describeIssue(issue, data)));
+  if (!result.success)
+    throw invalid(
+      file,
+      result.error.issues.map((issue) => describeIssue(issue, data)),
+    );
   return configFromParsed(result.data, file, options);
 }
 
@@ -120,7 +128,9 @@ function configFromParsed(parsed: ParsedConfig, file: string | null, options: Lo
   const seen = new Map<string, number>();
   const sources = resolveSources(parsed.sources ?? [], problems);
   // A source's collection is a collection too, though its articles live in the data folder.
-  const known = options.knowledgeDir ? [...new Set([...knowledgeCollections(options.knowledgeDir), ...sources.map((s) => s.collection)])].sort() : null;
+  const known = options.knowledgeDir
+    ? [...new Set([...knowledgeCollections(options.knowledgeDir), ...sources.map((s) => s.collection)])].sort()
+    : null;
 
   const checkCollections = (list: string[] | undefined, at: string) => {
     if (!known || !list) return;
@@ -139,7 +149,8 @@ function configFromParsed(parsed: ParsedConfig, file: string | null, options: Lo
     const at = `channels[${i}]`;
     const key = `${entry.platform}:${entry.id}`;
     const earlier = seen.get(key);
-    if (earlier !== undefined) problems.push(`${at}: the same channel as channels[${earlier}] (${entry.platform} ${entry.id}); list each channel once`);
+    if (earlier !== undefined)
+      problems.push(`${at}: the same channel as channels[${earlier}] (${entry.platform} ${entry.id}); list each channel once`);
     else seen.set(key, i);
     checkCollections(entry.collections, `${at}.collections`);
     checkCollections(entry.briefing?.collections, `${at}.briefing.collections`);
@@ -201,7 +212,12 @@ function mergeSettings(base: ChannelSettings, patch: SettingsPatch): ChannelSett
 }
 
 /** Channel briefing over `defaults.briefing` over built-ins; a string is the missing-cron problem. */
-function resolveBriefing(entry: ParsedChannel, own: ParsedBriefing, shared: ParsedBriefing, settings: ChannelSettings): BriefingConfig | string {
+function resolveBriefing(
+  entry: ParsedChannel,
+  own: ParsedBriefing,
+  shared: ParsedBriefing,
+  settings: ChannelSettings,
+): BriefingConfig | string {
   const cron = own.cron ?? shared.cron;
   if (!cron) return 'required: when to post, as a cron pattern such as "0 8 * * 1-5" (here or in defaults.briefing.cron)';
   const collections = own.collections ?? shared.collections ?? settings.collections;

@@ -32,7 +32,8 @@ export function cronProblem(pattern: string): string | null {
 const collections = z.array(z.string().trim().min(1)).min(1);
 
 const timezone = z.string().refine(isValidTimeZone, {
-  error: (issue) => `"${String(issue.input)}" is not a time zone known to this system; use an IANA name such as Europe/Paris, Asia/Riyadh or UTC`,
+  error: (issue) =>
+    `"${String(issue.input)}" is not a time zone known to this system; use an IANA name such as Europe/Paris, Asia/Riyadh or UTC`,
 });
 
 const cron = z.string().check((ctx) => {
@@ -75,7 +76,12 @@ export const channelSchema = z.strictObject({
   platform: z.enum(PLATFORMS),
   // A string, never a number: Discord ids are larger than a double holds exactly.
   id: z
-    .string({ error: (issue) => (typeof issue.input === 'number' ? 'write the channel id in quotes ("123…"): as a number, a long Discord id loses digits' : undefined) })
+    .string({
+      error: (issue) =>
+        typeof issue.input === 'number'
+          ? 'write the channel id in quotes ("123…"): as a number, a long Discord id loses digits'
+          : undefined,
+    })
     .trim()
     .min(1),
   name: z.string().optional(),
@@ -114,7 +120,12 @@ const httpUrl = z.string().check((ctx) => {
   } catch {
     ok = false;
   }
-  if (!ok) ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${ctx.value}" is not an http(s) address; write the full address, e.g. "https://example.com/feed.xml"` });
+  if (!ok)
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message: `"${ctx.value}" is not an http(s) address; write the full address, e.g. "https://example.com/feed.xml"`,
+    });
 });
 
 /** A followed news feed or watched page (`sources:`). */
@@ -123,7 +134,11 @@ export const sourceSchema = z.strictObject({
   kind: z.enum(['feed', 'page']).optional(),
   name: z.string().trim().min(1).optional(),
   every: duration(5 * 60_000, 7 * 86_400_000, '5m', '7d', '1h').optional(),
-  collection: z.string().trim().regex(/^[\p{L}\p{N}_-][\p{L}\p{N} _.-]*$/u, { error: 'must be a simple collection name such as news (letters, digits, "-", "_")' }).optional(),
+  collection: z
+    .string()
+    .trim()
+    .regex(/^[\p{L}\p{N}_-][\p{L}\p{N} _.-]*$/u, { error: 'must be a simple collection name such as news (letters, digits, "-", "_")' })
+    .optional(),
   keep: duration(86_400_000, 3650 * 86_400_000, '1d', '3650d', '30d').optional(),
   /** Loopback/private addresses this source may reach: true for any, or a list of host names. */
   allowPrivate: z.union([z.boolean(), z.array(z.string().trim().min(1)).min(1)]).optional(),

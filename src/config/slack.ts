@@ -25,12 +25,20 @@ export function slackFromEnv(env: Env, explicit: Partial<SlackSettings> = {}): S
   if (bot.value === undefined) return null;
   const botToken = String(bot.value);
   if (!botToken.startsWith('xoxb-')) {
-    throw invalid(bot.source, 'must be a bot token starting with xoxb- (not a user token xoxp- or an app token xapp-)', 'Copy the Bot User OAuth Token from your Slack app\'s "OAuth & Permissions" page.');
+    throw invalid(
+      bot.source,
+      'must be a bot token starting with xoxb- (not a user token xoxp- or an app token xapp-)',
+      'Copy the Bot User OAuth Token from your Slack app\'s "OAuth & Permissions" page.',
+    );
   }
   const app = pick(explicit.appToken, env, 'SLACK_APP_TOKEN', 'appToken');
   const appToken = app.value === undefined ? undefined : String(app.value);
   if (appToken && !appToken.startsWith('xapp-')) {
-    throw invalid(app.source, 'must be an app-level token starting with xapp-', 'Create one under "Basic Information → App-Level Tokens" with the connections:write scope.');
+    throw invalid(
+      app.source,
+      'must be an app-level token starting with xapp-',
+      'Create one under "Basic Information → App-Level Tokens" with the connections:write scope.',
+    );
   }
   const secret = pick(explicit.signingSecret, env, 'SLACK_SIGNING_SECRET', 'signingSecret');
   const signingSecret = secret.value === undefined ? undefined : String(secret.value);
@@ -59,7 +67,11 @@ export function requireSlackEvents(slack: SlackSettings | null): void {
 export function resolveSlackConfig(env: Env, explicit: Partial<SlackSettings> = {}): SlackSettings {
   const slack = slackFromEnv(env, explicit);
   if (!slack) {
-    throw invalid('SLACK_BOT_TOKEN', 'is not set (nor given as botToken)', 'Set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from your app\'s "OAuth & Permissions" page.');
+    throw invalid(
+      'SLACK_BOT_TOKEN',
+      'is not set (nor given as botToken)',
+      'Set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from your app\'s "OAuth & Permissions" page.',
+    );
   }
   requireSlackEvents(slack);
   return slack;

@@ -17,7 +17,12 @@ export function value(env: Env, name: string): string | undefined {
  * An explicit value (given in code: a test, an embedding program) beats the variable. Errors
  * name where the value came from and the other source, so either can be fixed.
  */
-export function pick<T>(explicit: T | undefined, env: Env, name: string, option: string): { value: T | string | undefined; source: string } {
+export function pick<T>(
+  explicit: T | undefined,
+  env: Env,
+  name: string,
+  option: string,
+): { value: T | string | undefined; source: string } {
   if (explicit !== undefined) return { value: explicit, source: `${option} (given explicitly; it takes the place of ${name})` };
   return { value: value(env, name), source: name };
 }
@@ -42,7 +47,11 @@ export function resolvePort(env: Env, explicit?: number): number {
   if (raw === undefined) return DEFAULT_PORT;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw invalid(source, `must be a port number between 0 and 65535 (0 picks a free one), got "${raw}"`, `Set PORT=${DEFAULT_PORT} or another free port.`);
+    throw invalid(
+      source,
+      `must be a port number between 0 and 65535 (0 picks a free one), got "${raw}"`,
+      `Set PORT=${DEFAULT_PORT} or another free port.`,
+    );
   }
   return port;
 }

@@ -34,7 +34,10 @@ export const DEFAULT_CHANNEL_SETTINGS = {
 /** Looks up a channel's settings; adapters take one of these and never read config files. */
 export type ChannelSettingsResolver = (platform: 'slack' | 'discord' | 'web', channelId: string) => ChannelSettings;
 
-export const defaultSettingsResolver: ChannelSettingsResolver = () => ({ ...DEFAULT_CHANNEL_SETTINGS, rateLimit: { ...DEFAULT_CHANNEL_SETTINGS.rateLimit } });
+export const defaultSettingsResolver: ChannelSettingsResolver = () => ({
+  ...DEFAULT_CHANNEL_SETTINGS,
+  rateLimit: { ...DEFAULT_CHANNEL_SETTINGS.rateLimit },
+});
 
 /**
  * Words a question opens with once chat Arabic is read as MSA ("شو" → "ما", "وين" → "أين", "واش"
@@ -42,13 +45,62 @@ export const defaultSettingsResolver: ChannelSettingsResolver = () => ({ ...DEFA
  * and French. Compared as whole tokens: JavaScript's `\b` sees only ASCII letters.
  */
 const OPENERS = new Set([
-  'ما', 'ماذا', 'من', 'متي', 'منذ', 'اين', 'كيف', 'لماذا', 'لم', 'كم', 'بكم', 'هل', 'اي', 'ماهو', 'ماهي', 'الي',
-  'what', 'who', 'whom', 'whose', 'when', 'where', 'why', 'how', 'which', 'is', 'are', 'was', 'were', 'does', 'do', 'did', 'can',
-  'could', 'would', 'should', 'will', 'has', 'have',
-  'quel', 'quelle', 'quels', 'quelles', 'qui', 'quand', 'ou', 'pourquoi', 'comment', 'combien', 'est', 'lequel', 'laquelle',
+  'ما',
+  'ماذا',
+  'من',
+  'متي',
+  'منذ',
+  'اين',
+  'كيف',
+  'لماذا',
+  'لم',
+  'كم',
+  'بكم',
+  'هل',
+  'اي',
+  'ماهو',
+  'ماهي',
+  'الي',
+  'what',
+  'who',
+  'whom',
+  'whose',
+  'when',
+  'where',
+  'why',
+  'how',
+  'which',
+  'is',
+  'are',
+  'was',
+  'were',
+  'does',
+  'do',
+  'did',
+  'can',
+  'could',
+  'would',
+  'should',
+  'will',
+  'has',
+  'have',
+  'quel',
+  'quelle',
+  'quels',
+  'quelles',
+  'qui',
+  'quand',
+  'ou',
+  'pourquoi',
+  'comment',
+  'combien',
+  'est',
+  'lequel',
+  'laquelle',
 ]);
 /** "ممكن تقولي…", "بدي اعرف…", "tell me…", "dis-moi…": a request for information. */
-const ASKING = /^(ممكن|لو سمحت)?\s*(تقول لي|تقولي|قلي|قل لي|قولي|اخبرني|خبرني|اشرح|وضح|اريد اعرف|يريد اعرف|تريد اعرف|اريد ان اعرف|نريد نعرف|ابغي اعرف|اود ان اعرف|ودي اعرف|tell me|explain|dis moi|dites moi|explique|expliquez)(\s|$)/;
+const ASKING =
+  /^(ممكن|لو سمحت)?\s*(تقول لي|تقولي|قلي|قل لي|قولي|اخبرني|خبرني|اشرح|وضح|اريد اعرف|يريد اعرف|تريد اعرف|اريد ان اعرف|نريد نعرف|ابغي اعرف|اود ان اعرف|ودي اعرف|tell me|explain|dis moi|dites moi|explique|expliquez)(\s|$)/;
 /** Greetings and fillers that may stand before the question. */
 const LEADING = /^((و|ف|طيب|طب|يا|سند|مرحبا|اهلا|السلام عليكم|hi|hello|hey|ok|so|and|bonjour|salut|alors|et)\s+)+/;
 

@@ -14,7 +14,17 @@ export { MemoryStateStore, MemoryLeases, leasesOf } from './state.js';
 export { LeasedWork, DEFAULT_LEASE_MS } from './leased-work.js';
 export type { LeasedWorkOptions } from './leased-work.js';
 export { SlidingWindowLimiter, RATE_WINDOW_MS } from './rate-limit.js';
-export type { StateStore, QuestionRecord, FeedbackRecord, RateCheck, RateVerdict, SharedRateLimits, LeaseRequest, LeaseClaim, WorkLeases } from './state.js';
+export type {
+  StateStore,
+  QuestionRecord,
+  FeedbackRecord,
+  RateCheck,
+  RateVerdict,
+  SharedRateLimits,
+  LeaseRequest,
+  LeaseClaim,
+  WorkLeases,
+} from './state.js';
 export { DEFAULT_CHANNEL_SETTINGS, defaultSettingsResolver, looksLikeQuestion } from './channels.js';
 export type { ChannelSettings, ChannelSettingsResolver } from './channels.js';
 export { localEmbedder, langchainEmbedder, CachedEmbedder } from './index/embedder.js';

@@ -6,7 +6,14 @@ import { CachedEmbedder, localEmbedder, type Embedder } from './index/embedder.j
 import { KnowledgeIndex } from './index/knowledge-index.js';
 import { readSnapshot, snapshotFile, writeSnapshot } from './index/snapshot.js';
 import { buildInWorker, canBuildInWorker } from './index/worker-build.js';
-import { listKnowledgeFiles, loadKnowledge, readKnowledgeFile, reportSkipped, type KnowledgeReading, type SkippedFile } from './knowledge/load.js';
+import {
+  listKnowledgeFiles,
+  loadKnowledge,
+  readKnowledgeFile,
+  reportSkipped,
+  type KnowledgeReading,
+  type SkippedFile,
+} from './knowledge/load.js';
 import type { KnowledgeDocument } from './knowledge/types.js';
 import { silentLogger, type Logger } from './ports.js';
 
@@ -121,7 +128,10 @@ export class KnowledgeBase {
       if (!dir) throw new SanadError('config', 'createAssistant needs knowledgeDir or documents.');
       const extra = options.extraDocuments ?? [];
       // Followed sources' articles come from outside the folder: such a start builds as before.
-      const at = options.cacheDir && options.snapshot !== false && extra.length === 0 ? snapshotFile(options.cacheDir, resolve(dir), embedder.id) : null;
+      const at =
+        options.cacheDir && options.snapshot !== false && extra.length === 0
+          ? snapshotFile(options.cacheDir, resolve(dir), embedder.id)
+          : null;
       const restored = at && options.snapshot !== 'rebuild' ? await KnowledgeBase.restore(at, dir, embedder, logger, reading) : null;
       if (restored) base = restored;
       else {
@@ -146,7 +156,13 @@ export class KnowledgeBase {
    * The knowledge base as its snapshot left it, brought up to date with the folder (files that
    * changed since are re-indexed alone); null when there is no snapshot to trust.
    */
-  private static async restore(file: string, dir: string, embedder: CachedEmbedder, logger: Logger, reading: KnowledgeReading): Promise<KnowledgeBase | null> {
+  private static async restore(
+    file: string,
+    dir: string,
+    embedder: CachedEmbedder,
+    logger: Logger,
+    reading: KnowledgeReading,
+  ): Promise<KnowledgeBase | null> {
     const read = await readSnapshot(file, embedder.id);
     if ('missing' in read) return null;
     if ('reason' in read) {
@@ -251,7 +267,8 @@ export class KnowledgeBase {
     if (!dir) return change;
     const files = await listKnowledgeFiles(dir);
     const current = new Set(files);
-    for (const document of this.index.documents.keys()) if (!current.has(document) && !this.external.has(document)) change.removed.push(document);
+    for (const document of this.index.documents.keys())
+      if (!current.has(document) && !this.external.has(document)) change.removed.push(document);
     const updates: KnowledgeDocument[] = [];
     for (const file of files) {
       const result = await readKnowledgeFile(dir, file, this.reading);
@@ -346,7 +363,10 @@ export class KnowledgeBase {
       this.logger.warn('the knowledge folder is gone; the last version keeps serving until it is back', { dir });
       return;
     }
-    this.logger.info(was === null ? 'the knowledge folder is back; watching it again' : 'the knowledge folder was replaced; watching the new one', { dir });
+    this.logger.info(
+      was === null ? 'the knowledge folder is back; watching it again' : 'the knowledge folder was replaced; watching the new one',
+      { dir },
+    );
     this.attach(dir);
     this.schedule();
   }

@@ -80,7 +80,10 @@ export class LeasedWork {
       return await this.options.leases.claimLease({ key, owner: this.options.owner, at: this.options.clock.now(), leaseMs: this.leaseMs });
     } catch (error) {
       // A store that cannot say: do the work. A rare double answer beats a dropped question.
-      this.options.logger.warn('could not claim the lease; doing the work anyway', { key, error: error instanceof Error ? error.message : String(error) });
+      this.options.logger.warn('could not claim the lease; doing the work anyway', {
+        key,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return { status: 'claimed', attempt: 1 };
     }
   }
@@ -91,7 +94,8 @@ export class LeasedWork {
     const renew = setInterval(() => {
       leases.renewLease({ key, owner, at: clock.now(), leaseMs: this.leaseMs }).then(
         (ours) => ours || logger.warn('lost the lease while working; another replica may do it too', { key }),
-        (error: unknown) => logger.warn('could not renew the lease', { key, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          logger.warn('could not renew the lease', { key, error: error instanceof Error ? error.message : String(error) }),
       );
     }, this.renewEveryMs);
     renew.unref();
@@ -101,7 +105,8 @@ export class LeasedWork {
       clearInterval(renew);
       await leases.completeLease(key, owner, clock.now()).then(
         (ours) => ours || logger.warn('the lease was taken over before the work was done; it may have been done twice', { key }),
-        (error: unknown) => logger.warn('could not mark the lease done', { key, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) =>
+          logger.warn('could not mark the lease done', { key, error: error instanceof Error ? error.message : String(error) }),
       );
     }
   }
@@ -136,7 +141,10 @@ export class LeasedWork {
       claim = await this.options.leases.claimLease({ key, owner: this.options.owner, at: this.options.clock.now(), leaseMs: this.leaseMs });
     } catch (error) {
       // Cannot tell now: look again a lease later (the holder is probably fine).
-      this.options.logger.warn('could not check a lease held elsewhere', { key, error: error instanceof Error ? error.message : String(error) });
+      this.options.logger.warn('could not check a lease held elsewhere', {
+        key,
+        error: error instanceof Error ? error.message : String(error),
+      });
       this.watch(key, entry.work, entry.firstSeen, new Date(this.options.clock.now().getTime() + this.leaseMs));
       return;
     }

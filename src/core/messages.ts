@@ -46,7 +46,7 @@ const MESSAGES = {
   modelUnavailable: {
     ar: 'النموذج اللغوي غير متاح الآن؛ هذه إجابة مقتطفة من النص.',
     en: 'The language model is unavailable right now; this is an extract from the text.',
-    fr: "Le modèle de langage est indisponible ; voici un extrait du texte.",
+    fr: 'Le modèle de langage est indisponible ; voici un extrait du texte.',
   },
   unverified: {
     ar: 'تعذّر التحقق من إجابة النموذج اللغوي؛ هذه إجابة مقتطفة من النص.',
@@ -90,13 +90,13 @@ const MESSAGES = {
   noAuthor: {
     ar: 'لا يذكر «{title}» اسم كاتبه.',
     en: '«{title}» does not name its author.',
-    fr: "« {title} » ne nomme pas son auteur.",
+    fr: '« {title} » ne nomme pas son auteur.',
   },
   date: { ar: 'نُشر «{title}» في {date}.', en: '«{title}» was published on {date}.', fr: '« {title} » a été publié le {date}.' },
   noDate: {
     ar: 'لا يذكر «{title}» تاريخ نشره.',
     en: '«{title}» gives no publication date.',
-    fr: "« {title} » ne donne pas de date de publication.",
+    fr: '« {title} » ne donne pas de date de publication.',
   },
   title: { ar: 'عنوان المستند: «{title}».', en: 'The document is titled «{title}».', fr: 'Le document s’intitule « {title} ».' },
   fromMetadata: {
@@ -118,7 +118,7 @@ export type MessageKey = keyof typeof MESSAGES;
  * in another language than the documents'.
  */
 export const CROSS_LANGUAGE_ADMIN_HINT =
-  'a question in another language than the documents was declined: offline, sanad only matches questions in the documents\' language. Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server (Ollama, vLLM), to answer across languages; see docs/llm.md.';
+  "a question in another language than the documents was declined: offline, sanad only matches questions in the documents' language. Set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server (Ollama, vLLM), to answer across languages; see docs/llm.md.";
 
 const LANGUAGE_NAMES: Record<'ar' | 'en' | 'fr', Record<'ar' | 'en' | 'fr', string>> = {
   ar: { ar: 'العربية', en: 'Arabic', fr: 'arabe' },
@@ -159,7 +159,15 @@ let ownSentences: [MessageKey, RegExp][] | null = null;
  */
 export function ownSentence(text: string): MessageKey | null {
   ownSentences ??= Object.entries(MESSAGES).flatMap(([key, byLang]) =>
-    Object.values(byLang).map((template): [MessageKey, RegExp] => [key as MessageKey, new RegExp(`^${template.split(/\{\w+\}/).map(escape).join('[\\s\\S]*')}`)]),
+    Object.values(byLang).map((template): [MessageKey, RegExp] => [
+      key as MessageKey,
+      new RegExp(
+        `^${template
+          .split(/\{\w+\}/)
+          .map(escape)
+          .join('[\\s\\S]*')}`,
+      ),
+    ]),
   );
   const trimmed = text.trim();
   return ownSentences.find(([, pattern]) => pattern.test(trimmed))?.[0] ?? null;

@@ -73,9 +73,7 @@ function safeDecode(text: string): string {
 }
 
 /** JSON-lines-ish logger to stderr, so stdout stays clean for `sanad ask --json`. */
-export function createLogger(
-  options: { level?: LogLevel; prefix?: string; write?: (line: string) => void } = {},
-): Logger {
+export function createLogger(options: { level?: LogLevel; prefix?: string; write?: (line: string) => void } = {}): Logger {
   const level = options.level ?? 'info';
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const prefix = options.prefix ?? 'sanad';

@@ -136,7 +136,9 @@ export class MemoryLeases implements WorkLeases {
 /** The store's leases when it keeps them, else leases in this process. */
 export function leasesOf(store: object): WorkLeases {
   const candidate = store as Partial<WorkLeases>;
-  return typeof candidate.claimLease === 'function' && typeof candidate.renewLease === 'function' && typeof candidate.completeLease === 'function'
+  return typeof candidate.claimLease === 'function' &&
+    typeof candidate.renewLease === 'function' &&
+    typeof candidate.completeLease === 'function'
     ? (candidate as WorkLeases)
     : new MemoryLeases();
 }

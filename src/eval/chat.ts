@@ -35,11 +35,17 @@ export function isChatSet(data: unknown): data is { conversations: unknown[] } {
 export function readChatSet(path: string, data: { conversations: unknown[] }): ChatConversation[] {
   return data.conversations.map((raw, i) => {
     const c = raw as { id?: unknown; dialect?: unknown; turns?: unknown };
-    if (!Array.isArray(c.turns)) throw new SanadError('qa_file', `${path}: conversation ${i + 1} has no "turns" array.`, { hint: 'Each conversation is {id, dialect, turns: [{question, expect, answers, evidence}]}.' });
+    if (!Array.isArray(c.turns))
+      throw new SanadError('qa_file', `${path}: conversation ${i + 1} has no "turns" array.`, {
+        hint: 'Each conversation is {id, dialect, turns: [{question, expect, answers, evidence}]}.',
+      });
     const turns = c.turns.map((t, j) => {
       const turn = t as Partial<ChatTurn>;
       if (typeof turn.question !== 'string' || !['answer', 'decline', 'help'].includes(turn.expect as string)) {
-        throw new SanadError('qa_file', `${path}: conversation ${String(c.id ?? i + 1)}, turn ${j + 1} needs a "question" and "expect" (answer, decline or help).`);
+        throw new SanadError(
+          'qa_file',
+          `${path}: conversation ${String(c.id ?? i + 1)}, turn ${j + 1} needs a "question" and "expect" (answer, decline or help).`,
+        );
       }
       return { question: turn.question, expect: turn.expect!, answers: turn.answers ?? [], evidence: turn.evidence ?? [] };
     });
@@ -105,7 +111,11 @@ export function judgeTurn(turn: ChatTurn, answer: Answer): Pick<ChatRow, 'correc
   return { correct, citationCorrect, wrong: !answer.abstained && !correct };
 }
 
-export async function runChatEval(assistant: Assistant, conversations: ChatConversation[], onProgress?: (done: number, total: number) => void): Promise<ChatReport> {
+export async function runChatEval(
+  assistant: Assistant,
+  conversations: ChatConversation[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<ChatReport> {
   const rows: ChatRow[] = [];
   const total = conversations.reduce((n, c) => n + c.turns.length, 0);
   for (const conversation of conversations) {
@@ -134,7 +144,8 @@ export async function runChatEval(assistant: Assistant, conversations: ChatConve
     }
   }
   const byDialect: Record<string, ChatSummary> = {};
-  for (const dialect of [...new Set(rows.map((r) => r.dialect))].sort()) byDialect[dialect] = summariseChat(rows.filter((r) => r.dialect === dialect));
+  for (const dialect of [...new Set(rows.map((r) => r.dialect))].sort())
+    byDialect[dialect] = summariseChat(rows.filter((r) => r.dialect === dialect));
   return { overall: summariseChat(rows), byDialect, rows };
 }
 
@@ -155,6 +166,9 @@ export function summariseChat(rows: ChatRow[]): ChatSummary {
     unanswerableDeclined: declineTurns.length === 0 ? null : share(declineTurns.filter((r) => r.abstained).length, declineTurns.length),
     helpReplies: helpTurns.length === 0 ? null : share(helpTurns.filter((r) => r.intent === 'help').length, helpTurns.length),
     answeredWrongly: share(rows.filter((r) => r.wrong).length, rows.length),
-    latencyP50Ms: percentile(rows.map((r) => r.latencyMs).sort((a, b) => a - b), 0.5),
+    latencyP50Ms: percentile(
+      rows.map((r) => r.latencyMs).sort((a, b) => a - b),
+      0.5,
+    ),
   };
 }

@@ -57,9 +57,13 @@ async function readJson(path: string): Promise<unknown> {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     if (code === 'ENOENT') {
       // `npm run eval` points at the benchmark set kept beside the repo, absent from a fresh clone.
-      throw new SanadError('qa_file', `The QA file ${path} does not exist${path.includes('shared/bench') ? ' (the benchmark sets live in ../shared/bench/, beside the repository, not in it)' : ''}.`, {
-        hint: `Run eval on your own file: npx sanad eval path/to/qa.json, where the file is ${QA_FILE_SHAPE}, or a chat file of conversations (test/fixtures/chat/conversations.json; README.md, "Quality and performance").`,
-      });
+      throw new SanadError(
+        'qa_file',
+        `The QA file ${path} does not exist${path.includes('shared/bench') ? ' (the benchmark sets live in ../shared/bench/, beside the repository, not in it)' : ''}.`,
+        {
+          hint: `Run eval on your own file: npx sanad eval path/to/qa.json, where the file is ${QA_FILE_SHAPE}, or a chat file of conversations (test/fixtures/chat/conversations.json; README.md, "Quality and performance").`,
+        },
+      );
     }
     throw new SanadError('qa_file', `Cannot read the QA file ${path} (${code}).`, { hint: 'Check the path and its permissions.' });
   }

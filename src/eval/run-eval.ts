@@ -52,7 +52,11 @@ export interface EvalReport {
 }
 
 /** Whether a retrieved or cited paragraph is the evidence for an item. */
-export function isHit(item: QaItem, paragraph: { document: string; paragraph: number; text: string }, documents: Map<string, KnowledgeDocument>): boolean {
+export function isHit(
+  item: QaItem,
+  paragraph: { document: string; paragraph: number; text: string },
+  documents: Map<string, KnowledgeDocument>,
+): boolean {
   if (item.gold) {
     if (paragraph.document === item.gold.document && paragraph.paragraph === item.gold.paragraph + 1) return true;
     // ARCD keeps two identical paragraphs under two titles: identical text counts as a hit.
@@ -124,7 +128,10 @@ export function summarise(rows: EvalRow[]): EvalSummary {
     firstHoldsAnswer: share(answerable.filter((r) => r.firstHoldsAnswer).length, answerable.length),
     hitAt3: hitAt(3),
     hitAt5: hitAt(5),
-    mrr: share(answerable.reduce((s, r) => s + (r.rank ? 1 / r.rank : 0), 0), answerable.length),
+    mrr: share(
+      answerable.reduce((s, r) => s + (r.rank ? 1 / r.rank : 0), 0),
+      answerable.length,
+    ),
     answerAccuracy: share(answerable.filter((r) => r.correct).length, answerable.length),
     answersUnder400: share(answered.filter((r) => r.answerChars <= 400).length, answered.length),
     unanswerableDeclined: unanswerable.length === 0 ? null : share(unanswerable.filter((r) => r.abstained).length, unanswerable.length),

@@ -78,7 +78,10 @@ export async function fetchUrl(address: string, options: FetchOptions = {}): Pro
     const location = response.headers.location;
     if (REDIRECT.has(response.statusCode ?? 0) && location) {
       response.resume();
-      if (hops >= o.maxRedirects) throw new FetchError('too_many_redirects', `${address} redirects more than ${o.maxRedirects} times.`, address, { hint: 'Give the final address of the page.' });
+      if (hops >= o.maxRedirects)
+        throw new FetchError('too_many_redirects', `${address} redirects more than ${o.maxRedirects} times.`, address, {
+          hint: 'Give the final address of the page.',
+        });
       const next = new URL(location, url).href;
       url = checkedUrl(next, address, allowed(o.allowPrivate, next));
       continue;
@@ -92,11 +95,16 @@ export async function fetchUrl(address: string, options: FetchOptions = {}): Pro
     if (status < 200 || status >= 300) {
       response.resume();
       const retryAfterMs = retryAfter(header(response, 'retry-after'));
-      throw new FetchError('http_status', `${url.href} answered ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}.`, address, {
-        status,
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        hint: status === 404 || status === 410 ? 'Check the address.' : 'Try again later.',
-      });
+      throw new FetchError(
+        'http_status',
+        `${url.href} answered ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}.`,
+        address,
+        {
+          status,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+          hint: status === 404 || status === 410 ? 'Check the address.' : 'Try again later.',
+        },
+      );
     }
     const bytes = await readBody(response, o.maxBytes, url.href, address, signal, o.timeoutMs);
     return { url: url.href, status, contentType: header(response, 'content-type') ?? '', bytes, notModified: false, ...headers };
@@ -119,10 +127,14 @@ function checkedUrl(address: string, original: string, allowPrivate: boolean): U
   try {
     url = new URL(address);
   } catch {
-    throw new FetchError('bad_url', `"${address}" is not a URL.`, original, { hint: 'Give a full address such as https://example.com/article.' });
+    throw new FetchError('bad_url', `"${address}" is not a URL.`, original, {
+      hint: 'Give a full address such as https://example.com/article.',
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new FetchError('bad_url', `${url.protocol.replace(/:$/, '')}: addresses are not fetched, only http and https.`, original, { hint: 'Give an http:// or https:// address.' });
+    throw new FetchError('bad_url', `${url.protocol.replace(/:$/, '')}: addresses are not fetched, only http and https.`, original, {
+      hint: 'Give an http:// or https:// address.',
+    });
   }
   if (url.username || url.password) throw new FetchError('bad_url', 'Addresses with a user name or password are not fetched.', original);
   const literal = literalAddress(url.hostname);
@@ -133,9 +145,14 @@ function checkedUrl(address: string, original: string, allowPrivate: boolean): U
 }
 
 function privateError(host: string, address: string, original: string): FetchError {
-  return new FetchError('private_address', `${host} is a loopback, private or link-local address (${address}); sanad does not fetch those.`, original, {
-    hint: 'Set SANAD_ALLOW_PRIVATE_URLS=on (or pass --allow-private) to fetch from your own network.',
-  });
+  return new FetchError(
+    'private_address',
+    `${host} is a loopback, private or link-local address (${address}); sanad does not fetch those.`,
+    original,
+    {
+      hint: 'Set SANAD_ALLOW_PRIVATE_URLS=on (or pass --allow-private) to fetch from your own network.',
+    },
+  );
 }
 
 function request(url: URL, o: Resolved, signal: AbortSignal, original: string): Promise<IncomingMessage> {
@@ -153,14 +170,25 @@ function networkError(error: Error & { code?: string }, url: URL, original: stri
   if (error instanceof FetchError) return error;
   if (error instanceof PrivateAddressError) return privateError(error.host, error.address, original);
   if (signal.aborted || error.name === 'AbortError') {
-    return new FetchError('timeout', `${url.href} did not answer within ${Math.round(timeoutMs / 1000)} s.`, original, { hint: 'Try again later.', cause: error });
+    return new FetchError('timeout', `${url.href} did not answer within ${Math.round(timeoutMs / 1000)} s.`, original, {
+      hint: 'Try again later.',
+      cause: error,
+    });
   }
   return new FetchError('network', `${url.href} could not be reached (${error.code ?? error.message}).`, original, { cause: error });
 }
 
 /** The body, refused as soon as it is known to be over the cap (declared length, or counted). */
-function readBody(response: IncomingMessage, maxBytes: number, href: string, original: string, signal: AbortSignal, timeoutMs: number): Promise<Uint8Array> {
-  const tooLarge = () => new FetchError('too_large', `${href} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the limit for one page.`, original);
+function readBody(
+  response: IncomingMessage,
+  maxBytes: number,
+  href: string,
+  original: string,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new FetchError('too_large', `${href} is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the limit for one page.`, original);
   const declared = Number(header(response, 'content-length') ?? NaN);
   if (declared > maxBytes) {
     response.destroy();
@@ -179,7 +207,9 @@ function readBody(response: IncomingMessage, maxBytes: number, href: string, ori
     });
     response.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
     response.on('error', (error: Error & { code?: string }) => reject(networkError(error, new URL(href), original, signal, timeoutMs)));
-    response.on('aborted', () => reject(new FetchError('network', `${href} closed the connection before the page was complete.`, original)));
+    response.on('aborted', () =>
+      reject(new FetchError('network', `${href} closed the connection before the page was complete.`, original)),
+    );
   });
 }
 

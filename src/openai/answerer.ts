@@ -117,7 +117,13 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Ope
             const release = await semaphore.acquire(signal);
             try {
               const stream = await client.chat.completions.create(
-                { model: config.chatModel, messages, temperature: config.temperature, stream: true, stream_options: { include_usage: true } },
+                {
+                  model: config.chatModel,
+                  messages,
+                  temperature: config.temperature,
+                  stream: true,
+                  stream_options: { include_usage: true },
+                },
                 { signal, timeout: Math.max(1, dl.at - Date.now()) },
               );
               return { stream, release };
@@ -169,9 +175,10 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Ope
         if (out) yield { type: 'delta', text: out };
       }
       if (finish === 'content_filter') throw new LlmError('unavailable', 'the model server filtered the answer');
-      if (finish === 'length') logger.warn('the answer hit the model\'s length limit', { model: config.chatModel });
+      if (finish === 'length') logger.warn("the answer hit the model's length limit", { model: config.chatModel });
       const verdict = verifyAnswer(gate.text, input.passages, input.language);
-      if (verdict.dropped.length > 0) logger.warn('dropped out-of-range citations', { dropped: verdict.dropped, passages: input.passages.length });
+      if (verdict.dropped.length > 0)
+        logger.warn('dropped out-of-range citations', { dropped: verdict.dropped, passages: input.passages.length });
       if (!verdict.ok) {
         outcome = verdict.reason;
         logger.warn('the model answer failed verification', { reason: verdict.reason, detail: verdict.detail });

@@ -75,14 +75,21 @@ class OpenAICompatibleEmbeddings extends Embeddings implements IdentifiedEmbeddi
         what,
       });
       if (!Array.isArray(vectors) || vectors.length !== texts.length || vectors.some((v) => !Array.isArray(v) || v.length === 0)) {
-        throw new SanadError('embedding_malformed', `${what}: expected ${texts.length} vectors from ${this.embedderId}, got ${Array.isArray(vectors) ? vectors.length : typeof vectors}`);
+        throw new SanadError(
+          'embedding_malformed',
+          `${what}: expected ${texts.length} vectors from ${this.embedderId}, got ${Array.isArray(vectors) ? vectors.length : typeof vectors}`,
+        );
       }
       return vectors;
     } catch (error) {
       if (error instanceof SanadError && error.code === 'embedding_malformed') throw error;
       const classified = classifyError(error, controller.signal.aborted);
       if (classified.reason === 'malformed') {
-        throw new SanadError('embedding_malformed', `${what}: ${this.embedderId} sent a reply that is not a list of vectors: ${classified.message}`, { cause: error });
+        throw new SanadError(
+          'embedding_malformed',
+          `${what}: ${this.embedderId} sent a reply that is not a list of vectors: ${classified.message}`,
+          { cause: error },
+        );
       }
       throw new SanadError('embedding_failed', `${what} with ${this.embedderId} failed: ${classified.message}`, {
         hint: 'Check OPENAI_BASE_URL and SANAD_EMBEDDING_MODEL (for Ollama: `ollama pull` the model first), or set SANAD_EMBEDDER=local.',
@@ -114,7 +121,8 @@ class OpenAICompatibleEmbeddings extends Embeddings implements IdentifiedEmbeddi
     );
     const vectors = out.flat();
     const dims = new Set(vectors.map((v) => v.length));
-    if (dims.size > 1) throw new SanadError('embedding_malformed', `${this.embedderId} returned vectors of different sizes: ${[...dims].join(', ')}`);
+    if (dims.size > 1)
+      throw new SanadError('embedding_malformed', `${this.embedderId} returned vectors of different sizes: ${[...dims].join(', ')}`);
     return vectors;
   }
 

@@ -74,7 +74,13 @@ export function classifyError(error: unknown, aborted = false): LlmError {
   if (error instanceof APIError || status !== undefined) {
     const headers = (error as { headers?: unknown }).headers;
     const retryAfterMs = parseRetryAfter(headers);
-    if (status === 429) return new LlmError('rate_limited', `rate limited by the model server (429)`, { retryable: true, status, retryAfterMs, cause: error });
+    if (status === 429)
+      return new LlmError('rate_limited', `rate limited by the model server (429)`, {
+        retryable: true,
+        status,
+        retryAfterMs,
+        cause: error,
+      });
     if (status !== undefined && (status >= 500 || status === 408 || status === 409)) {
       return new LlmError('unavailable', `the model server failed (${status})`, { retryable: true, status, retryAfterMs, cause: error });
     }
@@ -90,7 +96,11 @@ export function classifyError(error: unknown, aborted = false): LlmError {
   if (error instanceof SyntaxError || shapeError || /JSON|parse|Unexpected token/i.test(message)) {
     return new LlmError('malformed', `the model server sent malformed output: ${message}`, { cause: error });
   }
-  if (error instanceof APIConnectionError || codes.some((c) => CONNECTION_CODES.has(c)) || /\bterminated\b|socket|ECONNRESET|fetch failed/i.test(message)) {
+  if (
+    error instanceof APIConnectionError ||
+    codes.some((c) => CONNECTION_CODES.has(c)) ||
+    /\bterminated\b|socket|ECONNRESET|fetch failed/i.test(message)
+  ) {
     return new LlmError('unavailable', `lost the connection to the model server: ${message}`, { retryable: true, cause: error });
   }
   return new LlmError('unavailable', `the model call failed: ${message}`, { cause: error });

@@ -32,7 +32,10 @@ export function defuse(text: string): string {
 export function formatPassages(passages: Passage[]): string {
   return passages
     .map((p) => {
-      const label = [p.title, `¶${p.paragraph}`, p.section].filter((x): x is string => Boolean(x)).map(defuse).join(' · ');
+      const label = [p.title, `¶${p.paragraph}`, p.section]
+        .filter((x): x is string => Boolean(x))
+        .map(defuse)
+        .join(' · ');
       return `[${p.n}] ${label}\n${defuse(p.text.trim())}`;
     })
     .join('\n\n');
@@ -59,11 +62,12 @@ export function formatThread(conversation: Turn[]): string {
 
 /** A one-line model reply cleaned of labels and quotes ("Translation: «…»"). */
 export function cleanOneLine(text: string, max = 500): string {
-  const line = text
-    .replace(/<\/?question>/gi, '')
-    .split('\n')
-    .map((l) => l.trim())
-    .find((l) => l.length > 0) ?? '';
+  const line =
+    text
+      .replace(/<\/?question>/gi, '')
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? '';
   return line
     .replace(/^(standalone question|question|translation|traduction|السؤال|الترجمة)\s*[:：]\s*/i, '')
     .replace(/^["'“”«»„]+|["'“”«»„]+$/g, '')

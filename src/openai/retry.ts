@@ -49,7 +49,12 @@ export async function withRetry<T>(attempt: (signal: AbortSignal, n: number) => 
         });
         throw error;
       }
-      options.logger.warn(`${options.what}: retrying`, { attempt: n + 1, reason: error.reason, status: error.status, waitMs: Math.round(wait) });
+      options.logger.warn(`${options.what}: retrying`, {
+        attempt: n + 1,
+        reason: error.reason,
+        status: error.status,
+        waitMs: Math.round(wait),
+      });
       release?.();
       release = undefined;
       try {

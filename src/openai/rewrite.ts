@@ -49,7 +49,9 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
       onUsage(undefined, attempts);
       throw error;
     });
-    const usage = completion.usage ? { promptTokens: completion.usage.prompt_tokens ?? 0, completionTokens: completion.usage.completion_tokens ?? 0 } : undefined;
+    const usage = completion.usage
+      ? { promptTokens: completion.usage.prompt_tokens ?? 0, completionTokens: completion.usage.completion_tokens ?? 0 }
+      : undefined;
     onUsage(usage, attempts);
     const content = completion.choices?.[0]?.message?.content;
     if (typeof content !== 'string') throw classifyError(new SyntaxError(`${what}: no message content`));
@@ -63,10 +65,17 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
       let standalone = question;
       if (conversation.length > 0) {
         try {
-          const condensed = await complete('condense', prompts.condense.render({ question: defuse(question), thread: formatThread(conversation) }), dl.signal, dl.at);
+          const condensed = await complete(
+            'condense',
+            prompts.condense.render({ question: defuse(question), thread: formatThread(conversation) }),
+            dl.signal,
+            dl.at,
+          );
           if (condensed) standalone = condensed;
         } catch (error) {
-          logger.warn('could not condense the follow-up; retrieving with it as asked', { reason: classifyError(error, dl.expired()).reason });
+          logger.warn('could not condense the follow-up; retrieving with it as asked', {
+            reason: classifyError(error, dl.expired()).reason,
+          });
         }
       }
       const from = detectLanguage(standalone);
@@ -76,7 +85,11 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
           try {
             const translated = await complete(
               'translate',
-              prompts.translate.render({ question: defuse(standalone), source_language: languageName(from), target_language: languageName(target) }),
+              prompts.translate.render({
+                question: defuse(standalone),
+                source_language: languageName(from),
+                target_language: languageName(target),
+              }),
               dl.signal,
               dl.at,
             );

@@ -7,8 +7,70 @@ import type { Block } from '../core/knowledge/reader.js';
  */
 
 /** Never text to cite: code, media, forms, and the page furniture a saved page still holds. */
-const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'img', 'video', 'audio', 'picture', 'form', 'button', 'input', 'select', 'textarea', 'nav', 'figcaption', 'head', 'title', 'meta', 'link']);
-const BLOCK = new Set(['address', 'article', 'aside', 'blockquote', 'body', 'center', 'dd', 'details', 'div', 'dl', 'dt', 'fieldset', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'ul']);
+const SKIP = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'canvas',
+  'iframe',
+  'object',
+  'img',
+  'video',
+  'audio',
+  'picture',
+  'form',
+  'button',
+  'input',
+  'select',
+  'textarea',
+  'nav',
+  'figcaption',
+  'head',
+  'title',
+  'meta',
+  'link',
+]);
+const BLOCK = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'center',
+  'dd',
+  'details',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figure',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'thead',
+  'tfoot',
+  'tr',
+  'td',
+  'th',
+  'ul',
+]);
 const HEADING = /^h([1-6])$/;
 
 /** The small part of the DOM this needs, so linkedom's and other parsers' nodes both fit. */
@@ -76,7 +138,8 @@ export function domToBlocks(root: DomNode): Block[] {
       flush();
       const heading = HEADING.exec(name);
       if (heading) push(blocks, { kind: 'heading', text: inlineText(child).replace(/\n/g, ' '), level: Number(heading[1]) });
-      else if (name === 'p' || name === 'pre' || name === 'dt' || name === 'summary') push(blocks, { kind: 'paragraph', text: paragraphText(child, name) });
+      else if (name === 'p' || name === 'pre' || name === 'dt' || name === 'summary')
+        push(blocks, { kind: 'paragraph', text: paragraphText(child, name) });
       else if (name === 'ul' || name === 'ol') push(blocks, { kind: 'list', items: listItems(child), ordered: name === 'ol' });
       else if (name === 'blockquote') push(blocks, { kind: 'quote', text: inlineText(child).replace(/\n/g, ' ') });
       else if (name === 'table') push(blocks, tableBlock(child));
@@ -91,7 +154,8 @@ export function domToBlocks(root: DomNode): Block[] {
 }
 
 function push(blocks: Block[], block: Block): void {
-  if (block.kind === 'list' ? block.items.length > 0 : block.kind === 'table' ? block.rows.length > 0 : block.text.trim().length > 0) blocks.push(block);
+  if (block.kind === 'list' ? block.items.length > 0 : block.kind === 'table' ? block.rows.length > 0 : block.text.trim().length > 0)
+    blocks.push(block);
 }
 
 function paragraphText(node: DomNode, name: string): string {
@@ -111,8 +175,13 @@ function listItems(list: DomNode): string[] {
     if (li.nodeType !== ELEMENT || nameOf(li) !== 'li') continue;
     const own: DomNode[] = [];
     const nested: DomNode[] = [];
-    for (const c of Array.from(li.childNodes)) (c.nodeType === ELEMENT && (nameOf(c) === 'ul' || nameOf(c) === 'ol') ? nested : own).push(c);
-    const text = own.map((c) => (c.nodeType === TEXT ? c.textContent ?? '' : inlineText(c))).join(' ').replace(/\s+/g, ' ').trim();
+    for (const c of Array.from(li.childNodes))
+      (c.nodeType === ELEMENT && (nameOf(c) === 'ul' || nameOf(c) === 'ol') ? nested : own).push(c);
+    const text = own
+      .map((c) => (c.nodeType === TEXT ? (c.textContent ?? '') : inlineText(c)))
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (text) items.push(text);
     for (const sub of nested) items.push(...listItems(sub));
   }
@@ -129,7 +198,10 @@ function tableBlock(table: DomNode): Block {
       if (name === 'table') continue; // a nested table is read as part of its cell's text
       if (name === 'tr' || name === 'table-row') {
         const cells = Array.from(child.childNodes).filter((c) => c.nodeType === ELEMENT && /^(td|th|table-cell)$/.test(nameOf(c)));
-        rows.push({ cells: cells.map((c) => inlineText(c).replace(/\n/g, ' ')), header: inHead || (cells.length > 0 && cells.every((c) => nameOf(c) === 'th')) });
+        rows.push({
+          cells: cells.map((c) => inlineText(c).replace(/\n/g, ' ')),
+          header: inHead || (cells.length > 0 && cells.every((c) => nameOf(c) === 'th')),
+        });
       } else visit(child, inHead || name === 'thead' || name === 'table-header-rows');
     }
   };

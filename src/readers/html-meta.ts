@@ -29,16 +29,22 @@ interface El {
 const BYLINE_LEAD = /^\s*(by|par|de|بقلم|كتب|كتبت|إعداد|اعداد)[\s:]+/i;
 /** A byline goes on with the date or the place after one of these. */
 const BYLINE_END = /\s*(?:[·|•,،–—-]\s|\s(?:published|updated|publié|نشر|في)\s).*$/i;
-const ARTICLE_TYPES = /^(NewsArticle|Article|BlogPosting|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|Report|WebPage|TechArticle)$/;
+const ARTICLE_TYPES =
+  /^(NewsArticle|Article|BlogPosting|ReportageNewsArticle|AnalysisNewsArticle|OpinionNewsArticle|Report|WebPage|TechArticle)$/;
 const TITLE_SEPARATORS = /\s+[|–—\-:·»«]\s+|\s+::\s+/;
 
 export function pageMeta(doc: Doc, pageUrl?: string): PageMeta {
   const ld = jsonLdArticle(doc);
   const meta = (selector: string) => doc.querySelector(selector)?.getAttribute('content')?.trim() || null;
   const siteName = meta('meta[property="og:site_name"]') ?? meta('meta[name="application-name"]') ?? nameOf(ld?.publisher);
-  const rawTitle = text(ld?.headline) ?? meta('meta[property="og:title"]') ?? meta('meta[name="twitter:title"]') ?? (doc.querySelector('title')?.textContent?.trim() || null);
+  const rawTitle =
+    text(ld?.headline) ??
+    meta('meta[property="og:title"]') ??
+    meta('meta[name="twitter:title"]') ??
+    (doc.querySelector('title')?.textContent?.trim() || null);
   const h1 = doc.querySelector('h1')?.textContent?.trim() ?? null;
-  const author = nameOf(ld?.author) ?? authorName(meta('meta[name="author"]')) ?? authorName(meta('meta[property="article:author"]')) ?? textByline(doc);
+  const author =
+    nameOf(ld?.author) ?? authorName(meta('meta[name="author"]')) ?? authorName(meta('meta[property="article:author"]')) ?? textByline(doc);
   const dateText =
     text(ld?.datePublished) ??
     text(ld?.dateCreated) ??
@@ -65,7 +71,10 @@ export function pageMeta(doc: Doc, pageUrl?: string): PageMeta {
  * part that names the site goes; with no site name known, the part that is the page's h1 stays.
  */
 export function withoutSiteName(title: string, siteName: string | null, h1: string | null): string {
-  const parts = title.split(TITLE_SEPARATORS).map((p) => p.trim()).filter(Boolean);
+  const parts = title
+    .split(TITLE_SEPARATORS)
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length < 2) return title.trim();
   const site = siteName ? normalize(siteName) : null;
   const kept = parts.filter((p) => !site || normalize(p) !== site);
@@ -73,7 +82,9 @@ export function withoutSiteName(title: string, siteName: string | null, h1: stri
   if (h1 && parts.some((p) => normalize(p) === normalize(h1))) return h1.trim();
   // No site name known: a short last part ("BBC News") is the site; keep the rest as written.
   const last = parts[parts.length - 1]!;
-  return last.split(/\s+/).length <= 4 && site === null ? title.slice(0, title.lastIndexOf(last)).replace(TITLE_SEPARATORS, '').trim() || title : title.trim();
+  return last.split(/\s+/).length <= 4 && site === null
+    ? title.slice(0, title.lastIndexOf(last)).replace(TITLE_SEPARATORS, '').trim() || title
+    : title.trim();
 }
 
 /** "By Tom Becker · Published 8 March 2024" → "Tom Becker". */
@@ -139,4 +150,3 @@ function nameOf(value: unknown): string | null {
   if (value && typeof value === 'object') return text((value as Json).name);
   return cleanByline(text(value));
 }
-

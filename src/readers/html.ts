@@ -10,10 +10,12 @@ import { cleanByline, pageMeta } from './html-meta.js';
  * newsletter forms, comments. Removed before the article is extracted, so a box inside the
  * article body does not end up cited.
  */
-const FURNITURE = /(^|[\s_-])(ads?|advert\w*|sponsor\w*|promo\w*|share\w*|social\w*|sharing|related|read-?(also|more|next)|more-?stories|most-?read|newsletter\w*|subscri\w*|signup|cookie\w*|consent\w*|gdpr|breadcrumbs?|tags?|comments?|sidebar|outbrain|taboola|paywall|popup|modal)([\s_-]|$)/i;
+const FURNITURE =
+  /(^|[\s_-])(ads?|advert\w*|sponsor\w*|promo\w*|share\w*|social\w*|sharing|related|read-?(also|more|next)|more-?stories|most-?read|newsletter\w*|subscri\w*|signup|cookie\w*|consent\w*|gdpr|breadcrumbs?|tags?|comments?|sidebar|outbrain|taboola|paywall|popup|modal)([\s_-]|$)/i;
 const FURNITURE_ROLES = /^(navigation|banner|contentinfo|dialog|alertdialog|complementary|search)$/;
 /** A short block that only labels furniture: "اقرأ أيضا", "Read more:", "Advertisement". */
-const FURNITURE_TEXT = /^(اقرأ أيضا|اقرأ أيضًا|اقرأ ايضا|اقرأ المزيد|إعلان|اعلان|شارك|read (also|more)|see also|related|advertisement|sponsored|lire aussi|à lire aussi|publicité|partager)\b/i;
+const FURNITURE_TEXT =
+  /^(اقرأ أيضا|اقرأ أيضًا|اقرأ ايضا|اقرأ المزيد|إعلان|اعلان|شارك|read (also|more)|see also|related|advertisement|sponsored|lire aussi|à lire aussi|publicité|partager)\b/i;
 const FURNITURE_TEXT_MAX_CHARS = 80;
 /** An element holding more than this share of the page's text is not furniture, whatever its class. */
 const ARTICLE_SHARE = 0.4;
@@ -38,13 +40,23 @@ export function readHtmlPage(bytes: Uint8Array, info: Pick<ReadInfo, 'name' | 'u
   const { document } = parseHTML(html);
   const meta = pageMeta(document as never, info.url);
   removeFurniture(document.documentElement as unknown as Removable);
-  let article: { title?: string | null; byline?: string | null; publishedTime?: string | null; content?: DomNode | null; textContent?: string | null; lang?: string | null } | null = null;
+  let article: {
+    title?: string | null;
+    byline?: string | null;
+    publishedTime?: string | null;
+    content?: DomNode | null;
+    textContent?: string | null;
+    lang?: string | null;
+  } | null = null;
   try {
     article = new Readability(document as unknown as Document, { serializer: (node) => node as unknown as DomNode }).parse();
   } catch {
     article = null; // a page Readability cannot take is read whole below
   }
-  const body = article?.content && (article.textContent ?? '').trim().length >= MIN_ARTICLE_CHARS ? article.content : (parseHTML(html).document.body as unknown as DomNode);
+  const body =
+    article?.content && (article.textContent ?? '').trim().length >= MIN_ARTICLE_CHARS
+      ? article.content
+      : (parseHTML(html).document.body as unknown as DomNode);
   const title = meta.title ?? article?.title ?? null;
   const author = meta.author ?? cleanByline(article?.byline);
   const blocks = domToBlocks(body).filter((block) => !isFurniture(block, title, author));

@@ -28,7 +28,15 @@ function blockText(block: Block): string {
       return `> ${oneLine(block.text)}`;
     case 'table':
       // Each row keeps its header, as a list item (the core cites a list with its intro).
-      return block.rows.map((row) => `- ${row.map((cell, i) => (block.header?.[i] && cell ? `${block.header[i]}: ${cell}` : cell)).filter(Boolean).join(' | ')}`).join('\n');
+      return block.rows
+        .map(
+          (row) =>
+            `- ${row
+              .map((cell, i) => (block.header?.[i] && cell ? `${block.header[i]}: ${cell}` : cell))
+              .filter(Boolean)
+              .join(' | ')}`,
+        )
+        .join('\n');
     default:
       return oneLine(block.text);
   }

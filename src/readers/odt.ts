@@ -5,7 +5,19 @@ import { nameOf, type DomNode } from './dom-blocks.js';
 import { openZip } from './zip.js';
 
 /** Text and frames that are not part of the running text: notes, comments, drawings, change marks. */
-const SKIP = new Set(['note', 'annotation', 'frame', 'sequence-decls', 'tracked-changes', 'table-column', 'table-columns', 'soft-page-break', 'bookmark', 'bookmark-start', 'bookmark-end']);
+const SKIP = new Set([
+  'note',
+  'annotation',
+  'frame',
+  'sequence-decls',
+  'tracked-changes',
+  'table-column',
+  'table-columns',
+  'soft-page-break',
+  'bookmark',
+  'bookmark-start',
+  'bookmark-end',
+]);
 
 /** OpenDocument text (LibreOffice, Google Docs export): headings with their level, lists, tables. */
 export const odtReader: DocumentReader = {
@@ -16,7 +28,9 @@ export const odtReader: DocumentReader = {
     const zip = await openZip(bytes, 'ODT');
     const content = await zip.text('content.xml');
     if (!content) throw new ReadError('is not a valid ODT file (content.xml is missing)');
-    const doc = new DOMParser().parseFromString(content, 'text/xml') as unknown as { getElementsByTagName(name: string): ArrayLike<DomNode> };
+    const doc = new DOMParser().parseFromString(content, 'text/xml') as unknown as {
+      getElementsByTagName(name: string): ArrayLike<DomNode>;
+    };
     const body = doc.getElementsByTagName('office:text')[0];
     if (!body) throw new ReadError('is an OpenDocument file without text (a spreadsheet or a presentation?)');
     const meta = await zip.text('meta.xml');
@@ -31,7 +45,8 @@ export function odfBlocks(root: DomNode): Block[] {
       if (child.nodeType !== 1) continue;
       const name = nameOf(child);
       if (SKIP.has(name)) continue;
-      if (name === 'h') blocks.push({ kind: 'heading', text: odfText(child), level: Number(child.getAttribute?.('text:outline-level') ?? 1) || 1 });
+      if (name === 'h')
+        blocks.push({ kind: 'heading', text: odfText(child), level: Number(child.getAttribute?.('text:outline-level') ?? 1) || 1 });
       else if (name === 'p') blocks.push({ kind: 'paragraph', text: odfText(child).replace(/\n/g, ' ') });
       else if (name === 'list') blocks.push({ kind: 'list', items: listItems(child) });
       else if (name === 'table') blocks.push(tableBlock(child));
@@ -56,7 +71,11 @@ function odfText(node: DomNode): string {
       else out += odfText(child);
     }
   }
-  return out.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n');
+  return out
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('\n');
 }
 
 function listItems(list: DomNode): string[] {

@@ -49,7 +49,12 @@ export class ReaderPool {
   }
 
   wrap(reader: DocumentReader): DocumentReader {
-    return { name: reader.name, extensions: reader.extensions, mediaTypes: reader.mediaTypes, read: (bytes, info) => this.run(reader.name, bytes, info) };
+    return {
+      name: reader.name,
+      extensions: reader.extensions,
+      mediaTypes: reader.mediaTypes,
+      read: (bytes, info) => this.run(reader.name, bytes, info),
+    };
   }
 
   run(reader: string, bytes: Uint8Array, info: ReadInfo): Promise<DocumentStructure> {
@@ -76,7 +81,10 @@ export class ReaderPool {
       const pending = this.queue.shift()!;
       slot.busy = pending;
       slot.worker.ref();
-      pending.timer = setTimeout(() => this.fail(slot!, new ReadError(`took longer than ${Math.round(this.timeoutMs / 1000)} s to read (given up)`)), this.timeoutMs);
+      pending.timer = setTimeout(
+        () => this.fail(slot!, new ReadError(`took longer than ${Math.round(this.timeoutMs / 1000)} s to read (given up)`)),
+        this.timeoutMs,
+      );
       slot.worker.postMessage(pending.job, [pending.job.bytes.buffer as ArrayBuffer]);
     }
   }

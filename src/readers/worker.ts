@@ -19,6 +19,7 @@ parentPort?.on('message', (job: Job) => {
   if (!reader) return done({ id: job.id, error: `no reader named ${job.reader}`, readError: false });
   reader.read(job.bytes, job.info).then(
     (structure) => done({ id: job.id, structure }),
-    (error: unknown) => done({ id: job.id, error: error instanceof Error ? error.message : String(error), readError: error instanceof ReadError }),
+    (error: unknown) =>
+      done({ id: job.id, error: error instanceof Error ? error.message : String(error), readError: error instanceof ReadError }),
   );
 });

@@ -139,7 +139,10 @@ function jsonItem(item: JsonLike, base: URL | null): FeedItem {
 }
 
 function finish(item: Omit<FeedItem, 'fingerprint'>): FeedItem {
-  const fingerprint = createHash('sha256').update(JSON.stringify([item.title, item.url, item.updated, item.contentHtml])).digest('hex').slice(0, 32);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([item.title, item.url, item.updated, item.contentHtml]))
+    .digest('hex')
+    .slice(0, 32);
   return { ...item, fingerprint };
 }
 

@@ -14,7 +14,8 @@ const MAX_ATTEMPTS = 3;
 /** The least text a feed's own copy of an item needs to be indexed when its page cannot be read. */
 const MIN_FEED_ARTICLE_CHARS = 150;
 const HTML = /^(text\/html|application\/xhtml\+xml)\b/i;
-const FEED_ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';
+const FEED_ACCEPT =
+  'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';
 
 export interface SourceFetcherDeps {
   store: SourceStore;
@@ -62,7 +63,11 @@ export class SourceFetcher {
     state.lastFetch = now;
     let response: FetchResult;
     try {
-      response = await this.get(source, source.url, { etag: state.etag, lastModified: state.lastModified, accept: source.kind === 'feed' ? FEED_ACCEPT : undefined });
+      response = await this.get(source, source.url, {
+        etag: state.etag,
+        lastModified: state.lastModified,
+        accept: source.kind === 'feed' ? FEED_ACCEPT : undefined,
+      });
     } catch (error) {
       return this.fail(run, error as Error);
     }
@@ -75,7 +80,18 @@ export class SourceFetcher {
     }
     let items: FeedItem[];
     if (source.kind === 'page') {
-      items = [{ guid: source.url, url: response.url, title: null, author: null, published: null, updated: null, contentHtml: null, fingerprint: hash(response.bytes) }];
+      items = [
+        {
+          guid: source.url,
+          url: response.url,
+          title: null,
+          author: null,
+          published: null,
+          updated: null,
+          contentHtml: null,
+          fingerprint: hash(response.bytes),
+        },
+      ];
     } else {
       try {
         const feed = readFeed(response.bytes, response.url, response.contentType);
@@ -93,7 +109,13 @@ export class SourceFetcher {
     return this.succeed(run, 'ok');
   }
 
-  private async processAll(source: SourceConfig, items: FeedItem[], run: SourceRun, onItem?: ItemProgress, page?: FetchResult | null): Promise<void> {
+  private async processAll(
+    source: SourceConfig,
+    items: FeedItem[],
+    run: SourceRun,
+    onItem?: ItemProgress,
+    page?: FetchResult | null,
+  ): Promise<void> {
     let done = 0;
     const seen = new Set<string>();
     // Items are read a few at a time; the host limiter keeps each site at two connections.
@@ -115,26 +137,67 @@ export class SourceFetcher {
   /** Items that failed before are tried again (a few times), even when the feed is unchanged. */
   private async retryFailed(source: SourceConfig, run: SourceRun, onItem?: ItemProgress): Promise<void> {
     if (source.kind !== 'feed') return;
-    const again = this.deps.store.items(source.url).filter((r) => r.status === 'failed' && r.attempts < MAX_ATTEMPTS && r.url && !run.failed.some((f) => f.url === r.url));
+    const again = this.deps.store
+      .items(source.url)
+      .filter((r) => r.status === 'failed' && r.attempts < MAX_ATTEMPTS && r.url && !run.failed.some((f) => f.url === r.url));
     for (const record of again) {
-      const item: FeedItem = { guid: record.guid, url: record.url, title: record.title, author: null, published: record.published, updated: null, contentHtml: null, fingerprint: record.fingerprint };
+      const item: FeedItem = {
+        guid: record.guid,
+        url: record.url,
+        title: record.title,
+        author: null,
+        published: record.published,
+        updated: null,
+        contentHtml: null,
+        fingerprint: record.fingerprint,
+      };
       const outcome = await this.processItem(source, item, run, null, true);
       onItem?.(0, 0, { url: item.url, outcome });
     }
   }
 
-  private async processItem(source: SourceConfig, item: FeedItem, run: SourceRun, page: FetchResult | null, retry = false): Promise<string> {
+  private async processItem(
+    source: SourceConfig,
+    item: FeedItem,
+    run: SourceRun,
+    page: FetchResult | null,
+    retry = false,
+  ): Promise<string> {
     const store = this.deps.store;
     const key = itemKey(source.url, item)!;
     const known = store.item(key);
-    if (known && !retry && (known.status !== 'failed' || known.attempts >= MAX_ATTEMPTS) && (known.fingerprint === item.fingerprint || known.status === 'expired')) {
+    if (
+      known &&
+      !retry &&
+      (known.status !== 'failed' || known.attempts >= MAX_ATTEMPTS) &&
+      (known.fingerprint === item.fingerprint || known.status === 'expired')
+    ) {
       run.unchanged++;
       return 'unchanged';
     }
     const now = this.clock.now().toISOString();
     const record: ItemRecord = known
-      ? { ...known, fingerprint: item.fingerprint, title: item.title ?? known.title, attempts: known.status === 'failed' ? known.attempts : 0 }
-      : { key, source: source.url, guid: item.guid, url: item.url, title: item.title, fingerprint: item.fingerprint, contentHash: null, document: null, status: 'failed', published: item.published, firstSeen: now, fetchedAt: null, attempts: 0 };
+      ? {
+          ...known,
+          fingerprint: item.fingerprint,
+          title: item.title ?? known.title,
+          attempts: known.status === 'failed' ? known.attempts : 0,
+        }
+      : {
+          key,
+          source: source.url,
+          guid: item.guid,
+          url: item.url,
+          title: item.title,
+          fingerprint: item.fingerprint,
+          contentHash: null,
+          document: null,
+          status: 'failed',
+          published: item.published,
+          firstSeen: now,
+          fetchedAt: null,
+          attempts: 0,
+        };
     // An item already older than `keep` would leave the knowledge at once: it is not fetched.
     if (!known && item.published && this.clock.now().getTime() - Date.parse(item.published) > source.keepMs) {
       store.putItem({ ...record, status: 'expired' });
@@ -181,7 +244,16 @@ export class SourceFetcher {
     };
     store.putArticle(article);
     const wasIndexed = known?.status === 'indexed';
-    store.putItem({ ...record, url: read.url, status: 'indexed', contentHash, document: article.document, published: article.published, attempts: 0, error: undefined });
+    store.putItem({
+      ...record,
+      url: read.url,
+      status: 'indexed',
+      contentHash,
+      document: article.document,
+      published: article.published,
+      attempts: 0,
+      error: undefined,
+    });
     // A redirect's end is the item's address too: the same article under another link is a duplicate.
     if (item.url && item.url !== read.url) store.putItem({ ...store.item(key)!, url: read.url });
     (wasIndexed ? run.changed : run.added).push(article);
@@ -195,7 +267,10 @@ export class SourceFetcher {
   }
 
   /** The item's page, read; else the article the feed itself carries; else why not. */
-  private async readItem(source: SourceConfig, item: FeedItem): Promise<{ structure: DocumentStructure; url: string } | { reason: string; cause: string }> {
+  private async readItem(
+    source: SourceConfig,
+    item: FeedItem,
+  ): Promise<{ structure: DocumentStructure; url: string } | { reason: string; cause: string }> {
     let failure: { reason: string; cause: string } | null = null;
     if (item.url) {
       try {
@@ -211,15 +286,23 @@ export class SourceFetcher {
     }
     if (item.contentHtml) {
       const html = `<!doctype html><html><head><title>${escapeHtml(item.title ?? '')}</title></head><body><article>${item.contentHtml}</article></body></html>`;
-      const structure = await this.deps.reader.read(new TextEncoder().encode(html), { name: item.url ?? source.url, ...(item.url ? { url: item.url } : {}), contentType: 'text/html; charset=utf-8' });
+      const structure = await this.deps.reader.read(new TextEncoder().encode(html), {
+        name: item.url ?? source.url,
+        ...(item.url ? { url: item.url } : {}),
+        contentType: 'text/html; charset=utf-8',
+      });
       // A teaser ("read more…") is not the article: only a feed that carries the text stands in for the page.
       if (articleChars(structure) >= MIN_FEED_ARTICLE_CHARS) return { structure, url: item.url ?? source.url };
     }
     return failure ?? { reason: 'has no link and no text', cause: 'empty' };
   }
 
-  private async readPage(page: FetchResult, source: SourceConfig): Promise<{ structure: DocumentStructure; url: string } | { reason: string; cause: string }> {
-    if (!HTML.test(page.contentType)) return { reason: `${page.url} is ${page.contentType.split(';')[0] || 'of no declared type'}, not a web page`, cause: 'not_html' };
+  private async readPage(
+    page: FetchResult,
+    source: SourceConfig,
+  ): Promise<{ structure: DocumentStructure; url: string } | { reason: string; cause: string }> {
+    if (!HTML.test(page.contentType))
+      return { reason: `${page.url} is ${page.contentType.split(';')[0] || 'of no declared type'}, not a web page`, cause: 'not_html' };
     try {
       const structure = await this.deps.reader.read(page.bytes, { name: page.url, url: page.url, contentType: page.contentType });
       if (!structure.blocks.some((b) => b.kind !== 'heading')) return { reason: `${page.url} has no article text`, cause: 'no_article' };
@@ -230,7 +313,9 @@ export class SourceFetcher {
   }
 
   private get(source: SourceConfig, url: string, extra: Pick<FetchOptions, 'etag' | 'lastModified' | 'accept'>): Promise<FetchResult> {
-    const allowPrivate = Array.isArray(source.allowPrivate) ? ((host: string) => (source.allowPrivate as string[]).includes(host)) : source.allowPrivate;
+    const allowPrivate = Array.isArray(source.allowPrivate)
+      ? (host: string) => (source.allowPrivate as string[]).includes(host)
+      : source.allowPrivate;
     const options: FetchOptions = { ...this.deps.fetch, userAgent: SOURCES_USER_AGENT, allowPrivate };
     if (extra.etag) options.etag = extra.etag;
     if (extra.lastModified) options.lastModified = extra.lastModified;

@@ -11,7 +11,8 @@ export function describe(error: unknown, source?: SourceConfig): { reason: strin
   const e = error as FetchError & { code?: string };
   const cause = e.code === 'http_status' ? `http_status:${e.status}` : (e.code ?? 'error');
   let reason = e.message ?? String(error);
-  if (e.code === 'private_address') reason = `${reason} Add its host to allowPrivate of the source${source ? ` ${source.url}` : ''} to allow it.`;
+  if (e.code === 'private_address')
+    reason = `${reason} Add its host to allowPrivate of the source${source ? ` ${source.url}` : ''} to allow it.`;
   return { reason: reason.replace(/ Set SANAD_ALLOW_PRIVATE_URLS.*$/, ''), cause };
 }
 
@@ -23,7 +24,13 @@ export function itemKey(source: string, item: FeedItem): string | null {
 /** `sources/<host>/<slug>-<hash>`: readable in logs, unique per item, never a knowledge file's path. */
 export function documentId(url: string, key: string): string {
   const u = new URL(url);
-  const slug = decodeSafe(u.pathname).toLowerCase().replace(/\.(html?|php|aspx?)$/, '').replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
+  const slug = decodeSafe(u.pathname)
+    .toLowerCase()
+    .replace(/\.(html?|php|aspx?)$/, '')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
   const id = createHash('sha256').update(key).digest('hex').slice(0, 8);
   return `sources/${u.host}/${slug ? `${slug}-` : ''}${id}`;
 }
@@ -46,7 +53,15 @@ export function textHash(structure: DocumentStructure): string {
 
 export function articleChars(structure: DocumentStructure): number {
   let n = 0;
-  for (const b of structure.blocks) n += b.kind === 'list' ? b.items.join(' ').length : b.kind === 'table' ? b.rows.flat().join(' ').length : b.kind === 'heading' ? 0 : b.text.length;
+  for (const b of structure.blocks)
+    n +=
+      b.kind === 'list'
+        ? b.items.join(' ').length
+        : b.kind === 'table'
+          ? b.rows.flat().join(' ').length
+          : b.kind === 'heading'
+            ? 0
+            : b.text.length;
   return n;
 }
 

@@ -62,7 +62,9 @@ export class SourceService {
 
   start(): void {
     const loop = () => {
-      this.ticking = this.tick().catch((error: unknown) => this.deps.logger.warn('sources check failed', { error: (error as Error).message }));
+      this.ticking = this.tick().catch((error: unknown) =>
+        this.deps.logger.warn('sources check failed', { error: (error as Error).message }),
+      );
       void this.ticking.finally(() => {
         if (this.timer !== null) this.timer = setTimeout(loop, TICK_MS).unref();
       });
@@ -158,7 +160,9 @@ export class SourceService {
     }
     if (this.logged.delete(key)) log.info(`source ${source.url} works again`);
     if (run.added.length + run.changed.length > 0) {
-      log.info(`source ${source.url}: ${run.added.length} new, ${run.changed.length} changed, ${run.duplicates} duplicate, ${run.failed.length} not read`);
+      log.info(
+        `source ${source.url}: ${run.added.length} new, ${run.changed.length} changed, ${run.duplicates} duplicate, ${run.failed.length} not read`,
+      );
     }
     for (const f of run.failed) {
       const itemKey = `${key}\n${f.url}`;
@@ -185,7 +189,8 @@ export class SourceService {
     // Records of expired items are forgotten once they are far older than `keep`.
     for (const item of this.deps.store.items()) {
       const limit = keep.get(item.source) ?? 0;
-      if (item.status !== 'indexed' && now - Date.parse(item.published ?? item.firstSeen) > 2 * limit + 86_400_000) this.deps.store.deleteItem(item.key);
+      if (item.status !== 'indexed' && now - Date.parse(item.published ?? item.firstSeen) > 2 * limit + 86_400_000)
+        this.deps.store.deleteItem(item.key);
     }
     if (gone.length > 0) {
       this.deps.store.save();

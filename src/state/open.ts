@@ -46,7 +46,10 @@ export async function openStateStore(options: OpenStateOptions): Promise<OpenedS
       sqlite = SqliteStateStore.open(dataDir, {
         ...options,
         onReplaced: (file) =>
-          logger.error('the state file was deleted or replaced while sanad ran; a new one is open, and what the old one held (answered events, questions, feedback, briefings) is gone', { file }),
+          logger.error(
+            'the state file was deleted or replaced while sanad ran; a new one is open, and what the old one held (answered events, questions, feedback, briefings) is gone',
+            { file },
+          ),
       });
       logger.debug('state store open', { file: sqlite.file, schema: sqlite.schemaVersion });
     } catch (error) {

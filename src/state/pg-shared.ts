@@ -66,10 +66,10 @@ export function takeRate(pool: pg.Pool, schema: string, checks: RateCheck[], win
 export async function getEmbeddings(pool: pg.Pool, model: string, hashes: string[]): Promise<Map<string, Float32Array>> {
   const found = new Map<string, Float32Array>();
   for (let i = 0; i < hashes.length; i += EMBEDDING_BATCH) {
-    const { rows } = await pool.query<{ hash: string; vector: Buffer }>('SELECT hash, vector FROM embeddings WHERE model = $1 AND hash = ANY($2)', [
-      model,
-      hashes.slice(i, i + EMBEDDING_BATCH),
-    ]);
+    const { rows } = await pool.query<{ hash: string; vector: Buffer }>(
+      'SELECT hash, vector FROM embeddings WHERE model = $1 AND hash = ANY($2)',
+      [model, hashes.slice(i, i + EMBEDDING_BATCH)],
+    );
     // Copied out: a Buffer's bytes need not be aligned for a Float32Array view.
     for (const row of rows) found.set(row.hash, new Float32Array(new Uint8Array(row.vector).buffer));
   }
@@ -77,12 +77,22 @@ export async function getEmbeddings(pool: pg.Pool, model: string, hashes: string
 }
 
 /** Stores vectors of `model` by text hash; a hash another replica stored first is kept as it is. */
-export async function putEmbeddings(pool: pg.Pool, model: string, entries: { hash: string; vector: Float32Array }[], at: Date): Promise<void> {
+export async function putEmbeddings(
+  pool: pg.Pool,
+  model: string,
+  entries: { hash: string; vector: Float32Array }[],
+  at: Date,
+): Promise<void> {
   for (let i = 0; i < entries.length; i += EMBEDDING_BATCH) {
     const batch = entries.slice(i, i + EMBEDDING_BATCH);
     await pool.query(
       'INSERT INTO embeddings (model, hash, vector, at) SELECT $1, h, v, $4 FROM unnest($2::text[], $3::bytea[]) AS t(h, v) ON CONFLICT DO NOTHING',
-      [model, batch.map((e) => e.hash), batch.map((e) => Buffer.from(e.vector.buffer, e.vector.byteOffset, e.vector.byteLength)), at.getTime()],
+      [
+        model,
+        batch.map((e) => e.hash),
+        batch.map((e) => Buffer.from(e.vector.buffer, e.vector.byteOffset, e.vector.byteLength)),
+        at.getTime(),
+      ],
     );
   }
 }

@@ -4,8 +4,28 @@ import { redact } from '../core/ports.js';
 import type { FeedbackRecord, LeaseClaim, LeaseRequest, QuestionRecord, RateCheck, RateVerdict } from '../core/state.js';
 import { PG_MIGRATIONS, ident, migratePg } from './pg-migrations.js';
 import { describeUrl, getEmbeddings, putEmbeddings, takeRate, transaction, type Queryable } from './pg-shared.js';
-import { type BriefingRow, type DocumentInput, type DocumentRow, type LeaseRow, MAX_DECLINED, citationsJson, diffDocuments, toBriefingEntry, toDocumentEntry } from './rows.js';
-import type { BriefingClaim, BriefingLogEntry, BriefingOutcome, ClaimRequest, KnowledgeChanges, KnowledgeLogEntry, PurgeResult, QuestionStats, SanadStore } from './types.js';
+import {
+  type BriefingRow,
+  type DocumentInput,
+  type DocumentRow,
+  type LeaseRow,
+  MAX_DECLINED,
+  citationsJson,
+  diffDocuments,
+  toBriefingEntry,
+  toDocumentEntry,
+} from './rows.js';
+import type {
+  BriefingClaim,
+  BriefingLogEntry,
+  BriefingOutcome,
+  ClaimRequest,
+  KnowledgeChanges,
+  KnowledgeLogEntry,
+  PurgeResult,
+  QuestionStats,
+  SanadStore,
+} from './types.js';
 
 export { describeUrl };
 
@@ -42,7 +62,8 @@ export class PostgresStateStore implements SanadStore {
 
   private constructor(options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'public';
-    if (!SCHEMA_NAME.test(this.schema)) throw new SanadError('config_invalid', `The database schema name "${this.schema}" is not a plain identifier.`);
+    if (!SCHEMA_NAME.test(this.schema))
+      throw new SanadError('config_invalid', `The database schema name "${this.schema}" is not a plain identifier.`);
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
@@ -62,10 +83,14 @@ export class PostgresStateStore implements SanadStore {
       await migratePg(store.pool, store.schema, options.migrations ?? PG_MIGRATIONS);
     } catch (error) {
       await store.pool.end().catch(() => undefined);
-      throw new SanadError('state_unavailable', `The PostgreSQL database at ${describeUrl(options.url)} cannot be used: ${(error as Error).message}`, {
-        cause: error,
-        hint: 'Check DATABASE_URL (host, port, user, database) and that the server is up; unset DATABASE_URL to use the local SQLite file.',
-      });
+      throw new SanadError(
+        'state_unavailable',
+        `The PostgreSQL database at ${describeUrl(options.url)} cannot be used: ${(error as Error).message}`,
+        {
+          cause: error,
+          hint: 'Check DATABASE_URL (host, port, user, database) and that the server is up; unset DATABASE_URL to use the local SQLite file.',
+        },
+      );
     }
     return store;
   }
@@ -85,14 +110,32 @@ export class PostgresStateStore implements SanadStore {
   async recordQuestion(record: QuestionRecord): Promise<void> {
     await this.pool.query(
       'INSERT INTO questions (platform, channel, user_id, question, answer, abstained, citations, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [record.platform, record.channel, record.user, redact(record.question), redact(record.answer), record.abstained, citationsJson(record.citations), record.at.getTime()],
+      [
+        record.platform,
+        record.channel,
+        record.user,
+        redact(record.question),
+        redact(record.answer),
+        record.abstained,
+        citationsJson(record.citations),
+        record.at.getTime(),
+      ],
     );
   }
 
   async recordFeedback(record: FeedbackRecord): Promise<void> {
     await this.pool.query(
       'INSERT INTO feedback (platform, channel, user_id, vote, question, answer, citations, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [record.platform, record.channel, record.user, record.vote, redact(record.question), redact(record.answer), citationsJson(record.citations), record.at.getTime()],
+      [
+        record.platform,
+        record.channel,
+        record.user,
+        record.vote,
+        redact(record.question),
+        redact(record.answer),
+        citationsJson(record.citations),
+        record.at.getTime(),
+      ],
     );
   }
 
@@ -121,12 +164,20 @@ export class PostgresStateStore implements SanadStore {
   }
 
   async renewLease({ key, owner, at, leaseMs }: LeaseRequest): Promise<boolean> {
-    const result = await this.pool.query('UPDATE leases SET expires_at = $1 WHERE key = $2 AND owner = $3 AND done_at IS NULL', [at.getTime() + leaseMs, key, owner]);
+    const result = await this.pool.query('UPDATE leases SET expires_at = $1 WHERE key = $2 AND owner = $3 AND done_at IS NULL', [
+      at.getTime() + leaseMs,
+      key,
+      owner,
+    ]);
     return result.rowCount === 1;
   }
 
   async completeLease(key: string, owner: string, at: Date): Promise<boolean> {
-    const result = await this.pool.query('UPDATE leases SET done_at = $1 WHERE key = $2 AND owner = $3 AND done_at IS NULL', [at.getTime(), key, owner]);
+    const result = await this.pool.query('UPDATE leases SET done_at = $1 WHERE key = $2 AND owner = $3 AND done_at IS NULL', [
+      at.getTime(),
+      key,
+      owner,
+    ]);
     return result.rowCount === 1;
   }
 
@@ -136,12 +187,18 @@ export class PostgresStateStore implements SanadStore {
     const range = [platform, channel, from.getTime(), to.getTime()];
     const where = 'platform = $1 AND channel = $2 AND at >= $3 AND at < $4';
     const [q, f, declined] = await Promise.all([
-      this.pool.query<{ asked: number; declined: number }>(`SELECT COUNT(*)::int AS asked, COUNT(*) FILTER (WHERE abstained)::int AS declined FROM questions WHERE ${where}`, range),
+      this.pool.query<{ asked: number; declined: number }>(
+        `SELECT COUNT(*)::int AS asked, COUNT(*) FILTER (WHERE abstained)::int AS declined FROM questions WHERE ${where}`,
+        range,
+      ),
       this.pool.query<{ up: number; down: number }>(
         `SELECT COUNT(*) FILTER (WHERE vote = 'up')::int AS up, COUNT(*) FILTER (WHERE vote = 'down')::int AS down FROM feedback WHERE ${where}`,
         range,
       ),
-      this.pool.query<{ question: string }>(`SELECT question FROM questions WHERE ${where} AND abstained GROUP BY question ORDER BY MIN(at) LIMIT $5`, [...range, MAX_DECLINED]),
+      this.pool.query<{ question: string }>(
+        `SELECT question FROM questions WHERE ${where} AND abstained GROUP BY question ORDER BY MIN(at) LIMIT $5`,
+        [...range, MAX_DECLINED],
+      ),
     ]);
     const { asked, declined: declinedCount } = q.rows[0]!;
     return {
@@ -213,10 +270,16 @@ export class PostgresStateStore implements SanadStore {
       await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sanad:documents:${this.schema}`]);
       const diff = diffDocuments((await db.query<DocumentRow>('SELECT * FROM documents')).rows, documents);
       for (const doc of diff.insert) {
-        await db.query('INSERT INTO documents (document, collection, title, hash, first_seen, changed_at) VALUES ($1, $2, $3, $4, $5, $5)', [doc.document, doc.collection, doc.title, doc.hash, now]);
+        await db.query(
+          'INSERT INTO documents (document, collection, title, hash, first_seen, changed_at) VALUES ($1, $2, $3, $4, $5, $5)',
+          [doc.document, doc.collection, doc.title, doc.hash, now],
+        );
       }
       for (const doc of diff.update) {
-        await db.query('UPDATE documents SET collection = $1, title = $2, hash = $3, changed_at = $4, removed_at = NULL WHERE document = $5', [doc.collection, doc.title, doc.hash, now, doc.document]);
+        await db.query(
+          'UPDATE documents SET collection = $1, title = $2, hash = $3, changed_at = $4, removed_at = NULL WHERE document = $5',
+          [doc.collection, doc.title, doc.hash, now, doc.document],
+        );
       }
       if (diff.removed.length > 0) await db.query('UPDATE documents SET removed_at = $1 WHERE document = ANY($2)', [now, diff.removed]);
       return diff.changes;

@@ -1,6 +1,15 @@
 import { SanadError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
-import { MemoryLeases, type FeedbackRecord, type LeaseClaim, type LeaseRequest, type QuestionRecord, type RateCheck, type RateVerdict, type SharedRateLimits } from '../core/state.js';
+import {
+  MemoryLeases,
+  type FeedbackRecord,
+  type LeaseClaim,
+  type LeaseRequest,
+  type QuestionRecord,
+  type RateCheck,
+  type RateVerdict,
+  type SharedRateLimits,
+} from '../core/state.js';
 import { SlidingWindowLimiter } from '../core/rate-limit.js';
 import {
   EMPTY_STATS,
@@ -78,34 +87,62 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
   }
 
   claimLease(request: LeaseRequest): Promise<LeaseClaim> {
-    return this.guard('claimLease', (store) => store.claimLease(request), () => this.leases.claimLease(request));
+    return this.guard(
+      'claimLease',
+      (store) => store.claimLease(request),
+      () => this.leases.claimLease(request),
+    );
   }
 
   renewLease(request: LeaseRequest): Promise<boolean> {
-    return this.guard('renewLease', (store) => store.renewLease(request), () => this.leases.renewLease(request));
+    return this.guard(
+      'renewLease',
+      (store) => store.renewLease(request),
+      () => this.leases.renewLease(request),
+    );
   }
 
   completeLease(key: string, owner: string, at: Date): Promise<boolean> {
-    return this.guard('completeLease', (store) => store.completeLease(key, owner, at), () => this.leases.completeLease(key, owner));
+    return this.guard(
+      'completeLease',
+      (store) => store.completeLease(key, owner, at),
+      () => this.leases.completeLease(key, owner),
+    );
   }
 
   recordQuestion(record: QuestionRecord): Promise<void> {
-    return this.guard('recordQuestion', (store) => store.recordQuestion(record), () => undefined);
+    return this.guard(
+      'recordQuestion',
+      (store) => store.recordQuestion(record),
+      () => undefined,
+    );
   }
 
   /** Unlike the other writes, a feedback that was not saved throws: the person is told so. */
   recordFeedback(record: FeedbackRecord): Promise<void> {
-    return this.guard('recordFeedback', (store) => store.recordFeedback(record), () => {
-      throw new SanadError('feedback_not_saved', 'the feedback could not be saved: the state store is failing');
-    });
+    return this.guard(
+      'recordFeedback',
+      (store) => store.recordFeedback(record),
+      () => {
+        throw new SanadError('feedback_not_saved', 'the feedback could not be saved: the state store is failing');
+      },
+    );
   }
 
   close(): Promise<void> {
-    return this.guard('close', (store) => store.close(), () => undefined);
+    return this.guard(
+      'close',
+      (store) => store.close(),
+      () => undefined,
+    );
   }
 
   questionStats(platform: string, channel: string, from: Date, to: Date): Promise<QuestionStats> {
-    return this.guard('questionStats', (store) => store.questionStats(platform, channel, from, to), () => ({ ...EMPTY_STATS, declinedQuestions: [] }));
+    return this.guard(
+      'questionStats',
+      (store) => store.questionStats(platform, channel, from, to),
+      () => ({ ...EMPTY_STATS, declinedQuestions: [] }),
+    );
   }
 
   claimBriefing(request: ClaimRequest): Promise<BriefingClaim> {
@@ -126,36 +163,68 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
   completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
     // Remember it in memory too: if the store fails later today, this process still will not re-post.
     this.claims.set(key, { owner, done: true });
-    return this.guard('completeBriefing', (store) => store.completeBriefing(key, owner, outcome), () => true);
+    return this.guard(
+      'completeBriefing',
+      (store) => store.completeBriefing(key, owner, outcome),
+      () => true,
+    );
   }
 
   releaseBriefing(key: string, owner: string): Promise<void> {
     if (this.claims.get(key)?.owner === owner) this.claims.delete(key);
-    return this.guard('releaseBriefing', (store) => store.releaseBriefing(key, owner), () => undefined);
+    return this.guard(
+      'releaseBriefing',
+      (store) => store.releaseBriefing(key, owner),
+      () => undefined,
+    );
   }
 
   briefing(key: string): Promise<BriefingLogEntry | null> {
-    return this.guard('briefing', (store) => store.briefing(key), () => null);
+    return this.guard(
+      'briefing',
+      (store) => store.briefing(key),
+      () => null,
+    );
   }
 
   lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
-    return this.guard('lastBriefing', (store) => store.lastBriefing(platform, channel, before), () => null);
+    return this.guard(
+      'lastBriefing',
+      (store) => store.lastBriefing(platform, channel, before),
+      () => null,
+    );
   }
 
   briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
-    return this.guard('briefingHistory', (store) => store.briefingHistory(platform, channel, limit), () => []);
+    return this.guard(
+      'briefingHistory',
+      (store) => store.briefingHistory(platform, channel, limit),
+      () => [],
+    );
   }
 
   recordDocuments(documents: Parameters<SanadStore['recordDocuments']>[0], at: Date): Promise<KnowledgeChanges> {
-    return this.guard('recordDocuments', (store) => store.recordDocuments(documents, at), () => ({ added: [], changed: [], removed: [] }));
+    return this.guard(
+      'recordDocuments',
+      (store) => store.recordDocuments(documents, at),
+      () => ({ added: [], changed: [], removed: [] }),
+    );
   }
 
   knowledgeChangedSince(since: Date): Promise<KnowledgeLogEntry[]> {
-    return this.guard('knowledgeChangedSince', (store) => store.knowledgeChangedSince(since), () => []);
+    return this.guard(
+      'knowledgeChangedSince',
+      (store) => store.knowledgeChangedSince(since),
+      () => [],
+    );
   }
 
   purge(before: Date): Promise<PurgeResult> {
-    return this.guard('purge', (store) => store.purge(before), () => ({ events: 0, questions: 0, feedback: 0, briefings: 0, documents: 0 }));
+    return this.guard(
+      'purge',
+      (store) => store.purge(before),
+      () => ({ events: 0, questions: 0, feedback: 0, briefings: 0, documents: 0 }),
+    );
   }
 
   takeRate(checks: RateCheck[], windowMs: number, at: Date): Promise<RateVerdict> {

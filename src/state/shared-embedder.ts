@@ -22,7 +22,9 @@ export function sharedEmbeddingCache(inner: Embedder, cache: EmbeddingCacheStore
     async embedDocuments(texts, onProgress) {
       const hashes = texts.map(hashText);
       const found = await cache.getEmbeddings(inner.id, [...new Set(hashes)]).catch((error: unknown) => {
-        logger.warn('shared embedding cache unreadable; embedding with the model', { error: error instanceof Error ? error.message : String(error) });
+        logger.warn('shared embedding cache unreadable; embedding with the model', {
+          error: error instanceof Error ? error.message : String(error),
+        });
         return new Map<string, Float32Array>();
       });
       const missing = new Map<string, string>();
@@ -34,7 +36,9 @@ export function sharedEmbeddingCache(inner: Embedder, cache: EmbeddingCacheStore
         const fresh = [...missing.keys()].map((hash, i) => ({ hash, vector: vectors[i]! }));
         for (const { hash, vector } of fresh) found.set(hash, vector);
         await cache.putEmbeddings(inner.id, fresh).catch((error: unknown) => {
-          logger.warn('could not share new embeddings with the other replicas', { error: error instanceof Error ? error.message : String(error) });
+          logger.warn('could not share new embeddings with the other replicas', {
+            error: error instanceof Error ? error.message : String(error),
+          });
         });
       } else onProgress?.(texts.length, texts.length);
       return hashes.map((hash) => found.get(hash)!);

@@ -18,7 +18,17 @@ import {
   toBriefingEntry,
   toDocumentEntry,
 } from './rows.js';
-import type { BriefingClaim, BriefingLogEntry, BriefingOutcome, ClaimRequest, KnowledgeChanges, KnowledgeLogEntry, PurgeResult, QuestionStats, SanadStore } from './types.js';
+import type {
+  BriefingClaim,
+  BriefingLogEntry,
+  BriefingOutcome,
+  ClaimRequest,
+  KnowledgeChanges,
+  KnowledgeLogEntry,
+  PurgeResult,
+  QuestionStats,
+  SanadStore,
+} from './types.js';
 
 export interface SqliteStoreOptions {
   /** The database file; `:memory:` for a throwaway store. */
@@ -99,10 +109,14 @@ export class SqliteStateStore implements SanadStore {
     try {
       makeDirectory(dataDir);
     } catch (error) {
-      throw new SanadError('state_unavailable', `The data folder ${dataDir} cannot be created: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-        cause: error,
-        hint: 'Point SANAD_DATA_DIR at a writable folder; sanad keeps answering without it.',
-      });
+      throw new SanadError(
+        'state_unavailable',
+        `The data folder ${dataDir} cannot be created: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        {
+          cause: error,
+          hint: 'Point SANAD_DATA_DIR at a writable folder; sanad keeps answering without it.',
+        },
+      );
     }
     return new SqliteStateStore({ ...options, file: join(dataDir, DEFAULT_DB_NAME) });
   }
@@ -119,8 +133,19 @@ export class SqliteStateStore implements SanadStore {
 
   async recordQuestion(r: QuestionRecord): Promise<void> {
     this.db
-      .prepare('INSERT INTO questions (platform, channel, user, question, answer, abstained, citations, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(r.platform, r.channel, r.user, redact(r.question), redact(r.answer), r.abstained ? 1 : 0, citationsJson(r.citations), r.at.getTime());
+      .prepare(
+        'INSERT INTO questions (platform, channel, user, question, answer, abstained, citations, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        r.platform,
+        r.channel,
+        r.user,
+        redact(r.question),
+        redact(r.answer),
+        r.abstained ? 1 : 0,
+        citationsJson(r.citations),
+        r.at.getTime(),
+      );
   }
 
   async recordFeedback(r: FeedbackRecord): Promise<void> {
@@ -139,7 +164,10 @@ export class SqliteStateStore implements SanadStore {
     // IMMEDIATE, as for briefings: two processes on one file never both take the lease.
     return this.db
       .transaction((): LeaseClaim => {
-        const { take, claim } = decideLease(this.db.prepare('SELECT * FROM leases WHERE key = ?').get(request.key) as LeaseRow | undefined, request);
+        const { take, claim } = decideLease(
+          this.db.prepare('SELECT * FROM leases WHERE key = ?').get(request.key) as LeaseRow | undefined,
+          request,
+        );
         if (take) {
           this.db
             .prepare(
@@ -153,11 +181,18 @@ export class SqliteStateStore implements SanadStore {
   }
 
   async renewLease({ key, owner, at, leaseMs }: LeaseRequest): Promise<boolean> {
-    return this.db.prepare('UPDATE leases SET expires_at = ? WHERE key = ? AND owner = ? AND done_at IS NULL').run(at.getTime() + leaseMs, key, owner).changes === 1;
+    return (
+      this.db
+        .prepare('UPDATE leases SET expires_at = ? WHERE key = ? AND owner = ? AND done_at IS NULL')
+        .run(at.getTime() + leaseMs, key, owner).changes === 1
+    );
   }
 
   async completeLease(key: string, owner: string, at: Date): Promise<boolean> {
-    return this.db.prepare('UPDATE leases SET done_at = ? WHERE key = ? AND owner = ? AND done_at IS NULL').run(at.getTime(), key, owner).changes === 1;
+    return (
+      this.db.prepare('UPDATE leases SET done_at = ? WHERE key = ? AND owner = ? AND done_at IS NULL').run(at.getTime(), key, owner)
+        .changes === 1
+    );
   }
 
   // ---- BriefingStore -------------------------------------------------------------------
@@ -165,7 +200,9 @@ export class SqliteStateStore implements SanadStore {
   async questionStats(platform: string, channel: string, from: Date, to: Date): Promise<QuestionStats> {
     const range = [platform, channel, from.getTime(), to.getTime()];
     const q = this.db
-      .prepare('SELECT COUNT(*) AS asked, COALESCE(SUM(abstained), 0) AS declined FROM questions WHERE platform = ? AND channel = ? AND at >= ? AND at < ?')
+      .prepare(
+        'SELECT COUNT(*) AS asked, COALESCE(SUM(abstained), 0) AS declined FROM questions WHERE platform = ? AND channel = ? AND at >= ? AND at < ?',
+      )
       .get(...range) as { asked: number; declined: number };
     const f = this.db
       .prepare(
@@ -196,7 +233,9 @@ export class SqliteStateStore implements SanadStore {
         const now = request.at.getTime();
         if (!row) {
           this.db
-            .prepare("INSERT INTO briefings (key, platform, channel, day, state, owner, claimed_at, attempts) VALUES (?, ?, ?, ?, 'claimed', ?, ?, 1)")
+            .prepare(
+              "INSERT INTO briefings (key, platform, channel, day, state, owner, claimed_at, attempts) VALUES (?, ?, ?, ?, 'claimed', ?, ?, 1)",
+            )
             .run(request.key, request.platform, request.channel, request.day, request.owner, now);
           return { status: 'claimed', attempt: 1 };
         }
@@ -204,7 +243,9 @@ export class SqliteStateStore implements SanadStore {
         const expiresAt = Number(row.claimed_at) + request.leaseMs;
         if (row.owner !== request.owner && expiresAt > now) return { status: 'busy', retryAt: new Date(expiresAt) };
         // Abandoned (its holder crashed or gave up), or our own earlier attempt: take it over.
-        this.db.prepare('UPDATE briefings SET owner = ?, claimed_at = ?, attempts = attempts + 1 WHERE key = ?').run(request.owner, now, request.key);
+        this.db
+          .prepare('UPDATE briefings SET owner = ?, claimed_at = ?, attempts = attempts + 1 WHERE key = ?')
+          .run(request.owner, now, request.key);
         return { status: 'claimed', attempt: row.attempts + 1 };
       })
       .immediate();
@@ -212,7 +253,9 @@ export class SqliteStateStore implements SanadStore {
 
   async completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
     const result = this.db
-      .prepare("UPDATE briefings SET state = ?, posted_at = ?, message_id = ?, content = ? WHERE key = ? AND owner = ? AND state = 'claimed'")
+      .prepare(
+        "UPDATE briefings SET state = ?, posted_at = ?, message_id = ?, content = ? WHERE key = ? AND owner = ? AND state = 'claimed'",
+      )
       .run(outcome.state, outcome.at.getTime(), outcome.messageId ?? null, outcome.content ?? null, key, owner);
     return result.changes === 1;
   }
@@ -248,8 +291,12 @@ export class SqliteStateStore implements SanadStore {
     return this.db
       .transaction((): KnowledgeChanges => {
         const diff = diffDocuments(this.db.prepare('SELECT * FROM documents').all() as DocumentRow[], documents);
-        const insert = this.db.prepare('INSERT INTO documents (document, collection, title, hash, first_seen, changed_at) VALUES (?, ?, ?, ?, ?, ?)');
-        const update = this.db.prepare('UPDATE documents SET collection = ?, title = ?, hash = ?, changed_at = ?, removed_at = NULL WHERE document = ?');
+        const insert = this.db.prepare(
+          'INSERT INTO documents (document, collection, title, hash, first_seen, changed_at) VALUES (?, ?, ?, ?, ?, ?)',
+        );
+        const update = this.db.prepare(
+          'UPDATE documents SET collection = ?, title = ?, hash = ?, changed_at = ?, removed_at = NULL WHERE document = ?',
+        );
         const remove = this.db.prepare('UPDATE documents SET removed_at = ? WHERE document = ?');
         for (const doc of diff.insert) insert.run(doc.document, doc.collection, doc.title, doc.hash, now, now);
         for (const doc of diff.update) update.run(doc.collection, doc.title, doc.hash, now, doc.document);
@@ -269,18 +316,17 @@ export class SqliteStateStore implements SanadStore {
   async purge(before: Date): Promise<PurgeResult> {
     const t = before.getTime();
     return this.db
-      .transaction(
-        (): PurgeResult => ({
-          // Leases are claims on events too (Discord messages): counted with them.
-          events: this.db.prepare('DELETE FROM events WHERE at < ?').run(t).changes + this.db.prepare('DELETE FROM leases WHERE at < ?').run(t).changes,
-          questions: this.db.prepare('DELETE FROM questions WHERE at < ?').run(t).changes,
-          feedback: this.db.prepare('DELETE FROM feedback WHERE at < ?').run(t).changes,
-          // A claim never completed is kept: it is what stops a late double post.
-          briefings: this.db.prepare("DELETE FROM briefings WHERE state != 'claimed' AND COALESCE(posted_at, claimed_at) < ?").run(t).changes,
-          documents: this.db.prepare('DELETE FROM documents WHERE removed_at IS NOT NULL AND removed_at < ?').run(t).changes,
-        }),
-      )
+      .transaction((): PurgeResult => ({
+        // Leases are claims on events too (Discord messages): counted with them.
+        events:
+          this.db.prepare('DELETE FROM events WHERE at < ?').run(t).changes +
+          this.db.prepare('DELETE FROM leases WHERE at < ?').run(t).changes,
+        questions: this.db.prepare('DELETE FROM questions WHERE at < ?').run(t).changes,
+        feedback: this.db.prepare('DELETE FROM feedback WHERE at < ?').run(t).changes,
+        // A claim never completed is kept: it is what stops a late double post.
+        briefings: this.db.prepare("DELETE FROM briefings WHERE state != 'claimed' AND COALESCE(posted_at, claimed_at) < ?").run(t).changes,
+        documents: this.db.prepare('DELETE FROM documents WHERE removed_at IS NOT NULL AND removed_at < ?').run(t).changes,
+      }))
       .immediate();
   }
 }
-

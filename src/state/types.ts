@@ -40,9 +40,7 @@ export interface BriefingLogEntry {
  * - `busy`: another scheduler holds a fresh claim; look again after `retryAt`.
  */
 export type BriefingClaim =
-  | { status: 'claimed'; attempt: number }
-  | { status: 'done'; entry: BriefingLogEntry }
-  | { status: 'busy'; retryAt: Date };
+  { status: 'claimed'; attempt: number } | { status: 'done'; entry: BriefingLogEntry } | { status: 'busy'; retryAt: Date };
 
 export interface ClaimRequest {
   key: string;

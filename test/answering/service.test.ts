@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { AnswerService, type AnswerServiceOptions, type AnswerSink } from '../../src/answering/index.js';
-import { type Answer, type AnswerEvent, type AskOptions, type Assistant, type Clock, type Logger, MemoryStateStore, type Reply, type StateStore } from '../../src/core/index.js';
+import {
+  type Answer,
+  type AnswerEvent,
+  type AskOptions,
+  type Assistant,
+  type Clock,
+  type Logger,
+  MemoryStateStore,
+  type Reply,
+  type StateStore,
+} from '../../src/core/index.js';
 
 /** A clock the test moves by hand: throttling is checked without waiting. */
 class ManualClock implements Clock {
@@ -29,7 +39,20 @@ function finalAnswer(text: string): Answer {
     abstained: false,
     language: 'ar',
     mode: 'llm',
-    citations: [{ n: 1, document: 'a.md', title: 'A', paragraph: 3, section: null, text: 'نص', quote: 'نص', score: 1, paragraphId: 'a.md#3', collection: '' }],
+    citations: [
+      {
+        n: 1,
+        document: 'a.md',
+        title: 'A',
+        paragraph: 3,
+        section: null,
+        text: 'نص',
+        quote: 'نص',
+        score: 1,
+        paragraphId: 'a.md#3',
+        collection: '',
+      },
+    ],
     retrieved: [],
     timings: { retrieveMs: 0, answerMs: 0, totalMs: 0 },
   };
@@ -39,7 +62,11 @@ function finalAnswer(text: string): Answer {
  * An assistant that plays a script: each step is a delta at a clock time, then (unless
  * `final` is null) the final answer. It records the options it was asked with.
  */
-function scriptedAssistant(clock: ManualClock, steps: { at: number; text: string }[], final: Answer | null): Assistant & { asked: AskOptions[] } {
+function scriptedAssistant(
+  clock: ManualClock,
+  steps: { at: number; text: string }[],
+  final: Answer | null,
+): Assistant & { asked: AskOptions[] } {
   const asked: AskOptions[] = [];
   return {
     asked,
@@ -71,9 +98,17 @@ function recordingSink(options: { failDeliver?: boolean } = {}) {
   return { sink, events };
 }
 
-function service(assistant: Assistant, clock: Clock, store: StateStore = new MemoryStateStore(), options: Partial<AnswerServiceOptions> = {}) {
+function service(
+  assistant: Assistant,
+  clock: Clock,
+  store: StateStore = new MemoryStateStore(),
+  options: Partial<AnswerServiceOptions> = {},
+) {
   const logger = recordingLogger();
-  const answering = new AnswerService({ assistant, store, logger, clock }, { platform: 'slack', streamIntervalMs: 1000, answerTimeoutMs: null, ...options });
+  const answering = new AnswerService(
+    { assistant, store, logger, clock },
+    { platform: 'slack', streamIntervalMs: 1000, answerTimeoutMs: null, ...options },
+  );
   return { answering, logger };
 }
 
@@ -82,12 +117,16 @@ const REQUEST = { channel: 'C1', user: 'U1', question: 'متى تأسست الم
 describe('the answer service: answer, stream and record', () => {
   it('shows the growing text at most once per interval, then records and delivers the final answer', async () => {
     const clock = new ManualClock(0);
-    const assistant = scriptedAssistant(clock, [
-      { at: 200, text: 'تأسست ' },
-      { at: 1000, text: 'المنظمة ' },
-      { at: 1500, text: 'عام ' },
-      { at: 2100, text: '1945' },
-    ], finalAnswer('تأسست المنظمة عام 1945 [1]'));
+    const assistant = scriptedAssistant(
+      clock,
+      [
+        { at: 200, text: 'تأسست ' },
+        { at: 1000, text: 'المنظمة ' },
+        { at: 1500, text: 'عام ' },
+        { at: 2100, text: '1945' },
+      ],
+      finalAnswer('تأسست المنظمة عام 1945 [1]'),
+    );
     const store = new MemoryStateStore();
     const { answering } = service(assistant, clock, store);
     const { sink, events } = recordingSink();
@@ -117,7 +156,14 @@ describe('the answer service: answer, stream and record', () => {
 
   it('never shows blank text as progress', async () => {
     const clock = new ManualClock(0);
-    const assistant = scriptedAssistant(clock, [{ at: 5000, text: '  ' }, { at: 9000, text: 'نعم' }], finalAnswer('نعم'));
+    const assistant = scriptedAssistant(
+      clock,
+      [
+        { at: 5000, text: '  ' },
+        { at: 9000, text: 'نعم' },
+      ],
+      finalAnswer('نعم'),
+    );
     const { answering } = service(assistant, clock);
     const { sink, events } = recordingSink();
     await answering.answer(REQUEST, sink);
@@ -191,7 +237,10 @@ describe('the answer service: answer, stream and record', () => {
     const clock = new ManualClock(0);
     const assistant = scriptedAssistant(clock, [], finalAnswer('نعم'));
     const { answering } = service(assistant, clock, new MemoryStateStore(), { answerTimeoutMs: 5 });
-    await answering.answer({ ...REQUEST, collections: ['public'], language: 'ar', conversation: [{ role: 'user', text: 'سؤال' }] }, recordingSink().sink);
+    await answering.answer(
+      { ...REQUEST, collections: ['public'], language: 'ar', conversation: [{ role: 'user', text: 'سؤال' }] },
+      recordingSink().sink,
+    );
     const [options] = assistant.asked;
     expect(options).toMatchObject({ collections: ['public'], language: 'ar', conversation: [{ role: 'user', text: 'سؤال' }] });
     expect(options?.signal?.aborted).toBe(false);

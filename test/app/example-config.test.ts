@@ -42,14 +42,20 @@ describe('sanad.config.example.yaml', () => {
     expect(log).toContain('briefing slack:C0123SECURITY (#security) not scheduled: no Slack token is set. Set SLACK_BOT_TOKEN');
     expect(log).toContain('briefing discord:112233445566778899 (#general) not scheduled: no Discord token is set. Set DISCORD_TOKEN');
 
-    const body = (await (await fetch(new URL('/api/briefing', url))).json()) as { channels: { key: string; notPosted: string }[]; channel: string; today: { channel: string } | null };
+    const body = (await (await fetch(new URL('/api/briefing', url))).json()) as {
+      channels: { key: string; notPosted: string }[];
+      channel: string;
+      today: { channel: string } | null;
+    };
     expect(body.channels.map((c) => [c.key, c.notPosted])).toEqual([
       ['slack:C0123SECURITY', 'not_connected'],
       ['discord:112233445566778899', 'not_connected'],
     ]);
     expect(body.channel).toBe('slack:C0123SECURITY');
     expect(body.today!.channel).toBe('#security');
-    const discord = (await (await fetch(new URL('/api/briefing?channel=' + encodeURIComponent('discord:112233445566778899'), url))).json()) as { channel: string; today: { title: string } };
+    const discord = (await (
+      await fetch(new URL('/api/briefing?channel=' + encodeURIComponent('discord:112233445566778899'), url))
+    ).json()) as { channel: string; today: { title: string } };
     expect(discord.channel).toBe('discord:112233445566778899');
     // That channel's settings apply: its language is English.
     expect(discord.today.title).toMatch(/^Daily briefing · /);

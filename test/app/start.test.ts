@@ -9,7 +9,11 @@ import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
 /** `sanad start` as a child process; at most 20 s, then it is killed. */
 async function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = sanad(['start'], { SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-start-data-')), ...env }, mkdtempSync(join(tmpdir(), 'sanad-start-')));
+  const child = sanad(
+    ['start'],
+    { SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-start-data-')), ...env },
+    mkdtempSync(join(tmpdir(), 'sanad-start-')),
+  );
   const timer = setTimeout(() => child.process.kill('SIGKILL'), 20_000);
   const { code } = await child.exited;
   clearTimeout(timer);

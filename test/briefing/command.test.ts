@@ -81,7 +81,9 @@ describe('runBriefingCommand', () => {
     await clock.advanceTo('2026-03-30T06:00:00Z');
     docs.push(addedNote()); // dropped into knowledge/security/ while the bot runs
     const news = await runBriefingCommand({ channel: 'C0NEWS', json: true }, { config: CONFIG, runner, clock });
-    const all = JSON.parse(news.output) as { briefing: { documents: { document: string; status: string; points: { quote: string; paragraph: number }[] }[] } };
+    const all = JSON.parse(news.output) as {
+      briefing: { documents: { document: string; status: string; points: { quote: string; paragraph: number }[] }[] };
+    };
     // The article was in yesterday's briefing: only the runbook is new.
     expect(all.briefing.documents.map((d) => [d.document, d.status])).toEqual([['security/incident-response.md', 'new']]);
     const note = addedNote();
@@ -98,7 +100,13 @@ describe('web briefing provider', () => {
   it('gives today on demand and the posted history, as BriefingViews', async () => {
     const { runner, store, clock } = setup([article()]);
     const briefing = CONFIG.briefings[0]!;
-    const provider = createBriefingProvider({ runner, store, briefings: [briefing], logger: quietLogger, clock }) satisfies BriefingProvider;
+    const provider = createBriefingProvider({
+      runner,
+      store,
+      briefings: [briefing],
+      logger: quietLogger,
+      clock,
+    }) satisfies BriefingProvider;
     expect(await provider.history()).toEqual([]);
     const today = await provider.today();
     expect(today!.channel).toBe('#news');

@@ -54,10 +54,11 @@ export class RecordingPoster implements BriefingPoster {
   failNext = 0;
   private seq = 0;
   constructor(readonly options: { findable?: boolean; delayMs?: number } = {}) {
-    if (options.findable) this.findPosted = async (channel, key) => {
-      const hit = this.posts.find((p) => p.channel === channel && p.rendered.key === key);
-      return hit ? { messageId: `m${this.posts.indexOf(hit) + 1}` } : null;
-    };
+    if (options.findable)
+      this.findPosted = async (channel, key) => {
+        const hit = this.posts.find((p) => p.channel === channel && p.rendered.key === key);
+        return hit ? { messageId: `m${this.posts.indexOf(hit) + 1}` } : null;
+      };
   }
   findPosted?: BriefingPoster['findPosted'];
   async post(channel: string, rendered: RenderedBriefing): Promise<{ messageId: string }> {
@@ -88,5 +89,13 @@ export function openStore(file: string): SqliteStateStore {
 }
 
 export function parisBriefing(overrides: Partial<BriefingConfig> = {}): BriefingConfig {
-  return { platform: 'slack', channel: 'C1', cron: '0 8 * * *', timezone: 'Europe/Paris', whenQuiet: 'highlights', language: 'auto', ...overrides };
+  return {
+    platform: 'slack',
+    channel: 'C1',
+    cron: '0 8 * * *',
+    timezone: 'Europe/Paris',
+    whenQuiet: 'highlights',
+    language: 'auto',
+    ...overrides,
+  };
 }

@@ -48,7 +48,13 @@ const T0 = new Date('2026-03-29T06:00:00Z');
 describe('briefing posts against a Slack that fails', () => {
   it('gives up after a bounded number of tries on 500, and says why', async () => {
     const slack = await fakeSlack((_text, _call, res) => json(res, 500, { ok: false, error: 'internal_error' }));
-    const runner = new BriefingRunner({ store: openStore(dbFile()), documents: () => [article()], posters: { slack: slackPoster(slack.url) }, logger: quietLogger, clock: { now: () => T0 } });
+    const runner = new BriefingRunner({
+      store: openStore(dbFile()),
+      documents: () => [article()],
+      posters: { slack: slackPoster(slack.url) },
+      logger: quietLogger,
+      clock: { now: () => T0 },
+    });
     const outcome = await runner.run(parisBriefing(), T0);
     expect(outcome.status).toBe('failed');
     expect(slack.posts()).toBe(3);
@@ -71,8 +77,22 @@ describe('briefing posts against a Slack that fails', () => {
       json(res, 200, { ok: true, channel: 'C1', ts: `1700000000.00000${call}` });
     });
     const poster = slackPoster(slack.url);
-    const a = new BriefingRunner({ store: openStore(file), documents: () => [article()], posters: { slack: poster }, logger: quietLogger, owner: 'A', clock: { now: () => T0 } });
-    other = new BriefingRunner({ store: openStore(file), documents: () => [article()], posters: { slack: poster }, logger: quietLogger, owner: 'B', clock: { now: () => new Date(T0.getTime() + DEFAULT_LEASE_MS + 1_000) } });
+    const a = new BriefingRunner({
+      store: openStore(file),
+      documents: () => [article()],
+      posters: { slack: poster },
+      logger: quietLogger,
+      owner: 'A',
+      clock: { now: () => T0 },
+    });
+    other = new BriefingRunner({
+      store: openStore(file),
+      documents: () => [article()],
+      posters: { slack: poster },
+      logger: quietLogger,
+      owner: 'B',
+      clock: { now: () => new Date(T0.getTime() + DEFAULT_LEASE_MS + 1_000) },
+    });
     const outcome = await a.run(parisBriefing(), T0);
     // Give a library-level retry of A's request (the old default) time to land, if there were one.
     await new Promise((r) => setTimeout(r, 4_000));

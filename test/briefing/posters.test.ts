@@ -55,7 +55,12 @@ describe('Slack briefing poster, against a fake Slack Web API on 127.0.0.1', () 
         posted.push(form);
         json(res, 200, { ok: true, channel: form.channel, ts: '1774764000.000100' });
       } else if (req.url === '/api/conversations.history') {
-        const messages = posted.map((p, i) => ({ type: 'message', ts: `1774764000.00010${i}`, text: p.text, metadata: JSON.parse(p.metadata!) }));
+        const messages = posted.map((p, i) => ({
+          type: 'message',
+          ts: `1774764000.00010${i}`,
+          text: p.text,
+          metadata: JSON.parse(p.metadata!),
+        }));
         json(res, 200, { ok: true, messages: [{ type: 'message', ts: '1.0', text: 'hello' }, ...messages], has_more: false });
       } else json(res, 200, { ok: false, error: 'unknown_method' });
     });

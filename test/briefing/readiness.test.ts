@@ -76,11 +76,32 @@ describe('the web chat lists every configured briefing', () => {
     stores.push(store);
     const clock = new FakeClock('2026-03-29T10:00:00Z');
     const runner = new BriefingRunner({ store, documents: () => [article()], posters: {}, logger: quietLogger, clock });
-    const provider = createBriefingProvider({ runner, store, briefings: CONFIG.briefings, connected: ['discord'], logger: quietLogger, clock });
+    const provider = createBriefingProvider({
+      runner,
+      store,
+      briefings: CONFIG.briefings,
+      connected: ['discord'],
+      logger: quietLogger,
+      clock,
+    });
     expect(provider.channels()).toEqual([
       { key: 'web:lobby', platform: 'web', label: 'lobby', cron: '0 7 * * *', timezone: 'UTC', notPosted: 'web_only' },
-      { key: 'slack:C0123SECURITY', platform: 'slack', label: '#security', cron: '0 8 * * 1-5', timezone: 'Europe/Paris', notPosted: 'not_connected' },
-      { key: 'discord:112233445566778899', platform: 'discord', label: '112233445566778899', cron: '0 9 * * *', timezone: 'Asia/Riyadh', notPosted: null },
+      {
+        key: 'slack:C0123SECURITY',
+        platform: 'slack',
+        label: '#security',
+        cron: '0 8 * * 1-5',
+        timezone: 'Europe/Paris',
+        notPosted: 'not_connected',
+      },
+      {
+        key: 'discord:112233445566778899',
+        platform: 'discord',
+        label: '112233445566778899',
+        cron: '0 9 * * *',
+        timezone: 'Asia/Riyadh',
+        notPosted: null,
+      },
     ]);
     // Each channel's own briefing: the Discord one is in English, the default one in Arabic.
     expect((await provider.today('discord:112233445566778899'))!.title).toBe('Daily briefing · 2026-03-29');

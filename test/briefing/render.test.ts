@@ -9,7 +9,15 @@ import { article } from './helpers.js';
 const HOSTILE = 'تنبيه @everyone @here <!channel> <@U0123ABCD> <@&112233> & <script>alert(1)</script> *bold* `code`';
 
 function point(i: number, quote: string): KeyPoint {
-  return { quote, document: `d${i}.txt`, title: `Doc ${i} ${HOSTILE}`, paragraph: i, section: null, paragraphId: `d${i}#${i}`, collection: 'main' };
+  return {
+    quote,
+    document: `d${i}.txt`,
+    title: `Doc ${i} ${HOSTILE}`,
+    paragraph: i,
+    section: null,
+    paragraphId: `d${i}#${i}`,
+    collection: 'main',
+  };
 }
 
 /** A briefing far over every platform limit, with hostile text everywhere. */
@@ -30,7 +38,14 @@ function huge(): Briefing {
     })),
     moreDocuments: 7,
     highlights: [],
-    yesterday: { asked: 90, answered: 40, declined: 50, up: 3, down: 4, declinedQuestions: Array.from({ length: 50 }, (_, i) => `سؤال ${i} ${HOSTILE} ${'x'.repeat(80)}`) },
+    yesterday: {
+      asked: 90,
+      answered: 40,
+      declined: 50,
+      up: 3,
+      down: 4,
+      declinedQuestions: Array.from({ length: 50 }, (_, i) => `سؤال ${i} ${HOSTILE} ${'x'.repeat(80)}`),
+    },
   };
 }
 

@@ -14,7 +14,14 @@ afterEach(async () => {
   for (const s of stores.splice(0)) await s.close();
 });
 
-function setup(options: { file?: string; clock: FakeClock; poster: RecordingPoster; briefings?: BriefingConfig[]; owner?: string; graceHours?: number }) {
+function setup(options: {
+  file?: string;
+  clock: FakeClock;
+  poster: RecordingPoster;
+  briefings?: BriefingConfig[];
+  owner?: string;
+  graceHours?: number;
+}) {
   const store = openStore(options.file ?? dbFile());
   stores.push(store);
   const outcomes: RunOutcome[] = [];
@@ -135,7 +142,15 @@ describe('BriefingScheduler with a fake clock', () => {
     // The crashed process claimed and posted, but died before recording it.
     const crashed = openStore(file);
     stores.push(crashed);
-    await crashed.claimBriefing({ key: 'slack:C1:2026-03-28', platform: 'slack', channel: 'C1', day: '2026-03-28', owner: 'dead', at: new Date('2026-03-28T07:00:00Z'), leaseMs: 120_000 });
+    await crashed.claimBriefing({
+      key: 'slack:C1:2026-03-28',
+      platform: 'slack',
+      channel: 'C1',
+      day: '2026-03-28',
+      owner: 'dead',
+      at: new Date('2026-03-28T07:00:00Z'),
+      leaseMs: 120_000,
+    });
     poster.posts.push({ channel: 'C1', rendered: { key: 'slack:C1:2026-03-28', day: '2026-03-28', markdown: 'x' } });
 
     const clock = new FakeClock('2026-03-28T07:01:00Z'); // still inside the dead claim's lease
@@ -152,7 +167,15 @@ describe('BriefingScheduler with a fake clock', () => {
     const poster = new RecordingPoster();
     const crashed = openStore(file);
     stores.push(crashed);
-    await crashed.claimBriefing({ key: 'slack:C1:2026-03-28', platform: 'slack', channel: 'C1', day: '2026-03-28', owner: 'dead', at: new Date('2026-03-28T07:00:00Z'), leaseMs: 120_000 });
+    await crashed.claimBriefing({
+      key: 'slack:C1:2026-03-28',
+      platform: 'slack',
+      channel: 'C1',
+      day: '2026-03-28',
+      owner: 'dead',
+      at: new Date('2026-03-28T07:00:00Z'),
+      leaseMs: 120_000,
+    });
     const clock = new FakeClock('2026-03-28T07:30:00Z');
     const { scheduler, store } = setup({ file, clock, poster, owner: 'B' });
     scheduler.start();

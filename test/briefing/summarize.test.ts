@@ -58,13 +58,18 @@ describe('the LLM briefing summary', () => {
   it('stays extractive when the model fails, declines or cites nothing', async () => {
     const b = briefing();
     expect(await createLlmBriefingSummarizer(scripted({ type: 'final', ok: false, reason: 'timeout' }))(b)).toBeNull();
-    expect(await createLlmBriefingSummarizer(scripted({ type: 'final', ok: true, declined: true, text: 'NO_ANSWER', cited: [] }))(b)).toBeNull();
+    expect(
+      await createLlmBriefingSummarizer(scripted({ type: 'final', ok: true, declined: true, text: 'NO_ANSWER', cited: [] }))(b),
+    ).toBeNull();
     expect(await createLlmBriefingSummarizer(scripted({ type: 'final', ok: true, text: 'كلام بلا مصدر', cited: [] }))(b)).toBeNull();
   });
 
   it('goes through the real verification: a number not in the cited point is refused', async () => {
     fake = await startFakeOpenAI();
-    const llm = createLlmAnswerer(resolveLlmConfig({ baseURL: fake.url, deadlineMs: 5000 }), { logger: silentLogger, prompts: await loadPrompts(defaultPromptsDir()) });
+    const llm = createLlmAnswerer(resolveLlmConfig({ baseURL: fake.url, deadlineMs: 5000 }), {
+      logger: silentLogger,
+      prompts: await loadPrompts(defaultPromptsDir()),
+    });
     fake.chat = () => ({ kind: 'reply', text: 'شاركت 4000 دولة في المؤتمر [1].' });
     expect(await createLlmBriefingSummarizer(llm)(briefing())).toBeNull();
     fake.chat = () => ({ kind: 'reply', text: 'تعمل فرنسا مع شركائها على مكافحة الإرهاب [1].' });

@@ -123,7 +123,9 @@ channels:
   });
 
   it('rejects a bad cron with croner’s reason and an example', () => {
-    const error = errorOf(() => parseConfigText('channels:\n  - { platform: discord, id: "1", briefing: { cron: "every morning" } }\n', 'c.yaml'));
+    const error = errorOf(() =>
+      parseConfigText('channels:\n  - { platform: discord, id: "1", briefing: { cron: "every morning" } }\n', 'c.yaml'),
+    );
     expect(error.message).toContain('channels[0].briefing.cron: "every morning" is not a valid cron pattern');
     expect(error.message).toContain('0 8 * * 1-5');
   });
@@ -182,7 +184,9 @@ channels:
     mkdirSync(join(knowledge, 'security'));
     writeFileSync(join(knowledge, 'top.txt'), 'x');
     const error = errorOf(() =>
-      parseConfigText('channels:\n  - { platform: slack, id: C1, collections: [security, secrity] }\n', 'c.yaml', { knowledgeDir: knowledge }),
+      parseConfigText('channels:\n  - { platform: slack, id: C1, collections: [security, secrity] }\n', 'c.yaml', {
+        knowledgeDir: knowledge,
+      }),
     );
     expect(error.message).toContain('channels[0].collections[1]: "secrity" is not a collection');
     expect(error.message).toContain('collections: main, security');
@@ -198,6 +202,10 @@ describe('sanad.config.example.yaml', () => {
       'slack:C0123SECURITY@Europe/Paris',
       'discord:112233445566778899@Asia/Riyadh',
     ]);
-    expect(config.resolver('discord', '112233445566778899')).toMatchObject({ language: 'en', placement: 'channel', rateLimit: { perUserPerMinute: 3, perChannelPerMinute: 30 } });
+    expect(config.resolver('discord', '112233445566778899')).toMatchObject({
+      language: 'en',
+      placement: 'channel',
+      rateLimit: { perUserPerMinute: 3, perChannelPerMinute: 30 },
+    });
   });
 });

@@ -91,7 +91,7 @@ describe('the slot chooses between close candidates', () => {
     expectAnswer(answer!, 'الخميس');
   });
 
-  it('leaves the last answer\'s paragraph when it holds none of the words the follow-up adds', async () => {
+  it("leaves the last answer's paragraph when it holds none of the words the follow-up adds", async () => {
     const [, answer] = await converse(['متى قال السفير الفرنسي إنه سيقدم مشروع القرار؟', 'ومن يتولى رئاسة مجلس الأمن عند تبني القرار؟']);
     expectAnswer(answer!, 'تتولى فرنسا رئاسة مجلس الأمن');
   });
@@ -132,7 +132,7 @@ describe('a name question is silent when no name follows the noun it asks about'
     ['ما اسم الشركة', 'يشمل التأمين الصحي الموظف وزوجه وأبناءه حتى سن 24 عامًا.', true],
     ['ما اسم العملية', 'وتقدّم القوات الفرنسية التابعة لعملية برخان دعمًا جوهريًا.', false],
     ['ما اسم المؤتمر', 'استضافت باريس مؤتمر "لا لتمويل الإرهاب" يومي 25 و26 أبريل.', false],
-    ['ما اسم عيد الأم بالإنجليزية', 'عيد الأم أو يوم الأم (بالانجليزية: Mother\'s Day) هو احتفال ظهر حديثاً.', false],
+    ['ما اسم عيد الأم بالإنجليزية', "عيد الأم أو يوم الأم (بالانجليزية: Mother's Day) هو احتفال ظهر حديثاً.", false],
     ['ما اسم الصين باللغة الصينية', 'الصين (بالصينية المبسطة: 中国 تشونغوا؛ بالصينية التقليدية: 中國) المعروفة رسميًا.', false],
   ])('%s ← %s: silent %s', (question, quote, silent) => {
     expect(slotSilent(question, 'name', quote)).toBe(silent);
@@ -140,14 +140,20 @@ describe('a name question is silent when no name follows the noun it asks about'
 });
 
 describe('help in any dialect gets the capability reply', () => {
-  it.each(['شو بتقدر تعمل؟', 'ايش تعرف تسوي؟', 'ماذا تستطيع أن تفعل؟', 'انت مين؟', 'إنت بتعمل إيه؟', 'شنو كتدير؟', 'what can you do?', 'من أنت؟'])(
-    '%s',
-    async (question) => {
-      const answer = await assistant.ask(question);
-      expect(answer.intent).toBe('help');
-      expect(answer.citations).toEqual([]);
-    },
-  );
+  it.each([
+    'شو بتقدر تعمل؟',
+    'ايش تعرف تسوي؟',
+    'ماذا تستطيع أن تفعل؟',
+    'انت مين؟',
+    'إنت بتعمل إيه؟',
+    'شنو كتدير؟',
+    'what can you do?',
+    'من أنت؟',
+  ])('%s', async (question) => {
+    const answer = await assistant.ask(question);
+    expect(answer.intent).toBe('help');
+    expect(answer.citations).toEqual([]);
+  });
 
   it('a question about the knowledge that opens the same way is not help', async () => {
     expect((await assistant.ask('شو بتعمل فرنسا لتدريب شركائها؟')).intent).toBeUndefined();

@@ -54,7 +54,7 @@ describe('"who" is the holder of the very title asked', () => {
 });
 
 describe('a name is looked for in the sentence that names the noun', () => {
-  it('declines the mentor\'s name: the tool names in the list further on are not it', async () => {
+  it("declines the mentor's name: the tool names in the list further on are not it", async () => {
     const [, answer] = await converse(['أول يوم إلي بالشركة شو بيصير؟', 'وشو اسم المرشد تبعي؟']);
     expect(answer!.abstained, answer!.answer).toBe(true);
   });
@@ -81,4 +81,3 @@ describe('places and dialect nouns read as the knowledge writes them', () => {
     expect(holds(things.citations[0]!.text, 'العراق')).toBe(true);
   });
 });
-

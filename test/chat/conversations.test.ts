@@ -50,7 +50,12 @@ describe('sanad eval on a chat file', () => {
         id: 'k1',
         dialect: 'gulf',
         turns: [
-          { question: 'وش اسم المؤتمر اللي صار في باريس عن تمويل الإرهاب؟', expect: 'answer', answers: ['لا لتمويل الإرهاب'], evidence: ['مؤتمر دولي في باريس'] },
+          {
+            question: 'وش اسم المؤتمر اللي صار في باريس عن تمويل الإرهاب؟',
+            expect: 'answer',
+            answers: ['لا لتمويل الإرهاب'],
+            evidence: ['مؤتمر دولي في باريس'],
+          },
           { question: 'متى انعقد؟', expect: 'answer', answers: ['25 و26 أبريل'], evidence: ['مؤتمر دولي في باريس'] },
         ],
       },
@@ -68,14 +73,36 @@ describe('sanad eval on a chat file', () => {
   it('asks each conversation in order with its history and reports per dialect', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-chat-eval-'));
     writeFileSync(join(dir, 'chat.json'), JSON.stringify(conversations));
-    const result = spawnSync(process.execPath, [resolve(import.meta.dirname, '../../bin/sanad.js'), 'eval', join(dir, 'chat.json'), '--knowledge', join(FIXTURES, 'knowledge'), '--json'], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-chat-data-')) },
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [
+        resolve(import.meta.dirname, '../../bin/sanad.js'),
+        'eval',
+        join(dir, 'chat.json'),
+        '--knowledge',
+        join(FIXTURES, 'knowledge'),
+        '--json',
+      ],
+      {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-chat-data-')) },
+        timeout: 60_000,
+      },
+    );
     expect(result.status, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout) as ChatReport;
-    expect(out.overall).toMatchObject({ turns: 4, answerTurns: 2, declineTurns: 1, helpTurns: 1, answerAccuracy: 1, firstCitationCorrect: 1, unanswerableDeclined: 1, helpReplies: 1, answeredWrongly: 0, wronglyDeclined: 0 });
+    expect(out.overall).toMatchObject({
+      turns: 4,
+      answerTurns: 2,
+      declineTurns: 1,
+      helpTurns: 1,
+      answerAccuracy: 1,
+      firstCitationCorrect: 1,
+      unanswerableDeclined: 1,
+      helpReplies: 1,
+      answeredWrongly: 0,
+      wronglyDeclined: 0,
+    });
     expect(Object.keys(out.byDialect).sort()).toEqual(['gulf', 'levantine']);
     expect(out.rows.map((r) => `${r.conversation}#${r.turn}`)).toEqual(['k1#1', 'k1#2', 'k2#1', 'k2#2']);
   });
@@ -85,4 +112,3 @@ describe('sanad eval on a chat file', () => {
     expect(() => readChatSet('bad.json', bad)).toThrow(/conversation x, turn 1 needs a "question" and "expect"/);
   });
 });
-

@@ -112,7 +112,16 @@ describe('answer types read after the dialect layer', () => {
 });
 
 describe('"what can you do" in every dialect is help, read from its grammar', () => {
-  it.each(['شو بتقدر تعمل؟', 'ايش تعرف؟', 'ايش تقدر تسوي لي؟', 'انت مين؟ وشو بتعرف؟', 'إنت بتعمل إيه؟', 'شنو كتدير؟', 'ماذا يمكنك أن تفعل؟', 'إنت مين يا عم؟'])('%s', (text) => {
+  it.each([
+    'شو بتقدر تعمل؟',
+    'ايش تعرف؟',
+    'ايش تقدر تسوي لي؟',
+    'انت مين؟ وشو بتعرف؟',
+    'إنت بتعمل إيه؟',
+    'شنو كتدير؟',
+    'ماذا يمكنك أن تفعل؟',
+    'إنت مين يا عم؟',
+  ])('%s', (text) => {
     expect(smallTalk(text)).toBe('help');
   });
   it.each(['ما تعرف عن برخان؟', 'ماذا تفعل فرنسا؟', 'من هو سفير فرنسا؟'])('%s is a question about the knowledge', (text) => {
@@ -121,12 +130,21 @@ describe('"what can you do" in every dialect is help, read from its grammar', ()
 });
 
 describe('a message that reads as a question (respond: questions)', () => {
-  it.each(['هل تعمل المكتبة', 'ما هو السفير', 'où est la salle', 'شو اسم المؤتمر', 'وين المكتب', 'عايز اعرف مواعيد الدوام', 'واش كاين اجتماع', 'Est-ce que le bureau ouvre', 'what time is it', 'ممكن تقولي متى الاجتماع', 'متى؟'])(
-    '%s',
-    (text) => {
-      expect(looksLikeQuestion(text)).toBe(true);
-    },
-  );
+  it.each([
+    'هل تعمل المكتبة',
+    'ما هو السفير',
+    'où est la salle',
+    'شو اسم المؤتمر',
+    'وين المكتب',
+    'عايز اعرف مواعيد الدوام',
+    'واش كاين اجتماع',
+    'Est-ce que le bureau ouvre',
+    'what time is it',
+    'ممكن تقولي متى الاجتماع',
+    'متى؟',
+  ])('%s', (text) => {
+    expect(looksLikeQuestion(text)).toBe(true);
+  });
   it.each(['الاجتماع الساعة 3', 'شكرا', 'merci beaucoup', 'the meeting is at 3', 'تم التحديث'])('%s is not', (text) => {
     expect(looksLikeQuestion(text)).toBe(false);
   });

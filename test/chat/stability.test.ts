@@ -20,7 +20,9 @@ interface FixtureTurn {
   expect: string;
   evidence?: string[];
 }
-const conversations = (JSON.parse(readFileSync(join(FIXTURES, 'conversations.json'), 'utf8')) as { conversations: { turns: FixtureTurn[] }[] }).conversations;
+const conversations = (
+  JSON.parse(readFileSync(join(FIXTURES, 'conversations.json'), 'utf8')) as { conversations: { turns: FixtureTurn[] }[] }
+).conversations;
 const articleQuestions = [
   'ما هي أهداف فرنسا في مكافحة الإرهاب؟',
   ...conversations

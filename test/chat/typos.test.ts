@@ -20,10 +20,13 @@ beforeAll(async () => {
 });
 
 describe('a misspelt focus word', () => {
-  it.each(['من كان قاءد المسلمين في غزوة بدر؟', 'من كان قايد المسلمين في غزوة بدر؟', 'من كان قائدد المسلمين في غزوة بدر؟'])('%s is answered', async (question) => {
-    const answer = await assistant.ask(question);
-    expect(answer.abstained, answer.answer).toBe(false);
-  });
+  it.each(['من كان قاءد المسلمين في غزوة بدر؟', 'من كان قايد المسلمين في غزوة بدر؟', 'من كان قائدد المسلمين في غزوة بدر؟'])(
+    '%s is answered',
+    async (question) => {
+      const answer = await assistant.ask(question);
+      expect(answer.abstained, answer.answer).toBe(false);
+    },
+  );
 
   it('a word with another consonant is another word: "الجنود" is not "جهود"', async () => {
     expect((await assistant.ask('كم عدد الجنود الذين أرسلتهم قريش؟')).abstained).toBe(true);

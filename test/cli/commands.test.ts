@@ -24,7 +24,12 @@ function sanad(args: string[], options: { input?: string; env?: Record<string, s
     input: options.input,
     encoding: 'utf8',
     // The article fixture, not the repository's knowledge/ (a --knowledge flag still wins).
-    env: { PATH: process.env.PATH ?? '', SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-cli-data-')), SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, ...options.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-cli-data-')),
+      SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
+      ...options.env,
+    },
     cwd: options.cwd ?? ROOT,
     timeout: 60_000,
   });
@@ -88,7 +93,9 @@ describe('sanad index (item 3)', () => {
     expect(document).toBe(total);
     expect(stdout).toContain('1 repeats an earlier one: indexed and cited once, at the first place');
     // ¶35 is cited: the count is the one citations go up to.
-    const last = JSON.parse(sanad(['ask', '--json', 'ما هي جهود فرنسا لتعزيز قدرات شركائها على محاربة الإرهاب؟']).stdout) as { retrieved: { paragraph: number }[] };
+    const last = JSON.parse(sanad(['ask', '--json', 'ما هي جهود فرنسا لتعزيز قدرات شركائها على محاربة الإرهاب؟']).stdout) as {
+      retrieved: { paragraph: number }[];
+    };
     expect(Math.max(...last.retrieved.map((r) => r.paragraph))).toBeLessThanOrEqual(Number(total));
   });
 });
@@ -97,7 +104,10 @@ describe('sanad chat commands (item 4)', () => {
   it('lists its commands on /help, and never sends an unknown /command as a question', () => {
     const { code, stdout } = sanad(['chat'], { input: '/help\n/foo bar\n/quit\n' });
     expect(code).toBe(0);
-    const replies = stdout.split('›').slice(1).map((part) => part.trim());
+    const replies = stdout
+      .split('›')
+      .slice(1)
+      .map((part) => part.trim());
     expect(replies[0]).toMatch(/^Commands:\n\s+\/help .*\n\s+\/new .*\n\s+\/quit /);
     expect(replies[1]).toMatch(/^unknown command \/foo\. Commands:/);
     // Nothing was answered: no decline, no sources, no timing line.
@@ -110,7 +120,10 @@ describe('sanad ask --jsonl (item 5)', () => {
     const questions = ['من هو سفير فرنسا لدى الأمم المتحدة؟', '', '   ', 'أين سينظم مؤتمر متابعة نتائج مؤتمر باريس؟'];
     const { code, stdout } = sanad(['ask', '--jsonl'], { input: questions.join('\n') + '\n' });
     expect(code).toBe(0);
-    const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(questions.length);
     expect(lines[0]!.question).toBe(questions[0]);
     expect(lines[1]).toEqual({ line: 2, error: { code: 'empty_question', message: 'Line 2 is empty: there is no question to answer.' } });
@@ -133,7 +146,9 @@ describe('eval without the benchmark files (item 7)', () => {
   it('says what is missing and how to run eval on another file', () => {
     const { code, stderr } = sanad(['eval', '../shared/bench/article-qa.json'], { cwd: folder({ 'README.md': 'a fresh clone' }) });
     expect(code).toBe(1);
-    expect(stderr).toContain('The QA file ../shared/bench/article-qa.json does not exist (the benchmark sets live in ../shared/bench/, beside the repository, not in it).');
+    expect(stderr).toContain(
+      'The QA file ../shared/bench/article-qa.json does not exist (the benchmark sets live in ../shared/bench/, beside the repository, not in it).',
+    );
     expect(stderr).toContain('Run eval on your own file: npx sanad eval path/to/qa.json');
     expect(stderr).toContain('"questions": [{');
     expect(stderr).not.toContain('ENOENT');
@@ -153,7 +168,12 @@ describe('posting a briefing with only the bot token (item 8)', () => {
     const dir = folder({ 'sanad.config.yaml': BRIEFING_CONFIG });
     const child = spawnSanad(
       ['briefing', '--channel', 'C0NEWS', '--post', '--date', '2026-12-01'],
-      { SLACK_BOT_TOKEN: TOKENS.bot, SLACK_API_URL: slack.apiUrl, SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: join(dir, 'data') },
+      {
+        SLACK_BOT_TOKEN: TOKENS.bot,
+        SLACK_API_URL: slack.apiUrl,
+        SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
+        SANAD_DATA_DIR: join(dir, 'data'),
+      },
       dir,
     );
     const { code } = await child.exited;
@@ -165,12 +185,18 @@ describe('posting a briefing with only the bot token (item 8)', () => {
 
   it('still tells sanad start that it cannot receive messages with the bot token alone', async () => {
     const dir = folder({});
-    const child = spawnSanad(['start'], { SLACK_BOT_TOKEN: TOKENS.bot, PORT: '0', SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: join(dir, 'data') }, dir);
+    const child = spawnSanad(
+      ['start'],
+      { SLACK_BOT_TOKEN: TOKENS.bot, PORT: '0', SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: join(dir, 'data') },
+      dir,
+    );
     const timer = setTimeout(() => child.process.kill('SIGKILL'), 20_000);
     const { code } = await child.exited;
     clearTimeout(timer);
     expect(code).toBe(1);
-    expect(child.stderr()).toContain('neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP events) is, so the bot cannot receive messages');
+    expect(child.stderr()).toContain(
+      'neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP events) is, so the bot cannot receive messages',
+    );
     expect(child.stderr()).toContain('sanad briefing --post needs only SLACK_BOT_TOKEN');
   });
 });

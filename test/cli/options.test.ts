@@ -72,7 +72,11 @@ describe('options', () => {
   });
 
   it('reads a valid command line', () => {
-    expect(parseCommandLine(['--knowledge', 'k', 'ask', '--json', 'من', 'هو؟'])).toEqual({ command: 'ask', positionals: ['من', 'هو؟'], values: { knowledge: 'k', json: true } });
+    expect(parseCommandLine(['--knowledge', 'k', 'ask', '--json', 'من', 'هو؟'])).toEqual({
+      command: 'ask',
+      positionals: ['من', 'هو؟'],
+      values: { knowledge: 'k', json: true },
+    });
     expect(parseCommandLine(['ask', '--', '--jsn'])).toEqual({ command: 'ask', positionals: ['--jsn'], values: {} });
     expect(parseCommandLine([])).toEqual({ command: null, positionals: [], values: {} });
   });

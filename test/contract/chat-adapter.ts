@@ -114,7 +114,11 @@ export function chatAdapterContract(platform: string, createHarness: HarnessFact
           throw new Error('index exploded');
         },
         askStream: () => ({
-          [Symbol.asyncIterator]: () => ({ next: async () => { throw new Error('index exploded'); } }),
+          [Symbol.asyncIterator]: () => ({
+            next: async () => {
+              throw new Error('index exploded');
+            },
+          }),
         }),
         paragraph: () => null,
       };
@@ -158,10 +162,14 @@ export function chatAdapterContract(platform: string, createHarness: HarnessFact
     it('gives every answer an overall deadline: past it, an apology, never silence', async () => {
       // A core that only ends when the adapter gives up on it (its signal), as a stuck model would.
       const stuck: Assistant = {
-        ask: (_q, options) => new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(new Error('gave up')), { once: true })),
+        ask: (_q, options) =>
+          new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(new Error('gave up')), { once: true })),
         askStream: (_q, options) => ({
           [Symbol.asyncIterator]: () => ({
-            next: () => new Promise((_resolve, reject) => options?.signal?.addEventListener('abort', () => reject(new Error('gave up')), { once: true })),
+            next: () =>
+              new Promise((_resolve, reject) =>
+                options?.signal?.addEventListener('abort', () => reject(new Error('gave up')), { once: true }),
+              ),
           }),
         }),
         paragraph: () => null,

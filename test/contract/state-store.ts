@@ -69,7 +69,9 @@ export function stateStoreContract(name: string, makeBed: () => Promise<StateSto
       expect(await b.claimLease({ ...lease, owner: 'B', at: later(21_000) })).toEqual({ status: 'busy', expiresAt: later(35_000) });
       expect(await b.renewLease({ ...lease, owner: 'B', at: later(21_000) })).toBe(false);
       // The holder dies: after the lease, one of two racing replicas takes it over.
-      const race = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claimLease({ ...lease, owner: `R${i}`, at: later(36_000) })));
+      const race = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claimLease({ ...lease, owner: `R${i}`, at: later(36_000) })),
+      );
       expect(race.filter((c) => c.status === 'claimed')).toEqual([{ status: 'claimed', attempt: 2 }]);
       const taker = `R${race.findIndex((c) => c.status === 'claimed')}`;
       // The dead holder's late completion does not count; the taker's does, and ends the lease for good.
@@ -94,7 +96,14 @@ export function stateStoreContract(name: string, makeBed: () => Promise<StateSto
       await vote(b, 'up', 2);
       await vote(b, 'down', 3);
       await vote(a, 'down', 3, 'C2');
-      const expected = { asked: 4, answered: 1, declined: 3, up: 2, down: 1, declinedQuestions: ['من فاز بكأس العالم 2018؟', 'ما عاصمة كندا؟'] };
+      const expected = {
+        asked: 4,
+        answered: 1,
+        declined: 3,
+        up: 2,
+        down: 1,
+        declinedQuestions: ['من فاز بكأس العالم 2018؟', 'ما عاصمة كندا؟'],
+      };
       expect(await a.questionStats('slack', 'C1', T0, at(24))).toEqual(expected);
       expect(await b.questionStats('slack', 'C1', T0, at(24))).toEqual(expected);
       expect((await a.questionStats('discord', 'C1', T0, at(24))).asked).toBe(0);
@@ -134,16 +143,26 @@ export function stateStoreContract(name: string, makeBed: () => Promise<StateSto
       const request = { key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', leaseMs: 60_000 };
       await a.claimBriefing({ ...request, owner: 'A', at: T0 });
       expect((await b.claimBriefing({ ...request, owner: 'B', at: new Date(T0.getTime() + 59_000) })).status).toBe('busy');
-      expect(await b.claimBriefing({ ...request, owner: 'B', at: new Date(T0.getTime() + 61_000) })).toEqual({ status: 'claimed', attempt: 2 });
+      expect(await b.claimBriefing({ ...request, owner: 'B', at: new Date(T0.getTime() + 61_000) })).toEqual({
+        status: 'claimed',
+        attempt: 2,
+      });
       expect(await a.completeBriefing('k', 'A', { state: 'posted', messageId: 'late', at: T0 })).toBe(false);
       await b.releaseBriefing('k', 'B');
-      expect(await a.claimBriefing({ ...request, owner: 'C', at: new Date(T0.getTime() + 62_000) })).toEqual({ status: 'claimed', attempt: 3 });
+      expect(await a.claimBriefing({ ...request, owner: 'C', at: new Date(T0.getTime() + 62_000) })).toEqual({
+        status: 'claimed',
+        attempt: 3,
+      });
     });
 
     it('finds the last briefing before a day and the posted history, newest first', async () => {
       const s = await connect();
       const claim = { platform: 'slack', channel: 'C1', owner: 'A', leaseMs: 1000 };
-      for (const [day, state] of [['2026-03-26', 'posted'], ['2026-03-27', 'skipped'], ['2026-03-28', 'posted']] as const) {
+      for (const [day, state] of [
+        ['2026-03-26', 'posted'],
+        ['2026-03-27', 'skipped'],
+        ['2026-03-28', 'posted'],
+      ] as const) {
         const when = new Date(`${day}T07:00:00Z`);
         await s.claimBriefing({ ...claim, key: `slack:C1:${day}`, day, at: when });
         await s.completeBriefing(`slack:C1:${day}`, 'A', { state, messageId: state === 'posted' ? day : null, at: when });
@@ -161,15 +180,27 @@ export function stateStoreContract(name: string, makeBed: () => Promise<StateSto
       const t1 = new Date('2026-03-01T00:00:00Z');
       const t2 = new Date('2026-03-02T00:00:00Z');
       const t3 = new Date('2026-03-03T00:00:00Z');
-      expect(await s.recordDocuments([doc('a.txt', 'h1'), doc('b.txt', 'h2')], t1)).toEqual({ added: ['a.txt', 'b.txt'], changed: [], removed: [] });
-      expect(await s.recordDocuments([doc('a.txt', 'h1'), doc('b.txt', 'h2b'), doc('c.txt', 'h3')], t2)).toEqual({ added: ['c.txt'], changed: ['b.txt'], removed: [] });
+      expect(await s.recordDocuments([doc('a.txt', 'h1'), doc('b.txt', 'h2')], t1)).toEqual({
+        added: ['a.txt', 'b.txt'],
+        changed: [],
+        removed: [],
+      });
+      expect(await s.recordDocuments([doc('a.txt', 'h1'), doc('b.txt', 'h2b'), doc('c.txt', 'h3')], t2)).toEqual({
+        added: ['c.txt'],
+        changed: ['b.txt'],
+        removed: [],
+      });
       expect(await s.recordDocuments([doc('a.txt', 'h1'), doc('c.txt', 'h3')], t3)).toEqual({ added: [], changed: [], removed: ['b.txt'] });
       expect((await s.knowledgeChangedSince(t1)).map((d) => d.document)).toEqual(['c.txt']);
       const [c] = await s.knowledgeChangedSince(t1);
       expect(c!.firstSeen).toEqual(t2);
       expect((await s.knowledgeChangedSince(new Date(0))).map((d) => d.document)).toEqual(['a.txt', 'c.txt']);
       // b.txt back: added again.
-      expect(await s.recordDocuments([doc('a.txt', 'h1'), doc('b.txt', 'h2b'), doc('c.txt', 'h3')], t3)).toEqual({ added: ['b.txt'], changed: [], removed: [] });
+      expect(await s.recordDocuments([doc('a.txt', 'h1'), doc('b.txt', 'h2b'), doc('c.txt', 'h3')], t3)).toEqual({
+        added: ['b.txt'],
+        changed: [],
+        removed: [],
+      });
     });
 
     it('purges rows older than the retention window but keeps open claims', async () => {
@@ -182,7 +213,16 @@ export function stateStoreContract(name: string, makeBed: () => Promise<StateSto
       await s.claimLease({ key: 'lease-new', owner: 'A', at: recent, leaseMs: 1000 });
       await s.recordQuestion(question({ at: old }));
       await s.recordQuestion(question({ at: recent }));
-      await s.recordFeedback({ platform: 'slack', channel: 'C1', user: 'U', vote: 'up', question: 'q', answer: 'a', citations: [], at: old });
+      await s.recordFeedback({
+        platform: 'slack',
+        channel: 'C1',
+        user: 'U',
+        vote: 'up',
+        question: 'q',
+        answer: 'a',
+        citations: [],
+        at: old,
+      });
       const claim = { platform: 'slack', channel: 'C1', owner: 'A', leaseMs: 1000 };
       await s.claimBriefing({ ...claim, key: 'posted-old', day: '2026-01-01', at: old });
       await s.completeBriefing('posted-old', 'A', { state: 'posted', messageId: '1', at: old });

@@ -42,7 +42,11 @@ beforeAll(async () => {
 });
 
 const documentsCited = (answer: Answer) => [...new Set(answer.citations.map((c) => c.document))].sort();
-const thread = (...turns: [string, Answer][]): Turn[] => turns.flatMap(([q, a]) => [{ role: 'user' as const, text: q }, { role: 'assistant' as const, text: a.answer }]);
+const thread = (...turns: [string, Answer][]): Turn[] =>
+  turns.flatMap(([q, a]) => [
+    { role: 'user' as const, text: q },
+    { role: 'assistant' as const, text: a.answer },
+  ]);
 
 describe('a summary when several documents fit (item 11)', () => {
   it('asks which document is meant, listing them numbered, instead of summarising both', async () => {

@@ -31,8 +31,18 @@ describe('Bm25Index', () => {
     [docs[1]!, docs[3]!].forEach((d) => fresh.add(d));
     for (const term of ['a', 'b', 'c', 'd', 'e']) expect(index.idf(term)).toBeCloseTo(fresh.idf(term), 10);
     expect(index.size).toBe(2);
-    const got = index.scores(new Map([['a', 1], ['b', 1]]));
-    const want = fresh.scores(new Map([['a', 1], ['b', 1]]));
+    const got = index.scores(
+      new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+    );
+    const want = fresh.scores(
+      new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+    );
     expect(got.get(1)).toBeCloseTo(want.get(0)!, 10);
     expect(got.has(0)).toBe(false);
   });

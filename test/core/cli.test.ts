@@ -13,7 +13,12 @@ function sanad(args: string[], options: { input?: string; env?: Record<string, s
     input: options.input,
     encoding: 'utf8',
     // The article fixture, not the repository's knowledge/ (a --knowledge flag still wins).
-    env: { PATH: process.env.PATH ?? '', SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-cli-data-')), SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, ...options.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-cli-data-')),
+      SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
+      ...options.env,
+    },
     cwd: resolve(import.meta.dirname, '../..'),
     timeout: 60_000,
   });
@@ -34,15 +39,21 @@ describe('sanad ask --json (the contract other tools rely on)', () => {
     const { code, stdout } = sanad(['ask', '--json', 'من هو سفير فرنسا لدى الأمم المتحدة؟']);
     expect(code).toBe(0);
     const answer = JSON.parse(stdout);
-    expect(Object.keys(answer)).toEqual(expect.arrayContaining(['question', 'answer', 'abstained', 'language', 'mode', 'citations', 'retrieved', 'timings']));
+    expect(Object.keys(answer)).toEqual(
+      expect.arrayContaining(['question', 'answer', 'abstained', 'language', 'mode', 'citations', 'retrieved', 'timings']),
+    );
     expect(answer).toMatchObject({ question: 'من هو سفير فرنسا لدى الأمم المتحدة؟', abstained: false, language: 'ar', mode: 'extractive' });
     expect(answer.answer).toContain('ديلاتر');
     const [citation] = answer.citations;
-    expect(Object.keys(citation)).toEqual(expect.arrayContaining(['n', 'document', 'title', 'paragraph', 'section', 'text', 'quote', 'score']));
+    expect(Object.keys(citation)).toEqual(
+      expect.arrayContaining(['n', 'document', 'title', 'paragraph', 'section', 'text', 'quote', 'score']),
+    );
     expect(citation.paragraph).toBe(2);
     expect(citation.text).toContain(citation.quote);
     expect(answer.retrieved.length).toBeGreaterThanOrEqual(5);
-    expect(Object.keys(answer.retrieved[0])).toEqual(expect.arrayContaining(['document', 'title', 'paragraph', 'section', 'text', 'score']));
+    expect(Object.keys(answer.retrieved[0])).toEqual(
+      expect.arrayContaining(['document', 'title', 'paragraph', 'section', 'text', 'score']),
+    );
     expect(answer.timings).toEqual({ retrieveMs: expect.any(Number), answerMs: expect.any(Number), totalMs: expect.any(Number) });
   });
 
@@ -56,10 +67,18 @@ describe('sanad ask --json (the contract other tools rely on)', () => {
 
 describe('sanad ask --jsonl', () => {
   it('answers each stdin line in order, one JSON object a line', () => {
-    const questions = ['من هو سفير فرنسا لدى الأمم المتحدة؟', '', 'من فاز بكأس العالم لكرة القدم عام 2018؟', 'أين سينظم مؤتمر متابعة نتائج مؤتمر باريس؟'];
+    const questions = [
+      'من هو سفير فرنسا لدى الأمم المتحدة؟',
+      '',
+      'من فاز بكأس العالم لكرة القدم عام 2018؟',
+      'أين سينظم مؤتمر متابعة نتائج مؤتمر باريس؟',
+    ];
     const { code, stdout } = sanad(['ask', '--jsonl'], { input: questions.join('\n') + '\n' });
     expect(code).toBe(0);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     // One line out per line in: the blank one is an error object in its place.
     expect(lines.map((l) => l.question ?? null)).toEqual([questions[0], null, questions[2], questions[3]]);
     expect(lines[1].error.code).toBe('empty_question');
@@ -72,7 +91,11 @@ describe('sanad chat', () => {
   it('answers every piped line in order, with the thread as the conversation', () => {
     const { code, stdout } = sanad(['chat'], { input: 'ما هي عملية شمال؟\nومتى حدث ذلك؟\n/new\nشكرا\n/quit\nمن هو سفير فرنسا؟\n' });
     expect(code).toBe(0);
-    const answers = stdout.split('›').slice(1).map((part) => part.trim()).filter(Boolean);
+    const answers = stdout
+      .split('›')
+      .slice(1)
+      .map((part) => part.trim())
+      .filter(Boolean);
     expect(answers).toHaveLength(4);
     expect(answers[0]).toContain('عملية شمال');
     expect(answers[1]).toContain('2014');
@@ -108,7 +131,10 @@ describe('bad input: a clear message and a non-zero exit, never a stack trace', 
   });
 
   it('a folder whose only files are not text or not UTF-8', () => {
-    const dir = folder({ 'image.txt': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]), 'latin1.txt': Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xe0]) });
+    const dir = folder({
+      'image.txt': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]),
+      'latin1.txt': Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xe0]),
+    });
     const { code, stderr } = sanad(['ask', 'سؤال', '--knowledge', dir]);
     expect(code).toBe(1);
     expect(stderr).toContain('image.txt is not a text file');
@@ -141,7 +167,14 @@ describe('sanad eval and index', () => {
     const qa = folder({
       'qa.json': JSON.stringify({
         questions: [
-          { id: 'a', lang: 'ar', question: 'من هو سفير فرنسا لدى الأمم المتحدة؟', evidence: ['فرنسوا ديلاتر'], answers: ['ديلاتر'], answerable: true },
+          {
+            id: 'a',
+            lang: 'ar',
+            question: 'من هو سفير فرنسا لدى الأمم المتحدة؟',
+            evidence: ['فرنسوا ديلاتر'],
+            answers: ['ديلاتر'],
+            answerable: true,
+          },
           { id: 'b', lang: 'ar', question: 'من فاز بكأس العالم لكرة القدم عام 2018؟', evidence: [], answers: [], answerable: false },
         ],
       }),
@@ -149,7 +182,15 @@ describe('sanad eval and index', () => {
     const { code, stdout } = sanad(['eval', join(qa, 'qa.json'), '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report.overall).toMatchObject({ questions: 2, answerable: 1, hitAt1: 1, firstHoldsAnswer: 1, answerAccuracy: 1, unanswerableDeclined: 1, answerableWronglyDeclined: 0 });
+    expect(report.overall).toMatchObject({
+      questions: 2,
+      answerable: 1,
+      hitAt1: 1,
+      firstHoldsAnswer: 1,
+      answerAccuracy: 1,
+      unanswerableDeclined: 1,
+      answerableWronglyDeclined: 0,
+    });
     expect(report.byLanguage.ar.questions).toBe(2);
   });
 

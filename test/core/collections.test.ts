@@ -25,8 +25,14 @@ describe('a question that names a document', () => {
     const { join } = await import('node:path');
     const { createAssistant } = await import('../../src/core/index.js');
     const dir = mkdtempSync(join(tmpdir(), 'sanad-titles-'));
-    writeFileSync(join(dir, 'iraq.md'), '# العراق\n\nتقع بغداد على نهر دجلة، وهي أكبر مدن البلاد وفيها مقر الحكومة والبرلمان منذ قرون.\n\nتحد البلاد من الجنوب الكويت والمملكة العربية السعودية، ومن الشمال تركيا ومن الشرق إيران.\n');
-    writeFileSync(join(dir, 'saudi.md'), '# السعودية\n\nتقع الرياض في وسط شبه الجزيرة العربية، وهي العاصمة وأكبر المدن.\n\nتحد السعودية من الشمال العراق والأردن والكويت، ومن الجنوب اليمن وعمان.\n');
+    writeFileSync(
+      join(dir, 'iraq.md'),
+      '# العراق\n\nتقع بغداد على نهر دجلة، وهي أكبر مدن البلاد وفيها مقر الحكومة والبرلمان منذ قرون.\n\nتحد البلاد من الجنوب الكويت والمملكة العربية السعودية، ومن الشمال تركيا ومن الشرق إيران.\n',
+    );
+    writeFileSync(
+      join(dir, 'saudi.md'),
+      '# السعودية\n\nتقع الرياض في وسط شبه الجزيرة العربية، وهي العاصمة وأكبر المدن.\n\nتحد السعودية من الشمال العراق والأردن والكويت، ومن الجنوب اليمن وعمان.\n',
+    );
     const assistant = await createAssistant({ knowledgeDir: dir, cacheDir: null });
     const answer = await assistant.ask('ما الدول التي تحد العراق من الجنوب؟');
     expect(answer.retrieved[0]!.document).toBe('iraq.md');

@@ -25,7 +25,7 @@ function recordingLogger(): Logger & { lines: string[] } {
 }
 
 describe('cross-language questions offline', () => {
-  it('tells chat users to ask in the documents\' language, never which variable to set', async () => {
+  it("tells chat users to ask in the documents' language, never which variable to set", async () => {
     const logger = recordingLogger();
     const assistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, logger });
     const en = await assistant.ask('Who is the French ambassador to the United Nations?');
@@ -33,7 +33,7 @@ describe('cross-language questions offline', () => {
       'The documents are in Arabic, and right now I can only answer questions asked in their language. Please ask in Arabic; an administrator can turn on answers across languages.',
     );
     expect(en.abstained).toBe(true);
-    const fr = await assistant.ask('Qui est l\'ambassadeur de France aux Nations unies ?');
+    const fr = await assistant.ask("Qui est l'ambassadeur de France aux Nations unies ?");
     expect(fr.answer).toContain('Les documents sont en arabe');
     for (const answer of [en, fr]) {
       expect(answer.answer).not.toMatch(/OPENAI|API_KEY|BASE_URL/);
@@ -47,16 +47,19 @@ describe('cross-language questions offline', () => {
     expect(warnings[0]).toContain('{"asked":"en","documents":["ar"]}');
   });
 
-  it('names the documents\' language in an Arabic question over English documents', async () => {
+  it("names the documents' language in an Arabic question over English documents", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-en-'));
-    writeFileSync(join(dir, 'leave.md'), '# Leave policy\n\nEvery employee has twenty-five days of paid leave per year, booked in the HR portal.\n');
+    writeFileSync(
+      join(dir, 'leave.md'),
+      '# Leave policy\n\nEvery employee has twenty-five days of paid leave per year, booked in the HR portal.\n',
+    );
     const assistant = await createAssistant({ knowledgeDir: dir });
     const answer = await assistant.ask('كم يوم إجازة مدفوعة للموظف في السنة؟');
     expect(answer.answer).toContain('المستندات مكتوبة باللغة الإنجليزية');
     expect(answer.answer).not.toMatch(/OPENAI/);
   });
 
-  it('names languages in the asker\'s language', () => {
+  it("names languages in the asker's language", () => {
     expect(languageNames(['ar'], 'en')).toBe('Arabic');
     expect(languageNames(['ar', 'fr'], 'fr')).toBe('arabe ou français');
     expect(languageNames(['en', 'und'], 'ar')).toBe('الإنجليزية');

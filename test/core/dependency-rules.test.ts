@@ -9,7 +9,10 @@ const DEPCRUISE = resolve(ROOT, 'node_modules/dependency-cruiser/bin/dependency-
 
 /** Runs `npm run lint`'s import check, with the repository's rules, over a tree: its exit code and "rule: from → to" lines. */
 async function cruise(cwd: string): Promise<{ code: number; violations: string[] }> {
-  const run = promisify(execFile)(process.execPath, [DEPCRUISE, 'src', '--config', resolve(ROOT, '.dependency-cruiser.cjs')], { cwd, maxBuffer: 64 << 20 });
+  const run = promisify(execFile)(process.execPath, [DEPCRUISE, 'src', '--config', resolve(ROOT, '.dependency-cruiser.cjs')], {
+    cwd,
+    maxBuffer: 64 << 20,
+  });
   const { code, stdout } = await run.then(
     (r) => ({ code: 0, stdout: r.stdout }),
     (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),

@@ -10,7 +10,15 @@ const LEASE = 1000;
 
 function replica(leases: WorkLeases, owner: string, options: { watchForMs?: number; maxWatched?: number } = {}) {
   const started: Promise<void>[] = [];
-  const work = new LeasedWork({ leases, owner, clock, logger: silentLogger, leaseMs: LEASE, start: (w) => void started.push(w()), ...options });
+  const work = new LeasedWork({
+    leases,
+    owner,
+    clock,
+    logger: silentLogger,
+    leaseMs: LEASE,
+    start: (w) => void started.push(w()),
+    ...options,
+  });
   return { work, started };
 }
 

@@ -106,7 +106,11 @@ describe('other documents', () => {
   });
 
   it('takes a plain first line as the title', () => {
-    const txt = parseDocument({ document: 'note.txt', collection: 'main', text: 'Note title\nFirst paragraph is here and it is long enough to be prose.\n' });
+    const txt = parseDocument({
+      document: 'note.txt',
+      collection: 'main',
+      text: 'Note title\nFirst paragraph is here and it is long enough to be prose.\n',
+    });
     expect(txt.title).toBe('Note title');
     expect(txt.paragraphs).toHaveLength(1);
   });
@@ -115,7 +119,11 @@ describe('other documents', () => {
 describe('long lists', () => {
   it('a Markdown list of 20,000 items under its intro is read whole, in linear time (no quadratic repeat check)', () => {
     const items = Array.from({ length: 20_000 }, (_, i) => `- item number ${i + 1} of the inventory`);
-    const parsed = parseDocument({ document: 'inventory.md', collection: 'main', text: `# Inventory\n\nThe store holds:\n${items.join('\n')}\n` });
+    const parsed = parseDocument({
+      document: 'inventory.md',
+      collection: 'main',
+      text: `# Inventory\n\nThe store holds:\n${items.join('\n')}\n`,
+    });
     expect(parsed.paragraphs).toHaveLength(1);
     const lines = parsed.paragraphs[0]!.text.split('\n');
     expect(lines).toHaveLength(20_001);
@@ -124,18 +132,30 @@ describe('long lists', () => {
   });
 
   it('a repeated item still ends a plain-text list (it is the next heading)', () => {
-    const parsed = parseDocument({ document: 'a.txt', collection: 'main', text: 'Title\nThe goals are:\nfirst goal\nsecond goal\nfirst goal\nThe first goal matters most of all, as everyone knows.' });
+    const parsed = parseDocument({
+      document: 'a.txt',
+      collection: 'main',
+      text: 'Title\nThe goals are:\nfirst goal\nsecond goal\nfirst goal\nThe first goal matters most of all, as everyone knows.',
+    });
     expect(parsed.paragraphs[0]!.text).toBe('The goals are:\nfirst goal\nsecond goal');
     expect(parsed.paragraphs[1]).toMatchObject({ section: 'first goal' });
   });
 });
 
 describe('front matter source', () => {
-  it('an http(s) source is the document\'s address, on every paragraph; any other source is only a name', () => {
-    const web = parseDocument({ document: 'a.md', collection: 'main', text: '---\ntitle: Page\nsource: https://example.com/a\n---\n\nA paragraph of the page, long enough to be one.\n' });
+  it("an http(s) source is the document's address, on every paragraph; any other source is only a name", () => {
+    const web = parseDocument({
+      document: 'a.md',
+      collection: 'main',
+      text: '---\ntitle: Page\nsource: https://example.com/a\n---\n\nA paragraph of the page, long enough to be one.\n',
+    });
     expect(web.url).toBe('https://example.com/a');
     expect(web.paragraphs[0]!.url).toBe('https://example.com/a');
-    const book = parseDocument({ document: 'b.md', collection: 'main', text: '---\ntitle: Book\nsource: The Annual Report 2023\n---\n\nA paragraph of the book, long enough to be one.\n' });
+    const book = parseDocument({
+      document: 'b.md',
+      collection: 'main',
+      text: '---\ntitle: Book\nsource: The Annual Report 2023\n---\n\nA paragraph of the book, long enough to be one.\n',
+    });
     expect(book.source).toBe('The Annual Report 2023');
     expect(book.url).toBeUndefined();
     expect(book.paragraphs[0]!.url).toBeUndefined();

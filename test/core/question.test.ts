@@ -86,10 +86,12 @@ describe('spelling variants', () => {
 describe('follow-ups and several questions', () => {
   const followUp = (q: string) => isFollowUp(q, terms(q).length);
   it('reads references back as follow-ups', () => {
-    for (const q of ['ومتى حدث ذلك؟', 'ومن أعضاؤها؟', 'وكم عددهم؟', 'ومتى؟', 'And when did that happen?']) expect(followUp(q), q).toBe(true);
+    for (const q of ['ومتى حدث ذلك؟', 'ومن أعضاؤها؟', 'وكم عددهم؟', 'ومتى؟', 'And when did that happen?'])
+      expect(followUp(q), q).toBe(true);
   });
   it('reads a question that names its own subject as new', () => {
-    for (const q of ['وما هي عملية شمال؟', 'من هو سفير فرنسا لدى الأمم المتحدة؟', 'ما هي أهداف فرنسا في محاربة الإرهاب؟']) expect(followUp(q), q).toBe(false);
+    for (const q of ['وما هي عملية شمال؟', 'من هو سفير فرنسا لدى الأمم المتحدة؟', 'ما هي أهداف فرنسا في محاربة الإرهاب؟'])
+      expect(followUp(q), q).toBe(false);
   });
   it('splits two or three questions, and nothing else', () => {
     expect(splitQuestions('ما هي عملية برخان؟ وما هي عملية شمال؟')).toEqual(['ما هي عملية برخان؟', 'وما هي عملية شمال؟']);

@@ -49,6 +49,9 @@ describe('SlidingWindowLimiter (Slack, Discord and the store fallback)', () => {
     const limiter = new SlidingWindowLimiter();
     const at = new Date('2026-12-01T10:00:00Z');
     expect(await limiter.takeRate([{ key: 'k', limit: 1 }], MINUTE, at)).toEqual({ ok: true });
-    expect(await limiter.takeRate([{ key: 'k', limit: 1 }], MINUTE, new Date(at.getTime() + 15_000))).toEqual({ ok: false, retryAfterMs: 45_000 });
+    expect(await limiter.takeRate([{ key: 'k', limit: 1 }], MINUTE, new Date(at.getTime() + 15_000))).toEqual({
+      ok: false,
+      retryAfterMs: 45_000,
+    });
   });
 });

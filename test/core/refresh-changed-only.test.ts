@@ -28,7 +28,8 @@ afterEach(async () => {
 function folder(files: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'sanad-changed-'));
   cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
-  for (let i = 0; i < files; i++) writeFileSync(join(dir, `note-${i}.md`), `# Note ${i}\n\nRoom ${i} is booked for the meeting number ${i} of the quarter.\n`);
+  for (let i = 0; i < files; i++)
+    writeFileSync(join(dir, `note-${i}.md`), `# Note ${i}\n\nRoom ${i} is booked for the meeting number ${i} of the quarter.\n`);
   for (const name of readdirSync(dir)) settle(join(dir, name));
   return dir;
 }

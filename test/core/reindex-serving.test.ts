@@ -45,7 +45,8 @@ describe('answering while the knowledge is re-indexed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-reindex-'));
     cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
     writeFileSync(join(dir, 'memo.md'), '# Memo\n\nThe security team meets every Thursday at nine in room 4B to review incidents.\n');
-    for (let i = 0; i < 30; i++) writeFileSync(join(dir, `note-${i}.md`), `# Note ${i}\n\nRoom ${i} is booked for the meeting number ${i} of the quarter.\n`);
+    for (let i = 0; i < 30; i++)
+      writeFileSync(join(dir, `note-${i}.md`), `# Note ${i}\n\nRoom ${i} is booked for the meeting number ${i} of the quarter.\n`);
     const { embedder, atGate, release } = gatedEmbedder('Friday at ten');
     const assistant = await createAssistant({ knowledgeDir: dir, cacheDir: null, embedder });
     open.push(assistant);
@@ -98,7 +99,10 @@ describe('answering while the knowledge is re-indexed', () => {
     };
     const assistant = await createAssistant({ knowledgeDir: dir, cacheDir: null, embedder });
     open.push(assistant);
-    const lines = Array.from({ length: 3000 }, (_, i) => `Paragraph ${i} records that shipment ${i} left the northern depot on time and was signed for.`);
+    const lines = Array.from(
+      { length: 3000 },
+      (_, i) => `Paragraph ${i} records that shipment ${i} left the northern depot on time and was signed for.`,
+    );
     writeFileSync(join(dir, 'ledger.txt'), `Ledger\n${lines.join('\n')}\n`);
     await assistant.refresh();
     // Embedded in one go, 3,000 paragraphs leave the loop no turn at all; in slices of 128, one
@@ -112,57 +116,69 @@ describe('answering while the knowledge is re-indexed', () => {
 const WORKER_TEST_MS = 180_000;
 
 describe('a large re-index, built in a worker thread', () => {
-  it('answers from the old index while the new one is built, then swaps in the new one complete', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sanad-reindex-worker-'));
-    const version = (v: string, i: number) => `# Depot ${i}\n\nShipment ${i} of the ${v} run left depot ${i} and was signed for by clerk ${v}${i}.\n`;
-    for (let i = 0; i < 40; i++) writeFileSync(join(dir, `depot-${i}.md`), version('amber', i));
-    const logged: string[] = [];
-    const logger = { ...silentLogger, info: (message: string) => void logged.push(message), child: () => logger };
-    const assistant = await createAssistant({ knowledgeDir: dir, cacheDir: null, workerMinParagraphs: 1, logger });
-    open.push(assistant);
-    const before = assistant.index;
+  it(
+    'answers from the old index while the new one is built, then swaps in the new one complete',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sanad-reindex-worker-'));
+      const version = (v: string, i: number) =>
+        `# Depot ${i}\n\nShipment ${i} of the ${v} run left depot ${i} and was signed for by clerk ${v}${i}.\n`;
+      for (let i = 0; i < 40; i++) writeFileSync(join(dir, `depot-${i}.md`), version('amber', i));
+      const logged: string[] = [];
+      const logger = { ...silentLogger, info: (message: string) => void logged.push(message), child: () => logger };
+      const assistant = await createAssistant({ knowledgeDir: dir, cacheDir: null, workerMinParagraphs: 1, logger });
+      open.push(assistant);
+      const before = assistant.index;
 
-    for (let i = 0; i < 40; i++) writeFileSync(join(dir, `depot-${i}.md`), version('cobalt', i));
-    let swapped = false;
-    const refresh = assistant.refresh().then((change) => ((swapped = true), change));
-    // Asked until the refresh ends: each search sees one version whole, the old one until the swap.
-    const seen: string[] = [];
-    while (!swapped) {
-      const texts = (await assistant.index.search('shipment depot clerk', 'en', { k: 80 })).map((h) => h.paragraph.text);
-      const amber = texts.filter((t) => t.includes('amber')).length;
-      const cobalt = texts.filter((t) => t.includes('cobalt')).length;
-      seen.push(amber === 40 && cobalt === 0 ? 'old' : cobalt === 40 && amber === 0 ? 'new' : `mixed ${amber}/${cobalt}`);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    expect((await refresh).changed).toHaveLength(40);
-    expect(seen[0]).toBe('old');
-    const firstNew = seen.indexOf('new');
-    expect(seen.slice(0, firstNew < 0 ? seen.length : firstNew).every((v) => v === 'old')).toBe(true);
-    if (firstNew >= 0) expect(seen.slice(firstNew).every((v) => v === 'new')).toBe(true);
+      for (let i = 0; i < 40; i++) writeFileSync(join(dir, `depot-${i}.md`), version('cobalt', i));
+      let swapped = false;
+      const refresh = assistant.refresh().then((change) => ((swapped = true), change));
+      // Asked until the refresh ends: each search sees one version whole, the old one until the swap.
+      const seen: string[] = [];
+      while (!swapped) {
+        const texts = (await assistant.index.search('shipment depot clerk', 'en', { k: 80 })).map((h) => h.paragraph.text);
+        const amber = texts.filter((t) => t.includes('amber')).length;
+        const cobalt = texts.filter((t) => t.includes('cobalt')).length;
+        seen.push(amber === 40 && cobalt === 0 ? 'old' : cobalt === 40 && amber === 0 ? 'new' : `mixed ${amber}/${cobalt}`);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      expect((await refresh).changed).toHaveLength(40);
+      expect(seen[0]).toBe('old');
+      const firstNew = seen.indexOf('new');
+      expect(seen.slice(0, firstNew < 0 ? seen.length : firstNew).every((v) => v === 'old')).toBe(true);
+      if (firstNew >= 0) expect(seen.slice(firstNew).every((v) => v === 'new')).toBe(true);
 
-    expect(logged).toContain('knowledge re-indexed in a worker thread');
-    expect(assistant.index).not.toBe(before);
-    const after = await assistant.index.search('shipment depot clerk', 'en', { k: 80 });
-    expect(after).toHaveLength(40);
-    expect(after.every((h) => h.paragraph.text.includes('cobalt'))).toBe(true);
-    expect(assistant.index.size).toBe(40);
-    expect((await assistant.ask('Who signed for shipment 7?')).answer).toContain('cobalt7');
-  }, WORKER_TEST_MS);
+      expect(logged).toContain('knowledge re-indexed in a worker thread');
+      expect(assistant.index).not.toBe(before);
+      const after = await assistant.index.search('shipment depot clerk', 'en', { k: 80 });
+      expect(after).toHaveLength(40);
+      expect(after.every((h) => h.paragraph.text.includes('cobalt'))).toBe(true);
+      expect(assistant.index.size).toBe(40);
+      expect((await assistant.ask('Who signed for shipment 7?')).answer).toContain('cobalt7');
+    },
+    WORKER_TEST_MS,
+  );
 
-  it('builds the same index a build on the main thread does: same rankings, same scores', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sanad-reindex-worker-'));
-    cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
-    const assistant = await createAssistant({ knowledgeDir: dir, cacheDir: null, workerMinParagraphs: 1 });
-    open.push(assistant);
-    const questions = ['ما هي عملية برخان؟', 'كم عدد الجنود الفرنسيين في الساحل؟', 'من هو السفير الفرنسي في الأمم المتحدة؟'];
-    const ranked = async () => Promise.all(questions.map(async (q) => (await assistant.index.search(q, 'ar', { k: 10 })).map((h) => [h.paragraph.id, h.score])));
-    const onMain = await ranked();
-    const documents = [...assistant.index.documents.values()];
-    const built = await buildInWorker(documents, localEmbedder());
-    // The worker's index ranks every question as the main thread's did, ties and scores included.
-    expect(built.size).toBe(assistant.index.size);
-    const inWorker = await Promise.all(questions.map(async (q) => (await built.search(q, 'ar', { k: 10 })).map((h) => [h.paragraph.id, h.score])));
-    expect(inWorker).toEqual(onMain);
-    expect(onMain.every((hits) => hits.length > 0)).toBe(true);
-  }, WORKER_TEST_MS);
+  it(
+    'builds the same index a build on the main thread does: same rankings, same scores',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sanad-reindex-worker-'));
+      cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
+      const assistant = await createAssistant({ knowledgeDir: dir, cacheDir: null, workerMinParagraphs: 1 });
+      open.push(assistant);
+      const questions = ['ما هي عملية برخان؟', 'كم عدد الجنود الفرنسيين في الساحل؟', 'من هو السفير الفرنسي في الأمم المتحدة؟'];
+      const ranked = async () =>
+        Promise.all(questions.map(async (q) => (await assistant.index.search(q, 'ar', { k: 10 })).map((h) => [h.paragraph.id, h.score])));
+      const onMain = await ranked();
+      const documents = [...assistant.index.documents.values()];
+      const built = await buildInWorker(documents, localEmbedder());
+      // The worker's index ranks every question as the main thread's did, ties and scores included.
+      expect(built.size).toBe(assistant.index.size);
+      const inWorker = await Promise.all(
+        questions.map(async (q) => (await built.search(q, 'ar', { k: 10 })).map((h) => [h.paragraph.id, h.score])),
+      );
+      expect(inWorker).toEqual(onMain);
+      expect(onMain.every((hits) => hits.length > 0)).toBe(true);
+    },
+    WORKER_TEST_MS,
+  );
 });

@@ -35,13 +35,20 @@ function folder(): string {
   cpSync(join(ARTICLE_KNOWLEDGE, ARTICLE), join(dir, ARTICLE));
   cpSync(HANDBOOKS, join(dir, 'handbooks'), { recursive: true });
   // A paragraph long enough to be embedded in several chunks.
-  writeFileSync(join(dir, 'long.md'), `# Long\n\n${'The archive keeps every signed contract for ten years in the basement vault. '.repeat(40)}\n`);
+  writeFileSync(
+    join(dir, 'long.md'),
+    `# Long\n\n${'The archive keeps every signed contract for ten years in the basement vault. '.repeat(40)}\n`,
+  );
   return dir;
 }
 
 async function start(dir: string, cacheDir: string | null) {
   const lines: string[] = [];
-  const assistant = await createAssistant({ knowledgeDir: dir, cacheDir, logger: createLogger({ level: 'debug', write: (l) => lines.push(l) }) });
+  const assistant = await createAssistant({
+    knowledgeDir: dir,
+    cacheDir,
+    logger: createLogger({ level: 'debug', write: (l) => lines.push(l) }),
+  });
   open.push(assistant);
   return { assistant, lines, restored: lines.some((l) => l.includes('index restored from its snapshot')) };
 }
@@ -56,7 +63,10 @@ async function answers(assistant: SanadAssistant): Promise<unknown[]> {
     const { timings: _timings, ...rest } = await assistant.ask(question);
     const lang = i < 6 ? 'ar' : i < 8 ? 'en' : 'fr';
     const hits = await assistant.index.search(question, lang, { k: 20 });
-    out.push(rest, hits.map((h) => [h.paragraph.id, h.score, h.bm25, h.cosine]));
+    out.push(
+      rest,
+      hits.map((h) => [h.paragraph.id, h.score, h.bm25, h.cosine]),
+    );
   }
   return out;
 }

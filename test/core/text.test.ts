@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { detectLanguage, normalize, normalizeForMatch, splitClauses, splitSentences, stemArabic, terms, tokenize } from '../../src/core/text/index.js';
+import {
+  detectLanguage,
+  normalize,
+  normalizeForMatch,
+  splitClauses,
+  splitSentences,
+  stemArabic,
+  terms,
+  tokenize,
+} from '../../src/core/text/index.js';
 
 describe('normalize', () => {
   it('removes diacritics and tatweel, unifies letter forms and digits', () => {
@@ -45,7 +54,13 @@ describe('sentences', () => {
   const text = 'وقال السفير إنه "ما زالت هناك تحديات". وأعلن أنه سيقدم مشروعا؟ نعم! قيمة 2.5 مليون؛ انتهى';
   it('splits on Arabic and Latin sentence punctuation, keeping offsets', () => {
     const spans = splitSentences(text);
-    expect(spans.map((s) => s.text)).toEqual(['وقال السفير إنه "ما زالت هناك تحديات".', 'وأعلن أنه سيقدم مشروعا؟', 'نعم!', 'قيمة 2.5 مليون؛', 'انتهى']);
+    expect(spans.map((s) => s.text)).toEqual([
+      'وقال السفير إنه "ما زالت هناك تحديات".',
+      'وأعلن أنه سيقدم مشروعا؟',
+      'نعم!',
+      'قيمة 2.5 مليون؛',
+      'انتهى',
+    ]);
     for (const s of spans) expect(text.slice(s.start, s.end)).toBe(s.text);
   });
   it('cuts a long sentence at clause commas', () => {

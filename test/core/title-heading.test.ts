@@ -28,9 +28,17 @@ describe('a # heading equal to the title (item 12)', () => {
   });
 
   it('is recognised through spelling differences (hamza, diacritics) and in plain text too', () => {
-    const md = parseDocument({ document: 'a.md', collection: 'main', text: '---\ntitle: Employee Handbook\n---\n# employee handbook\n\nEveryone has twenty-five days of paid leave each year.\n' });
+    const md = parseDocument({
+      document: 'a.md',
+      collection: 'main',
+      text: '---\ntitle: Employee Handbook\n---\n# employee handbook\n\nEveryone has twenty-five days of paid leave each year.\n',
+    });
     expect(md.paragraphs[0]!.section).toBeNull();
-    const txt = parseDocument({ document: 'b.txt', collection: 'main', text: '---\ntitle: أدوات الفريق\n---\nادوات الفريق\nيستخدم الفريق Slack للتواصل اليومي مع كل الأعضاء.\n' });
+    const txt = parseDocument({
+      document: 'b.txt',
+      collection: 'main',
+      text: '---\ntitle: أدوات الفريق\n---\nادوات الفريق\nيستخدم الفريق Slack للتواصل اليومي مع كل الأعضاء.\n',
+    });
     expect(txt.paragraphs[0]!.section).toBeNull();
   });
 

@@ -27,10 +27,14 @@ function mention(channel = fake.textChannel('general'), text = QUESTION, author 
 
 /** Bot messages that are final (have embeds), once `count` exist. */
 async function finalReplies(count: number, timeoutMs = 8000): Promise<FakeMessage[]> {
-  return fake.waitFor(() => {
-    const done = fake.botMessages().filter((m) => m.embeds.length > 0);
-    return done.length >= count ? done : undefined;
-  }, timeoutMs, `${count} final replies`);
+  return fake.waitFor(
+    () => {
+      const done = fake.botMessages().filter((m) => m.embeds.length > 0);
+      return done.length >= count ? done : undefined;
+    },
+    timeoutMs,
+    `${count} final replies`,
+  );
 }
 
 describe('discord adapter against a fake Discord', () => {
@@ -49,7 +53,10 @@ describe('discord adapter against a fake Discord', () => {
     expect(fake.connections).toHaveLength(1);
     const registered = fake.registeredCommands[0]!;
     expect(registered.path).toBe(`/applications/${fake.applicationId}/guilds/${fake.guildId}/commands`);
-    expect((registered.body as { name: string; options: { name: string }[] }[])[0]!.options.map((o) => o.name)).toEqual(['question', 'private']);
+    expect((registered.body as { name: string; options: { name: string }[] }[])[0]!.options.map((o) => o.name)).toEqual([
+      'question',
+      'private',
+    ]);
   });
 
   it('replies to a mention with a cited embed that pings no one, records the question, and skips typing when the answer is instant', async () => {
@@ -70,12 +77,21 @@ describe('discord adapter against a fake Discord', () => {
     const store = bot.store as MemoryStateStore;
     await fake.waitFor(() => store.questions.length > 0, 5000, 'the question recorded');
     expect(store.questions).toHaveLength(1);
-    expect(store.questions[0]).toMatchObject({ platform: 'discord', channel: question.channel_id, user: question.author.id, question: QUESTION, abstained: false });
+    expect(store.questions[0]).toMatchObject({
+      platform: 'discord',
+      channel: question.channel_id,
+      user: question.author.id,
+      question: QUESTION,
+      abstained: false,
+    });
   });
 
   it('shows typing while a slower answer is being written', async () => {
     fake = await FakeDiscord.start();
-    bot = await startBot(fake, { assistant: scriptedAssistant({ deltas: ['a', 'b', 'c'], gapMs: 200 }), settings: { placement: 'channel' } });
+    bot = await startBot(fake, {
+      assistant: scriptedAssistant({ deltas: ['a', 'b', 'c'], gapMs: 200 }),
+      settings: { placement: 'channel' },
+    });
     const question = mention();
     await finalReplies(1);
     expect(fake.typing.map((t) => t.channel)).toContain(question.channel_id);
@@ -138,7 +154,12 @@ describe('discord adapter against a fake Discord', () => {
     fake = await FakeDiscord.start();
     const assistant = scriptedAssistant();
     bot = await startBot(fake, { assistant, settings: { placement: 'channel' } });
-    const question = fake.post({ channel: fake.textChannel('general'), author: fake.user('alice'), content: `<@&${fake.botRoleId}> ${QUESTION}`, mentionRoles: [fake.botRoleId] });
+    const question = fake.post({
+      channel: fake.textChannel('general'),
+      author: fake.user('alice'),
+      content: `<@&${fake.botRoleId}> ${QUESTION}`,
+      mentionRoles: [fake.botRoleId],
+    });
     const [reply] = await finalReplies(1);
     expect(reply!.message_reference?.message_id).toBe(question.id);
     expect(assistant.calls[0]!.question).toBe(QUESTION);
@@ -175,7 +196,12 @@ describe('discord adapter against a fake Discord', () => {
   it('answers other bots only where allowBots is set', async () => {
     fake = await FakeDiscord.start();
     bot = await startBot(fake, { assistant: scriptedAssistant(), settings: { allowBots: true, placement: 'channel' } });
-    fake.post({ channel: fake.textChannel('general'), author: fake.user('otherbot', true), content: `<@${fake.bot.id}> ${QUESTION}`, mentions: [fake.bot] });
+    fake.post({
+      channel: fake.textChannel('general'),
+      author: fake.user('otherbot', true),
+      content: `<@${fake.bot.id}> ${QUESTION}`,
+      mentions: [fake.bot],
+    });
     await finalReplies(1);
   });
 
@@ -209,7 +235,8 @@ describe('discord adapter against a fake Discord', () => {
     fake = await FakeDiscord.start();
     const hostile = '@everyone @here <@123456789012345678> <@&112233445566778899>';
     const assistant = scriptedAssistant({
-      script: (q) => answerFor(q, { answer: `الإعلان: ${hostile}`, citations: [citation(1, { quote: `إعلان موجه إلى الجميع ${hostile}` })] }),
+      script: (q) =>
+        answerFor(q, { answer: `الإعلان: ${hostile}`, citations: [citation(1, { quote: `إعلان موجه إلى الجميع ${hostile}` })] }),
       deltas: ['الإعلان: ', hostile],
     });
     bot = await startBot(fake, { assistant, settings: { placement: 'channel' } });
@@ -227,7 +254,10 @@ describe('discord adapter against a fake Discord', () => {
     fake = await FakeDiscord.start();
     const items = Array.from({ length: 400 }, (_, i) => `البند رقم ${i + 1} من القائمة الطويلة جدا.`);
     const quotes = Array.from({ length: 30 }, (_, i) => citation(i + 1, { quote: 'نص الاقتباس '.repeat(120) + `نهاية ${i + 1}` }));
-    bot = await startBot(fake, { assistant: scriptedAssistant({ script: (q) => answerFor(q, { answer: items.join(' '), citations: quotes }) }), settings: { placement: 'channel' } });
+    bot = await startBot(fake, {
+      assistant: scriptedAssistant({ script: (q) => answerFor(q, { answer: items.join(' '), citations: quotes }) }),
+      settings: { placement: 'channel' },
+    });
     const question = mention();
     await fake.waitFor(() => fake.botMessages().some((m) => m.components.length > 0), 8000, 'the last part');
     const parts = fake.botMessages();
@@ -257,7 +287,9 @@ describe('discord adapter against a fake Discord', () => {
       expect(original.edits).toBe(1);
       expect(visibleText(original)).toContain('ديلاتر');
       expect(couldPing(original)).toBe(false);
-      const edit = fake.requests.find((r) => r.method === 'PATCH' && r.path === `/webhooks/${fake.applicationId}/${token}/messages/@original`);
+      const edit = fake.requests.find(
+        (r) => r.method === 'PATCH' && r.path === `/webhooks/${fake.applicationId}/${token}/messages/@original`,
+      );
       expect(edit).toBeDefined();
     }
   });
@@ -318,7 +350,12 @@ describe('discord adapter against a fake Discord', () => {
     expect(fake.botMessages()).toHaveLength(4);
     expect(fake.interactionCallbacks.filter((c) => c.id === asked.id)).toHaveLength(1);
     expect(replies.filter((r) => r.message_reference).map((r) => r.message_reference?.message_id)).toEqual([first.id, missed!.id, last.id]);
-    expect(assistant.calls.map((c) => c.question)).toEqual(['ما هي عملية شمال؟', 'ما هي عملية سيرفال؟', 'ومتى حدث ذلك؟', 'ما هي عملية برخان؟']);
+    expect(assistant.calls.map((c) => c.question)).toEqual([
+      'ما هي عملية شمال؟',
+      'ما هي عملية سيرفال؟',
+      'ومتى حدث ذلك؟',
+      'ما هي عملية برخان؟',
+    ]);
     const resumed = fake.connections[1]!;
     expect(resumed.url.startsWith('/resume?')).toBe(true);
     expect(resumed.opcodes).toContain(6);
@@ -328,7 +365,10 @@ describe('discord adapter against a fake Discord', () => {
   it('rate-limits a user with a friendly message', async () => {
     fake = await FakeDiscord.start();
     const assistant = scriptedAssistant();
-    bot = await startBot(fake, { assistant, settings: { placement: 'channel', rateLimit: { perUserPerMinute: 1, perChannelPerMinute: 10 } } });
+    bot = await startBot(fake, {
+      assistant,
+      settings: { placement: 'channel', rateLimit: { perUserPerMinute: 1, perChannelPerMinute: 10 } },
+    });
     mention();
     await finalReplies(1);
     mention();
@@ -411,8 +451,14 @@ describe('discord adapter against a fake Discord', () => {
   it('fails to start with a hint when the token is rejected or Message Content is not enabled', async () => {
     fake = await FakeDiscord.start();
     fake.failNext('GET', /^\/gateway\/bot$/, 401);
-    await expect(startBot(fake, { assistant: scriptedAssistant() })).rejects.toMatchObject({ code: 'discord_token', hint: expect.stringContaining('Reset Token') });
+    await expect(startBot(fake, { assistant: scriptedAssistant() })).rejects.toMatchObject({
+      code: 'discord_token',
+      hint: expect.stringContaining('Reset Token'),
+    });
     fake.refuseIntents = true;
-    await expect(startBot(fake, { assistant: scriptedAssistant() })).rejects.toMatchObject({ code: 'discord_intents', hint: expect.stringContaining('Message Content Intent') });
+    await expect(startBot(fake, { assistant: scriptedAssistant() })).rejects.toMatchObject({
+      code: 'discord_intents',
+      hint: expect.stringContaining('Message Content Intent'),
+    });
   });
 });

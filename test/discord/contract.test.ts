@@ -8,7 +8,6 @@ import { hostileKnowledgeDir, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js
 import { DiscordHarness } from './harness.js';
 import { assistantFor } from '../contract/assistants.js';
 
-
 let hostile: string | undefined;
 
 async function createHarness(options: HarnessOptions = {}): Promise<ChatHarness> {

@@ -10,7 +10,14 @@ const DOC = readFileSync(join(ROOT, 'docs/discord.md'), 'utf8');
 it('docs/discord.md quotes the exact permission integer and invite URL the code builds', () => {
   expect(DOC).toContain(`permissions=${BOT_PERMISSIONS_INTEGER}`);
   expect(DOC).toContain(inviteUrl('YOUR_APPLICATION_ID'));
-  for (const name of ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID', 'DISCORD_GUILD_ID', 'DISCORD_API_URL', 'Message Content Intent', 'npx sanad discord register']) {
+  for (const name of [
+    'DISCORD_TOKEN',
+    'DISCORD_APPLICATION_ID',
+    'DISCORD_GUILD_ID',
+    'DISCORD_API_URL',
+    'Message Content Intent',
+    'npx sanad discord register',
+  ]) {
     expect(DOC).toContain(name);
   }
 });

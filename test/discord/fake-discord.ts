@@ -159,7 +159,14 @@ export class FakeDiscord {
   user(name: string, bot = false): FakeUser {
     const existing = this.users.get(name);
     if (existing) return existing;
-    const user: FakeUser = { id: this.snowflake(), username: name, discriminator: '0', global_name: name, avatar: null, ...(bot ? { bot: true } : {}) };
+    const user: FakeUser = {
+      id: this.snowflake(),
+      username: name,
+      discriminator: '0',
+      global_name: name,
+      avatar: null,
+      ...(bot ? { bot: true } : {}),
+    };
     this.users.set(name, user);
     return user;
   }
@@ -167,7 +174,17 @@ export class FakeDiscord {
   /** A guild text channel, created (and announced when connected) on first use. */
   textChannel(name: string): FakeChannel {
     for (const channel of this.channels.values()) if (channel.name === name && channel.type === 0) return channel;
-    const channel: FakeChannel = { id: this.snowflake(), type: 0, name, guild_id: this.guildId, parent_id: null, position: this.channels.size, permission_overwrites: [], nsfw: false, last_message_id: null };
+    const channel: FakeChannel = {
+      id: this.snowflake(),
+      type: 0,
+      name,
+      guild_id: this.guildId,
+      parent_id: null,
+      position: this.channels.size,
+      permission_overwrites: [],
+      nsfw: false,
+      last_message_id: null,
+    };
     this.channels.set(channel.id, channel);
     if (this.session) this.dispatch('CHANNEL_CREATE', channel);
     return channel;
@@ -204,19 +221,31 @@ export class FakeDiscord {
   }
 
   /** A user (or a bot) posts in a channel; dispatches MESSAGE_CREATE. */
-  post(options: { channel: FakeChannel; author: FakeUser; content: string; mentions?: FakeUser[]; mentionRoles?: string[]; reference?: FakeMessage }): FakeMessage {
+  post(options: {
+    channel: FakeChannel;
+    author: FakeUser;
+    content: string;
+    mentions?: FakeUser[];
+    mentionRoles?: string[];
+    reference?: FakeMessage;
+  }): FakeMessage {
     const message = this.createMessage(options.channel, options.author, {
       content: options.content,
       mentions: options.mentions ?? [],
       mention_roles: options.mentionRoles ?? [],
-      message_reference: options.reference ? { message_id: options.reference.id, channel_id: options.reference.channel_id, guild_id: options.reference.guild_id } : undefined,
+      message_reference: options.reference
+        ? { message_id: options.reference.id, channel_id: options.reference.channel_id, guild_id: options.reference.guild_id }
+        : undefined,
     });
     this.dispatch('MESSAGE_CREATE', { ...this.wire(message), channel_type: options.channel.type });
     return message;
   }
 
   /** A slash command `/ask`; dispatches INTERACTION_CREATE and returns its token. */
-  slashAsk(options: { channel: FakeChannel; user: FakeUser; question: string; private?: boolean; locale?: string }): { id: string; token: string } {
+  slashAsk(options: { channel: FakeChannel; user: FakeUser; question: string; private?: boolean; locale?: string }): {
+    id: string;
+    token: string;
+  } {
     const id = this.snowflake();
     const token = `itoken-${id}`;
     const opts: Record<string, unknown>[] = [{ name: 'question', type: 3, value: options.question }];
@@ -318,18 +347,22 @@ export class FakeDiscord {
   private identify(socket: WebSocket): void {
     if (this.multiSession && this.session?.socket) this.replicaSessions.push(this.session);
     this.session = { id: `session-${this.snowflake()}`, seq: 0, events: [], socket };
-    this.dispatch('READY', {
-      v: 10,
-      user: this.bot,
-      guilds: [{ id: this.guildId, unavailable: true }],
-      session_id: this.session.id,
-      resume_gateway_url: this.resumeUrl,
-      shard: [0, 1],
-      application: { id: this.applicationId, flags: 0 },
-      private_channels: [],
-      relationships: [],
-      user_settings: {},
-    }, true);
+    this.dispatch(
+      'READY',
+      {
+        v: 10,
+        user: this.bot,
+        guilds: [{ id: this.guildId, unavailable: true }],
+        session_id: this.session.id,
+        resume_gateway_url: this.resumeUrl,
+        shard: [0, 1],
+        application: { id: this.applicationId, flags: 0 },
+        private_channels: [],
+        relationships: [],
+        user_settings: {},
+      },
+      true,
+    );
     this.dispatch('GUILD_CREATE', this.guildPayload(), true);
   }
 
@@ -363,7 +396,8 @@ export class FakeDiscord {
     const event = { s: session.seq, t, d };
     session.events.push(event);
     if (session.events.length > 1000) session.events.shift();
-    if (session.socket && session.socket.readyState === WebSocket.OPEN && !this.holdResume) session.socket.send(JSON.stringify({ op: 0, ...event }));
+    if (session.socket && session.socket.readyState === WebSocket.OPEN && !this.holdResume)
+      session.socket.send(JSON.stringify({ op: 0, ...event }));
   }
 
   private guildPayload(): Record<string, unknown> {
@@ -379,8 +413,29 @@ export class FakeDiscord {
       default_message_notifications: 0,
       explicit_content_filter: 0,
       roles: [
-        { id: this.guildId, name: '@everyone', permissions: EVERYONE_PERMISSIONS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 },
-        { id: this.botRoleId, name: 'sanad', permissions: '0', position: 1, color: 0, hoist: false, managed: true, mentionable: true, flags: 0, tags: { bot_id: this.bot.id } },
+        {
+          id: this.guildId,
+          name: '@everyone',
+          permissions: EVERYONE_PERMISSIONS,
+          position: 0,
+          color: 0,
+          hoist: false,
+          managed: false,
+          mentionable: false,
+          flags: 0,
+        },
+        {
+          id: this.botRoleId,
+          name: 'sanad',
+          permissions: '0',
+          position: 1,
+          color: 0,
+          hoist: false,
+          managed: true,
+          mentionable: true,
+          flags: 0,
+          tags: { bot_id: this.bot.id },
+        },
       ],
       emojis: [],
       stickers: [],
@@ -413,9 +468,26 @@ export class FakeDiscord {
       application_id: this.applicationId,
       version: 1,
       channel_id: channel.id,
-      channel: { id: channel.id, type: channel.type, ...(channel.name ? { name: channel.name } : {}), ...(channel.parent_id ? { parent_id: channel.parent_id } : {}) },
+      channel: {
+        id: channel.id,
+        type: channel.type,
+        ...(channel.name ? { name: channel.name } : {}),
+        ...(channel.parent_id ? { parent_id: channel.parent_id } : {}),
+      },
       ...(inGuild
-        ? { guild_id: this.guildId, guild_locale: 'ar', member: { user, roles: [], permissions: EVERYONE_PERMISSIONS, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 } }
+        ? {
+            guild_id: this.guildId,
+            guild_locale: 'ar',
+            member: {
+              user,
+              roles: [],
+              permissions: EVERYONE_PERMISSIONS,
+              joined_at: new Date().toISOString(),
+              deaf: false,
+              mute: false,
+              flags: 0,
+            },
+          }
         : { user }),
       locale,
       app_permissions: EVERYONE_PERMISSIONS,
@@ -507,7 +579,12 @@ export class FakeDiscord {
     }
     if ((m = path.match(/^\/applications\/(\d+)(\/guilds\/\d+)?\/commands$/)) && method === 'PUT') {
       this.registeredCommands.push({ path, body });
-      return (body as unknown as Record<string, unknown>[]).map((command) => ({ ...command, id: this.snowflake(), application_id: m![1], version: '1' }));
+      return (body as unknown as Record<string, unknown>[]).map((command) => ({
+        ...command,
+        id: this.snowflake(),
+        application_id: m![1],
+        version: '1',
+      }));
     }
     return undefined;
   }
@@ -528,7 +605,9 @@ export class FakeDiscord {
       embeds: (body.embeds as Record<string, unknown>[] | undefined) ?? [],
       components: (body.components as Record<string, unknown>[] | undefined) ?? [],
       flags: Number(body.flags ?? 0),
-      message_reference: reference ? { message_id: reference.message_id, channel_id: channel.id, ...(channel.guild_id ? { guild_id: channel.guild_id } : {}) } : undefined,
+      message_reference: reference
+        ? { message_id: reference.message_id, channel_id: channel.id, ...(channel.guild_id ? { guild_id: channel.guild_id } : {}) }
+        : undefined,
     });
     message.sentAllowedMentions = [body.allowed_mentions as Record<string, unknown> | undefined];
     message.edits = 0;
@@ -581,10 +660,12 @@ export class FakeDiscord {
   wire(message: FakeMessage): Record<string, unknown> {
     const { sentAllowedMentions: _a, interaction_token: _t, edits: _e, ...rest } = message;
     const out: Record<string, unknown> = { ...rest };
-    if (message.guild_id && message.author.id !== this.bot.id) out.member = { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 };
+    if (message.guild_id && message.author.id !== this.bot.id)
+      out.member = { roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 };
     if (message.message_reference) {
       const referenced = this.messages.get(message.message_reference.message_id);
-      if (referenced) out.referenced_message = { ...referenced, sentAllowedMentions: undefined, interaction_token: undefined, edits: undefined };
+      if (referenced)
+        out.referenced_message = { ...referenced, sentAllowedMentions: undefined, interaction_token: undefined, edits: undefined };
     }
     return out;
   }

@@ -62,7 +62,12 @@ export class DiscordHarness implements ChatHarness {
 
   async botMessage(text: string, options: { channel?: string } = {}): Promise<string> {
     const channel = this.fake.textChannel(options.channel ?? 'general');
-    return this.fake.post({ channel, author: this.fake.user('otherbot', true), content: `<@${this.fake.bot.id}> ${text}`, mentions: [this.fake.bot] }).id;
+    return this.fake.post({
+      channel,
+      author: this.fake.user('otherbot', true),
+      content: `<@${this.fake.bot.id}> ${text}`,
+      mentions: [this.fake.bot],
+    }).id;
   }
 
   async replies(options: { count?: number; timeoutMs?: number } = {}): Promise<PostedReply[]> {

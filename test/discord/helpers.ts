@@ -89,7 +89,14 @@ export interface RunningBot {
 
 export async function startBot(
   fake: FakeDiscord,
-  options: { assistant: Assistant; store?: StateStore; settings?: Partial<ChannelSettings> | ChannelSettingsResolver; clock?: Clock; guildCommands?: boolean; answerTimeoutMs?: number } ,
+  options: {
+    assistant: Assistant;
+    store?: StateStore;
+    settings?: Partial<ChannelSettings> | ChannelSettingsResolver;
+    clock?: Clock;
+    guildCommands?: boolean;
+    answerTimeoutMs?: number;
+  },
 ): Promise<RunningBot> {
   const logs: string[] = [];
   const logger: Logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
@@ -97,7 +104,10 @@ export async function startBot(
   const settingsFor: ChannelSettingsResolver =
     typeof options.settings === 'function'
       ? options.settings
-      : (platform, channel) => ({ ...defaultSettingsResolver(platform, channel), ...(options.settings as Partial<ChannelSettings> | undefined) });
+      : (platform, channel) => ({
+          ...defaultSettingsResolver(platform, channel),
+          ...(options.settings as Partial<ChannelSettings> | undefined),
+        });
   const adapter = createDiscordAdapter({
     assistant: options.assistant,
     store,
@@ -105,7 +115,12 @@ export async function startBot(
     settingsFor,
     clock: options.clock,
     ...(options.answerTimeoutMs ? { answerTimeoutMs: options.answerTimeoutMs } : {}),
-    config: { token: TOKEN, applicationId: fake.applicationId, apiUrl: fake.apiUrl, ...(options.guildCommands === false ? {} : { guildId: fake.guildId }) },
+    config: {
+      token: TOKEN,
+      applicationId: fake.applicationId,
+      apiUrl: fake.apiUrl,
+      ...(options.guildCommands === false ? {} : { guildId: fake.guildId }),
+    },
   });
   await adapter.start();
   return { adapter, store, logs, stop: () => adapter.stop() };
@@ -114,7 +129,12 @@ export async function startBot(
 /** All text a person sees in a message: content, embed titles, descriptions, fields, footers. */
 export function visibleText(message: FakeMessage): string {
   const parts = [message.content];
-  for (const embed of message.embeds as { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string } }[]) {
+  for (const embed of message.embeds as {
+    title?: string;
+    description?: string;
+    fields?: { name: string; value: string }[];
+    footer?: { text: string };
+  }[]) {
     parts.push(embed.title ?? '', embed.description ?? '');
     for (const field of embed.fields ?? []) parts.push(field.name, field.value);
     parts.push(embed.footer?.text ?? '');

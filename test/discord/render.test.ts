@@ -39,7 +39,10 @@ function answer(over: Partial<Answer> = {}): Answer {
 function visible(payloads: ReturnType<typeof renderReply>): string {
   return unescapeDiscordMarkdown(
     payloads
-      .flatMap((p) => [p.content, ...p.embeds.flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value])])])
+      .flatMap((p) => [
+        p.content,
+        ...p.embeds.flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value])]),
+      ])
       .join('\n'),
   );
 }
@@ -116,7 +119,9 @@ describe('renderReply', () => {
 
   it('splits a very long answer over embeds and messages within every limit, losing nothing', () => {
     const sentences = Array.from({ length: 700 }, (_, i) => `هذه الجملة رقم ${i + 1} من جواب طويل جدا.`);
-    const quotes = Array.from({ length: 40 }, (_, i) => citation(i + 1, { quote: `بداية الاقتباس ${i + 1} ` + 'نص '.repeat(500) + `نهاية الاقتباس ${i + 1}` }));
+    const quotes = Array.from({ length: 40 }, (_, i) =>
+      citation(i + 1, { quote: `بداية الاقتباس ${i + 1} ` + 'نص '.repeat(500) + `نهاية الاقتباس ${i + 1}` }),
+    );
     const payloads = renderReply(toReply(answer({ answer: sentences.join(' '), citations: quotes })), { answerKey: 'k' });
     expect(payloads.length).toBeGreaterThan(2);
     for (const payload of payloads) {
@@ -177,7 +182,9 @@ describe('renderParagraph and renderPartial', () => {
 describe('citations of pages and web documents', () => {
   it('names the page, and links a web document under its quote (only http(s))', () => {
     const [payload] = renderReply(
-      toReply(answer({ citations: [citation(1, { page: 3, url: 'https://news.example/a(1)' }), citation(2, { url: 'javascript:alert(1)' })] })),
+      toReply(
+        answer({ citations: [citation(1, { page: 3, url: 'https://news.example/a(1)' }), citation(2, { url: 'javascript:alert(1)' })] }),
+      ),
       { answerKey: 'k' },
     );
     const fields = payload!.embeds.flatMap((e) => e.fields ?? []);

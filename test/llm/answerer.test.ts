@@ -199,7 +199,9 @@ describe('the model server misbehaves', () => {
     expect(fake.chatRequests()).toHaveLength(2);
     // Retry-After: 1 means one second, not the default backoff of a quarter of one.
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
-    expect(logger.lines.some((l) => l.level === 'warn' && l.message === 'answer: retrying' && l.fields?.reason === 'rate_limited')).toBe(true);
+    expect(logger.lines.some((l) => l.level === 'warn' && l.message === 'answer: retrying' && l.fields?.reason === 'rate_limited')).toBe(
+      true,
+    );
   });
 
   it('gives up at once on a Retry-After longer than the deadline', async () => {
@@ -287,7 +289,11 @@ describe('the model server misbehaves', () => {
 
   it('falls back on a malformed stream chunk', async () => {
     const { answerer } = await setup();
-    fake.chat = () => ({ kind: 'raw', contentType: 'text/event-stream', body: 'data: {"choices": [{"delta": {"content": "Fr"}}]}\n\ndata: {oops\n\n' });
+    fake.chat = () => ({
+      kind: 'raw',
+      contentType: 'text/event-stream',
+      body: 'data: {"choices": [{"delta": {"content": "Fr"}}]}\n\ndata: {oops\n\n',
+    });
     const { final } = await collect(answerer.answer(input('Who is the ambassador?')));
     expect(final).toMatchObject({ ok: false, reason: 'malformed' });
   });

@@ -18,7 +18,11 @@ afterEach(() => fake.close());
 
 /** A child process, not spawnSync: the fake server lives in this process and must keep answering. */
 async function ask(question: string, env: Record<string, string>): Promise<Record<string, unknown>> {
-  const child = sanad(['ask', '--json', question], { SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-llm-cli-')), ...env }, tmpdir());
+  const child = sanad(
+    ['ask', '--json', question],
+    { SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-llm-cli-')), ...env },
+    tmpdir(),
+  );
   await child.exited;
   return JSON.parse(child.stdout()) as Record<string, unknown>;
 }
@@ -29,7 +33,11 @@ describe('sanad ask with OPENAI_BASE_URL', () => {
       const task = taskOf(request);
       if (task === 'translate') return { kind: 'reply', text: 'من هو سفير فرنسا لدى الأمم المتحدة؟' };
       if (task === 'condense') return { kind: 'reply', text: userOf(request) };
-      return { kind: 'reply', text: "France's ambassador to the UN is François Delattre [1].", usage: { prompt_tokens: 900, completion_tokens: 20 } };
+      return {
+        kind: 'reply',
+        text: "France's ambassador to the UN is François Delattre [1].",
+        usage: { prompt_tokens: 900, completion_tokens: 20 },
+      };
     };
     const answer = await ask('Who is the French ambassador to the United Nations?', { OPENAI_BASE_URL: fake.url });
     expect(answer).toMatchObject({ mode: 'llm', abstained: false, language: 'en', usage: { promptTokens: 900, completionTokens: 20 } });
@@ -63,6 +71,11 @@ describe('OpenAI-compatible embeddings (SANAD_EMBEDDER=openai)', () => {
     expect(again).toHaveLength(1); // only the question
     expect(JSON.stringify(again[0]!.body)).not.toContain('فرنسوا ديلاتر');
     await ask('من هو سفير فرنسا لدى الأمم المتحدة؟', { ...env, SANAD_EMBEDDING_MODEL: 'other-embed' });
-    expect(fake.embeddingRequests().slice(first + 1).some((r) => JSON.stringify(r.body).includes('فرنسوا ديلاتر'))).toBe(true);
+    expect(
+      fake
+        .embeddingRequests()
+        .slice(first + 1)
+        .some((r) => JSON.stringify(r.body).includes('فرنسوا ديلاتر')),
+    ).toBe(true);
   });
 });

@@ -4,7 +4,13 @@ import { DEFAULT_LLM_CONFIG, effectiveAnswerMode, llmConfigFromEnv } from '../..
 describe('llmConfigFromEnv', () => {
   it('has the documented defaults', () => {
     const config = llmConfigFromEnv({});
-    expect(config).toMatchObject({ chatModel: 'gpt-4o-mini', embeddingModel: 'text-embedding-3-small', answerMode: 'auto', embedder: 'local', deadlineMs: 20_000 });
+    expect(config).toMatchObject({
+      chatModel: 'gpt-4o-mini',
+      embeddingModel: 'text-embedding-3-small',
+      answerMode: 'auto',
+      embedder: 'local',
+      deadlineMs: 20_000,
+    });
     expect(config.apiKey).toBeUndefined();
     expect(effectiveAnswerMode(config)).toBe('extractive');
   });
@@ -21,7 +27,15 @@ describe('llmConfigFromEnv', () => {
       SANAD_LLM_STREAM: 'off',
     });
     expect(config.stream).toBe(false);
-    expect(config).toMatchObject({ apiKey: 'sk-abc', baseURL: 'http://localhost:11434/v1', chatModel: 'qwen2.5:7b', embeddingModel: 'bge-m3', embedder: 'openai', answerMode: 'llm', deadlineMs: 15_000 });
+    expect(config).toMatchObject({
+      apiKey: 'sk-abc',
+      baseURL: 'http://localhost:11434/v1',
+      chatModel: 'qwen2.5:7b',
+      embeddingModel: 'bge-m3',
+      embedder: 'openai',
+      answerMode: 'llm',
+      deadlineMs: 15_000,
+    });
   });
 
   it('auto means llm when only a base URL is set (Ollama needs no key)', () => {
@@ -39,6 +53,16 @@ describe('llmConfigFromEnv', () => {
   });
 
   it('defaults satisfy the whole config', () => {
-    expect(Object.keys(DEFAULT_LLM_CONFIG).sort()).toEqual(['answerMode', 'chatModel', 'deadlineMs', 'embedder', 'embeddingModel', 'maxConcurrency', 'maxRetries', 'stream', 'temperature']);
+    expect(Object.keys(DEFAULT_LLM_CONFIG).sort()).toEqual([
+      'answerMode',
+      'chatModel',
+      'deadlineMs',
+      'embedder',
+      'embeddingModel',
+      'maxConcurrency',
+      'maxRetries',
+      'stream',
+      'temperature',
+    ]);
   });
 });

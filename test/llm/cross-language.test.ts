@@ -44,7 +44,9 @@ beforeAll(async () => {
     const question = questionOf(request);
     if (taskOf(request) === 'translate') {
       const translation = TRANSLATIONS[question];
-      return translation ? { kind: 'reply', text: translation } : { kind: 'status', status: 400, message: `no translation for ${question}` };
+      return translation
+        ? { kind: 'reply', text: translation }
+        : { kind: 'status', status: 400, message: `no translation for ${question}` };
     }
     return { kind: 'reply', text: 'NO_ANSWER' };
   };

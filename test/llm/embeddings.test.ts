@@ -84,6 +84,8 @@ describe('createOpenAIEmbeddings', () => {
   });
 
   it('refuses to start without a key or a base URL', () => {
-    expect(() => createOpenAIEmbeddings(testConfig('', { apiKey: undefined, baseURL: undefined }), { logger: recordingLogger() })).toThrow(/OPENAI_API_KEY or OPENAI_BASE_URL/);
+    expect(() => createOpenAIEmbeddings(testConfig('', { apiKey: undefined, baseURL: undefined }), { logger: recordingLogger() })).toThrow(
+      /OPENAI_API_KEY or OPENAI_BASE_URL/,
+    );
   });
 });

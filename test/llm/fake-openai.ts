@@ -34,7 +34,9 @@ export type ChatBehaviour =
   /** SSE: sends the first `after` chunks, then goes silent with the connection open. */
   | { kind: 'stall'; text: string; after: number };
 
-export type EmbedBehaviour = Exclude<ChatBehaviour, { kind: 'reply' } | { kind: 'cut' } | { kind: 'truncate' } | { kind: 'stall' }> | { kind: 'vectors'; vectors?: number[][] };
+export type EmbedBehaviour =
+  | Exclude<ChatBehaviour, { kind: 'reply' } | { kind: 'cut' } | { kind: 'truncate' } | { kind: 'stall' }>
+  | { kind: 'vectors'; vectors?: number[][] };
 
 export interface FakeOpenAI {
   /** Base URL to configure: http://127.0.0.1:<port>/v1 */
@@ -165,7 +167,12 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   function common(behaviour: ChatBehaviour | EmbedBehaviour, res: ServerResponse): boolean {
     switch (behaviour.kind) {
       case 'status':
-        sendJson(res, behaviour.status, { error: { message: behaviour.message ?? `fake error ${behaviour.status}`, type: 'fake' } }, behaviour.headers);
+        sendJson(
+          res,
+          behaviour.status,
+          { error: { message: behaviour.message ?? `fake error ${behaviour.status}`, type: 'fake' } },
+          behaviour.headers,
+        );
         return true;
       case 'hang':
         return true;
@@ -204,14 +211,17 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       for (const piece of pieces(behaviour.text)) res.write(`data: ${JSON.stringify(chunk(model, { content: piece }, null))}\n\n`);
       res.write(`data: ${JSON.stringify(chunk(model, {}, finish))}\n\n`);
       if (request.body?.stream_options?.include_usage) {
-        res.write(`data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1, model, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1, model, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } })}\n\n`,
+        );
       }
       res.end('data: [DONE]\n\n');
       return;
     }
     if (behaviour.kind === 'cut' || behaviour.kind === 'truncate' || behaviour.kind === 'stall') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (const piece of pieces(behaviour.text).slice(0, behaviour.after)) res.write(`data: ${JSON.stringify(chunk(model, { content: piece }, null))}\n\n`);
+      for (const piece of pieces(behaviour.text).slice(0, behaviour.after))
+        res.write(`data: ${JSON.stringify(chunk(model, { content: piece }, null))}\n\n`);
       if (behaviour.kind === 'truncate') res.end();
       else if (behaviour.kind === 'stall') return;
       else setTimeout(() => res.socket?.destroy(), 20); // let the first chunks reach the client

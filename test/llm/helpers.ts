@@ -28,7 +28,16 @@ export function articlePassages(...numbers: number[]): Passage[] {
 }
 
 export function testConfig(url: string, overrides: Partial<LlmConfig> = {}): LlmConfig {
-  return resolveLlmConfig({ apiKey: TEST_KEY, baseURL: url, chatModel: 'fake-chat', embeddingModel: 'fake-embed', answerMode: 'llm', deadlineMs: 3_000, maxRetries: 2, ...overrides });
+  return resolveLlmConfig({
+    apiKey: TEST_KEY,
+    baseURL: url,
+    chatModel: 'fake-chat',
+    embeddingModel: 'fake-embed',
+    answerMode: 'llm',
+    deadlineMs: 3_000,
+    maxRetries: 2,
+    ...overrides,
+  });
 }
 
 export interface LogLine {

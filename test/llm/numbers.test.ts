@@ -5,7 +5,14 @@ import { allArticlePassages } from './helpers.js';
 
 describe('numbers', () => {
   it('reads digits of both scripts, grouping and scale words in an answer', () => {
-    expect(numbersInAnswer('٣١ يناير ٢٠١٩، 1,000 and 2.50, 3 million, ١٫٥ مليار')).toEqual(['31', '2019', '1000', '2.5', '3000000', '1500000000']);
+    expect(numbersInAnswer('٣١ يناير ٢٠١٩، 1,000 and 2.50, 3 million, ١٫٥ مليار')).toEqual([
+      '31',
+      '2019',
+      '1000',
+      '2.5',
+      '3000000',
+      '1500000000',
+    ]);
   });
 
   it('lets a passage vouch for numbers it spells out', () => {

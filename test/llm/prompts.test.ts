@@ -39,7 +39,13 @@ describe('the shipped prompts', () => {
   });
 
   it('state the rules the issue asks for', async () => {
-    const { system } = (await loadPrompts(REAL)).answer.render({ question: 'q', thread: 't', passages: 'p', language: 'French', no_answer: 'NO_ANSWER' });
+    const { system } = (await loadPrompts(REAL)).answer.render({
+      question: 'q',
+      thread: 't',
+      passages: 'p',
+      language: 'French',
+      no_answer: 'NO_ANSWER',
+    });
     expect(system).toMatch(/only from the numbered passages/);
     expect(system).toMatch(/\[1\]/);
     expect(system).toMatch(/Answer in French/);

@@ -95,7 +95,12 @@ describe('rewriteQuery', () => {
   it('never throws: a failing server leaves the question as asked', async () => {
     const { answerer, logger } = await setup({ maxRetries: 0 });
     fake.chat = () => ({ kind: 'status', status: 500 });
-    const queries = await answerer.rewriteQuery('And what did he announce?', [{ role: 'user', text: 'Who is the ambassador?' }], ['ar'], signal());
+    const queries = await answerer.rewriteQuery(
+      'And what did he announce?',
+      [{ role: 'user', text: 'Who is the ambassador?' }],
+      ['ar'],
+      signal(),
+    );
     expect(queries).toEqual(['And what did he announce?']);
     expect(logger.lines.some((l) => l.level === 'warn' && /condense/.test(l.message))).toBe(true);
   });

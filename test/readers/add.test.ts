@@ -40,14 +40,17 @@ describe('sanad add URL', () => {
     const added = await sanad(['add', server.url('/short-link'), '--knowledge', knowledge, '--collection', 'news', '--allow-private']);
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
-    expect(added.stdout).toMatch(/^saved .*news\/127-0-0-1-economy-desalination\.md: "افتتاح أكبر محطة لتحلية المياه على الساحل الشرقي" \(by سلمى الحداد, 2024-05-14\)/);
+    expect(added.stdout).toMatch(
+      /^saved .*news\/127-0-0-1-economy-desalination\.md: "افتتاح أكبر محطة لتحلية المياه على الساحل الشرقي" \(by سلمى الحداد, 2024-05-14\)/,
+    );
     const [file] = readdirSync(join(knowledge, 'news'));
     const saved = readFileSync(join(knowledge, 'news', file!), 'utf8');
     expect(saved).toContain(`source: ${server.url('/economy/desalination')}`);
     expect(saved).toContain('author: سلمى الحداد');
     expect(saved).toContain('date: 2024-05-14');
     expect(saved).toContain('## الطاقة الشمسية');
-    for (const furniture of ['اقرأ أيضا', 'اشترك في النشرة', 'ملفات تعريف الارتباط', 'إعلان ممول', 'جميع الحقوق محفوظة', 'الأكثر قراءة']) expect(saved).not.toContain(furniture);
+    for (const furniture of ['اقرأ أيضا', 'اشترك في النشرة', 'ملفات تعريف الارتباط', 'إعلان ممول', 'جميع الحقوق محفوظة', 'الأكثر قراءة'])
+      expect(saved).not.toContain(furniture);
 
     const asked = await sanad(['ask', '--json', 'كم تبلغ الطاقة الإنتاجية لمحطة تحلية المياه؟', '--knowledge', knowledge]);
     expect(asked.code).toBe(0);
@@ -56,7 +59,15 @@ describe('sanad add URL', () => {
     expect(answer.answer).toContain('600 ألف متر مكعب');
     expect(answer.citations[0].url).toBe(server.url('/economy/desalination'));
 
-    const again = await sanad(['add', server.url('/economy/desalination'), '--knowledge', knowledge, '--collection', 'news', '--allow-private']);
+    const again = await sanad([
+      'add',
+      server.url('/economy/desalination'),
+      '--knowledge',
+      knowledge,
+      '--collection',
+      'news',
+      '--allow-private',
+    ]);
     expect(again.stdout).toMatch(/^updated /);
     expect(readdirSync(join(knowledge, 'news'))).toEqual([file]);
   });

@@ -28,7 +28,10 @@ beforeAll(async () => {
     },
     '/etag': (req, res) => {
       if (req.headers['if-none-match'] === '"v1"') res.writeHead(304).end();
-      else res.writeHead(200, { 'content-type': 'text/html', etag: '"v1"', 'last-modified': 'Tue, 14 May 2024 09:30:00 GMT' }).end('<p>v1</p>');
+      else
+        res
+          .writeHead(200, { 'content-type': 'text/html', etag: '"v1"', 'last-modified': 'Tue, 14 May 2024 09:30:00 GMT' })
+          .end('<p>v1</p>');
     },
   });
 });
@@ -96,7 +99,13 @@ describe('fetchUrl', () => {
 
   it('refuses loopback and private addresses unless allowed', async () => {
     const hitsBefore = server.hits.length;
-    for (const address of [server.url('/page'), 'http://localhost/', 'http://[::1]/', 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/']) {
+    for (const address of [
+      server.url('/page'),
+      'http://localhost/',
+      'http://[::1]/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.1/',
+    ]) {
       const error = await failure(fetchUrl(address));
       expect(error.code).toBe('private_address');
       expect(error.hint).toContain('SANAD_ALLOW_PRIVATE_URLS');
@@ -107,7 +116,23 @@ describe('fetchUrl', () => {
 
 describe('isPrivateAddress', () => {
   it('knows the private, loopback, link-local and reserved ranges, and lets public ones through', () => {
-    for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'not-an-ip']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      'not-an-ip',
+    ]) {
       expect(isPrivateAddress(address), address).toBe(true);
     }
     for (const address of ['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8']) {

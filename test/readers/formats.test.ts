@@ -22,9 +22,19 @@ const find = (doc: KnowledgeDocument, text: string) => {
 describe('PDF', () => {
   it('a tagged LibreOffice PDF: title, pages, sections, tables with their header, lists with their intro, Arabic repaired', async () => {
     const doc = await read(pdfReader, 'leave-policy.ar.pdf');
-    expect(doc).toMatchObject({ title: 'دليل الموظفين: الإجازات والعمل عن بعد', author: 'إدارة الموارد البشرية', pages: 3, lang: 'ar', format: 'pdf' });
+    expect(doc).toMatchObject({
+      title: 'دليل الموظفين: الإجازات والعمل عن بعد',
+      author: 'إدارة الموارد البشرية',
+      pages: 3,
+      lang: 'ar',
+      format: 'pdf',
+    });
     expect(find(doc, 'ثلاثون يوما في السنة')).toMatchObject({ page: 1, section: 'الإجازة السنوية', n: 1 });
-    expect(find(doc, 'نوع الإجازة: الأمومة')).toMatchObject({ page: 2, section: 'جدول أنواع الإجازات', text: 'نوع الإجازة: الأمومة | المدة: تسعون يوما | الأجر: كامل | جهة الموافقة: الموارد البشرية' });
+    expect(find(doc, 'نوع الإجازة: الأمومة')).toMatchObject({
+      page: 2,
+      section: 'جدول أنواع الإجازات',
+      text: 'نوع الإجازة: الأمومة | المدة: تسعون يوما | الأجر: كامل | جهة الموافقة: الموارد البشرية',
+    });
     expect(find(doc, 'بشرط الالتزام بالشروط الآتية:').text.split('\n')).toEqual([
       'يجوز للموظف العمل عن بعد يومين في الأسبوع كحد أقصى، بشرط الالتزام بالشروط الآتية:',
       'أن يكون قد أتم فترة الاختبار بنجاح',
@@ -36,7 +46,10 @@ describe('PDF', () => {
     const long = find(doc, 'يجوز للموظف بعد إتمام سنتين من الخدمة');
     expect(long.page).toBe(2);
     expect(long.text).toContain('وتحفظ جميع الطلبات والقرارات المتعلقة بهذه الإجازات في الملف الوظيفي');
-    expect(find(doc, 'مارس 2024')).toMatchObject({ page: 3, text: 'يعمل بهذه السياسة اعتبارا من الأول من مارس 2024، وتلغي كل ما سبقها من تعليمات بشأن الإجازات.' });
+    expect(find(doc, 'مارس 2024')).toMatchObject({
+      page: 3,
+      text: 'يعمل بهذه السياسة اعتبارا من الأول من مارس 2024، وتلغي كل ما سبقها من تعليمات بشأن الإجازات.',
+    });
     // The swapped lam-alef is undone: no "اإل" or "ال" standing for "لا" is left.
     const all = doc.paragraphs.map((p) => p.text).join('\n');
     expect(all).not.toMatch(/اإل|األ|(^|\s)ال(\s|$)/);
@@ -59,15 +72,19 @@ describe('PDF', () => {
   it('a cairo PDF (pango-view): the spaces it drops are put back from the glyph positions', async () => {
     const doc = await read(pdfReader, 'water-notice.ar.pdf');
     expect(doc.title).toBe('إعلان عن انقطاع المياه المجدول');
-    expect(find(doc, 'الرقم 175')).toMatchObject({ page: 2, section: 'للتواصل', text: 'لأي استفسار أو بلاغ عن تسرب يرجى الاتصال بمركز الطوارئ على الرقم 175 على مدار الساعة.' });
+    expect(find(doc, 'الرقم 175')).toMatchObject({
+      page: 2,
+      section: 'للتواصل',
+      text: 'لأي استفسار أو بلاغ عن تسرب يرجى الاتصال بمركز الطوارئ على الرقم 175 على مدار الساعة.',
+    });
     expect(find(doc, 'مجانًا').text).toBe('ستوزع صهاريج المياه مجانًا على المستشفيات والمدارس طوال فترة الانقطاع.');
   });
 
   it('refuses what it cannot read, with the reason', async () => {
     await expect(pdfReader.read(new TextEncoder().encode('%PDF-1.4 garbage'), { name: 'x.pdf' })).rejects.toThrow(/is not a valid PDF/);
-    await expect(pdfReader.read(new Uint8Array(readFileSync(join(DOCS, 'leave-policy.ar.pdf'))), { name: 'x.pdf', maxPages: 2 })).rejects.toThrow(
-      'has 3 pages, over the limit of 2 pages per document (SANAD_MAX_PAGES)',
-    );
+    await expect(
+      pdfReader.read(new Uint8Array(readFileSync(join(DOCS, 'leave-policy.ar.pdf'))), { name: 'x.pdf', maxPages: 2 }),
+    ).rejects.toThrow('has 3 pages, over the limit of 2 pages per document (SANAD_MAX_PAGES)');
   });
 });
 
@@ -86,17 +103,45 @@ describe('web pages', () => {
     expect(find(doc, 'وقال الوزير').text).toContain('ولن تنقطع المياه عن أي بيت بعد اليوم');
     expect(doc.paragraphs.every((p) => p.url === doc.url)).toBe(true);
     const all = doc.paragraphs.map((p) => p.text).join('\n');
-    for (const furniture of ['الرئيسية', 'شارك', 'اقرأ أيضا', 'ارتفاع أسعار الوقود', 'ملفات تعريف الارتباط', 'إعلان', 'النشرة البريدية', 'جميع الحقوق', 'التعليقات', 'الأكثر قراءة', 'صورة من حفل']) {
+    for (const furniture of [
+      'الرئيسية',
+      'شارك',
+      'اقرأ أيضا',
+      'ارتفاع أسعار الوقود',
+      'ملفات تعريف الارتباط',
+      'إعلان',
+      'النشرة البريدية',
+      'جميع الحقوق',
+      'التعليقات',
+      'الأكثر قراءة',
+      'صورة من حفل',
+    ]) {
       expect(all).not.toContain(furniture);
     }
   });
 
   it('an English page: byline from the text, date from <time>, title without " - The Riverside Courier"', async () => {
     const doc = await read(htmlReader, 'cycling-news.en.html');
-    expect(doc).toMatchObject({ title: 'Council approves 40 km of protected cycle lanes', author: 'Tom Becker', date: '2024-03-08', url: 'https://courier.example/news/2024/03/cycle-lanes' });
+    expect(doc).toMatchObject({
+      title: 'Council approves 40 km of protected cycle lanes',
+      author: 'Tom Becker',
+      date: '2024-03-08',
+      url: 'https://courier.example/news/2024/03/cycle-lanes',
+    });
     expect(doc.paragraphs[0]!.text).toMatch(/^The city council voted 31 to 12/);
     const all = doc.paragraphs.map((p) => p.text).join('\n');
-    for (const furniture of ['By Tom Becker', 'Share on', 'Read more', 'Bus fares', 'cookies', 'Advertisement', 'Sign up', 'Most read', 'All rights reserved']) expect(all).not.toContain(furniture);
+    for (const furniture of [
+      'By Tom Becker',
+      'Share on',
+      'Read more',
+      'Bus fares',
+      'cookies',
+      'Advertisement',
+      'Sign up',
+      'Most read',
+      'All rights reserved',
+    ])
+      expect(all).not.toContain(furniture);
   });
 });
 
@@ -105,7 +150,9 @@ describe('Word, ODT, EPUB', () => {
     const doc = await read(docxReader, 'security-policy.ar.docx');
     expect(doc).toMatchObject({ title: 'سياسة أمن المعلومات', author: 'إدارة أمن المعلومات', lang: 'ar' });
     expect(find(doc, 'اثني عشر حرفا').section).toBe('كلمات المرور');
-    expect(find(doc, 'سري للغاية').text).toBe('المستوى: سري للغاية | أمثلة: الرواتب والسجلات الطبية | من يطلع عليها: بتصريح من المدير العام');
+    expect(find(doc, 'سري للغاية').text).toBe(
+      'المستوى: سري للغاية | أمثلة: الرواتب والسجلات الطبية | من يطلع عليها: بتصريح من المدير العام',
+    );
   });
 
   it('an .odt: headings, a table, a list kept with its intro', async () => {
@@ -123,15 +170,29 @@ describe('Word, ODT, EPUB', () => {
   it('an .epub: chapters in spine order (a file name with a space), sub-headings as sections, a table with <thead>', async () => {
     const doc = await read(epubReader, 'onboarding.en.epub');
     expect(doc).toMatchObject({ title: 'New Engineer Onboarding Guide', author: 'Engineering Enablement', date: '2024-02-01', lang: 'en' });
-    expect(doc.paragraphs.map((p) => p.section)).toEqual(['Your first week', 'Your first week', 'Accounts you will need', 'Code review', 'Code review', 'Deployments', 'Deployments', 'Environments', 'Environments']);
-    expect(find(doc, 'Environment: staging').text).toBe('Environment: staging | Purpose: testing before release | Data: anonymised copy of production');
+    expect(doc.paragraphs.map((p) => p.section)).toEqual([
+      'Your first week',
+      'Your first week',
+      'Accounts you will need',
+      'Code review',
+      'Code review',
+      'Deployments',
+      'Deployments',
+      'Environments',
+      'Environments',
+    ]);
+    expect(find(doc, 'Environment: staging').text).toBe(
+      'Environment: staging | Purpose: testing before release | Data: anonymised copy of production',
+    );
   });
 
   it('a zip that is not the format it claims is refused with the reason', async () => {
     const notZip = new TextEncoder().encode('plain text');
     await expect(docxReader.read(notZip, { name: 'a.docx' })).rejects.toThrow('is not a valid DOCX file (it is not a zip archive)');
     await expect(odtReader.read(notZip, { name: 'a.odt' })).rejects.toThrow('is not a valid ODT file');
-    await expect(epubReader.read(new Uint8Array(readFileSync(join(DOCS, 'travel-policy.en.odt'))), { name: 'a.epub' })).rejects.toThrow('is not a valid EPUB file');
+    await expect(epubReader.read(new Uint8Array(readFileSync(join(DOCS, 'travel-policy.en.odt'))), { name: 'a.epub' })).rejects.toThrow(
+      'is not a valid EPUB file',
+    );
   });
 });
 
@@ -148,6 +209,10 @@ describe('web pages whose article container is named like furniture', () => {
     const structure = await htmlReader.read(new TextEncoder().encode(page), { name: 'budget.html' });
     const doc = buildDocument(structure, { document: 'budget.html', collection: 'main', hash: 'h' });
     expect(doc.title).toBe('Budget passes');
-    expect(doc.paragraphs.map((p) => p.text.slice(0, 20))).toEqual(['The council passed t', 'Spending on schools ', 'The opposition said ']);
+    expect(doc.paragraphs.map((p) => p.text.slice(0, 20))).toEqual([
+      'The council passed t',
+      'Spending on schools ',
+      'The opposition said ',
+    ]);
   });
 });

@@ -37,7 +37,10 @@ describe('reading a knowledge folder of many formats', () => {
     const dir = knowledgeFolder();
     const { lines, logger } = logged();
     const progress: string[] = [];
-    const { documents, skipped } = await loadKnowledge(dir, logger, { readers: files.readers, onFile: (p) => progress.push(`${p.done}/${p.total} ${p.document}`) });
+    const { documents, skipped } = await loadKnowledge(dir, logger, {
+      readers: files.readers,
+      onFile: (p) => progress.push(`${p.done}/${p.total} ${p.document}`),
+    });
     expect(documents.map((d) => [d.document, d.format ?? 'text', d.pages ?? 0])).toEqual([
       ['hr/leave.pdf', 'pdf', 3],
       ['notes-link.md', 'text', 0],
@@ -63,7 +66,9 @@ describe('reading a knowledge folder of many formats', () => {
     expect(reason('hr/leave.pdf')).toMatch(/^is 0\.1 MB, over the 0\.1 MB limit per file \(SANAD_MAX_FILE_MB\)$|over the limit of 2 pages/);
     expect(reason('runbook.pdf')).toBeUndefined(); // 2 pages, 33 KB: within both limits
     const pages = await loadKnowledge(dir, undefined, { readers: files.readers, maxPages: 2 });
-    expect(pages.skipped.find((s) => s.document === 'hr/leave.pdf')?.reason).toBe('has 3 pages, over the limit of 2 pages per document (SANAD_MAX_PAGES)');
+    expect(pages.skipped.find((s) => s.document === 'hr/leave.pdf')?.reason).toBe(
+      'has 3 pages, over the limit of 2 pages per document (SANAD_MAX_PAGES)',
+    );
   });
 
   it('says so once: a refresh does not warn again about a file it already reported, a new reason does', async () => {
@@ -83,7 +88,14 @@ describe('reading a knowledge folder of many formats', () => {
       expect.stringContaining('notes-link.md: it is not a text file'),
       expect.stringContaining('notes.md: it is not a text file'),
     ]);
-    expect(assistant.skipped.map((s) => s.document).sort()).toEqual(['README', 'broken.pdf', 'budget.xlsx', 'notes-link.md', 'notes.md', 'secret.txt']);
+    expect(assistant.skipped.map((s) => s.document).sort()).toEqual([
+      'README',
+      'broken.pdf',
+      'budget.xlsx',
+      'notes-link.md',
+      'notes.md',
+      'secret.txt',
+    ]);
     await assistant.close();
   });
 

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** A web server on 127.0.0.1 (port 0) with a route table; `close()` ends slow responses too. */
-export async function pageServer(routes: Record<string, Handler>): Promise<{ url: (path: string) => string; close: () => Promise<void>; hits: string[] }> {
+export async function pageServer(
+  routes: Record<string, Handler>,
+): Promise<{ url: (path: string) => string; close: () => Promise<void>; hits: string[] }> {
   const hits: string[] = [];
   const server: Server = createServer((req, res) => {
     hits.push(req.url ?? '');
@@ -17,12 +19,19 @@ export async function pageServer(routes: Record<string, Handler>): Promise<{ url
   return {
     hits,
     url: (path) => `http://127.0.0.1:${port}${path}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
-export const html = (body: string): Handler => (_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
-export const redirect = (to: string, status = 302): Handler => (_req, res) => res.writeHead(status, { location: to }).end();
+export const html =
+  (body: string): Handler =>
+  (_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+export const redirect =
+  (to: string, status = 302): Handler =>
+  (_req, res) =>
+    res.writeHead(status, { location: to }).end();

@@ -24,7 +24,11 @@ afterEach(async () => {
 
 /** Runs `sanad …`; killed after 45 s so a hang fails the test instead of stalling the suite. */
 async function run(args: string[], env: Record<string, string> = {}) {
-  const child = sanad(args, { SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-attacked-')), ...env }, mkdtempSync(join(tmpdir(), 'sanad-attacked-cwd-')));
+  const child = sanad(
+    args,
+    { SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-attacked-')), ...env },
+    mkdtempSync(join(tmpdir(), 'sanad-attacked-cwd-')),
+  );
   const killer = setTimeout(() => child.process.kill('SIGKILL'), 45_000);
   const { code, signal } = await child.exited;
   clearTimeout(killer);
@@ -101,11 +105,18 @@ describe('command line under attack', () => {
     const result = spawnSync(process.execPath, [join(ROOT, 'bin/sanad.js'), 'ask', '--jsonl'], {
       input: `\u0000\u0000\u0000\n${AMBASSADOR_Q}\n`,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-nul-')) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
+        SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-nul-')),
+      },
       cwd: tmpdir(),
       timeout: 45_000,
     });
-    const [first, second] = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const [first, second] = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
     expect(first).toMatchObject({ line: 1, error: { code: 'empty_question' } });
     expect(second!.answer).toContain('ديلاتر');
   }, 60_000);

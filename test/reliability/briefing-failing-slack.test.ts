@@ -29,14 +29,21 @@ it('sanad briefing --post gives up on a Slack that answers 500, saying so, after
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
   const dir = mkdtempSync(join(tmpdir(), 'sanad-briefing-500-'));
   const config = join(dir, 'sanad.config.yaml');
-  writeFileSync(config, 'channels:\n  - platform: slack\n    id: C0BRIEF\n    briefing:\n      cron: "0 8 * * *"\n      whenQuiet: highlights\n');
-  const child = sanad(['briefing', '--channel', 'C0BRIEF', '--post'], {
-    SLACK_BOT_TOKEN: 'xoxb-briefing-500-token',
-    SLACK_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
-    SANAD_DATA_DIR: join(dir, 'data'),
-    SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
-    SANAD_CONFIG: config,
-  }, dir);
+  writeFileSync(
+    config,
+    'channels:\n  - platform: slack\n    id: C0BRIEF\n    briefing:\n      cron: "0 8 * * *"\n      whenQuiet: highlights\n',
+  );
+  const child = sanad(
+    ['briefing', '--channel', 'C0BRIEF', '--post'],
+    {
+      SLACK_BOT_TOKEN: 'xoxb-briefing-500-token',
+      SLACK_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
+      SANAD_DATA_DIR: join(dir, 'data'),
+      SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
+      SANAD_CONFIG: config,
+    },
+    dir,
+  );
   // A hang guard only: the old client retried for about 30 minutes.
   const killer = setTimeout(() => child.process.kill('SIGKILL'), 90_000);
   const { code, signal } = await child.exited;

@@ -16,7 +16,11 @@ import { SlackTestBed } from '../slack/helpers/testbed.js';
 import { startWeb, type Running } from '../web/helpers.js';
 
 const LEAVE_Q = 'How many days of paid leave does an employee have?';
-const OPS_ONLY: ChannelSettings = { ...DEFAULT_CHANNEL_SETTINGS, rateLimit: { ...DEFAULT_CHANNEL_SETTINGS.rateLimit }, collections: ['ops'] };
+const OPS_ONLY: ChannelSettings = {
+  ...DEFAULT_CHANNEL_SETTINGS,
+  rateLimit: { ...DEFAULT_CHANNEL_SETTINGS.rateLimit },
+  collections: ['ops'],
+};
 
 let assistant: SanadAssistant;
 beforeAll(async () => {
@@ -65,7 +69,15 @@ describe('the web chat follows its channel settings', () => {
   it('briefs only from its collections, and lists no briefing drawn from others', async () => {
     const store = openStore(dbFile());
     const runner = new BriefingRunner({ store, documents: () => assistant.documents(), posters: {}, logger: quietLogger });
-    const security = { platform: 'slack' as const, channel: 'C0HR', cron: '0 8 * * *', timezone: 'UTC', whenQuiet: 'highlights' as const, language: 'auto' as const, collections: ['hr'] };
+    const security = {
+      platform: 'slack' as const,
+      channel: 'C0HR',
+      cron: '0 8 * * *',
+      timezone: 'UTC',
+      whenQuiet: 'highlights' as const,
+      language: 'auto' as const,
+      collections: ['hr'],
+    };
     const provider = createBriefingProvider({ runner, store, briefings: [security], logger: quietLogger, collections: ['ops'] });
     expect(provider.channels().map((c) => c.key)).toEqual(['web:web']);
     const today = JSON.stringify(await provider.today());

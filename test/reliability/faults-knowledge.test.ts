@@ -50,7 +50,12 @@ function hookedEmbedder(trigger: string, hook: () => void): Embedder {
 
 async function start(dir: string, options: { embedder?: Embedder; watch?: boolean } = {}) {
   const lines: string[] = [];
-  const assistant = await createAssistant({ knowledgeDir: dir, cacheDir: null, logger: createLogger({ level: 'debug', write: (l) => lines.push(l) }), ...options });
+  const assistant = await createAssistant({
+    knowledgeDir: dir,
+    cacheDir: null,
+    logger: createLogger({ level: 'debug', write: (l) => lines.push(l) }),
+    ...options,
+  });
   open.push(assistant);
   return { assistant, lines };
 }
@@ -89,7 +94,9 @@ describe('a knowledge file goes bad while sanad runs', () => {
 
   it('changed halfway through indexing: the version read is served whole, then the new one replaces it', async () => {
     const dir = folder();
-    const embedder = hookedEmbedder('Zephyr', () => writeFileSync(join(dir, NOTE), `# Release notes\n\n${PORTO}\n`)) as Embedder & { arm(): void };
+    const embedder = hookedEmbedder('Zephyr', () => writeFileSync(join(dir, NOTE), `# Release notes\n\n${PORTO}\n`)) as Embedder & {
+      arm(): void;
+    };
     const { assistant } = await start(dir, { embedder });
     embedder.arm();
     writeFileSync(join(dir, NOTE), `# Release notes\n\n${LISBON} Edited.\n`);

@@ -32,7 +32,10 @@ let llmAssistant: SanadAssistant;
 beforeAll(async () => {
   llmServer = await startFakeOpenAI();
   const prompts = await loadPrompts(defaultPromptsDir());
-  const llm = createLlmAnswerer(testConfig(llmServer.url, { deadlineMs: DEADLINE_MS, maxRetries: 1 }), { logger: recordingLogger(), prompts });
+  const llm = createLlmAnswerer(testConfig(llmServer.url, { deadlineMs: DEADLINE_MS, maxRetries: 1 }), {
+    logger: recordingLogger(),
+    prompts,
+  });
   llmAssistant = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, llm, cacheDir: null, deadlineMs: DEADLINE_MS });
 });
 afterAll(async () => {
@@ -54,23 +57,27 @@ const FAULTS: [string, ChatBehaviour][] = [
 ];
 
 describe('the language model server misbehaves: fallback answers by the deadline', () => {
-  it.each(FAULTS)('Slack: when it %s, the cited extractive answer with a notice', async (_name, behaviour) => {
-    llmServer.chat = () => behaviour;
-    const rig = await SlackRig.start({ assistant: llmAssistant });
-    cleanups.push(() => rig.close());
-    const sent = await rig.mention(QUESTIONS[0]!);
-    expect(sent.status).toBe(200);
-    // The model never gives a usable answer, so an answer can only come from the deadline's
-    // fallback; how soon is for `npm run soak` to measure, not for a loaded test machine.
-    expect(await until(() => rig.answered([sent]), 60_000)).toBe(true);
-    const [reply] = rig.repliesTo(sent.ts);
-    const text = visibleText(reply!);
-    expect(text).toContain(AMBASSADOR);
-    expect(text).toContain('¶2');
-    expect([message('modelUnavailable', 'ar'), message('unverified', 'ar')].some((notice) => text.includes(notice))).toBe(true);
-    expect(text).not.toMatch(/\/srv\/|\.py:|Error:|at \w+ \(/);
-    expect(rig.logs.filter((l) => / ERROR /.test(l))).toEqual([]);
-  }, 120_000);
+  it.each(FAULTS)(
+    'Slack: when it %s, the cited extractive answer with a notice',
+    async (_name, behaviour) => {
+      llmServer.chat = () => behaviour;
+      const rig = await SlackRig.start({ assistant: llmAssistant });
+      cleanups.push(() => rig.close());
+      const sent = await rig.mention(QUESTIONS[0]!);
+      expect(sent.status).toBe(200);
+      // The model never gives a usable answer, so an answer can only come from the deadline's
+      // fallback; how soon is for `npm run soak` to measure, not for a loaded test machine.
+      expect(await until(() => rig.answered([sent]), 60_000)).toBe(true);
+      const [reply] = rig.repliesTo(sent.ts);
+      const text = visibleText(reply!);
+      expect(text).toContain(AMBASSADOR);
+      expect(text).toContain('¶2');
+      expect([message('modelUnavailable', 'ar'), message('unverified', 'ar')].some((notice) => text.includes(notice))).toBe(true);
+      expect(text).not.toMatch(/\/srv\/|\.py:|Error:|at \w+ \(/);
+      expect(rig.logs.filter((l) => / ERROR /.test(l))).toEqual([]);
+    },
+    120_000,
+  );
 
   it('Discord: when it hangs, the cited extractive answer by the deadline', async () => {
     llmServer.chat = () => ({ kind: 'hang' });
@@ -78,8 +85,17 @@ describe('the language model server misbehaves: fallback answers by the deadline
     cleanups.push(() => fake.close());
     const bot = await startBot(fake, { assistant: llmAssistant, settings: { placement: 'channel' } });
     cleanups.push(() => bot.stop());
-    const question = fake.post({ channel: fake.textChannel('general'), author: fake.user('alice'), content: `<@${fake.bot.id}> ${QUESTIONS[0]}`, mentions: [fake.bot] });
-    const reply = await fake.waitFor(() => fake.botMessages().find((m) => m.message_reference?.message_id === question.id && m.embeds.length > 0), 60_000, 'the answer');
+    const question = fake.post({
+      channel: fake.textChannel('general'),
+      author: fake.user('alice'),
+      content: `<@${fake.bot.id}> ${QUESTIONS[0]}`,
+      mentions: [fake.bot],
+    });
+    const reply = await fake.waitFor(
+      () => fake.botMessages().find((m) => m.message_reference?.message_id === question.id && m.embeds.length > 0),
+      60_000,
+      'the answer',
+    );
     expect(discordText(reply)).toContain(AMBASSADOR);
   }, 120_000);
 
@@ -88,8 +104,18 @@ describe('the language model server misbehaves: fallback answers by the deadline
     cleanups.push(() => web.stop());
     for (const behaviour of [{ kind: 'status', status: 500 }, { kind: 'hang' }] as ChatBehaviour[]) {
       llmServer.chat = () => behaviour;
-      const res = await fetch(new URL('/api/ask', web.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: QUESTIONS[0] }) });
-      const answer = (await res.json()) as { mode: string; fallbackReason?: string; answer: string; notice?: string; citations: { paragraph: number }[] };
+      const res = await fetch(new URL('/api/ask', web.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question: QUESTIONS[0] }),
+      });
+      const answer = (await res.json()) as {
+        mode: string;
+        fallbackReason?: string;
+        answer: string;
+        notice?: string;
+        citations: { paragraph: number }[];
+      };
       expect(res.status).toBe(200);
       expect(answer).toMatchObject({ mode: 'extractive', fallbackReason: expect.any(String) });
       expect(answer.notice).toBeTruthy();
@@ -106,7 +132,12 @@ describe("Slack's Web API fails for a moment", () => {
     const rig = await SlackRig.start({ assistant, proxy: true });
     cleanups.push(() => rig.close());
     const proxy = rig.proxy!;
-    const limited = { kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: JSON.stringify({ ok: false, error: 'ratelimited' }) } as const;
+    const limited = {
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: JSON.stringify({ ok: false, error: 'ratelimited' }),
+    } as const;
     proxy.when((r) => slackMethod(r) === 'chat.postMessage', limited, 1);
     proxy.when((r) => slackMethod(r) === 'chat.update', limited, 1);
     const sent = await rig.mention(QUESTIONS[0]!);
@@ -144,7 +175,8 @@ describe('the Discord gateway drops the connection without warning', () => {
     const bot = await startBot(fake, { assistant, settings: { placement: 'channel' } });
     cleanups.push(() => bot.stop());
     const general = fake.textChannel('general');
-    const ask = (text: string) => fake.post({ channel: general, author: fake.user('alice'), content: `<@${fake.bot.id}> ${text}`, mentions: [fake.bot] });
+    const ask = (text: string) =>
+      fake.post({ channel: general, author: fake.user('alice'), content: `<@${fake.bot.id}> ${text}`, mentions: [fake.bot] });
     const answered = (m: FakeMessage) => fake.botMessages().filter((r) => r.message_reference?.message_id === m.id && r.embeds.length > 0);
     const before = ask('سؤال قبل الانقطاع؟');
     await fake.waitFor(() => answered(before).length === 1, 8000, 'the first answer');

@@ -119,7 +119,12 @@ describe('the state store fails around a briefing', () => {
 
     const again = await runner.run(config, at); // same process, store back
     expect(again.status).not.toBe('posted');
-    const restarted = new BriefingRunner({ store: new ResilientStore(new SqliteStateStore({ file }), state.logger), documents, posters: { slack: poster }, logger: state.logger });
+    const restarted = new BriefingRunner({
+      store: new ResilientStore(new SqliteStateStore({ file }), state.logger),
+      documents,
+      posters: { slack: poster },
+      logger: state.logger,
+    });
     const afterRestart = await restarted.run(config, at);
     expect(afterRestart.status).not.toBe('posted');
     expect(poster.posts).toHaveLength(1);

@@ -40,15 +40,19 @@ function send(url: URL, host: string, method = 'GET', headers: Record<string, st
 
 it('with Slack over HTTP, the web API still refuses a foreign Host; /slack/events takes it', async () => {
   slack = await new FakeSlack().start();
-  child = sanad(['start'], {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
-    SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-host-guard-')),
-    SLACK_BOT_TOKEN: TOKENS.bot,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-  }, mkdtempSync(join(tmpdir(), 'sanad-host-guard-cwd-')));
+  child = sanad(
+    ['start'],
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
+      SANAD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sanad-host-guard-')),
+      SLACK_BOT_TOKEN: TOKENS.bot,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.apiUrl,
+    },
+    mkdtempSync(join(tmpdir(), 'sanad-host-guard-cwd-')),
+  );
   const [, url] = await child.waitFor(/sanad web chat: (http:\S+)/, 30_000);
   const base = new URL(url!);
 
@@ -60,8 +64,21 @@ it('with Slack over HTTP, the web API still refuses a foreign Host; /slack/event
   // Slack's delivery names the public host: still accepted, signed, and answered.
   const ts = slack.nextTs();
   slack.addUserMessage({ channel: 'C1', ts, user: 'U1', text: `<@${BOT.userId}> ${QUESTIONS[0]}` });
-  const body = JSON.stringify({ type: 'event_callback', team_id: BOT.team, api_app_id: 'A1', event_id: 'EvHostGuard', event_time: Math.floor(Date.now() / 1000), event: { type: 'app_mention', user: 'U1', text: `<@${BOT.userId}> ${QUESTIONS[0]}`, ts, channel: 'C1', event_ts: ts } });
-  const status = await send(new URL('/slack/events', base), 'sanad.example.com', 'POST', { 'content-type': 'application/json', ...signedHeaders(SECRET, body) }, body);
+  const body = JSON.stringify({
+    type: 'event_callback',
+    team_id: BOT.team,
+    api_app_id: 'A1',
+    event_id: 'EvHostGuard',
+    event_time: Math.floor(Date.now() / 1000),
+    event: { type: 'app_mention', user: 'U1', text: `<@${BOT.userId}> ${QUESTIONS[0]}`, ts, channel: 'C1', event_ts: ts },
+  });
+  const status = await send(
+    new URL('/slack/events', base),
+    'sanad.example.com',
+    'POST',
+    { 'content-type': 'application/json', ...signedHeaders(SECRET, body) },
+    body,
+  );
   expect(status).toBe(200);
   expect(await until(() => slack!.botMessages().length > 0, 20_000)).toBe(true);
 

@@ -53,7 +53,14 @@ describe('load through each adapter (bounded)', () => {
     const counted = recording(assistant);
     const bot: RunningBot = await startBot(fake, { assistant: counted, settings: { ...UNLIMITED, placement: 'channel' } });
     cleanups.push(() => bot.stop());
-    const result = await discordLoad(fake, bot, { total: 200, concurrency: 50, redeliverEvery: 5, channels: 4, users: 40, timeoutMs: 120_000 });
+    const result = await discordLoad(fake, bot, {
+      total: 200,
+      concurrency: 50,
+      redeliverEvery: 5,
+      channels: 4,
+      users: 40,
+      timeoutMs: 120_000,
+    });
     expect(result.distinct).toBe(160);
     expect(result.unanswered).toBe(0);
     expect(result.doubled).toBe(0);

@@ -39,20 +39,29 @@ describe('SIGTERM', () => {
       return { kind: 'reply', text: `سفير فرنسا لدى الأمم المتحدة هو فرنسوا ديلاتر [${n}].`, delayMs: 1500 };
     };
     const dir = tempDir();
-    const child = sanad(['start'], {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SANAD_DATA_DIR: join(dir, 'data'),
-      SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
-      SANAD_ANSWER_MODE: 'llm',
-      OPENAI_BASE_URL: llm.url,
-      OPENAI_API_KEY: 'sk-test-SIGTERM0123456789',
-      SANAD_CHAT_MODEL: 'fake-chat',
-      SANAD_LLM_DEADLINE_MS: '10000',
-    }, dir);
+    const child = sanad(
+      ['start'],
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SANAD_DATA_DIR: join(dir, 'data'),
+        SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
+        SANAD_ANSWER_MODE: 'llm',
+        OPENAI_BASE_URL: llm.url,
+        OPENAI_API_KEY: 'sk-test-SIGTERM0123456789',
+        SANAD_CHAT_MODEL: 'fake-chat',
+        SANAD_LLM_DEADLINE_MS: '10000',
+      },
+      dir,
+    );
     children.push(child);
     const [, url] = await child.waitFor(/sanad web chat: (http:\S+)/);
-    const ask = () => fetch(new URL('/api/ask', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: QUESTIONS[0] }) });
+    const ask = () =>
+      fetch(new URL('/api/ask', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question: QUESTIONS[0] }),
+      });
 
     const inFlight = ask();
     expect(await until(() => llm.chatRequests().length >= 1, 10_000)).toBe(true);
@@ -79,19 +88,27 @@ describe('SIGTERM', () => {
     // The model hangs; its 20 s deadline is past the 10 s shutdown grace.
     llm.chat = (request) => (taskOf(request) === 'answer' ? { kind: 'hang' } : { kind: 'status', status: 400 });
     const dir = tempDir();
-    const child = sanad(['start'], {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SANAD_DATA_DIR: join(dir, 'data'),
-      SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
-      SANAD_ANSWER_MODE: 'llm',
-      OPENAI_BASE_URL: llm.url,
-      SANAD_CHAT_MODEL: 'fake-chat',
-      SANAD_LLM_DEADLINE_MS: '20000',
-    }, dir);
+    const child = sanad(
+      ['start'],
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SANAD_DATA_DIR: join(dir, 'data'),
+        SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
+        SANAD_ANSWER_MODE: 'llm',
+        OPENAI_BASE_URL: llm.url,
+        SANAD_CHAT_MODEL: 'fake-chat',
+        SANAD_LLM_DEADLINE_MS: '20000',
+      },
+      dir,
+    );
     children.push(child);
     const [, url] = await child.waitFor(/sanad web chat: (http:\S+)/);
-    const inFlight = fetch(new URL('/api/ask', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: QUESTIONS[0] }) });
+    const inFlight = fetch(new URL('/api/ask', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ question: QUESTIONS[0] }),
+    });
     expect(await until(() => llm.chatRequests().length >= 1, 30_000)).toBe(true);
     child.process.kill('SIGTERM');
 

@@ -32,7 +32,8 @@ afterEach(async () => {
 /** 2 channels × 15 users × 3 questions, interleaved so every user's questions arrive close together. */
 function plan(): { channel: number; user: number }[] {
   const out: { channel: number; user: number }[] = [];
-  for (let round = 0; round < 3; round++) for (let channel = 0; channel < 2; channel++) for (let user = 0; user < 15; user++) out.push({ channel, user });
+  for (let round = 0; round < 3; round++)
+    for (let channel = 0; channel < 2; channel++) for (let user = 0; user < 15; user++) out.push({ channel, user });
   return out;
 }
 
@@ -54,7 +55,11 @@ describe('rate limits under load', () => {
     );
     // Every mention acknowledged; how fast is `npm run soak`'s to report, not this test's.
     expect(acks.every((a) => a.status === 200)).toBe(true);
-    await until(() => counted.calls.length + rig.ephemerals().length >= 90 && rig.answered(sent.filter((s) => rig.repliesTo(s.ts, s.channel).length > 0)), 120_000);
+    await until(
+      () =>
+        counted.calls.length + rig.ephemerals().length >= 90 && rig.answered(sent.filter((s) => rig.repliesTo(s.ts, s.channel).length > 0)),
+      120_000,
+    );
     // Every answer that was begun has been posted and recorded: nothing is still on its way.
     expect(await until(() => rig.recordedQuestions() === counted.calls.length, 10_000)).toBe(true);
     expect(counted.calls).toHaveLength(40);
@@ -81,7 +86,11 @@ describe('rate limits under load', () => {
     const posted: { message: FakeMessage; user: number; channel: number }[] = [];
     for (const { channel, user } of plan()) {
       const author = fake.user(`u${channel}-${user}`);
-      posted.push({ message: fake.post({ channel: channels[channel]!, author, content: `<@${fake.bot.id}> ${QUESTIONS[0]}`, mentions: [fake.bot] }), user, channel });
+      posted.push({
+        message: fake.post({ channel: channels[channel]!, author, content: `<@${fake.bot.id}> ${QUESTIONS[0]}`, mentions: [fake.bot] }),
+        user,
+        channel,
+      });
     }
     const replyOf = (m: FakeMessage) => fake.botMessages().filter((r) => r.message_reference?.message_id === m.id && r.embeds.length > 0);
     await until(() => posted.every((p) => replyOf(p.message).length > 0), 120_000);

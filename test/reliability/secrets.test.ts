@@ -53,7 +53,11 @@ describe('secrets', () => {
     cleanups.push(() => proxy.close());
     proxy.when(
       (r) => slackMethod(r) === 'chat.update',
-      (r) => ({ kind: 'status', status: 500, body: JSON.stringify({ ok: false, error: `internal_error for ${String(r.headers.authorization)}` }) }),
+      (r) => ({
+        kind: 'status',
+        status: 500,
+        body: JSON.stringify({ ok: false, error: `internal_error for ${String(r.headers.authorization)}` }),
+      }),
       10,
     );
 
@@ -64,50 +68,91 @@ describe('secrets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-secrets-'));
     const notADir = join(dir, 'data-is-a-file');
     writeFileSync(notADir, 'the state store cannot open here');
-    child = sanad(['start'], {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SANAD_LOG_LEVEL: 'debug',
-      SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
-      SANAD_DATA_DIR: notADir,
-      SANAD_ANSWER_MODE: 'llm',
-      OPENAI_BASE_URL: llm.url,
-      OPENAI_API_KEY: SECRETS.openai,
-      SANAD_CHAT_MODEL: 'fake-chat',
-      SANAD_LLM_DEADLINE_MS: '2000',
-      SLACK_BOT_TOKEN: SECRETS.slackBot,
-      SLACK_SIGNING_SECRET: SECRETS.slackSigning,
-      SLACK_API_URL: `${proxy.url}/api/`,
-      DISCORD_TOKEN: SECRETS.discord,
-      DISCORD_APPLICATION_ID: discord.applicationId,
-      DISCORD_GUILD_ID: discord.guildId,
-      DISCORD_API_URL: discord.apiUrl,
-    }, dir);
+    child = sanad(
+      ['start'],
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SANAD_LOG_LEVEL: 'debug',
+        SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE,
+        SANAD_DATA_DIR: notADir,
+        SANAD_ANSWER_MODE: 'llm',
+        OPENAI_BASE_URL: llm.url,
+        OPENAI_API_KEY: SECRETS.openai,
+        SANAD_CHAT_MODEL: 'fake-chat',
+        SANAD_LLM_DEADLINE_MS: '2000',
+        SLACK_BOT_TOKEN: SECRETS.slackBot,
+        SLACK_SIGNING_SECRET: SECRETS.slackSigning,
+        SLACK_API_URL: `${proxy.url}/api/`,
+        DISCORD_TOKEN: SECRETS.discord,
+        DISCORD_APPLICATION_ID: discord.applicationId,
+        DISCORD_GUILD_ID: discord.guildId,
+        DISCORD_API_URL: discord.apiUrl,
+      },
+      dir,
+    );
     const [, url] = await child.waitFor(/sanad web chat: (http:\S+)/, 30_000);
     await child.waitFor(/sanad discord: connected/, 30_000);
 
     // Web: the model fails, the answer falls back.
-    const web = await fetch(new URL('/api/ask', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: QUESTIONS[0] }) });
+    const web = await fetch(new URL('/api/ask', url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ question: QUESTIONS[0] }),
+    });
     const webBody = await web.text();
     // A bad request, to make the server explain itself.
-    const bad = await (await fetch(new URL('/api/ask', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"question":' })).text();
+    const bad = await (
+      await fetch(new URL('/api/ask', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"question":' })
+    ).text();
 
     // Slack: a signed mention at the shared port, and one signed with a wrong secret.
     const ts = slack.nextTs();
     slack.addUserMessage({ channel: 'C1', ts, user: 'U1', text: `<@${BOT.userId}> ${QUESTIONS[0]}` });
-    const body = JSON.stringify({ type: 'event_callback', team_id: BOT.team, api_app_id: 'A1', event_id: 'EvSecret', event_time: Math.floor(Date.now() / 1000), event: { type: 'app_mention', user: 'U1', text: `<@${BOT.userId}> ${QUESTIONS[0]}`, ts, channel: 'C1', event_ts: ts } });
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: BOT.team,
+      api_app_id: 'A1',
+      event_id: 'EvSecret',
+      event_time: Math.floor(Date.now() / 1000),
+      event: { type: 'app_mention', user: 'U1', text: `<@${BOT.userId}> ${QUESTIONS[0]}`, ts, channel: 'C1', event_ts: ts },
+    });
     const events = new URL('/slack/events', url);
-    expect((await fetch(events, { method: 'POST', headers: { 'content-type': 'application/json', ...signedHeaders(SECRETS.slackSigning, body) }, body })).status).toBe(200);
-    const forged = await fetch(events, { method: 'POST', headers: { 'content-type': 'application/json', ...signedHeaders('wrong', body) }, body });
+    expect(
+      (
+        await fetch(events, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...signedHeaders(SECRETS.slackSigning, body) },
+          body,
+        })
+      ).status,
+    ).toBe(200);
+    const forged = await fetch(events, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signedHeaders('wrong', body) },
+      body,
+    });
     expect(forged.status).toBe(401);
     const forgedBody = await forged.text();
 
     // Discord: the first reply post fails with a 500, the rest go through.
     discord.failNext('POST', /\/channels\/\d+\/messages$/, 500);
-    const q1 = discord.post({ channel: general, author: discord.user('alice'), content: `<@${discord.bot.id}> ${QUESTIONS[0]}`, mentions: [discord.bot] });
-    const q2 = discord.post({ channel: general, author: discord.user('bob'), content: `<@${discord.bot.id}> ${QUESTIONS[1]}`, mentions: [discord.bot] });
+    const q1 = discord.post({
+      channel: general,
+      author: discord.user('alice'),
+      content: `<@${discord.bot.id}> ${QUESTIONS[0]}`,
+      mentions: [discord.bot],
+    });
+    const q2 = discord.post({
+      channel: general,
+      author: discord.user('bob'),
+      content: `<@${discord.bot.id}> ${QUESTIONS[1]}`,
+      mentions: [discord.bot],
+    });
 
-    expect(await until(() => slack.botMessages().length > 0 && proxy.count((r) => slackMethod(r) === 'chat.update') > 0, 20_000)).toBe(true);
+    expect(await until(() => slack.botMessages().length > 0 && proxy.count((r) => slackMethod(r) === 'chat.update') > 0, 20_000)).toBe(
+      true,
+    );
     await until(() => discord.botMessages().some((m) => m.message_reference?.message_id === q2.id && m.embeds.length > 0), 20_000);
     await until(() => false, 1500); // Slack's client retries the failing updates a few times
 
@@ -131,7 +176,9 @@ describe('secrets', () => {
     expect(printed.length).toBeGreaterThan(10);
     expect(q1.id).toBeTruthy();
 
-    const leaks = [...printed.map((l) => ['log', l] as const), ...replies.map((r) => ['reply', r] as const)].filter(([, text]) => NEEDLES.some((n) => text.includes(n)));
+    const leaks = [...printed.map((l) => ['log', l] as const), ...replies.map((r) => ['reply', r] as const)].filter(([, text]) =>
+      NEEDLES.some((n) => text.includes(n)),
+    );
     expect(leaks).toEqual([]);
   }, 60_000);
 });

@@ -23,7 +23,9 @@ async function terminateConnections(schema: string): Promise<number> {
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   try {
-    const result = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`sanad/${schema}`]);
+    const result = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
+      `sanad/${schema}`,
+    ]);
     return result.rowCount ?? 0;
   } finally {
     await admin.end();
@@ -36,12 +38,16 @@ describe.skipIf(SKIP_PG)('replicas when PostgreSQL drops every connection under 
     cleanups.push(() => fake.close());
     const schema = testSchema();
     cleanups.push(() => dropSchema(schema));
-    const replicas = await startReplicas(2, schema, fake, { defaults: { rateLimit: { perUserPerMinute: 1000, perChannelPerMinute: 1000 } } });
+    const replicas = await startReplicas(2, schema, fake, {
+      defaults: { rateLimit: { perUserPerMinute: 1000, perChannelPerMinute: 1000 } },
+    });
     cleanups.push(() => stopReplicas(replicas));
 
     const sent: ReturnType<typeof mention>[] = [];
     const send = async (count: number) => {
-      const batch = Array.from({ length: count }, (_, i) => mention(fake, QUESTIONS[i % QUESTIONS.length]!, { user: `U${sent.length + i}` }));
+      const batch = Array.from({ length: count }, (_, i) =>
+        mention(fake, QUESTIONS[i % QUESTIONS.length]!, { user: `U${sent.length + i}` }),
+      );
       sent.push(...batch);
       const statuses = await Promise.all(batch.map((m, i) => deliver(replicas[i % 2] as Replica, m.event, m.eventId)));
       expect(statuses.every((s) => s === 200)).toBe(true);
@@ -60,7 +66,12 @@ describe.skipIf(SKIP_PG)('replicas when PostgreSQL drops every connection under 
     // Slack's late retries of the first batch, each to the replica that did not answer it: dropped.
     const firstBatch = sent.slice(0, 20);
     await Promise.all(firstBatch.map((m, i) => deliver(replicas[(i + 1) % 2] as Replica, m.event, m.eventId, 1)));
-    expect(await until(() => replicas.map((r) => (r.child.stderr().match(/ignored a re-delivered event/g) ?? []).length).reduce((a, b) => a + b, 0) >= 20, 15_000)).toBe(true);
+    expect(
+      await until(
+        () => replicas.map((r) => (r.child.stderr().match(/ignored a re-delivered event/g) ?? []).length).reduce((a, b) => a + b, 0) >= 20,
+        15_000,
+      ),
+    ).toBe(true);
 
     const perThread = sent.map((m) => fake.botMessages().filter((b) => b.channel === 'C1' && b.thread_ts === m.ts).length);
     expect(perThread.every((n) => n === 1)).toBe(true);

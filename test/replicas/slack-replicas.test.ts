@@ -42,7 +42,10 @@ describe.skipIf(SKIP_PG)('two replicas on one PostgreSQL (Slack HTTP events)', (
       expect(statuses).toEqual([200, 200]);
       expect(await until(() => answersIn(fake, m.ts).length >= 1, 30_000)).toBe(true);
       // Whichever lost the claim says so in its log: by then it has decided not to answer.
-      const decided = await until(() => replicas.some((r) => r.child.stderr().includes(m.eventId) && /ignored a re-delivered event/.test(r.child.stderr())), 15_000);
+      const decided = await until(
+        () => replicas.some((r) => r.child.stderr().includes(m.eventId) && /ignored a re-delivered event/.test(r.child.stderr())),
+        15_000,
+      );
       const inThread = fake.botMessages().filter((msg) => msg.channel === 'C1' && msg.thread_ts === m.ts);
       expect(inThread).toHaveLength(1);
       expect(decided).toBe(true);
@@ -67,9 +70,11 @@ describe.skipIf(SKIP_PG)('two replicas on one PostgreSQL (Slack HTTP events)', (
     const db = new pg.Client({ connectionString: PG_URL });
     await db.connect();
     try {
-      const logged = async () => (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "${schema}".questions WHERE user_id = 'U7'`)).rows[0]!.n;
+      const logged = async () =>
+        (await db.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM "${schema}".questions WHERE user_id = 'U7'`)).rows[0]!.n;
       let n = await logged();
-      for (const deadline = Date.now() + 10_000; n < 2 && Date.now() < deadline; n = await logged()) await new Promise((r) => setTimeout(r, 100));
+      for (const deadline = Date.now() + 10_000; n < 2 && Date.now() < deadline; n = await logged())
+        await new Promise((r) => setTimeout(r, 100));
       expect(n).toBe(2); // one answered by each replica, in one log
     } finally {
       await db.end();

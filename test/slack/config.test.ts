@@ -8,9 +8,16 @@ describe('resolveSlackConfig', () => {
   it('chooses Socket Mode with an app token and HTTP with a signing secret', () => {
     const socket = resolveSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_APP_TOKEN: 'xapp-1-abc' });
     expect(socket.appToken).toBe('xapp-1-abc');
-    const http = resolveSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'secret', PORT: '4000', SLACK_API_URL: 'http://127.0.0.1:9/api' });
+    const http = resolveSlackConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+      SLACK_SIGNING_SECRET: 'secret',
+      PORT: '4000',
+      SLACK_API_URL: 'http://127.0.0.1:9/api',
+    });
     expect(http).toMatchObject({ appToken: undefined, port: 4000, apiUrl: 'http://127.0.0.1:9/api/' });
-    expect(resolveSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-env', SLACK_SIGNING_SECRET: 's' }, { botToken: 'xoxb-explicit' }).botToken).toBe('xoxb-explicit');
+    expect(resolveSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-env', SLACK_SIGNING_SECRET: 's' }, { botToken: 'xoxb-explicit' }).botToken).toBe(
+      'xoxb-explicit',
+    );
   });
 
   it.each([
@@ -55,8 +62,12 @@ describe('one Slack and PORT rule for sanad start and the adapter', () => {
 
   it('lets an explicit value beat the environment, and names both when it is wrong', () => {
     expect(resolveSlackConfig(env, { port: 0 }).port).toBe(0);
-    expect(() => resolveSlackConfig(env, { port: 70000 })).toThrow('port (given explicitly; it takes the place of PORT) must be a port number');
-    expect(() => resolveSlackConfig(env, { botToken: 'xoxp-user' })).toThrow('botToken (given explicitly; it takes the place of SLACK_BOT_TOKEN) must be a bot token');
+    expect(() => resolveSlackConfig(env, { port: 70000 })).toThrow(
+      'port (given explicitly; it takes the place of PORT) must be a port number',
+    );
+    expect(() => resolveSlackConfig(env, { botToken: 'xoxp-user' })).toThrow(
+      'botToken (given explicitly; it takes the place of SLACK_BOT_TOKEN) must be a bot token',
+    );
   });
 });
 

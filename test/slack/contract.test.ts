@@ -7,7 +7,6 @@ import { hostileKnowledgeDir, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js
 import { SlackTestBed, groupCanPing, groupText, groupWithinLimits } from './helpers/testbed.js';
 import { assistantFor } from '../contract/assistants.js';
 
-
 let hostile: string | undefined;
 
 async function createHarness(options: HarnessOptions = {}): Promise<ChatHarness> {

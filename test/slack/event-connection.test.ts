@@ -7,7 +7,11 @@ let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 async function serve(): Promise<string> {
-  const listener = guardTimestamps((_req, res) => res.end('ok'), { endpoints: ['/slack/events'], now: () => Date.now(), onReject: () => {} });
+  const listener = guardTimestamps((_req, res) => res.end('ok'), {
+    endpoints: ['/slack/events'],
+    now: () => Date.now(),
+    onReject: () => {},
+  });
   server = createServer(listener);
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -3,7 +3,15 @@ import type { Assistant } from '../../src/core/types.js';
 import { BOT } from './helpers/fake-slack.js';
 import { AMBASSADOR_Q, FakeAssistant, ambassadorAssistant } from './helpers/fake-assistant.js';
 import { isProgress, visibleText } from './helpers/flatten.js';
-import { SIGNING_SECRET, SlackTestBed, type TestBedOptions, buttons, groupCanPing, groupText, groupWithinLimits } from './helpers/testbed.js';
+import {
+  SIGNING_SECRET,
+  SlackTestBed,
+  type TestBedOptions,
+  buttons,
+  groupCanPing,
+  groupText,
+  groupWithinLimits,
+} from './helpers/testbed.js';
 import { signedHeaders, slackSignature } from './helpers/sign.js';
 import { citation } from './helpers/answers.js';
 
@@ -111,9 +119,14 @@ describe('Slack over HTTP: answering', () => {
   });
 
   it('splits a long answer over blocks and messages within Slack limits, losing nothing', async () => {
-    const items = Array.from({ length: 300 }, (_, i) => `المبادرة رقم ${i + 1} لتعزيز التعاون بين الفرق في مجال تبادل المعلومات والتدريب المشترك`);
-    const cites = Array.from({ length: 30 }, (_, i) => citation({ n: i + 1, quote: items.slice(0, 60).join('\n'), paragraphId: `hostile#${i}` }));
-    const b = await start(new FakeAssistant({ 'المبادرات': { answer: items.join('\n'), citations: cites } }));
+    const items = Array.from(
+      { length: 300 },
+      (_, i) => `المبادرة رقم ${i + 1} لتعزيز التعاون بين الفرق في مجال تبادل المعلومات والتدريب المشترك`,
+    );
+    const cites = Array.from({ length: 30 }, (_, i) =>
+      citation({ n: i + 1, quote: items.slice(0, 60).join('\n'), paragraphId: `hostile#${i}` }),
+    );
+    const b = await start(new FakeAssistant({ المبادرات: { answer: items.join('\n'), citations: cites } }));
     await b.mention('ما هي قائمة المبادرات الطويلة كلها؟');
     const [group] = await b.finalGroups(1);
     expect(group!.messages.length).toBeGreaterThan(1);
@@ -129,7 +142,11 @@ describe('Slack over HTTP: safety', () => {
 
   it('never lets <!channel> or a mention from the knowledge or the question reach chat.postMessage', async () => {
     const assistant = new FakeAssistant({
-      'الإعلان': { answer: `إعلان موجه إلى الجميع ${HOSTILE} [1]`, citations: [citation({ quote: `نص ${HOSTILE}`, title: '<!here>' })], notice: HOSTILE },
+      الإعلان: {
+        answer: `إعلان موجه إلى الجميع ${HOSTILE} [1]`,
+        citations: [citation({ quote: `نص ${HOSTILE}`, title: '<!here>' })],
+        notice: HOSTILE,
+      },
     });
     const b = await start(assistant);
     await b.mention(`${HOSTILE} ما هو الإعلان الموجه إلى الجميع؟`);
@@ -145,7 +162,13 @@ describe('Slack over HTTP: safety', () => {
   });
 
   it.each([
-    ['a bad signature', (body: string) => ({ ...signedHeaders(SIGNING_SECRET, body), 'x-slack-signature': slackSignature('wrong-secret', Math.floor(Date.now() / 1000), body) })],
+    [
+      'a bad signature',
+      (body: string) => ({
+        ...signedHeaders(SIGNING_SECRET, body),
+        'x-slack-signature': slackSignature('wrong-secret', Math.floor(Date.now() / 1000), body),
+      }),
+    ],
     ['no signature', (_body: string) => ({ 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)) })],
     ['an old timestamp', (body: string) => signedHeaders(SIGNING_SECRET, body, Math.floor(Date.now() / 1000) - 6 * 60)],
     ['a future timestamp', (body: string) => signedHeaders(SIGNING_SECRET, body, Math.floor(Date.now() / 1000) + 6 * 60)],
@@ -153,7 +176,12 @@ describe('Slack over HTTP: safety', () => {
   ])('rejects %s with 401 and does not reply', async (_name, headersFor) => {
     const assistant = ambassadorAssistant();
     const b = await start(assistant);
-    const body = JSON.stringify({ type: 'event_callback', event_id: 'EvBad', team_id: BOT.team, event: { type: 'app_mention', user: 'U1', text: `<@${BOT.userId}> ${AMBASSADOR_Q}`, ts: '1.1', channel: 'C1' } });
+    const body = JSON.stringify({
+      type: 'event_callback',
+      event_id: 'EvBad',
+      team_id: BOT.team,
+      event: { type: 'app_mention', user: 'U1', text: `<@${BOT.userId}> ${AMBASSADOR_Q}`, ts: '1.1', channel: 'C1' },
+    });
     expect(await b.postRaw(body, 'application/json', headersFor(body))).toBe(401);
     // A correctly signed copy is accepted, so the 401 was the signature's doing.
     expect(await b.postRaw(body.replace('EvBad', 'EvGood'), 'application/json')).toBe(200);
@@ -180,10 +208,40 @@ describe('Slack over HTTP: safety', () => {
     const assistant = ambassadorAssistant();
     const b = await start(assistant);
     await b.mention(AMBASSADOR_Q, { botId: 'BOTHER' });
-    await b.deliverEvent({ type: 'message', channel_type: 'im', channel: 'D1', user: BOT.userId, bot_id: BOT.botId, text: AMBASSADOR_Q, ts: b.fake.nextTs() });
-    await b.deliverEvent({ type: 'message', subtype: 'message_changed', channel_type: 'im', channel: 'D1', ts: b.fake.nextTs(), message: { text: AMBASSADOR_Q } });
-    await b.deliverEvent({ type: 'message', subtype: 'channel_join', channel: 'C1', user: 'U2', text: '<@U2> has joined', ts: b.fake.nextTs() });
-    await b.deliverEvent({ type: 'message', subtype: 'bot_message', channel_type: 'im', channel: 'D1', bot_id: 'BOTHER', text: AMBASSADOR_Q, ts: b.fake.nextTs() });
+    await b.deliverEvent({
+      type: 'message',
+      channel_type: 'im',
+      channel: 'D1',
+      user: BOT.userId,
+      bot_id: BOT.botId,
+      text: AMBASSADOR_Q,
+      ts: b.fake.nextTs(),
+    });
+    await b.deliverEvent({
+      type: 'message',
+      subtype: 'message_changed',
+      channel_type: 'im',
+      channel: 'D1',
+      ts: b.fake.nextTs(),
+      message: { text: AMBASSADOR_Q },
+    });
+    await b.deliverEvent({
+      type: 'message',
+      subtype: 'channel_join',
+      channel: 'C1',
+      user: 'U2',
+      text: '<@U2> has joined',
+      ts: b.fake.nextTs(),
+    });
+    await b.deliverEvent({
+      type: 'message',
+      subtype: 'bot_message',
+      channel_type: 'im',
+      channel: 'D1',
+      bot_id: 'BOTHER',
+      text: AMBASSADOR_Q,
+      ts: b.fake.nextTs(),
+    });
     // A person's mention sent after them all: once it is answered, they have long been decided.
     const person = await b.mention(AMBASSADOR_Q);
     const groups = await b.finalGroups(1);
@@ -274,14 +332,20 @@ describe('Slack over HTTP: /ask and buttons', () => {
   });
 });
 
-
 describe('Slack over HTTP: channel settings', () => {
   it('respond: questions also answers un-mentioned messages that read as questions, in a thread', async () => {
     const assistant = ambassadorAssistant();
     const b = await start(assistant, { settings: { respond: 'questions' } });
     const ts = b.fake.nextTs();
     await b.deliverEvent({ type: 'message', channel_type: 'channel', channel: 'C5', user: 'U1', text: AMBASSADOR_Q, ts });
-    await b.deliverEvent({ type: 'message', channel_type: 'channel', channel: 'C5', user: 'U1', text: 'صباح الخير يا فريق', ts: b.fake.nextTs() });
+    await b.deliverEvent({
+      type: 'message',
+      channel_type: 'channel',
+      channel: 'C5',
+      user: 'U1',
+      text: 'صباح الخير يا فريق',
+      ts: b.fake.nextTs(),
+    });
     // A question sent after the greeting: once it is answered, the greeting has long been decided.
     const later = b.fake.nextTs();
     await b.deliverEvent({ type: 'message', channel_type: 'channel', channel: 'C5', user: 'U1', text: AMBASSADOR_Q, ts: later });

@@ -31,10 +31,19 @@ it('with listen: false, serves /slack/events from a server the app already runs 
   await new Promise<void>((resolve) => host!.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(host.address() as AddressInfo).port}/slack/events`;
 
-  const body = JSON.stringify({ type: 'event_callback', event_id: 'EvMount', team_id: BOT.team, event: { type: 'app_mention', user: 'U1', text: `<@${BOT.userId}> ${AMBASSADOR_Q}`, ts: '1700000000.000900', channel: 'C1' } });
+  const body = JSON.stringify({
+    type: 'event_callback',
+    event_id: 'EvMount',
+    team_id: BOT.team,
+    event: { type: 'app_mention', user: 'U1', text: `<@${BOT.userId}> ${AMBASSADOR_Q}`, ts: '1700000000.000900', channel: 'C1' },
+  });
   const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signedHeaders(secret, body) }, body });
   expect(ok.status).toBe(200);
-  const future = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signedHeaders(secret, body, Math.floor(Date.now() / 1000) + 600) }, body });
+  const future = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signedHeaders(secret, body, Math.floor(Date.now() / 1000) + 600) },
+    body,
+  });
   expect(future.status).toBe(401);
   expect(await fake.waitFor(() => fake!.callsTo('chat.update').some((c) => JSON.stringify(c.args).includes('ديلاتر')))).toBe(true);
 });

@@ -26,7 +26,9 @@ describe('escapeMrkdwn', () => {
 describe('slackToPlain', () => {
   it('strips the bot mention and decodes the rest', () => {
     expect(slackToPlain('<@UBOT> ما هي عملية شمال؟', 'UBOT')).toBe('ما هي عملية شمال؟');
-    expect(slackToPlain('<@UBOT|sanad> a &lt;b&gt; &amp; <@U1|ana> <#C1|general> <https://x.y|link>', 'UBOT')).toBe('a <b> & @ana #general link');
+    expect(slackToPlain('<@UBOT|sanad> a &lt;b&gt; &amp; <@U1|ana> <#C1|general> <https://x.y|link>', 'UBOT')).toBe(
+      'a <b> & @ana #general link',
+    );
   });
 });
 
@@ -61,18 +63,27 @@ describe('renderReply', () => {
   });
 
   it('marks a decline as a decline', () => {
-    const [msg] = renderReply(toReply(answer({ abstained: true, answer: 'لم أجد في المعرفة المتاحة ما يجيب عن هذا السؤال.', citations: [] })));
+    const [msg] = renderReply(
+      toReply(answer({ abstained: true, answer: 'لم أجد في المعرفة المتاحة ما يجيب عن هذا السؤال.', citations: [] })),
+    );
     expect(JSON.stringify(msg!.blocks)).toContain(':grey_question:');
   });
 
   it('escapes quotes and model output so nothing can ping', () => {
-    const a = answer({ answer: `النص ${HOSTILE}`, citations: [citation({ quote: HOSTILE, title: '<!here> title' })], notice: '<!channel>' });
+    const a = answer({
+      answer: `النص ${HOSTILE}`,
+      citations: [citation({ quote: HOSTILE, title: '<!here> title' })],
+      notice: '<!channel>',
+    });
     const messages = renderReply(toReply(a), { feedbackValue: '{}' });
     expect(containsPing(allText(messages))).toBe(false);
   });
 
   it('splits a long answer over sections and messages within the limits, losing nothing', () => {
-    const items = Array.from({ length: 400 }, (_, i) => `المبادرة رقم ${i + 1} لتعزيز التعاون بين الفرق في مجال تبادل المعلومات والتدريب المشترك`);
+    const items = Array.from(
+      { length: 400 },
+      (_, i) => `المبادرة رقم ${i + 1} لتعزيز التعاون بين الفرق في مجال تبادل المعلومات والتدريب المشترك`,
+    );
     const long = items.join('\n');
     const citations = Array.from({ length: 30 }, (_, i) => citation({ n: i + 1, quote: long.slice(0, 4000), paragraphId: `p${i}` }));
     const messages = renderReply(toReply(answer({ answer: long, citations })), { feedbackValue: '{}' });
@@ -85,7 +96,10 @@ describe('renderReply', () => {
         if (text) expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
       }
     }
-    const shown = messages.flatMap((m) => m.blocks).map((b) => (b as { text?: { text: string } }).text?.text ?? '').join('\n');
+    const shown = messages
+      .flatMap((m) => m.blocks)
+      .map((b) => (b as { text?: { text: string } }).text?.text ?? '')
+      .join('\n');
     for (const item of items) expect(shown).toContain(item);
     // The vote buttons come once, at the very end.
     expect(allText(messages).match(/sanad_vote_up/g)).toHaveLength(1);
@@ -109,7 +123,7 @@ describe('renderReply', () => {
 
 describe('answer refs', () => {
   it('round-trips and always fits a button value', () => {
-    const ref = { a: 'id1', q: '"سؤال\\' .repeat(1500), p: Array.from({ length: 50 }, (_, i) => `doc.txt#${i}`) };
+    const ref = { a: 'id1', q: '"سؤال\\'.repeat(1500), p: Array.from({ length: 50 }, (_, i) => `doc.txt#${i}`) };
     const value = encodeAnswerRef(ref);
     expect(value.length).toBeLessThanOrEqual(BUTTON_VALUE_MAX);
     const back = decodeAnswerRef(value)!;

@@ -56,7 +56,10 @@ describe('Slack in Socket Mode', () => {
 describe('Slack start-up checks', () => {
   it('stops with a clear error when the bot token is wrong', async () => {
     fake = await new FakeSlack().start();
-    const config = resolveSlackConfig({ SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_SIGNING_SECRET: 'secret-123' }, { apiUrl: fake.apiUrl, port: 0, host: '127.0.0.1' });
+    const config = resolveSlackConfig(
+      { SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_SIGNING_SECRET: 'secret-123' },
+      { apiUrl: fake.apiUrl, port: 0, host: '127.0.0.1' },
+    );
     const error = await startSlackApp({ config, assistant: ambassadorAssistant() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SanadError);
     expect((error as SanadError).code).toBe('slack_auth');
@@ -69,7 +72,10 @@ describe('Slack start-up checks', () => {
     const apiUrl = fake.apiUrl;
     await fake.close();
     fake = undefined;
-    const config = resolveSlackConfig({ SLACK_BOT_TOKEN: TOKENS.bot, SLACK_SIGNING_SECRET: 'secret-123' }, { apiUrl, port: 0, host: '127.0.0.1' });
+    const config = resolveSlackConfig(
+      { SLACK_BOT_TOKEN: TOKENS.bot, SLACK_SIGNING_SECRET: 'secret-123' },
+      { apiUrl, port: 0, host: '127.0.0.1' },
+    );
     const error = await startSlackApp({ config, assistant: ambassadorAssistant() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SanadError);
     expect((error as SanadError).code).toBe('slack_unreachable');

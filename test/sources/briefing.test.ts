@@ -16,10 +16,24 @@ beforeAll(async () => {
   server = await feedServer();
   // The Arabic feed starts with its first item only; the second arrives after the first briefing.
   arRss = fixture('news-ar.rss', server.base).replace(/<item>\s*<title>تمديد[\s\S]*?<\/item>/, '');
-  server.routes.set('/ar/feed.rss', cached(RSS, () => arRss));
-  server.routes.set('/en/feed.atom', cached(ATOM, () => fixture('news-en.atom', server.base)));
-  for (const [path, name] of [['/ar/water', 'water-ar.html'], ['/ar/schools', 'schools-ar.html'], ['/en/port-terminal', 'port-en.html'], ['/en/night-trains', 'rail-en.html']]) {
-    server.routes.set(path!, cached(HTML, () => fixture(name!, server.base)));
+  server.routes.set(
+    '/ar/feed.rss',
+    cached(RSS, () => arRss),
+  );
+  server.routes.set(
+    '/en/feed.atom',
+    cached(ATOM, () => fixture('news-en.atom', server.base)),
+  );
+  for (const [path, name] of [
+    ['/ar/water', 'water-ar.html'],
+    ['/ar/schools', 'schools-ar.html'],
+    ['/en/port-terminal', 'port-en.html'],
+    ['/en/night-trains', 'rail-en.html'],
+  ]) {
+    server.routes.set(
+      path!,
+      cached(HTML, () => fixture(name!, server.base)),
+    );
   }
 });
 afterAll(() => server.close());
@@ -30,16 +44,37 @@ describe('the briefing: new since the last briefing', () => {
 
   it('lists exactly the new articles, by source, with verbatim sentences cited by ¶ and linked; collections and quiet days respected', async () => {
     const knowledgeDir = mkdtempSync(join(tmpdir(), 'sanad-src-brief-'));
-    writeFileSync(join(knowledgeDir, 'handbook.md'), '# Handbook\n\nThe office opens at nine in the morning and closes at five in the afternoon every weekday.\n');
+    writeFileSync(
+      join(knowledgeDir, 'handbook.md'),
+      '# Handbook\n\nThe office opens at nine in the morning and closes at five in the afternoon every weekday.\n',
+    );
     assistant = await createAssistant({ knowledgeDir, cacheDir: null, watch: false });
     const clock = testClock('2026-12-01T06:00:00Z');
-    const sources = [source(`${server.base}/ar/feed.rss`, { collection: 'khaleej' }), source(`${server.base}/en/feed.atom`, { collection: 'coastal', name: 'Coastal Times' })];
-    const h = harness(sources, { clock, sink: { putDocuments: (d) => assistant.putDocuments(d), removeDocuments: (ids) => assistant.removeDocuments(ids) } });
+    const sources = [
+      source(`${server.base}/ar/feed.rss`, { collection: 'khaleej' }),
+      source(`${server.base}/en/feed.atom`, { collection: 'coastal', name: 'Coastal Times' }),
+    ];
+    const h = harness(sources, {
+      clock,
+      sink: { putDocuments: (d) => assistant.putDocuments(d), removeDocuments: (ids) => assistant.removeDocuments(ids) },
+    });
     const store = openStore(dbFile());
     const poster = new RecordingPoster();
-    const runner = new BriefingRunner({ store, documents: () => assistant.documents(), posters: { slack: poster, discord: poster }, logger: quietLogger, clock });
+    const runner = new BriefingRunner({
+      store,
+      documents: () => assistant.documents(),
+      posters: { slack: poster, discord: poster },
+      logger: quietLogger,
+      clock,
+    });
     const all = parisBriefing({ channel: 'C-ALL', whenQuiet: 'skip', timezone: 'UTC' });
-    const coastal = parisBriefing({ platform: 'discord', channel: 'D-COAST', collections: ['coastal'], whenQuiet: 'skip', timezone: 'UTC' });
+    const coastal = parisBriefing({
+      platform: 'discord',
+      channel: 'D-COAST',
+      collections: ['coastal'],
+      whenQuiet: 'skip',
+      timezone: 'UTC',
+    });
 
     await h.service.fetchNow();
     clock.set('2026-12-01T08:00:00Z');
@@ -61,7 +96,12 @@ describe('the briefing: new since the last briefing', () => {
     expect(khaleej).toMatchObject({ name: 'صحيفة الخليج اليوم', url: `${server.base}/ar/feed.rss`, more: 0 });
     expect(khaleej!.articles).toHaveLength(1);
     const article = khaleej!.articles[0]!;
-    expect(article).toMatchObject({ title: 'تمديد الدوام المدرسي نصف ساعة في الفصل الثاني', date: '2026-11-30', url: `${server.base}/ar/schools`, status: 'new' });
+    expect(article).toMatchObject({
+      title: 'تمديد الدوام المدرسي نصف ساعة في الفصل الثاني',
+      date: '2026-11-30',
+      url: `${server.base}/ar/schools`,
+      status: 'new',
+    });
     expect(article.points.length).toBeGreaterThanOrEqual(1);
     expect(article.points.length).toBeLessThanOrEqual(3);
     const doc = assistant.documents().find((d) => d.document === article.document)!;
@@ -116,13 +156,26 @@ describe('a busy day of news', () => {
         structure: {
           title: `Story ${i}: the council votes on the new budget`,
           blocks: [
-            { kind: 'paragraph', text: `The city council voted on item ${i} of the budget on Monday, after a debate that lasted most of the afternoon.` },
-            { kind: 'paragraph', text: `Supporters said item ${i} would pay for more buses and longer library hours, while opponents asked for lower taxes instead.` },
+            {
+              kind: 'paragraph',
+              text: `The city council voted on item ${i} of the budget on Monday, after a debate that lasted most of the afternoon.`,
+            },
+            {
+              kind: 'paragraph',
+              text: `Supporters said item ${i} would pay for more buses and longer library hours, while opponents asked for lower taxes instead.`,
+            },
           ],
         },
       }),
     );
-    const b = buildBriefing({ documents: docs, changedSince: docs.map((d) => ({ document: d.document, status: 'new' as const })), stats: { ...EMPTY_STATS, declinedQuestions: [] }, language: 'en', whenQuiet: 'skip', date: '2026-12-01' })!;
+    const b = buildBriefing({
+      documents: docs,
+      changedSince: docs.map((d) => ({ document: d.document, status: 'new' as const })),
+      stats: { ...EMPTY_STATS, declinedQuestions: [] },
+      language: 'en',
+      whenQuiet: 'skip',
+      date: '2026-12-01',
+    })!;
     const listed = b.sources!.flatMap((s) => s.articles);
     expect(listed).toHaveLength(15);
     expect(listed[0]!.title).toBe('Story 39: the council votes on the new budget'); // newest first
@@ -137,7 +190,7 @@ describe('a busy day of news', () => {
 });
 
 describe('the LLM summary of new articles', () => {
-  it('is written from the articles\' quoted sentences, and cites them by title and ¶', async () => {
+  it("is written from the articles' quoted sentences, and cites them by title and ¶", async () => {
     const { buildBriefing } = await import('../../src/briefing/build.js');
     const { createLlmBriefingSummarizer } = await import('../../src/briefing/summarize.js');
     const { articleDocument } = await import('../../src/sources/documents.js');
@@ -155,12 +208,25 @@ describe('the LLM summary of new articles', () => {
       structure: {
         title: 'Night trains return to the northern line',
         blocks: [
-          { kind: 'paragraph', text: 'Night trains will run again on the northern line from the fifteenth of December, the rail operator said on Sunday.' },
-          { kind: 'paragraph', text: 'Two trains a night will leave the capital at 22:10 and 23:45, with sleeping cars and a restaurant car.' },
+          {
+            kind: 'paragraph',
+            text: 'Night trains will run again on the northern line from the fifteenth of December, the rail operator said on Sunday.',
+          },
+          {
+            kind: 'paragraph',
+            text: 'Two trains a night will leave the capital at 22:10 and 23:45, with sleeping cars and a restaurant car.',
+          },
         ],
       },
     });
-    const b = buildBriefing({ documents: [doc], changedSince: [{ document: doc.document, status: 'new' }], stats: { ...EMPTY_STATS, declinedQuestions: [] }, language: 'en', whenQuiet: 'skip', date: '2026-12-01' })!;
+    const b = buildBriefing({
+      documents: [doc],
+      changedSince: [{ document: doc.document, status: 'new' }],
+      stats: { ...EMPTY_STATS, declinedQuestions: [] },
+      language: 'en',
+      whenQuiet: 'skip',
+      date: '2026-12-01',
+    })!;
     const points = b.sources![0]!.articles[0]!.points;
     const inputs: LlmAnswerInput[] = [];
     const llm = {

@@ -26,14 +26,32 @@ function sanad(args: string[]): Promise<{ code: number | null; stdout: string; s
 
 beforeAll(async () => {
   server = await feedServer();
-  server.routes.set('/ar/feed.rss', cached(RSS, () => fixture('news-ar.rss', server.base)));
-  server.routes.set('/en/feed.atom', cached(ATOM, () => fixture('news-en.atom', server.base)));
-  server.routes.set('/ar/water', cached(HTML, () => fixture('water-ar.html', server.base)));
-  server.routes.set('/en/port-terminal', cached(HTML, () => fixture('port-en.html', server.base)));
-  server.routes.set('/en/night-trains', cached(HTML, () => fixture('rail-en.html', server.base)));
+  server.routes.set(
+    '/ar/feed.rss',
+    cached(RSS, () => fixture('news-ar.rss', server.base)),
+  );
+  server.routes.set(
+    '/en/feed.atom',
+    cached(ATOM, () => fixture('news-en.atom', server.base)),
+  );
+  server.routes.set(
+    '/ar/water',
+    cached(HTML, () => fixture('water-ar.html', server.base)),
+  );
+  server.routes.set(
+    '/en/port-terminal',
+    cached(HTML, () => fixture('port-en.html', server.base)),
+  );
+  server.routes.set(
+    '/en/night-trains',
+    cached(HTML, () => fixture('rail-en.html', server.base)),
+  );
   // /ar/schools is missing: that item is not read, and said so.
   dir = mkdtempSync(join(tmpdir(), 'sanad-sources-cli-'));
-  writeFileSync(join(dir, 'handbook.md'), '# Handbook\n\nThe office opens at nine in the morning and closes at five in the afternoon every weekday.\n');
+  writeFileSync(
+    join(dir, 'handbook.md'),
+    '# Handbook\n\nThe office opens at nine in the morning and closes at five in the afternoon every weekday.\n',
+  );
   writeFileSync(
     join(dir, 'sanad.config.yaml'),
     `sources:\n  - url: ${server.base}/ar/feed.rss\n    collection: khaleej\n    allowPrivate: [127.0.0.1]\n  - url: ${server.base}/en/feed.atom\n    name: Coastal Times\n    every: 30m\n    keep: 7d\n    allowPrivate: [127.0.0.1]\n`,
@@ -59,7 +77,14 @@ describe('sanad sources', () => {
     expect(r.stdout).toContain(`${server.base}/en/feed.atom: 2 new`);
 
     r = await sanad(['sources', '--json']);
-    const status = JSON.parse(r.stdout) as { url: string; status: string; articles: number; notRead: number; name: string; nextRun: string }[];
+    const status = JSON.parse(r.stdout) as {
+      url: string;
+      status: string;
+      articles: number;
+      notRead: number;
+      name: string;
+      nextRun: string;
+    }[];
     expect(status.map((s) => [s.name, s.status, s.articles, s.notRead])).toEqual([
       ['صحيفة الخليج اليوم', 'ok', 1, 1],
       ['Coastal Times', 'ok', 2, 0],
@@ -86,7 +111,10 @@ describe('sanad sources', () => {
     const empty = mkdtempSync(join(tmpdir(), 'sanad-sources-none-'));
     writeFileSync(join(empty, 'a.md'), '# A\n\nSome text to read here.\n');
     const r = await new Promise<{ code: number | null; stderr: string }>((done) => {
-      const child = spawn(process.execPath, [BIN, 'sources'], { cwd: empty, env: { PATH: process.env.PATH ?? '', SANAD_KNOWLEDGE_DIR: empty, SANAD_DATA_DIR: join(empty, 'data') } });
+      const child = spawn(process.execPath, [BIN, 'sources'], {
+        cwd: empty,
+        env: { PATH: process.env.PATH ?? '', SANAD_KNOWLEDGE_DIR: empty, SANAD_DATA_DIR: join(empty, 'data') },
+      });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d));
       child.on('close', (code) => done({ code, stderr }));

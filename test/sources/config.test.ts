@@ -31,8 +31,23 @@ describe('sources in the config file', () => {
       'x.yaml',
     );
     expect(config.sources).toEqual([
-      { url: 'https://news.example/feed.xml', kind: 'feed', everyMs: 3_600_000, collection: 'news', keepMs: 30 * 86_400_000, allowPrivate: false },
-      { url: 'https://city.example/notices', kind: 'page', name: 'City notices', everyMs: 1_800_000, collection: 'city', keepMs: 7 * 86_400_000, allowPrivate: ['intranet.local'] },
+      {
+        url: 'https://news.example/feed.xml',
+        kind: 'feed',
+        everyMs: 3_600_000,
+        collection: 'news',
+        keepMs: 30 * 86_400_000,
+        allowPrivate: false,
+      },
+      {
+        url: 'https://city.example/notices',
+        kind: 'page',
+        name: 'City notices',
+        everyMs: 1_800_000,
+        collection: 'city',
+        keepMs: 7 * 86_400_000,
+        allowPrivate: ['intranet.local'],
+      },
     ]);
   });
 
@@ -49,12 +64,16 @@ describe('sources in the config file', () => {
     colection: news
   - url: https://a.example/rss
 `);
-    expect(message).toContain('sources[0].url: "ftp://news.example/feed.xml" is not an http(s) address; write the full address, e.g. "https://example.com/feed.xml"');
+    expect(message).toContain(
+      'sources[0].url: "ftp://news.example/feed.xml" is not an http(s) address; write the full address, e.g. "https://example.com/feed.xml"',
+    );
     expect(message).toContain('sources[1].every: "1 hour" is not a duration; write a number and a unit (s, m, h, d, w), e.g. "1h"');
     expect(message).toContain('sources[2].every: "1m" is shorter than 5m, the least allowed');
     expect(message).toContain('sources[2].keep: "forever" is not a duration');
     expect(message).toContain('sources[3].kind: must be one of feed, page (got "podcast")');
-    expect(message).toContain('sources[3].colection: unknown key (did you mean "collection"?); allowed here: url, kind, name, every, collection, keep, allowPrivate');
+    expect(message).toContain(
+      'sources[3].colection: unknown key (did you mean "collection"?); allowed here: url, kind, name, every, collection, keep, allowPrivate',
+    );
   });
 
   it('refuses a source listed twice, and lets channels use a source collection that has no folder', () => {

@@ -13,11 +13,20 @@ afterAll(() => server.close());
 beforeEach(() => {
   server.routes.clear();
   arRss = fixture('news-ar.rss', server.base);
-  server.routes.set('/ar/feed.rss', cached(RSS, () => arRss));
+  server.routes.set(
+    '/ar/feed.rss',
+    cached(RSS, () => arRss),
+  );
   server.routes.set('/ar/water', page('water-ar.html'));
   server.routes.set('/ar/schools', page('schools-ar.html'));
-  server.routes.set('/en/feed.atom', cached(ATOM, () => fixture('news-en.atom', server.base)));
-  server.routes.set('/en/feed.json', cached(JSON_FEED, () => fixture('news-en.json', server.base)));
+  server.routes.set(
+    '/en/feed.atom',
+    cached(ATOM, () => fixture('news-en.atom', server.base)),
+  );
+  server.routes.set(
+    '/en/feed.json',
+    cached(JSON_FEED, () => fixture('news-en.json', server.base)),
+  );
   server.routes.set('/en/port-terminal', page('port-en.html'));
   server.routes.set('/en/night-trains', page('rail-en.html'));
 });
@@ -42,7 +51,8 @@ describe('reading feeds into documents', () => {
     expect(water.paragraphs.every((p) => p.url === feedUrl('/ar/water'))).toBe(true);
     expect(water.paragraphs.find((p) => p.text.includes('بحلول عام 2029'))?.section).toBe('خطة التوسع');
     const text = allText(water);
-    for (const furniture of ['ملفات تعريف الارتباط', 'اقرأ أيضا', 'النشرة البريدية', 'جميع الحقوق محفوظة', 'ارتفاع أسعار الوقود']) expect(text).not.toContain(furniture);
+    for (const furniture of ['ملفات تعريف الارتباط', 'اقرأ أيضا', 'النشرة البريدية', 'جميع الحقوق محفوظة', 'ارتفاع أسعار الوقود'])
+      expect(text).not.toContain(furniture);
     expect(server.hits.filter((hit) => hit.path === '/ar/water')).toHaveLength(1);
     expect(server.hits.every((hit) => /^sanad\/[\d.]+ \(feed reader/.test(String(hit.headers['user-agent'])))).toBe(true);
   });
@@ -56,7 +66,8 @@ describe('reading feeds into documents', () => {
     expect(port.title).toBe('Harbour authority opens a new container terminal');
     expect(port.author).toBe('Maya Collins');
     expect(allText(port)).toContain('eight electric cranes');
-    for (const furniture of ['cookies', 'Share on X', 'Fishermen protest', 'morning briefing', 'All rights reserved', 'Advertisement']) expect(allText(port)).not.toContain(furniture);
+    for (const furniture of ['cookies', 'Share on X', 'Fishermen protest', 'morning briefing', 'All rights reserved', 'Advertisement'])
+      expect(allText(port)).not.toContain(furniture);
     const library = docs.find((d) => d.title === 'Library extends opening hours')!;
     expect(allText(library)).toContain('open until 22:00 on weekdays');
     expect(library.date).toBeNull(); // "not a date at all" is no date, not a wrong one
@@ -84,7 +95,10 @@ describe('reading feeds into documents', () => {
     await h.service.fetchNow();
     const before = [...h.sink.current.keys()].sort();
     arRss = arRss.replace('قرار من وزارة التعليم.', 'قرار من وزارة التعليم (محدث).');
-    server.routes.set('/ar/schools', cached(HTML, () => fixture('schools-ar.html', server.base).replace('نصف ساعة يوميا', 'خمسا وأربعين دقيقة يوميا')));
+    server.routes.set(
+      '/ar/schools',
+      cached(HTML, () => fixture('schools-ar.html', server.base).replace('نصف ساعة يوميا', 'خمسا وأربعين دقيقة يوميا')),
+    );
     const from = server.hits.length;
     const [run] = await h.service.fetchNow();
     expect(server.pathsSince(from)).toEqual(['/ar/feed.rss', '/ar/schools']);
@@ -117,7 +131,10 @@ describe('reading feeds into documents', () => {
 
   it('watches a page: 304 costs nothing, new furniture is no change, a changed article body is re-indexed', async () => {
     let body = fixture('port-en.html', server.base);
-    server.routes.set('/en/watched', cached(HTML, () => body));
+    server.routes.set(
+      '/en/watched',
+      cached(HTML, () => body),
+    );
     const h = harness([source(feedUrl('/en/watched'), { kind: 'page', name: 'Port page' })]);
     let [run] = await h.service.fetchNow();
     expect(run!.added).toHaveLength(1);
@@ -178,7 +195,10 @@ describe('what goes wrong', () => {
     expect(s.nextRun.getTime() - h.clock.now().getTime()).toBe(Math.max(2 * HOUR, 8 * HOUR));
     expect(h.logger.lines.filter((l) => l.includes('answered 503'))).toHaveLength(1);
     status = 200;
-    server.routes.set('/flaky.rss', cached(RSS, () => rss('Back', [{ title: 'Water', link: `${server.base}/ar/water`, guid: 'w' }])));
+    server.routes.set(
+      '/flaky.rss',
+      cached(RSS, () => rss('Back', [{ title: 'Water', link: `${server.base}/ar/water`, guid: 'w' }])),
+    );
     h.clock.advance(8 * HOUR);
     await h.service.tick();
     expect(h.service.status()[0]!.state).toMatchObject({ status: 'ok', failures: 0, error: null });
@@ -187,16 +207,27 @@ describe('what goes wrong', () => {
   });
 
   it('refuses a slow server, a huge body, a body that is not a feed and a redirect loop, saying why', async () => {
-    server.routes.set('/slow.rss', cached(RSS, () => rss('Slow', []), 4_000));
+    server.routes.set(
+      '/slow.rss',
+      cached(RSS, () => rss('Slow', []), 4_000),
+    );
     server.routes.set('/huge.rss', (_req, res) => {
       res.writeHead(200, { 'content-type': RSS });
       res.end(`<rss version="2.0"><channel><title>${'x'.repeat(300_000)}</title></channel></rss>`);
     });
-    server.routes.set('/page.rss', cached(HTML, () => fixture('port-en.html', server.base)));
-    server.routes.set('/garbage.rss', (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('%PDF-1.4 nothing like a feed'));
+    server.routes.set(
+      '/page.rss',
+      cached(HTML, () => fixture('port-en.html', server.base)),
+    );
+    server.routes.set('/garbage.rss', (_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('%PDF-1.4 nothing like a feed'),
+    );
     server.routes.set('/loop-a', (_req, res) => res.writeHead(302, { location: '/loop-b' }).end());
     server.routes.set('/loop-b', (_req, res) => res.writeHead(302, { location: '/loop-a' }).end());
-    const h = harness(['/slow.rss', '/huge.rss', '/page.rss', '/garbage.rss', '/loop-a'].map((p) => source(feedUrl(p))), { timeoutMs: 1_500, maxBytes: 100_000 });
+    const h = harness(
+      ['/slow.rss', '/huge.rss', '/page.rss', '/garbage.rss', '/loop-a'].map((p) => source(feedUrl(p))),
+      { timeoutMs: 1_500, maxBytes: 100_000 },
+    );
     const runs = await h.service.fetchNow();
     expect(runs.map((r) => r.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
     const causes = h.service.status().map((s) => s.state.cause);
@@ -222,7 +253,12 @@ describe('what goes wrong', () => {
     // Not replaced by the feed's own copy of the item, and not tried again.
     expect([...h.sink.current.values()].map((d) => d.title)).toEqual(['افتتاح محطة جديدة لتحلية مياه البحر في الساحل الشرقي']);
     await h.service.fetchNow();
-    expect(h.store.items().filter((i) => i.status === 'failed').every((i) => i.attempts === 3)).toBe(true);
+    expect(
+      h.store
+        .items()
+        .filter((i) => i.status === 'failed')
+        .every((i) => i.attempts === 3),
+    ).toBe(true);
 
     // Without the allowance, the local feed itself is refused.
     const strict = harness([source(feedUrl('/ar/feed.rss'), { allowPrivate: false })]);
@@ -235,7 +271,10 @@ describe('what goes wrong', () => {
     const items = Array.from({ length: 12 }, (_, i) => ({ title: `Item ${i}`, link: `${server.base}/slow-page/${i}`, guid: `s${i}` }));
     arRss = rss('Many', items);
     for (let i = 0; i < 12; i++) {
-      server.routes.set(`/slow-page/${i}`, cached(HTML, () => fixture('rail-en.html', server.base).replace('four years', `${i + 2} years`), 40));
+      server.routes.set(
+        `/slow-page/${i}`,
+        cached(HTML, () => fixture('rail-en.html', server.base).replace('four years', `${i + 2} years`), 40),
+      );
     }
     const h = harness([source(feedUrl('/ar/feed.rss'))]);
     const [run] = await h.service.fetchNow();
@@ -251,7 +290,12 @@ describe('state that survives a restart', () => {
     expect(first.sink.current.size).toBe(2);
 
     const again = harness([source(feedUrl('/ar/feed.rss'), { keepMs: 3 * DAY })], { dataDir: first.dataDir, clock: first.clock });
-    expect(again.service.documents().map((d) => d.title).sort()).toEqual([...first.sink.current.values()].map((d) => d.title).sort());
+    expect(
+      again.service
+        .documents()
+        .map((d) => d.title)
+        .sort(),
+    ).toEqual([...first.sink.current.values()].map((d) => d.title).sort());
     first.clock.advance(2 * HOUR);
     const from = server.hits.length;
     await again.service.tick();

@@ -57,11 +57,19 @@ export interface Harness {
 }
 
 /** A source service over a data folder (a new one unless given: a restart passes the old). */
-export function harness(sources: SourceConfig[], options: { dataDir?: string; clock?: ReturnType<typeof testClock>; timeoutMs?: number; maxBytes?: number; sink?: ArticleSink } = {}): Harness {
+export function harness(
+  sources: SourceConfig[],
+  options: { dataDir?: string; clock?: ReturnType<typeof testClock>; timeoutMs?: number; maxBytes?: number; sink?: ArticleSink } = {},
+): Harness {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sanad-sources-'));
   const clock = options.clock ?? testClock();
   const store = new SourceStore(dataDir);
-  const fetcher = new SourceFetcher({ store, reader: htmlReader, clock, fetch: { timeoutMs: options.timeoutMs ?? 5_000, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) } });
+  const fetcher = new SourceFetcher({
+    store,
+    reader: htmlReader,
+    clock,
+    fetch: { timeoutMs: options.timeoutMs ?? 5_000, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}) },
+  });
   const sink = recordingSink();
   const logger = captureLogger();
   const service = new SourceService({ sources, store, fetcher, sink: options.sink ?? sink, logger, clock });

@@ -10,10 +10,24 @@ import { harness, HOUR, source } from './helpers.js';
 let server: Awaited<ReturnType<typeof feedServer>>;
 beforeAll(async () => {
   server = await feedServer();
-  server.routes.set('/ar/feed.rss', cached(RSS, () => fixture('news-ar.rss', server.base)));
-  server.routes.set('/en/feed.atom', cached(ATOM, () => fixture('news-en.atom', server.base)));
-  for (const [path, name] of [['/ar/water', 'water-ar.html'], ['/ar/schools', 'schools-ar.html'], ['/en/port-terminal', 'port-en.html'], ['/en/night-trains', 'rail-en.html']]) {
-    server.routes.set(path!, cached(HTML, () => fixture(name!, server.base)));
+  server.routes.set(
+    '/ar/feed.rss',
+    cached(RSS, () => fixture('news-ar.rss', server.base)),
+  );
+  server.routes.set(
+    '/en/feed.atom',
+    cached(ATOM, () => fixture('news-en.atom', server.base)),
+  );
+  for (const [path, name] of [
+    ['/ar/water', 'water-ar.html'],
+    ['/ar/schools', 'schools-ar.html'],
+    ['/en/port-terminal', 'port-en.html'],
+    ['/en/night-trains', 'rail-en.html'],
+  ]) {
+    server.routes.set(
+      path!,
+      cached(HTML, () => fixture(name!, server.base)),
+    );
   }
 });
 afterAll(() => server.close());
@@ -38,14 +52,19 @@ describe('articles of followed sources in the knowledge', () => {
   beforeAll(() => {
     knowledgeDir = mkdtempSync(join(tmpdir(), 'sanad-src-knowledge-'));
     cacheDir = mkdtempSync(join(tmpdir(), 'sanad-src-cache-'));
-    writeFileSync(join(knowledgeDir, 'handbook.md'), '# Handbook\n\nThe office opens at nine in the morning and closes at five in the afternoon.\n');
+    writeFileSync(
+      join(knowledgeDir, 'handbook.md'),
+      '# Handbook\n\nThe office opens at nine in the morning and closes at five in the afternoon.\n',
+    );
   });
 
   it('indexes each new article once, answers from it with its link, and a restart embeds nothing again', async () => {
     const sources = [source(`${server.base}/ar/feed.rss`), source(`${server.base}/en/feed.atom`)];
     const embedder = countingEmbedder();
     let assistant: SanadAssistant = await createAssistant({ knowledgeDir, cacheDir, embedder, watch: false });
-    const h = harness(sources, { sink: { putDocuments: (d) => assistant.putDocuments(d), removeDocuments: (ids) => assistant.removeDocuments(ids) } });
+    const h = harness(sources, {
+      sink: { putDocuments: (d) => assistant.putDocuments(d), removeDocuments: (ids) => assistant.removeDocuments(ids) },
+    });
     await h.service.fetchNow();
     expect(assistant.documents().filter((d) => d.origin)).toHaveLength(4);
     expect(assistant.documents().filter((d) => d.url === `${server.base}/ar/water`)).toHaveLength(1);
@@ -70,7 +89,13 @@ describe('articles of followed sources in the knowledge', () => {
     const again = harness(sources, { dataDir: h.dataDir, clock: h.clock });
     const restarted = countingEmbedder();
     const hitsBefore = server.hits.length;
-    assistant = await createAssistant({ knowledgeDir, cacheDir, embedder: restarted, watch: false, extraDocuments: again.service.documents() });
+    assistant = await createAssistant({
+      knowledgeDir,
+      cacheDir,
+      embedder: restarted,
+      watch: false,
+      extraDocuments: again.service.documents(),
+    });
     expect(restarted.texts).toBe(0);
     expect(server.hits.length).toBe(hitsBefore);
     expect(assistant.documents().filter((d) => d.origin)).toHaveLength(4);

@@ -29,7 +29,8 @@ export const PG_UNREACHABLE: string | null = problem;
 export const SKIP_PG = problem !== null && process.env.CI !== 'true';
 if (problem !== null) {
   const where = PG_URL.replace(/\/\/[^@/]*@/, '//');
-  if (SKIP_PG) console.warn(`\n  PostgreSQL tests SKIPPED: no PostgreSQL at ${where} (${problem}). Set SANAD_TEST_DATABASE_URL to run them.\n`);
+  if (SKIP_PG)
+    console.warn(`\n  PostgreSQL tests SKIPPED: no PostgreSQL at ${where} (${problem}). Set SANAD_TEST_DATABASE_URL to run them.\n`);
   else console.error(`\n  PostgreSQL tests MUST run under CI=true, and ${where} is unreachable (${problem}).\n`);
 }
 

@@ -51,7 +51,12 @@ describe.skipIf(SKIP_PG)('PostgresStateStore', () => {
   });
 
   it('a server out of reach at start: a clear error naming the address and DATABASE_URL', async () => {
-    const started = openStateStore({ dataDir: 'data', retentionDays: 30, logger: quiet, database: { url: 'postgres://sanad:pw-secret@127.0.0.1:1/nowhere', schema: 'public' } });
+    const started = openStateStore({
+      dataDir: 'data',
+      retentionDays: 30,
+      logger: quiet,
+      database: { url: 'postgres://sanad:pw-secret@127.0.0.1:1/nowhere', schema: 'public' },
+    });
     await expect(started).rejects.toMatchObject({ code: 'state_unavailable', message: expect.stringContaining('127.0.0.1:1/nowhere') });
     await expect(started).rejects.toMatchObject({ hint: expect.stringContaining('DATABASE_URL') });
     await expect(started).rejects.not.toMatchObject({ message: expect.stringContaining('pw-secret') });
@@ -61,7 +66,10 @@ describe.skipIf(SKIP_PG)('PostgresStateStore', () => {
     const schema = fresh();
     const [a, b] = [await open(schema), await open(schema)];
     const t = (s: number) => new Date(Date.UTC(2026, 2, 28, 10, 0, s));
-    const checks = [{ key: 'slack:user:U1', limit: 3 }, { key: 'slack:channel:C1', limit: 10 }];
+    const checks = [
+      { key: 'slack:user:U1', limit: 3 },
+      { key: 'slack:channel:C1', limit: 10 },
+    ];
     expect(await a.takeRate(checks, 60_000, t(0))).toEqual({ ok: true });
     expect(await b.takeRate(checks, 60_000, t(10))).toEqual({ ok: true });
     expect(await a.takeRate(checks, 60_000, t(20))).toEqual({ ok: true });
@@ -69,10 +77,21 @@ describe.skipIf(SKIP_PG)('PostgresStateStore', () => {
     expect(await b.takeRate(checks, 60_000, t(30))).toEqual({ ok: false, retryAfterMs: 30_000 });
     expect(await a.takeRate(checks, 60_000, t(30))).toEqual({ ok: false, retryAfterMs: 30_000 });
     // A refused question used up nothing: another user in the channel still asks.
-    expect(await b.takeRate([{ key: 'slack:user:U2', limit: 3 }, { key: 'slack:channel:C1', limit: 10 }], 60_000, t(31))).toEqual({ ok: true });
+    expect(
+      await b.takeRate(
+        [
+          { key: 'slack:user:U2', limit: 3 },
+          { key: 'slack:channel:C1', limit: 10 },
+        ],
+        60_000,
+        t(31),
+      ),
+    ).toEqual({ ok: true });
     expect(await a.takeRate(checks, 60_000, t(61))).toEqual({ ok: true });
     // Racing replicas cannot overshoot: 10 at once against a limit of 4.
-    const race = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).takeRate([{ key: 'k', limit: 4 }], 60_000, t(100))));
+    const race = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).takeRate([{ key: 'k', limit: 4 }], 60_000, t(100))),
+    );
     expect(race.filter((v) => v.ok)).toHaveLength(4);
   });
 
@@ -83,7 +102,16 @@ describe.skipIf(SKIP_PG)('PostgresStateStore', () => {
     const inner = await open(schema, { applicationName: app, onIdleError: (e) => lost.push(e.message) });
     const store = new ResilientStore(inner, quiet, { shared: true });
     expect(await store.claimEvent('before')).toBe(true);
-    await inner.recordQuestion({ platform: 'slack', channel: 'C1', user: 'U', question: 'q', answer: 'a', abstained: false, citations: [], at: new Date() });
+    await inner.recordQuestion({
+      platform: 'slack',
+      channel: 'C1',
+      user: 'U',
+      question: 'q',
+      answer: 'a',
+      abstained: false,
+      citations: [],
+      at: new Date(),
+    });
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
     const killed = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [app]);

@@ -78,9 +78,20 @@ describe('ResilientStore', () => {
 
     expect(await store.claimEvent('ev1')).toBe(true);
     await store.recordQuestion(q);
-    const claim = await store.claimBriefing({ key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', owner: 'A', at: q.at, leaseMs: 1000 });
+    const claim = await store.claimBriefing({
+      key: 'k',
+      platform: 'slack',
+      channel: 'C1',
+      day: '2026-03-29',
+      owner: 'A',
+      at: q.at,
+      leaseMs: 1000,
+    });
     expect(claim).toEqual({ status: 'claimed', attempt: 1 }); // falls back to an in-memory claim
-    expect((await store.claimBriefing({ key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', owner: 'B', at: q.at, leaseMs: 1000 })).status).toBe('busy');
+    expect(
+      (await store.claimBriefing({ key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', owner: 'B', at: q.at, leaseMs: 1000 }))
+        .status,
+    ).toBe('busy');
     expect(errors(logger).map((l) => l.fields?.code)).toEqual(['SQLITE_BUSY']);
 
     other.exec('ROLLBACK');
@@ -128,7 +139,12 @@ describe('ResilientStore', () => {
     await first.store.recordQuestion({ ...q, at: new Date('2026-01-01T00:00:00Z') });
     await first.store.recordQuestion({ ...q, at: new Date('2026-03-27T00:00:00Z') });
     await first.store.close();
-    const second = await openStateStore({ dataDir: dir, logger: recordingLogger(), retentionDays: 30, now: new Date('2026-03-28T00:00:00Z') });
+    const second = await openStateStore({
+      dataDir: dir,
+      logger: recordingLogger(),
+      retentionDays: 30,
+      now: new Date('2026-03-28T00:00:00Z'),
+    });
     cleanup.push(() => second.store.close());
     expect((await second.store.questionStats('slack', 'C1', new Date(0), new Date('2030-01-01'))).asked).toBe(1);
   });

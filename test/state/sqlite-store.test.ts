@@ -130,10 +130,16 @@ describe('SqliteStateStore on a real file', () => {
     const request = { key: 'k', platform: 'slack', channel: 'C1', day: '2026-03-29', leaseMs: 60_000 };
     await s.claimBriefing({ ...request, owner: 'A', at: T0 });
     expect((await s.claimBriefing({ ...request, owner: 'B', at: new Date(T0.getTime() + 59_000) })).status).toBe('busy');
-    expect(await s.claimBriefing({ ...request, owner: 'B', at: new Date(T0.getTime() + 61_000) })).toEqual({ status: 'claimed', attempt: 2 });
+    expect(await s.claimBriefing({ ...request, owner: 'B', at: new Date(T0.getTime() + 61_000) })).toEqual({
+      status: 'claimed',
+      attempt: 2,
+    });
     // A released claim is free at once.
     await s.releaseBriefing('k', 'B');
-    expect(await s.claimBriefing({ ...request, owner: 'C', at: new Date(T0.getTime() + 62_000) })).toEqual({ status: 'claimed', attempt: 3 });
+    expect(await s.claimBriefing({ ...request, owner: 'C', at: new Date(T0.getTime() + 62_000) })).toEqual({
+      status: 'claimed',
+      attempt: 3,
+    });
   });
 
   it('keeps a knowledge log: added, changed, removed, and what changed since a time', async () => {
@@ -142,7 +148,11 @@ describe('SqliteStateStore on a real file', () => {
     const t1 = new Date('2026-03-01T00:00:00Z');
     const t2 = new Date('2026-03-02T00:00:00Z');
     const t3 = new Date('2026-03-03T00:00:00Z');
-    expect(await s.recordDocuments([doc('a.txt', 'h1'), doc('b.txt', 'h2')], t1)).toEqual({ added: ['a.txt', 'b.txt'], changed: [], removed: [] });
+    expect(await s.recordDocuments([doc('a.txt', 'h1'), doc('b.txt', 'h2')], t1)).toEqual({
+      added: ['a.txt', 'b.txt'],
+      changed: [],
+      removed: [],
+    });
     expect(await s.recordDocuments([doc('a.txt', 'h1'), doc('b.txt', 'h2b'), doc('c.txt', 'h3')], t2)).toEqual({
       added: ['c.txt'],
       changed: ['b.txt'],

@@ -36,12 +36,15 @@ async function post(path: string, body: unknown) {
 function raw(options: { path: string; method?: string; headers?: Record<string, string>; body?: string }) {
   const { port } = new URL(web!.url);
   return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: options.path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: options.path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -72,7 +75,10 @@ describe('web API with the real assistant over knowledge/', () => {
   it('streams the same answer as NDJSON, ending in the final Answer', async () => {
     web = await startWeb({ assistant: await realAssistant() });
     const res = await fetch(new URL('/api/ask/stream', web.url), json({ question: AMBASSADOR_Q }));
-    const events = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const events = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
     const final = events.at(-1)!;
     expect(final.type).toBe('final');
     expect(final.answer.citations.some((c: { paragraph: number }) => c.paragraph === 2)).toBe(true);
@@ -228,7 +234,9 @@ describe('web API: POST /api/ask', () => {
     expect(text).not.toContain('exploded');
     expect(text).not.toContain('.ts');
     expect(text).not.toMatch(/\n\s+at /);
-    expect(logger.lines.some((l) => l.startsWith('ERROR [sanad:web]') && l.includes(body.error.errorId) && l.includes('exploded'))).toBe(true);
+    expect(logger.lines.some((l) => l.startsWith('ERROR [sanad:web]') && l.includes(body.error.errorId) && l.includes('exploded'))).toBe(
+      true,
+    );
   });
 });
 
@@ -236,7 +244,13 @@ describe('web API: POST /api/ask/stream', () => {
   async function stream(question: string, history: unknown[] = []) {
     const res = await fetch(new URL('/api/ask/stream', web!.url), json({ question, history }));
     const text = await res.text();
-    return { res, events: text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>) };
+    return {
+      res,
+      events: text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, any>),
+    };
   }
 
   it('streams deltas, then the final answer', async () => {
@@ -351,7 +365,9 @@ describe('web API: feedback, briefing, paragraph', () => {
     expect(first.channels.map((c: { key: string }) => c.key)).toEqual(['web:general', 'slack:C0123SECURITY']);
     expect(first.channel).toBe('web:general');
     expect(first.today.date).toBe('2026-03-02');
-    const security = (await (await fetch(new URL('/api/briefing?channel=' + encodeURIComponent('slack:C0123SECURITY'), web.url))).json()) as any;
+    const security = (await (
+      await fetch(new URL('/api/briefing?channel=' + encodeURIComponent('slack:C0123SECURITY'), web.url))
+    ).json()) as any;
     expect(security.channel).toBe('slack:C0123SECURITY');
     expect(security.today.date).toBe('2026-03-03');
     expect(security.channels[1].notPosted).toBe('not_connected');
@@ -409,7 +425,11 @@ describe('web server: routes, headers, host', () => {
 
   it('serves the script and style with their types and the same headers', async () => {
     web = await startWeb();
-    for (const [path, type] of [['/app.js', 'text/javascript'], ['/style.css', 'text/css'], ['/favicon.svg', 'image/svg+xml']] as const) {
+    for (const [path, type] of [
+      ['/app.js', 'text/javascript'],
+      ['/style.css', 'text/css'],
+      ['/favicon.svg', 'image/svg+xml'],
+    ] as const) {
       const res = await fetch(new URL(path, web.url));
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain(type);
@@ -427,7 +447,8 @@ describe('web server: routes, headers, host', () => {
       const js = await res.text();
       expect(js, path).not.toMatch(/\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
       // Every module the page imports is served: none is missing from the fixed list.
-      for (const [, imported] of js.matchAll(/from '\.(\/[\w-]+\.js)'/g)) expect(modules, `${path} imports ${imported}`).toContain(imported);
+      for (const [, imported] of js.matchAll(/from '\.(\/[\w-]+\.js)'/g))
+        expect(modules, `${path} imports ${imported}`).toContain(imported);
     }
     const css = await (await fetch(new URL('/style.css', web.url))).text();
     expect(css).not.toMatch(/@import|url\(|@font-face/);

@@ -9,7 +9,18 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Assistant } from '../../src/core/types.js';
-import { CHROMIUM, fakeAssistant, fakeBriefing, hasChromium, realAssistant, recording, startWeb, ARTICLE_PARAGRAPHS, type FakeParagraph, type Running } from './helpers.js';
+import {
+  CHROMIUM,
+  fakeAssistant,
+  fakeBriefing,
+  hasChromium,
+  realAssistant,
+  recording,
+  startWeb,
+  ARTICLE_PARAGRAPHS,
+  type FakeParagraph,
+  type Running,
+} from './helpers.js';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
 const WIDTHS = [
@@ -59,7 +70,15 @@ describe.skipIf(!hasChromium)('web chat usability in headless Chromium', () => {
     handbook = await realAssistant(dir);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     mkdirSync(ARTIFACTS, { recursive: true });
   });
@@ -68,7 +87,13 @@ describe.skipIf(!hasChromium)('web chat usability in headless Chromium', () => {
   });
   afterEach(() => closePage());
 
-  async function open(options: { assistant?: Assistant; briefing?: ReturnType<typeof fakeBriefing>; locale?: string; width: number; hash?: string }): Promise<Page> {
+  async function open(options: {
+    assistant?: Assistant;
+    briefing?: ReturnType<typeof fakeBriefing>;
+    locale?: string;
+    width: number;
+    hash?: string;
+  }): Promise<Page> {
     web = await startWeb({ assistant: options.assistant ?? real, briefing: options.briefing });
     context = await browser.newContext({ locale: options.locale ?? 'ar', viewport: { width: options.width, height: 760 } });
     const page = await context.newPage();
@@ -106,9 +131,22 @@ describe.skipIf(!hasChromium)('web chat usability in headless Chromium', () => {
         const box = (e: Element | null) => {
           if (!e) return null;
           const r = e.getBoundingClientRect();
-          return { left: r.left, right: r.right, width: r.width, scroll: (e as HTMLElement).scrollWidth, client: (e as HTMLElement).clientWidth, text: e.textContent };
+          return {
+            left: r.left,
+            right: r.right,
+            width: r.width,
+            scroll: (e as HTMLElement).scrollWidth,
+            client: (e as HTMLElement).clientWidth,
+            text: e.textContent,
+          };
         };
-        return { chip: box(chip)!, message: box(chip.closest('.msg'))!, para: box(chip.querySelector('.chip-para')), title: box(chip.querySelector('.chip-label')), section: box(chip.querySelector('.chip-section')) };
+        return {
+          chip: box(chip)!,
+          message: box(chip.closest('.msg'))!,
+          para: box(chip.querySelector('.chip-para')),
+          title: box(chip.querySelector('.chip-label')),
+          section: box(chip.querySelector('.chip-section')),
+        };
       }),
     );
     expect(chips.length).toBeGreaterThan(0);
@@ -190,10 +228,20 @@ describe.skipIf(!hasChromium)('web chat usability in headless Chromium', () => {
         expect(edges.lineLeft - edges.bodyLeft).toBeGreaterThan(10);
         // The user's own Arabic message that starts with a Latin word, too.
         await ask(page, 'Slack أو Teams؟ ما الأداة التي نستخدمها للتواصل اليومي؟');
-        expect(await page.locator('.msg--user .msg-body').last().evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+        expect(
+          await page
+            .locator('.msg--user .msg-body')
+            .last()
+            .evaluate((el) => getComputedStyle(el).direction),
+        ).toBe('rtl');
         // An English message stays left to right.
         await ask(page, 'Which tool do we use for code reviews (المراجعات)?');
-        expect(await page.locator('.msg--user .msg-body').last().evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+        expect(
+          await page
+            .locator('.msg--user .msg-body')
+            .last()
+            .evaluate((el) => getComputedStyle(el).direction),
+        ).toBe('ltr');
         await shot(page, `web-direction-${width}`);
         expect(problems).toEqual([]);
       });

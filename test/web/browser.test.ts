@@ -31,7 +31,9 @@ import { hostileKnowledgeDir } from '../fixtures/knowledge.js';
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
 
 // Without Chromium every test below is reported as skipped (never as passed), with the reason in its name.
-const SUITE = hasChromium ? 'web chat in headless Chromium' : `web chat in headless Chromium: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`;
+const SUITE = hasChromium
+  ? 'web chat in headless Chromium'
+  : `web chat in headless Chromium: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`;
 
 describe.skipIf(!hasChromium)(SUITE, () => {
   let browser: Browser;
@@ -46,7 +48,15 @@ describe.skipIf(!hasChromium)(SUITE, () => {
     real = await realAssistant();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {
@@ -59,7 +69,16 @@ describe.skipIf(!hasChromium)(SUITE, () => {
     web = undefined;
   });
 
-  async function open(options: { assistant?: Assistant; store?: MemoryStateStore; briefing?: ReturnType<typeof fakeBriefing>; locale?: string; width?: number; hash?: string } = {}): Promise<Page> {
+  async function open(
+    options: {
+      assistant?: Assistant;
+      store?: MemoryStateStore;
+      briefing?: ReturnType<typeof fakeBriefing>;
+      locale?: string;
+      width?: number;
+      hash?: string;
+    } = {},
+  ): Promise<Page> {
     web = await startWeb({ assistant: options.assistant ?? real, store: options.store, briefing: options.briefing });
     context = await browser.newContext({
       locale: options.locale ?? 'en-US',
@@ -148,11 +167,17 @@ describe.skipIf(!hasChromium)(SUITE, () => {
     await page.keyboard.press('Enter');
     const dialog = page.locator('#paragraph-dialog');
     await dialog.waitFor({ state: 'visible' });
-    const p = real.paragraph((await (await fetch(new URL('/api/ask', web!.url), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ question: AMBASSADOR_Q }),
-    })).json() as { citations: { paragraphId: string }[] }).citations[0]!.paragraphId)!;
+    const p = real.paragraph(
+      (
+        (await (
+          await fetch(new URL('/api/ask', web!.url), {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ question: AMBASSADOR_Q }),
+          })
+        ).json()) as { citations: { paragraphId: string }[] }
+      ).citations[0]!.paragraphId,
+    )!;
     expect(p.paragraph).toBe(2);
     expect(await page.locator('#paragraph-title').textContent()).toBe(p.title);
     expect(await page.locator('#paragraph-meta').textContent()).toContain('¶2');
@@ -254,8 +279,21 @@ describe.skipIf(!hasChromium)(SUITE, () => {
   });
 
   it('names the page of a PDF paragraph and links a web document (http(s) only), in the chip and the paragraph view', async () => {
-    const web = { ...ARTICLE_PARAGRAPHS[0]!, paragraphId: 'news.html#1', document: 'news.html', page: 4, url: 'https://news.example/article?a=1&b=2', keywords: ['محطة'] };
-    const sneaky = { ...ARTICLE_PARAGRAPHS[1]!, paragraphId: 'x.html#1', document: 'x.html', url: 'javascript:window.__pwned=7', keywords: ['حيلة'] };
+    const web = {
+      ...ARTICLE_PARAGRAPHS[0]!,
+      paragraphId: 'news.html#1',
+      document: 'news.html',
+      page: 4,
+      url: 'https://news.example/article?a=1&b=2',
+      keywords: ['محطة'],
+    };
+    const sneaky = {
+      ...ARTICLE_PARAGRAPHS[1]!,
+      paragraphId: 'x.html#1',
+      document: 'x.html',
+      url: 'javascript:window.__pwned=7',
+      keywords: ['حيلة'],
+    };
     const page = await open({ assistant: fakeAssistant([web, sneaky]) });
     const answer = await ask(page, 'ما هي محطة التحلية؟');
     expect(await answer.locator('.chip-para').first().textContent()).toBe('p. 4 · ¶2');
@@ -332,7 +370,13 @@ describe.skipIf(!hasChromium)(SUITE, () => {
     expect(await answer.isVisible()).toBe(true);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    for (const target of [page.locator('#channel-briefing'), page.locator('#question'), page.locator('#send'), answer.locator('button.chip').first(), answer.locator('.vote--down')]) {
+    for (const target of [
+      page.locator('#channel-briefing'),
+      page.locator('#question'),
+      page.locator('#send'),
+      answer.locator('button.chip').first(),
+      answer.locator('.vote--down'),
+    ]) {
       const box = (await target.boundingBox())!;
       expect(box.x).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width).toBeLessThanOrEqual(375);

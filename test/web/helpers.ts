@@ -94,7 +94,10 @@ export function fakeAssistant(paragraphs: FakeParagraph[] = ARTICLE_PARAGRAPHS):
       const closest = paragraphs[0]!;
       return {
         question,
-        answer: language === 'ar' ? 'لم أجد في المعرفة المتاحة ما يجيب عن هذا السؤال.' : "I couldn't find an answer to that in the knowledge I have.",
+        answer:
+          language === 'ar'
+            ? 'لم أجد في المعرفة المتاحة ما يجيب عن هذا السؤال.'
+            : "I couldn't find an answer to that in the knowledge I have.",
         abstained: true,
         language,
         mode: 'extractive',
@@ -164,7 +167,15 @@ export const SOURCE_ARTICLE_URL = 'https://news.example/2026/03/01/article?id=7'
 
 export function fakeBriefing(cited: Omit<FakeParagraph, 'keywords'> = ARTICLE_PARAGRAPHS[0]!): BriefingProvider {
   const p = cited;
-  const point = { quote: p.quote, document: p.document, title: p.title, paragraph: p.paragraph, section: p.section, paragraphId: p.paragraphId, collection: p.collection };
+  const point = {
+    quote: p.quote,
+    document: p.document,
+    title: p.title,
+    paragraph: p.paragraph,
+    section: p.section,
+    paragraphId: p.paragraphId,
+    collection: p.collection,
+  };
   const base: Briefing = {
     date: '2026-03-02',
     language: 'ar',
@@ -174,13 +185,42 @@ export function fakeBriefing(cited: Omit<FakeParagraph, 'keywords'> = ARTICLE_PA
     moreDocuments: 0,
     highlights: [],
     // A followed source's new article: its link must be a link, and only an http(s) one.
-    sources: [{ name: 'أخبار المثال', url: 'https://news.example/feed.xml', more: 0, articles: [{ document: 'sources/news.example/article.md', title: 'مقال جديد javascript:alert(1)', date: '2026-03-01', url: SOURCE_ARTICLE_URL, status: 'new', points: [point] }] }],
+    sources: [
+      {
+        name: 'أخبار المثال',
+        url: 'https://news.example/feed.xml',
+        more: 0,
+        articles: [
+          {
+            document: 'sources/news.example/article.md',
+            title: 'مقال جديد javascript:alert(1)',
+            date: '2026-03-01',
+            url: SOURCE_ARTICLE_URL,
+            status: 'new',
+            points: [point],
+          },
+        ],
+      },
+    ],
     yesterday: { asked: 3, answered: 2, declined: 1, up: 1, down: 0, declinedQuestions: [HOSTILE_DECLINED] },
   };
-  const earlier: Briefing = { ...base, date: '2026-03-01', kind: 'activity', documents: [], yesterday: { ...base.yesterday, declinedQuestions: [] } };
+  const earlier: Briefing = {
+    ...base,
+    date: '2026-03-01',
+    kind: 'activity',
+    documents: [],
+    yesterday: { ...base.yesterday, declinedQuestions: [] },
+  };
   const channels: BriefingChannel[] = [
     { key: 'web:general', platform: 'web', label: 'general', cron: '0 8 * * *', timezone: 'UTC', notPosted: 'web_only' },
-    { key: 'slack:C0123SECURITY', platform: 'slack', label: '#security', cron: '0 8 * * 1-5', timezone: 'Europe/Paris', notPosted: 'not_connected' },
+    {
+      key: 'slack:C0123SECURITY',
+      platform: 'slack',
+      label: '#security',
+      cron: '0 8 * * 1-5',
+      timezone: 'Europe/Paris',
+      notPosted: 'not_connected',
+    },
   ];
   // The second channel's briefing: the same model, told apart by its label and its day.
   const security: Briefing = { ...base, date: '2026-03-03' };
@@ -195,7 +235,8 @@ export function fakeBriefing(cited: Omit<FakeParagraph, 'keywords'> = ARTICLE_PA
 export function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   // Errors as the real logger writes them (name and message; an Error has no own enumerable fields).
-  const json = (f: Record<string, unknown> | undefined) => JSON.stringify(f ?? {}, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v));
+  const json = (f: Record<string, unknown> | undefined) =>
+    JSON.stringify(f ?? {}, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v));
   const make = (prefix: string): Logger => ({
     debug: (m, f) => lines.push(`DEBUG [${prefix}] ${m} ${json(f)}`),
     info: (m, f) => lines.push(`INFO [${prefix}] ${m} ${json(f)}`),

@@ -20,7 +20,11 @@ class ManualClock implements Clock {
 }
 
 function ask(url: string, path = '/api/ask', question = AMBASSADOR_Q): Promise<Response> {
-  return fetch(new URL(path, url), { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept-Language': 'en' }, body: JSON.stringify({ question }) });
+  return fetch(new URL(path, url), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Accept-Language': 'en' },
+    body: JSON.stringify({ question }),
+  });
 }
 
 let web: Running | undefined;
@@ -35,7 +39,11 @@ afterEach(async () => {
 describe('web chat: the channel rateLimit', () => {
   it('answers up to perUserPerMinute, then 429 with Retry-After and the friendly sentence, until the window has passed', async () => {
     const clock = new ManualClock();
-    web = await startWeb({ channel: webChannel({ perUserPerMinute: 2, perChannelPerMinute: 0 }), limits: new SlidingWindowLimiter(), clock });
+    web = await startWeb({
+      channel: webChannel({ perUserPerMinute: 2, perChannelPerMinute: 0 }),
+      limits: new SlidingWindowLimiter(),
+      clock,
+    });
     expect((await ask(web.url)).status).toBe(200);
     clock.ms += 20_000;
     const streamed = await ask(web.url, '/api/ask/stream');
@@ -60,22 +68,37 @@ describe('web chat: the channel rateLimit', () => {
 
   it('holds the whole chat to perChannelPerMinute', async () => {
     const clock = new ManualClock();
-    web = await startWeb({ channel: webChannel({ perUserPerMinute: 0, perChannelPerMinute: 3 }), limits: new SlidingWindowLimiter(), clock });
+    web = await startWeb({
+      channel: webChannel({ perUserPerMinute: 0, perChannelPerMinute: 3 }),
+      limits: new SlidingWindowLimiter(),
+      clock,
+    });
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await ask(web.url)).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
   });
 
   it('does not count an empty question against the limit', async () => {
-    web = await startWeb({ channel: webChannel({ perUserPerMinute: 1, perChannelPerMinute: 0 }), limits: new SlidingWindowLimiter(), clock: new ManualClock() });
+    web = await startWeb({
+      channel: webChannel({ perUserPerMinute: 1, perChannelPerMinute: 0 }),
+      limits: new SlidingWindowLimiter(),
+      clock: new ManualClock(),
+    });
     expect((await ask(web.url, '/api/ask', ' ')).status).toBe(400);
     expect((await ask(web.url)).status).toBe(200);
   });
 
   it('sanad start applies the config file’s platform: web rateLimit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanad-web-limit-'));
-    writeFileSync(join(dir, 'sanad.config.yaml'), ['channels:', '  - platform: web', '    id: web', '    rateLimit:', '      perUserPerMinute: 2', ''].join('\n'));
-    child = sanad(['start'], { PORT: '0', SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: join(dir, 'data'), SANAD_LOG_LEVEL: 'warn' }, dir);
+    writeFileSync(
+      join(dir, 'sanad.config.yaml'),
+      ['channels:', '  - platform: web', '    id: web', '    rateLimit:', '      perUserPerMinute: 2', ''].join('\n'),
+    );
+    child = sanad(
+      ['start'],
+      { PORT: '0', SANAD_KNOWLEDGE_DIR: ARTICLE_KNOWLEDGE, SANAD_DATA_DIR: join(dir, 'data'), SANAD_LOG_LEVEL: 'warn' },
+      dir,
+    );
     const [, url] = await child.waitFor(/sanad web chat: (http:\S+)/, 60_000);
     expect((await ask(url!)).status).toBe(200);
     expect((await ask(url!)).status).toBe(200);

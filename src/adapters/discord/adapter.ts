@@ -4,7 +4,18 @@
  */
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
-import { type SharedRateLimits, type Assistant, type ChannelSettingsResolver, type Clock, type Logger, registerSecret, SanadError, SlidingWindowLimiter, type StateStore, systemClock } from '../../core/index.js';
+import {
+  type SharedRateLimits,
+  type Assistant,
+  type ChannelSettingsResolver,
+  type Clock,
+  type Logger,
+  registerSecret,
+  SanadError,
+  SlidingWindowLimiter,
+  type StateStore,
+  systemClock,
+} from '../../core/index.js';
 import { AnswerService, DefaultChatAnswerOptions } from '../../answering/index.js';
 import { registerCommands } from './commands.js';
 import type { DiscordCommandConfig } from './commands.js';
@@ -53,8 +64,14 @@ export const DISCORD_INTENTS = [
 
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
   const { config } = options;
-  if (!config.token) throw new SanadError('discord_config', 'No Discord bot token.', { hint: 'Set DISCORD_TOKEN (Developer Portal → your application → Bot → Reset Token).' });
-  if (!config.applicationId) throw new SanadError('discord_config', 'No Discord application id.', { hint: 'Set DISCORD_APPLICATION_ID (Developer Portal → General Information → Application ID).' });
+  if (!config.token)
+    throw new SanadError('discord_config', 'No Discord bot token.', {
+      hint: 'Set DISCORD_TOKEN (Developer Portal → your application → Bot → Reset Token).',
+    });
+  if (!config.applicationId)
+    throw new SanadError('discord_config', 'No Discord application id.', {
+      hint: 'Set DISCORD_APPLICATION_ID (Developer Portal → General Information → Application ID).',
+    });
   registerSecret(config.token);
   const logger = options.logger.child('discord');
   const clock = options.clock ?? systemClock;
@@ -63,12 +80,22 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     // Every answer has one overall deadline, whatever path asked for it (mention, DM, /ask).
     answering: new AnswerService(
       { assistant: options.assistant, store: options.store, logger, clock },
-      { platform: 'discord', ...DefaultChatAnswerOptions, ...(options.answerTimeoutMs !== undefined ? { answerTimeoutMs: options.answerTimeoutMs } : {}) },
+      {
+        platform: 'discord',
+        ...DefaultChatAnswerOptions,
+        ...(options.answerTimeoutMs !== undefined ? { answerTimeoutMs: options.answerTimeoutMs } : {}),
+      },
     ),
     store: options.store,
     logger,
     // `track` (below) runs only once the gateway is up, long after it is defined.
-    work: messageWork({ store: options.store, clock, logger, start: (work) => track('taken-over message', work), leaseMs: options.messageLeaseMs }),
+    work: messageWork({
+      store: options.store,
+      clock,
+      logger,
+      start: (work) => track('taken-over message', work),
+      leaseMs: options.messageLeaseMs,
+    }),
     settingsFor: options.settingsFor,
     clock,
     limits: options.sharedLimits ?? new SlidingWindowLimiter(),
@@ -144,7 +171,10 @@ function loginError(error: unknown): SanadError {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'TokenInvalid') {
-    return new SanadError('discord_token', 'Discord rejected the bot token.', { hint: 'Copy DISCORD_TOKEN again from the Developer Portal → Bot → Reset Token.', cause: error });
+    return new SanadError('discord_token', 'Discord rejected the bot token.', {
+      hint: 'Copy DISCORD_TOKEN again from the Developer Portal → Bot → Reset Token.',
+      cause: error,
+    });
   }
   if (code === 'DisallowedIntents' || /disallowed intent/i.test(message)) {
     return new SanadError('discord_intents', 'Discord refused the Message Content intent.', {
@@ -152,5 +182,8 @@ function loginError(error: unknown): SanadError {
       cause: error,
     });
   }
-  return new SanadError('discord_login', `Could not connect to Discord: ${message}`, { hint: 'Check DISCORD_TOKEN and, if set, DISCORD_API_URL.', cause: error });
+  return new SanadError('discord_login', `Could not connect to Discord: ${message}`, {
+    hint: 'Check DISCORD_TOKEN and, if set, DISCORD_API_URL.',
+    cause: error,
+  });
 }

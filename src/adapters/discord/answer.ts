@@ -36,7 +36,13 @@ export async function answerQuestion(ctx: DiscordContext, request: AnswerRequest
           question: request.question,
           answer: answer.answer,
           language: answer.language,
-          citations: answer.citations.map((c) => ({ document: c.document, paragraph: c.paragraph, paragraphId: c.paragraphId, title: c.title, section: c.section })),
+          citations: answer.citations.map((c) => ({
+            document: c.document,
+            paragraph: c.paragraph,
+            paragraphId: c.paragraphId,
+            title: c.title,
+            section: c.section,
+          })),
         });
         return sink.final(renderReply(toReply(answer), { answerKey }));
       },

@@ -1,5 +1,17 @@
 import type { AnswerService } from '../../answering/index.js';
-import { RATE_WINDOW_MS, type SharedRateLimits, type RateVerdict, type RateCheck, type Assistant, type ChannelSettingsResolver, type Citation, type Clock, type Lang, type Logger, type StateStore } from '../../core/index.js';
+import {
+  RATE_WINDOW_MS,
+  type SharedRateLimits,
+  type RateVerdict,
+  type RateCheck,
+  type Assistant,
+  type ChannelSettingsResolver,
+  type Citation,
+  type Clock,
+  type Lang,
+  type Logger,
+  type StateStore,
+} from '../../core/index.js';
 import type { MessageWork } from './message-work.js';
 
 /** What the handlers share: the core's ports plus the adapter's own small state. */
@@ -20,7 +32,11 @@ export interface DiscordContext {
 
 /** Counts a question against its limits: shared by the replicas when they share a database. */
 export function takeLimits(ctx: DiscordContext, checks: RateCheck[]): Promise<RateVerdict> {
-  return ctx.limits.takeRate(checks.map((c) => ({ ...c, key: `discord:${c.key}` })), RATE_WINDOW_MS, ctx.clock.now());
+  return ctx.limits.takeRate(
+    checks.map((c) => ({ ...c, key: `discord:${c.key}` })),
+    RATE_WINDOW_MS,
+    ctx.clock.now(),
+  );
 }
 
 export interface RememberedAnswer {

@@ -23,7 +23,9 @@ export function toTurn(message: Message, botId: string): Turn | null {
       .map((embed) => embed.description ?? '')
       .filter(Boolean)
       .join('\n\n');
-    const plain = unescapeDiscordMarkdown(text || message.content).replace(/\s*▍$/, '').trim();
+    const plain = unescapeDiscordMarkdown(text || message.content)
+      .replace(/\s*▍$/, '')
+      .trim();
     return plain ? { role: 'assistant', text: plain } : null;
   }
   const text = stripBotMention(message.content, botId);

@@ -101,8 +101,7 @@ async function vote(ctx: DiscordContext, interaction: ButtonInteraction): Promis
   const [direction, key] = interaction.customId.slice(CUSTOM_ID.vote.length).split(':');
   const remembered = key ? ctx.answers.get(key) : null;
   // After a restart the memory is empty: the rated answer is still on the message itself.
-  const answerText =
-    remembered?.answer ?? unescapeDiscordMarkdown(interaction.message.embeds.map((e) => e.description ?? '').join('\n\n'));
+  const answerText = remembered?.answer ?? unescapeDiscordMarkdown(interaction.message.embeds.map((e) => e.description ?? '').join('\n\n'));
   let saved = true;
   try {
     await ctx.store.recordFeedback({

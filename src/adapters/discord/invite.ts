@@ -23,6 +23,10 @@ export const BOT_PERMISSIONS_INTEGER: bigint = Object.values(BOT_PERMISSIONS).re
 
 /** The OAuth2 URL that adds the bot to a server with the slash command and exactly these permissions. */
 export function inviteUrl(applicationId: string): string {
-  const params = new URLSearchParams({ client_id: applicationId, scope: 'bot applications.commands', permissions: BOT_PERMISSIONS_INTEGER.toString() });
+  const params = new URLSearchParams({
+    client_id: applicationId,
+    scope: 'bot applications.commands',
+    permissions: BOT_PERMISSIONS_INTEGER.toString(),
+  });
   return `https://discord.com/oauth2/authorize?${params.toString().replace(/\+/g, '%20')}`;
 }

@@ -61,7 +61,8 @@ export function limitViolations(message: MessageLike): string[] {
     if (fields.length > L.fields) out.push(`embed ${i} fields > ${L.fields}`);
     for (const [j, field] of fields.entries()) {
       if (field.name.length === 0 || field.name.length > L.fieldName) out.push(`embed ${i} field ${j} name length ${field.name.length}`);
-      if (field.value.length === 0 || field.value.length > L.fieldValue) out.push(`embed ${i} field ${j} value length ${field.value.length}`);
+      if (field.value.length === 0 || field.value.length > L.fieldValue)
+        out.push(`embed ${i} field ${j} value length ${field.value.length}`);
     }
   }
   if (total > L.embedTotal) out.push(`embeds total ${total} > ${L.embedTotal}`);

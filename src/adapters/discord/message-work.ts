@@ -8,7 +8,13 @@ export type MessageWork = LeasedWork;
  * The leases on Discord messages: the store's (shared by replicas on PostgreSQL), or in this
  * process when the store keeps none. This replica's owner id is unique per process start.
  */
-export function messageWork(options: { store: StateStore; clock: Clock; logger: Logger; start: (work: () => Promise<void>) => void; leaseMs?: number | undefined }): MessageWork {
+export function messageWork(options: {
+  store: StateStore;
+  clock: Clock;
+  logger: Logger;
+  start: (work: () => Promise<void>) => void;
+  leaseMs?: number | undefined;
+}): MessageWork {
   return new LeasedWork({
     leases: leasesOf(options.store),
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,

@@ -38,7 +38,9 @@ export async function handleMessage(ctx: DiscordContext, message: Message, botId
   if (!wanted) return;
   // Every replica receives every message, and a resumed gateway replays events: one replica answers
   // under a lease; if it dies mid-answer, another that saw the message takes it over.
-  await ctx.work.run(`discord:message:${message.id}`, () => answerMessage(ctx, message, botId, { question, settings, settingsChannel, inDm }));
+  await ctx.work.run(`discord:message:${message.id}`, () =>
+    answerMessage(ctx, message, botId, { question, settings, settingsChannel, inDm }),
+  );
 }
 
 /** Answers a message this replica holds the lease of (its own, or one taken over). */
@@ -48,7 +50,6 @@ async function answerMessage(
   botId: string,
   { question, settings, settingsChannel, inDm }: { question: string; settings: ChannelSettings; settingsChannel: string; inDm: boolean },
 ): Promise<void> {
-
   const log = ctx.logger.child(`msg:${message.id}`);
   const { empty, lang } = readMessage(question, settings.language);
   if (empty) {
@@ -62,7 +63,9 @@ async function answerMessage(
   if (!limit.ok) {
     const seconds = Math.ceil(limit.retryAfterMs / 1000);
     log.info('rate limited', { user: message.author.id, seconds });
-    await sendAll(replyTo(message), renderNotice(say('rateLimited', lang, { seconds }))).catch((e) => log.warn('rate-limit reply failed', { error: e }));
+    await sendAll(replyTo(message), renderNotice(say('rateLimited', lang, { seconds }))).catch((e) =>
+      log.warn('rate-limit reply failed', { error: e }),
+    );
     return;
   }
 

@@ -128,10 +128,12 @@ function fieldsFor(citation: ReplyCitation): APIEmbedField[] {
   // A web document's page as a masked link under the quote (outside the block quote).
   const link = webLink(citation.url);
   const chunks = splitText(lead + quote, L.fieldValue - 2 - link.length);
-  return chunks.map((chunk, i) => ({
-    name: i === 0 ? name : shorten(`${name} (${i + 1})`, L.fieldName),
-    value: `> ${chunk.replace(/\n/g, '\n> ')}${i === 0 ? link : ''}`,
-  })).flatMap((field) => (field.value.length <= L.fieldValue ? [field] : splitField(field)));
+  return chunks
+    .map((chunk, i) => ({
+      name: i === 0 ? name : shorten(`${name} (${i + 1})`, L.fieldName),
+      value: `> ${chunk.replace(/\n/g, '\n> ')}${i === 0 ? link : ''}`,
+    }))
+    .flatMap((field) => (field.value.length <= L.fieldValue ? [field] : splitField(field)));
 }
 
 /** `\n[🔗 host](<url>)` for an http(s) address; the angle brackets keep Discord from previewing it. */
@@ -160,8 +162,7 @@ function packEmbeds(descriptions: string[], fields: APIEmbedField[], color: numb
   let current: APIEmbed | undefined = embeds[embeds.length - 1];
   for (const field of fields) {
     const fieldSize = field.name.length + field.value.length;
-    const full =
-      !current || (current.fields?.length ?? 0) >= L.fields || embedSize(current) + fieldSize > EMBED_BUDGET;
+    const full = !current || (current.fields?.length ?? 0) >= L.fields || embedSize(current) + fieldSize > EMBED_BUDGET;
     if (full) {
       current = { color, fields: [] };
       embeds.push(current);

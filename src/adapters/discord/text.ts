@@ -5,9 +5,7 @@
 
 /** Escapes Discord markdown so knowledge text shows literally (no bold, links, spoilers, headings). */
 export function escapeDiscordMarkdown(text: string): string {
-  return text
-    .replace(/([\\*_~`|[\]()])/g, '\\$1')
-    .replace(/^(\s*)(>|#|-#|-\s|\d+\.\s)/gm, '$1\\$2');
+  return text.replace(/([\\*_~`|[\]()])/g, '\\$1').replace(/^(\s*)(>|#|-#|-\s|\d+\.\s)/gm, '$1\\$2');
 }
 
 /** Undoes `escapeDiscordMarkdown`, to read the bot's own earlier answers back as conversation. */

@@ -20,7 +20,10 @@ export function registerActions(app: App, deps: SlackDeps): void {
     }
   });
 
-  for (const [actionId, vote] of [[ACTION.voteUp, 'up'], [ACTION.voteDown, 'down']] as const) {
+  for (const [actionId, vote] of [
+    [ACTION.voteUp, 'up'],
+    [ACTION.voteDown, 'down'],
+  ] as const) {
     app.action<BlockButtonAction>(actionId, async ({ ack, action, body, respond }) => {
       await ack();
       const ref = decodeAnswerRef(action.value);
@@ -48,7 +51,11 @@ export function registerActions(app: App, deps: SlackDeps): void {
         saved = false;
         log.warn('could not record feedback', { error });
       }
-      await respond({ response_type: 'ephemeral', replace_original: false, text: message(saved ? 'thanks' : 'feedbackNotSaved', questionLanguage(record.question)) });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: message(saved ? 'thanks' : 'feedbackNotSaved', questionLanguage(record.question)),
+      });
     });
   }
 
@@ -63,7 +70,11 @@ export function registerActions(app: App, deps: SlackDeps): void {
       // After a restart the cached answer is gone: answer the question again rather than fail.
       const answer =
         deps.recent.get(ref.a) ??
-        (await deps.assistant.ask(ref.q, { collections: settings.collections, language: settings.language, signal: AbortSignal.timeout(deps.answerTimeoutMs) }));
+        (await deps.assistant.ask(ref.q, {
+          collections: settings.collections,
+          language: settings.language,
+          signal: AbortSignal.timeout(deps.answerTimeoutMs),
+        }));
       const messages = answerMessages(deps, answer, ref.q, `${label('question', lang)}: ${ref.q}`);
       for (const [i, msg] of messages.entries()) {
         await respond({ response_type: 'in_channel', delete_original: i === 0, text: msg.text, blocks: msg.blocks });

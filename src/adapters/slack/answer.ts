@@ -1,6 +1,22 @@
 import type { webApi, RespondFn } from '@slack/bolt';
 import type { AnswerService } from '../../answering/index.js';
-import { type SharedRateLimits, type Answer, type Assistant, type ChannelSettings, type ChannelSettingsResolver, type Clock, type Lang, type Logger, message, RATE_WINDOW_MS, readMessage, simpleReply, type StateStore, toReply, type Turn } from '../../core/index.js';
+import {
+  type SharedRateLimits,
+  type Answer,
+  type Assistant,
+  type ChannelSettings,
+  type ChannelSettingsResolver,
+  type Clock,
+  type Lang,
+  type Logger,
+  message,
+  RATE_WINDOW_MS,
+  readMessage,
+  simpleReply,
+  type StateStore,
+  toReply,
+  type Turn,
+} from '../../core/index.js';
 import type { BotIdentity } from './auth.js';
 import { renderProgress, renderReply, type SlackMessage } from './blocks.js';
 import { threadConversation } from './conversation.js';
@@ -40,7 +56,11 @@ export async function rateLimitMessage(deps: SlackDeps, q: Question, lang: Lang)
     { key: `user:${q.user}`, limit: perUserPerMinute },
     { key: `channel:${q.channel}`, limit: perChannelPerMinute },
   ];
-  const verdict = await deps.limits.takeRate(checks.map((c) => ({ ...c, key: `slack:${c.key}` })), RATE_WINDOW_MS, now);
+  const verdict = await deps.limits.takeRate(
+    checks.map((c) => ({ ...c, key: `slack:${c.key}` })),
+    RATE_WINDOW_MS,
+    now,
+  );
   if (verdict.ok) return null;
   return message('rateLimited', lang, { seconds: Math.ceil(verdict.retryAfterMs / 1000) });
 }
@@ -69,7 +89,14 @@ export async function answerInPlace(
   // The thread so far; a thread that cannot be read is logged there and answered without.
   const conversation: Turn[] = q.history ? await threadConversation(client, { channel: q.channel, ...q.history }, deps.identity, log) : [];
   await deps.answering.answer(
-    { channel: q.channel, user: q.user, question: q.text, conversation, collections: q.settings.collections, language: q.settings.language },
+    {
+      channel: q.channel,
+      user: q.user,
+      question: q.text,
+      conversation,
+      collections: q.settings.collections,
+      language: q.settings.language,
+    },
     {
       progress: async (partial) => {
         if (placeholder) await update(client, q.channel, placeholder, renderProgress(partial, lang), log);
@@ -107,7 +134,13 @@ function refFor(deps: SlackDeps, answer: Answer, question: string): string {
   return encodeAnswerRef({ a: deps.recent.add(answer), q: question, p: answer.citations.map((c) => c.paragraphId) });
 }
 
-async function tellPrivately(client: webApi.WebClient, q: Question & { place: Place }, text: string, lang: Lang, log: Logger): Promise<void> {
+async function tellPrivately(
+  client: webApi.WebClient,
+  q: Question & { place: Place },
+  text: string,
+  lang: Lang,
+  log: Logger,
+): Promise<void> {
   const msg = renderReply(simpleReply('notice', text, lang))[0]!;
   try {
     await client.chat.postEphemeral({ channel: q.channel, user: q.user, thread_ts: q.place.threadTs, text: msg.text, blocks: msg.blocks });

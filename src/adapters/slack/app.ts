@@ -1,7 +1,21 @@
 import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
-import { type SharedRateLimits, asSanadError, type Assistant, type ChannelSettingsResolver, type Clock, defaultSettingsResolver, type Logger, MemoryStateStore, SanadError, silentLogger, SlidingWindowLimiter, type StateStore, systemClock } from '../../core/index.js';
+import {
+  type SharedRateLimits,
+  asSanadError,
+  type Assistant,
+  type ChannelSettingsResolver,
+  type Clock,
+  defaultSettingsResolver,
+  type Logger,
+  MemoryStateStore,
+  SanadError,
+  silentLogger,
+  SlidingWindowLimiter,
+  type StateStore,
+  systemClock,
+} from '../../core/index.js';
 import { AnswerService, DefaultChatAnswerOptions } from '../../answering/index.js';
 import type { SlackDeps } from './answer.js';
 import { verifyBotToken, type BotIdentity } from './auth.js';

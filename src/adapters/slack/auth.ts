@@ -28,16 +28,26 @@ export async function verifyBotToken(config: Pick<SlackConfig, 'botToken' | 'api
     result = await client.auth.test();
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
-    if (code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked' || code === 'token_expired') {
+    if (
+      code === 'invalid_auth' ||
+      code === 'not_authed' ||
+      code === 'account_inactive' ||
+      code === 'token_revoked' ||
+      code === 'token_expired'
+    ) {
       throw new SanadError('slack_auth', `Slack rejected SLACK_BOT_TOKEN (${code}).`, {
         hint: 'Copy the Bot User OAuth Token again from "OAuth & Permissions" (reinstall the app to the workspace if it was revoked).',
         cause: error,
       });
     }
-    throw new SanadError('slack_unreachable', `Could not reach Slack at ${config.apiUrl} to check the token: ${code ?? (error as Error).message}.`, {
-      hint: 'Check the network (or SLACK_API_URL if you set one), then start again.',
-      cause: error,
-    });
+    throw new SanadError(
+      'slack_unreachable',
+      `Could not reach Slack at ${config.apiUrl} to check the token: ${code ?? (error as Error).message}.`,
+      {
+        hint: 'Check the network (or SLACK_API_URL if you set one), then start again.',
+        cause: error,
+      },
+    );
   }
   if (!result.user_id || !result.bot_id) {
     throw new SanadError('slack_auth', 'SLACK_BOT_TOKEN is valid but does not belong to a bot user.', {

@@ -42,7 +42,10 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): SlackMes
   const lang = reply.language;
   const blocks: Block[] = [];
   if (options.header) blocks.push(context(escapeMrkdwn(options.header)));
-  const body = reply.kind === 'decline' ? `:grey_question: *${escapeMrkdwn(label('declined', lang))}*\n${escapeMrkdwn(reply.text)}` : escapeMrkdwn(reply.text);
+  const body =
+    reply.kind === 'decline'
+      ? `:grey_question: *${escapeMrkdwn(label('declined', lang))}*\n${escapeMrkdwn(reply.text)}`
+      : escapeMrkdwn(reply.text);
   blocks.push(...sections(body));
   if (reply.notice) blocks.push(...splitText(`:information_source: ${escapeMrkdwn(reply.notice)}`, SLACK_LIMITS.sectionText).map(context));
   if (reply.citations.length > 0) {
@@ -73,7 +76,10 @@ export function renderProgress(partial: string, lang: Lang): SlackMessage {
 
 /** The whole paragraph behind a citation, as a modal. */
 export function renderParagraphView(citation: Citation | null, lang: Lang): slack.ModalView {
-  const title = { type: 'plain_text' as const, text: clip(label('paragraph', lang) + (citation ? ` ¶${citation.paragraph}` : ''), SLACK_LIMITS.modalTitle) };
+  const title = {
+    type: 'plain_text' as const,
+    text: clip(label('paragraph', lang) + (citation ? ` ¶${citation.paragraph}` : ''), SLACK_LIMITS.modalTitle),
+  };
   const close = { type: 'plain_text' as const, text: label('close', lang) };
   if (!citation) return { type: 'modal', title, close, blocks: [section(escapeMrkdwn(message('paragraphGone', lang)))] };
   const blocks: Block[] = [context(mrkdwnLink(citation.url, citationLabel(citation)))];
@@ -106,12 +112,28 @@ function citationBlocks(citation: ReplyCitation, lang: Lang): Block[] {
 function actionButtons(lang: Lang, options: RenderOptions): slack.ActionsBlock | null {
   const elements: slack.Button[] = [];
   if (options.shareValue) {
-    elements.push({ type: 'button', style: 'primary', action_id: ACTION.share, text: { type: 'plain_text', text: label('share', lang) }, value: options.shareValue });
+    elements.push({
+      type: 'button',
+      style: 'primary',
+      action_id: ACTION.share,
+      text: { type: 'plain_text', text: label('share', lang) },
+      value: options.shareValue,
+    });
   }
   if (options.feedbackValue) {
     elements.push(
-      { type: 'button', action_id: ACTION.voteUp, text: { type: 'plain_text', text: label('helpful', lang), emoji: true }, value: options.feedbackValue },
-      { type: 'button', action_id: ACTION.voteDown, text: { type: 'plain_text', text: label('notHelpful', lang), emoji: true }, value: options.feedbackValue },
+      {
+        type: 'button',
+        action_id: ACTION.voteUp,
+        text: { type: 'plain_text', text: label('helpful', lang), emoji: true },
+        value: options.feedbackValue,
+      },
+      {
+        type: 'button',
+        action_id: ACTION.voteDown,
+        text: { type: 'plain_text', text: label('notHelpful', lang), emoji: true },
+        value: options.feedbackValue,
+      },
     );
   }
   return elements.length > 0 ? { type: 'actions', block_id: 'sanad_actions', elements } : null;

@@ -10,9 +10,11 @@ const ORDER: Record<LogLevel, number> = { [LogLevel.DEBUG]: 10, [LogLevel.INFO]:
 export function toBoltLogger(logger: Logger, level: LogLevel = LogLevel.INFO): BoltLogger {
   let current = level;
   const text = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : typeof p === 'string' ? p : safe(p))).join(' ');
-  const at = (min: LogLevel, write: (m: string) => void) => (...parts: unknown[]) => {
-    if (ORDER[min] >= ORDER[current]) write(text(parts));
-  };
+  const at =
+    (min: LogLevel, write: (m: string) => void) =>
+    (...parts: unknown[]) => {
+      if (ORDER[min] >= ORDER[current]) write(text(parts));
+    };
   return {
     debug: at(LogLevel.DEBUG, (m) => logger.debug(m)),
     info: at(LogLevel.INFO, (m) => logger.debug(m)),

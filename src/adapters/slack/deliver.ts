@@ -14,7 +14,13 @@ export interface Place {
 /** Posts a message, returning its ts, or null when Slack refused (logged). */
 export async function post(client: webApi.WebClient, place: Place, msg: SlackMessage, logger: Logger): Promise<string | null> {
   try {
-    const result = await client.chat.postMessage({ channel: place.channel, thread_ts: place.threadTs, text: msg.text, blocks: msg.blocks, ...SAFE });
+    const result = await client.chat.postMessage({
+      channel: place.channel,
+      thread_ts: place.threadTs,
+      text: msg.text,
+      blocks: msg.blocks,
+      ...SAFE,
+    });
     return result.ts ?? null;
   } catch (error) {
     logger.warn('chat.postMessage failed', { channel: place.channel, error });

@@ -113,4 +113,3 @@ function fromAllowedAuthor(deps: SlackDeps, e: IncomingMessage): boolean {
   if (e.bot_id !== undefined) return deps.settings('slack', e.channel).allowBots;
   return e.user !== undefined;
 }
-

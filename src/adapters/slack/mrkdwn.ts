@@ -11,11 +11,7 @@ const BARE_MASS_MENTION = /@(here|channel|everyone)\b/giu;
  * `<url|label>` in quotes or model output arrive as literal text and ping no one.
  */
 export function escapeMrkdwn(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(BARE_MASS_MENTION, '@\u200b$1');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(BARE_MASS_MENTION, '@\u200b$1');
 }
 
 /**
@@ -52,7 +48,10 @@ export function slackToPlain(text: string, botUserId?: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
-  return out.replace(/[ \t]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+  return out
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\s*\n\s*/g, '\n')
+    .trim();
 }
 
 function escapeRegExp(text: string): string {

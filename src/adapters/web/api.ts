@@ -1,6 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AnswerService } from '../../answering/index.js';
-import { type Answer, type Assistant, type ChannelSettings, type Clock, type Lang, type Logger, message, newErrorId, RATE_WINDOW_MS, readMessage, type SharedRateLimits, type StateStore, toReply } from '../../core/index.js';
+import {
+  type Answer,
+  type Assistant,
+  type ChannelSettings,
+  type Clock,
+  type Lang,
+  type Logger,
+  message,
+  newErrorId,
+  RATE_WINDOW_MS,
+  readMessage,
+  type SharedRateLimits,
+  type StateStore,
+  toReply,
+} from '../../core/index.js';
 import { HttpError, readJson, sendError, sendJson } from './http.js';
 import type { BriefingProvider } from './types.js';
 import { parseAsk, parseFeedback, preferredLanguage } from './validate.js';
@@ -31,12 +45,16 @@ export function answerJson(answer: Answer): Answer & { reply: ReturnType<typeof 
 export function createApi(deps: ApiDeps) {
   const { assistant, store, logger, briefing, channel } = deps;
   // The web page streams every step of an answer; the core's model deadline is its only deadline.
-  const answering = new AnswerService({ assistant, store, logger, clock: deps.clock }, { platform: 'web', streamIntervalMs: 0, answerTimeoutMs: null });
+  const answering = new AnswerService(
+    { assistant, store, logger, clock: deps.clock },
+    { platform: 'web', streamIntervalMs: 0, answerTimeoutMs: null },
+  );
   // The channel's limits hold on every path that answers or shows knowledge here.
   const limits = { collections: channel.collections, language: channel.language };
   const allowed = (collection: string) => !channel.collections || channel.collections.includes(collection);
   const refuseWhenOff = () => {
-    if (channel.respond === 'off') throw new HttpError(403, 'answering_off', 'Answering is turned off for the web chat (respond: off in the config file).');
+    if (channel.respond === 'off')
+      throw new HttpError(403, 'answering_off', 'Answering is turned off for the web chat (respond: off in the config file).');
   };
 
   /**
@@ -142,7 +160,12 @@ export function createApi(deps: ApiDeps) {
     const asked = new URL(req.url ?? '/', 'http://localhost').searchParams.get('channel');
     const channel = asked === null ? channels[0] : channels.find((c) => c.key === asked);
     if (!channel) {
-      sendError(res, 404, 'briefing_not_found', `No briefing is configured for "${asked}"; configured: ${channels.map((c) => c.key).join(', ')}.`);
+      sendError(
+        res,
+        404,
+        'briefing_not_found',
+        `No briefing is configured for "${asked}"; configured: ${channels.map((c) => c.key).join(', ')}.`,
+      );
       return;
     }
     const [today, history] = await Promise.all([briefing.today(channel.key), briefing.history(channel.key)]);

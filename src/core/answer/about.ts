@@ -16,19 +16,102 @@ const DOC_NOUNS =
 
 const CUES: [DocumentQuestion, RegExp][] = [
   ['summary', /(^|\s)(لخص|لخصي|لخصلي|تلخيص|تلخيصا|ملخص|ملخصا|اختصر|باختصار|summari[sz]e|summary|tl ?dr|resume|resumer|resumez)(\s|$)/],
-  ['summary', new RegExp(`(ما|ماهو|ما هو|شو|ايش) (موضوع|فكره|مضمون|محتوي) ${DOC_NOUNS}|عن (ماذا|ايش|شو|ماذا يتحدث|ما) (يتحدث|يتكلم) ${DOC_NOUNS}|عما يتحدث ${DOC_NOUNS}|ماذا يتناول ${DOC_NOUNS}|what is ${DOC_NOUNS} about|what s ${DOC_NOUNS} about|de quoi parle ${DOC_NOUNS}`)],
-  ['author', new RegExp(`(من|مين) (كتب|الف|كاتب|مولف|صاحب) ${DOC_NOUNS}|(كاتب|مولف) ${DOC_NOUNS}|who (wrote|is the author of|authored) ${DOC_NOUNS}|author of ${DOC_NOUNS}|qui a ecrit ${DOC_NOUNS}|auteur de ${DOC_NOUNS}`)],
-  ['date', new RegExp(`(متي|امتي|في اي تاريخ|في اي يوم) (نشر|نشرت|كتب|كتبت|صدر|صدرت) ${DOC_NOUNS}|تاريخ (نشر )?${DOC_NOUNS}|when was ${DOC_NOUNS} (published|written)|publication date|date of ${DOC_NOUNS}|quand ${DOC_NOUNS} a t il ete publie|date de publication`)],
-  ['title', new RegExp(`(ما|ماهو|ما هو|شو) (عنوان|اسم) ${DOC_NOUNS}|what is the title of ${DOC_NOUNS}|title of ${DOC_NOUNS}|quel est le titre`)],
+  [
+    'summary',
+    new RegExp(
+      `(ما|ماهو|ما هو|شو|ايش) (موضوع|فكره|مضمون|محتوي) ${DOC_NOUNS}|عن (ماذا|ايش|شو|ماذا يتحدث|ما) (يتحدث|يتكلم) ${DOC_NOUNS}|عما يتحدث ${DOC_NOUNS}|ماذا يتناول ${DOC_NOUNS}|what is ${DOC_NOUNS} about|what s ${DOC_NOUNS} about|de quoi parle ${DOC_NOUNS}`,
+    ),
+  ],
+  [
+    'author',
+    new RegExp(
+      `(من|مين) (كتب|الف|كاتب|مولف|صاحب) ${DOC_NOUNS}|(كاتب|مولف) ${DOC_NOUNS}|who (wrote|is the author of|authored) ${DOC_NOUNS}|author of ${DOC_NOUNS}|qui a ecrit ${DOC_NOUNS}|auteur de ${DOC_NOUNS}`,
+    ),
+  ],
+  [
+    'date',
+    new RegExp(
+      `(متي|امتي|في اي تاريخ|في اي يوم) (نشر|نشرت|كتب|كتبت|صدر|صدرت) ${DOC_NOUNS}|تاريخ (نشر )?${DOC_NOUNS}|when was ${DOC_NOUNS} (published|written)|publication date|date of ${DOC_NOUNS}|quand ${DOC_NOUNS} a t il ete publie|date de publication`,
+    ),
+  ],
+  [
+    'title',
+    new RegExp(`(ما|ماهو|ما هو|شو) (عنوان|اسم) ${DOC_NOUNS}|what is the title of ${DOC_NOUNS}|title of ${DOC_NOUNS}|quel est le titre`),
+  ],
 ];
 
 /** Words of the cue itself, which say nothing about which document is meant. */
 const CUE_LIST = [
-  'لخص', 'لخصي', 'لخصلي', 'تلخيص', 'تلخيصا', 'ملخص', 'ملخصا', 'اختصر', 'باختصار', 'موضوع', 'فكره', 'مضمون', 'محتوي', 'يتحدث', 'يتكلم', 'يتناول',
-  'كتب', 'كتبت', 'الف', 'كاتب', 'مولف', 'صاحب', 'نشر', 'نشرت', 'صدر', 'صدرت', 'تاريخ', 'يوم', 'عنوان', 'اسم', 'اعطني', 'اعطيني',
-  'مقال', 'مقاله', 'مقالات', 'خبر', 'تقرير', 'نص', 'وثيقه', 'وثايق', 'مستند', 'مستندات', 'معرفه', 'summarize', 'summarise',
-  'summary', 'article', 'document', 'report', 'text', 'author', 'wrote', 'written', 'published', 'publication', 'date', 'title',
-  'resume', 'resumer', 'parle', 'ecrit', 'auteur', 'publie', 'titre', 'texte', 'rapport', 'please', 'give', 'me', 'brief',
+  'لخص',
+  'لخصي',
+  'لخصلي',
+  'تلخيص',
+  'تلخيصا',
+  'ملخص',
+  'ملخصا',
+  'اختصر',
+  'باختصار',
+  'موضوع',
+  'فكره',
+  'مضمون',
+  'محتوي',
+  'يتحدث',
+  'يتكلم',
+  'يتناول',
+  'كتب',
+  'كتبت',
+  'الف',
+  'كاتب',
+  'مولف',
+  'صاحب',
+  'نشر',
+  'نشرت',
+  'صدر',
+  'صدرت',
+  'تاريخ',
+  'يوم',
+  'عنوان',
+  'اسم',
+  'اعطني',
+  'اعطيني',
+  'مقال',
+  'مقاله',
+  'مقالات',
+  'خبر',
+  'تقرير',
+  'نص',
+  'وثيقه',
+  'وثايق',
+  'مستند',
+  'مستندات',
+  'معرفه',
+  'summarize',
+  'summarise',
+  'summary',
+  'article',
+  'document',
+  'report',
+  'text',
+  'author',
+  'wrote',
+  'written',
+  'published',
+  'publication',
+  'date',
+  'title',
+  'resume',
+  'resumer',
+  'parle',
+  'ecrit',
+  'auteur',
+  'publie',
+  'titre',
+  'texte',
+  'rapport',
+  'please',
+  'give',
+  'me',
+  'brief',
 ];
 let cueWords: Set<string> | null = null;
 /** Built on first use: stemming the English and French cue words loads their stemmers. */
@@ -54,7 +137,11 @@ export function documentQuestion(question: string, conversation: readonly Turn[]
   return listedTitles(conversation) && pickListed(question, conversation) ? 'summary' : null;
 }
 
-const matchable = (text: string) => normalizeForMatch(text).replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\s+/g, ' ').trim();
+const matchable = (text: string) =>
+  normalizeForMatch(text)
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /**
  * Which documents a document question is about: the one picked from the list the bot just
@@ -62,7 +149,12 @@ const matchable = (text: string) => normalizeForMatch(text).replace(/[^\p{L}\p{N
  * every document in scope when it names none. Null when the question asks about something else
  * than a whole document ("ملخص قرار مجلس الأمن"): then retrieval answers it.
  */
-export function documentsMeant(question: string, lang: Lang, documents: KnowledgeDocument[], conversation: readonly Turn[] = []): KnowledgeDocument[] | null {
+export function documentsMeant(
+  question: string,
+  lang: Lang,
+  documents: KnowledgeDocument[],
+  conversation: readonly Turn[] = [],
+): KnowledgeDocument[] | null {
   const picked = pickListed(question, conversation);
   const chosen = picked ? documents.filter((d) => d.title === picked) : [];
   if (chosen.length > 0) return chosen;
@@ -81,7 +173,8 @@ export function documentsMeant(question: string, lang: Lang, documents: Knowledg
 export const MAX_LISTED_DOCUMENTS = 10;
 
 /** "المقالات", "all the documents", "tous les documents": a summary of several is what is asked. */
-const SEVERAL = /(^|\s)((ال)?(مقالات|مقالين|مقالان|مستندات|وثايق|تقارير|نصوص|اخبار|معرفه)|كل|جميع|all|documents|articles|reports|everything|tous|toutes)(\s|$)/;
+const SEVERAL =
+  /(^|\s)((ال)?(مقالات|مقالين|مقالان|مستندات|وثايق|تقارير|نصوص|اخبار|معرفه)|كل|جميع|all|documents|articles|reports|everything|tous|toutes)(\s|$)/;
 
 /**
  * "لخص المقال" when several documents fit: which one? Asked back, with the titles numbered so a
@@ -89,7 +182,12 @@ const SEVERAL = /(^|\s)((ال)?(مقالات|مقالين|مقالان|مستن�
  * fits, when several are asked for by name ("المقالات", "all documents"), or for other kinds
  * (author and date lines are short enough to give for each).
  */
-export function askWhichDocument(kind: DocumentQuestion, question: string, documents: KnowledgeDocument[], lang: Lang): Omit<Answer, 'question' | 'timings'> | null {
+export function askWhichDocument(
+  kind: DocumentQuestion,
+  question: string,
+  documents: KnowledgeDocument[],
+  lang: Lang,
+): Omit<Answer, 'question' | 'timings'> | null {
   if (kind !== 'summary' || documents.length < 2 || SEVERAL.test(matchable(question))) return null;
   const shown = documents.slice(0, MAX_LISTED_DOCUMENTS);
   const list = shown.map((d, i) => `${i + 1}. «${d.title}»`).join('\n') + (documents.length > shown.length ? '\n…' : '');

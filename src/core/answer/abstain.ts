@@ -41,7 +41,15 @@ export interface AbstainFeatures {
   focusUnknown: boolean;
 }
 
-export const FEATURE_ORDER = ['paragraphCoverage', 'quoteCoverage', 'knownCoverage', 'unknownMass', 'cosine', 'termCount', 'typeMismatch'] as const;
+export const FEATURE_ORDER = [
+  'paragraphCoverage',
+  'quoteCoverage',
+  'knownCoverage',
+  'unknownMass',
+  'cosine',
+  'termCount',
+  'typeMismatch',
+] as const;
 
 export interface AbstainModel {
   weights: number[];
@@ -50,7 +58,15 @@ export interface AbstainModel {
 }
 
 export function featureVector(f: AbstainFeatures): number[] {
-  return [f.paragraphCoverage, f.quoteCoverage, f.knownCoverage, f.unknownMass, f.cosine, Math.log(1 + f.termCount), f.typeMismatch ? 1 : 0];
+  return [
+    f.paragraphCoverage,
+    f.quoteCoverage,
+    f.knownCoverage,
+    f.unknownMass,
+    f.cosine,
+    Math.log(1 + f.termCount),
+    f.typeMismatch ? 1 : 0,
+  ];
 }
 
 export function answerProbability(f: AbstainFeatures, model: AbstainModel = calibration as AbstainModel): number {
@@ -66,7 +82,12 @@ export function shouldAbstain(f: AbstainFeatures, model: AbstainModel = calibrat
 }
 
 /** The features of a retrieval and its best extract, as the model and the calibration see them. */
-export function evidenceFeatures(retrieval: Retrieval, extract: Extract | null, type: AnswerType = 'other', focusUnknown = false): AbstainFeatures {
+export function evidenceFeatures(
+  retrieval: Retrieval,
+  extract: Extract | null,
+  type: AnswerType = 'other',
+  focusUnknown = false,
+): AbstainFeatures {
   const hit = extract?.hit ?? retrieval.hits[0];
   const { profile } = retrieval;
   const known = profile.terms.map((t, i) => (retrieval.unknown.has(t) ? 0 : profile.weights[i]!));

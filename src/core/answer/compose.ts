@@ -36,7 +36,12 @@ export function toCitation(n: number, paragraph: Paragraph, quote: string, score
 
 /** The extractive answer text: the quote itself, a list as bullets, with its citation mark. */
 export function quoteAsAnswer(quote: string, isList: boolean, n = 1): string {
-  const body = isList ? quote.split('\n').map((line) => `• ${line.trim()}`).join('\n') : quote.trim();
+  const body = isList
+    ? quote
+        .split('\n')
+        .map((line) => `• ${line.trim()}`)
+        .join('\n')
+    : quote.trim();
   return `${body} [${n}]`;
 }
 
@@ -62,7 +67,13 @@ export function mergeAnswers(question: string, parts: string[], answers: Answer[
   const retrieved = new Map<string, Retrieved>();
   for (const answer of answers) for (const r of answer.retrieved) if (!retrieved.has(r.paragraphId)) retrieved.set(r.paragraphId, r);
   const usage = answers.some((a) => a.usage)
-    ? answers.reduce((u, a) => ({ promptTokens: u.promptTokens + (a.usage?.promptTokens ?? 0), completionTokens: u.completionTokens + (a.usage?.completionTokens ?? 0) }), { promptTokens: 0, completionTokens: 0 })
+    ? answers.reduce(
+        (u, a) => ({
+          promptTokens: u.promptTokens + (a.usage?.promptTokens ?? 0),
+          completionTokens: u.completionTokens + (a.usage?.completionTokens ?? 0),
+        }),
+        { promptTokens: 0, completionTokens: 0 },
+      )
     : undefined;
   const notices = [...new Set(answers.map((a) => a.notice).filter((n): n is string => !!n))];
   const fallbackReason = answers.find((a) => a.fallbackReason)?.fallbackReason;

@@ -104,7 +104,13 @@ export interface WindowCandidate {
 }
 
 /** Every window of up to `span` clauses, grown, deduplicated, with its features. */
-export function windowCandidates(prepared: Prepared, profile: QueryProfile, type: AnswerType, span: number, maxQuote: number): WindowCandidate[] {
+export function windowCandidates(
+  prepared: Prepared,
+  profile: QueryProfile,
+  type: AnswerType,
+  span: number,
+  maxQuote: number,
+): WindowCandidate[] {
   const { clauses } = prepared;
   const local = withinDocument(profile, prepared.title);
   const byQuote = new Map<string, WindowCandidate>();
@@ -166,7 +172,13 @@ function grow(prepared: Prepared, first: number, last: number, budget: number): 
     while (b > 0 && sentenceOf[b - 1] === sentenceOf[c]) b--;
     return b;
   };
-  while (to + 1 < clauses.length && sentenceOf[to] !== sentenceOf[to + 1] && from === sentenceStart(from) && length(from, sentenceEnd(to + 1)) <= budget) to = sentenceEnd(to + 1);
+  while (
+    to + 1 < clauses.length &&
+    sentenceOf[to] !== sentenceOf[to + 1] &&
+    from === sentenceStart(from) &&
+    length(from, sentenceEnd(to + 1)) <= budget
+  )
+    to = sentenceEnd(to + 1);
   while (from > 0 && to === sentenceEnd(to) && length(sentenceStart(from - 1), to) <= budget) from = sentenceStart(from - 1);
   return [from, to];
 }

@@ -30,7 +30,8 @@ export function looksLikeInstruction(question: string): boolean {
  * "وأين تقع؟"). A short question that names its own subject ("وما هي عملية شمال؟") is new,
  * and answered on its own.
  */
-const ANAPHORA = /(^|\s)(و?ذلك|و?هذا|و?هذه|و?تلك|و?هو|و?هي|و?هم|و?هؤلاء|it|that|this|they|them|those|he|she|its|their|ca|cela|celle|celui|il|elle|ils|elles|leur)(\s|$|[?؟.!])/;
+const ANAPHORA =
+  /(^|\s)(و?ذلك|و?هذا|و?هذه|و?تلك|و?هو|و?هي|و?هم|و?هؤلاء|it|that|this|they|them|those|he|she|its|their|ca|cela|celle|celui|il|elle|ils|elles|leur)(\s|$|[?؟.!])/;
 const ATTACHED_PRONOUN = /[\u0621-\u064A]{2,}(ها|هم|هما|هن)(\s|$|[?؟.!])/;
 /** "وكم دولة شاركت فيه؟": a preposition with "ه" (a final ه elsewhere may be a ta marbuta, "دولة"). */
 const PREPOSITION_PRONOUN = /(^|\s)[وف]?(فيه|عنه|منه|له|به|عليه|اليه|معه|لديه|عنده|فيها|عنها|منها|لها|بها|عليها|اليها|معها)(\s|$|[?؟.!])/;
@@ -59,14 +60,67 @@ const FOCUS_LEADS = new Set(['ما', 'ماهو', 'ماهي', 'من', 'كم', 'ش
 /** Nouns that only frame what is asked: "عدد الجنود", "اسم القائد". */
 const FRAME_NOUNS = ['عدد', 'اسم', 'نوع', 'قيمه', 'حجم', 'مقدار'];
 const FOCUS_SKIP = new Set([
-  ...FOCUS_LEADS, ...FRAME_NOUNS, 'هو', 'هي', 'هم', 'هما', 'يبلغ', 'تبلغ', 'بلغ', 'يكون', 'تكون',
-  'كان', 'كانت', 'هناك', 'يوجد', 'توجد', 'many', 'much', 'is', 'are', 'was', 'were', 'the', 'a', 'an', 'of', 'number', 'name',
+  ...FOCUS_LEADS,
+  ...FRAME_NOUNS,
+  'هو',
+  'هي',
+  'هم',
+  'هما',
+  'يبلغ',
+  'تبلغ',
+  'بلغ',
+  'يكون',
+  'تكون',
+  'كان',
+  'كانت',
+  'هناك',
+  'يوجد',
+  'توجد',
+  'many',
+  'much',
+  'is',
+  'are',
+  'was',
+  'were',
+  'the',
+  'a',
+  'an',
+  'of',
+  'number',
+  'name',
 ]);
 // With their common misspellings: "اللذي", "اللتي".
 const RELATIVES = new Set(['الذي', 'التي', 'الذين', 'اللي', 'اللتي', 'اللذي', 'اللذين', 'that', 'who', 'which']);
 const ABSTRACT_FRAMES = new Set([
-  'دور', 'اهميه', 'امثله', 'مثال', 'مجموع', 'اجمالي', 'معني', 'مفهوم', 'تعريف', 'طبيعه', 'مدي', 'سبب', 'اسباب', 'نتيجه', 'نتايج',
-  'فايده', 'فوايد', 'وضع', 'حال', 'موقف', 'راي', 'اثر', 'اثار', 'role', 'importance', 'example', 'examples', 'meaning', 'reason',
+  'دور',
+  'اهميه',
+  'امثله',
+  'مثال',
+  'مجموع',
+  'اجمالي',
+  'معني',
+  'مفهوم',
+  'تعريف',
+  'طبيعه',
+  'مدي',
+  'سبب',
+  'اسباب',
+  'نتيجه',
+  'نتايج',
+  'فايده',
+  'فوايد',
+  'وضع',
+  'حال',
+  'موقف',
+  'راي',
+  'اثر',
+  'اثار',
+  'role',
+  'importance',
+  'example',
+  'examples',
+  'meaning',
+  'reason',
 ]);
 
 const stemSets = new Map<string, Set<string>>();
@@ -79,12 +133,16 @@ const skipStems = (lang: Lang) => stemsOf('skip', FRAME_NOUNS, lang);
 const frameStems = (lang: Lang) => stemsOf('frame', ABSTRACT_FRAMES, lang);
 
 export function questionFocus(question: string, lang: Lang = 'ar'): string | null {
-  const words = normalizeForMatch(question).replace(/[^\p{L}\p{N}\s]/gu, ' ').split(/\s+/).filter(Boolean);
+  const words = normalizeForMatch(question)
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
   if (words.length === 0 || !FOCUS_LEADS.has(words[0]!)) return null;
   if (words[0] === 'how' && words[1] !== 'many' && words[1] !== 'much') return null;
   // "من فاز", "من أسس": after "who" without a copula comes a verb, whatever its form.
   // Chat drops the copula before a definite noun ("مين المسؤول عن…"): that noun is the focus.
-  if (words[0] === 'من' && !['هو', 'هي', 'هم', 'هما', 'كان', 'كانت'].includes(words[1] ?? '') && !/^ال\S{3,}/.test(words[1] ?? '')) return null;
+  if (words[0] === 'من' && !['هو', 'هي', 'هم', 'هما', 'كان', 'كانت'].includes(words[1] ?? '') && !/^ال\S{3,}/.test(words[1] ?? ''))
+    return null;
   for (let i = 1; i < words.length; i++) {
     const word = words[i]!;
     if (RELATIVES.has(word)) return null;
@@ -106,11 +164,17 @@ export function questionFocus(question: string, lang: Lang = 'ar'): string | nul
  * answered on its own; one question (or more than three) comes back as is. A part counts as a
  * question when it ends with a question mark and opens, after an "and", with a question word.
  */
-const QUESTION_OPENER = /^(و|and |et )?(ما|ماذا|ماهو|ماهي|من|مين|متي|امتي|اين|وين|كيف|ازاي|لماذا|ليش|ليه|كم|قديش|هل|اي|شو|ايش|وش|ايه|what|who|when|where|why|how|which|is|are|does|do|can|quel|quelle|quels|quelles|qui|quand|ou|pourquoi|comment|combien|est ce)(\s|$)/;
+const QUESTION_OPENER =
+  /^(و|and |et )?(ما|ماذا|ماهو|ماهي|من|مين|متي|امتي|اين|وين|كيف|ازاي|لماذا|ليش|ليه|كم|قديش|هل|اي|شو|ايش|وش|ايه|what|who|when|where|why|how|which|is|are|does|do|can|quel|quelle|quels|quelles|qui|quand|ou|pourquoi|comment|combien|est ce)(\s|$)/;
 
 export function splitQuestions(text: string): string[] {
-  const parts = text.split(/(?<=[?؟])\s+/).map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(/(?<=[?؟])\s+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length < 2 || parts.length > 3) return [text];
-  const questions = parts.every((p) => /[?؟]$/.test(p) && QUESTION_OPENER.test(normalizeForMatch(p).replace(/^و\s*/, 'و')) && terms(p).length > 0);
+  const questions = parts.every(
+    (p) => /[?؟]$/.test(p) && QUESTION_OPENER.test(normalizeForMatch(p).replace(/^و\s*/, 'و')) && terms(p).length > 0,
+  );
   return questions ? parts : [text];
 }

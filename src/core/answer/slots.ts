@@ -25,27 +25,45 @@ const DATE_CUES = [
   framed(DATE_FRAMES),
 ];
 const NUMBER_CUES = [lead('كم|بكم|how many|how much|number of|combien'), framed(NUMBER_FRAMES), /(^|\s)(كل كم)(\s|$)/];
-const REASON_CUES = [lead('لماذا|لم|ليش|why|pourquoi'), framed(REASON_FRAMES), /(^|\s)(ما|ماهي|ماهو) (اسباب|سبب|اهميه)(\s|$)/, /what is the reason|quelle est la raison/];
-const PLACE_CUES = [lead('اين|من اين|الي اين|where|ou'), framed(PLACE_FRAMES), /(^|\s)(في )?(اي|ايه) (مدينه|دوله|بلد|مكان|منطقه|قاره|ولايه|محافظه)(\s|$)/];
+const REASON_CUES = [
+  lead('لماذا|لم|ليش|why|pourquoi'),
+  framed(REASON_FRAMES),
+  /(^|\s)(ما|ماهي|ماهو) (اسباب|سبب|اهميه)(\s|$)/,
+  /what is the reason|quelle est la raison/,
+];
+const PLACE_CUES = [
+  lead('اين|من اين|الي اين|where|ou'),
+  framed(PLACE_FRAMES),
+  /(^|\s)(في )?(اي|ايه) (مدينه|دوله|بلد|مكان|منطقه|قاره|ولايه|محافظه)(\s|$)/,
+];
 const NAME_CUES = [
   /(^|\s)(ما|ماهو|ماهي|ما هو|ما هي) (اسم|اسماء|عنوان)(\s|$)/,
   // Contact details: "ما البريد الإلكتروني للموارد البشرية؟", "شو رقم الدعم؟", "ايش الرابط؟".
-  /(^|\s)(ما|ماهو|ماهي|ما هو|ما هي) (ال)?(بريد|بريده|بريدهم|رقم|هاتف|رابط|موقع|حساب|قناه|ايميل)(\s|$)/, /(^|\s)اسم\S*\s.*\s(ما)$/, /what (is|was|are) the names? of|quel est le nom|comment s appelle/];
+  /(^|\s)(ما|ماهو|ماهي|ما هو|ما هي) (ال)?(بريد|بريده|بريدهم|رقم|هاتف|رابط|موقع|حساب|قناه|ايميل)(\s|$)/,
+  /(^|\s)اسم\S*\s.*\s(ما)$/,
+  /what (is|was|are) the names? of|quel est le nom|comment s appelle/,
+];
 /** "ما الجهاز الأوروبي الذي…", "أي المنظمات التي…": which thing, answered by its name. */
 const WHICH_THING = /^(و )?(ما|اي) ال\S{2,}( ال\S{2,})? (الذي|التي|الذين)(\s|$)/;
 const MANNER_CUES = [lead('كيف|how|comment'), /(^|\s)(باي|بايه) (طريقه|وسيله|شكل)(\s|$)/];
 const YESNO_CUES = [/^(و )?(هل|is|are|was|were|does|do|did|can|has|have|est ce que)(\s|$)/];
-const LIST_CUES = /(^|\s)(ما هي|ما هو|ماهي|ما|ماذا|what are|which|quels|quelles|quelles sont|quels sont)(\s|$).*(اهداف|انشطه|قطاعات|دول|اعضاء|اجراءات|مجالات|خطوات|مراحل|عناصر|objectives|goals|activities|members|countries|sectors|steps|objectifs|activites|membres|pays|secteurs)/;
+const LIST_CUES =
+  /(^|\s)(ما هي|ما هو|ماهي|ما|ماذا|what are|which|quels|quelles|quelles sont|quels sont)(\s|$).*(اهداف|انشطه|قطاعات|دول|اعضاء|اجراءات|مجالات|خطوات|مراحل|عناصر|objectives|goals|activities|members|countries|sectors|steps|objectifs|activites|membres|pays|secteurs)/;
 
 /** Titles and roles: "من هو سفير فرنسا" asks a person's name, "من هو أحمد عز" a description. */
 export const ROLE_NOUNS = new Set(
-  ('سفير مدعي نايب رييس رييسه وزير وزيره مدير مديره قايد ملك ملكه امير اميره شيخ سلطان حاكم محافظ عمده نايب امين مستشار متحدث ' +
+  (
+    'سفير مدعي نايب رييس رييسه وزير وزيره مدير مديره قايد ملك ملكه امير اميره شيخ سلطان حاكم محافظ عمده نايب امين مستشار متحدث ' +
     'ناطق مسوول مسووله منسق منسقه مشرف مشرفه قاضي محقق كاتب مولف شاعر مغني فنان لاعب مدرب مخرج ممثل مكتشف مخترع موسس مالك صاحب ' +
-    'زعيم قياده مندوب ممثله سكرتير موظف مهندس طبيب دكتور استاذ').split(' '),
+    'زعيم قياده مندوب ممثله سكرتير موظف مهندس طبيب دكتور استاذ'
+  ).split(' '),
 );
 
 export function answerType(question: string): AnswerType {
-  const q = normalizeForMatch(question).replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\s+/g, ' ').trim();
+  const q = normalizeForMatch(question)
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (DATE_CUES.some((re) => re.test(q))) return 'date';
   if (NUMBER_CUES.some((re) => re.test(q))) return 'number';
   if (REASON_CUES.some((re) => re.test(q))) return 'reason';
@@ -69,7 +87,8 @@ function asksPerson(q: string): boolean {
   if (at < 0) return false;
   let next = words[at];
   // "من هو…", "مين لازم يوافق" (who must approve): the copula and the modal come before what is asked.
-  if (next === 'هو' || next === 'هي' || next === 'هم' || next === 'كان' || next === 'كانت' || next === 'يجب' || next === 'لازم') next = words[at + 1];
+  if (next === 'هو' || next === 'هي' || next === 'هم' || next === 'كان' || next === 'كانت' || next === 'يجب' || next === 'لازم')
+    next = words[at + 1];
   if (!next) return false;
   // "من أطلق…": after "who" a verb asks for the agent, a person or a body.
   if (i === 0 && words[1] !== 'هو' && words[1] !== 'هي' && /^[يتان]\S{3,}/.test(next) && !ROLE_NOUNS.has(bare(next))) return true;
@@ -83,8 +102,18 @@ function bare(word: string): string {
 /** Whether a "when" question asks when something ended, or began. */
 export function datePhase(question: string): 'start' | 'end' | null {
   const q = normalizeForMatch(question);
-  if (/(^|\s)(انتهت|انتهي|ينتهي|تنتهي|انتهاء|خلصت|توقفت|توقف|اختتمت|اختتم|انهت|انهي|ended|end|finish|finished|stopped|s est terminee|a pris fin|fin)(\s|$)/.test(q)) return 'end';
-  if (/(^|\s)(منذ متي|بدات|بدا|بدء|انطلقت|انطلق|انطلاق|اطلقت|اطلق|تاسست|تاسس|تاسيس|انشيت|انشي|استهل|بلشت|began|begin|start|started|founded|depuis quand|commence)(\s|$)/.test(q)) return 'start';
+  if (
+    /(^|\s)(انتهت|انتهي|ينتهي|تنتهي|انتهاء|خلصت|توقفت|توقف|اختتمت|اختتم|انهت|انهي|ended|end|finish|finished|stopped|s est terminee|a pris fin|fin)(\s|$)/.test(
+      q,
+    )
+  )
+    return 'end';
+  if (
+    /(^|\s)(منذ متي|بدات|بدا|بدء|انطلقت|انطلق|انطلاق|اطلقت|اطلق|تاسست|تاسس|تاسيس|انشيت|انشي|استهل|بلشت|began|begin|start|started|founded|depuis quand|commence)(\s|$)/.test(
+      q,
+    )
+  )
+    return 'start';
   return null;
 }
 
@@ -92,15 +121,18 @@ const YEAR = /(^|\D)(1[0-9]\d\d|20\d\d)(\D|$)/;
 const HIJRI_OR_AD = /\d+\s?(هـ|ه|م)(\s|$|[.،,)])/;
 const MONTH =
   /(يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب\/|ايلول|تشرين|محرم|صفر|ربيع|جمادي|رجب|شعبان|رمضان|شوال|ذو القعده|ذو الحجه|january|february|march|april|june|july|august|september|october|november|december|janvier|fevrier|avril|juin|juillet|aout|septembre|octobre|novembre|decembre)/;
-const WEEKDAY = /(^|\s)[وبل]?(ال)?(احد|اثنين|ثلاثاء|ثلاثا|اربعاء|اربعا|خميس|جمعه|سبت|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday|weekend|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?(\s|$|[.،,])/;
+const WEEKDAY =
+  /(^|\s)[وبل]?(ال)?(احد|اثنين|ثلاثاء|ثلاثا|اربعاء|اربعا|خميس|جمعه|سبت|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday|weekend|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?(\s|$|[.،,])/;
 const TIME_OF_DAY = /(الساعه \d|\d+(:\d\d)? ?(صباحا|مساء|ظهرا|عصرا|ليلا|am|pm|h\b)|(صباح|مساء|ظهر) (كل|يوم)|o clock|heures?\b)/;
-const RELATIVE_DATE = /(^|\s)(امس|غدا|الماضي|الماضيه|المقبل|المقبله|القادم|القادمه|السابق|القرن|العقد|بدايه|نهايه|منتصف|مطلع|اواخر|اوايل|النصف الاول|النصف الثاني)(\s|$)/;
+const RELATIVE_DATE =
+  /(^|\s)(امس|غدا|الماضي|الماضيه|المقبل|المقبله|القادم|القادمه|السابق|القرن|العقد|بدايه|نهايه|منتصف|مطلع|اواخر|اوايل|النصف الاول|النصف الثاني)(\s|$)/;
 const DAY_OF_MONTH = /(^|\s)(يوم|يومي|اليوم|في) \d{1,2}(\s|$)/;
 
 const NUMBER_WORDS =
   /(^|\s)(\d+|[وب]?(واحد|اثن|ثلاث|اربع|خمس|ست|سبع|ثمان|تسع|عشر|عشره|عشرين|عشرات|مئه|مائه|مئات|الف|الاف|مليون|المليون|ملايين|مليار|نحو|حوالي|حوالى|زهاء|نصف|ربع|ثلث|ضعف|يومين|شهرين|سنتين|عامين|ساعتين|اسبوعين|مرتين|مرات)|(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|twice|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|cinquante|cent|mille|million|milliard|moitie)(-\S+)?(\s|$|[.,]))/;
 
-const REASON_MARKERS = /(^|\s)(بسبب|لان|لانه|لانها|نظرا|في ظل|بهدف|من اجل|بغيه|لكي|كي|اذ|حيث|الوسيله|يسمح|يساعد|because|due to|since|in order to|so that|parce que|car|afin de|en raison)(\s|$)/;
+const REASON_MARKERS =
+  /(^|\s)(بسبب|لان|لانه|لانها|نظرا|في ظل|بهدف|من اجل|بغيه|لكي|كي|اذ|حيث|الوسيله|يسمح|يساعد|because|due to|since|in order to|so that|parce que|car|afin de|en raison)(\s|$)/;
 const MANNER_MARKERS = /(^|\s)(عبر|من خلال|بواسطه|عن طريق|بفضل|باستخدام|via|through|by means of|en|par)(\s|$)/;
 
 /** Countries, capitals and regions people ask "where" about, normalised. General knowledge, not the knowledge's. */
@@ -114,7 +146,8 @@ export function placesNamed(normalizedText: string): string[] {
 }
 
 const PLACE_WORDS = new RegExp(`(^|\\s)[وبلف]?(ال)?(${PLACES.replace(/(^|\|)ال/g, '$1')})(\\s|$|[.،,])`);
-const PLACE_NOUNS = /(^|\s)[وبلف]?(في|الي|من|داخل|قرب|شمال|جنوب|شرق|غرب)? ?(ال)?(مدينه|منطقه|مناطق|دوله|دول|بلد|بلدان|عاصمه|قريه|محافظه|ولايه|اقليم|جزيره|قاره|مكتب|مقر|قاعه|مبني|شارع|حي)(\s|$)/;
+const PLACE_NOUNS =
+  /(^|\s)[وبلف]?(في|الي|من|داخل|قرب|شمال|جنوب|شرق|غرب)? ?(ال)?(مدينه|منطقه|مناطق|دوله|دول|بلد|بلدان|عاصمه|قريه|محافظه|ولايه|اقليم|جزيره|قاره|مكتب|مقر|قاعه|مبني|شارع|حي)(\s|$)/;
 
 /** A name written the way names are: quoted, in parentheses, in Latin letters inside Arabic, or an email/handle. */
 const NAME_SHAPES = /["«“][^"»”]{2,60}["»”]|\([^)]{2,40}\)|[a-z][a-z0-9.+-]*[a-z0-9]|#\S+|\S+@\S+/;
@@ -131,7 +164,15 @@ export function matchesType(type: AnswerType, normalizedText: string): boolean {
   const t = normalizedText;
   switch (type) {
     case 'date':
-      return YEAR.test(t) || MONTH.test(t) || WEEKDAY.test(t) || TIME_OF_DAY.test(t) || DAY_OF_MONTH.test(t) || HIJRI_OR_AD.test(t) || RELATIVE_DATE.test(t);
+      return (
+        YEAR.test(t) ||
+        MONTH.test(t) ||
+        WEEKDAY.test(t) ||
+        TIME_OF_DAY.test(t) ||
+        DAY_OF_MONTH.test(t) ||
+        HIJRI_OR_AD.test(t) ||
+        RELATIVE_DATE.test(t)
+      );
     case 'number':
       return NUMBER_WORDS.test(t);
     case 'reason':
@@ -179,7 +220,11 @@ function hasNameAfterRole(t: string, roles: Set<string> = ROLE_NOUNS): boolean {
 
 /** "عملية شمال", "مؤتمر بعنوان …", "نظام سجل…": the name right after the head noun asked about. */
 function hasNameAfterHead(t: string): boolean {
-  return /(^|\s)[وبلف]?(ال)?(عمليه|مشروع|برنامج|نظام|شركه|موسسه|منظمه|حمله|خطه|مبادره|اداه|منصه|تطبيق|قناه|مجموعه|مكتب|فريق|قسم|اداره|مركز|جهاز|مؤتمر|موتمر|قرار|اتفاقيه|معاهده|تحالف|منتدي) (\S{3,})/.test(t) || /(بعنوان|باسم|يسمي|تسمي|المعروف|المعروفه|اسمه|اسمها)/.test(t);
+  return (
+    /(^|\s)[وبلف]?(ال)?(عمليه|مشروع|برنامج|نظام|شركه|موسسه|منظمه|حمله|خطه|مبادره|اداه|منصه|تطبيق|قناه|مجموعه|مكتب|فريق|قسم|اداره|مركز|جهاز|مؤتمر|موتمر|قرار|اتفاقيه|معاهده|تحالف|منتدي) (\S{3,})/.test(
+      t,
+    ) || /(بعنوان|باسم|يسمي|تسمي|المعروف|المعروفه|اسمه|اسمها)/.test(t)
+  );
 }
 
 /** A date introduced as a start ("منذ عام 2013") cannot say when something ended. */
@@ -255,7 +300,11 @@ function stemOfNoun(word: string): string {
  */
 /** The sentence (or list line) of a quote that holds a noun, or null when none does. */
 function sentenceWith(t: string, head: string): string | null {
-  return t.split(/[.\n]+|:\s*-/).find((part) => part.split(/\s+/).some((w) => w.length >= 3 && stemOfNoun(w.replace(/[.،,:؛"«»()]/g, '')) === head)) ?? null;
+  return (
+    t
+      .split(/[.\n]+|:\s*-/)
+      .find((part) => part.split(/\s+/).some((w) => w.length >= 3 && stemOfNoun(w.replace(/[.،,:؛"«»()]/g, '')) === head)) ?? null
+  );
 }
 
 function nameAfter(t: string, head: string): boolean {
@@ -277,7 +326,8 @@ function nameAfter(t: string, head: string): boolean {
 
 /** "في أي يوم…", "which day": a weekday or a day of a month answers, "in the coming weeks" does not. */
 const ASKS_DAY = /(^|\s)(في )?(اي|ما|اية) (يوم|الايام|ايام)(\s|$)|which day|what day|quel jour/;
-const DAY_AND_MONTH = /\d{1,2} ?(\/|-)? ?(يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب|ايلول|تشرين|january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)/;
+const DAY_AND_MONTH =
+  /\d{1,2} ?(\/|-)? ?(يناير|فبراير|مارس|ابريل|مايو|يونيو|يوليو|اغسطس|سبتمبر|اكتوبر|نوفمبر|ديسمبر|كانون|شباط|اذار|نيسان|ايار|حزيران|تموز|اب|ايلول|تشرين|january|february|march|april|may|june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)/;
 
 /** Units a "how many / how long" question counts in, which a quote may give as one ("ساعة"). */
 const UNITS = 'ساعه|يوم|اسبوع|شهر|سنه|عام|دقيقه|مره|دولار|يورو|درهم|دينار|ريال|جنيه|شخص|دوله|بلد';
@@ -290,9 +340,11 @@ function countedNounAlone(q: string, t: string): boolean {
 }
 
 /** Words that place something in time without a date: "عندما", "خلال طفولته", "في عهد…". */
-const TIME_WORDS = /(^|\s)(when|while|after|before|during|since|until|every|each|daily|weekly|monthly|yearly|annually|morning|evening|noon|night|today|tomorrow|yesterday|first|last|quand|lorsque|apres|avant|pendant|depuis|jusqu|chaque|matin|soir|midi|nuit|aujourd|demain|hier|premier|premiere|dernier)(\s|$|[.,'])|(^|\s)[وب]?(عندما|حين|حينما|حينها|اذا|فور|بمجرد|بعد|قبل|خلال|اثناء|منذ|عهد|فتره|مرحله|طفولته|طفولتها|عمر|عمره|عمرها|صباح|مساء|ليله|اليوم|السنه|عام|اعوام|سنوات|سنه|قرن|القرن|الميلاد|ق م|مع|لما|اول|الاول|الاولي|الثاني|الثانيه|التالي|كل|سن)(\s|$)/;
+const TIME_WORDS =
+  /(^|\s)(when|while|after|before|during|since|until|every|each|daily|weekly|monthly|yearly|annually|morning|evening|noon|night|today|tomorrow|yesterday|first|last|quand|lorsque|apres|avant|pendant|depuis|jusqu|chaque|matin|soir|midi|nuit|aujourd|demain|hier|premier|premiere|dernier)(\s|$|[.,'])|(^|\s)[وب]?(عندما|حين|حينما|حينها|اذا|فور|بمجرد|بعد|قبل|خلال|اثناء|منذ|عهد|فتره|مرحله|طفولته|طفولتها|عمر|عمره|عمرها|صباح|مساء|ليله|اليوم|السنه|عام|اعوام|سنوات|سنه|قرن|القرن|الميلاد|ق م|مع|لما|اول|الاول|الاولي|الثاني|الثانيه|التالي|كل|سن)(\s|$)/;
 /** A "how many / how long" question about time, which a year or a span of years answers. */
-const TIME_QUESTION = /(^|\s)(عام|عاما|اعوام|سنه|سنوات|سنين|شهر|شهرا|اشهر|يوم|يوما|ايام|ساعه|ساعات|قرن|عمر|مده|فتره|دام|دامت|استمر|استمرت|استغرق|استغرقت|year|years|long)(\s|$)/;
+const TIME_QUESTION =
+  /(^|\s)(عام|عاما|اعوام|سنه|سنوات|سنين|شهر|شهرا|اشهر|يوم|يوما|ايام|ساعه|ساعات|قرن|عمر|مده|فتره|دام|دامت|استمر|استمرت|استغرق|استغرقت|year|years|long)(\s|$)/;
 
 /** Whether the question names a title or role ("من هو سفير…", "ما اسم مديرة…"). */
 function namesRole(q: string): boolean {
@@ -304,7 +356,12 @@ function namesRole(q: string): boolean {
  * the very title the question names, not after another title the quote also holds.
  */
 export function namesAskedRole(question: string, quote: string): boolean {
-  const roles = new Set(normalizeForMatch(question).split(/\s+/).map(bare).filter((w) => ROLE_NOUNS.has(w)));
+  const roles = new Set(
+    normalizeForMatch(question)
+      .split(/\s+/)
+      .map(bare)
+      .filter((w) => ROLE_NOUNS.has(w)),
+  );
   if (roles.size === 0) return false;
   const text = normalizeForMatch(quote);
   if (hasNameAfterRole(text, roles)) return true;
@@ -326,7 +383,9 @@ export function slotFit(type: AnswerType, normalizedText: string, asked: Set<str
   switch (type) {
     case 'number': {
       const words = normalizedText.split(/\s+/);
-      return words.some((w, i) => NUMBER_WORDS.test(w) && [words[i + 1], words[i + 2]].some((next) => next !== undefined && asked.has(stemOf(next))));
+      return words.some(
+        (w, i) => NUMBER_WORDS.test(w) && [words[i + 1], words[i + 2]].some((next) => next !== undefined && asked.has(stemOf(next))),
+      );
     }
     case 'person':
       return hasNameAfterRole(normalizedText);

@@ -56,23 +56,35 @@ export class DocumentAnswers {
     const base = { language: lang, mode: 'extractive' as const, retrieved: [] };
     if (kind === 'summary') {
       // One document: its 3 to 5 central points. Several: the lead point of each, up to five.
-      const points = docs.length === 1 ? this.keyPoints(docs[0]!) : docs.slice(0, MAX_SUMMARY_DOCUMENTS).flatMap((d) => this.keyPoints(d).slice(0, 1));
+      const points =
+        docs.length === 1 ? this.keyPoints(docs[0]!) : docs.slice(0, MAX_SUMMARY_DOCUMENTS).flatMap((d) => this.keyPoints(d).slice(0, 1));
       const citations = points.flatMap((point) => {
         const paragraph = this.knowledge.index.paragraph(point.paragraphId);
         return paragraph ? [toCitation(0, paragraph, point.quote, 1)] : [];
       });
       if (citations.length === 0) return null;
       citations.forEach((c, i) => (c.n = i + 1));
-      const intro = docs.length === 1 ? message('summaryOf', lang, { title: docs[0]!.title }) : message('summaryOfMany', lang, { count: docs.length });
+      const intro =
+        docs.length === 1 ? message('summaryOf', lang, { title: docs[0]!.title }) : message('summaryOfMany', lang, { count: docs.length });
       const body = citations.map((c) => `• ${withoutBullet(c.quote.trim())} [${c.n}]`).join('\n');
       const extractive: DocumentAnswer = { ...base, answer: `${intro}\n${body}`, abstained: false, citations, intent: 'summary' };
       if (!this.llm) return extractive;
-      return summaryByModel(this.llm, { question, lang, conversation: request.conversation, citations, signal: request.signal }, extractive, this.logger);
+      return summaryByModel(
+        this.llm,
+        { question, lang, conversation: request.conversation, citations, signal: request.signal },
+        extractive,
+        this.logger,
+      );
     }
     const lines = docs.slice(0, MAX_SUMMARY_DOCUMENTS).map((d) => {
       if (kind === 'title') return { known: true, text: message('title', lang, { title: d.title }) };
-      if (kind === 'author') return d.author ? { known: true, text: message('author', lang, { title: d.title, author: d.author }) } : { known: false, text: message('noAuthor', lang, { title: d.title }) };
-      return d.date ? { known: true, text: message('date', lang, { title: d.title, date: d.date }) } : { known: false, text: message('noDate', lang, { title: d.title }) };
+      if (kind === 'author')
+        return d.author
+          ? { known: true, text: message('author', lang, { title: d.title, author: d.author }) }
+          : { known: false, text: message('noAuthor', lang, { title: d.title }) };
+      return d.date
+        ? { known: true, text: message('date', lang, { title: d.title, date: d.date }) }
+        : { known: false, text: message('noDate', lang, { title: d.title }) };
     });
     const known = lines.some((l) => l.known);
     return {

@@ -66,8 +66,16 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
   }
   // Read on the question as retrieval will (respelt), so "بارخان" is not an unknown focus.
   const focus = questionFocus(index.respell(reading.text, retrieveLang), retrieveLang);
-  const unseen = focus !== null && index.frequency(focus) === 0 && index.frequency(questionFocus(reading.text, retrieveLang) ?? focus) === 0;
-  const plain = await retrieve(index, { queries, lang: retrieveLang, subject: followUp?.subject, collections: request.collections, exclude: request.exclude, k: request.k });
+  const unseen =
+    focus !== null && index.frequency(focus) === 0 && index.frequency(questionFocus(reading.text, retrieveLang) ?? focus) === 0;
+  const plain = await retrieve(index, {
+    queries,
+    lang: retrieveLang,
+    subject: followUp?.subject,
+    collections: request.collections,
+    exclude: request.exclude,
+    k: request.k,
+  });
   const retrieval: Retrieval = { ...plain, hits: anchored(rerankByAnswer(plain.hits, plain.profile, type), type, focus) };
 
   const last = stayed ? answerFromLastParagraph(reading, followUp, retrieval, lang, index) : null;
@@ -84,7 +92,11 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
   // A name right after the very title asked ("مدعي الجمهورية … ريمي هيتس" for "اسم المدعي العام")
   // answers a "who" question however few of its other words the paragraph shares.
   const titled = !!extract && type === 'person' && !features.focusUnknown && namesAskedRole(reading.asked, extract.quote);
-  const silent = !extract || (last ? features.focusUnknown : shouldAbstain(features) && !titled) || slotSilent(reading.asked, type, extract.quote) || namesUnknownPlace(reading.text, index);
+  const silent =
+    !extract ||
+    (last ? features.focusUnknown : shouldAbstain(features) && !titled) ||
+    slotSilent(reading.asked, type, extract.quote) ||
+    namesUnknownPlace(reading.text, index);
   return { reading, retrieval, extract, fromLast: last !== null, features, silent };
 }
 

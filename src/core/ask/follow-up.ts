@@ -32,7 +32,13 @@ export function movedOn(reading: Reading, followUp: FollowUp, lang: Lang, index:
  * retrieval. Inside the last answer's paragraphs the subject is given: the question's own words
  * choose the sentence ("ومتى توسعت لتشمل سورية؟" → the sentence about Syria).
  */
-export function answerFromLastParagraph(reading: Reading, followUp: FollowUp, retrieval: Retrieval, lang: Lang, index: KnowledgeIndex): Extract | null {
+export function answerFromLastParagraph(
+  reading: Reading,
+  followUp: FollowUp,
+  retrieval: Retrieval,
+  lang: Lang,
+  index: KnowledgeIndex,
+): Extract | null {
   const scored = new Map(retrieval.hits.map((h) => [h.paragraph.id, h]));
   const subject = new Set(terms(followUp.subject, lang));
   const ownTerms = [...new Set(terms(reading.text, lang))].filter((t) => !subject.has(t));
@@ -42,7 +48,10 @@ export function answerFromLastParagraph(reading: Reading, followUp: FollowUp, re
   const localIds = new Set(followUp.local.map((p) => p.id));
   // What the rest of the knowledge offers for the question's own words: a local paragraph must
   // do about as well, or the question has moved to where those words are ("وقديش مرسل رصدوا؟").
-  const elsewhere = Math.max(0, ...retrieval.hits.filter((h) => !localIds.has(h.paragraph.id)).map((h) => coverage(own, new Set(paragraphTerms(h.paragraph)))));
+  const elsewhere = Math.max(
+    0,
+    ...retrieval.hits.filter((h) => !localIds.has(h.paragraph.id)).map((h) => coverage(own, new Set(paragraphTerms(h.paragraph)))),
+  );
   let best: { extract: Extract; score: number } | null = null;
   followUp.local.forEach((paragraph, order) => {
     const hit: Hit = scored.get(paragraph.id) ?? { paragraph, score: retrieval.hits[0]?.score ?? 0, bm25: 0, cosine: 0 };
@@ -59,7 +68,8 @@ export function answerFromLastParagraph(reading: Reading, followUp: FollowUp, re
       const close = slotFit(reading.type, quote, asked, (w) => stem(w, lang));
       // A paragraph without any of the words the question adds ("ومن يتولى رئاسة مجلس الأمن؟")
       // is not where its slot is, however well a name or date of its own fits.
-      fits = matchesType(reading.type, quote) && (close && !ownKnown || here >= elsewhere - ELSEWHERE_MARGIN) && !(ownKnown && here === 0);
+      fits =
+        matchesType(reading.type, quote) && ((close && !ownKnown) || here >= elsewhere - ELSEWHERE_MARGIN) && !(ownKnown && here === 0);
     } else {
       fits = covered > 0 && here >= elsewhere - ELSEWHERE_MARGIN;
     }

@@ -34,7 +34,11 @@ export async function* answerWithModel(
   llm: LlmAnswerer,
   input: ModelAnswerInput,
   logger: Logger,
-): AsyncGenerator<AnswerEvent, { ok: true; answer: Pick<Answer, 'answer' | 'abstained' | 'citations' | 'usage'> } | { ok: false; reason: LlmFallbackReason; usage?: Answer['usage'] }> {
+): AsyncGenerator<
+  AnswerEvent,
+  | { ok: true; answer: Pick<Answer, 'answer' | 'abstained' | 'citations' | 'usage'> }
+  | { ok: false; reason: LlmFallbackReason; usage?: Answer['usage'] }
+> {
   const { retrieval } = input;
   const passages: Passage[] = retrieval.hits.slice(0, input.passages).map((hit, i) => ({
     n: i + 1,
@@ -46,7 +50,13 @@ export async function* answerWithModel(
   }));
   let final: FinalEvent | null = null;
   try {
-    for await (const event of llm.answer({ question: input.question, conversation: input.conversation, passages, language: input.lang, signal: input.signal })) {
+    for await (const event of llm.answer({
+      question: input.question,
+      conversation: input.conversation,
+      passages,
+      language: input.lang,
+      signal: input.signal,
+    })) {
       if (event.type === 'delta') yield { type: 'delta', text: event.text };
       else final = event;
     }
@@ -76,12 +86,31 @@ export interface SummaryInput {
  * through the same verified path as answers (citations checked, numbers found in them); the
  * extractive summary stands in whenever that fails.
  */
-export async function summaryByModel<T extends Omit<Answer, 'question' | 'timings'>>(llm: LlmAnswerer, input: SummaryInput, extractive: T, logger: Logger): Promise<T> {
+export async function summaryByModel<T extends Omit<Answer, 'question' | 'timings'>>(
+  llm: LlmAnswerer,
+  input: SummaryInput,
+  extractive: T,
+  logger: Logger,
+): Promise<T> {
   const { citations } = input;
-  const passages: Passage[] = citations.map((c) => ({ n: c.n, document: c.document, title: c.title, paragraph: c.paragraph, section: c.section, text: c.text }));
+  const passages: Passage[] = citations.map((c) => ({
+    n: c.n,
+    document: c.document,
+    title: c.title,
+    paragraph: c.paragraph,
+    section: c.section,
+    text: c.text,
+  }));
   let final: LlmEvent | null = null;
   try {
-    for await (const event of llm.answer({ question: input.question, conversation: input.conversation, passages, language: input.lang, signal: input.signal })) if (event.type === 'final') final = event;
+    for await (const event of llm.answer({
+      question: input.question,
+      conversation: input.conversation,
+      passages,
+      language: input.lang,
+      signal: input.signal,
+    }))
+      if (event.type === 'final') final = event;
   } catch (error) {
     logger.warn('the LLM path failed; summarising extractively', { error });
   }
@@ -90,5 +119,10 @@ export async function summaryByModel<T extends Omit<Answer, 'question' | 'timing
     return { ...extractive, answer: final.text, mode: 'llm', citations: cited, usage: final.usage };
   }
   const reason = final?.type === 'final' && !final.ok ? final.reason : final ? 'no_citations' : 'unavailable';
-  return { ...extractive, fallbackReason: reason, notice: fallbackNote(reason, input.lang), usage: final?.type === 'final' ? final.usage : undefined };
+  return {
+    ...extractive,
+    fallbackReason: reason,
+    notice: fallbackNote(reason, input.lang),
+    usage: final?.type === 'final' ? final.usage : undefined,
+  };
 }

@@ -90,7 +90,8 @@ export class AnswerPipeline {
 
   private async *answerOne(rawQuestion: string, options: AskOptions): AsyncGenerator<AnswerEvent> {
     const asked = this.read(rawQuestion, options);
-    const early = asked.question.length === 0 || asked.question.length > MAX_QUESTION_CHARS ? this.invalid(asked) : await this.withoutRetrieval(asked);
+    const early =
+      asked.question.length === 0 || asked.question.length > MAX_QUESTION_CHARS ? this.invalid(asked) : await this.withoutRetrieval(asked);
     if (early) return yield { type: 'final', answer: early };
     return yield* this.fromKnowledge(asked);
   }
@@ -102,14 +103,21 @@ export class AnswerPipeline {
 
   /** An empty or over-long message is declined with a sentence saying why. */
   private invalid(a: Asked): Answer {
-    const text = a.question.length === 0 ? message('empty', a.lang) : message('tooLong', a.lang, { length: a.question.length, max: MAX_QUESTION_CHARS });
+    const text =
+      a.question.length === 0
+        ? message('empty', a.lang)
+        : message('tooLong', a.lang, { length: a.question.length, max: MAX_QUESTION_CHARS });
     return this.declined(a, text);
   }
 
   /** Small talk, instructions aimed at the bot and questions about whole documents. */
   private async withoutRetrieval(a: Asked): Promise<Answer | null> {
     const talk = smallTalk(a.question);
-    if (talk) return { ...this.declined(a, this.smallTalkReply(talk, a.lang, a.options.collections), { retrieved: await this.candidates(a) }), intent: talk === 'help' ? 'help' : 'smalltalk' };
+    if (talk)
+      return {
+        ...this.declined(a, this.smallTalkReply(talk, a.lang, a.options.collections), { retrieved: await this.candidates(a) }),
+        intent: talk === 'help' ? 'help' : 'smalltalk',
+      };
     if (looksLikeInstruction(a.question)) return this.declined(a, message('steer', a.lang), { retrieved: await this.candidates(a) });
     const kind = documentQuestion(a.question, a.options.conversation ?? []);
     if (!kind) return null;
@@ -125,7 +133,9 @@ export class AnswerPipeline {
     if (!answer) return null;
     // A summary's own paragraphs come first among the candidates.
     const cited = new Set(answer.citations.map((c) => c.paragraphId));
-    const own = answer.citations.map((c) => toRetrieved({ paragraph: this.knowledge.index.paragraph(c.paragraphId)!, score: 1, bm25: 0, cosine: 0 }));
+    const own = answer.citations.map((c) =>
+      toRetrieved({ paragraph: this.knowledge.index.paragraph(c.paragraphId)!, score: 1, bm25: 0, cosine: 0 }),
+    );
     const retrieved = [...own, ...(await this.candidates(a)).filter((r) => !cited.has(r.paragraphId))];
     return {
       ...answer,
@@ -157,7 +167,11 @@ export class AnswerPipeline {
             if (!followUp && !crossLanguage) return null;
             const queries = await llm.rewriteQuery(question, conversation, knowledgeLangs, signal);
             const translated = crossLanguage && queries.length > 1;
-            return { queries: translated ? queries.filter((q) => q !== question) : queries, lang: translated ? knowledgeLangs[0]! : a.asked === 'und' ? 'ar' : a.asked, replace: translated };
+            return {
+              queries: translated ? queries.filter((q) => q !== question) : queries,
+              lang: translated ? knowledgeLangs[0]! : a.asked === 'und' ? 'ar' : a.asked,
+              replace: translated,
+            };
           }
         : undefined,
     });
@@ -170,17 +184,39 @@ export class AnswerPipeline {
     if (crossLanguage && !llm && !this.knowledge.embedder.crossLingual) {
       // The person asking is told what they can do; whoever runs sanad, what to set.
       this.logger.warn(CROSS_LANGUAGE_ADMIN_HINT, { asked: a.asked, documents: knowledgeLangs });
-      return yield { type: 'final', answer: { ...this.declined(a, message('crossLanguage', a.lang, { langs: languageNames(knowledgeLangs, a.lang) })), retrieved, timings: timings() } };
+      return yield {
+        type: 'final',
+        answer: {
+          ...this.declined(a, message('crossLanguage', a.lang, { langs: languageNames(knowledgeLangs, a.lang) })),
+          retrieved,
+          timings: timings(),
+        },
+      };
     }
     const extractive = (): Answer => ({ ...this.extractiveAnswer(a, evidence), retrieved, timings: timings() });
     if (!llm) return yield { type: 'final', answer: extractive() };
 
-    const model = yield* answerWithModel(llm, { question, conversation, lang: a.lang, type: reading.type, retrieval, passages: this.options.passages, signal }, this.logger);
+    const model = yield* answerWithModel(
+      llm,
+      { question, conversation, lang: a.lang, type: reading.type, retrieval, passages: this.options.passages, signal },
+      this.logger,
+    );
     if (!model.ok) {
       const fallback = extractive();
-      return yield { type: 'final', answer: { ...fallback, fallbackReason: model.reason, notice: fallback.notice ?? fallbackNote(model.reason, a.lang), usage: model.usage } };
+      return yield {
+        type: 'final',
+        answer: {
+          ...fallback,
+          fallbackReason: model.reason,
+          notice: fallback.notice ?? fallbackNote(model.reason, a.lang),
+          usage: model.usage,
+        },
+      };
     }
-    return yield { type: 'final', answer: { question: a.original, language: a.lang, mode: 'llm', retrieved, timings: timings(), ...model.answer } };
+    return yield {
+      type: 'final',
+      answer: { question: a.original, language: a.lang, mode: 'llm', retrieved, timings: timings(), ...model.answer },
+    };
   }
 
   /** The extractive answer, or a decline with the closest paragraph when the knowledge is silent. */
@@ -202,7 +238,12 @@ export class AnswerPipeline {
   /** The ranked candidates for a message answered without retrieval (the CLI contract reports them). */
   private async candidates(a: Asked): Promise<Answer['retrieved']> {
     const lang = a.asked === 'und' ? 'ar' : a.asked;
-    const plain = await retrieve(this.knowledge.index, { queries: [a.question], lang, collections: a.options.collections, k: this.options.k });
+    const plain = await retrieve(this.knowledge.index, {
+      queries: [a.question],
+      lang,
+      collections: a.options.collections,
+      k: this.options.k,
+    });
     return rerankByAnswer(plain.hits, plain.profile, 'other').map(toRetrieved);
   }
 

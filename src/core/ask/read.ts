@@ -73,7 +73,7 @@ export function readArabic(question: string, index: KnowledgeIndex): string {
   // place in its other spelling or as its adjective ("بسوريا" → "سوريه", "أوروبا" → "أوروبي").
   return text
     .split(' ')
-    .map((word) => (word.length < 3 || known(word) ? word : otherForms(word).find(known) ?? word))
+    .map((word) => (word.length < 3 || known(word) ? word : (otherForms(word).find(known) ?? word)))
     .join(' ');
 }
 
@@ -92,9 +92,16 @@ function otherForms(word: string): string[] {
   return forms;
 }
 
-function readFollowUp(question: string, text: string, ownTerms: number, lang: Lang, index: KnowledgeIndex, conversation: Turn[]): FollowUp | null {
+function readFollowUp(
+  question: string,
+  text: string,
+  ownTerms: number,
+  lang: Lang,
+  index: KnowledgeIndex,
+  conversation: Turn[],
+): FollowUp | null {
   const anaphoric = isFollowUp(question, ownTerms) || isFollowUp(text, ownTerms);
-  const continues = CONTINUES.test(text) || /^(و|ف)\S/.test(text) && hasQuestionWord(text.slice(1));
+  const continues = CONTINUES.test(text) || (/^(و|ف)\S/.test(text) && hasQuestionWord(text.slice(1)));
   if (!anaphoric && !continues) return null;
   return { subject: subjectOf(conversation, lang, index), local: lastAnswerParagraphs(conversation, index), anaphoric };
 }
@@ -122,7 +129,9 @@ function lastAnswerParagraphs(conversation: Turn[], index: KnowledgeIndex): Para
   if (!last || ownSentence(last.text)) return [];
   // Several questions in one message are answered in parts: the last part is the one that goes on.
   const parts = last.text.split(/\n\n(?=«)/);
-  const answer = parts[parts.length - 1]!.replace(/^«[^»]*»\n/, '').replace(/\[\d+\]/g, ' ').replace(/^•\s*/gm, '');
+  const answer = parts[parts.length - 1]!.replace(/^«[^»]*»\n/, '')
+    .replace(/\[\d+\]/g, ' ')
+    .replace(/^•\s*/gm, '');
   if (ownSentence(answer)) return [];
   const paragraph = index.locate(answer);
   if (!paragraph) return [];
@@ -132,7 +141,8 @@ function lastAnswerParagraphs(conversation: Turn[], index: KnowledgeIndex): Para
   return [paragraph, ...near];
 }
 
-const QUESTION_WORD = /(^|\s)(ما|ماذا|من|متي|منذ|اين|كيف|لماذا|كم|هل|اي|ماهو|ماهي|what|who|when|where|why|how|which|quel|quelle|qui|quand|ou|pourquoi|comment|combien)(\s|$)/;
+const QUESTION_WORD =
+  /(^|\s)(ما|ماذا|من|متي|منذ|اين|كيف|لماذا|كم|هل|اي|ماهو|ماهي|what|who|when|where|why|how|which|quel|quelle|qui|quand|ou|pourquoi|comment|combien)(\s|$)/;
 
 function hasQuestionWord(text: string): boolean {
   return QUESTION_WORD.test(text);

@@ -26,8 +26,17 @@ const CONTINUES_PREVIOUS = /^(وتابع|وأضاف|واضاف|وأوضح|واو
  * document's title is a field of its own (`TitleField`), scored once per document; `withTitle`
  * adds it for callers asking whether a paragraph mentions a word at all.
  */
-export function paragraphTerms(p: Paragraph, previous?: Paragraph, visit?: (token: string, stemmed: string) => void, withTitle = true): string[] {
-  const words = [...(withTitle ? terms(p.title, p.lang, visit) : []), ...terms(p.section ?? '', p.lang, visit), ...terms(p.text, p.lang, visit)];
+export function paragraphTerms(
+  p: Paragraph,
+  previous?: Paragraph,
+  visit?: (token: string, stemmed: string) => void,
+  withTitle = true,
+): string[] {
+  const words = [
+    ...(withTitle ? terms(p.title, p.lang, visit) : []),
+    ...terms(p.section ?? '', p.lang, visit),
+    ...terms(p.text, p.lang, visit),
+  ];
   if (previous && CONTINUES_PREVIOUS.test(p.text)) words.push(...terms(previous.text, previous.lang));
   return [...words, ...grams(words)];
 }

@@ -180,7 +180,10 @@ export class Bm25Index {
       at += p.n;
     }
     return {
-      terms, counts, rows, tfs,
+      terms,
+      counts,
+      rows,
+      tfs,
       lengths: this.lengths.slice(0, this.rowCount),
       alive: this.alive.slice(0, this.rowCount),
       totalLength: this.totalLength,
@@ -199,7 +202,12 @@ export class Bm25Index {
     let at = 0;
     for (let t = 0; t < state.terms.length; t++) {
       const n = state.counts[2 * t]!;
-      index.postings.set(state.terms[t]!, { rows: state.rows.subarray(at, at + n), tfs: state.tfs.subarray(at, at + n), n, df: state.counts[2 * t + 1]! });
+      index.postings.set(state.terms[t]!, {
+        rows: state.rows.subarray(at, at + n),
+        tfs: state.tfs.subarray(at, at + n),
+        n,
+        df: state.counts[2 * t + 1]!,
+      });
       at += n;
       if (t % 4096 === 4095) yield;
     }
@@ -241,7 +249,7 @@ function topRows(rows: number[], score: Float64Array, n: number): number[] {
   for (const row of rows) {
     if (heap.length < n) {
       heap.push(row);
-      for (let i = heap.length - 1; i > 0; ) {
+      for (let i = heap.length - 1; i > 0;) {
         const parent = (i - 1) >> 1;
         if (!less(heap[i]!, heap[parent]!)) break;
         [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];

@@ -179,7 +179,14 @@ export class CachedEmbedder implements Embedder {
     await this.load();
     const keys = texts.map(hashText);
     for (const key of keys) this.used.add(key);
-    const missing = [...new Set(keys.map((k, i) => (this.cache.has(k) ? -1 : i)).filter((i) => i >= 0).map((i) => texts[i]!))];
+    const missing = [
+      ...new Set(
+        keys
+          .map((k, i) => (this.cache.has(k) ? -1 : i))
+          .filter((i) => i >= 0)
+          .map((i) => texts[i]!),
+      ),
+    ];
     if (missing.length > 0) {
       this.misses += missing.length;
       const vectors = await this.inner.embedDocuments(missing, onProgress);

@@ -99,7 +99,6 @@ const LOCATE_MIN_SHARE = 0.6;
 const VOWEL_VARIANT_WEIGHT = 0.3;
 const ARABIC_START = /^[\u0600-\u06FF]/;
 
-
 /**
  * The searchable knowledge: BM25 over stemmed terms and a dense vector index over embedded
  * chunks, both keyed by paragraph row, fused at query time. Documents can be replaced one at
@@ -126,7 +125,7 @@ export class KnowledgeIndex {
 
   paragraph(id: string): Paragraph | null {
     const row = this.byId.get(id);
-    return row === undefined ? null : this.rows[row] ?? null;
+    return row === undefined ? null : (this.rows[row] ?? null);
   }
 
   /** Every indexed paragraph of a document, or of all documents. */
@@ -151,7 +150,11 @@ export class KnowledgeIndex {
    * go in at once; a first build, which nobody queries yet, makes them in `apply` and keeps
    * memory low.
    */
-  async prepare(docs: KnowledgeDocument[], onProgress?: (done: number, total: number) => void, options: { terms?: boolean } = {}): Promise<PreparedDocuments> {
+  async prepare(
+    docs: KnowledgeDocument[],
+    onProgress?: (done: number, total: number) => void,
+    options: { terms?: boolean } = {},
+  ): Promise<PreparedDocuments> {
     const titleWords: [string, string][] = [];
     const titleTerms = docs.map((doc) => terms(doc.title, doc.lang, (token, stemmed) => titleWords.push([token, stemmed])));
     const pending: PreparedParagraph[] = [];
@@ -160,8 +163,7 @@ export class KnowledgeIndex {
         if (paragraph.duplicateOf) continue;
         const previous = i > 0 ? doc.paragraphs[i - 1] : undefined;
         const head = [paragraph.title, paragraph.section].filter(Boolean).join(' — ');
-        const chunks =
-          paragraph.text.length <= CHUNK_CHARS ? [paragraph.text] : await splitLong(paragraph.text);
+        const chunks = paragraph.text.length <= CHUNK_CHARS ? [paragraph.text] : await splitLong(paragraph.text);
         const item: PreparedParagraph = { paragraph, previous, chunks: chunks.map((c) => `${head}\n${c}`) };
         if (options.terms) {
           const words: [string, string][] = [];
@@ -441,9 +443,7 @@ export class KnowledgeIndex {
     this.expandVowelVariants(query);
     if (options.context) for (const [term, w] of options.context) if (!query.has(term)) query.set(term, w);
     const bm25 = this.bm25.scores(query, allow, Math.max(k * BM25_CANDIDATES_PER_K, MIN_BM25_CANDIDATES));
-    const vector = await this.embedder.embedQuery(
-      options.context ? `${text} ${[...options.context.keys()].join(' ')}` : text,
-    );
+    const vector = await this.embedder.embedQuery(options.context ? `${text} ${[...options.context.keys()].join(' ')}` : text);
     const cosines = this.cosines(vector, allow, bm25.keys(), Math.max(k * VECTOR_CANDIDATES_PER_K, MIN_VECTOR_CANDIDATES));
     const shares = this.titles.shares(query, (term) => this.idfOf(term));
     const titleLift = (row: number) => 1 + FUSION.titleWeight * (shares.get(this.rows[row]!.document) ?? 0);

@@ -50,14 +50,40 @@ export function dotKernelBytes(stride: number): Uint8Array<ArrayBuffer> {
   inner.push(...get(P), ...i32(rowBytes), OP.i32Add, ...set(P));
 
   const body = [
-    ...get(Q), ...i32(rowBytes), OP.i32Add, ...set(QE),
-    ...get(P), ...get(ROWS), ...i32(rowBytes), OP.i32Mul, OP.i32Add, ...set(END),
-    OP.block, TYPE.void, OP.loop, TYPE.void,
-    ...get(P), ...get(END), OP.i32GeU, OP.brIf, 1,
+    ...get(Q),
+    ...i32(rowBytes),
+    OP.i32Add,
+    ...set(QE),
+    ...get(P),
+    ...get(ROWS),
+    ...i32(rowBytes),
+    OP.i32Mul,
+    OP.i32Add,
+    ...set(END),
+    OP.block,
+    TYPE.void,
+    OP.loop,
+    TYPE.void,
+    ...get(P),
+    ...get(END),
+    OP.i32GeU,
+    OP.brIf,
+    1,
     ...inner,
-    OP.br, 0, OP.end, OP.end,
+    OP.br,
+    0,
+    OP.end,
+    OP.end,
   ];
-  return moduleBytes({ exportName: 'dot', params: 4, locals: [[4, TYPE.i32], [9, TYPE.v128]], body });
+  return moduleBytes({
+    exportName: 'dot',
+    params: 4,
+    locals: [
+      [4, TYPE.i32],
+      [9, TYPE.v128],
+    ],
+    body,
+  });
 }
 
 export type DotKernel = (q: number, p: number, rows: number, out: number) => void;

@@ -51,9 +51,36 @@ export function snapshotFile(dir: string, knowledgeDir: string, embedderId: stri
 }
 
 const PROBES: Paragraph[] = [
-  { id: 'p1', document: 'a.txt', collection: 'main', title: 'جهود فرنسا في مكافحة الإرهاب', n: 1, section: 'الأهداف', lang: 'ar', text: 'وقال السفير الفرنسي في الأمم المتحدة إن بلاده ستقدم مشروع قرار لمكافحة تمويل الإرهاب، وأعلنت عن عملية برخان في دول الساحل ٢٠١٩.' },
-  { id: 'p2', document: 'b.md', collection: 'docs', title: 'Release notes', n: 2, section: null, lang: 'en', text: 'The security team meets every Thursday at nine in room 4B; incidents are reviewed and closed.' },
-  { id: 'p3', document: 'c.md', collection: 'docs', title: 'Réunions', n: 3, section: 'Équipe', lang: 'fr', text: "L'équipe se réunit chaque jeudi à neuf heures pour examiner les incidents." },
+  {
+    id: 'p1',
+    document: 'a.txt',
+    collection: 'main',
+    title: 'جهود فرنسا في مكافحة الإرهاب',
+    n: 1,
+    section: 'الأهداف',
+    lang: 'ar',
+    text: 'وقال السفير الفرنسي في الأمم المتحدة إن بلاده ستقدم مشروع قرار لمكافحة تمويل الإرهاب، وأعلنت عن عملية برخان في دول الساحل ٢٠١٩.',
+  },
+  {
+    id: 'p2',
+    document: 'b.md',
+    collection: 'docs',
+    title: 'Release notes',
+    n: 2,
+    section: null,
+    lang: 'en',
+    text: 'The security team meets every Thursday at nine in room 4B; incidents are reviewed and closed.',
+  },
+  {
+    id: 'p3',
+    document: 'c.md',
+    collection: 'docs',
+    title: 'Réunions',
+    n: 3,
+    section: 'Équipe',
+    lang: 'fr',
+    text: "L'équipe se réunit chaque jeudi à neuf heures pour examiner les incidents.",
+  },
 ];
 
 /**
@@ -108,7 +135,13 @@ export async function writeSnapshot(file: string, embedderId: string, state: Ind
   // the memory a build needs at its peak.
   const sum = createHash('sha1');
   for (const [name, part] of parts) sum.update(part).update(PADDING.subarray(0, padding(name, layout)));
-  const header: Header = { format: INDEX_FORMAT, analyzer: analyzerFingerprint(), embedder: embedderId, checksum: sum.digest('hex'), parts: layout };
+  const header: Header = {
+    format: INDEX_FORMAT,
+    analyzer: analyzerFingerprint(),
+    embedder: embedderId,
+    checksum: sum.digest('hex'),
+    parts: layout,
+  };
   // The body starts 8-byte aligned, so its int32 and float32 parts can be viewed in place.
   let head = `${MAGIC}\n${JSON.stringify(header)}`;
   head = head.padEnd(align8(Buffer.byteLength(head) + 1) - 1, ' ') + '\n';
@@ -209,7 +242,10 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
 }
 
 /** A typed view of a part (each part has its own 8-byte-aligned buffer). */
-function view<T extends Int32Array | Float32Array | Uint16Array>(kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, part: Uint8Array): T {
+function view<T extends Int32Array | Float32Array | Uint16Array>(
+  kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number },
+  part: Uint8Array,
+): T {
   return new kind(part.buffer as ArrayBuffer, part.byteOffset, part.byteLength / kind.BYTES_PER_ELEMENT);
 }
 

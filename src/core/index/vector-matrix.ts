@@ -170,14 +170,7 @@ export function norm(source: ArrayLike<number>, from: number, dim: number): numb
  * The plain-JS scan: eight rows per pass sharing each query value, scalar double accumulators,
  * then the remaining rows one at a time.
  */
-export function scoreBlockJs(
-  data: Float32Array,
-  q: Float32Array,
-  stride: number,
-  start: number,
-  n: number,
-  out: Float32Array,
-): void {
+export function scoreBlockJs(data: Float32Array, q: Float32Array, stride: number, start: number, n: number, out: Float32Array): void {
   let r = 0;
   let p = start * stride;
   for (; r + 8 <= n; r += 8, p += 8 * stride) {

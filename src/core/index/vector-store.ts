@@ -12,7 +12,16 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { maximalMarginalRelevance } from '@langchain/core/utils/math';
 import { SanadError } from '../errors.js';
 import { VectorMatrix, norm, type ScanKind } from './vector-matrix.js';
-import { dimensionError, inputError, matchesMetadata, rowMask, scanTopK, type Metadata, type MetadataFilter, type RowMask } from './vector-scan.js';
+import {
+  dimensionError,
+  inputError,
+  matchesMetadata,
+  rowMask,
+  scanTopK,
+  type Metadata,
+  type MetadataFilter,
+  type RowMask,
+} from './vector-scan.js';
 
 export { matchesMetadata, type Metadata, type MetadataFilter } from './vector-scan.js';
 
@@ -35,7 +44,6 @@ export interface FloatVectorStoreOptions {
   /** Rows to allocate up front. */
   initialRows?: number;
 }
-
 
 const MASK_CACHE_LIMIT = 32;
 
@@ -94,12 +102,7 @@ export class FloatVectorStore extends VectorStore {
    * Adds vectors (an array of vectors, or one flat array of `metadatas.length` rows) with their
    * metadata. An id that is already present replaces that row in place. Returns the ids.
    */
-  addRaw(
-    vectors: Float32Array[] | Float32Array | number[][],
-    metadatas: Metadata[],
-    ids?: string[],
-    contents?: string[],
-  ): string[] {
+  addRaw(vectors: Float32Array[] | Float32Array | number[][], metadatas: Metadata[], ids?: string[], contents?: string[]): string[] {
     const n = metadatas.length;
     if (ids && ids.length !== n) throw inputError(`${ids.length} ids for ${n} vectors`);
     if (contents && contents.length !== n) throw inputError(`${contents.length} texts for ${n} vectors`);
@@ -239,7 +242,8 @@ export class FloatVectorStore extends VectorStore {
     this.clear();
     const n = rows.ids.length;
     if (n === 0) return;
-    if (rows.metadatas.length !== n || rows.vectors.length !== n * rows.dim) throw inputError(`${n} ids for ${rows.vectors.length / rows.dim} vectors`);
+    if (rows.metadatas.length !== n || rows.vectors.length !== n * rows.dim)
+      throw inputError(`${n} ids for ${rows.vectors.length / rows.dim} vectors`);
     const matrix = this.ensureMatrix(rows.dim);
     matrix.reserve(n, true);
     const { dim, stride, data } = matrix;
@@ -255,11 +259,7 @@ export class FloatVectorStore extends VectorStore {
 
   // ---------------------------------------------------------------- LangChain VectorStore
 
-  override async addVectors(
-    vectors: number[][],
-    documents: DocumentInterface[],
-    options?: { ids?: string[] },
-  ): Promise<string[]> {
+  override async addVectors(vectors: number[][], documents: DocumentInterface[], options?: { ids?: string[] }): Promise<string[]> {
     if (vectors.length !== documents.length) throw inputError(`${vectors.length} vectors for ${documents.length} documents`);
     const ids = documents.map((doc, i) => options?.ids?.[i] ?? doc.id ?? this.generateId());
     return this.addRaw(
@@ -315,8 +315,7 @@ export class FloatVectorStore extends VectorStore {
     options: FloatVectorStoreOptions = {},
   ): Promise<FloatVectorStore> {
     const docs = texts.map(
-      (pageContent, i) =>
-        new Document({ pageContent, metadata: (Array.isArray(metadatas) ? metadatas[i] : metadatas) ?? {} }),
+      (pageContent, i) => new Document({ pageContent, metadata: (Array.isArray(metadatas) ? metadatas[i] : metadatas) ?? {} }),
     );
     return FloatVectorStore.fromDocuments(docs, embeddings, options);
   }

@@ -26,7 +26,8 @@ export interface PackedState {
 }
 
 export type ToWorker = { type: 'documents'; documents: KnowledgeDocument[] } | { type: 'end' };
-export type FromWorker = { type: 'progress'; done: number; total: number } | { type: 'state'; state: PackedState } | { type: 'failed'; message: string };
+export type FromWorker =
+  { type: 'progress'; done: number; total: number } | { type: 'state'; state: PackedState } | { type: 'failed'; message: string };
 
 /** Whether `buildInWorker` can build for this embedder (the local one: the worker makes the same vectors). */
 export function canBuildInWorker(embedder: Embedder): boolean {

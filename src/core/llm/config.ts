@@ -56,9 +56,13 @@ export function resolveLlmConfig(partial: Partial<LlmConfig> = {}): LlmConfig {
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined && v !== ''));
   const config: LlmConfig = { ...DEFAULT_LLM_CONFIG, ...defined };
   if (!Number.isFinite(config.deadlineMs) || config.deadlineMs < 100 || config.deadlineMs > MAX_DEADLINE_MS) {
-    throw new SanadError('config_invalid', `SANAD_LLM_DEADLINE_MS must be between 100 and ${MAX_DEADLINE_MS} milliseconds, got ${partial.deadlineMs}`, {
-      hint: 'Set SANAD_LLM_DEADLINE_MS=20000 (the default) or remove it.',
-    });
+    throw new SanadError(
+      'config_invalid',
+      `SANAD_LLM_DEADLINE_MS must be between 100 and ${MAX_DEADLINE_MS} milliseconds, got ${partial.deadlineMs}`,
+      {
+        hint: 'Set SANAD_LLM_DEADLINE_MS=20000 (the default) or remove it.',
+      },
+    );
   }
   config.maxConcurrency = Math.max(1, Math.floor(config.maxConcurrency));
   config.maxRetries = Math.max(0, Math.floor(config.maxRetries));

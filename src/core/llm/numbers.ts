@@ -9,13 +9,30 @@ import { normalize, westernDigits } from '../text/index.js';
 
 /** Arabic-Indic digits become Western ones; the Arabic decimal and thousands marks too. */
 export function normalizeDigits(text: string): string {
-  return westernDigits(text).replace(/\u066B/g, '.').replace(/\u066C/g, ',');
+  return westernDigits(text)
+    .replace(/\u066B/g, '.')
+    .replace(/\u066C/g, ',');
 }
 
 const SCALES: Record<string, number> = {
-  thousand: 1e3, thousands: 1e3, million: 1e6, millions: 1e6, billion: 1e9, billions: 1e9,
-  mille: 1e3, milliers: 1e3, milliard: 1e9, milliards: 1e9,
-  ألف: 1e3, آلاف: 1e3, الف: 1e3, الاف: 1e3, مليون: 1e6, ملايين: 1e6, مليار: 1e9, مليارات: 1e9,
+  thousand: 1e3,
+  thousands: 1e3,
+  million: 1e6,
+  millions: 1e6,
+  billion: 1e9,
+  billions: 1e9,
+  mille: 1e3,
+  milliers: 1e3,
+  milliard: 1e9,
+  milliards: 1e9,
+  ألف: 1e3,
+  آلاف: 1e3,
+  الف: 1e3,
+  الاف: 1e3,
+  مليون: 1e6,
+  ملايين: 1e6,
+  مليار: 1e9,
+  مليارات: 1e9,
 };
 
 const WORDS: Record<string, number> = {};
@@ -45,7 +62,10 @@ words(100, 'مئة', 'مائة');
 words(200, 'مئتان', 'مئتين', 'مائتان', 'مائتين');
 words(2000, 'ألفان', 'ألفين');
 // English
-const EN = 'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen'.split(' ');
+const EN =
+  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen'.split(
+    ' ',
+  );
 EN.forEach((w, i) => words(i, w));
 ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'].forEach((w, i) => words(20 + 10 * i, w));
 words(100, 'hundred');
@@ -90,7 +110,10 @@ function combine(values: number[]): number {
 
 /** Numbers a text spells out in words, composites included ("خمسة وعشرين", "twenty-five", "soixante-dix"). */
 function spelledNumbers(text: string): number[] {
-  const tokens = normalize(text).replace(/quatre-vingts?/g, 'quatrevingt').split(/[^\p{L}\p{N}-]+/u).filter(Boolean);
+  const tokens = normalize(text)
+    .replace(/quatre-vingts?/g, 'quatrevingt')
+    .split(/[^\p{L}\p{N}-]+/u)
+    .filter(Boolean);
   const out: number[] = [];
   let run: number[] = [];
   const flush = () => {

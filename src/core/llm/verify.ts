@@ -57,7 +57,10 @@ export function parseCitations(text: string, valid: ReadonlySet<number>): Parsed
     return kept.length > 0 ? kept.map((n) => `[${n}]`).join('') : '';
   });
   // Removing a marker can leave a space before punctuation; tidy only that.
-  const text2 = cleaned.replace(/[ \t]+([.,;:!?،؛؟])/g, '$1').replace(/[ \t]{2,}/g, ' ').trim();
+  const text2 = cleaned
+    .replace(/[ \t]+([.,;:!?،؛؟])/g, '$1')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
   return { text: text2, cited, dropped };
 }
 
@@ -119,7 +122,12 @@ export function verifyAnswer(raw: string, passages: Passage[], lang: Lang): Verd
   if (cited.length === 0) {
     // The marker anywhere (some models append it) or a plain sentence saying so.
     if (marked || isDecline(text, lang)) return { ok: true, text, cited: [], declined: true, dropped };
-    return { ok: false, reason: 'no_citations', detail: dropped.length > 0 ? `only out-of-range citations [${dropped.join(', ')}]` : 'no [n] citation', dropped };
+    return {
+      ok: false,
+      reason: 'no_citations',
+      detail: dropped.length > 0 ? `only out-of-range citations [${dropped.join(', ')}]` : 'no [n] citation',
+      dropped,
+    };
   }
   const citedPassages = passages.filter((p) => cited.includes(p.n));
   const missing = unverifiedNumbers(text, citedPassages);

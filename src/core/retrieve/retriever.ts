@@ -80,7 +80,8 @@ export async function retrieve(index: KnowledgeIndex, request: RetrieveRequest):
   const asked = new Set(queries.flatMap((q) => terms(q, lang)).flatMap((t) => [t, withoutProclitic(t) ?? t]));
   for (const [id, hit] of merged) {
     const title = headingTerms(hit.paragraph.title, hit.paragraph.lang);
-    if (title.length > 0 && title.every((t) => asked.has(t))) merged.set(id, { ...hit, score: hit.score * (1 + TITLE_NAMED_BOOST), lift: (hit.lift ?? 1) * (1 + TITLE_NAMED_BOOST) });
+    if (title.length > 0 && title.every((t) => asked.has(t)))
+      merged.set(id, { ...hit, score: hit.score * (1 + TITLE_NAMED_BOOST), lift: (hit.lift ?? 1) * (1 + TITLE_NAMED_BOOST) });
   }
   const hits = [...merged.values()].sort((a, b) => b.score - a.score).slice(0, request.k);
 

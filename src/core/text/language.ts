@@ -9,15 +9,19 @@ const ARABIC_WORD = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70
 const LATIN_WORD = /[A-Za-z\u00C0-\u024F]/;
 
 const FRENCH = new Set(
-  ('le la les un une des du de est sont quel quelle quels quelles qui que quoi où ou comment pourquoi ' +
+  (
+    'le la les un une des du de est sont quel quelle quels quelles qui que quoi où ou comment pourquoi ' +
     'combien quand dans avec pour par sur au aux ce cette ces il elle ils elles nous vous leur ' +
     'être était été ont fait pas ne plus son sa ses qu est-ce lors depuis entre contre selon ' +
-    'français française france opération pays merci bonjour bonsoir salut aide').split(' '),
+    'français française france opération pays merci bonjour bonsoir salut aide'
+  ).split(' '),
 );
 const ENGLISH = new Set(
-  ('the a an of is are was were what which who whom whose where when why how many much does did ' +
+  (
+    'the a an of is are was were what which who whom whose where when why how many much does did ' +
     'do in on at for with by from to and or not this that these those it its they their has have ' +
-    'had be been can could will would should about against between during since country countries').split(' '),
+    'had be been can could will would should about against between during since country countries'
+  ).split(' '),
 );
 
 export function detectLanguage(text: string): Lang {
@@ -27,7 +31,11 @@ export function detectLanguage(text: string): Lang {
   const latin = tokens.filter((t) => !ARABIC_WORD.test(t) && LATIN_WORD.test(t)).length;
   if (arabic === 0 && latin === 0) return 'und';
   if (arabic >= latin) return 'ar';
-  const words = text.toLowerCase().normalize('NFC').split(/[^\p{L}'-]+/u).filter(Boolean);
+  const words = text
+    .toLowerCase()
+    .normalize('NFC')
+    .split(/[^\p{L}'-]+/u)
+    .filter(Boolean);
   let fr = /[éèêàùçôîœ]/i.test(text) ? 1.5 : 0;
   let en = 0;
   for (const word of words) {

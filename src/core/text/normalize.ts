@@ -13,9 +13,17 @@ const INVISIBLE = /[\u0000-\u0008\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u
 const LATIN_MARKS = /[\u0300-\u036f]/g;
 
 const LETTER_MAP: Record<string, string> = {
-  'إ': 'ا', 'أ': 'ا', 'آ': 'ا', 'ٱ': 'ا',
-  'ى': 'ي', 'ة': 'ه', 'ؤ': 'و', 'ئ': 'ي',
-  'ک': 'ك', 'ی': 'ي', 'ہ': 'ه',
+  إ: 'ا',
+  أ: 'ا',
+  آ: 'ا',
+  ٱ: 'ا',
+  ى: 'ي',
+  ة: 'ه',
+  ؤ: 'و',
+  ئ: 'ي',
+  ک: 'ك',
+  ی: 'ي',
+  ہ: 'ه',
 };
 const LETTERS = /[إأآٱىةؤئکیہ]/g;
 const EASTERN_DIGITS = /[\u0660-\u0669\u06F0-\u06F9]/g;
@@ -32,7 +40,10 @@ export function westernDigits(text: string): string {
 
 /** Removes invisible characters and unifies whitespace; keeps everything a reader sees. */
 export function cleanInvisible(text: string): string {
-  return text.replace(INVISIBLE, '').replace(/[\s\u00A0]+/g, ' ').trim();
+  return text
+    .replace(INVISIBLE, '')
+    .replace(/[\s\u00A0]+/g, ' ')
+    .trim();
 }
 
 /**
@@ -53,5 +64,8 @@ export function normalize(text: string): string {
 /** `normalize` plus Latin accent folding, so "opération" matches "operation". */
 export function normalizeForMatch(text: string): string {
   // Tanween fatha is written on a seat alef ("جنوباً"); the alef is not part of the word.
-  return normalize(text.replace(/\u064Bا|ا\u064B/g, '')).normalize('NFD').replace(LATIN_MARKS, '').normalize('NFC');
+  return normalize(text.replace(/\u064Bا|ا\u064B/g, ''))
+    .normalize('NFD')
+    .replace(LATIN_MARKS, '')
+    .normalize('NFC');
 }

@@ -11,13 +11,15 @@ const iso = require('stopwords-iso') as Record<string, string[]>;
  * of "what did X do" ("وش سوت فرنسا"), which say nothing about the subject.
  */
 const EXTRA: Record<'ar' | 'en' | 'fr', string[]> = {
-  ar: ('ما ماذا من متى اين كيف لماذا لم كم هل اي ايه شو ايش وين ليش قديش امتى ايمتى مين ازاي كام فين ليه شلون ' +
+  ar: (
+    'ما ماذا من متى اين كيف لماذا لم كم هل اي ايه شو ايش وين ليش قديش امتى ايمتى مين ازاي كام فين ليه شلون ' +
     'ال ماهي ماهو ماهم ماهى هو هي هم هذا هذه ذلك تلك التي الذي الذين اللي عن على الى في مع بين حسب بحسب قد ' +
     'يعني بخصوص بالنسبه عند خلال ضد او ام ثم كان كانت يكون تكون ' +
     'ممكن تقولي تقوللي قولي قلي قل لي اخبرني خبرني بدي بدنا عايز عاوز عايزه عاوزه ابغي ابغا ابي ودي اريد نريد اود اعرف نعرف ' +
-    'سوال استفسار لو سمحت فضلك رجاء سوت سوي سوا سووا يسوي تسوي سويت بتعمل بيعمل عملت').split(' '),
+    'سوال استفسار لو سمحت فضلك رجاء سوت سوي سوا سووا يسوي تسوي سويت بتعمل بيعمل عملت'
+  ).split(' '),
   en: 'according regarding tell please know want wondering question'.split(' '),
-  fr: "qu quel quelle quels quelles lequel laquelle selon est-ce".split(' '),
+  fr: 'qu quel quelle quels quelles lequel laquelle selon est-ce'.split(' '),
 };
 
 function build(lang: 'ar' | 'en' | 'fr'): Set<string> {

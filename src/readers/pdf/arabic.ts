@@ -116,7 +116,14 @@ function unswapWord(word: string, forms: string, vocabulary: ReadonlySet<string>
   return best;
 }
 
-function scoreOf(candidate: string, swaps: number, positions: number[], mask: number, original: string, vocabulary: ReadonlySet<string>): number {
+function scoreOf(
+  candidate: string,
+  swaps: number,
+  positions: number[],
+  mask: number,
+  original: string,
+  vocabulary: ReadonlySet<string>,
+): number {
   if (IMPOSSIBLE.test(candidate)) return -100;
   const stem = stripPrefix(candidate);
   let score = 0;

@@ -10,7 +10,8 @@ import { taggedBlocks, type StructNode } from './tagged.js';
 const TAGGED_MIN_SHARE = 0.6;
 const SENTENCE_END = /[.!?؟…:]["»”'’)]*$/;
 /** A page number line: "3", "- 3 -", "Page 3 of 10", "صفحة 3 من 10". */
-const PAGE_NUMBER = /^(?:page|p\.|صفحة|الصفحة)?\s*[-–]?\s*[0-9\u0660-\u0669]{1,4}\s*[-–]?\s*(?:(?:of|sur|من|\/)\s*[0-9\u0660-\u0669]{1,4})?$/i;
+const PAGE_NUMBER =
+  /^(?:page|p\.|صفحة|الصفحة)?\s*[-–]?\s*[0-9\u0660-\u0669]{1,4}\s*[-–]?\s*(?:(?:of|sur|من|\/)\s*[0-9\u0660-\u0669]{1,4})?$/i;
 /** A line repeated on at least this share of pages (3 at least) is a running header or footer. */
 const RUNNING_SHARE = 0.5;
 
@@ -51,7 +52,9 @@ export async function readPdf(bytes: Uint8Array, info: ReadInfo, options: { repa
       throw new ReadError(`has ${pdf.numPages} pages, over the limit of ${info.maxPages} pages per document (SANAD_MAX_PAGES)`);
     }
     const meta = await pdf.getMetadata().catch(() => null);
-    const tagged = !!(meta?.info as { hasStructTree?: boolean } | undefined)?.hasStructTree || !!(meta as { hasStructTree?: boolean } | null)?.hasStructTree;
+    const tagged =
+      !!(meta?.info as { hasStructTree?: boolean } | undefined)?.hasStructTree ||
+      !!(meta as { hasStructTree?: boolean } | null)?.hasStructTree;
     const pages: { runs: Run[]; tree: StructNode | null }[] = [];
     for (let n = 1; n <= pdf.numPages; n++) {
       const page = await pdf.getPage(n);
@@ -108,11 +111,17 @@ function runsOf(items: TextItem[]): Run[] {
 
 /** Running headers, footers and page numbers are dropped: they are on every page, not in the text. */
 function withoutRunningLines(pages: Line[][]): Line[][] {
-  const key = (line: Line) => line.text.replace(/[0-9\u0660-\u0669]+/g, '#').replace(/\s+/g, ' ').trim();
+  const key = (line: Line) =>
+    line.text
+      .replace(/[0-9\u0660-\u0669]+/g, '#')
+      .replace(/\s+/g, ' ')
+      .trim();
   const seen = new Map<string, number>();
   for (const lines of pages) for (const k of new Set(lines.map(key))) seen.set(k, (seen.get(k) ?? 0) + 1);
   const running = (line: Line) => pages.length >= 3 && (seen.get(key(line)) ?? 0) >= Math.max(3, pages.length * RUNNING_SHARE);
-  return pages.map((lines) => lines.filter((line, i) => !running(line) && !((i === 0 || i === lines.length - 1) && PAGE_NUMBER.test(line.text.trim()))));
+  return pages.map((lines) =>
+    lines.filter((line, i) => !running(line) && !((i === 0 || i === lines.length - 1) && PAGE_NUMBER.test(line.text.trim()))),
+  );
 }
 
 /** A paragraph cut by a page break (no sentence end before it) goes on with the next page's first paragraph. */
@@ -130,13 +139,22 @@ function joinAcrossPages(pages: Block[][]): Block[] {
 }
 
 function textLength(blocks: Block[]): number {
-  return blocks.reduce((n, b) => n + (b.kind === 'list' ? b.items.join('').length : b.kind === 'table' ? b.rows.flat().join('').length : b.text.length), 0);
+  return blocks.reduce(
+    (n, b) => n + (b.kind === 'list' ? b.items.join('').length : b.kind === 'table' ? b.rows.flat().join('').length : b.text.length),
+    0,
+  );
 }
 
 /** The PDF's own title, unless it is a leftover file name ("Microsoft Word - x.docx", "untitled"). */
 function usableTitle(title: string | undefined, name: string): string | null {
   const t = title?.trim();
-  if (!t || /^(untitled|sans titre|بدون عنوان)$/i.test(t) || /\.(docx?|odt|pdf|txt|html?)$/i.test(t) || /^microsoft (word|powerpoint)/i.test(t)) return null;
+  if (
+    !t ||
+    /^(untitled|sans titre|بدون عنوان)$/i.test(t) ||
+    /\.(docx?|odt|pdf|txt|html?)$/i.test(t) ||
+    /^microsoft (word|powerpoint)/i.test(t)
+  )
+    return null;
   return t === name ? null : t;
 }
 

@@ -61,7 +61,13 @@ export function layoutBlocks(lines: Line[], style: PageStyle, page: number): Blo
     if (line.segments > 1) {
       const end = tableEnd(lines, i, style);
       // A table has rows of cells; one stray wide gap (a full stop drawn apart) is not one.
-      const table = end - i >= 2 && lines.slice(i, end).filter((l) => l.segments > 1).length >= 2 ? tableFromRuns(lines.slice(i, end).flatMap((l) => l.runs as Run[]), lines[i]!.rtl) : null;
+      const table =
+        end - i >= 2 && lines.slice(i, end).filter((l) => l.segments > 1).length >= 2
+          ? tableFromRuns(
+              lines.slice(i, end).flatMap((l) => l.runs as Run[]),
+              lines[i]!.rtl,
+            )
+          : null;
       if (table) {
         flush();
         blocks.push({ ...table, page });
@@ -81,7 +87,8 @@ export function layoutBlocks(lines: Line[], style: PageStyle, page: number): Blo
       continue;
     }
     const marker = LIST_MARKER.exec(line.text);
-    const startsBlock = !previous || headingLevel(previous, style) !== 0 || !near(previous, line, spacing * PARAGRAPH_GAP) || endsParagraph(previous, widest);
+    const startsBlock =
+      !previous || headingLevel(previous, style) !== 0 || !near(previous, line, spacing * PARAGRAPH_GAP) || endsParagraph(previous, widest);
     if (marker && marker[0].length < line.text.length) {
       // An item after its intro: the intro ends here, and the core keeps the list with it.
       if (paragraph.length > 0) {
@@ -108,7 +115,12 @@ export function headingLevel(line: Line, style: PageStyle): number {
   const size = Math.round(line.size * 2) / 2;
   const rank = style.headingSizes.indexOf(size);
   if (rank >= 0) return Math.min(rank + 1, 6);
-  if (line.font !== style.bodyFont && Math.abs(size - style.bodySize) < 0.5 && !ANY_END.test(line.text) && line.runs.every((r) => r.font === line.font)) {
+  if (
+    line.font !== style.bodyFont &&
+    Math.abs(size - style.bodySize) < 0.5 &&
+    !ANY_END.test(line.text) &&
+    line.runs.every((r) => r.font === line.font)
+  ) {
     return Math.min(style.headingSizes.length + 1, 6);
   }
   return 0;

@@ -86,7 +86,17 @@ function lineOf(given: Run[]): Line {
   const right = Math.max(...runs.map((r) => r.x + r.width));
   const sizes = runs.filter((r) => r.text.trim()).map((r) => r.size);
   const main = runs.reduce((a, b) => (b.text.length > a.text.length ? b : a));
-  return { text: text.replace(/\s+/g, ' ').trim(), x: left, y: runs[0]!.y, width: right - left, size: Math.max(...sizes, 0), font: main.font, rtl, runs, segments };
+  return {
+    text: text.replace(/\s+/g, ' ').trim(),
+    x: left,
+    y: runs[0]!.y,
+    width: right - left,
+    size: Math.max(...sizes, 0),
+    font: main.font,
+    rtl,
+    runs,
+    segments,
+  };
 }
 
 /**

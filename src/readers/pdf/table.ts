@@ -30,7 +30,13 @@ export function tableFromRuns(runs: Run[], rtl: boolean): Extract<Block, { kind:
     const col = column(run);
     if (row >= 0 && col >= 0) grid[row]![col]!.push(run);
   }
-  const rows = grid.map((row) => row.map((cell) => toLines(cell.sort((a, b) => b.y - a.y || a.x - b.x)).map((l) => l.text).join(' ')));
+  const rows = grid.map((row) =>
+    row.map((cell) =>
+      toLines(cell.sort((a, b) => b.y - a.y || a.x - b.x))
+        .map((l) => l.text)
+        .join(' '),
+    ),
+  );
   const [header, ...body] = rows;
   return body.length > 0 ? { kind: 'table', header: header!, rows: body } : null;
 }

@@ -36,8 +36,7 @@ export function taggedBlocks(tree: StructNode, runs: Run[], page: number): Block
       const raw = listItems(node, textOf);
       const ordered = raw.length > 0 && raw.every((item) => /^\s*\(?[0-9\u0660-\u0669]/.test(item));
       blocks.push({ kind: 'list', items: raw.map((item) => item.replace(LIST_MARKER, '').trim()), ordered, page });
-    }
-    else if (role === 'Table') blocks.push({ ...tableOf(node, textOf), page });
+    } else if (role === 'Table') blocks.push({ ...tableOf(node, textOf), page });
     else if (role === 'P' || role === 'Caption' || role === 'Note' || QUOTE.has(role) || isLeaf(node)) {
       const text = textOf(node);
       if (text) blocks.push({ kind: QUOTE.has(role) ? 'quote' : 'paragraph', text, page });

@@ -13,7 +13,10 @@ export const BRIEFING_CHANNEL = 'C0BRIEF';
 /** Writes `sanad.config.yaml` with a daily briefing for {@link BRIEFING_CHANNEL} into `dir`; returns its path. */
 export function writeBriefingConfig(dir: string): string {
   const config = join(dir, 'sanad.config.yaml');
-  writeFileSync(config, `channels:\n  - platform: slack\n    id: ${BRIEFING_CHANNEL}\n    briefing:\n      cron: "0 8 * * *"\n      whenQuiet: highlights\n`);
+  writeFileSync(
+    config,
+    `channels:\n  - platform: slack\n    id: ${BRIEFING_CHANNEL}\n    briefing:\n      cron: "0 8 * * *"\n      whenQuiet: highlights\n`,
+  );
   return config;
 }
 

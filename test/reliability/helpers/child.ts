@@ -44,13 +44,19 @@ export interface Child {
  * config); `input`, when given, is its whole stdin.
  */
 export function sanad(args: string[], env: Record<string, string>, cwd: string, input?: string): Child {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
   if (input !== undefined) child.stdin!.end(input);
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('close', (code, signal) => res({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.on('close', (code, signal) => res({ code, signal })),
+  );
   return {
     process: child,
     stdout: () => out,
@@ -61,7 +67,8 @@ export function sanad(args: string[], env: Record<string, string>, cwd: string, 
       for (;;) {
         const m = (out + '\n' + err).match(pattern);
         if (m) return m;
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${pattern} in the output of sanad ${args.join(' ')}:\n${out}\n${err}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(`no ${pattern} in the output of sanad ${args.join(' ')}:\n${out}\n${err}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },

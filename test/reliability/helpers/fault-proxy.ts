@@ -110,17 +110,21 @@ export class FaultProxy {
     return new Promise<void>((resolve) => {
       const url = new URL(request.path, this.target);
       const { host: _host, 'content-length': _len, ...headers } = request.headers;
-      const out = httpRequest(url, { method: request.method, headers: { ...headers, 'content-length': Buffer.byteLength(request.body) } }, (upstream) => {
-        const chunks: Buffer[] = [];
-        upstream.on('data', (c: Buffer) => chunks.push(c));
-        upstream.on('end', () => {
-          if (res) {
-            res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-            res.end(Buffer.concat(chunks));
-          }
-          resolve();
-        });
-      });
+      const out = httpRequest(
+        url,
+        { method: request.method, headers: { ...headers, 'content-length': Buffer.byteLength(request.body) } },
+        (upstream) => {
+          const chunks: Buffer[] = [];
+          upstream.on('data', (c: Buffer) => chunks.push(c));
+          upstream.on('end', () => {
+            if (res) {
+              res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+              res.end(Buffer.concat(chunks));
+            }
+            resolve();
+          });
+        },
+      );
       out.on('error', () => {
         if (res && !res.headersSent) res.writeHead(502).end();
         resolve();

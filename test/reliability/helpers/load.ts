@@ -29,8 +29,18 @@ export interface LoadResult {
  * Slack: `total` signed event deliveries, `concurrency` in flight, of which every
  * `redeliverEvery`-th is a re-delivery (X-Slack-Retry-Num) of an earlier event.
  */
-export async function slackLoad(rig: SlackRig, options: { total: number; concurrency: number; redeliverEvery: number; channels: number; users: number; timeoutMs: number }): Promise<LoadResult> {
-  interface Sent { eventId: string; ts: string; channel: string; user: string; at: number; answeredAt?: number }
+export async function slackLoad(
+  rig: SlackRig,
+  options: { total: number; concurrency: number; redeliverEvery: number; channels: number; users: number; timeoutMs: number },
+): Promise<LoadResult> {
+  interface Sent {
+    eventId: string;
+    ts: string;
+    channel: string;
+    user: string;
+    at: number;
+    answeredAt?: number;
+  }
   const distinct: Sent[] = [];
   const acks: number[] = [];
   let badAcks = 0;
@@ -42,7 +52,13 @@ export async function slackLoad(rig: SlackRig, options: { total: number; concurr
       redelivered++;
       const original = distinct[Math.floor(distinct.length / 2)]!; // one that is likely still in flight
       tasks.push(async () => {
-        const d = await rig.mention(QUESTIONS[0]!, { channel: original.channel, user: original.user, eventId: original.eventId, ts: original.ts, retryNum: 1 });
+        const d = await rig.mention(QUESTIONS[0]!, {
+          channel: original.channel,
+          user: original.user,
+          eventId: original.eventId,
+          ts: original.ts,
+          retryNum: 1,
+        });
         acks.push(d.ackMs);
         if (d.status !== 200) badAcks++;
       });
@@ -105,8 +121,16 @@ export async function slackLoad(rig: SlackRig, options: { total: number; concurr
  * MESSAGE_CREATE again (as a resume replay can). `bot` is stopped once all are answered: stopping
  * waits for the answers in flight, so a wrongly accepted re-dispatch is counted.
  */
-export async function discordLoad(fake: FakeDiscord, bot: RunningBot, options: { total: number; concurrency: number; redeliverEvery: number; channels: number; users: number; timeoutMs: number }): Promise<LoadResult> {
-  interface Sent { message: FakeMessage | null; at: number; answeredAt?: number }
+export async function discordLoad(
+  fake: FakeDiscord,
+  bot: RunningBot,
+  options: { total: number; concurrency: number; redeliverEvery: number; channels: number; users: number; timeoutMs: number },
+): Promise<LoadResult> {
+  interface Sent {
+    message: FakeMessage | null;
+    at: number;
+    answeredAt?: number;
+  }
   const distinct: Sent[] = [];
   const channels = Array.from({ length: options.channels }, (_, i) => fake.textChannel(`load-${i + 1}`));
   const users = Array.from({ length: options.users }, (_, i) => fake.user(`user-${i + 1}`));
@@ -133,7 +157,12 @@ export async function discordLoad(fake: FakeDiscord, bot: RunningBot, options: {
     distinct.push(sent);
     tasks.push(async () => {
       sent.at = performance.now();
-      sent.message = fake.post({ channel: channels[i % channels.length]!, author: users[i % users.length]!, content: `<@${fake.bot.id}> ${QUESTIONS[i % 2]}`, mentions: [fake.bot] });
+      sent.message = fake.post({
+        channel: channels[i % channels.length]!,
+        author: users[i % users.length]!,
+        content: `<@${fake.bot.id}> ${QUESTIONS[i % 2]}`,
+        mentions: [fake.bot],
+      });
       const deadline = Date.now() + options.timeoutMs;
       while (sent.answeredAt === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     });
@@ -165,14 +194,21 @@ export async function discordLoad(fake: FakeDiscord, bot: RunningBot, options: {
 }
 
 /** Web chat: `total` POST /api/ask, `concurrency` at once; the response is the answer. */
-export async function webLoad(url: string, options: { total: number; concurrency: number }): Promise<LoadResult & { answers: Record<string, unknown>[] }> {
+export async function webLoad(
+  url: string,
+  options: { total: number; concurrency: number },
+): Promise<LoadResult & { answers: Record<string, unknown>[] }> {
   const times: number[] = [];
   const answers: Record<string, unknown>[] = [];
   let badAcks = 0;
   await pool(
     Array.from({ length: options.total }, (_, i) => async () => {
       const started = performance.now();
-      const response = await fetch(new URL('/api/ask', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: QUESTIONS[i % 2] }) });
+      const response = await fetch(new URL('/api/ask', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question: QUESTIONS[i % 2] }),
+      });
       const body = (await response.json()) as Record<string, unknown>;
       times.push(performance.now() - started);
       if (response.status !== 200) badAcks++;

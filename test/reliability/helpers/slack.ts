@@ -52,7 +52,10 @@ export class SlackRig {
     const proxy = options.proxy ? await FaultProxy.start(`http://127.0.0.1:${fake.port}`) : null;
     const rig = new SlackRig(fake, proxy, null, options.store ?? new MemoryStateStore());
     const apiUrl = proxy ? `${proxy.url}/api/` : fake.apiUrl;
-    const config = resolveSlackConfig({ SLACK_BOT_TOKEN: TOKENS.bot, SLACK_SIGNING_SECRET: SIGNING_SECRET }, { apiUrl, port: 0, host: '127.0.0.1' });
+    const config = resolveSlackConfig(
+      { SLACK_BOT_TOKEN: TOKENS.bot, SLACK_SIGNING_SECRET: SIGNING_SECRET },
+      { apiUrl, port: 0, host: '127.0.0.1' },
+    );
     try {
       rig.bot = await startSlackApp({
         config,
@@ -82,17 +85,21 @@ export class SlackRig {
     const fake = await new FakeSlack().start();
     const dir = mkdtempSync(join(tmpdir(), 'sanad-rig-'));
     writeFileSync(join(dir, 'sanad.config.json'), JSON.stringify({ defaults: options.settings ?? {} }));
-    const child: Child = sanad(['start'], {
-      SLACK_BOT_TOKEN: TOKENS.bot,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      SANAD_DATA_DIR: join(dir, 'data'),
-      SANAD_CONFIG: join(dir, 'sanad.config.json'),
-      SANAD_KNOWLEDGE_DIR: join(ROOT_KNOWLEDGE),
-      SANAD_LOG_LEVEL: 'warn',
-    }, dir);
+    const child: Child = sanad(
+      ['start'],
+      {
+        SLACK_BOT_TOKEN: TOKENS.bot,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: fake.apiUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SANAD_DATA_DIR: join(dir, 'data'),
+        SANAD_CONFIG: join(dir, 'sanad.config.json'),
+        SANAD_KNOWLEDGE_DIR: join(ROOT_KNOWLEDGE),
+        SANAD_LOG_LEVEL: 'warn',
+      },
+      dir,
+    );
     const [, port] = await child.waitFor(/sanad web chat: http:\/\/127\.0\.0\.1:(\d+)\//, 30_000);
     const rig = new SlackRig(fake, null, null, new MemoryStateStore());
     rig.childPort = Number(port);
@@ -123,7 +130,10 @@ export class SlackRig {
   }
 
   /** A person's mention of the bot, delivered as a signed Events API callback; returns its ts and the ack. */
-  async mention(text: string, options: { channel?: string; user?: string; eventId?: string; retryNum?: number; ts?: string } = {}): Promise<{ ts: string; eventId: string } & Delivery> {
+  async mention(
+    text: string,
+    options: { channel?: string; user?: string; eventId?: string; retryNum?: number; ts?: string } = {},
+  ): Promise<{ ts: string; eventId: string } & Delivery> {
     const channel = options.channel ?? 'C1';
     const user = options.user ?? 'U1';
     const ts = options.ts ?? this.fake.nextTs();
@@ -156,7 +166,9 @@ export class SlackRig {
 
   /** Deliveries the app logged as ignored re-deliveries (of `eventId`, or of any event). */
   ignoredRedeliveries(eventId?: string): number {
-    return this.logs.filter((line) => line.includes('ignored a re-delivered event') && (eventId === undefined || line.includes(`"${eventId}"`))).length;
+    return this.logs.filter(
+      (line) => line.includes('ignored a re-delivered event') && (eventId === undefined || line.includes(`"${eventId}"`)),
+    ).length;
   }
 
   repliesTo(ts: string, channel = 'C1'): StoredMessage[] {

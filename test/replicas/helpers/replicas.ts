@@ -47,7 +47,13 @@ export function replicaEnv(dir: string, schema: string, slackApiUrl: string, ext
 }
 
 /** Starts `count` replicas at once (their migrations race too) on `schema`; `env` adds to or overrides their environment. */
-export async function startReplicas(count: number, schema: string, fake: FakeSlack, config: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<Replica[]> {
+export async function startReplicas(
+  count: number,
+  schema: string,
+  fake: FakeSlack,
+  config: Record<string, unknown> = {},
+  env: Record<string, string> = {},
+): Promise<Replica[]> {
   ensureBuilt();
   return Promise.all(
     Array.from({ length: count }, async () => {
@@ -67,7 +73,11 @@ export async function stopReplicas(replicas: Replica[]): Promise<void> {
 
 let seq = 0;
 /** A person's mention of the bot, as the fake Slack's history holds it; not yet delivered. */
-export function mention(fake: FakeSlack, text: string, options: { channel?: string; user?: string } = {}): { event: Record<string, unknown>; ts: string; eventId: string } {
+export function mention(
+  fake: FakeSlack,
+  text: string,
+  options: { channel?: string; user?: string } = {},
+): { event: Record<string, unknown>; ts: string; eventId: string } {
   const channel = options.channel ?? 'C1';
   const user = options.user ?? 'U1';
   const ts = fake.nextTs();
@@ -98,14 +108,18 @@ export function answersIn(fake: FakeSlack, ts: string, channel = 'C1'): StoredMe
 export async function startDiscordReplica(fake: FakeDiscord, schema: string, extra: Record<string, string> = {}): Promise<Child> {
   ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'sanad-discord-replica-'));
-  const child = sanad(['start'], {
-    DISCORD_TOKEN: 'fake-discord-token-REPLICAS',
-    DISCORD_APPLICATION_ID: fake.applicationId,
-    DISCORD_API_URL: fake.apiUrl,
-    SANAD_WEB: 'off',
-    ...sharedEnv(dir, schema),
-    ...extra,
-  }, dir);
+  const child = sanad(
+    ['start'],
+    {
+      DISCORD_TOKEN: 'fake-discord-token-REPLICAS',
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_URL: fake.apiUrl,
+      SANAD_WEB: 'off',
+      ...sharedEnv(dir, schema),
+      ...extra,
+    },
+    dir,
+  );
   await child.waitFor(/sanad discord: connected/, 60_000);
   return child;
 }

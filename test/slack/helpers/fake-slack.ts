@@ -172,13 +172,29 @@ export class FakeSlack {
     if (!isBot) return { ok: false, error: 'invalid_auth' };
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'sanad', team_id: BOT.team, user_id: BOT.userId, bot_id: BOT.botId };
+        return {
+          ok: true,
+          url: 'https://test.slack.com/',
+          team: 'Test',
+          user: 'sanad',
+          team_id: BOT.team,
+          user_id: BOT.userId,
+          bot_id: BOT.botId,
+        };
       case 'chat.postMessage': {
         const ts = this.nextTs();
         const text = String(args.text ?? '');
         const blocks = args.blocks as unknown[] | undefined;
         const version = { text, blocks, parse: args.parse, link_names: args.link_names };
-        const message: StoredMessage = { channel: String(args.channel), ts, user: BOT.userId, bot_id: BOT.botId, text, blocks, versions: [version] };
+        const message: StoredMessage = {
+          channel: String(args.channel),
+          ts,
+          user: BOT.userId,
+          bot_id: BOT.botId,
+          text,
+          blocks,
+          versions: [version],
+        };
         if (args.thread_ts) message.thread_ts = String(args.thread_ts);
         this.messages.push(message);
         return { ok: true, channel: message.channel, ts, message: { ...message, versions: undefined } };

@@ -108,28 +108,58 @@ export class SlackTestBed {
   }
 
   /** Delivers an Events API callback (HTTP or Socket Mode). Returns the HTTP status (200 over a socket). */
-  async deliverEvent(event: Record<string, unknown>, options: { eventId?: string; retryNum?: number; headers?: Record<string, string> } = {}): Promise<number> {
+  async deliverEvent(
+    event: Record<string, unknown>,
+    options: { eventId?: string; retryNum?: number; headers?: Record<string, string> } = {},
+  ): Promise<number> {
     const eventId = options.eventId ?? `Ev${++this.eventSeq}`;
     const payload = eventCallback(event, eventId);
     if (this.mode === 'socket') {
       const envelopeId = `env-${eventId}-${options.retryNum ?? 0}`;
-      this.fake.sendEnvelope({ envelope_id: envelopeId, type: 'events_api', payload, accepts_response_payload: false, retry_attempt: options.retryNum ?? 0, retry_reason: options.retryNum ? 'timeout' : '' });
+      this.fake.sendEnvelope({
+        envelope_id: envelopeId,
+        type: 'events_api',
+        payload,
+        accepts_response_payload: false,
+        retry_attempt: options.retryNum ?? 0,
+        retry_reason: options.retryNum ? 'timeout' : '',
+      });
       await this.fake.waitFor(() => this.fake.socketAcks.some((a) => a.envelope_id === envelopeId), 5000);
       return 200;
     }
-    const extra: Record<string, string> = options.retryNum ? { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {};
+    const extra: Record<string, string> = options.retryNum
+      ? { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' }
+      : {};
     return this.postRaw(JSON.stringify(payload), 'application/json', options.headers, extra);
   }
 
   /** A person's message that mentions the bot. Returns its ts. */
-  async mention(text: string, options: { channel?: string; user?: string; thread?: string; eventId?: string; botId?: string } = {}): Promise<string> {
+  async mention(
+    text: string,
+    options: { channel?: string; user?: string; thread?: string; eventId?: string; botId?: string } = {},
+  ): Promise<string> {
     const channel = options.channel ?? 'C1';
     const user = options.user ?? 'U1';
     const ts = this.fake.nextTs();
     const full = `<@${BOT.userId}> ${text}`;
-    this.fake.addUserMessage({ channel, ts, user, text: full, ...(options.thread ? { thread_ts: options.thread } : {}), ...(options.botId ? { bot_id: options.botId } : {}) });
+    this.fake.addUserMessage({
+      channel,
+      ts,
+      user,
+      text: full,
+      ...(options.thread ? { thread_ts: options.thread } : {}),
+      ...(options.botId ? { bot_id: options.botId } : {}),
+    });
     await this.deliverEvent(
-      { type: 'app_mention', user, text: full, ts, channel, ...(options.thread ? { thread_ts: options.thread } : {}), ...(options.botId ? { bot_id: options.botId } : {}) },
+      {
+        type: 'app_mention',
+        user,
+        text: full,
+        ts,
+        channel,
+        ...(options.thread ? { thread_ts: options.thread } : {}),
+        ...(options.botId ? { bot_id: options.botId } : {}),
+      },
       { eventId: options.eventId },
     );
     return ts;
@@ -145,7 +175,10 @@ export class SlackTestBed {
   }
 
   /** `/ask` as Slack sends it (form-encoded). Returns the status, the ack body, and the response_url name. */
-  async command(text: string, options: { channel?: string; user?: string } = {}): Promise<{ status: number; ack: Record<string, unknown> | null; responseName: string }> {
+  async command(
+    text: string,
+    options: { channel?: string; user?: string } = {},
+  ): Promise<{ status: number; ack: Record<string, unknown> | null; responseName: string }> {
     const responseName = `cmd${++this.eventSeq}`;
     const fields = {
       token: 'legacy-verification-token',
@@ -182,13 +215,38 @@ export class SlackTestBed {
       user: { id: where.user ?? 'U1', username: 'ana', team_id: BOT.team },
       api_app_id: 'A1',
       token: 'legacy-verification-token',
-      container: { type: 'message', message_ts: where.message?.ts ?? this.fake.nextTs(), channel_id: channel, is_ephemeral: where.ephemeral ?? false },
+      container: {
+        type: 'message',
+        message_ts: where.message?.ts ?? this.fake.nextTs(),
+        channel_id: channel,
+        is_ephemeral: where.ephemeral ?? false,
+      },
       trigger_id: `trigger-${responseName}`,
       team: { id: BOT.team, domain: 'test' },
       channel: { id: channel, name: 'general' },
-      ...(where.message ? { message: { type: 'message', ts: where.message.ts, text: where.message.text, blocks: where.message.blocks, user: BOT.userId, bot_id: BOT.botId } } : {}),
+      ...(where.message
+        ? {
+            message: {
+              type: 'message',
+              ts: where.message.ts,
+              text: where.message.text,
+              blocks: where.message.blocks,
+              user: BOT.userId,
+              bot_id: BOT.botId,
+            },
+          }
+        : {}),
       response_url: this.fake.responseUrl(responseName),
-      actions: [{ type: 'button', action_id: button.action_id, block_id: 'b', value: button.value, action_ts: String(Date.now() / 1000), text: { type: 'plain_text', text: 'x' } }],
+      actions: [
+        {
+          type: 'button',
+          action_id: button.action_id,
+          block_id: 'b',
+          value: button.value,
+          action_ts: String(Date.now() / 1000),
+          text: { type: 'plain_text', text: 'x' },
+        },
+      ],
     };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const status = await this.postRaw(body, 'application/x-www-form-urlencoded');
@@ -233,7 +291,10 @@ export function groupWithinLimits(group: ReplyGroup): boolean {
 export function buttons(group: ReplyGroup | { blocks?: unknown[] }): { action_id: string; value?: string }[] {
   const blocks = 'messages' in group ? group.messages.flatMap((m) => m.blocks ?? []) : (group.blocks ?? []);
   const out: { action_id: string; value?: string }[] = [];
-  for (const block of blocks as { accessory?: { action_id?: string; value?: string }; elements?: { action_id?: string; value?: string }[] }[]) {
+  for (const block of blocks as {
+    accessory?: { action_id?: string; value?: string };
+    elements?: { action_id?: string; value?: string }[];
+  }[]) {
     for (const el of [...(block.accessory ? [block.accessory] : []), ...(block.elements ?? [])]) {
       if (el.action_id) out.push({ action_id: el.action_id, value: el.value });
     }

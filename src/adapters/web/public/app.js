@@ -135,7 +135,10 @@ function feedbackBar(answer, question) {
   const status = el('span', 'feedback-status');
   status.setAttribute('role', 'status');
   const buttons = [];
-  for (const [vote, emoji, label] of [['up', '👍', t.up], ['down', '👎', t.down]]) {
+  for (const [vote, emoji, label] of [
+    ['up', '👍', t.up],
+    ['down', '👎', t.down],
+  ]) {
     const button = el('button', 'vote vote--' + vote, emoji);
     button.type = 'button';
     button.setAttribute('aria-label', label);

@@ -14,7 +14,9 @@ export async function loadBriefing(key) {
   box.textContent = '';
   box.append(el('p', 'loading', t.loading));
   try {
-    const res = await fetch('/api/briefing' + (key ? '?channel=' + encodeURIComponent(key) : ''), { headers: { Accept: 'application/json' } });
+    const res = await fetch('/api/briefing' + (key ? '?channel=' + encodeURIComponent(key) : ''), {
+      headers: { Accept: 'application/json' },
+    });
     const body = await res.json();
     box.textContent = '';
     if (!res.ok) {
@@ -67,7 +69,8 @@ function channelPicker(channels, selected) {
     const info = el('p', 'briefing-info');
     info.id = 'briefing-info';
     const platform = PLATFORMS[current.platform];
-    const status = current.notPosted === 'web_only' ? t.webOnly : current.notPosted ? fill(t.notConnected, { platform }) : fill(t.posted, { platform });
+    const status =
+      current.notPosted === 'web_only' ? t.webOnly : current.notPosted ? fill(t.notConnected, { platform }) : fill(t.posted, { platform });
     info.textContent = [current.label, fill(t.schedule, { cron: current.cron, timezone: current.timezone }), status].join(' · ');
     info.dir = 'auto';
     nodes.push(info);

@@ -127,7 +127,12 @@ export async function openParagraph(citation, opener) {
   const source = paragraph || citation;
   $('paragraph-title').textContent = source.title || '';
   const meta = $('paragraph-meta');
-  meta.textContent = [source.page ? 'p. ' + source.page : '', source.paragraph ? '¶' + source.paragraph : '', source.section, source.document]
+  meta.textContent = [
+    source.page ? 'p. ' + source.page : '',
+    source.paragraph ? '¶' + source.paragraph : '',
+    source.section,
+    source.document,
+  ]
     .filter(Boolean)
     .join(' · ');
   const link = sourceLink(source);
