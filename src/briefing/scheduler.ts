@@ -34,6 +34,17 @@ export interface SchedulerOptions {
   onOutcome?: (config: BriefingConfig, outcome: RunOutcome) => void;
 }
 
+/** The scheduler's timing defaults, merged once in the constructor. */
+export const DefaultSchedulerOptions = {
+  // A briefing missed while sanad was down (a deploy, a night's outage) is still worth posting
+  // until mid-day; later it is yesterday's news.
+  graceHours: 6,
+  // A failed post is tried again soon enough to land within the grace window.
+  retryMs: 5 * 60_000,
+  // Long waits are re-armed hourly, which also absorbs clock jumps (a laptop waking up).
+  maxTimerMs: 3_600_000,
+} as const satisfies Required<Pick<SchedulerOptions, 'graceHours' | 'retryMs' | 'maxTimerMs'>>;
+
 /**
  * Fires each channel's briefing on its cron in its time zone (croner computes the instants, so
  * daylight-saving days are right: a 02:30 that does not exist runs at 03:00, one that happens
@@ -54,9 +65,9 @@ export class BriefingScheduler {
   constructor(private readonly options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
     this.timers = options.timers ?? systemTimers;
-    this.graceMs = (options.graceHours ?? 6) * 3_600_000;
-    this.retryMs = options.retryMs ?? 5 * 60_000;
-    this.maxTimerMs = options.maxTimerMs ?? 3_600_000;
+    this.graceMs = (options.graceHours ?? DefaultSchedulerOptions.graceHours) * 3_600_000;
+    this.retryMs = options.retryMs ?? DefaultSchedulerOptions.retryMs;
+    this.maxTimerMs = options.maxTimerMs ?? DefaultSchedulerOptions.maxTimerMs;
   }
 
   /** Catches up on missed briefings (within the grace window), then schedules the next ones. */

@@ -1,4 +1,5 @@
 import { DEFAULT_LLM_CONFIG } from '../core/llm/config.js';
+import { startDeadline } from '../core/llm/deadline.js';
 import type { LlmAnswerer, Passage } from '../core/llm/port.js';
 import type { BriefingSummarizer } from './build.js';
 import type { Briefing, KeyPoint } from './model.js';
@@ -28,13 +29,13 @@ export function createLlmBriefingSummarizer(llm: LlmAnswerer, options: { deadlin
       section: p.section,
       text: p.quote,
     }));
-    const deadline = AbortSignal.timeout(options.deadlineMs ?? DEFAULT_LLM_CONFIG.deadlineMs);
     const events = llm.answer({
       question: REQUEST[briefing.language],
       conversation: [],
       passages,
       language: briefing.language,
-      signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+      // A briefing is not an answer: the summary owns its deadline, the same length as one.
+      deadline: startDeadline(options.deadlineMs ?? DEFAULT_LLM_CONFIG.deadlineMs, signal),
     });
     for await (const event of events) {
       if (event.type !== 'final') continue;

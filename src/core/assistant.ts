@@ -34,17 +34,13 @@ export interface SanadAssistant extends Assistant {
   close(): Promise<void>;
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /** The core's facade: a knowledge base and the answer pipeline over it. */
 export async function createAssistant(options: AssistantOptions): Promise<SanadAssistant> {
   const logger = options.logger ?? silentLogger;
   const knowledge = await KnowledgeBase.open({ ...options, logger });
   const pipelineOptions: PipelineOptions = {
     k: options.k ?? DefaultPipelineOptions.k,
-    // Node's timers take at most 2^31-1 ms (AbortSignal.timeout throws beyond 2^32-1): a larger
-    // deadline would fail every answer, so it is held to what a timer can wait.
-    deadlineMs: Math.min(options.deadlineMs ?? DefaultPipelineOptions.deadlineMs, MAX_TIMER_MS),
+    deadlineMs: options.deadlineMs ?? DefaultPipelineOptions.deadlineMs,
     passages: options.passages ?? DefaultPipelineOptions.passages,
   };
   return new CoreAssistant(knowledge, new AnswerPipeline(knowledge, options.llm ?? null, pipelineOptions, logger), options.llm ?? null);

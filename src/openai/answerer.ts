@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { Logger } from '../core/ports.js';
 import { createOpenAIClient } from './client.js';
-import { createSemaphore, deadline, type Semaphore } from './concurrency.js';
+import { createSemaphore, remainingMs, underDeadline, type Semaphore } from './concurrency.js';
 import type { LlmConfig } from '../core/llm/config.js';
 import { classifyError, LlmError } from './errors.js';
 import { defuse, formatPassages, formatThread, languageName } from './format.js';
@@ -70,7 +70,7 @@ function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number } |
 
 /**
  * The LLM path over any OpenAI-compatible server: builds the answer prompt, streams the reply
- * under one deadline with retries and a concurrency cap, then verifies its citations and numbers
+ * under the caller's deadline with retries and a concurrency cap, then verifies its citations and numbers
  * before the core may show it. Failures never throw: they end in `final` with `ok: false`.
  */
 export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): OpenAILlmAnswerer {
@@ -86,7 +86,7 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Ope
 
   async function* answer(input: LlmAnswerInput): AsyncGenerator<LlmEvent> {
     const started = Date.now();
-    const dl = deadline(input.signal, config.deadlineMs);
+    const dl = underDeadline(input.deadline);
     const rendered = deps.prompts.answer.render({
       question: defuse(input.question),
       thread: formatThread(input.conversation),
@@ -124,7 +124,7 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Ope
                   stream: true,
                   stream_options: { include_usage: true },
                 },
-                { signal, timeout: Math.max(1, dl.at - Date.now()) },
+                { signal, timeout: remainingMs(input.deadline) },
               );
               return { stream, release };
             } catch (error) {
@@ -132,7 +132,7 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Ope
               throw error;
             }
           },
-          { maxRetries: config.maxRetries, deadlineAt: dl.at, signal: dl.signal, logger, what: 'answer' },
+          { maxRetries: config.maxRetries, deadlineAt: input.deadline.at, signal: dl.signal, logger, what: 'answer' },
         );
         try {
           for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
@@ -161,10 +161,10 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Ope
             attempts += 1;
             return client.chat.completions.create(
               { model: config.chatModel, messages, temperature: config.temperature },
-              { signal, timeout: Math.max(1, dl.at - Date.now()) },
+              { signal, timeout: remainingMs(input.deadline) },
             );
           },
-          { maxRetries: config.maxRetries, deadlineAt: dl.at, signal: dl.signal, logger, semaphore, what: 'answer' },
+          { maxRetries: config.maxRetries, deadlineAt: input.deadline.at, signal: dl.signal, logger, semaphore, what: 'answer' },
         );
         usage = toUsage(completion.usage);
         const choice = Array.isArray(completion.choices) ? completion.choices[0] : undefined;

@@ -6,6 +6,8 @@ import { hasModelServer, NO_KEY, type LlmConfig } from '../core/llm/config.js';
 /**
  * The OpenAI SDK client every call goes through. Its own retries are off (`maxRetries: 0`):
  * sanad's retry loop honours `Retry-After` within the answer's deadline, which the SDK's cannot.
+ * It has no client-wide timeout either: each request passes what is left of the answer's
+ * deadline (`remainingMs`), so the deadline has one owner, the answer pipeline.
  */
 export function createOpenAIClient(config: LlmConfig): OpenAI {
   if (!hasModelServer(config)) {
@@ -20,7 +22,6 @@ export function createOpenAIClient(config: LlmConfig): OpenAI {
     apiKey: config.apiKey ?? NO_KEY,
     ...(config.baseURL ? { baseURL: config.baseURL } : {}),
     maxRetries: 0,
-    timeout: config.deadlineMs,
     // The SDK would print parse failures to the console; sanad logs through its own port.
     logLevel: 'off',
   });

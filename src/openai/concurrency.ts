@@ -1,3 +1,5 @@
+import type { Deadline } from '../core/llm/deadline.js';
+
 /** A counting semaphore: at most `size` requests in flight to the model server. */
 export interface Semaphore {
   /** Resolves with a release function; rejects when `signal` aborts while waiting. */
@@ -52,36 +54,31 @@ export function createSemaphore(size: number): Semaphore {
   };
 }
 
-/** One overall deadline: aborts at `ms` from now or when `parent` aborts, whichever is first. */
-export function deadline(
-  parent: AbortSignal | undefined,
-  ms: number,
-): { signal: AbortSignal; at: number; expired: () => boolean; dispose: () => void } {
+/**
+ * One request under the caller's deadline: its signal aborts when the deadline does, and when
+ * `dispose` is called (a stream the reader stopped reading). Starts no timer: the deadline is the
+ * caller's (see `Deadline` in the core).
+ */
+export function underDeadline(deadline: Deadline): { signal: AbortSignal; expired: () => boolean; dispose: () => void } {
   const controller = new AbortController();
-  const at = Date.now() + ms;
-  let expired = false;
-  const timer = setTimeout(() => {
-    expired = true;
-    controller.abort(new DOMException('deadline reached', 'TimeoutError'));
-  }, ms);
-  timer.unref?.();
-  const onParent = () => {
-    expired = true;
-    controller.abort(parent?.reason);
-  };
-  if (parent?.aborted) onParent();
-  else parent?.addEventListener('abort', onParent, { once: true });
+  const parent = deadline.signal;
+  const onParent = () => controller.abort(parent.reason);
+  if (parent.aborted) onParent();
+  else parent.addEventListener('abort', onParent, { once: true });
   return {
     signal: controller.signal,
-    at,
-    expired: () => expired,
-    /** Stops the timer and aborts whatever still runs under the signal (a stream left unread). */
+    /** Whether the deadline (or the caller) ended it, rather than the reader stopping. */
+    expired: () => parent.aborted,
     dispose: () => {
-      clearTimeout(timer);
-      parent?.removeEventListener('abort', onParent);
+      parent.removeEventListener('abort', onParent);
       if (!controller.signal.aborted) controller.abort(new DOMException('finished', 'AbortError'));
     },
   };
+}
+
+/** What is left of `deadline`, for the SDK's per-request timeout (at least 1 ms: 0 means none). */
+export function remainingMs(deadline: Deadline): number {
+  return Math.max(1, deadline.at - Date.now());
 }
 
 /** Sleeps `ms`, or rejects as soon as `signal` aborts. */

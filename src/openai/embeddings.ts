@@ -25,6 +25,15 @@ export interface OpenAIEmbeddingsOptions {
   concurrency?: number;
 }
 
+/** The batching defaults, merged once in the constructor. `concurrency` follows `maxConcurrency`. */
+export const DefaultOpenAIEmbeddingsOptions = {
+  // OpenAI accepts up to 2,048 inputs a request; 64 keeps one request's body small and a failed
+  // batch cheap to retry.
+  batchSize: 64,
+  // A minute per batch, retries included: a cold local server (Ollama loading the model) is slow.
+  batchTimeoutMs: 60_000,
+} as const satisfies Required<Pick<OpenAIEmbeddingsOptions, 'batchSize' | 'batchTimeoutMs'>>;
+
 /** A LangChain embedder with the id the indexer keys its on-disk cache by. */
 export interface IdentifiedEmbeddings extends EmbeddingsInterface {
   /** `openai:<model>:<endpoint>`: changes when the model or server does, so vectors re-embed. */
@@ -41,6 +50,8 @@ class OpenAICompatibleEmbeddings extends Embeddings implements IdentifiedEmbeddi
   readonly embedderId: string;
   private readonly inner: OpenAIEmbeddings;
   private readonly logger: Logger;
+  private readonly batchSize: number;
+  private readonly batchTimeoutMs: number;
 
   constructor(
     private readonly config: LlmConfig,
@@ -48,14 +59,16 @@ class OpenAICompatibleEmbeddings extends Embeddings implements IdentifiedEmbeddi
   ) {
     super({ maxRetries: 0 });
     this.logger = options.logger;
+    this.batchSize = options.batchSize ?? DefaultOpenAIEmbeddingsOptions.batchSize;
+    this.batchTimeoutMs = options.batchTimeoutMs ?? DefaultOpenAIEmbeddingsOptions.batchTimeoutMs;
     this.embedderId = `openai:${config.embeddingModel}:${endpointLabel(config)}`;
     registerSecret(config.apiKey);
     this.inner = new OpenAIEmbeddings({
       model: config.embeddingModel,
       apiKey: config.apiKey ?? NO_KEY,
-      batchSize: options.batchSize ?? 64,
+      batchSize: this.batchSize,
       maxRetries: 0,
-      timeout: options.batchTimeoutMs ?? 60_000,
+      timeout: this.batchTimeoutMs,
       encodingFormat: 'float',
       stripNewLines: false,
       configuration: { ...(config.baseURL ? { baseURL: config.baseURL } : {}), logLevel: 'off' },
@@ -63,7 +76,7 @@ class OpenAICompatibleEmbeddings extends Embeddings implements IdentifiedEmbeddi
   }
 
   private async batch(texts: string[], what: string): Promise<number[][]> {
-    const budget = this.options.batchTimeoutMs ?? 60_000;
+    const budget = this.batchTimeoutMs;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), budget);
     try {
@@ -101,7 +114,7 @@ class OpenAICompatibleEmbeddings extends Embeddings implements IdentifiedEmbeddi
   }
 
   override async embedDocuments(documents: string[]): Promise<number[][]> {
-    const size = this.options.batchSize ?? 64;
+    const size = this.batchSize;
     const batches: string[][] = [];
     for (let i = 0; i < documents.length; i += size) batches.push(documents.slice(i, i + size));
     const out: number[][][] = new Array(batches.length);

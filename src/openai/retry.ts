@@ -19,15 +19,25 @@ export interface RetryOptions {
   what: string;
 }
 
+/** The backoff defaults, merged once per call. */
+export const DefaultRetryOptions = {
+  // A quarter second, doubled each retry: a busy server gets room, an answer is not held long.
+  baseDelayMs: 250,
+  // No single wait past 8 s: the answer's deadline (20 s by default) must leave room to ask again.
+  maxDelayMs: 8_000,
+  // No point starting a request with less time than this left before the deadline.
+  minAttemptMs: 250,
+} as const satisfies Required<Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'minAttemptMs'>>;
+
 /**
  * Runs `attempt` with retries on 429, 5xx and dropped connections, honouring `Retry-After`
  * but never waiting past the deadline: a wait that would is skipped and the error returned.
  * Each attempt holds a semaphore slot only while its request is in flight.
  */
 export async function withRetry<T>(attempt: (signal: AbortSignal, n: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const base = options.baseDelayMs ?? 250;
-  const max = options.maxDelayMs ?? 8_000;
-  const minAttempt = options.minAttemptMs ?? 250;
+  const base = options.baseDelayMs ?? DefaultRetryOptions.baseDelayMs;
+  const max = options.maxDelayMs ?? DefaultRetryOptions.maxDelayMs;
+  const minAttempt = options.minAttemptMs ?? DefaultRetryOptions.minAttemptMs;
   for (let n = 0; ; n++) {
     let release: (() => void) | undefined;
     try {

@@ -2,7 +2,8 @@ import type OpenAI from 'openai';
 import type { Logger } from '../core/ports.js';
 import { detectLanguage } from '../core/text/index.js';
 import type { Lang, TokenUsage, Turn } from '../core/types.js';
-import { deadline, type Semaphore } from './concurrency.js';
+import type { Deadline } from '../core/llm/deadline.js';
+import { remainingMs, type Semaphore } from './concurrency.js';
 import type { LlmConfig } from '../core/llm/config.js';
 import { classifyError } from './errors.js';
 import { cleanOneLine, defuse, formatThread, languageName } from './format.js';
@@ -27,7 +28,7 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
   const { client, logger, prompts, semaphore } = deps;
   const onUsage = deps.onUsage ?? (() => undefined);
 
-  async function complete(what: string, prompt: ChatPrompt, signal: AbortSignal, deadlineAt: number): Promise<string> {
+  async function complete(what: string, prompt: ChatPrompt, deadline: Deadline): Promise<string> {
     let attempts = 0;
     const completion = await withRetry(
       (attemptSignal) => {
@@ -41,10 +42,10 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
               { role: 'user', content: prompt.user },
             ],
           },
-          { signal: attemptSignal, timeout: Math.max(1, deadlineAt - Date.now()) },
+          { signal: attemptSignal, timeout: remainingMs(deadline) },
         );
       },
-      { maxRetries: config.maxRetries, deadlineAt, signal, logger, semaphore, what },
+      { maxRetries: config.maxRetries, deadlineAt: deadline.at, signal: deadline.signal, logger, semaphore, what },
     ).catch((error: unknown) => {
       onUsage(undefined, attempts);
       throw error;
@@ -59,8 +60,7 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
     return cleanOneLine(content);
   }
 
-  async function rewriteQuery(question: string, conversation: Turn[], knowledgeLangs: Lang[], signal: AbortSignal): Promise<string[]> {
-    const dl = deadline(signal, config.deadlineMs);
+  async function rewriteQuery(question: string, conversation: Turn[], knowledgeLangs: Lang[], deadline: Deadline): Promise<string[]> {
     try {
       let standalone = question;
       if (conversation.length > 0) {
@@ -68,13 +68,12 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
           const condensed = await complete(
             'condense',
             prompts.condense.render({ question: defuse(question), thread: formatThread(conversation) }),
-            dl.signal,
-            dl.at,
+            deadline,
           );
           if (condensed) standalone = condensed;
         } catch (error) {
           logger.warn('could not condense the follow-up; retrieving with it as asked', {
-            reason: classifyError(error, dl.expired()).reason,
+            reason: classifyError(error, deadline.signal.aborted).reason,
           });
         }
       }
@@ -90,12 +89,11 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
                 source_language: languageName(from),
                 target_language: languageName(target),
               }),
-              dl.signal,
-              dl.at,
+              deadline,
             );
             return translated || null;
           } catch (error) {
-            logger.warn('could not translate the question', { target, reason: classifyError(error, dl.expired()).reason });
+            logger.warn('could not translate the question', { target, reason: classifyError(error, deadline.signal.aborted).reason });
             return null;
           }
         }),
@@ -105,8 +103,6 @@ export function createQueryRewriter(config: LlmConfig, deps: QueryRewriterDeps) 
     } catch (error) {
       logger.warn('query rewriting failed', { error });
       return [question];
-    } finally {
-      dl.dispose();
     }
   }
 

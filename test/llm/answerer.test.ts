@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLlmAnswerer } from '../../src/openai/answerer.js';
 import type { LlmConfig } from '../../src/core/llm/config.js';
+import { startDeadline } from '../../src/core/llm/deadline.js';
 import type { LlmAnswerInput } from '../../src/core/llm/port.js';
 import { defaultPromptsDir, loadPrompts, type Prompts } from '../../src/core/llm/prompts.js';
 import { startFakeOpenAI, systemOf, userOf, type FakeOpenAI } from './fake-openai.js';
@@ -27,8 +28,11 @@ async function setup(overrides: Partial<LlmConfig> = {}) {
 // ¶1: the forum of 29 countries, 31 January 2019; ¶2: ambassador François Delattre; ¶3: March.
 const passages = articlePassages(1, 2, 3);
 
+/** The answer's deadline is the caller's (the pipeline's): each test starts its own. */
+const DEADLINE_MS = 3_000;
+
 function input(question: string, extra: Partial<LlmAnswerInput> = {}): LlmAnswerInput {
-  return { question, conversation: [], passages, language: 'en', signal: new AbortController().signal, ...extra };
+  return { question, conversation: [], passages, language: 'en', deadline: startDeadline(DEADLINE_MS), ...extra };
 }
 
 describe('a well-cited answer', () => {
@@ -174,7 +178,7 @@ describe('token totals', () => {
       { kind: 'reply', text: 'من هو السفير؟', usage: { prompt_tokens: 50, completion_tokens: 5 } },
       { kind: 'reply', text: 'François Delattre [2].', usage: { prompt_tokens: 700, completion_tokens: 9 } },
     );
-    await answerer.rewriteQuery('Who is the ambassador?', [], ['ar'], new AbortController().signal);
+    await answerer.rewriteQuery('Who is the ambassador?', [], ['ar'], startDeadline(DEADLINE_MS));
     await collect(answerer.answer(input('Who is the ambassador?')));
     expect(answerer.totals()).toEqual({ promptTokens: 750, completionTokens: 14, requests: 2 });
   });
@@ -205,9 +209,9 @@ describe('the model server misbehaves', () => {
   });
 
   it('gives up at once on a Retry-After longer than the deadline', async () => {
-    const { answerer } = await setup({ deadlineMs: 2_000 });
+    const { answerer } = await setup();
     fake.queueChat({ kind: 'status', status: 429, headers: { 'retry-after': '30' } });
-    const { final } = await collect(answerer.answer(input('Who is the ambassador?')));
+    const { final } = await collect(answerer.answer(input('Who is the ambassador?', { deadline: startDeadline(2_000) })));
     expect(final).toMatchObject({ ok: false, reason: 'rate_limited' });
     // One request, and a rate_limited verdict (not timeout): it did not sit out the 30 s.
     expect(fake.chatRequests()).toHaveLength(1);
@@ -237,25 +241,25 @@ describe('the model server misbehaves', () => {
   });
 
   it('returns by the deadline when the server hangs', async () => {
-    const { answerer } = await setup({ deadlineMs: 600 });
+    const { answerer } = await setup();
     fake.chat = () => ({ kind: 'hang' });
-    const { final } = await collect(answerer.answer(input('Who is the ambassador?')));
+    const { final } = await collect(answerer.answer(input('Who is the ambassador?', { deadline: startDeadline(600) })));
     expect(final).toMatchObject({ ok: false, reason: 'timeout' });
     // The server never answers: returning at all, with 'timeout', is the deadline at work.
   });
 
   it('returns by the deadline when the stream stalls midway', async () => {
-    const { answerer } = await setup({ deadlineMs: 600 });
+    const { answerer } = await setup();
     fake.chat = () => ({ kind: 'stall', text: 'The ambassador is François Delattre [2], who said that...', after: 2 });
-    const { deltas, final } = await collect(answerer.answer(input('Who is the ambassador?')));
+    const { deltas, final } = await collect(answerer.answer(input('Who is the ambassador?', { deadline: startDeadline(600) })));
     expect(deltas.join('')).toBe('The ambassad'); // two 6-character chunks
     expect(final).toMatchObject({ ok: false, reason: 'timeout' });
   });
 
   it('stops reading the stream when the caller stops listening', async () => {
-    const { answerer } = await setup({ deadlineMs: 10_000 });
+    const { answerer } = await setup();
     fake.chat = () => ({ kind: 'stall', text: 'The ambassador is François Delattre [2].', after: 2 });
-    for await (const event of answerer.answer(input('Who is the ambassador?'))) {
+    for await (const event of answerer.answer(input('Who is the ambassador?', { deadline: startDeadline(10_000) }))) {
       if (event.type === 'delta') break;
     }
     // The request was aborted, so the server sees its connection close (the stall would hold it open).
@@ -264,11 +268,13 @@ describe('the model server misbehaves', () => {
   });
 
   it('stops when the caller aborts', async () => {
-    const { answerer } = await setup({ deadlineMs: 10_000 });
+    const { answerer } = await setup();
     fake.chat = () => ({ kind: 'hang' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const { final } = await collect(answerer.answer(input('Who is the ambassador?', { signal: controller.signal })));
+    const { final } = await collect(
+      answerer.answer(input('Who is the ambassador?', { deadline: startDeadline(10_000, controller.signal) })),
+    );
     expect(final).toMatchObject({ ok: false, reason: 'timeout' });
   });
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLlmAnswerer } from '../../src/openai/answerer.js';
 import type { LlmConfig } from '../../src/core/llm/config.js';
+import { startDeadline } from '../../src/core/llm/deadline.js';
 import { defaultPromptsDir, loadPrompts, type Prompts } from '../../src/core/llm/prompts.js';
 import { questionOf, startFakeOpenAI, systemOf, taskOf, userOf, type FakeOpenAI, type RecordedRequest } from './fake-openai.js';
 import { recordingLogger, testConfig } from './helpers.js';
@@ -40,12 +41,13 @@ async function setup(overrides: Partial<LlmConfig> = {}) {
   return { answerer: createLlmAnswerer(testConfig(fake.url, overrides), { logger, prompts }), logger };
 }
 
-const signal = () => new AbortController().signal;
+/** The caller's deadline (the pipeline's, in the app). */
+const deadline = () => startDeadline(3_000);
 
 describe('rewriteQuery', () => {
   it('translates an English question into the knowledge language, and keeps the original first', async () => {
     const { answerer } = await setup();
-    const queries = await answerer.rewriteQuery("Who is France's ambassador to the UN?", [], ['ar'], signal());
+    const queries = await answerer.rewriteQuery("Who is France's ambassador to the UN?", [], ['ar'], deadline());
     expect(queries).toEqual(["Who is France's ambassador to the UN?", 'من هو سفير فرنسا لدى الأمم المتحدة؟']);
     const [request] = fake.chatRequests();
     expect(taskOf(request!)).toBe('translate');
@@ -55,14 +57,14 @@ describe('rewriteQuery', () => {
 
   it('translates French too', async () => {
     const { answerer } = await setup();
-    const queries = await answerer.rewriteQuery("Qui est l'ambassadeur de France à l'ONU ?", [], ['ar'], signal());
+    const queries = await answerer.rewriteQuery("Qui est l'ambassadeur de France à l'ONU ?", [], ['ar'], deadline());
     expect(queries).toEqual(["Qui est l'ambassadeur de France à l'ONU ?", 'من هو سفير فرنسا لدى الأمم المتحدة؟']);
     expect(systemOf(fake.chatRequests()[0]!)).toContain('from French into Arabic');
   });
 
   it('makes no request for a question already in the knowledge language, outside a thread', async () => {
     const { answerer } = await setup();
-    const queries = await answerer.rewriteQuery('من هو سفير فرنسا لدى الأمم المتحدة؟', [], ['ar'], signal());
+    const queries = await answerer.rewriteQuery('من هو سفير فرنسا لدى الأمم المتحدة؟', [], ['ar'], deadline());
     expect(queries).toEqual(['من هو سفير فرنسا لدى الأمم المتحدة؟']);
     expect(fake.chatRequests()).toHaveLength(0);
   });
@@ -73,7 +75,7 @@ describe('rewriteQuery', () => {
       { role: 'user' as const, text: 'من هو سفير فرنسا لدى الأمم المتحدة؟' },
       { role: 'assistant' as const, text: 'سفير فرنسا لدى الأمم المتحدة هو فرنسوا ديلاتر [1].' },
     ];
-    const queries = await answerer.rewriteQuery('ماذا قال؟', conversation, ['ar'], signal());
+    const queries = await answerer.rewriteQuery('ماذا قال؟', conversation, ['ar'], deadline());
     expect(queries).toEqual(['ماذا قال سفير فرنسا لدى الأمم المتحدة فرنسوا ديلاتر؟']);
     const [request] = fake.chatRequests();
     expect(taskOf(request!)).toBe('condense');
@@ -87,7 +89,7 @@ describe('rewriteQuery', () => {
       { role: 'user' as const, text: "Who is France's ambassador to the UN?" },
       { role: 'assistant' as const, text: 'François Delattre [1].' },
     ];
-    const queries = await answerer.rewriteQuery('And what did he announce?', conversation, ['ar'], signal());
+    const queries = await answerer.rewriteQuery('And what did he announce?', conversation, ['ar'], deadline());
     expect(queries).toEqual(['What did the ambassador François Delattre announce?', 'ماذا أعلن السفير فرنسوا ديلاتر؟']);
     expect(fake.chatRequests().map(taskOf)).toEqual(['condense', 'translate']);
   });
@@ -99,19 +101,24 @@ describe('rewriteQuery', () => {
       'And what did he announce?',
       [{ role: 'user', text: 'Who is the ambassador?' }],
       ['ar'],
-      signal(),
+      deadline(),
     );
     expect(queries).toEqual(['And what did he announce?']);
     expect(logger.lines.some((l) => l.level === 'warn' && /condense/.test(l.message))).toBe(true);
   });
 
   it('never hangs: returns the question when the caller aborts', async () => {
-    const { answerer } = await setup({ deadlineMs: 10_000 });
+    const { answerer } = await setup();
     fake.chat = () => ({ kind: 'hang' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     // The server hangs and the deadline is 10 s: returning at all is the caller's abort at work.
-    const queries = await answerer.rewriteQuery("Who is France's ambassador to the UN?", [], ['ar'], controller.signal);
+    const queries = await answerer.rewriteQuery(
+      "Who is France's ambassador to the UN?",
+      [],
+      ['ar'],
+      startDeadline(10_000, controller.signal),
+    );
     expect(queries).toEqual(["Who is France's ambassador to the UN?"]);
   });
 });

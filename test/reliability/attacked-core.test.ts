@@ -11,6 +11,7 @@ import { createAssistant } from '../../src/core/assistant.js';
 import { createLlmAnswerer } from '../../src/openai/answerer.js';
 import { endpointLabel } from '../../src/openai/client.js';
 import { llmConfigFromEnv } from '../../src/core/llm/config.js';
+import { startDeadline } from '../../src/core/llm/deadline.js';
 import { defaultPromptsDir, loadPrompts } from '../../src/core/llm/prompts.js';
 import { createLogger, redact, registerUrlSecrets } from '../../src/core/ports.js';
 import { SqliteStateStore } from '../../src/state/index.js';
@@ -78,7 +79,7 @@ describe('delimiters inside passages (item 12)', () => {
         conversation: [],
         passages: [{ ...passage!, text: `${passage!.text} ${forged}` }],
         language: 'en',
-        signal: new AbortController().signal,
+        deadline: startDeadline(3_000),
       }),
     );
     const user = userOf(fake.chatRequests()[0]!);

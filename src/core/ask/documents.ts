@@ -3,7 +3,7 @@ import { toCitation } from '../answer/compose.js';
 import { documentPoints, type KeyPoint } from '../answer/summary.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import type { KnowledgeDocument } from '../knowledge/types.js';
-import type { LlmAnswerer } from '../llm/port.js';
+import type { Deadline, LlmAnswerer } from '../llm/port.js';
 import { message } from '../messages.js';
 import type { Logger } from '../ports.js';
 import { withoutBullet, type Lang } from '../text/index.js';
@@ -28,7 +28,7 @@ export interface DocumentRequest {
   asked: Lang;
   collections?: string[];
   conversation: Turn[];
-  signal: AbortSignal;
+  deadline: Deadline;
 }
 
 /**
@@ -71,7 +71,7 @@ export class DocumentAnswers {
       if (!this.llm) return extractive;
       return summaryByModel(
         this.llm,
-        { question, lang, conversation: request.conversation, citations, signal: request.signal },
+        { question, lang, conversation: request.conversation, citations, deadline: request.deadline },
         extractive,
         this.logger,
       );

@@ -1,7 +1,7 @@
 import { extractAnswer } from '../answer/extractive.js';
 import { toCitation } from '../answer/compose.js';
 import type { AnswerType } from '../answer/question.js';
-import type { LlmAnswerer, LlmEvent, LlmFallbackReason, Passage } from '../llm/port.js';
+import type { Deadline, LlmAnswerer, LlmEvent, LlmFallbackReason, Passage } from '../llm/port.js';
 import { message } from '../messages.js';
 import type { Logger } from '../ports.js';
 import type { Retrieval } from '../retrieve/retriever.js';
@@ -22,7 +22,7 @@ export interface ModelAnswerInput {
   type: AnswerType;
   retrieval: Retrieval;
   passages: number;
-  signal: AbortSignal;
+  deadline: Deadline;
 }
 
 /**
@@ -55,7 +55,7 @@ export async function* answerWithModel(
       conversation: input.conversation,
       passages,
       language: input.lang,
-      signal: input.signal,
+      deadline: input.deadline,
     })) {
       if (event.type === 'delta') yield { type: 'delta', text: event.text };
       else final = event;
@@ -78,7 +78,7 @@ export interface SummaryInput {
   lang: Lang;
   conversation: Turn[];
   citations: Citation[];
-  signal: AbortSignal;
+  deadline: Deadline;
 }
 
 /**
@@ -108,7 +108,7 @@ export async function summaryByModel<T extends Omit<Answer, 'question' | 'timing
       conversation: input.conversation,
       passages,
       language: input.lang,
-      signal: input.signal,
+      deadline: input.deadline,
     }))
       if (event.type === 'final') final = event;
   } catch (error) {

@@ -6,6 +6,8 @@ import { smallTalk, withoutGreeting, type SmallTalk } from '../answer/smalltalk.
 import { noFinalAnswer } from '../errors.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import { DEFAULT_LLM_CONFIG } from '../llm/config.js';
+import { startDeadline } from '../llm/deadline.js';
+import { DEFAULT_SEARCH_K } from '../index/knowledge-index.js';
 import type { LlmAnswerer } from '../llm/port.js';
 import { CROSS_LANGUAGE_ADMIN_HINT, languageNames, message } from '../messages.js';
 import type { Logger } from '../ports.js';
@@ -23,14 +25,19 @@ export const MAX_QUESTION_CHARS = 4000;
 export interface PipelineOptions {
   /** Retrieved candidates per question. */
   k: number;
-  /** Overall deadline for one answer that waits on a model. */
+  /**
+   * Overall deadline for one answer that waits on a model, from the start of the answer. The
+   * pipeline owns it: query rewriting, the model's answer and a summary all run under the one
+   * deadline it starts, and the OpenAI implementation derives its request timeouts from it.
+   */
   deadlineMs: number;
   /** Passages handed to the LLM. */
   passages: number;
 }
 
 export const DefaultPipelineOptions = {
-  k: 8,
+  // The index's own default, so a search and an answer look at the same number of candidates.
+  k: DEFAULT_SEARCH_K,
   // SANAD_LLM_DEADLINE_MS's default (a chat user waits about this long; Slack's own limit for the
   // whole answer is 90 s): one number, owned by the LLM config.
   deadlineMs: DEFAULT_LLM_CONFIG.deadlineMs,
@@ -128,7 +135,7 @@ export class AnswerPipeline {
       asked: a.asked === 'und' ? a.lang : a.asked,
       collections: a.options.collections,
       conversation: a.options.conversation ?? [],
-      signal: this.deadline(a.options.signal),
+      deadline: startDeadline(this.options.deadlineMs, a.options.signal),
     });
     if (!answer) return null;
     // A summary's own paragraphs come first among the candidates.
@@ -153,7 +160,7 @@ export class AnswerPipeline {
     const index = this.knowledge.index;
     const knowledgeLangs = index.languages(options.collections);
     const crossLanguage = a.asked !== 'und' && knowledgeLangs.length > 0 && !knowledgeLangs.includes(a.asked);
-    const signal = this.deadline(options.signal);
+    const deadline = startDeadline(this.options.deadlineMs, options.signal);
     const llm = this.llm;
     const evidence = await findEvidence(index, {
       question,
@@ -165,7 +172,7 @@ export class AnswerPipeline {
       rewrite: llm
         ? async (_reading, followUp) => {
             if (!followUp && !crossLanguage) return null;
-            const queries = await llm.rewriteQuery(question, conversation, knowledgeLangs, signal);
+            const queries = await llm.rewriteQuery(question, conversation, knowledgeLangs, deadline);
             const translated = crossLanguage && queries.length > 1;
             return {
               queries: translated ? queries.filter((q) => q !== question) : queries,
@@ -198,7 +205,7 @@ export class AnswerPipeline {
 
     const model = yield* answerWithModel(
       llm,
-      { question, conversation, lang: a.lang, type: reading.type, retrieval, passages: this.options.passages, signal },
+      { question, conversation, lang: a.lang, type: reading.type, retrieval, passages: this.options.passages, deadline },
       this.logger,
     );
     if (!model.ok) {
@@ -267,12 +274,6 @@ export class AnswerPipeline {
       timings: { retrieveMs: 0, answerMs: 0, totalMs: ms(a.started) },
       ...extra,
     };
-  }
-
-  /** One overall deadline for an answer, also honouring the caller's own signal. */
-  private deadline(outer?: AbortSignal): AbortSignal {
-    const timeout = AbortSignal.timeout(this.options.deadlineMs);
-    return outer ? AbortSignal.any([timeout, outer]) : timeout;
   }
 }
 

@@ -14,7 +14,7 @@ export { CHUNK_CHARS, grams, paragraphTerms, queryTerms, withoutProclitic } from
 export { FUSION } from './fusion.js';
 
 /** Results a search returns when the caller does not say (the answer pipeline asks for its own k). */
-const DEFAULT_SEARCH_K = 8;
+export const DEFAULT_SEARCH_K = 8;
 /** BM25 candidates for fusion, far more than k: fusion and the rerank lift paragraphs BM25 ranks low. */
 const BM25_CANDIDATES_PER_K = 25;
 const MIN_BM25_CANDIDATES = 200;

@@ -21,7 +21,7 @@ export interface LlmConfig {
   answerMode: AnswerModeSetting;
   /** SANAD_EMBEDDER. */
   embedder: EmbedderSetting;
-  /** SANAD_LLM_DEADLINE_MS: one overall deadline per answer, retries included. */
+  /** SANAD_LLM_DEADLINE_MS: one overall deadline per answer, retries included (started and enforced by the answer pipeline). */
   deadlineMs: number;
   /** Requests in flight at once to the model server, across all answers. */
   maxConcurrency: number;

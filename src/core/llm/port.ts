@@ -1,6 +1,7 @@
 import type { Lang, LlmFallbackReason, TokenUsage, Turn } from '../types.js';
+import type { Deadline } from './deadline.js';
 
-export type { LlmFallbackReason, TokenUsage };
+export type { Deadline, LlmFallbackReason, TokenUsage };
 
 /** A retrieved paragraph as the model sees it: numbered [n] in the prompt. */
 export interface Passage {
@@ -18,8 +19,8 @@ export interface LlmAnswerInput {
   passages: Passage[];
   /** The language to answer in. */
   language: Lang;
-  /** Aborted at the answer's overall deadline. */
-  signal: AbortSignal;
+  /** The answer's overall deadline, owned by the caller: the implementation starts no timer of its own. */
+  deadline: Deadline;
 }
 
 /**
@@ -58,5 +59,5 @@ export interface LlmAnswerer {
    * Queries to retrieve with: the follow-up made standalone using the conversation, plus its
    * translations into the knowledge's languages. Never throws: on failure, returns [question].
    */
-  rewriteQuery(question: string, conversation: Turn[], knowledgeLangs: Lang[], signal: AbortSignal): Promise<string[]>;
+  rewriteQuery(question: string, conversation: Turn[], knowledgeLangs: Lang[], deadline: Deadline): Promise<string[]>;
 }
