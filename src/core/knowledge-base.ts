@@ -1,11 +1,8 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SanadError } from './errors.js';
 import { CachedEmbedder, localEmbedder, type Embedder } from './index/embedder.js';
 import { KnowledgeIndex } from './index/knowledge-index.js';
-import { readSnapshot, snapshotFile, writeSnapshot } from './index/snapshot.js';
-import { buildInWorker, canBuildInWorker } from './index/worker-build.js';
+import { readSnapshot, snapshotFile } from './index/snapshot.js';
 import {
   listKnowledgeFiles,
   loadKnowledge,
@@ -15,6 +12,9 @@ import {
   type SkippedFile,
 } from './knowledge/load.js';
 import type { KnowledgeDocument } from './knowledge/types.js';
+import { reindex, WORKER_MIN_PARAGRAPHS } from './knowledge-reindex.js';
+import { FolderWatch, WATCH_CHECK_MS } from './knowledge-watch.js';
+import { SnapshotWriter } from './knowledge-snapshot.js';
 import { silentLogger, type Logger } from './ports.js';
 
 /**
@@ -22,18 +22,6 @@ import { silentLogger, type Logger } from './ports.js';
  * after the last change event, so one save is re-indexed once.
  */
 const REFRESH_DEBOUNCE_MS = 300;
-/**
- * How often the watched folder's own identity is checked. A watcher follows the folder it was
- * given, not its name: after `mv ks ks.old; mv ks.new ks` it would watch ks.old for ever.
- */
-const WATCH_CHECK_MS = 2000;
-/** After a change the snapshot is rewritten this much later (and on close), not at every save. */
-const SNAPSHOT_DELAY_MS = 10_000;
-/**
- * A refresh re-indexing at least this many paragraphs builds the whole new index in a worker
- * thread and swaps it in; a smaller one is applied in place, which takes a few milliseconds.
- */
-const WORKER_MIN_PARAGRAPHS = 2000;
 
 export interface KnowledgeBaseOptions {
   /** The knowledge folder; ignored when `documents` is given. */
@@ -79,16 +67,9 @@ export interface KnowledgeChange {
  */
 export class KnowledgeBase {
   private readonly listeners = new Set<(change: KnowledgeChange) => void>();
-  private watcher: FSWatcher | null = null;
-  /** dev:ino of the folder being watched, or null when it is gone. */
-  private watched: string | null = null;
-  private checker: NodeJS.Timeout | null = null;
-  /** Where the index snapshot lives, and whether the index has changed since it was written. */
-  private snapshotAt: string | null = null;
-  private snapshotStale = false;
-  private snapshotTimer: NodeJS.Timeout | null = null;
-  /** A snapshot being written: the index must not change under it (it is written from views). */
-  private saving: Promise<void> | null = null;
+  private folder: FolderWatch | null = null;
+  /** The index snapshot: where it lives, whether it is stale, a write in progress. */
+  private readonly snapshot: SnapshotWriter;
   private refreshing: Promise<KnowledgeChange> | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** Documents put from outside the folder: a folder refresh leaves them alone. */
@@ -108,6 +89,10 @@ export class KnowledgeBase {
     reading: KnowledgeReading,
   ) {
     this.reading = { ...reading, known: (document) => this.index.documents.get(document) };
+    this.snapshot = new SnapshotWriter(embedder.id, logger, () => ({
+      state: this.index.exportState(),
+      extras: { fingerprints: [...(this.reading.fingerprints ?? [])] },
+    }));
   }
 
   static async open(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
@@ -141,14 +126,17 @@ export class KnowledgeBase {
         await index.addDocuments([...loaded.documents, ...extra], options.onProgress);
         base = new KnowledgeBase(index, embedder, dir, logger, loaded.skipped, reading);
         for (const doc of extra) base.external.add(doc.document);
-        base.snapshotStale = true;
+        base.snapshot.stale = true;
       }
-      base.snapshotAt = at;
-      await base.saveSnapshot();
+      base.snapshot.file = at;
+      await base.snapshot.save();
     }
     await embedder.save();
     if (options.workerMinParagraphs !== undefined) base.workerMinParagraphs = options.workerMinParagraphs;
-    if (options.watch && base.knowledgeDir) await base.startWatching(base.knowledgeDir, options.watchCheckMs ?? WATCH_CHECK_MS);
+    if (options.watch && base.knowledgeDir) {
+      const checkMs = options.watchCheckMs ?? WATCH_CHECK_MS;
+      base.folder = await FolderWatch.start(base.knowledgeDir, { checkMs, logger, onChange: () => base.schedule() });
+    }
     return base;
   }
 
@@ -184,19 +172,6 @@ export class KnowledgeBase {
     embedder.retain(base.index.embeddingKeys());
     // A folder emptied since: the cold path says what is wrong with it.
     return base.index.documents.size > 0 ? base : null;
-  }
-
-  private async saveSnapshot(): Promise<void> {
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    this.snapshotTimer = null;
-    while (this.saving) await this.saving;
-    if (!this.snapshotAt || !this.snapshotStale) return;
-    this.snapshotStale = false;
-    const file = this.snapshotAt;
-    this.saving = writeSnapshot(file, this.embedder.id, this.index.exportState(), { fingerprints: [...(this.reading.fingerprints ?? [])] })
-      .catch((error: unknown) => this.logger.warn('could not write the index snapshot; the next start re-indexes', { error, file }))
-      .finally(() => (this.saving = null));
-    await this.saving;
   }
 
   documents(collections?: string[]): KnowledgeDocument[] {
@@ -282,7 +257,10 @@ export class KnowledgeBase {
       updates.push(result);
       (known ? change.changed : change.added).push(file);
     }
-    if (updates.length > 0 || change.removed.length > 0) await this.replace(updates, change.removed);
+    if (updates.length > 0 || change.removed.length > 0) {
+      const deps = { embedder: this.embedder, logger: this.logger, snapshot: this.snapshot, workerMinParagraphs: this.workerMinParagraphs };
+      this.index = await reindex(this.index, updates, change.removed, deps);
+    }
     if (updates.length > 0) {
       // A file rewritten while it was being indexed is read again on the next change event.
       for (const doc of updates) {
@@ -296,79 +274,11 @@ export class KnowledgeBase {
     this.skipped = change.skipped;
     if (change.removed.length + change.changed.length > 0) this.embedder.forgetUnused();
     if (change.added.length + change.changed.length + change.removed.length > 0) {
-      this.snapshotStale = true;
-      if (this.snapshotAt && !this.snapshotTimer) {
-        this.snapshotTimer = setTimeout(() => void this.saveSnapshot(), SNAPSHOT_DELAY_MS);
-        this.snapshotTimer.unref();
-      }
+      this.snapshot.changed();
       this.logger.info('knowledge updated', { added: change.added, changed: change.changed, removed: change.removed });
       this.notify(change);
     }
     return change;
-  }
-
-  /**
-   * Puts new versions of documents in the index and takes removed ones out, all at once: a
-   * question asked meanwhile is answered from the last version, never from a mix. A large change
-   * is built as a whole new index in a worker thread and swapped in; a small one is prepared
-   * beside the serving index and applied in one step.
-   */
-  private async replace(updates: KnowledgeDocument[], removed: string[]): Promise<void> {
-    const paragraphs = updates.reduce((n, doc) => n + doc.paragraphs.length, 0);
-    if (paragraphs >= this.workerMinParagraphs && canBuildInWorker(this.embedder)) {
-      const replaced = new Set([...removed, ...updates.map((doc) => doc.document)]);
-      const kept = [...this.index.documents.values()].filter((doc) => !replaced.has(doc.document));
-      try {
-        const next = await buildInWorker([...kept, ...updates], this.embedder);
-        while (this.saving) await this.saving;
-        this.index = next;
-        this.embedder.retain(next.embeddingKeys());
-        this.logger.info('knowledge re-indexed in a worker thread', { documents: next.documents.size, paragraphs: next.size });
-        return;
-      } catch (error) {
-        this.logger.warn('the index worker failed; re-indexing on the main thread', { error });
-      }
-    }
-    const prepared = updates.length > 0 ? await this.index.prepare(updates, undefined, { terms: true }) : null;
-    while (this.saving) await this.saving;
-    this.index.removeDocuments(removed);
-    if (prepared) this.index.apply(prepared);
-  }
-
-  private async startWatching(dir: string, checkMs: number): Promise<void> {
-    this.attach(dir);
-    this.watched = await folderIdentity(dir);
-    this.checker = setInterval(() => void this.checkFolder(dir), checkMs);
-    this.checker.unref();
-  }
-
-  private attach(dir: string): void {
-    this.watcher?.close();
-    this.watcher = null;
-    try {
-      this.watcher = watch(dir, { recursive: true }, () => this.schedule());
-      this.watcher.on('error', (error) => this.logger.warn('knowledge watcher stopped', { error }));
-    } catch (error) {
-      this.logger.warn('cannot watch the knowledge folder; changes need a restart', { error, dir });
-    }
-  }
-
-  /** Re-attaches the watcher when the folder was replaced (or came back), and re-reads it. */
-  private async checkFolder(dir: string): Promise<void> {
-    const now = await folderIdentity(dir);
-    if (now === this.watched || !this.checker) return;
-    const was = this.watched;
-    this.watched = now;
-    if (now === null) {
-      this.logger.warn('the knowledge folder is gone; the last version keeps serving until it is back', { dir });
-      return;
-    }
-    this.logger.info(
-      was === null ? 'the knowledge folder is back; watching it again' : 'the knowledge folder was replaced; watching the new one',
-      { dir },
-    );
-    this.attach(dir);
-    this.schedule();
   }
 
   private schedule(): void {
@@ -381,21 +291,10 @@ export class KnowledgeBase {
   }
 
   async close(): Promise<void> {
-    this.watcher?.close();
-    if (this.checker) clearInterval(this.checker);
-    this.checker = null;
+    this.folder?.stop();
     await this.refreshing?.catch(() => undefined);
-    await this.saveSnapshot();
+    await this.snapshot.save();
     if (this.timer) clearTimeout(this.timer);
     await this.embedder.save();
-  }
-}
-
-async function folderIdentity(dir: string): Promise<string | null> {
-  try {
-    const s = await stat(dir, { bigint: true });
-    return s.isDirectory() ? `${s.dev}:${s.ino}` : null;
-  } catch {
-    return null;
   }
 }

@@ -1,19 +1,16 @@
 import type { SourceConfig } from '../config/file.js';
-import type { DocumentReader, DocumentStructure } from '../core/knowledge/reader.js';
+import type { DocumentReader } from '../core/knowledge/reader.js';
 import { systemClock, type Clock } from '../core/ports.js';
-import { fetchUrl, type FetchError, type FetchOptions, type FetchResult } from '../fetch/index.js';
+import type { FetchError, FetchOptions, FetchResult } from '../fetch/index.js';
 import { readFeed, type FeedItem } from './feed.js';
-import { articleChars, describe, documentId, escapeHtml, hash, itemKey, textHash, withFeedMeta } from './items.js';
+import { describe, documentId, hash, itemKey, textHash, withFeedMeta } from './items.js';
 import { HostLimiter } from './limiter.js';
+import { ArticleReader } from './read-article.js';
 import type { ItemRecord, SourceStore, StoredArticle } from './store.js';
 
-/** Says who is asking, so a site can tell sanad's requests apart. */
-export const SOURCES_USER_AGENT = 'sanad/0.1 (feed reader)';
+export { SOURCES_USER_AGENT } from './read-article.js';
 /** An item whose page could not be read is tried again this many times, then left. */
 const MAX_ATTEMPTS = 3;
-/** The least text a feed's own copy of an item needs to be indexed when its page cannot be read. */
-const MIN_FEED_ARTICLE_CHARS = 150;
-const HTML = /^(text\/html|application\/xhtml\+xml)\b/i;
 const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';
 
@@ -50,10 +47,12 @@ export type ItemProgress = (done: number, total: number, item: { url: string | n
 export class SourceFetcher {
   private readonly clock: Clock;
   readonly limiter: HostLimiter;
+  private readonly articles: ArticleReader;
 
   constructor(private readonly deps: SourceFetcherDeps) {
     this.clock = deps.clock ?? systemClock;
     this.limiter = deps.limiter ?? new HostLimiter();
+    this.articles = new ArticleReader({ reader: deps.reader, limiter: this.limiter, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   }
 
   async run(source: SourceConfig, onItem?: ItemProgress): Promise<SourceRun> {
@@ -63,7 +62,7 @@ export class SourceFetcher {
     state.lastFetch = now;
     let response: FetchResult;
     try {
-      response = await this.get(source, source.url, {
+      response = await this.articles.get(source, source.url, {
         etag: state.etag,
         lastModified: state.lastModified,
         accept: source.kind === 'feed' ? FEED_ACCEPT : undefined,
@@ -208,7 +207,7 @@ export class SourceFetcher {
     const sameUrl = !known && item.url ? store.itemByUrl(item.url) : undefined;
     if (sameUrl && sameUrl.key !== key) return this.duplicate(record, sameUrl, run);
 
-    const read = page ? await this.readPage(page, source) : await this.readItem(source, item);
+    const read = page ? await this.articles.readPage(page, source) : await this.articles.readItem(source, item);
     record.fetchedAt = now;
     if ('reason' in read) {
       record.status = 'failed';
@@ -264,63 +263,6 @@ export class SourceFetcher {
     this.deps.store.putItem({ ...record, status: 'duplicate', duplicateOf: of.key, document: null, error: undefined });
     run.duplicates++;
     return 'duplicate';
-  }
-
-  /** The item's page, read; else the article the feed itself carries; else why not. */
-  private async readItem(
-    source: SourceConfig,
-    item: FeedItem,
-  ): Promise<{ structure: DocumentStructure; url: string } | { reason: string; cause: string }> {
-    let failure: { reason: string; cause: string } | null = null;
-    if (item.url) {
-      try {
-        const page = await this.get(source, item.url, {});
-        const read = await this.readPage(page, source);
-        if (!('reason' in read)) return read;
-        failure = read;
-      } catch (error) {
-        failure = describe(error, source);
-        // A link sanad must not follow is not replaced by the feed's copy: the item is refused.
-        if ((error as FetchError).code === 'private_address') return failure;
-      }
-    }
-    if (item.contentHtml) {
-      const html = `<!doctype html><html><head><title>${escapeHtml(item.title ?? '')}</title></head><body><article>${item.contentHtml}</article></body></html>`;
-      const structure = await this.deps.reader.read(new TextEncoder().encode(html), {
-        name: item.url ?? source.url,
-        ...(item.url ? { url: item.url } : {}),
-        contentType: 'text/html; charset=utf-8',
-      });
-      // A teaser ("read more…") is not the article: only a feed that carries the text stands in for the page.
-      if (articleChars(structure) >= MIN_FEED_ARTICLE_CHARS) return { structure, url: item.url ?? source.url };
-    }
-    return failure ?? { reason: 'has no link and no text', cause: 'empty' };
-  }
-
-  private async readPage(
-    page: FetchResult,
-    source: SourceConfig,
-  ): Promise<{ structure: DocumentStructure; url: string } | { reason: string; cause: string }> {
-    if (!HTML.test(page.contentType))
-      return { reason: `${page.url} is ${page.contentType.split(';')[0] || 'of no declared type'}, not a web page`, cause: 'not_html' };
-    try {
-      const structure = await this.deps.reader.read(page.bytes, { name: page.url, url: page.url, contentType: page.contentType });
-      if (!structure.blocks.some((b) => b.kind !== 'heading')) return { reason: `${page.url} has no article text`, cause: 'no_article' };
-      return { structure, url: page.url };
-    } catch (error) {
-      return describe(error, source);
-    }
-  }
-
-  private get(source: SourceConfig, url: string, extra: Pick<FetchOptions, 'etag' | 'lastModified' | 'accept'>): Promise<FetchResult> {
-    const allowPrivate = Array.isArray(source.allowPrivate)
-      ? (host: string) => (source.allowPrivate as string[]).includes(host)
-      : source.allowPrivate;
-    const options: FetchOptions = { ...this.deps.fetch, userAgent: SOURCES_USER_AGENT, allowPrivate };
-    if (extra.etag) options.etag = extra.etag;
-    if (extra.lastModified) options.lastModified = extra.lastModified;
-    if (extra.accept) options.accept = extra.accept;
-    return this.limiter.run(url, () => fetchUrl(url, options));
   }
 
   private succeed(run: SourceRun, status: 'ok' | 'not-modified'): SourceRun {
