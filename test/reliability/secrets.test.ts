@@ -154,7 +154,13 @@ describe('secrets', () => {
       true,
     );
     await until(() => discord.botMessages().some((m) => m.message_reference?.message_id === q2.id && m.embeds.length > 0), 20_000);
-    await until(() => false, 1500); // Slack's client retries the failing updates a few times
+    // Slack's client retries the failing update (3 retries, backing off). The Slack reply is done
+    // once an update got through or, the retries spent, the answer was posted in the thread.
+    const running = child;
+    const slackReplied = () =>
+      proxy.seen.some((r) => slackMethod(r) === 'chat.update' && r.fault === 'forward') ||
+      (/chat\.update failed/.test(running.stdout() + running.stderr()) && slack.botMessages().length >= 2);
+    expect(await until(slackReplied, 20_000)).toBe(true);
 
     child.process.kill('SIGTERM');
     expect((await child.exited).code).toBe(0);
