@@ -3,10 +3,25 @@
  * without crashing the process, the rate limits replicas count together, and the embedding cache
  * they share.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import type { RateCheck, RateVerdict } from '../core/state.js';
 
 export type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/**
+ * The pool's connections: each listens for 'error' from its birth to its end. pg-pool leaves a
+ * client without a listener from the moment it hands it to a waiting `pool.connect()` until the
+ * caller's next microtask; a server shutting down right after a query sends its FATAL
+ * (terminating connection, 57P01) in the same packet as that query's end, so the error was
+ * emitted in that gap, unheard, and ended the process. Heard here, it is not lost either: the
+ * query in flight rejects, the next query on the client rejects, and the pool drops the client.
+ */
+export class ListeningClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
 
 /** Vectors per query when reading or writing the embedding cache. */
 const EMBEDDING_BATCH = 500;

@@ -3,7 +3,7 @@ import { SanadError } from '../core/errors.js';
 import { redact } from '../core/ports.js';
 import type { FeedbackRecord, LeaseClaim, LeaseRequest, QuestionRecord, RateCheck, RateVerdict } from '../core/state.js';
 import { PG_MIGRATIONS, ident, migratePg } from './pg-migrations.js';
-import { describeUrl, getEmbeddings, putEmbeddings, takeRate, transaction, type Queryable } from './pg-shared.js';
+import { ListeningClient, describeUrl, getEmbeddings, putEmbeddings, takeRate, transaction, type Queryable } from './pg-shared.js';
 import {
   type BriefingRow,
   type DocumentInput,
@@ -71,6 +71,8 @@ export class PostgresStateStore implements SanadStore {
       query_timeout: options.queryTimeoutMs ?? 10_000,
       application_name: options.applicationName ?? `sanad/${this.schema}`,
       options: `-c search_path=${this.schema}`,
+      // Never a connection without an 'error' listener (pg-shared.ts says when pg-pool leaves one).
+      Client: ListeningClient,
     });
     // Without a listener, an idle connection dropped by the server would crash the process.
     this.pool.on('error', (error) => options.onIdleError?.(error));
