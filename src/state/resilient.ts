@@ -11,6 +11,7 @@ import {
   type SharedRateLimits,
 } from '../core/state.js';
 import { SlidingWindowLimiter } from '../core/rate-limit.js';
+import { OutageEvents } from './outage-events.js';
 import {
   EMPTY_STATS,
   type BriefingClaim,
@@ -27,8 +28,6 @@ import {
 type Kind = 'read' | 'write';
 const READS = new Set(['questionStats', 'briefing', 'lastBriefing', 'briefingHistory', 'knowledgeChangedSince']);
 
-/** How many event keys the in-memory fallback remembers. */
-const FALLBACK_EVENTS = 10_000;
 /** A shared store down: when a briefing claim is tried again. */
 const SHARED_CLAIM_RETRY_MS = 60_000;
 
@@ -41,8 +40,10 @@ const SHARED_CLAIM_RETRY_MS = 60_000;
  * The defaults, and why:
  * - `claimEvent` falls back to an in-memory set. A failing disk must not silence the bot, so
  *   a new event is always answered; the set still drops re-deliveries within this process,
- *   which is where Slack's retries land. Only across a restart could a retry be answered twice:
- *   we prefer a rare duplicate answer to a dropped question.
+ *   and once the store works again its keys are written to it (outage-events.ts), so a late
+ *   retry reaching another replica is dropped too. Only a retry reaching another replica (or
+ *   this one restarted) while the store is still down is answered twice: we prefer a rare
+ *   duplicate answer to a dropped question.
  * - `claimBriefing` falls back to in-memory claims: one process still posts once. On a shared
  *   store (PostgreSQL, several replicas) it answers `busy` instead, retried a minute later: a
  *   briefing late by a minute is better than one posted by every replica.
@@ -55,7 +56,7 @@ const SHARED_CLAIM_RETRY_MS = 60_000;
 export class ResilientStore implements SanadStore, SharedRateLimits {
   /** Causes logged since the store last worked, and whether a read or a write hit them. */
   private readonly reported = new Map<string, Kind>();
-  private readonly events = new Set<string>();
+  private readonly outageEvents: OutageEvents;
   private readonly claims = new Map<string, { owner: string; done: boolean }>();
   private readonly rates = new SlidingWindowLimiter();
   private readonly leases = new MemoryLeases();
@@ -68,7 +69,9 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
     private readonly inner: (SanadStore & Partial<SharedRateLimits>) | null,
     private readonly logger: Logger,
     private readonly options: { shared?: boolean } = {},
-  ) {}
+  ) {
+    this.outageEvents = new OutageEvents(logger);
+  }
 
   /** Whether the last call reached the real store. */
   healthy = true;
@@ -77,12 +80,8 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
     return this.guard(
       'claimEvent',
       // Keys seen while the store was down are only in memory: still honour them once it is back.
-      async (store) => (await store.claimEvent(key, at)) && !this.events.has(key),
-      () => {
-        if (this.events.has(key)) return false;
-        this.remember(key);
-        return true;
-      },
+      async (store) => (await store.claimEvent(key, at)) && !this.outageEvents.has(key),
+      () => this.outageEvents.claim(key, at),
     );
   }
 
@@ -234,14 +233,6 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
     return this.guard('takeRate', () => inner.takeRate!(checks, windowMs, at), local);
   }
 
-  private remember(key: string): void {
-    this.events.add(key);
-    if (this.events.size > FALLBACK_EVENTS) {
-      const oldest = this.events.values().next().value;
-      if (oldest !== undefined) this.events.delete(oldest);
-    }
-  }
-
   /** Runs `run` against the store: a failure is logged once per cause and `fallback` answers (it rejects only if `fallback` throws: feedback). */
   private async guard<T>(operation: string, run: (store: SanadStore) => Promise<T>, fallback: () => T | Promise<T>): Promise<T> {
     if (!this.inner) {
@@ -264,6 +255,8 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
         this.healthy = true;
         if (cleared) this.logger.info('state store works again');
       }
+      // Back: the events answered meanwhile go to the store too (not awaited: this call's caller waits for nothing).
+      if (kind === 'write' && this.outageEvents.pending) void this.outageEvents.writeTo(this.inner);
       return result;
     } catch (error) {
       this.healthy = false;

@@ -103,6 +103,32 @@ describe('ResilientStore', () => {
     expect(await store.claimEvent('ev1')).toBe(false);
   });
 
+  it('events answered while the store failed are written to it once it works again: another replica then drops their retries', async () => {
+    const path = file();
+    const sqlite = new SqliteStateStore({ file: path, busyTimeoutMs: 20 });
+    cleanup.push(() => sqlite.close());
+    const other = new Database(path);
+    cleanup.push(() => other.open && other.close());
+    const logger = recordingLogger();
+    const store = new ResilientStore(sqlite, logger, { shared: true });
+    // A second replica on the same store (never down itself).
+    const peer = new SqliteStateStore({ file: path, busyTimeoutMs: 20 });
+    cleanup.push(() => peer.close());
+
+    other.exec('BEGIN EXCLUSIVE');
+    expect(await store.claimEvent('slack:ev1', q.at)).toBe(true);
+    expect(await store.claimEvent('slack:ev2', q.at)).toBe(true);
+    expect(await store.claimEvent('slack:ev1', q.at)).toBe(false);
+    other.exec('ROLLBACK');
+
+    expect(await store.claimEvent('slack:ev3', q.at)).toBe(true); // the first write that works
+    await expect.poll(() => logger.lines.some((l) => l.message.includes('events answered while it failed')), { timeout: 5000 }).toBe(true);
+    expect(await peer.claimEvent('slack:ev1')).toBe(false);
+    expect(await peer.claimEvent('slack:ev2')).toBe(false);
+    expect(await store.claimEvent('slack:ev2')).toBe(false);
+    expect(await peer.claimEvent('slack:ev4')).toBe(true);
+  });
+
   it('a full disk (SQLITE_FULL) drops the write, logs once and the bot goes on', async () => {
     const sqlite = new SqliteStateStore({ file: file() });
     cleanup.push(() => sqlite.close());
