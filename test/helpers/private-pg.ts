@@ -22,8 +22,8 @@ export const PRIVATE_PG_MISSING: string | null = ['initdb', 'pg_ctl', 'postgres'
 /** Skip the private-server tests: only outside CI, and never silently. */
 export const SKIP_PRIVATE_PG = PRIVATE_PG_MISSING !== null && process.env.CI !== 'true';
 if (PRIVATE_PG_MISSING !== null) {
-  if (SKIP_PRIVATE_PG) console.warn(`\n  PostgreSQL restart test SKIPPED: ${PRIVATE_PG_MISSING}. Set SANAD_TEST_PG_BIN to run it.\n`);
-  else console.error(`\n  The PostgreSQL restart test MUST run under CI=true, and ${PRIVATE_PG_MISSING}.\n`);
+  if (SKIP_PRIVATE_PG) console.warn(`\n  PostgreSQL restart tests SKIPPED: ${PRIVATE_PG_MISSING}. Set SANAD_TEST_PG_BIN to run it.\n`);
+  else console.error(`\n  The PostgreSQL restart tests MUST run under CI=true, and ${PRIVATE_PG_MISSING}.\n`);
 }
 
 /** A loopback port nothing listens on (at the time of asking). */
@@ -36,6 +36,28 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Whether `port` on loopback can be listened on now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux): while the server is
+ * stopped, no `listen(0)` of another test and no outgoing connection can take its port, so it
+ * starts again on the same one.
+ */
+async function serverPort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free loopback port between 20000 and 32000 for the private PostgreSQL');
 }
 
 export class PrivatePostgres {
@@ -60,7 +82,7 @@ export class PrivatePostgres {
       chownSync(dir, uid, gid);
     }
     chmodSync(dir, 0o700);
-    const server = new PrivatePostgres(dir, await freePort());
+    const server = new PrivatePostgres(dir, await serverPort());
     await server.run('initdb', ['-D', server.data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
     await server.start();
     return server;
