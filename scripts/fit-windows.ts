@@ -15,7 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { prepare, windowCandidates, MAX_QUOTE_CHARS, type WindowCandidate } from '../src/core/answer/extractive.js';
 import { rerankByAnswer } from '../src/core/answer/rerank.js';
-import { answerType } from '../src/core/answer/slots.js';
+import { answerType } from '../src/core/answer/answer-type.js';
 import { WINDOW_FEATURES } from '../src/core/answer/window-model.js';
 import { readArabic } from '../src/core/ask/read.js';
 import { localEmbedder } from '../src/core/index/embedder.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { smallTalk } from '../../src/core/answer/smalltalk.js';
-import { answerType } from '../../src/core/answer/slots.js';
+import { answerType } from '../../src/core/answer/answer-type.js';
 import { looksLikeQuestion } from '../../src/core/channels.js';
 import { detectDialect, readDialect } from '../../src/core/text/index.js';
 

@@ -1,6 +1,7 @@
 import { normalizeForMatch, terms, type Lang } from '../text/index.js';
 
-export { answerType, matchesType, type AnswerType } from './slots.js';
+export { answerType, type AnswerType } from './answer-type.js';
+export { matchesType } from './slots.js';
 
 /**
  * Instructions aimed at the bot rather than questions about the knowledge: "ignore your

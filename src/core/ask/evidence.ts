@@ -86,9 +86,9 @@ export async function findEvidence(index: KnowledgeIndex, request: EvidenceReque
   // A typo of a word the best paragraphs use ("قاءد" for "قائد", "الاعيبين") is not unknown.
   const focusUnknown = unseen && !misspeltNearby(focus, retrieval.hits.slice(0, TYPO_DEPTH), retrieveLang);
   const features = evidenceFeatures(retrieval, extract, type, focusUnknown);
-  // A follow-up answered from the last answer's paragraph was already checked for its slot.
-  // A follow-up answered from the last answer's paragraph skips the decline model, but not the
-  // veto: "وقديش جندي فرنسي هلق؟" asks about soldiers, which the knowledge never names.
+  // A follow-up answered from the last answer's paragraph was already checked for its slot: it
+  // skips the decline model, but not the veto: "وقديش جندي فرنسي هلق؟" asks about soldiers,
+  // which the knowledge never names.
   // A name right after the very title asked ("مدعي الجمهورية … ريمي هيتس" for "اسم المدعي العام")
   // answers a "who" question however few of its other words the paragraph shares.
   const titled = !!extract && type === 'person' && !features.focusUnknown && namesAskedRole(reading.asked, extract.quote);
@@ -112,24 +112,22 @@ function slotFirst(retrieval: Retrieval, question: string, type: AnswerType): Hi
   const hits = retrieval.hits;
   const top = hits[0];
   if (!top || !SLOTTED.has(type)) return hits;
-  const holds = (hit: Hit) => {
+  // The quote each candidate would give, holding an answer of the kind asked (null when it holds none).
+  const slotted = (hit: Hit) => {
     const extract = extractAnswer(hit, retrieval.profile, type);
-    if (extract === null || slotSilent(question, type, extract.quote)) return false;
-    // A person asked by title is the name after that title, not after another one the quote holds.
-    return type !== 'person' || namesAskedRole(question, extract.quote);
+    return extract === null || slotSilent(question, type, extract.quote) ? null : extract;
   };
-  if (holds(top) || (type === 'person' && !slotSilentFor(top, retrieval, question, type))) return hits;
-  const at = hits.slice(1, SLOT_DEPTH).findIndex((h) => h.score >= SLOT_MIN_SHARE * top.score && holds(h));
+  // A person asked by title is the name after that title, not after another one the quote holds.
+  const holds = (extract: Extract | null) => extract !== null && (type !== 'person' || namesAskedRole(question, extract.quote));
+  // The best candidate keeps its place when its quote holds an answer of the kind asked (for a
+  // person, even a name after another title: a lower candidate must name the very title to win).
+  if (slotted(top) !== null) return hits;
+  const at = hits.slice(1, SLOT_DEPTH).findIndex((h) => h.score >= SLOT_MIN_SHARE * top.score && holds(slotted(h)));
   return at < 0 ? hits : [hits[at + 1]!, ...hits.filter((_, i) => i !== at + 1)];
 }
 // Dates, and persons asked by their title (a name after that same title): a count's number is
 // checked against its noun elsewhere.
 const SLOTTED = new Set<AnswerType>(['date', 'person']);
-
-function slotSilentFor(hit: Hit, retrieval: Retrieval, question: string, type: AnswerType): boolean {
-  const extract = extractAnswer(hit, retrieval.profile, type);
-  return extract === null || slotSilent(question, type, extract.quote);
-}
 
 /** A quote that ends in a colon introduces what follows ("…بفضل الجهود التي بذلتها فرنسا وشركاؤها:"). */
 const INTRODUCES = /[:：]["»”)]*\s*$/;

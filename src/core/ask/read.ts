@@ -1,4 +1,5 @@
 import { answerType, isFollowUp, type AnswerType } from '../answer/question.js';
+import { withoutProclitic } from '../index/analysis.js';
 import type { KnowledgeIndex } from '../index/knowledge-index.js';
 import type { Paragraph } from '../knowledge/types.js';
 import { ownSentence } from '../messages.js';
@@ -77,11 +78,9 @@ export function readArabic(question: string, index: KnowledgeIndex): string {
     .join(' ');
 }
 
-/** One-letter prepositions and "و" written onto a word ("بسوريا", "لأوروبا"). */
-const PROCLITIC = /^[وبلفك](?=\S{3,})/;
-
+/** Its synonyms, and the word without a one-letter preposition or "و" written onto it ("بسوريا", "لأوروبا"). */
 function otherForms(word: string): string[] {
-  const bare = word.replace(PROCLITIC, '');
+  const bare = withoutProclitic(word) ?? word;
   const forms = [...synonymsOf(word), ...(bare === word ? [] : [bare, ...synonymsOf(bare)])];
   for (const w of new Set([word, bare])) {
     if (w.length < 4 || !w.endsWith('ا')) continue;
