@@ -194,7 +194,13 @@ function misspeltNearby(focus: string, hits: Hit[], lang: Lang): boolean {
  * not confused, so the consonants say a different word.
  */
 const CONFUSED = ['بتثني', 'جحخ', 'دذ', 'رز', 'سش', 'صضظ', 'طظ', 'عغ', 'فق', 'اويء', 'هة'];
-const confusable = (a: string, b: string) => CONFUSED.some((group) => group.includes(a) && group.includes(b));
+/**
+ * The rows of the Arabic keyboard: a finger lands on the key beside the one meant ("اللفة" for
+ * "اللغة": ف and غ are neighbours).
+ */
+const KEY_ROWS = ['ضصثقفغعهخحجد', 'شسيبلاتنمكط', 'ئءؤرىةوزظ'];
+const neighbours = (a: string, b: string) => KEY_ROWS.some((row) => row.includes(a) && Math.abs(row.indexOf(a) - row.indexOf(b)) === 1);
+const confusable = (a: string, b: string) => CONFUSED.some((group) => group.includes(a) && group.includes(b)) || neighbours(a, b);
 
 /** One letter dropped, added or doubled, two neighbours swapped, or one confusable letter changed. */
 function isTypo(a: string, b: string): boolean {
