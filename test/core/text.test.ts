@@ -36,6 +36,11 @@ describe('tokens, stems and stop words', () => {
   it('tokenises on letters and digits', () => {
     expect(tokenize('فرنسا، (2019) و"داعش".')).toEqual(['فرنسا', '2019', 'و', 'داعش']);
   });
+  it('reads an Arabic preposition or article written onto a Latin word or a number off it, as chat writes them', () => {
+    expect(tokenize('اشتري بـ700 دولار عالـGitLab ولـHR والـVPN')).toEqual(['اشتري', '700', 'دولار', 'gitlab', 'hr', 'vpn']);
+    // Arabic words keep their letters: only what stands before Latin letters or digits is read off.
+    expect(tokenize('بالعربي لله وفي')).toEqual(['بالعربي', 'لله', 'وفي']);
+  });
   it('light-stems the article, conjunction and suffixes', () => {
     expect(stemArabic(normalize('والمجموعات'))).toBe('مجموع');
     expect(stemArabic(normalize('الإرهابيين'))).toBe('ارهاب');

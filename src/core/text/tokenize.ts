@@ -5,9 +5,16 @@ import type { Lang } from './language.js';
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
 
+/**
+ * Arabic prepositions, "و"/"ف" and the article written onto a Latin word or a number, as chat
+ * writes them with or without a tatweel ("الـVPN", "بـ700 دولار", "عالـGitLab", "لـHR"): grammar,
+ * not part of the name or number they precede.
+ */
+const CLITICS_ON_LATIN = /^(?:[وف]?(?:بال|لل|وال|عال|ال|ب|ل|ك)|[وف])(?=[a-z0-9])/;
+
 /** Normalised word tokens, in order, stop words included. */
 export function tokenize(text: string): string[] {
-  return normalizeForMatch(text).match(TOKEN) ?? [];
+  return (normalizeForMatch(text).match(TOKEN) ?? []).map((token) => token.replace(CLITICS_ON_LATIN, ''));
 }
 
 /**
