@@ -81,3 +81,23 @@ describe('places and dialect nouns read as the knowledge writes them', () => {
     expect(holds(things.citations[0]!.text, 'العراق')).toBe(true);
   });
 });
+
+describe('a preposition with its attached pronoun is grammar, not a word to find', () => {
+  it('"وكيف حكى معهم؟" after the prosecutor stays on his paragraph: how he spoke, over video', async () => {
+    const article = await createAssistant({ knowledgeDir: ARTICLE_KNOWLEDGE, cacheDir: null });
+    const [, answer] = await conversation(article, ['شو اسم المدعي العام يلي حكى بالاجتماع؟', 'وكيف حكى معهم؟']);
+    expectAnswer(answer!, 'عبر الفيديو');
+  });
+});
+
+describe('an amount of money is answered only by a sum in a currency', () => {
+  it('"وكم راتبه؟" declines: the hours of the Ramadan day are not a salary', async () => {
+    const [, answer] = await converse(['طيب وش اسم مدير تقنية المعلومات عندنا؟', 'وكم راتبه؟']);
+    expect(answer!.abstained, answer!.answer).toBe(true);
+  });
+
+  it('a sum in dollars still answers a money question', async () => {
+    const [answer] = await converse(['كم المبلغ اللي يحتاج موافقة مسبقة؟']);
+    expectAnswer(answer!, '500');
+  });
+});

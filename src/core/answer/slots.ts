@@ -152,6 +152,8 @@ export function slotSilent(question: string, type: AnswerType, quote: string): b
     case 'number':
       // "كم ساعة؟" → "في غضون ساعة": a unit without a number is one of it.
       if (!NUMBER_WORDS.test(t)) return !countedNounAlone(q, t);
+      // "وكم راتبه؟" against "6 ساعات يوميا دون أي خصم من الراتب": money is counted in a currency.
+      if (ASKS_MONEY.test(q) && !CURRENCY.test(t)) return true;
       // A year counts only when the question is about time ("كم دامت…", "كم عاما…").
       return !NUMBER_WORDS.test(t.replace(YEARS, ' ')) && !TIME_QUESTION.test(q);
     case 'person':
@@ -234,6 +236,11 @@ function countedNounAlone(q: string, t: string): boolean {
 /** Words that place something in time without a date: "عندما", "خلال طفولته", "في عهد…". */
 const TIME_WORDS =
   /(^|\s)(when|while|after|before|during|since|until|every|each|daily|weekly|monthly|yearly|annually|morning|evening|noon|night|today|tomorrow|yesterday|first|last|quand|lorsque|apres|avant|pendant|depuis|jusqu|chaque|matin|soir|midi|nuit|aujourd|demain|hier|premier|premiere|dernier)(\s|$|[.,'])|(^|\s)[وب]?(عندما|حين|حينما|حينها|اذا|فور|بمجرد|بعد|قبل|خلال|اثناء|منذ|عهد|فتره|مرحله|طفولته|طفولتها|عمر|عمره|عمرها|صباح|مساء|ليله|اليوم|السنه|عام|اعوام|سنوات|سنه|قرن|القرن|الميلاد|ق م|مع|لما|اول|الاول|الاولي|الثاني|الثانيه|التالي|كل|سن)(\s|$)/;
+/** "كم راتبه", "ما سعر…", "how much does it cost": an amount of money, which only a sum in a currency answers. */
+const ASKS_MONEY =
+  /(^|\s)[وبل]?(ال)?(راتب|رواتب|سعر|اسعار|تكلفه|كلفه|مبلغ|اجر|اجره|ميزانيه|ثمن|رسوم|مكافاه|بدل|تعويض|salary|price|cost|costs|budget|fee|fees|salaire|prix|cout|budget)\S{0,3}(\s|$)/;
+const CURRENCY =
+  /[$€£]|(^|\s|\d)(دولار|دولارا|دولارات|يورو|درهم|دراهم|دينار|دنانير|ريال|ريالات|جنيه|جنيهات|ليره|ليرات|فرنك|usd|eur|euros?|dollars?|dirhams?|dinars?|riyals?|pounds?)(\s|$|[.،,])/;
 /** A "how many / how long" question about time, which a year or a span of years answers. */
 const TIME_QUESTION =
   /(^|\s)(عام|عاما|اعوام|سنه|سنوات|سنين|شهر|شهرا|اشهر|يوم|يوما|ايام|ساعه|ساعات|قرن|عمر|مده|فتره|دام|دامت|استمر|استمرت|استغرق|استغرقت|year|years|long)(\s|$)/;

@@ -22,8 +22,18 @@ const EXTRA: Record<'ar' | 'en' | 'fr', string[]> = {
   fr: 'qu quel quelle quels quelles lequel laquelle selon est-ce'.split(' '),
 };
 
+/**
+ * A preposition with its attached pronoun ("معهم", "عليكم", "عندنا", "بينهما") is grammar, like
+ * the preposition alone: "وكيف حكى معهم؟" asks how he spoke, not about "معهم". stopwords-iso
+ * lists only some of these forms.
+ */
+const PREPOSITIONS = ['مع', 'علي', 'في', 'من', 'عن', 'الي', 'عند', 'لدي', 'بين', 'حول', 'ضد', 'دون', 'نحو', 'ل', 'ب'];
+const ATTACHED_PRONOUNS = ['ه', 'ها', 'هم', 'هما', 'هن', 'ك', 'كم', 'ي', 'نا'];
+const PREPOSITION_FORMS = PREPOSITIONS.flatMap((p) => ATTACHED_PRONOUNS.map((pronoun) => p + pronoun));
+
 function build(lang: 'ar' | 'en' | 'fr'): Set<string> {
-  return new Set([...(iso[lang] ?? []), ...EXTRA[lang]].map((w) => normalizeForMatch(w)));
+  const own = lang === 'ar' ? PREPOSITION_FORMS : [];
+  return new Set([...(iso[lang] ?? []), ...EXTRA[lang], ...own].map((w) => normalizeForMatch(w)));
 }
 
 const STOP = { ar: build('ar'), en: build('en'), fr: build('fr') };
