@@ -26,6 +26,8 @@ describe('a misspelt focus word', () => {
     'من كان قائدد المسلمين في غزوة بدر؟',
     // The key beside the one meant: ج sits next to د on the Arabic keyboard.
     'من كان قائج المسلمين في غزوة بدر؟',
+    // Two words typed without the space between them.
+    'من كان قائدالمسلمين في غزوة بدر؟',
   ])('%s is answered', async (question) => {
     const answer = await assistant.ask(question);
     expect(answer.abstained, answer.answer).toBe(false);

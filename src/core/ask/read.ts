@@ -3,7 +3,7 @@ import { withoutProclitic } from '../index/analysis.js';
 import type { KnowledgeIndex } from '../index/knowledge-index.js';
 import type { Paragraph } from '../knowledge/types.js';
 import { ownSentence } from '../messages.js';
-import { readDialect, stem, synonymsOf, terms, type Lang } from '../text/index.js';
+import { isStopWord, readDialect, stem, synonymsOf, terms, type Lang } from '../text/index.js';
 import type { Turn } from '../types.js';
 
 /**
@@ -74,8 +74,24 @@ export function readArabic(question: string, index: KnowledgeIndex): string {
   // place in its other spelling or as its adjective ("بسوريا" → "سوريه", "أوروبا" → "أوروبي").
   return text
     .split(' ')
-    .map((word) => (word.length < 3 || known(word) ? word : (otherForms(word).find(known) ?? word)))
+    .map((word) => (word.length < 3 || known(word) ? word : (otherForms(word).find(known) ?? splitRunTogether(word, known) ?? word)))
     .join(' ');
+}
+
+/** Each half of a word typed without its space has at least this many letters. */
+const MIN_HALF = 4;
+
+/**
+ * Two words typed without the space between them ("دوريرابطه" for "دوري رابطة"): an unknown
+ * word that splits into two words the knowledge uses, neither a stop word, is read as both.
+ */
+function splitRunTogether(word: string, known: (word: string) => boolean): string | null {
+  if (word.length < 2 * MIN_HALF + 1 || !/^[\u0621-\u064A]+$/.test(word)) return null;
+  for (let at = MIN_HALF; at <= word.length - MIN_HALF; at++) {
+    const [first, second] = [word.slice(0, at), word.slice(at)];
+    if (!isStopWord(first) && !isStopWord(second) && known(first) && known(second)) return `${first} ${second}`;
+  }
+  return null;
 }
 
 /** Its synonyms, and the word without a one-letter preposition or "و" written onto it ("بسوريا", "لأوروبا"). */
