@@ -27,7 +27,8 @@ export type {
 } from './state.js';
 export { DEFAULT_CHANNEL_SETTINGS, defaultSettingsResolver, looksLikeQuestion } from './channels.js';
 export type { ChannelSettings, ChannelSettingsResolver } from './channels.js';
-export { localEmbedder, langchainEmbedder, CachedEmbedder } from './index/embedder.js';
+export { localEmbedder, langchainEmbedder } from './index/embedder.js';
+export { CachedEmbedder } from './index/embedding-cache.js';
 export type { Embedder } from './index/embedder.js';
 export type { LlmAnswerer, LlmEvent, LlmAnswerInput, Passage, LlmFallbackReason } from './llm/port.js';
 export type { KnowledgeDocument, Paragraph } from './knowledge/types.js';

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { SanadError } from './errors.js';
-import { CachedEmbedder, localEmbedder, type Embedder } from './index/embedder.js';
+import { localEmbedder, type Embedder } from './index/embedder.js';
+import { CachedEmbedder } from './index/embedding-cache.js';
 import { KnowledgeIndex } from './index/knowledge-index.js';
 import { readSnapshot, snapshotFile } from './index/snapshot.js';
 import {
@@ -106,7 +107,7 @@ export class KnowledgeBase {
     let base: KnowledgeBase;
     if (options.documents) {
       const index = new KnowledgeIndex(embedder);
-      await index.addDocuments(options.documents, options.onProgress);
+      await index.build(options.documents, options.onProgress);
       base = new KnowledgeBase(index, embedder, undefined, logger, [], reading);
     } else {
       const dir = options.knowledgeDir;
@@ -123,7 +124,7 @@ export class KnowledgeBase {
         const loaded = await loadKnowledge(dir, logger, reading);
         const index = new KnowledgeIndex(embedder);
         // Extra documents are embedded before the cache is saved, so their vectors stay cached.
-        await index.addDocuments([...loaded.documents, ...extra], options.onProgress);
+        await index.build([...loaded.documents, ...extra], options.onProgress);
         base = new KnowledgeBase(index, embedder, dir, logger, loaded.skipped, reading);
         for (const doc of extra) base.external.add(doc.document);
         base.snapshot.stale = true;
@@ -295,6 +296,6 @@ export class KnowledgeBase {
     await this.refreshing?.catch(() => undefined);
     await this.snapshot.save();
     if (this.timer) clearTimeout(this.timer);
-    await this.embedder.save();
+    await this.embedder.close();
   }
 }

@@ -1,4 +1,4 @@
-import type { CachedEmbedder } from './index/embedder.js';
+import type { CachedEmbedder } from './index/embedding-cache.js';
 import type { KnowledgeIndex } from './index/knowledge-index.js';
 import { buildInWorker, canBuildInWorker } from './index/worker-build.js';
 import type { SnapshotWriter } from './knowledge-snapshot.js';

@@ -160,7 +160,11 @@ export class Bm25Index {
     return new Map(best.map((row) => [row, acc[row]!]));
   }
 
-  /** The whole state as a few flat arrays (postings concatenated in term order). */
+  /**
+   * The whole state as a few flat arrays (postings concatenated in term order). The postings are
+   * moved into those arrays and the index keeps views of them (a posting that grows later gets
+   * its own array again): the postings and their doubling slack were not held beside a copy.
+   */
   exportState(): Bm25State {
     const terms = [...this.postings.keys()];
     const counts = new Int32Array(terms.length * 2);
@@ -177,6 +181,8 @@ export class Bm25Index {
     for (const p of this.postings.values()) {
       rows.set(p.rows.subarray(0, p.n), at);
       tfs.set(p.tfs.subarray(0, p.n), at);
+      p.rows = rows.subarray(at, at + p.n);
+      p.tfs = tfs.subarray(at, at + p.n);
       at += p.n;
     }
     return {

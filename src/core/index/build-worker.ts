@@ -21,7 +21,7 @@ port.on('message', (message: ToWorker) => {
 async function build(): Promise<void> {
   try {
     const index = new KnowledgeIndex(localEmbedder(embedder));
-    await index.addDocuments(documents, (done, total) => port.postMessage({ type: 'progress', done, total } satisfies FromWorker));
+    await index.build(documents, (done, total) => port.postMessage({ type: 'progress', done, total } satisfies FromWorker));
     const { state, transfer } = pack(index.exportState());
     port.postMessage({ type: 'state', state } satisfies FromWorker, transfer);
   } catch (error) {

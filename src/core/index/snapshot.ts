@@ -102,10 +102,19 @@ export function analyzerFingerprint(): string {
   return hash.digest('hex');
 }
 
-/** Writes a snapshot atomically (a temporary file, then a rename). */
+/**
+ * Bytes kept for the header line at the start of the file: the parts are written first, then the
+ * header with their offsets and checksum, padded to this size (readers look for its newline).
+ */
+const HEADER_SPACE = 4096;
+
+/**
+ * Writes a snapshot atomically (a temporary file, then a rename), part after part and each
+ * document's JSON on its own: at 100k paragraphs the documents as one JSON string and its bytes
+ * were 300 MB more at the peak of a cold build.
+ */
 export async function writeSnapshot(file: string, embedderId: string, state: IndexState, extras: SnapshotExtras): Promise<void> {
-  const meta: Meta = {
-    documents: state.documents,
+  const rest: Omit<Meta, 'documents'> = {
     terms: state.bm25.terms,
     totalLength: state.bm25.totalLength,
     liveCount: state.bm25.liveCount,
@@ -114,47 +123,52 @@ export async function writeSnapshot(file: string, embedderId: string, state: Ind
     spelling: state.spelling,
     extras,
   };
-  const parts: [string, Uint8Array][] = [
-    ['meta', Buffer.from(JSON.stringify(meta), 'utf8')],
-    ['rows', bytes(state.rows)],
-    ['counts', bytes(state.bm25.counts)],
-    ['postingRows', bytes(state.bm25.rows)],
-    ['postingTfs', bytes(state.bm25.tfs)],
-    ['lengths', bytes(state.bm25.lengths)],
-    ['alive', bytes(state.bm25.alive)],
-    ['vectors', bytes(state.vectors.data)],
-    ['owners', bytes(state.vectors.owners)],
-  ];
-  const layout: Header['parts'] = {};
-  let offset = 0;
-  for (const [name, part] of parts) {
-    layout[name] = [offset, part.byteLength];
-    offset = align8(offset + part.byteLength);
+  function* meta(): Generator<Uint8Array> {
+    yield Buffer.from('{"documents":[', 'utf8');
+    for (const [i, doc] of state.documents.entries()) yield Buffer.from((i > 0 ? ',' : '') + JSON.stringify(doc), 'utf8');
+    yield Buffer.from(`],${JSON.stringify(rest).slice(1)}`, 'utf8');
   }
-  // Checked and written part by part: the index is large, and a second copy of it would double
-  // the memory a build needs at its peak.
-  const sum = createHash('sha1');
-  for (const [name, part] of parts) sum.update(part).update(PADDING.subarray(0, padding(name, layout)));
-  const header: Header = {
-    format: INDEX_FORMAT,
-    analyzer: analyzerFingerprint(),
-    embedder: embedderId,
-    checksum: sum.digest('hex'),
-    parts: layout,
-  };
-  // The body starts 8-byte aligned, so its int32 and float32 parts can be viewed in place.
-  let head = `${MAGIC}\n${JSON.stringify(header)}`;
-  head = head.padEnd(align8(Buffer.byteLength(head) + 1) - 1, ' ') + '\n';
+  const parts: [string, Iterable<Uint8Array>][] = [
+    ['meta', meta()],
+    ['rows', [bytes(state.rows)]],
+    ['counts', [bytes(state.bm25.counts)]],
+    ['postingRows', [bytes(state.bm25.rows)]],
+    ['postingTfs', [bytes(state.bm25.tfs)]],
+    ['lengths', [bytes(state.bm25.lengths)]],
+    ['alive', [bytes(state.bm25.alive)]],
+    ['vectors', [bytes(state.vectors.data)]],
+    ['owners', [bytes(state.vectors.owners)]],
+  ];
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     const out = await open(tmp, 'w');
     try {
-      await out.write(Buffer.from(head, 'utf8'));
-      for (const [name, part] of parts) {
-        await out.write(part);
-        await out.write(PADDING.subarray(0, padding(name, layout)));
+      const sum = createHash('sha1');
+      const layout: Header['parts'] = {};
+      let offset = 0;
+      const write = async (chunk: Uint8Array) => {
+        sum.update(chunk);
+        await out.write(chunk, 0, chunk.byteLength, HEADER_SPACE + offset);
+        offset += chunk.byteLength;
+      };
+      for (const [name, chunks] of parts) {
+        const start = offset;
+        for (const chunk of chunks) await write(chunk);
+        layout[name] = [start, offset - start];
+        // Each part starts 8-byte aligned, so its int32 and float32 values can be viewed in place.
+        await write(PADDING.subarray(0, align8(offset) - offset));
       }
+      const header: Header = {
+        format: INDEX_FORMAT,
+        analyzer: analyzerFingerprint(),
+        embedder: embedderId,
+        checksum: sum.digest('hex'),
+        parts: layout,
+      };
+      const head = `${MAGIC}\n${JSON.stringify(header)}`;
+      if (Buffer.byteLength(head) >= HEADER_SPACE) throw new RangeError('the snapshot header does not fit its space');
+      await out.write(Buffer.from(head.padEnd(HEADER_SPACE - 1, ' ') + '\n', 'utf8'), 0, HEADER_SPACE, 0);
     } finally {
       await out.close();
     }
@@ -166,7 +180,6 @@ export async function writeSnapshot(file: string, embedderId: string, state: Ind
 }
 
 const PADDING = new Uint8Array(8);
-const padding = (name: string, layout: Header['parts']) => align8(layout[name]![1]) - layout[name]![1];
 
 /** The header is read first, in a block this size (it is a few hundred bytes). */
 const HEAD_BYTES = 64 * 1024;

@@ -96,6 +96,31 @@ export function rowMask(metadatas: Metadata[], n: number, filter: MetadataFilter
   return { version, mask, allowed, runs };
 }
 
+/**
+ * Cosine of `query` against the given rows only (for fusing with another ranking, which needs
+ * the vector score of its own candidates), in the order given.
+ */
+export function scoreRows(matrix: VectorMatrix | null, query: ArrayLike<number>, rows: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows.length);
+  if (!matrix || rows.length === 0) return out;
+  if (query.length !== matrix.dim) throw dimensionError(query.length, matrix.dim);
+  if (!matrix.setQuery(query)) throw inputError('the query vector has a non-finite value');
+  const { data, query: q, stride, count } = matrix;
+  for (let j = 0; j < rows.length; j++) {
+    const row = rows[j]!;
+    if (!(row >= 0 && row < count)) throw new RangeError(`no row ${row}`);
+    let a = 0;
+    let b = 0;
+    const base = row * stride;
+    for (let i = 0; i < stride; i += 2) {
+      a += q[i]! * data[base + i]!;
+      b += q[i + 1]! * data[base + i + 1]!;
+    }
+    out[j] = a + b;
+  }
+  return out;
+}
+
 /** True when `metadata` satisfies every (defined) key of `filter`. */
 export function matchesMetadata(metadata: Metadata, filter: MetadataFilter): boolean {
   for (const key in filter) {

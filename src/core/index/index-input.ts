@@ -1,0 +1,89 @@
+/**
+ * What goes into the index for a set of documents (their titles' terms, each paragraph's chunks,
+ * terms and vectors), and how it is put in.
+ */
+import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
+import { terms } from '../text/index.js';
+import { CHUNK_CHARS, paragraphTerms, splitLong } from './analysis.js';
+import { embeddingKey } from './embedding-cache.js';
+import type { IndexParts } from './index-state.js';
+
+export interface PreparedParagraph {
+  paragraph: Paragraph;
+  previous?: Paragraph;
+  chunks: string[];
+  terms?: string[];
+  /** The words `terms` learnt, in order, for the spelling variants. */
+  words?: [string, string][];
+}
+
+/** Documents ready to go into the index (see `KnowledgeIndex.prepare` and `apply`). */
+export interface PreparedDocuments {
+  docs: KnowledgeDocument[];
+  titleTerms: string[][];
+  titleWords: [string, string][];
+  pending: PreparedParagraph[];
+  vectors: Float32Array[];
+}
+
+/** What a prepared paragraph is replaced with once it is in the index. */
+const EMPTY_PARAGRAPH: PreparedParagraph = { paragraph: null as unknown as Paragraph, chunks: [] };
+/** What a vector is replaced with once it is in the index. */
+const NO_VECTOR = new Float32Array(0);
+
+/** Each document's title terms, and the words they were made from, in order (for the spelling variants). */
+export function titlesOf(docs: KnowledgeDocument[]): { titleTerms: string[][]; titleWords: [string, string][] } {
+  const titleWords: [string, string][] = [];
+  const titleTerms = docs.map((doc) => terms(doc.title, doc.lang, (token, stemmed) => titleWords.push([token, stemmed])));
+  return { titleTerms, titleWords };
+}
+
+/** The paragraphs to index (duplicates left out), each with the one before it. */
+export function* paragraphsOf(docs: KnowledgeDocument[]): Generator<{ paragraph: Paragraph; previous?: Paragraph }> {
+  for (const doc of docs) {
+    for (const [i, paragraph] of doc.paragraphs.entries()) {
+      if (!paragraph.duplicateOf) yield { paragraph, previous: i > 0 ? doc.paragraphs[i - 1] : undefined };
+    }
+  }
+}
+
+export function paragraphCount(docs: KnowledgeDocument[]): number {
+  let n = 0;
+  for (const doc of docs) for (const p of doc.paragraphs) if (!p.duplicateOf) n++;
+  return n;
+}
+
+/** The texts a paragraph is embedded as: its title and section, then the paragraph or each piece of a long one. */
+export async function chunksOf(paragraph: Paragraph): Promise<string[]> {
+  const head = [paragraph.title, paragraph.section].filter(Boolean).join(' — ');
+  const chunks = paragraph.text.length <= CHUNK_CHARS ? [paragraph.text] : await splitLong(paragraph.text);
+  return chunks.map((c) => `${head}\n${c}`);
+}
+
+export function putTitles(parts: IndexParts, docs: KnowledgeDocument[], titleTerms: string[][], titleWords: [string, string][]): void {
+  docs.forEach((doc, i) => {
+    parts.documents.set(doc.document, doc);
+    parts.titles.add(doc.document, titleTerms[i]!);
+  });
+  for (const [token, stemmed] of titleWords) parts.spelling.learnWord(token, stemmed);
+}
+
+/** Puts paragraphs in the next rows, with their chunks' vectors in order. */
+export function putParagraphs(parts: IndexParts, pending: PreparedParagraph[], vectors: Float32Array[]): void {
+  const { bm25, paragraphs, vectors: store, spelling } = parts;
+  const learnWord = (token: string, stemmed: string) => spelling.learnWord(token, stemmed);
+  let v = 0;
+  for (const [p, { paragraph, previous, chunks, terms: own, words }] of pending.entries()) {
+    // Each paragraph's chunk texts, terms and vectors are let go once it is in: at 100k
+    // paragraphs they were all held to the end of the build, at its peak.
+    pending[p] = EMPTY_PARAGRAPH;
+    if (words) for (const [token, stemmed] of words) learnWord(token, stemmed);
+    const row = bm25.add(own ?? paragraphTerms(paragraph, previous, learnWord, false));
+    paragraphs.set(row, paragraph);
+    const ids = chunks.map((_, i) => paragraphs.addChunk(row, `${paragraph.id}#${i}`));
+    const metadatas = chunks.map((chunk) => ({ row, document: paragraph.document, key: embeddingKey(chunk) }));
+    store.addRaw(vectors.slice(v, v + chunks.length), metadatas, ids);
+    vectors.fill(NO_VECTOR, v, v + chunks.length);
+    v += chunks.length;
+  }
+}
