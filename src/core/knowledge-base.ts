@@ -91,7 +91,7 @@ export class KnowledgeBase {
   ) {
     this.reading = { ...reading, known: (document) => this.index.documents.get(document) };
     this.snapshot = new SnapshotWriter(embedder.id, logger, () => ({
-      state: this.index.exportState(),
+      state: this.index.snapshotState(),
       extras: { fingerprints: [...(this.reading.fingerprints ?? [])] },
     }));
   }

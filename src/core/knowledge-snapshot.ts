@@ -1,3 +1,4 @@
+import type { Bm25Pieces } from './index/bm25.js';
 import type { IndexState } from './index/knowledge-index.js';
 import { writeSnapshot, type SnapshotExtras } from './index/snapshot.js';
 import type { Logger } from './ports.js';
@@ -21,7 +22,7 @@ export class SnapshotWriter {
   constructor(
     private readonly embedderId: string,
     private readonly logger: Logger,
-    private readonly contents: () => { state: IndexState; extras: SnapshotExtras },
+    private readonly contents: () => { state: IndexState<Bm25Pieces>; extras: SnapshotExtras },
   ) {}
 
   /** The index changed: the snapshot is rewritten `SNAPSHOT_DELAY_MS` from now. */

@@ -5,7 +5,7 @@
  */
 import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
 import { terms } from '../text/index.js';
-import { Bm25Index, type Bm25State } from './bm25.js';
+import { Bm25Index, type Bm25Pieces, type Bm25State } from './bm25.js';
 import { ParagraphRows } from './paragraph-rows.js';
 import { SpellingVariants } from './spelling.js';
 import type { Steps } from './steps.js';
@@ -14,13 +14,13 @@ import { VectorRows } from './vector-rows.js';
 
 export const BM25_PARAMETERS = { k1: 1.2, b: 0.75 };
 
-/** Everything a built index holds, as plain data. */
-export interface IndexState {
+/** Everything a built index holds, as plain data (the postings flat, or in pieces for a snapshot). */
+export interface IndexState<Postings extends Bm25State | Bm25Pieces = Bm25State> {
   /** In the order they were added. */
   documents: KnowledgeDocument[];
   /** Per BM25 row: its document's position in `documents` and its paragraph's, or -1, -1 once removed. */
   rows: Int32Array;
-  bm25: Bm25State;
+  bm25: Postings;
   vectors: {
     dim: number;
     /** Unit vectors, `dim` floats a chunk, in store order. */
@@ -55,7 +55,9 @@ export function emptyParts(): IndexParts {
   };
 }
 
-export function exportIndexState(parts: IndexParts): IndexState {
+export function exportIndexState(parts: IndexParts): IndexState;
+export function exportIndexState(parts: IndexParts, pieces: 'pieces'): IndexState<Bm25Pieces>;
+export function exportIndexState(parts: IndexParts, pieces?: 'pieces'): IndexState<Bm25State | Bm25Pieces> {
   const documents = [...parts.documents.values()];
   const where = new Map<Paragraph, [number, number]>();
   documents.forEach((doc, d) => doc.paragraphs.forEach((p, i) => where.set(p, [d, i])));
@@ -71,7 +73,7 @@ export function exportIndexState(parts: IndexParts): IndexState {
   return {
     documents,
     rows,
-    bm25: parts.bm25.exportState(),
+    bm25: pieces ? parts.bm25.exportPieces() : parts.bm25.exportState(),
     vectors: {
       dim: exported.dim,
       data: exported.vectors,

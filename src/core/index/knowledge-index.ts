@@ -1,7 +1,7 @@
 import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
 import { terms } from '../text/index.js';
 import type { Lang } from '../text/index.js';
-import { bm25Idf } from './bm25.js';
+import { bm25Idf, type Bm25Pieces } from './bm25.js';
 import type { Embedder } from './embedder.js';
 import { paragraphTerms, queryTerms, withoutProclitic } from './analysis.js';
 import { FUSION, fuse } from './fusion.js';
@@ -177,9 +177,14 @@ export class KnowledgeIndex {
     putParagraphs(this.parts, pending, vectors);
   }
 
-  /** The whole index as plain data, for a snapshot. */
+  /** The whole index as plain data (for a worker to hand its build over). */
   exportState(): IndexState {
     return exportIndexState(this.parts);
+  }
+
+  /** The same, its postings as views of the index's own arrays: write it before the index changes. */
+  snapshotState(): IndexState<Bm25Pieces> {
+    return exportIndexState(this.parts, 'pieces');
   }
 
   /** An index exactly as exported: same rows, same order, same scores. */

@@ -13,6 +13,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Paragraph } from '../knowledge/types.js';
 import { terms } from '../text/index.js';
+import type { Bm25Pieces, Bm25State } from './bm25.js';
 import { CHUNK_CHARS, paragraphTerms, queryTerms, type IndexState } from './knowledge-index.js';
 
 /** Bump when the layout or the meaning of any part changes. */
@@ -113,7 +114,12 @@ const HEADER_SPACE = 4096;
  * document's JSON on its own: at 100k paragraphs the documents as one JSON string and its bytes
  * were 300 MB more at the peak of a cold build.
  */
-export async function writeSnapshot(file: string, embedderId: string, state: IndexState, extras: SnapshotExtras): Promise<void> {
+export async function writeSnapshot(
+  file: string,
+  embedderId: string,
+  state: IndexState<Bm25State | Bm25Pieces>,
+  extras: SnapshotExtras,
+): Promise<void> {
   const rest: Omit<Meta, 'documents'> = {
     terms: state.bm25.terms,
     totalLength: state.bm25.totalLength,
@@ -132,8 +138,8 @@ export async function writeSnapshot(file: string, embedderId: string, state: Ind
     ['meta', meta()],
     ['rows', [bytes(state.rows)]],
     ['counts', [bytes(state.bm25.counts)]],
-    ['postingRows', [bytes(state.bm25.rows)]],
-    ['postingTfs', [bytes(state.bm25.tfs)]],
+    ['postingRows', staged(pieces(state.bm25.rows))],
+    ['postingTfs', staged(pieces(state.bm25.tfs))],
     ['lengths', [bytes(state.bm25.lengths)]],
     ['alive', [bytes(state.bm25.alive)]],
     ['vectors', [bytes(state.vectors.data)]],
@@ -180,6 +186,34 @@ export async function writeSnapshot(file: string, embedderId: string, state: Ind
 }
 
 const PADDING = new Uint8Array(8);
+/** Small pieces (a term's postings) are gathered into writes of this size. */
+const STAGE_BYTES = 8 << 20;
+
+function pieces(array: ArrayBufferView | ArrayBufferView[]): ArrayBufferView[] {
+  return Array.isArray(array) ? array : [array];
+}
+
+/** The bytes of many typed arrays, gathered into few large chunks (each chunk is written before the next is made). */
+function* staged(arrays: ArrayBufferView[]): Generator<Uint8Array> {
+  const stage = new Uint8Array(STAGE_BYTES);
+  let used = 0;
+  for (const array of arrays) {
+    const piece = bytes(array);
+    if (piece.byteLength >= STAGE_BYTES) {
+      if (used > 0) yield stage.subarray(0, used);
+      used = 0;
+      yield piece;
+      continue;
+    }
+    if (used + piece.byteLength > STAGE_BYTES) {
+      yield stage.subarray(0, used);
+      used = 0;
+    }
+    stage.set(piece, used);
+    used += piece.byteLength;
+  }
+  if (used > 0) yield stage.subarray(0, used);
+}
 
 /** The header is read first, in a block this size (it is a few hundred bytes). */
 const HEAD_BYTES = 64 * 1024;
