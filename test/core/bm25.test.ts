@@ -46,4 +46,23 @@ describe('Bm25Index', () => {
     expect(got.get(1)).toBeCloseTo(want.get(0)!, 10);
     expect(got.has(0)).toBe(false);
   });
+
+  it('reads back long gaps between rows and large term counts exactly (delta-coded postings)', () => {
+    const index = new Bm25Index();
+    const rows: string[][] = [];
+    for (let r = 0; r < 20_000; r++) rows.push(r % 9_999 === 0 ? [...Array<string>(300 + r).fill('rare'), 'x'] : ['x', r % 2 ? 'y' : 'z']);
+    rows.forEach((terms) => index.add(terms));
+    const scores = index.scores(new Map([['rare', 1]]));
+    expect([...scores.keys()].sort((a, b) => a - b)).toEqual([0, 9_999, 19_998]);
+    const avg = rows.reduce((n, t) => n + t.length, 0) / rows.length;
+    const idf = Math.log(1 + (rows.length - 3 + 0.5) / (3 + 0.5));
+    for (const row of [0, 9_999, 19_998]) {
+      const tf = 300 + row;
+      const norm = tf + index.k1 * (1 - index.b + (index.b * rows[row]!.length) / avg);
+      expect(scores.get(row)).toBe((idf * (tf * (index.k1 + 1))) / norm);
+    }
+    index.removeRows([9_999]);
+    expect(index.df('rare')).toBe(2);
+    expect(index.df('x')).toBe(19_999);
+  });
 });

@@ -50,8 +50,7 @@ describe('building an index a batch at a time', () => {
     const arrays = (s: IndexState) => [
       s.rows,
       s.bm25.counts,
-      s.bm25.rows,
-      s.bm25.tfs,
+      s.bm25.postings,
       s.bm25.lengths,
       s.bm25.alive,
       s.vectors.data,

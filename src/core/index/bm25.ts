@@ -2,10 +2,11 @@
  * Okapi BM25 over normalised, stemmed terms. Rows can be removed and added while the index
  * serves (a changed document is re-indexed alone); removed rows leave a tombstone.
  *
- * Postings are typed arrays (rows as int32, term frequencies as uint16, grown by doubling), with each
- * term's live document frequency beside them: no object per posting entry, and a snapshot can
- * hand its buffers over without copying them.
+ * Postings are delta-coded byte arrays (postings.ts), with each term's live document frequency
+ * beside them: no object per posting entry, and a snapshot can hand its buffers over without
+ * copying them.
  */
+import { MAX_ROWS, appendEntry, emptyPosting, forEachEntry, type Posting } from './postings.js';
 import { runAtOnce, type Steps } from './steps.js';
 
 /**
@@ -15,43 +16,26 @@ import { runAtOnce, type Steps } from './steps.js';
  */
 const MAX_TF = 0xffff;
 
-/**
- * A posting list doubles while it is short, then grows by a quarter: the lists of common terms
- * and n-grams hold most entries, and doubling left a third of their arrays empty on average
- * (55 MB at 100k paragraphs, at the peak of a build).
- */
-const GROW_BY_QUARTER_FROM = 1024;
-
 export interface Bm25Options {
   k1?: number;
   b?: number;
 }
 
-interface Posting {
-  rows: Int32Array;
-  tfs: Uint16Array;
-  /** Entries in use (the arrays may be longer). */
-  n: number;
-  /** Live rows among them. */
-  df: number;
-}
-
 /** The index's state as plain arrays, for a snapshot (see snapshot.ts). */
 export interface Bm25State {
   terms: string[];
-  /** Per term: entries and live document frequency, two int32 each. */
+  /** Per term: entries, live document frequency, bytes and last row, four int32 each. */
   counts: Int32Array;
-  /** Every term's rows, one after another in `terms` order; `tfs` alike. */
-  rows: Int32Array;
-  tfs: Uint16Array;
+  /** Every term's coded postings, one after another in `terms` order. */
+  postings: Uint8Array;
   lengths: Int32Array;
   alive: Uint8Array;
   totalLength: number;
   liveCount: number;
 }
 
-/** `Bm25State` with the postings left where they are: each term's rows and tfs as views, in `terms` order (what a snapshot writes). */
-export type Bm25Pieces = Omit<Bm25State, 'rows' | 'tfs'> & { rows: Int32Array[]; tfs: Uint16Array[] };
+/** `Bm25State` with the postings left where they are: each term's bytes as a view, in `terms` order (what a snapshot writes). */
+export type Bm25Pieces = Omit<Bm25State, 'postings'> & { postings: Uint8Array[] };
 
 /** BM25's inverse document frequency of a term used by `df` of `n` rows; 0 for an unused term. */
 export function bm25Idf(df: number, n: number): number {
@@ -82,17 +66,11 @@ export class Bm25Index {
     const row = this.rowCount;
     const tf = new Map<string, number>();
     for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + 1);
+    if (row >= MAX_ROWS) throw new RangeError(`BM25 holds at most ${MAX_ROWS} rows`);
     for (const [term, count] of tf) {
       let posting = this.postings.get(term);
-      if (!posting) this.postings.set(term, (posting = { rows: new Int32Array(2), tfs: new Uint16Array(2), n: 0, df: 0 }));
-      if (posting.n === posting.rows.length) {
-        const size = posting.n < GROW_BY_QUARTER_FROM ? posting.n * 2 : posting.n + (posting.n >> 2);
-        posting.rows = grow(posting.rows, size, posting.n);
-        posting.tfs = grow(posting.tfs, size, posting.n);
-      }
-      posting.rows[posting.n] = row;
-      posting.tfs[posting.n] = Math.min(count, MAX_TF);
-      posting.n++;
+      if (!posting) this.postings.set(term, (posting = emptyPosting()));
+      appendEntry(posting, row, Math.min(count, MAX_TF));
       posting.df++;
     }
     if (row === this.lengths.length) {
@@ -127,7 +105,7 @@ export class Bm25Index {
     if (!any) return;
     for (const posting of this.postings.values()) {
       let removed = 0;
-      for (let i = 0; i < posting.n; i++) removed += gone[posting.rows[i]!]!;
+      forEachEntry(posting, (row) => (removed += gone[row]!));
       posting.df -= removed;
     }
   }
@@ -156,10 +134,38 @@ export class Bm25Index {
       const idf = this.idf(term);
       if (!posting || idf === 0) continue;
       const w = weight * idf;
-      for (let i = 0; i < posting.n; i++) {
-        const row = posting.rows[i]!;
+      // The entries decoded inline (see postings.ts): this loop is most of a question's BM25 time.
+      const bytes = posting.bytes;
+      const end = posting.used;
+      let row = -1;
+      for (let i = 0; i < end;) {
+        let v = bytes[i++]!;
+        if (v >= 0x80) {
+          v &= 0x7f;
+          let shift = 7;
+          let x: number;
+          do {
+            x = bytes[i++]!;
+            v |= (x & 0x7f) << shift;
+            shift += 7;
+          } while (x >= 0x80);
+        }
+        row += v >>> 1;
+        let tf = 1;
+        if (v & 1) {
+          tf = bytes[i++]!;
+          if (tf >= 0x80) {
+            tf &= 0x7f;
+            let shift = 7;
+            let x: number;
+            do {
+              x = bytes[i++]!;
+              tf |= (x & 0x7f) << shift;
+              shift += 7;
+            } while (x >= 0x80);
+          }
+        }
         if (!this.alive[row]) continue;
-        const tf = posting.tfs[i]!;
         const norm = tf + this.k1 * (1 - this.b + (this.b * this.lengths[row]!) / avg);
         if (acc[row] === 0) touched.push(row);
         acc[row]! += (w * (tf * (this.k1 + 1))) / norm;
@@ -172,45 +178,32 @@ export class Bm25Index {
 
   /** The whole state as a few flat arrays (postings concatenated in term order). */
   exportState(): Bm25State {
-    const terms = [...this.postings.keys()];
-    const counts = new Int32Array(terms.length * 2);
-    let total = 0;
-    terms.forEach((term, t) => {
-      const p = this.postings.get(term)!;
-      counts[2 * t] = p.n;
-      counts[2 * t + 1] = p.df;
-      total += p.n;
-    });
-    const rows = new Int32Array(total);
-    const tfs = new Uint16Array(total);
+    const { postings, ...rest } = this.exportPieces();
+    const flat = new Uint8Array(postings.reduce((n, p) => n + p.length, 0));
     let at = 0;
-    for (const p of this.postings.values()) {
-      rows.set(p.rows.subarray(0, p.n), at);
-      tfs.set(p.tfs.subarray(0, p.n), at);
-      at += p.n;
+    for (const p of postings) {
+      flat.set(p, at);
+      at += p.length;
     }
-    return { terms, counts, rows, tfs, ...this.rowState() };
+    return { ...rest, postings: flat };
   }
 
   /**
-   * The state without copying the postings (views of each term's entries, in term order): a
+   * The state without copying the postings (views of each term's bytes, in term order): a
    * snapshot writes them as they are, where a flat copy of them was 160 MB more at 100k paragraphs.
    * Read the views before the index changes.
    */
   exportPieces(): Bm25Pieces {
     const terms = [...this.postings.keys()];
-    const counts = new Int32Array(terms.length * 2);
-    const rows: Int32Array[] = [];
-    const tfs: Uint16Array[] = [];
+    const counts = new Int32Array(terms.length * 4);
+    const postings: Uint8Array[] = [];
     let t = 0;
     for (const p of this.postings.values()) {
-      counts[2 * t] = p.n;
-      counts[2 * t + 1] = p.df;
-      rows.push(p.rows.subarray(0, p.n));
-      tfs.push(p.tfs.subarray(0, p.n));
+      counts.set([p.n, p.df, p.used, p.last], 4 * t);
+      postings.push(p.bytes.subarray(0, p.used));
       t++;
     }
-    return { terms, counts, rows, tfs, ...this.rowState() };
+    return { terms, counts, postings, ...this.rowState() };
   }
 
   private rowState(): Pick<Bm25State, 'lengths' | 'alive' | 'totalLength' | 'liveCount'> {
@@ -231,18 +224,21 @@ export class Bm25Index {
   static *restoring(state: Bm25State, options: Bm25Options = {}): Steps<Bm25Index> {
     const index = new Bm25Index(options);
     let at = 0;
+    if (state.counts.length !== 4 * state.terms.length) throw new RangeError('BM25 state arrays do not agree');
     for (let t = 0; t < state.terms.length; t++) {
-      const n = state.counts[2 * t]!;
+      const c = state.counts;
+      const used = c[4 * t + 2]!;
       index.postings.set(state.terms[t]!, {
-        rows: state.rows.subarray(at, at + n),
-        tfs: state.tfs.subarray(at, at + n),
-        n,
-        df: state.counts[2 * t + 1]!,
+        bytes: state.postings.subarray(at, at + used),
+        used,
+        n: c[4 * t]!,
+        df: c[4 * t + 1]!,
+        last: c[4 * t + 3]!,
       });
-      at += n;
+      at += used;
       if (t % 4096 === 4095) yield;
     }
-    if (at !== state.rows.length || state.tfs.length !== state.rows.length || state.alive.length !== state.lengths.length) {
+    if (at !== state.postings.length || state.alive.length !== state.lengths.length) {
       throw new RangeError('BM25 state arrays do not agree');
     }
     index.rowCount = state.lengths.length;
@@ -255,7 +251,7 @@ export class Bm25Index {
 }
 
 /** A copy of the first `used` entries in an array of `size`. */
-function grow<T extends Int32Array | Uint16Array>(array: T, size: number, used: number): T {
+function grow<T extends Int32Array>(array: T, size: number, used: number): T {
   const next = new (array.constructor as new (length: number) => T)(Math.max(size, 2));
   next.set(array.subarray(0, used));
   return next;

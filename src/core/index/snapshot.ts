@@ -17,7 +17,7 @@ import type { Bm25Pieces, Bm25State } from './bm25.js';
 import { CHUNK_CHARS, paragraphTerms, queryTerms, type IndexState } from './knowledge-index.js';
 
 /** Bump when the layout or the meaning of any part changes. */
-export const INDEX_FORMAT = 2;
+export const INDEX_FORMAT = 3;
 const MAGIC = 'sanad-index';
 
 /** What a snapshot holds beside the index: how each file looked when it was last read. */
@@ -138,8 +138,7 @@ export async function writeSnapshot(
     ['meta', meta()],
     ['rows', [bytes(state.rows)]],
     ['counts', [bytes(state.bm25.counts)]],
-    ['postingRows', staged(pieces(state.bm25.rows))],
-    ['postingTfs', staged(pieces(state.bm25.tfs))],
+    ['postings', staged(pieces(state.bm25.postings))],
     ['lengths', [bytes(state.bm25.lengths)]],
     ['alive', [bytes(state.bm25.alive)]],
     ['vectors', [bytes(state.vectors.data)]],
@@ -270,8 +269,7 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
       bm25: {
         terms: meta.terms,
         counts: int32('counts'),
-        rows: int32('postingRows'),
-        tfs: view(Uint16Array, part('postingTfs')),
+        postings: part('postings'),
         lengths: int32('lengths'),
         alive: part('alive'),
         totalLength: meta.totalLength,

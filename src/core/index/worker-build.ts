@@ -92,7 +92,7 @@ export function pack(state: IndexState): { state: PackedState; transfer: ArrayBu
     vectors: { ...vectors, keys: vectors.keys.join('\n') },
     spelling: JSON.stringify(state.spelling),
   };
-  const arrays = [state.rows, bm25.counts, bm25.rows, bm25.tfs, bm25.lengths, bm25.alive, vectors.data, vectors.owners];
+  const arrays = [state.rows, bm25.counts, bm25.postings, bm25.lengths, bm25.alive, vectors.data, vectors.owners];
   const transfer = [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
   return { state: packed, transfer };
 }
