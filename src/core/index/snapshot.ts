@@ -247,13 +247,18 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
     if (!last || start + align8(last[1][0] + last[1][1]) !== size) return { reason: 'is damaged (it is not the length its header says)' };
     const sum = createHash('sha1');
     const parts = new Map<string, Uint8Array>();
+    let meta: Meta | null = null;
     for (const [name, [offset, length]] of order) {
       const part = new Uint8Array(align8(length));
       const { bytesRead } = await handle.read(part, 0, part.length, start + offset);
       if (bytesRead !== part.length) return { reason: `is damaged (part ${name} is cut short)` };
       sum.update(part);
-      parts.set(name, part.subarray(0, length));
+      // The documents' JSON is parsed as soon as it is read, so its bytes and its text are let go
+      // before the other parts are read (trusted only once the checksum below holds).
+      if (name === 'meta') meta = JSON.parse(Buffer.from(part.buffer, 0, length).toString('utf8')) as Meta;
+      else parts.set(name, part.subarray(0, length));
     }
+    if (!meta) return { reason: 'is damaged (its meta part is missing)' };
     if (sum.digest('hex') !== header.checksum) return { reason: 'is damaged (its checksum does not match)' };
     const part = (name: string): Uint8Array => {
       const got = parts.get(name);
@@ -261,8 +266,6 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
       return got;
     };
     const int32 = (name: string) => view(Int32Array, part(name));
-    const meta = JSON.parse(Buffer.from(part('meta').buffer, 0, part('meta').byteLength).toString('utf8')) as Meta;
-    parts.delete('meta');
     const state: IndexState = {
       documents: meta.documents,
       rows: int32('rows'),
