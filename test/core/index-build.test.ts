@@ -2,7 +2,7 @@
  * Issue 18's memory work: a first build is made a batch of paragraphs at a time, and the
  * embedding cache keeps its vectors on disk. Neither may change what is indexed or embedded.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -107,6 +107,25 @@ describe('the embedding cache, with its vectors on disk', () => {
     expect(second.misses).toBe(0);
     expect(b).toEqual([again[1], a[0], a[1]]);
     await second.close();
+  });
+
+  it("removes the scratch file a process left when it died before saving, not a running process's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanad-embedding-cache-'));
+    const cache = new CachedEmbedder(recording(), dir);
+    await cache.embedDocuments(['first text']);
+    await cache.close();
+    const [file] = readdirSync(dir);
+    // 2^22 + 1 is above Linux's largest pid: no process has it.
+    writeFileSync(join(dir, `${file}.4194305.new`), 'left by a crash');
+    writeFileSync(join(dir, `${file}.${process.ppid}.new`), 'still running');
+    const next = new CachedEmbedder(recording(), dir);
+    await next.embedDocuments(['second text']);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.new'))
+        .sort(),
+    ).toEqual([`${file}.${process.ppid}.new`, `${file}.${process.pid}.new`].sort());
+    await next.close();
   });
 
   it('without a folder, keeps the vectors in memory and embeds each text once', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { Logger } from '../ports.js';
 import { silentLogger } from '../ports.js';
 import type { Embedder } from './embedder.js';
@@ -152,6 +152,7 @@ export class CachedEmbedder implements Embedder {
     const path = `${file}.${process.pid}.new`;
     try {
       await mkdir(this.dir, { recursive: true });
+      await removeLeftScratch(this.dir, basename(file));
       this.fresh = { handle: await open(path, 'w+'), path, dim, bodyAt: 0, rows: new Map() };
       return this.fresh;
     } catch (error) {
@@ -260,6 +261,27 @@ export class CachedEmbedder implements Embedder {
         this.loaded = false;
       }),
     );
+  }
+}
+
+/**
+ * Scratch files of processes that died before they saved (`NAME.PID.new` of a PID no longer
+ * running): each holds the vectors that process embedded, up to the size of the cache.
+ */
+async function removeLeftScratch(dir: string, name: string): Promise<void> {
+  for (const entry of await readdir(dir)) {
+    const pid = entry.startsWith(`${name}.`) && entry.endsWith('.new') ? Number(entry.slice(name.length + 1, -'.new'.length)) : NaN;
+    if (Number.isInteger(pid) && pid !== process.pid && !running(pid)) await rm(join(dir, entry), { force: true });
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
