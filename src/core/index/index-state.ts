@@ -115,8 +115,7 @@ export function* restoringParts(state: IndexState): Steps<IndexParts> {
     metadatas.push({ row, document: paragraph.document, key: keys[i]! });
     if (i % 2048 === 2047) yield;
   }
-  parts.vectors.importRows({ dim: state.vectors.dim, vectors: state.vectors.data, ids, metadatas });
-  yield;
+  yield* parts.vectors.importingRows({ dim: state.vectors.dim, vectors: state.vectors.data, ids, metadatas });
   parts.spelling = SpellingVariants.fromState(state.spelling);
   return parts;
 }

@@ -4,6 +4,7 @@
  * core indexes through this class; `FloatVectorStore` (vector-store.ts) puts LangChain's
  * `VectorStore` interface on it.
  */
+import { runAtOnce, type Steps } from './steps.js';
 import { VectorMatrix, norm, type ScanKind } from './vector-matrix.js';
 import {
   dimensionError,
@@ -11,17 +12,14 @@ import {
   rowMask,
   scanTopK,
   scoreRows,
+  type ExportedRows,
   type Metadata,
   type MetadataFilter,
+  type RawHit,
   type RowMask,
 } from './vector-scan.js';
 
-export interface RawHit {
-  row: number;
-  id: string;
-  score: number;
-  metadata: Metadata;
-}
+export type { ExportedRows, RawHit } from './vector-scan.js';
 
 export interface VectorRowsOptions {
   /** Vector dimension; otherwise taken from the first vectors added. */
@@ -32,15 +30,9 @@ export interface VectorRowsOptions {
   initialRows?: number;
 }
 
-/** Rows as exported for a snapshot and imported back, bit for bit. */
-export interface ExportedRows {
-  dim: number;
-  vectors: Float32Array;
-  ids: string[];
-  metadatas: Metadata[];
-}
-
 const MASK_CACHE_LIMIT = 32;
+/** Rows copied between two event-loop turns by `importingRows` (8 MB of 512-float vectors). */
+const IMPORT_STEP_ROWS = 4096;
 
 export class VectorRows {
   private matrix: VectorMatrix | null = null;
@@ -207,6 +199,14 @@ export class VectorRows {
 
   /** Replaces the contents with exported rows, bit for bit (they are not normalised again). */
   importRows(rows: ExportedRows): void {
+    runAtOnce(this.importingRows(rows));
+  }
+
+  /**
+   * `importRows` in steps of a few thousand rows (see steps.ts): copying 100k vectors at once
+   * held the event loop for up to a second while a re-indexed version was swapped in.
+   */
+  *importingRows(rows: ExportedRows): Steps<void> {
     this.clear();
     const n = rows.ids.length;
     if (n === 0) return;
@@ -215,8 +215,12 @@ export class VectorRows {
     const matrix = this.ensureMatrix(rows.dim);
     matrix.reserve(n, true);
     const { dim, stride, data } = matrix;
-    if (stride === dim) data.set(rows.vectors);
-    else for (let row = 0; row < n; row++) data.set(rows.vectors.subarray(row * dim, (row + 1) * dim), row * stride);
+    for (let from = 0; from < n; from += IMPORT_STEP_ROWS) {
+      const to = Math.min(n, from + IMPORT_STEP_ROWS);
+      if (stride === dim) data.set(rows.vectors.subarray(from * dim, to * dim), from * dim);
+      else for (let row = from; row < to; row++) data.set(rows.vectors.subarray(row * dim, (row + 1) * dim), row * stride);
+      yield;
+    }
     matrix.count = n;
     this.ids = [...rows.ids];
     this.metadatas = [...rows.metadatas];

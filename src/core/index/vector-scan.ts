@@ -8,6 +8,21 @@ import { TopK } from './vector-topk.js';
 
 export type Metadata = Record<string, unknown>;
 
+export interface RawHit {
+  row: number;
+  id: string;
+  score: number;
+  metadata: Metadata;
+}
+
+/** Rows as exported for a snapshot and imported back, bit for bit. */
+export interface ExportedRows {
+  dim: number;
+  vectors: Float32Array;
+  ids: string[];
+  metadatas: Metadata[];
+}
+
 /**
  * Matches rows whose metadata has, for every key, the given value, or one of the given values
  * when an array is given (`{ collection: ['a', 'b'] }`). A metadata value that is itself an array
