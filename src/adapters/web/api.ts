@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AnswerService } from '../../answering/index.js';
+import { AnswerService, type AnswerRequest } from '../../answering/index.js';
 import {
   type Answer,
   type Assistant,
@@ -88,19 +88,33 @@ export function createApi(deps: ApiDeps) {
     return controller;
   }
 
-  async function ask(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * What both ask endpoints do before answering: read and check the question, refuse it when the
+   * web chat is off or over its rate, and tie the answer to the connection.
+   */
+  async function acceptQuestion(req: IncomingMessage, res: ServerResponse): Promise<AnswerRequest> {
     const uiLang = preferredLanguage(req.headers['accept-language']);
     const { question, history } = parseAsk(await readJson(req, deps.maxBodyBytes), deps.maxQuestionChars, uiLang);
     refuseWhenOff();
     await takeRate(req, question, uiLang);
     const controller = abortOnClose(res);
-    await answering.answer(
-      { channel: WEB_CHANNEL, user: WEB_USER, question, conversation: history, ...limits, otherwise: uiLang, signal: controller.signal },
-      {
-        deliver: async (answer) => sendJson(res, 200, answerJson(answer)),
-        apologise: async (reply, errorId) => sendError(res, 500, 'internal', reply.text, { errorId }),
-      },
-    );
+    return {
+      channel: WEB_CHANNEL,
+      user: WEB_USER,
+      question,
+      conversation: history,
+      ...limits,
+      otherwise: uiLang,
+      signal: controller.signal,
+    };
+  }
+
+  async function ask(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const request = await acceptQuestion(req, res);
+    await answering.answer(request, {
+      deliver: async (answer) => sendJson(res, 200, answerJson(answer)),
+      apologise: async (reply, errorId) => sendError(res, 500, 'internal', reply.text, { errorId }),
+    });
   }
 
   /**
@@ -109,11 +123,7 @@ export function createApi(deps: ApiDeps) {
    * stream starts, as ordinary JSON errors with their status.
    */
   async function askStream(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const uiLang = preferredLanguage(req.headers['accept-language']);
-    const { question, history } = parseAsk(await readJson(req, deps.maxBodyBytes), deps.maxQuestionChars, uiLang);
-    refuseWhenOff();
-    await takeRate(req, question, uiLang);
-    const controller = abortOnClose(res);
+    const request = await acceptQuestion(req, res);
     res.writeHead(200, {
       'Content-Type': 'application/x-ndjson; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -123,18 +133,15 @@ export function createApi(deps: ApiDeps) {
       if (!res.writableEnded && !res.destroyed) res.write(JSON.stringify(event) + '\n');
     };
     let sent = 0;
-    await answering.answer(
-      { channel: WEB_CHANNEL, user: WEB_USER, question, conversation: history, ...limits, otherwise: uiLang, signal: controller.signal },
-      {
-        // Each line carries only what is new since the last one.
-        progress: async (text) => {
-          write({ type: 'delta', text: text.slice(sent) });
-          sent = text.length;
-        },
-        deliver: async (answer) => write({ type: 'final', answer: answerJson(answer) }),
-        apologise: async (reply, errorId) => write({ type: 'error', error: { code: 'internal', message: reply.text, errorId } }),
+    await answering.answer(request, {
+      // Each line carries only what is new since the last one.
+      progress: async (text) => {
+        write({ type: 'delta', text: text.slice(sent) });
+        sent = text.length;
       },
-    );
+      deliver: async (answer) => write({ type: 'final', answer: answerJson(answer) }),
+      apologise: async (reply, errorId) => write({ type: 'error', error: { code: 'internal', message: reply.text, errorId } }),
+    });
     res.end();
   }
 
