@@ -6,7 +6,7 @@ export type { Briefing, BriefingDocument, BriefingLang, KeyPoint } from './model
 export { label } from './labels.js';
 export { renderSlack, escapeSlack, SLACK_LIMITS } from './render-slack.js';
 export type { SlackBlock, SlackBriefingMessage } from './render-slack.js';
-export { renderDiscord, escapeDiscord, embedSize, DISCORD_LIMITS } from './render-discord.js';
+export { renderDiscord, escapeDiscord } from './render-discord.js';
 export type { DiscordEmbed, DiscordBriefingMessage } from './render-discord.js';
 export { renderText, renderMarkdown, toBriefingView } from './render-text.js';
 export type { BriefingTextView, TextCitation } from './render-text.js';

@@ -1,19 +1,8 @@
 import { citationLabel } from '../core/reply.js';
+import { DISCORD_LIMITS, embedSize } from '../platforms/index.js';
 import { label } from './labels.js';
 import type { Briefing, BriefingArticle, KeyPoint } from './model.js';
 import { yesterdayLines } from './render-text.js';
-
-/** Discord's embed limits. */
-export const DISCORD_LIMITS = {
-  title: 256,
-  description: 4096,
-  fields: 25,
-  fieldName: 256,
-  fieldValue: 1024,
-  footer: 2048,
-  total: 6000,
-  embeds: 10,
-} as const;
 
 export interface DiscordEmbed {
   title?: string;
@@ -48,16 +37,6 @@ function defuse(text: string): string {
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** Characters Discord counts toward the 6000 total. */
-export function embedSize(embed: DiscordEmbed): number {
-  return (
-    (embed.title?.length ?? 0) +
-    (embed.description?.length ?? 0) +
-    (embed.footer?.text.length ?? 0) +
-    (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0)
-  );
 }
 
 function pointText(p: KeyPoint, url?: string | null): string {
@@ -140,13 +119,13 @@ export function renderDiscord(briefing: Briefing, options: { key?: string } = {}
 
   const more = briefing.moreDocuments;
   const reserve = 80; // room for the "more documents" line
-  let budget = DISCORD_LIMITS.total - embedSize(header) - reserve;
+  let budget = DISCORD_LIMITS.embedTotal - embedSize(header) - reserve;
   const embeds: DiscordEmbed[] = [];
   let dropped = 0;
   for (const section of sections) {
     const title = cut(section.title, DISCORD_LIMITS.title);
     const room = Math.min(DISCORD_LIMITS.description, budget - title.length);
-    if (embeds.length >= DISCORD_LIMITS.embeds - 1 || room < 200) {
+    if (embeds.length >= DISCORD_LIMITS.embedsPerMessage - 1 || room < 200) {
       dropped++;
       continue;
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Briefing, KeyPoint } from '../../src/briefing/model.js';
-import { DISCORD_LIMITS, embedSize, renderDiscord } from '../../src/briefing/render-discord.js';
+import { renderDiscord } from '../../src/briefing/render-discord.js';
+import { DISCORD_LIMITS, embedSize, limitViolations } from '../../src/platforms/index.js';
 import { renderSlack, SLACK_LIMITS } from '../../src/briefing/render-slack.js';
 import { buildBriefing } from '../../src/briefing/build.js';
 import { EMPTY_STATS } from '../../src/state/types.js';
@@ -101,8 +102,10 @@ describe('renderDiscord', () => {
   it('stays within every embed limit and never pings', () => {
     const msg = renderDiscord(huge(), { key: 'discord:1:2026-03-29' });
     expect(msg.allowed_mentions).toEqual({ parse: [] });
-    expect(msg.embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embeds);
-    expect(msg.embeds.reduce((n, e) => n + embedSize(e), 0)).toBeLessThanOrEqual(DISCORD_LIMITS.total);
+    // The same checker the Discord adapter's answers are held to.
+    expect(limitViolations(msg)).toEqual([]);
+    expect(msg.embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedsPerMessage);
+    expect(msg.embeds.reduce((n, e) => n + embedSize(e), 0)).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
     for (const e of msg.embeds) {
       expect(e.title?.length ?? 0).toBeLessThanOrEqual(DISCORD_LIMITS.title);
       expect(e.description?.length ?? 0).toBeLessThanOrEqual(DISCORD_LIMITS.description);

@@ -2,7 +2,7 @@
  * The real discord.js client, driven by the adapter, against the fake Discord on 127.0.0.1.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { limitViolations } from '../../src/adapters/discord/limits.js';
+import { limitViolations } from '../../src/platforms/index.js';
 import { MemoryStateStore } from '../../src/core/state.js';
 import type { StateStore } from '../../src/core/state.js';
 import { FakeDiscord } from './fake-discord.js';

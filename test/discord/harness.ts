@@ -4,7 +4,7 @@
  * (message_reference) or, for a message posted in a thread, the thread (whose id is the id of
  * the message that started it).
  */
-import { limitViolations } from '../../src/adapters/discord/limits.js';
+import { limitViolations } from '../../src/platforms/index.js';
 import { unescapeDiscordMarkdown } from '../../src/adapters/discord/text.js';
 import type { ChannelSettings } from '../../src/core/channels.js';
 import type { Assistant } from '../../src/core/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DISCORD_LIMITS, limitViolations } from '../../src/adapters/discord/limits.js';
+import { DISCORD_LIMITS, limitViolations } from '../../src/platforms/index.js';
 import { COLORS, CUSTOM_ID, renderParagraph, renderPartial, renderReply } from '../../src/adapters/discord/render.js';
 import { escapeDiscordMarkdown, splitText, unescapeDiscordMarkdown } from '../../src/adapters/discord/text.js';
 import { errorReply, toReply } from '../../src/core/reply.js';

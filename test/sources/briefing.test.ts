@@ -139,7 +139,8 @@ describe('a busy day of news', () => {
   it('lists the newest 15 articles by source, counts the rest, and stays inside Slack and Discord limits', async () => {
     const { buildBriefing } = await import('../../src/briefing/build.js');
     const { renderSlack, SLACK_LIMITS } = await import('../../src/briefing/render-slack.js');
-    const { renderDiscord, embedSize, DISCORD_LIMITS } = await import('../../src/briefing/render-discord.js');
+    const { renderDiscord } = await import('../../src/briefing/render-discord.js');
+    const { embedSize, DISCORD_LIMITS } = await import('../../src/platforms/index.js');
     const { articleDocument } = await import('../../src/sources/documents.js');
     const { EMPTY_STATS } = await import('../../src/state/types.js');
     const docs = Array.from({ length: 40 }, (_, i) =>
@@ -183,8 +184,8 @@ describe('a busy day of news', () => {
     const slack = renderSlack(b);
     expect(slack.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
     const discord = renderDiscord(b);
-    expect(discord.embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embeds);
-    expect(discord.embeds.reduce((n, e) => n + embedSize(e), 0)).toBeLessThanOrEqual(DISCORD_LIMITS.total);
+    expect(discord.embeds.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedsPerMessage);
+    expect(discord.embeds.reduce((n, e) => n + embedSize(e), 0)).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
     expect(discord.embeds.every((e) => (e.description ?? '').length <= DISCORD_LIMITS.description)).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import { answerQuestion } from './answer.js';
 import type { ReplySink } from './answer.js';
 import { takeLimits, type DiscordContext } from './context.js';
 import { conversationFor, stripBotMention } from './conversation.js';
-import { DISCORD_LIMITS } from './limits.js';
+import { DISCORD_LIMITS } from '../../platforms/index.js';
 import { renderNotice } from './render.js';
 import type { DiscordPayload } from './render.js';
 import { shorten } from './text.js';

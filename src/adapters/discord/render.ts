@@ -6,7 +6,7 @@
 import { ButtonStyle, ComponentType } from 'discord.js';
 import type { APIActionRowComponent, APIButtonComponentWithCustomId, APIEmbed, APIEmbedField } from 'discord.js';
 import { type Lang, message, type Reply, type ReplyCitation } from '../../core/index.js';
-import { DISCORD_LIMITS as L, embedSize } from './limits.js';
+import { DISCORD_LIMITS as L, embedSize } from '../../platforms/index.js';
 import { escapeDiscordMarkdown, shorten, splitText } from './text.js';
 
 /** Nothing the bot sends may ping anyone: no @everyone/@here, role, user, nor the replied-to author. */
