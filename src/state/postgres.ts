@@ -2,19 +2,10 @@ import pg from 'pg';
 import { SanadError } from '../core/errors.js';
 import { redact } from '../core/ports.js';
 import type { FeedbackRecord, LeaseClaim, LeaseRequest, QuestionRecord, RateCheck, RateVerdict } from '../core/state.js';
+import { PgBriefingLog } from './postgres-briefings.js';
 import { PG_MIGRATIONS, ident, migratePg } from './pg-migrations.js';
 import { ListeningClient, describeUrl, getEmbeddings, putEmbeddings, takeRate, transaction, type Queryable } from './pg-shared.js';
-import {
-  type BriefingRow,
-  type DocumentInput,
-  type DocumentRow,
-  type LeaseRow,
-  MAX_DECLINED,
-  citationsJson,
-  diffDocuments,
-  toBriefingEntry,
-  toDocumentEntry,
-} from './rows.js';
+import { type DocumentInput, type DocumentRow, type LeaseRow, citationsJson, diffDocuments, toDocumentEntry } from './rows.js';
 import type {
   BriefingClaim,
   BriefingLogEntry,
@@ -59,6 +50,7 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 export class PostgresStateStore implements SanadStore {
   readonly pool: pg.Pool;
   readonly schema: string;
+  private readonly briefings: PgBriefingLog;
 
   private constructor(options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'public';
@@ -76,6 +68,7 @@ export class PostgresStateStore implements SanadStore {
     });
     // Without a listener, an idle connection dropped by the server would crash the process.
     this.pool.on('error', (error) => options.onIdleError?.(error));
+    this.briefings = new PgBriefingLog(this.pool);
   }
 
   /** Connects, runs the migrations (safe with replicas starting together) and returns the store. */
@@ -185,84 +178,32 @@ export class PostgresStateStore implements SanadStore {
 
   // ---- BriefingStore -------------------------------------------------------------------
 
-  async questionStats(platform: string, channel: string, from: Date, to: Date): Promise<QuestionStats> {
-    const range = [platform, channel, from.getTime(), to.getTime()];
-    const where = 'platform = $1 AND channel = $2 AND at >= $3 AND at < $4';
-    const [q, f, declined] = await Promise.all([
-      this.pool.query<{ asked: number; declined: number }>(
-        `SELECT COUNT(*)::int AS asked, COUNT(*) FILTER (WHERE abstained)::int AS declined FROM questions WHERE ${where}`,
-        range,
-      ),
-      this.pool.query<{ up: number; down: number }>(
-        `SELECT COUNT(*) FILTER (WHERE vote = 'up')::int AS up, COUNT(*) FILTER (WHERE vote = 'down')::int AS down FROM feedback WHERE ${where}`,
-        range,
-      ),
-      this.pool.query<{ question: string }>(
-        `SELECT question FROM questions WHERE ${where} AND abstained GROUP BY question ORDER BY MIN(at) LIMIT $5`,
-        [...range, MAX_DECLINED],
-      ),
-    ]);
-    const { asked, declined: declinedCount } = q.rows[0]!;
-    return {
-      asked,
-      answered: asked - declinedCount,
-      declined: declinedCount,
-      up: f.rows[0]!.up,
-      down: f.rows[0]!.down,
-      declinedQuestions: declined.rows.map((row) => row.question),
-    };
+  questionStats(platform: string, channel: string, from: Date, to: Date): Promise<QuestionStats> {
+    return this.briefings.questionStats(platform, channel, from, to);
   }
 
-  async claimBriefing(request: ClaimRequest): Promise<BriefingClaim> {
-    const now = request.at.getTime();
-    // One statement: a new claim, or a take-over of our own or an abandoned (lease run out) claim.
-    // Two replicas racing: the row lock serialises them and only one's WHERE still holds.
-    const taken = await this.pool.query<{ attempts: number }>(
-      `INSERT INTO briefings (key, platform, channel, day, state, owner, claimed_at, attempts)
-       VALUES ($1, $2, $3, $4, 'claimed', $5, $6, 1)
-       ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, claimed_at = EXCLUDED.claimed_at, attempts = briefings.attempts + 1
-       WHERE briefings.state = 'claimed' AND (briefings.owner = EXCLUDED.owner OR briefings.claimed_at + $7 <= EXCLUDED.claimed_at)
-       RETURNING attempts`,
-      [request.key, request.platform, request.channel, request.day, request.owner, now, request.leaseMs],
-    );
-    if (taken.rows[0]) return { status: 'claimed', attempt: taken.rows[0].attempts };
-    const row = await this.row(request.key);
-    if (row && row.state !== 'claimed') return { status: 'done', entry: toBriefingEntry(row) };
-    // Held by another replica (or released just now: then the retry comes at once).
-    return { status: 'busy', retryAt: new Date(row ? Number(row.claimed_at) + request.leaseMs : now) };
+  claimBriefing(request: ClaimRequest): Promise<BriefingClaim> {
+    return this.briefings.claim(request);
   }
 
-  async completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
-    const result = await this.pool.query(
-      "UPDATE briefings SET state = $1, posted_at = $2, message_id = $3, content = $4 WHERE key = $5 AND owner = $6 AND state = 'claimed'",
-      [outcome.state, outcome.at.getTime(), outcome.messageId ?? null, outcome.content ?? null, key, owner],
-    );
-    return result.rowCount === 1;
+  completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
+    return this.briefings.complete(key, owner, outcome);
   }
 
-  async releaseBriefing(key: string, owner: string): Promise<void> {
-    await this.pool.query("UPDATE briefings SET claimed_at = 0 WHERE key = $1 AND owner = $2 AND state = 'claimed'", [key, owner]);
+  releaseBriefing(key: string, owner: string): Promise<void> {
+    return this.briefings.release(key, owner);
   }
 
-  async briefing(key: string): Promise<BriefingLogEntry | null> {
-    const row = await this.row(key);
-    return row ? toBriefingEntry(row) : null;
+  briefing(key: string): Promise<BriefingLogEntry | null> {
+    return this.briefings.get(key);
   }
 
-  async lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
-    const { rows } = await this.pool.query<BriefingRow>(
-      "SELECT * FROM briefings WHERE platform = $1 AND channel = $2 AND state IN ('posted', 'skipped') AND posted_at < $3 ORDER BY posted_at DESC LIMIT 1",
-      [platform, channel, before ? before.getTime() : Number.MAX_SAFE_INTEGER],
-    );
-    return rows[0] ? toBriefingEntry(rows[0]) : null;
+  lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
+    return this.briefings.last(platform, channel, before);
   }
 
-  async briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
-    const { rows } = await this.pool.query<BriefingRow>(
-      "SELECT * FROM briefings WHERE platform = $1 AND channel = $2 AND state = 'posted' ORDER BY day DESC LIMIT $3",
-      [platform, channel, limit],
-    );
-    return rows.map(toBriefingEntry);
+  briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
+    return this.briefings.history(platform, channel, limit);
   }
 
   async recordDocuments(documents: DocumentInput[], at: Date): Promise<KnowledgeChanges> {
@@ -330,10 +271,5 @@ export class PostgresStateStore implements SanadStore {
 
   private transaction<T>(run: (db: Queryable) => Promise<T>): Promise<T> {
     return transaction(this.pool, run);
-  }
-
-  private async row(key: string): Promise<BriefingRow | null> {
-    const { rows } = await this.pool.query<BriefingRow>('SELECT * FROM briefings WHERE key = $1', [key]);
-    return rows[0] ?? null;
   }
 }

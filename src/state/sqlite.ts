@@ -6,18 +6,8 @@ import { redact } from '../core/ports.js';
 import type { FeedbackRecord, LeaseClaim, LeaseRequest, QuestionRecord } from '../core/state.js';
 import { makeDirectory } from './directory.js';
 import { MIGRATIONS, migrate } from './migrations.js';
-import {
-  type BriefingRow,
-  type DocumentInput,
-  type DocumentRow,
-  type LeaseRow,
-  MAX_DECLINED,
-  citationsJson,
-  decideLease,
-  diffDocuments,
-  toBriefingEntry,
-  toDocumentEntry,
-} from './rows.js';
+import { SqliteBriefingLog } from './sqlite-briefings.js';
+import { type DocumentInput, type DocumentRow, type LeaseRow, citationsJson, decideLease, diffDocuments, toDocumentEntry } from './rows.js';
 import type {
   BriefingClaim,
   BriefingLogEntry,
@@ -63,6 +53,7 @@ export class SqliteStateStore implements SanadStore {
   private handle: Database.Database;
   /** The file's device and inode when opened; null for `:memory:` and read-only stores. */
   private identity: string | null = null;
+  private readonly briefings = new SqliteBriefingLog(() => this.db);
 
   constructor(private readonly options: SqliteStoreOptions) {
     this.file = options.file;
@@ -197,93 +188,32 @@ export class SqliteStateStore implements SanadStore {
 
   // ---- BriefingStore -------------------------------------------------------------------
 
-  async questionStats(platform: string, channel: string, from: Date, to: Date): Promise<QuestionStats> {
-    const range = [platform, channel, from.getTime(), to.getTime()];
-    const q = this.db
-      .prepare(
-        'SELECT COUNT(*) AS asked, COALESCE(SUM(abstained), 0) AS declined FROM questions WHERE platform = ? AND channel = ? AND at >= ? AND at < ?',
-      )
-      .get(...range) as { asked: number; declined: number };
-    const f = this.db
-      .prepare(
-        "SELECT COALESCE(SUM(vote = 'up'), 0) AS up, COALESCE(SUM(vote = 'down'), 0) AS down FROM feedback WHERE platform = ? AND channel = ? AND at >= ? AND at < ?",
-      )
-      .get(...range) as { up: number; down: number };
-    const declined = this.db
-      .prepare(
-        'SELECT question FROM questions WHERE platform = ? AND channel = ? AND at >= ? AND at < ? AND abstained = 1 GROUP BY question ORDER BY MIN(at) LIMIT ?',
-      )
-      .all(...range, MAX_DECLINED) as { question: string }[];
-    return {
-      asked: q.asked,
-      answered: q.asked - q.declined,
-      declined: q.declined,
-      up: f.up,
-      down: f.down,
-      declinedQuestions: declined.map((row) => row.question),
-    };
+  questionStats(platform: string, channel: string, from: Date, to: Date): Promise<QuestionStats> {
+    return this.briefings.questionStats(platform, channel, from, to);
   }
 
-  async claimBriefing(request: ClaimRequest): Promise<BriefingClaim> {
-    // IMMEDIATE: the read and the write happen under one write lock, so two schedulers on the
-    // same file cannot both see "no row" and both post.
-    return this.db
-      .transaction((): BriefingClaim => {
-        const row = this.db.prepare('SELECT * FROM briefings WHERE key = ?').get(request.key) as BriefingRow | undefined;
-        const now = request.at.getTime();
-        if (!row) {
-          this.db
-            .prepare(
-              "INSERT INTO briefings (key, platform, channel, day, state, owner, claimed_at, attempts) VALUES (?, ?, ?, ?, 'claimed', ?, ?, 1)",
-            )
-            .run(request.key, request.platform, request.channel, request.day, request.owner, now);
-          return { status: 'claimed', attempt: 1 };
-        }
-        if (row.state !== 'claimed') return { status: 'done', entry: toBriefingEntry(row) };
-        const expiresAt = Number(row.claimed_at) + request.leaseMs;
-        if (row.owner !== request.owner && expiresAt > now) return { status: 'busy', retryAt: new Date(expiresAt) };
-        // Abandoned (its holder crashed or gave up), or our own earlier attempt: take it over.
-        this.db
-          .prepare('UPDATE briefings SET owner = ?, claimed_at = ?, attempts = attempts + 1 WHERE key = ?')
-          .run(request.owner, now, request.key);
-        return { status: 'claimed', attempt: row.attempts + 1 };
-      })
-      .immediate();
+  claimBriefing(request: ClaimRequest): Promise<BriefingClaim> {
+    return this.briefings.claim(request);
   }
 
-  async completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
-    const result = this.db
-      .prepare(
-        "UPDATE briefings SET state = ?, posted_at = ?, message_id = ?, content = ? WHERE key = ? AND owner = ? AND state = 'claimed'",
-      )
-      .run(outcome.state, outcome.at.getTime(), outcome.messageId ?? null, outcome.content ?? null, key, owner);
-    return result.changes === 1;
+  completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
+    return this.briefings.complete(key, owner, outcome);
   }
 
-  async releaseBriefing(key: string, owner: string): Promise<void> {
-    // Back-date the claim so the next trigger may take it over at once.
-    this.db.prepare("UPDATE briefings SET claimed_at = 0 WHERE key = ? AND owner = ? AND state = 'claimed'").run(key, owner);
+  releaseBriefing(key: string, owner: string): Promise<void> {
+    return this.briefings.release(key, owner);
   }
 
-  async briefing(key: string): Promise<BriefingLogEntry | null> {
-    const row = this.db.prepare('SELECT * FROM briefings WHERE key = ?').get(key) as BriefingRow | undefined;
-    return row ? toBriefingEntry(row) : null;
+  briefing(key: string): Promise<BriefingLogEntry | null> {
+    return this.briefings.get(key);
   }
 
-  async lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
-    const row = this.db
-      .prepare(
-        "SELECT * FROM briefings WHERE platform = ? AND channel = ? AND state IN ('posted', 'skipped') AND posted_at < ? ORDER BY posted_at DESC LIMIT 1",
-      )
-      .get(platform, channel, before ? before.getTime() : Number.MAX_SAFE_INTEGER) as BriefingRow | undefined;
-    return row ? toBriefingEntry(row) : null;
+  lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
+    return this.briefings.last(platform, channel, before);
   }
 
-  async briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
-    const rows = this.db
-      .prepare("SELECT * FROM briefings WHERE platform = ? AND channel = ? AND state = 'posted' ORDER BY day DESC LIMIT ?")
-      .all(platform, channel, limit) as BriefingRow[];
-    return rows.map(toBriefingEntry);
+  briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
+    return this.briefings.history(platform, channel, limit);
   }
 
   async recordDocuments(documents: DocumentInput[], at: Date): Promise<KnowledgeChanges> {
