@@ -1,12 +1,13 @@
 import type pg from 'pg';
 import { type BriefingRow, MAX_DECLINED, toBriefingEntry } from './rows.js';
+import type { BriefingLog } from './briefing-log.js';
 import type { BriefingClaim, BriefingLogEntry, BriefingOutcome, ClaimRequest, QuestionStats } from './types.js';
 
 /**
  * The briefing log on PostgreSQL: one row per channel and day, claimed by one upsert that takes
  * over only an expired or own claim, so exactly one replica posts each briefing.
  */
-export class PgBriefingLog {
+export class PgBriefingLog implements BriefingLog {
   constructor(private readonly pool: pg.Pool) {}
 
   /** What a channel asked and said yesterday, for the briefing's "yesterday" line (all replicas). */
@@ -38,7 +39,7 @@ export class PgBriefingLog {
     };
   }
 
-  async claim(request: ClaimRequest): Promise<BriefingClaim> {
+  async claimBriefing(request: ClaimRequest): Promise<BriefingClaim> {
     const now = request.at.getTime();
     // One statement: a new claim, or a take-over of our own or an abandoned (lease run out) claim.
     // Two replicas racing: the row lock serialises them and only one's WHERE still holds.
@@ -57,7 +58,7 @@ export class PgBriefingLog {
     return { status: 'busy', retryAt: new Date(row ? Number(row.claimed_at) + request.leaseMs : now) };
   }
 
-  async complete(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
+  async completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
     const result = await this.pool.query(
       "UPDATE briefings SET state = $1, posted_at = $2, message_id = $3, content = $4 WHERE key = $5 AND owner = $6 AND state = 'claimed'",
       [outcome.state, outcome.at.getTime(), outcome.messageId ?? null, outcome.content ?? null, key, owner],
@@ -65,16 +66,16 @@ export class PgBriefingLog {
     return result.rowCount === 1;
   }
 
-  async release(key: string, owner: string): Promise<void> {
+  async releaseBriefing(key: string, owner: string): Promise<void> {
     await this.pool.query("UPDATE briefings SET claimed_at = 0 WHERE key = $1 AND owner = $2 AND state = 'claimed'", [key, owner]);
   }
 
-  async get(key: string): Promise<BriefingLogEntry | null> {
+  async briefing(key: string): Promise<BriefingLogEntry | null> {
     const row = await this.row(key);
     return row ? toBriefingEntry(row) : null;
   }
 
-  async last(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
+  async lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
     const { rows } = await this.pool.query<BriefingRow>(
       "SELECT * FROM briefings WHERE platform = $1 AND channel = $2 AND state IN ('posted', 'skipped') AND posted_at < $3 ORDER BY posted_at DESC LIMIT 1",
       [platform, channel, before ? before.getTime() : Number.MAX_SAFE_INTEGER],
@@ -82,7 +83,7 @@ export class PgBriefingLog {
     return rows[0] ? toBriefingEntry(rows[0]) : null;
   }
 
-  async history(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
+  async briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
     const { rows } = await this.pool.query<BriefingRow>(
       "SELECT * FROM briefings WHERE platform = $1 AND channel = $2 AND state = 'posted' ORDER BY day DESC LIMIT $3",
       [platform, channel, limit],

@@ -1,22 +1,13 @@
 import pg from 'pg';
 import { SanadError } from '../core/errors.js';
+import { BriefingLogStore } from './briefing-log.js';
 import { redact } from '../core/ports.js';
 import type { FeedbackRecord, LeaseClaim, LeaseRequest, QuestionRecord, RateCheck, RateVerdict } from '../core/state.js';
 import { PgBriefingLog } from './postgres-briefings.js';
 import { PG_MIGRATIONS, ident, migratePg } from './pg-migrations.js';
 import { ListeningClient, describeUrl, getEmbeddings, putEmbeddings, takeRate, transaction, type Queryable } from './pg-shared.js';
 import { type DocumentInput, type DocumentRow, type LeaseRow, citationsJson, diffDocuments, toDocumentEntry } from './rows.js';
-import type {
-  BriefingClaim,
-  BriefingLogEntry,
-  BriefingOutcome,
-  ClaimRequest,
-  KnowledgeChanges,
-  KnowledgeLogEntry,
-  PurgeResult,
-  QuestionStats,
-  SanadStore,
-} from './types.js';
+import type { KnowledgeChanges, KnowledgeLogEntry, PurgeResult, SanadStore } from './types.js';
 
 export { describeUrl };
 
@@ -47,12 +38,13 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * server restart fails the calls in flight (the resilient wrapper answers those) and the pool
  * opens new ones for the next.
  */
-export class PostgresStateStore implements SanadStore {
+export class PostgresStateStore extends BriefingLogStore implements SanadStore {
   readonly pool: pg.Pool;
   readonly schema: string;
-  private readonly briefings: PgBriefingLog;
+  protected readonly briefings: PgBriefingLog;
 
   private constructor(options: PostgresStoreOptions) {
+    super();
     this.schema = options.schema ?? 'public';
     if (!SCHEMA_NAME.test(this.schema))
       throw new SanadError('config_invalid', `The database schema name "${this.schema}" is not a plain identifier.`);
@@ -177,34 +169,6 @@ export class PostgresStateStore implements SanadStore {
   }
 
   // ---- BriefingStore -------------------------------------------------------------------
-
-  questionStats(platform: string, channel: string, from: Date, to: Date): Promise<QuestionStats> {
-    return this.briefings.questionStats(platform, channel, from, to);
-  }
-
-  claimBriefing(request: ClaimRequest): Promise<BriefingClaim> {
-    return this.briefings.claim(request);
-  }
-
-  completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
-    return this.briefings.complete(key, owner, outcome);
-  }
-
-  releaseBriefing(key: string, owner: string): Promise<void> {
-    return this.briefings.release(key, owner);
-  }
-
-  briefing(key: string): Promise<BriefingLogEntry | null> {
-    return this.briefings.get(key);
-  }
-
-  lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
-    return this.briefings.last(platform, channel, before);
-  }
-
-  briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
-    return this.briefings.history(platform, channel, limit);
-  }
 
   async recordDocuments(documents: DocumentInput[], at: Date): Promise<KnowledgeChanges> {
     const now = at.getTime();

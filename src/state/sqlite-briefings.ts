@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { type BriefingRow, MAX_DECLINED, toBriefingEntry } from './rows.js';
+import type { BriefingLog } from './briefing-log.js';
 import type { BriefingClaim, BriefingLogEntry, BriefingOutcome, ClaimRequest, QuestionStats } from './types.js';
 
 /**
@@ -7,7 +8,7 @@ import type { BriefingClaim, BriefingLogEntry, BriefingOutcome, ClaimRequest, Qu
  * schedulers on the same file never both post. `db` is the store's open database (reopened when
  * its file was replaced).
  */
-export class SqliteBriefingLog {
+export class SqliteBriefingLog implements BriefingLog {
   constructor(private readonly db: () => Database.Database) {}
 
   /** What a channel asked and said yesterday, for the briefing's "yesterday" line. */
@@ -38,7 +39,7 @@ export class SqliteBriefingLog {
     };
   }
 
-  async claim(request: ClaimRequest): Promise<BriefingClaim> {
+  async claimBriefing(request: ClaimRequest): Promise<BriefingClaim> {
     // IMMEDIATE: the read and the write happen under one write lock, so two schedulers on the
     // same file cannot both see "no row" and both post.
     return this.db()
@@ -65,7 +66,7 @@ export class SqliteBriefingLog {
       .immediate();
   }
 
-  async complete(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
+  async completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
     const result = this.db()
       .prepare(
         "UPDATE briefings SET state = ?, posted_at = ?, message_id = ?, content = ? WHERE key = ? AND owner = ? AND state = 'claimed'",
@@ -74,17 +75,17 @@ export class SqliteBriefingLog {
     return result.changes === 1;
   }
 
-  async release(key: string, owner: string): Promise<void> {
+  async releaseBriefing(key: string, owner: string): Promise<void> {
     // Back-date the claim so the next trigger may take it over at once.
     this.db().prepare("UPDATE briefings SET claimed_at = 0 WHERE key = ? AND owner = ? AND state = 'claimed'").run(key, owner);
   }
 
-  async get(key: string): Promise<BriefingLogEntry | null> {
+  async briefing(key: string): Promise<BriefingLogEntry | null> {
     const row = this.db().prepare('SELECT * FROM briefings WHERE key = ?').get(key) as BriefingRow | undefined;
     return row ? toBriefingEntry(row) : null;
   }
 
-  async last(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
+  async lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
     const row = this.db()
       .prepare(
         "SELECT * FROM briefings WHERE platform = ? AND channel = ? AND state IN ('posted', 'skipped') AND posted_at < ? ORDER BY posted_at DESC LIMIT 1",
@@ -93,7 +94,7 @@ export class SqliteBriefingLog {
     return row ? toBriefingEntry(row) : null;
   }
 
-  async history(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
+  async briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
     const rows = this.db()
       .prepare("SELECT * FROM briefings WHERE platform = ? AND channel = ? AND state = 'posted' ORDER BY day DESC LIMIT ?")
       .all(platform, channel, limit) as BriefingRow[];

@@ -2,23 +2,14 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SanadError } from '../core/errors.js';
+import { BriefingLogStore } from './briefing-log.js';
 import { redact } from '../core/ports.js';
 import type { FeedbackRecord, LeaseClaim, LeaseRequest, QuestionRecord } from '../core/state.js';
 import { makeDirectory } from './directory.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { SqliteBriefingLog } from './sqlite-briefings.js';
 import { type DocumentInput, type DocumentRow, type LeaseRow, citationsJson, decideLease, diffDocuments, toDocumentEntry } from './rows.js';
-import type {
-  BriefingClaim,
-  BriefingLogEntry,
-  BriefingOutcome,
-  ClaimRequest,
-  KnowledgeChanges,
-  KnowledgeLogEntry,
-  PurgeResult,
-  QuestionStats,
-  SanadStore,
-} from './types.js';
+import type { KnowledgeChanges, KnowledgeLogEntry, PurgeResult, SanadStore } from './types.js';
 
 export interface SqliteStoreOptions {
   /** The database file; `:memory:` for a throwaway store. */
@@ -48,14 +39,15 @@ function fileIdentity(file: string): string | null {
  * fails fast instead of freezing the bot. Question and answer text pass through `redact()`:
  * a token pasted into a question is not kept. Nothing else secret is ever written.
  */
-export class SqliteStateStore implements SanadStore {
+export class SqliteStateStore extends BriefingLogStore implements SanadStore {
   readonly file: string;
   private handle: Database.Database;
   /** The file's device and inode when opened; null for `:memory:` and read-only stores. */
   private identity: string | null = null;
-  private readonly briefings = new SqliteBriefingLog(() => this.db);
+  protected readonly briefings = new SqliteBriefingLog(() => this.db);
 
   constructor(private readonly options: SqliteStoreOptions) {
+    super();
     this.file = options.file;
     this.handle = this.connect();
   }
@@ -187,34 +179,6 @@ export class SqliteStateStore implements SanadStore {
   }
 
   // ---- BriefingStore -------------------------------------------------------------------
-
-  questionStats(platform: string, channel: string, from: Date, to: Date): Promise<QuestionStats> {
-    return this.briefings.questionStats(platform, channel, from, to);
-  }
-
-  claimBriefing(request: ClaimRequest): Promise<BriefingClaim> {
-    return this.briefings.claim(request);
-  }
-
-  completeBriefing(key: string, owner: string, outcome: BriefingOutcome): Promise<boolean> {
-    return this.briefings.complete(key, owner, outcome);
-  }
-
-  releaseBriefing(key: string, owner: string): Promise<void> {
-    return this.briefings.release(key, owner);
-  }
-
-  briefing(key: string): Promise<BriefingLogEntry | null> {
-    return this.briefings.get(key);
-  }
-
-  lastBriefing(platform: string, channel: string, before?: Date): Promise<BriefingLogEntry | null> {
-    return this.briefings.last(platform, channel, before);
-  }
-
-  briefingHistory(platform: string, channel: string, limit: number): Promise<BriefingLogEntry[]> {
-    return this.briefings.history(platform, channel, limit);
-  }
 
   async recordDocuments(documents: DocumentInput[], at: Date): Promise<KnowledgeChanges> {
     const now = at.getTime();
