@@ -97,7 +97,7 @@ function storedArticles(config: AppConfig, logger: Logger): KnowledgeDocument[] 
     sources = loadConfigFile(config.configFile ?? undefined, { knowledgeDir: config.knowledgeDir }).sources;
   } catch (error) {
     // A broken config file stops `sanad start` with its message; a question is still answered.
-    logger.debug('config file not read for sources', { error: (error as Error).message });
+    logger.debug('config file not read for sources', { error });
     return [];
   }
   if (sources.length === 0) return [];

@@ -134,7 +134,7 @@ export class BriefingRunner {
         this.logger.warn('briefing post failed; trying again', {
           key,
           attempt,
-          error: error instanceof Error ? error.message : String(error),
+          error,
         });
         await new Promise((resolve) => setTimeout(resolve, pause));
       }

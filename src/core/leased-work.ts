@@ -82,7 +82,7 @@ export class LeasedWork {
       // A store that cannot say: do the work. A rare double answer beats a dropped question.
       this.options.logger.warn('could not claim the lease; doing the work anyway', {
         key,
-        error: error instanceof Error ? error.message : String(error),
+        error,
       });
       return { status: 'claimed', attempt: 1 };
     }
@@ -94,8 +94,7 @@ export class LeasedWork {
     const renew = setInterval(() => {
       leases.renewLease({ key, owner, at: clock.now(), leaseMs: this.leaseMs }).then(
         (ours) => ours || logger.warn('lost the lease while working; another replica may do it too', { key }),
-        (error: unknown) =>
-          logger.warn('could not renew the lease', { key, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => logger.warn('could not renew the lease', { key, error }),
       );
     }, this.renewEveryMs);
     renew.unref();
@@ -105,8 +104,7 @@ export class LeasedWork {
       clearInterval(renew);
       await leases.completeLease(key, owner, clock.now()).then(
         (ours) => ours || logger.warn('the lease was taken over before the work was done; it may have been done twice', { key }),
-        (error: unknown) =>
-          logger.warn('could not mark the lease done', { key, error: error instanceof Error ? error.message : String(error) }),
+        (error: unknown) => logger.warn('could not mark the lease done', { key, error }),
       );
     }
   }
@@ -143,7 +141,7 @@ export class LeasedWork {
       // Cannot tell now: look again a lease later (the holder is probably fine).
       this.options.logger.warn('could not check a lease held elsewhere', {
         key,
-        error: error instanceof Error ? error.message : String(error),
+        error,
       });
       this.watch(key, entry.work, entry.firstSeen, new Date(this.options.clock.now().getTime() + this.leaseMs));
       return;

@@ -197,7 +197,7 @@ export function createLlmAnswerer(config: LlmConfig, deps: LlmAnswererDeps): Ope
     } catch (raw) {
       const error = classifyError(raw, dl.expired());
       outcome = error.reason;
-      logger.warn('the model call failed; the core falls back', { reason: error.reason, status: error.status, error: error.message });
+      logger.warn('the model call failed; the core falls back', { reason: error.reason, status: error.status, error });
       yield { type: 'final', ok: false, reason: error.reason, detail: error.message, ...(usage ? { usage } : {}) };
     } finally {
       dl.dispose();

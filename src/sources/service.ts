@@ -62,9 +62,7 @@ export class SourceService {
 
   start(): void {
     const loop = () => {
-      this.ticking = this.tick().catch((error: unknown) =>
-        this.deps.logger.warn('sources check failed', { error: (error as Error).message }),
-      );
+      this.ticking = this.tick().catch((error: unknown) => this.deps.logger.warn('sources check failed', { error }));
       void this.ticking.finally(() => {
         if (this.timer !== null) this.timer = setTimeout(loop, TICK_MS).unref();
       });

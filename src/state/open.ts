@@ -38,7 +38,7 @@ export async function openStateStore(options: OpenStateOptions): Promise<OpenedS
     postgres = await PostgresStateStore.open({
       url: options.database.url,
       schema: options.database.schema,
-      onIdleError: (error) => logger.warn('a PostgreSQL connection was lost; it will be replaced', { message: error.message }),
+      onIdleError: (error) => logger.warn('a PostgreSQL connection was lost; it will be replaced', { error }),
     });
     logger.info('state store: PostgreSQL', { database: describeUrl(options.database.url), schema: postgres.schema });
   } else {
@@ -53,7 +53,7 @@ export async function openStateStore(options: OpenStateOptions): Promise<OpenedS
       });
       logger.debug('state store open', { file: sqlite.file, schema: sqlite.schemaVersion });
     } catch (error) {
-      logger.error('state store unavailable; answering without it', { message: (error as Error).message });
+      logger.error('state store unavailable; answering without it', { error });
     }
   }
   const store = new ResilientStore(postgres ?? sqlite, logger, { shared: postgres !== null });

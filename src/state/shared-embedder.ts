@@ -23,7 +23,7 @@ export function sharedEmbeddingCache(inner: Embedder, cache: EmbeddingCacheStore
       const hashes = texts.map(hashText);
       const found = await cache.getEmbeddings(inner.id, [...new Set(hashes)]).catch((error: unknown) => {
         logger.warn('shared embedding cache unreadable; embedding with the model', {
-          error: error instanceof Error ? error.message : String(error),
+          error,
         });
         return new Map<string, Float32Array>();
       });
@@ -37,7 +37,7 @@ export function sharedEmbeddingCache(inner: Embedder, cache: EmbeddingCacheStore
         for (const { hash, vector } of fresh) found.set(hash, vector);
         await cache.putEmbeddings(inner.id, fresh).catch((error: unknown) => {
           logger.warn('could not share new embeddings with the other replicas', {
-            error: error instanceof Error ? error.message : String(error),
+            error,
           });
         });
       } else onProgress?.(texts.length, texts.length);

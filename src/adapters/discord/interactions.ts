@@ -117,7 +117,7 @@ async function vote(ctx: DiscordContext, interaction: ButtonInteraction): Promis
   } catch (error) {
     // The person is told it was not kept (below); the store's failure is logged here.
     saved = false;
-    ctx.logger.warn('state store recordFeedback failed', { error: error instanceof Error ? error.message : String(error) });
+    ctx.logger.warn('state store recordFeedback failed', { error });
   }
   const lang = remembered?.language ?? langFromLocale(interaction.locale);
   await replyPrivately(interaction, renderNotice(say(saved ? 'thanks' : 'feedbackNotSaved', lang)));
