@@ -199,7 +199,8 @@ const CONFUSED = ['بتثني', 'جحخ', 'دذ', 'رز', 'سش', 'صضظ', 'ط�
  * "اللغة": ف and غ are neighbours).
  */
 const KEY_ROWS = ['ضصثقفغعهخحجد', 'شسيبلاتنمكط', 'ئءؤرىةوزظ'];
-const neighbours = (a: string, b: string) => KEY_ROWS.some((row) => row.includes(a) && Math.abs(row.indexOf(a) - row.indexOf(b)) === 1);
+const neighbours = (a: string, b: string) =>
+  KEY_ROWS.some((row) => row.includes(a) && row.includes(b) && Math.abs(row.indexOf(a) - row.indexOf(b)) === 1);
 const confusable = (a: string, b: string) => CONFUSED.some((group) => group.includes(a) && group.includes(b)) || neighbours(a, b);
 
 /** One letter dropped, added or doubled, two neighbours swapped, or one confusable letter changed. */
