@@ -30,8 +30,11 @@ export interface AppConfig {
   files: { maxFileBytes: number; maxPages: number };
   /** Fetching pages (`sanad add`): loopback and private addresses only when allowed. */
   fetch: { allowPrivate: boolean };
-  /** Shared state for several replicas (`DATABASE_URL=postgres://…`); null: the SQLite file in `dataDir`. */
-  database: { url: string; schema: string } | null;
+  /**
+   * Shared state for several replicas (`DATABASE_URL=postgres://…`); null: the SQLite file in `dataDir`.
+   * `soleReplica` (SANAD_REPLICAS=1): no other replica receives the same Discord messages.
+   */
+  database: { url: string; schema: string; soleReplica: boolean } | null;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -140,7 +143,16 @@ function databaseFromEnv(env: Env): AppConfig['database'] {
       'Set SANAD_DATABASE_SCHEMA=sanad or remove it to use public.',
     );
   }
-  return { url, schema };
+  // Unset: assume other replicas may exist (the reason to use PostgreSQL), so nothing is doubled in an outage.
+  const replicas = value(env, 'SANAD_REPLICAS');
+  if (replicas !== undefined && !/^[1-9][0-9]*$/.test(replicas)) {
+    throw invalid(
+      'SANAD_REPLICAS',
+      `must be a whole number of replicas, got "${replicas}"`,
+      'Set SANAD_REPLICAS=1 for a single replica, or remove it.',
+    );
+  }
+  return { url, schema, soleReplica: replicas === '1' };
 }
 
 function passwordOf(url: string): string | undefined {

@@ -15,7 +15,7 @@ export interface LeasedWorkOptions {
   renewEveryMs?: number;
   /** Work first seen longer ago than this is no longer taken over: an answer that late helps nobody (default 5 min). */
   watchForMs?: number;
-  /** Most keys watched at once; the oldest are forgotten first (default 1000). */
+  /** Most keys watched at once; the oldest are forgotten first (default 1000). Also bounds the work deferred while the leases are unavailable. */
   maxWatched?: number;
 }
 
@@ -31,12 +31,23 @@ interface Watched {
   timer: NodeJS.Timeout;
 }
 
+interface Deferred {
+  work: () => Promise<void>;
+  firstSeen: number;
+}
+
 /**
  * Work that every replica receives and one must do (a Discord message, sent by the gateway to
  * each replica): the first to claim the lease does it, renewing the lease as it goes and marking
  * it done at the end. The others remember the work until the holder's lease runs out, then check
  * again: done, forgotten; renewed, wait again; abandoned (the holder died mid-way), taken over.
  * Memory and time are bounded: at most `maxWatched` keys, none longer than `watchForMs`.
+ *
+ * While the shared leases are unavailable (the database is down), no replica can know whether
+ * another does the work, so none does it: each keeps it, in arrival order, and asks again at
+ * the time the store named, one key at a time (one probe per retry, not one per key). Once the
+ * store answers, the work is claimed as if it had just arrived: one replica does it. Work older
+ * than `watchForMs` by then is dropped, logged; past `maxWatched` keys the oldest is dropped.
  */
 export class LeasedWork {
   private readonly leaseMs: number;
@@ -44,6 +55,9 @@ export class LeasedWork {
   private readonly watchForMs: number;
   private readonly maxWatched: number;
   private readonly watched = new Map<string, Watched>();
+  private readonly deferred = new Map<string, Deferred>();
+  private retry: NodeJS.Timeout | null = null;
+  private draining = false;
   private stopped = false;
 
   constructor(private readonly options: LeasedWorkOptions) {
@@ -58,21 +72,34 @@ export class LeasedWork {
     return this.watched.size;
   }
 
+  /** Keys waiting for the leases to be available again. */
+  get waiting(): number {
+    return this.deferred.size;
+  }
+
   /**
    * Does `work` under the lease of `key` if this replica gets it; otherwise watches `key` and does
    * `work` later if the holder abandons it. Resolves when this replica's part is settled now.
    */
   async run(key: string, work: () => Promise<void>): Promise<void> {
     const claim = await this.claim(key);
+    const now = this.options.clock.now().getTime();
     if (claim.status === 'claimed') return this.hold(key, claim.attempt, work);
-    if (claim.status === 'busy') this.watch(key, work, this.options.clock.now().getTime(), claim.expiresAt);
+    if (claim.status === 'busy') this.watch(key, work, now, claim.expiresAt);
+    if (claim.status === 'unavailable') this.defer(key, { work, firstSeen: now }, claim.retryAt);
   }
 
-  /** Forgets every watched key (shutting down: the other replicas watch them too). */
+  /** Forgets every watched and deferred key (shutting down: the other replicas have them too). */
   stop(): void {
     this.stopped = true;
     for (const { timer } of this.watched.values()) clearTimeout(timer);
     this.watched.clear();
+    if (this.retry) clearTimeout(this.retry);
+    if (this.deferred.size > 0)
+      this.options.logger.warn('stopping with work still waiting for the state store; other replicas that received it may do it', {
+        keys: this.deferred.size,
+      });
+    this.deferred.clear();
   }
 
   private async claim(key: string): Promise<LeaseClaim> {
@@ -148,5 +175,62 @@ export class LeasedWork {
     }
     if (claim.status === 'claimed') this.options.start(() => this.hold(key, claim.attempt, entry.work));
     else if (claim.status === 'busy') this.watch(key, entry.work, entry.firstSeen, claim.expiresAt);
+    else if (claim.status === 'unavailable') this.defer(key, entry, claim.retryAt);
+  }
+
+  private defer(key: string, entry: Deferred, retryAt: Date): void {
+    if (this.stopped) return;
+    if (!this.deferred.has(key))
+      this.options.logger.info('the state store is unavailable: this work waits for it, so that one replica does it', { key });
+    this.deferred.set(key, entry);
+    while (this.deferred.size > this.maxWatched) {
+      const [oldest] = this.deferred.keys();
+      this.deferred.delete(oldest!);
+      this.options.logger.warn('dropped work that waited for the state store: too many waiting', { key: oldest, max: this.maxWatched });
+    }
+    this.schedule(retryAt);
+  }
+
+  private schedule(at: Date): void {
+    if (this.retry || this.draining || this.stopped) return;
+    this.retry = setTimeout(() => void this.drain(), Math.max(0, at.getTime() - this.options.clock.now().getTime()));
+    this.retry.unref();
+  }
+
+  /** Claims the deferred work oldest first; the first still unavailable puts the rest off again. */
+  private async drain(): Promise<void> {
+    this.retry = null;
+    this.draining = true;
+    const next = await this.claimDeferred().finally(() => (this.draining = false));
+    if (next) this.schedule(next);
+  }
+
+  /** Returns when to try again, or null when nothing waits on the store any more. */
+  private async claimDeferred(): Promise<Date | null> {
+    for (const [key, entry] of this.deferred) {
+      if (this.stopped) return null;
+      const now = this.options.clock.now().getTime();
+      if (now - entry.firstSeen > this.watchForMs) {
+        this.deferred.delete(key);
+        this.options.logger.warn('dropped work that waited for the state store too long', { key, waitedMs: now - entry.firstSeen });
+        continue;
+      }
+      let claim: LeaseClaim;
+      try {
+        claim = await this.options.leases.claimLease({
+          key,
+          owner: this.options.owner,
+          at: this.options.clock.now(),
+          leaseMs: this.leaseMs,
+        });
+      } catch {
+        claim = { status: 'unavailable', retryAt: new Date(now + this.renewEveryMs) };
+      }
+      if (claim.status === 'unavailable') return claim.retryAt;
+      this.deferred.delete(key);
+      if (claim.status === 'claimed') this.options.start(() => this.hold(key, claim.attempt, entry.work));
+      else if (claim.status === 'busy') this.watch(key, entry.work, entry.firstSeen, claim.expiresAt);
+    }
+    return null;
   }
 }

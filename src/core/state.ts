@@ -86,8 +86,14 @@ export interface LeaseRequest {
  * - `claimed`: do the work; `attempt` > 1 means an earlier holder's lease ran out (it died).
  * - `busy`: another replica holds a live lease until `expiresAt`.
  * - `done`: the work was completed.
+ * - `unavailable`: the shared leases cannot be reached, and doing the work on a lease in this
+ *   process alone could double it on other replicas: keep the work and ask again at `retryAt`.
  */
-export type LeaseClaim = { status: 'claimed'; attempt: number } | { status: 'busy'; expiresAt: Date } | { status: 'done' };
+export type LeaseClaim =
+  | { status: 'claimed'; attempt: number }
+  | { status: 'busy'; expiresAt: Date }
+  | { status: 'done' }
+  | { status: 'unavailable'; retryAt: Date };
 
 /**
  * Leases kept in shared state, so that among replicas receiving the same work one does it, and

@@ -8,7 +8,7 @@ export interface OpenStateOptions extends Omit<SqliteStoreOptions, 'file'> {
   /** The data folder (`AppConfig.dataDir`: SANAD_DATA_DIR, read once in src/config). */
   dataDir: string;
   /** PostgreSQL instead of the SQLite file: replicas sharing state. */
-  database?: { url: string; schema: string } | null;
+  database?: { url: string; schema: string; soleReplica?: boolean } | null;
   logger: Logger;
   /** Rows older than this many days are purged at open (the config file's `retentionDays`). */
   retentionDays: number;
@@ -56,7 +56,10 @@ export async function openStateStore(options: OpenStateOptions): Promise<OpenedS
       logger.error('state store unavailable; answering without it', { error });
     }
   }
-  const store = new ResilientStore(postgres ?? sqlite, logger, { shared: postgres !== null });
+  const store = new ResilientStore(postgres ?? sqlite, logger, {
+    shared: postgres !== null,
+    soleReplica: options.database?.soleReplica ?? false,
+  });
   const now = options.now ?? new Date();
   if (sqlite || postgres) await store.purge(new Date(now.getTime() - options.retentionDays * 86_400_000));
   return { store, sqlite, postgres, dataDir };

@@ -30,6 +30,8 @@ const READS = new Set(['questionStats', 'briefing', 'lastBriefing', 'briefingHis
 
 /** A shared store down: when a briefing claim is tried again. */
 const SHARED_CLAIM_RETRY_MS = 60_000;
+/** A shared store down: when a deferred Discord message's lease is asked for again. */
+const SHARED_LEASE_RETRY_MS = 2_000;
 
 /**
  * Keeps the bot answering when the state store fails (read-only disk, a lock held elsewhere,
@@ -48,7 +50,10 @@ const SHARED_CLAIM_RETRY_MS = 60_000;
  *   store (PostgreSQL, several replicas) it answers `busy` instead, retried a minute later: a
  *   briefing late by a minute is better than one posted by every replica.
  * - leases (Discord messages) fall back to leases in this process, as `claimEvent` does: the
- *   message is answered, and re-deliveries within this process are still dropped.
+ *   message is answered, and re-deliveries within this process are still dropped. Except on a
+ *   shared store that other replicas may use (not `soleReplica`): every replica receives the
+ *   message, so each would answer it; the claim is `unavailable` instead and the message waits
+ *   for the database (leased-work.ts), so exactly one replica answers it once it is back.
  * - `takeRate` falls back to counting in this process: limits hold per replica meanwhile.
  * - writes are dropped (logged), reads return empty results; except feedback, which throws
  *   `feedback_not_saved` so the person who gave it hears that it was not kept.
@@ -63,12 +68,13 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
 
   /**
    * `inner` null: no store could be opened; everything uses the fallbacks. `shared`: replicas
-   * share `inner`, so an in-memory briefing claim would not stop the others.
+   * share `inner`, so an in-memory briefing claim would not stop the others. `soleReplica`: the
+   * operator says this is the only replica (SANAD_REPLICAS=1), so in-memory leases double nothing.
    */
   constructor(
     private readonly inner: (SanadStore & Partial<SharedRateLimits>) | null,
     private readonly logger: Logger,
-    private readonly options: { shared?: boolean } = {},
+    private readonly options: { shared?: boolean; soleReplica?: boolean } = {},
   ) {
     this.outageEvents = new OutageEvents(logger);
   }
@@ -89,7 +95,10 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
     return this.guard(
       'claimLease',
       (store) => store.claimLease(request),
-      () => this.leases.claimLease(request),
+      (): Promise<LeaseClaim> | LeaseClaim =>
+        this.options.shared && !this.options.soleReplica
+          ? { status: 'unavailable', retryAt: new Date(request.at.getTime() + SHARED_LEASE_RETRY_MS) }
+          : this.leases.claimLease(request),
     );
   }
 

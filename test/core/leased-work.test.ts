@@ -3,7 +3,7 @@
  * work, renewal while working, take-over after the holder stops, and the bounds on what is watched.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LeasedWork, MemoryLeases, silentLogger, type WorkLeases } from '../../src/core/index.js';
+import { LeasedWork, MemoryLeases, silentLogger, type LeaseClaim, type WorkLeases } from '../../src/core/index.js';
 
 const clock = { now: () => new Date() };
 const LEASE = 1000;
@@ -79,5 +79,61 @@ describe('LeasedWork', () => {
     await vi.advanceTimersByTimeAsync(5 * LEASE); // A renews: B looks again at each expiry, then gives up
     expect(b.work.watching).toBe(0);
     expect(g.calls.filter((c) => c === 'B')).toHaveLength(0);
+  });
+
+  describe('the shared leases unavailable (database down)', () => {
+    /** Leases shared by two replicas that answer `unavailable` while `down`, as ResilientStore does on PostgreSQL. */
+    function outage() {
+      const shared = new MemoryLeases();
+      const state = { down: true, probes: 0 };
+      const leases: WorkLeases = {
+        claimLease: async (request): Promise<LeaseClaim> => {
+          state.probes++;
+          return state.down ? { status: 'unavailable', retryAt: new Date(request.at.getTime() + 200) } : shared.claimLease(request);
+        },
+        renewLease: (request) => shared.renewLease(request),
+        completeLease: (key, owner) => shared.completeLease(key, owner),
+      };
+      return { leases, state };
+    }
+
+    it('nobody does the work while it is down; once it is back, exactly one replica does each, in arrival order', async () => {
+      const { leases, state } = outage();
+      const [a, b] = [replica(leases, 'A'), replica(leases, 'B')];
+      const done: string[] = [];
+      const task = (who: string, key: string) => async () => void done.push(`${key}:${who}`);
+      for (const key of ['m1', 'm2', 'm3']) {
+        await a.work.run(key, task('A', key));
+        await b.work.run(key, task('B', key));
+      }
+      expect([a.work.waiting, b.work.waiting]).toEqual([3, 3]);
+      state.probes = 0;
+      await vi.advanceTimersByTimeAsync(2000); // ten retries each
+      expect(done).toEqual([]);
+      expect(state.probes).toBeLessThanOrEqual(2 * 10); // one probe per retry, not one per waiting key
+      state.down = false;
+      await vi.advanceTimersByTimeAsync(300);
+      await Promise.all([...a.started, ...b.started]);
+      expect(done.map((d) => d.split(':')[0])).toEqual(['m1', 'm2', 'm3']);
+      expect([a.work.waiting, b.work.waiting]).toEqual([0, 0]);
+      await vi.advanceTimersByTimeAsync(5 * LEASE); // the loser looks again, finds each done
+      expect(done).toHaveLength(3);
+    });
+
+    it('drops work that waited longer than watchForMs, and keeps at most maxWatched keys waiting', async () => {
+      const { leases, state } = outage();
+      const a = replica(leases, 'A', { watchForMs: 10 * LEASE, maxWatched: 2 });
+      const done: string[] = [];
+      for (const key of ['m1', 'm2', 'm3']) await a.work.run(key, async () => void done.push(key));
+      expect(a.work.waiting).toBe(2); // m1 dropped: too many waiting
+      await vi.advanceTimersByTimeAsync(8 * LEASE);
+      await a.work.run('m4', async () => void done.push('m4')); // m2 dropped
+      await vi.advanceTimersByTimeAsync(3 * LEASE); // m3 is now older than watchForMs
+      state.down = false;
+      await vi.advanceTimersByTimeAsync(300);
+      await Promise.all(a.started);
+      expect(done).toEqual(['m4']);
+      expect(a.work.waiting).toBe(0);
+    });
   });
 });
