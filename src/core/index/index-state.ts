@@ -10,6 +10,7 @@ import { ParagraphRows } from './paragraph-rows.js';
 import { SpellingVariants } from './spelling.js';
 import type { Steps } from './steps.js';
 import { TitleField } from './title-field.js';
+import type { VectorMatrix } from './vector-matrix.js';
 import { VectorRows } from './vector-rows.js';
 
 export const BM25_PARAMETERS = { k1: 1.2, b: 0.75 };
@@ -29,6 +30,8 @@ export interface IndexState<Postings extends Bm25State | Bm25Pieces = Bm25State>
     owners: Int32Array;
     /** The embedding cache key of each chunk's text. */
     keys: string[];
+    /** `data` already in a vector store's matrix (a snapshot reads it there), which the store adopts. */
+    matrix?: VectorMatrix;
   };
   spelling: [string, [string, string][]][];
 }
@@ -115,7 +118,7 @@ export function* restoringParts(state: IndexState): Steps<IndexParts> {
     metadatas.push({ row, document: paragraph.document, key: keys[i]! });
     if (i % 2048 === 2047) yield;
   }
-  yield* parts.vectors.importingRows({ dim: state.vectors.dim, vectors: state.vectors.data, ids, metadatas });
+  yield* parts.vectors.importingRows({ dim: state.vectors.dim, vectors: state.vectors.data, ids, metadatas, matrix: state.vectors.matrix });
   parts.spelling = SpellingVariants.fromState(state.spelling);
   return parts;
 }

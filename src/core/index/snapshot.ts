@@ -4,20 +4,25 @@
  * (`SANAD_DATA_DIR/cache`): a header line, then the index as flat binary parts.
  *
  * A snapshot is trusted only when its format version, its analyser fingerprint (the terms the
- * current code makes of probe paragraphs) and its embedder id match, and its checksum holds;
- * otherwise it is rebuilt. Its documents carry their content hashes: files that changed since
- * are re-indexed alone, as the watcher would.
+ * current code makes of probe paragraphs) and its embedder id match, and each part's CRC-32
+ * holds (checked as the part is read); otherwise it is rebuilt. Its documents carry their
+ * content hashes: files that changed since are re-indexed alone, as the watcher would.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Paragraph } from '../knowledge/types.js';
-import { terms } from '../text/index.js';
+import { crc32 } from 'node:zlib';
 import type { Bm25Pieces, Bm25State } from './bm25.js';
-import { CHUNK_CHARS, paragraphTerms, queryTerms, type IndexState } from './knowledge-index.js';
+import type { IndexState } from './knowledge-index.js';
+import { documentParts, documentsFromParts } from './snapshot-documents.js';
+import { analyzerFingerprint } from './snapshot-fingerprint.js';
+import { VectorMatrix } from './vector-matrix.js';
 
-/** Bump when the layout or the meaning of any part changes. */
-export const INDEX_FORMAT = 3;
+/**
+ * Bump when the layout or the meaning of any part changes. 4: a CRC-32 per part instead of one
+ * sha1 of the file; the documents' texts apart from their JSON; the vectors last.
+ */
+export const INDEX_FORMAT = 4;
 const MAGIC = 'sanad-index';
 
 /** What a snapshot holds beside the index: how each file looked when it was last read. */
@@ -31,12 +36,11 @@ interface Header {
   format: number;
   analyzer: string;
   embedder: string;
-  checksum: string;
-  parts: Record<string, [offset: number, bytes: number]>;
+  /** Where each part starts (after the header), its length in bytes and its CRC-32. */
+  parts: Record<string, [offset: number, bytes: number, crc: number]>;
 }
 
 interface Meta {
-  documents: IndexState['documents'];
   terms: string[];
   totalLength: number;
   liveCount: number;
@@ -51,61 +55,9 @@ export function snapshotFile(dir: string, knowledgeDir: string, embedderId: stri
   return join(dir, `index-${name}.bin`);
 }
 
-const PROBES: Paragraph[] = [
-  {
-    id: 'p1',
-    document: 'a.txt',
-    collection: 'main',
-    title: 'جهود فرنسا في مكافحة الإرهاب',
-    n: 1,
-    section: 'الأهداف',
-    lang: 'ar',
-    text: 'وقال السفير الفرنسي في الأمم المتحدة إن بلاده ستقدم مشروع قرار لمكافحة تمويل الإرهاب، وأعلنت عن عملية برخان في دول الساحل ٢٠١٩. وتحدث معهم عبر الفيديو عالـGitLab بـ700 دولار.',
-  },
-  {
-    id: 'p2',
-    document: 'b.md',
-    collection: 'docs',
-    title: 'Release notes',
-    n: 2,
-    section: null,
-    lang: 'en',
-    text: 'The security team meets every Thursday at nine in room 4B; incidents are reviewed and closed.',
-  },
-  {
-    id: 'p3',
-    document: 'c.md',
-    collection: 'docs',
-    title: 'Réunions',
-    n: 3,
-    section: 'Équipe',
-    lang: 'fr',
-    text: "L'équipe se réunit chaque jeudi à neuf heures pour examiner les incidents.",
-  },
-];
-
-/**
- * A hash of what the current code makes of a few paragraphs and questions (terms, stems,
- * n-grams, field boosts, chunk size, BM25 parameters): code that indexes differently does not
- * trust a snapshot written by other code, even if nobody bumped INDEX_FORMAT.
- */
-export function analyzerFingerprint(): string {
-  const hash = createHash('sha1').update(`${INDEX_FORMAT}|${CHUNK_CHARS}`);
-  PROBES.forEach((p, i) => {
-    const learnt: string[] = [];
-    const visit = (token: string, stemmed: string) => learnt.push(`${token}>${stemmed}`);
-    hash.update(paragraphTerms(p, PROBES[i - 1], visit, false).join(' '));
-    hash.update(paragraphTerms(p, PROBES[i - 1], visit).join(' '));
-    hash.update(terms(p.title, p.lang, visit).join(' '));
-    hash.update(learnt.join(' '));
-    hash.update(JSON.stringify([...queryTerms(p.text, p.lang)]));
-  });
-  return hash.digest('hex');
-}
-
 /**
  * Bytes kept for the header line at the start of the file: the parts are written first, then the
- * header with their offsets and checksum, padded to this size (readers look for its newline).
+ * header with their offsets and CRCs, padded to this size (readers look for its newline).
  */
 const HEADER_SPACE = 4096;
 
@@ -120,7 +72,7 @@ export async function writeSnapshot(
   state: IndexState<Bm25State | Bm25Pieces>,
   extras: SnapshotExtras,
 ): Promise<void> {
-  const rest: Omit<Meta, 'documents'> = {
+  const meta: Meta = {
     terms: state.bm25.terms,
     totalLength: state.bm25.totalLength,
     liveCount: state.bm25.liveCount,
@@ -129,48 +81,46 @@ export async function writeSnapshot(
     spelling: state.spelling,
     extras,
   };
-  function* meta(): Generator<Uint8Array> {
-    yield Buffer.from('{"documents":[', 'utf8');
-    for (const [i, doc] of state.documents.entries()) yield Buffer.from((i > 0 ? ',' : '') + JSON.stringify(doc), 'utf8');
-    yield Buffer.from(`],${JSON.stringify(rest).slice(1)}`, 'utf8');
-  }
+  const documents = documentParts(state.documents);
+  // The reader decodes the documents once their three parts are in, and reads the vectors last
+  // straight into the vector store's memory.
   const parts: [string, Iterable<Uint8Array>][] = [
-    ['meta', meta()],
+    ['meta', [Buffer.from(JSON.stringify(meta), 'utf8')]],
+    ['documents', documents.json],
+    ['textWidths', [bytes(documents.textWidths)]],
+    ['textLengths', [bytes(documents.textLengths)]],
+    ['texts', documents.texts],
     ['rows', [bytes(state.rows)]],
     ['counts', [bytes(state.bm25.counts)]],
     ['postings', staged(pieces(state.bm25.postings))],
     ['lengths', [bytes(state.bm25.lengths)]],
     ['alive', [bytes(state.bm25.alive)]],
-    ['vectors', [bytes(state.vectors.data)]],
     ['owners', [bytes(state.vectors.owners)]],
+    ['vectors', [bytes(state.vectors.data)]],
   ];
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     const out = await open(tmp, 'w');
     try {
-      const sum = createHash('sha1');
       const layout: Header['parts'] = {};
       let offset = 0;
       const write = async (chunk: Uint8Array) => {
-        sum.update(chunk);
         await out.write(chunk, 0, chunk.byteLength, HEADER_SPACE + offset);
         offset += chunk.byteLength;
       };
       for (const [name, chunks] of parts) {
         const start = offset;
-        for (const chunk of chunks) await write(chunk);
-        layout[name] = [start, offset - start];
+        let crc = 0;
+        for (const chunk of chunks) {
+          crc = crc32(chunk, crc);
+          await write(chunk);
+        }
+        layout[name] = [start, offset - start, crc];
         // Each part starts 8-byte aligned, so its int32 and float32 values can be viewed in place.
         await write(PADDING.subarray(0, align8(offset) - offset));
       }
-      const header: Header = {
-        format: INDEX_FORMAT,
-        analyzer: analyzerFingerprint(),
-        embedder: embedderId,
-        checksum: sum.digest('hex'),
-        parts: layout,
-      };
+      const header: Header = { format: INDEX_FORMAT, analyzer: analyzerFingerprint(INDEX_FORMAT), embedder: embedderId, parts: layout };
       const head = `${MAGIC}\n${JSON.stringify(header)}`;
       if (Buffer.byteLength(head) >= HEADER_SPACE) throw new RangeError('the snapshot header does not fit its space');
       await out.write(Buffer.from(head.padEnd(HEADER_SPACE - 1, ' ') + '\n', 'utf8'), 0, HEADER_SPACE, 0);
@@ -239,46 +189,53 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
     if (first < 0 || second < 0 || head.subarray(0, first).toString('utf8') !== MAGIC) return { reason: 'is not an index snapshot' };
     const header = JSON.parse(head.subarray(first + 1, second).toString('utf8')) as Header;
     if (header.format !== INDEX_FORMAT) return { reason: `has format ${header.format}, this version reads ${INDEX_FORMAT}` };
-    if (header.analyzer !== analyzerFingerprint()) return { reason: 'was written by code that indexes text differently' };
+    if (header.analyzer !== analyzerFingerprint(INDEX_FORMAT)) return { reason: 'was written by code that indexes text differently' };
     if (header.embedder !== embedderId) return { reason: 'was built with another embedding model' };
     const start = second + 1;
     const order = Object.entries(header.parts).sort((x, y) => x[1][0] - y[1][0]);
     const last = order[order.length - 1];
     if (!last || start + align8(last[1][0] + last[1][1]) !== size) return { reason: 'is damaged (it is not the length its header says)' };
-    const sum = createHash('sha1');
     const parts = new Map<string, Uint8Array>();
     let meta: Meta | null = null;
-    for (const [name, [offset, length]] of order) {
-      const part = new Uint8Array(align8(length));
-      const { bytesRead } = await handle.read(part, 0, part.length, start + offset);
-      if (bytesRead !== part.length) return { reason: `is damaged (part ${name} is cut short)` };
-      sum.update(part);
-      // The documents' JSON is parsed as soon as it is read, so its bytes and its text are let go
-      // before the other parts are read (trusted only once the checksum below holds).
-      if (name === 'meta') meta = JSON.parse(Buffer.from(part.buffer, 0, length).toString('utf8')) as Meta;
-      else parts.set(name, part.subarray(0, length));
+    let documents: IndexState['documents'] | null = null;
+    let matrix: VectorMatrix | null = null;
+    for (const [name, [offset, length, crc]] of order) {
+      const into = name === 'vectors' && meta ? vectorMatrix(meta.dim, length) : null;
+      if (into) matrix = into;
+      const part = into ? bytes(into.data).subarray(0, length) : new Uint8Array(align8(length)).subarray(0, length);
+      const { bytesRead } = await handle.read(part, 0, length, start + offset);
+      if (bytesRead !== length) return { reason: `is damaged (part ${name} is cut short)` };
+      if (crc32(part) !== crc) return { reason: `is damaged (part ${name} does not match its checksum)` };
+      if (name === 'meta') meta = JSON.parse(utf8(part)) as Meta;
+      else parts.set(name, part);
+      // The documents are decoded as soon as their parts are in, so their bytes are let go
+      // before the vectors are read.
+      if (name === 'texts') {
+        documents = documentsFromParts(
+          take(parts, 'documents'),
+          take(parts, 'texts'),
+          take(parts, 'textWidths'),
+          view(Int32Array, take(parts, 'textLengths')),
+        );
+      }
     }
-    if (!meta) return { reason: 'is damaged (its meta part is missing)' };
-    if (sum.digest('hex') !== header.checksum) return { reason: 'is damaged (its checksum does not match)' };
-    const part = (name: string): Uint8Array => {
-      const got = parts.get(name);
-      if (!got) throw new Error(`part ${name} is missing`);
-      return got;
-    };
-    const int32 = (name: string) => view(Int32Array, part(name));
+    if (!meta || !documents) return { reason: 'is damaged (a part is missing)' };
+    const int32 = (name: string) => view(Int32Array, take(parts, name));
+    const vectors = take(parts, 'vectors');
+    if (matrix) matrix.count = vectors.byteLength / 4 / meta.dim;
     const state: IndexState = {
-      documents: meta.documents,
+      documents,
       rows: int32('rows'),
       bm25: {
         terms: meta.terms,
         counts: int32('counts'),
-        postings: part('postings'),
+        postings: take(parts, 'postings'),
         lengths: int32('lengths'),
-        alive: part('alive'),
+        alive: take(parts, 'alive'),
         totalLength: meta.totalLength,
         liveCount: meta.liveCount,
       },
-      vectors: { dim: meta.dim, data: view(Float32Array, part('vectors')), owners: int32('owners'), keys: meta.keys },
+      vectors: { dim: meta.dim, data: view(Float32Array, vectors), owners: int32('owners'), keys: meta.keys, matrix: matrix ?? undefined },
       spelling: meta.spelling,
     };
     return { state, extras: meta.extras };
@@ -287,6 +244,28 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A vector store's matrix sized for the vectors part, so they are read straight into the memory
+ * the store scans (1.4 s of copying and page faults at 100k paragraphs before); none when its
+ * rows are padded (a dimension that is not a multiple of 4) and the store must copy them.
+ */
+function vectorMatrix(dim: number, length: number): VectorMatrix | null {
+  const rows = length / 4 / dim;
+  if (!Number.isInteger(rows) || dim % 4 !== 0) return null;
+  return new VectorMatrix(dim, { initialRows: rows });
+}
+
+function take(parts: Map<string, Uint8Array>, name: string): Uint8Array {
+  const part = parts.get(name);
+  if (!part) throw new Error(`part ${name} is missing`);
+  parts.delete(name);
+  return part;
+}
+
+function utf8(part: Uint8Array): string {
+  return Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('utf8');
 }
 
 /** A typed view of a part (each part has its own 8-byte-aligned buffer). */

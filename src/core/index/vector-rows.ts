@@ -212,10 +212,11 @@ export class VectorRows {
     if (n === 0) return;
     if (rows.metadatas.length !== n || rows.vectors.length !== n * rows.dim)
       throw inputError(`${n} ids for ${rows.vectors.length / rows.dim} vectors`);
+    if (this.adopts(rows)) this.matrix = rows.matrix!;
     const matrix = this.ensureMatrix(rows.dim);
     matrix.reserve(n, true);
     const { dim, stride, data } = matrix;
-    for (let from = 0; from < n; from += IMPORT_STEP_ROWS) {
+    for (let from = matrix === rows.matrix ? n : 0; from < n; from += IMPORT_STEP_ROWS) {
       const to = Math.min(n, from + IMPORT_STEP_ROWS);
       if (stride === dim) data.set(rows.vectors.subarray(from * dim, to * dim), from * dim);
       else for (let row = from; row < to; row++) data.set(rows.vectors.subarray(row * dim, (row + 1) * dim), row * stride);
@@ -285,6 +286,21 @@ export class VectorRows {
     this.ids = ids;
     this.rowById = new Map(ids.map((id, r) => [id, r]));
     this.version++;
+  }
+
+  /** Whether the rows' own matrix can serve as this store's (it holds them, and scans as this store would). */
+  private adopts(rows: ExportedRows): boolean {
+    const m = rows.matrix;
+    if (!m || m.dim !== rows.dim || m.count !== rows.ids.length || (this.matrix && this.matrix.dim !== rows.dim)) return false;
+    const data = m.data.subarray(0, m.count * m.stride);
+    if (
+      m.stride !== rows.dim ||
+      rows.vectors.buffer !== data.buffer ||
+      rows.vectors.byteOffset !== data.byteOffset ||
+      rows.vectors.length !== data.length
+    )
+      return false;
+    return this.settings.wasm !== false || m.scan === 'js';
   }
 
   private ensureMatrix(dim: number): VectorMatrix {

@@ -21,6 +21,8 @@ export interface ExportedRows {
   vectors: Float32Array;
   ids: string[];
   metadatas: Metadata[];
+  /** A matrix holding exactly `vectors` (they are a view of it): imported by adopting it, not copying. */
+  matrix?: VectorMatrix;
 }
 
 /**

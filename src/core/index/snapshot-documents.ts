@@ -1,0 +1,142 @@
+/**
+ * The documents of an index snapshot in parts: their JSON with every paragraph's text left out
+ * (and the fields it repeats from its document), the texts one document after another, and the
+ * length of each text. At 100k paragraphs one
+ * JSON.parse of all of it (122 MB) took 1.7 s and left a heap of short-lived strings for the
+ * garbage collector. Each document's texts are kept as Latin-1 when every character fits a byte,
+ * else as UTF-16: both decode by copying (UTF-8 took 1.5 s for 100 MB of Arabic), and UTF-16
+ * gives back any string exactly. Each document's texts are decoded as one string and sliced
+ * (V8 keeps the slices as views of it).
+ */
+import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
+
+/** Bytes a character takes in a document's texts: Latin-1 or UTF-16LE. */
+const LATIN1 = 1;
+const UTF16 = 2;
+
+export interface DocumentParts {
+  /** The documents' JSON, one document at a time. */
+  json: Iterable<Uint8Array>;
+  /** The paragraphs' texts, one document's at a time. */
+  texts: Iterable<Uint8Array>;
+  /** Per document: the bytes each character of its texts takes (LATIN1 or UTF16). */
+  textWidths: Uint8Array;
+  /** Per paragraph, in document order: its text's length in UTF-16 units. */
+  textLengths: Int32Array;
+}
+
+export function documentParts(documents: KnowledgeDocument[]): DocumentParts {
+  const textWidths = new Uint8Array(documents.length);
+  const textLengths = new Int32Array(documents.reduce((n, doc) => n + doc.paragraphs.length, 0));
+  let i = 0;
+  for (const [d, doc] of documents.entries()) {
+    textWidths[d] = doc.paragraphs.every((p) => !BEYOND_LATIN1.test(p.text)) ? LATIN1 : UTF16;
+    for (const p of doc.paragraphs) textLengths[i++] = p.text.length;
+  }
+  function* json(): Generator<Uint8Array> {
+    yield Buffer.from('[', 'utf8');
+    for (const [d, doc] of documents.entries()) {
+      yield Buffer.from((d > 0 ? ',' : '') + JSON.stringify({ ...doc, paragraphs: compact(doc) }), 'utf8');
+    }
+    yield Buffer.from(']', 'utf8');
+  }
+  function* texts(): Generator<Uint8Array> {
+    for (const [d, doc] of documents.entries()) {
+      const all = doc.paragraphs.map((p) => p.text).join('');
+      if (all.length > 0) yield Buffer.from(all, textWidths[d] === LATIN1 ? 'latin1' : 'utf16le');
+      // Each document's texts start at an even offset, so UTF-16 is decoded without a copy to align it.
+      if (all.length % 2 === 1 && textWidths[d] === LATIN1) yield PAD;
+    }
+  }
+  return { json: json(), texts: texts(), textWidths, textLengths };
+}
+
+/**
+ * A document's paragraphs as rows of values, each with the index of its key order (its shape):
+ * a field equal to the document's own, and the text, is 0 (they are strings otherwise). A
+ * paragraph's JSON was 180 bytes at 100k paragraphs, most of it the document's path and title.
+ */
+interface CompactParagraphs {
+  shapes: string[][];
+  rows: unknown[][];
+}
+
+const FROM_DOCUMENT = new Set(['document', 'collection', 'title', 'lang', 'text']);
+
+function compact(doc: KnowledgeDocument): CompactParagraphs {
+  const shapes: string[][] = [];
+  const index = new Map<string, number>();
+  const rows = doc.paragraphs.map((p) => {
+    // As JSON.stringify of the paragraph would: keys holding undefined are left out.
+    const keys = Object.keys(p).filter((k) => (p as unknown as Record<string, unknown>)[k] !== undefined);
+    const key = keys.join(',');
+    let shape = index.get(key);
+    if (shape === undefined) {
+      shape = shapes.push(keys) - 1;
+      index.set(key, shape);
+    }
+    const own = doc as unknown as Record<string, unknown>;
+    return [
+      shape,
+      ...keys.map((k) =>
+        FROM_DOCUMENT.has(k) && (k === 'text' || (p as unknown as Record<string, unknown>)[k] === own[k])
+          ? 0
+          : (p as unknown as Record<string, unknown>)[k],
+      ),
+    ];
+  });
+  return { shapes, rows };
+}
+
+function expand(doc: KnowledgeDocument, { shapes, rows }: CompactParagraphs): Paragraph[] {
+  const own = doc as unknown as Record<string, unknown>;
+  return rows.map((row) => {
+    const keys = shapes[row[0] as number];
+    if (!keys || keys.length !== row.length - 1) throw new RangeError(`a paragraph of ${doc.document} has no shape`);
+    const p: Record<string, unknown> = {};
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      const value = row[k + 1];
+      p[key] = value === 0 && FROM_DOCUMENT.has(key) ? (key === 'text' ? '' : own[key]) : value;
+    }
+    return p as unknown as Paragraph;
+  });
+}
+
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
+const PAD = new Uint8Array(1);
+
+/** The documents back from their parts, exactly as written (throws when the parts do not agree). */
+export function documentsFromParts(
+  json: Uint8Array,
+  texts: Uint8Array,
+  textWidths: Uint8Array,
+  textLengths: Int32Array,
+): KnowledgeDocument[] {
+  const documents = JSON.parse(decode(json, 0, json.byteLength, 'utf8')) as KnowledgeDocument[];
+  if (documents.length !== textWidths.length) throw new RangeError('the documents and their texts do not agree');
+  let at = 0;
+  let i = 0;
+  for (const [d, doc] of documents.entries()) {
+    doc.paragraphs = expand(doc, doc.paragraphs as unknown as CompactParagraphs);
+    const width = textWidths[d]!;
+    if (width !== LATIN1 && width !== UTF16) throw new RangeError(`the texts of ${doc.document} have no encoding`);
+    let length = 0;
+    for (let j = 0; j < doc.paragraphs.length; j++) length += textLengths[i + j] ?? NaN;
+    if (!(at + length * width <= texts.byteLength)) throw new RangeError('the documents and their texts do not agree');
+    const all = decode(texts, at, at + length * width, width === LATIN1 ? 'latin1' : 'utf16le');
+    at += length * width + ((length * width) % 2);
+    let c = 0;
+    for (const p of doc.paragraphs) {
+      const n = textLengths[i++]!;
+      p.text = n === all.length ? all : all.slice(c, c + n);
+      c += n;
+    }
+  }
+  if (at !== texts.byteLength || i !== textLengths.length) throw new RangeError('the documents and their texts do not agree');
+  return documents;
+}
+
+function decode(bytes: Uint8Array, start: number, end: number, encoding: BufferEncoding): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(encoding, start, end);
+}
