@@ -36,6 +36,8 @@ function fuzzyHas(set: Set<string>, term: string): number {
   if (term.length < 3) return 0;
   for (const other of set) {
     if (other.length < 3) continue;
+    // The same verb in another person or gender: "تحد سوريا" asks what "يحدها" says.
+    if (other.length === term.length && IMPERFECT.test(other) && IMPERFECT.test(term) && other.slice(1) === term.slice(1)) return 1;
     const [short, long] = other.length < term.length ? [other, term] : [term, other];
     // One proclitic letter apart ("لمكافح" / "مكافح") is the same word.
     if (long.length === short.length + 1 && long.endsWith(short) && PROCLITIC.test(long) && short.length >= 3) return 1;

@@ -16,7 +16,10 @@ const EXTRA: Record<'ar' | 'en' | 'fr', string[]> = {
     'ال ماهي ماهو ماهم ماهى هو هي هم هذا هذه ذلك تلك التي الذي الذين اللي عن على الى في مع بين حسب بحسب قد ' +
     'يعني بخصوص بالنسبه عند خلال ضد او ام ثم كان كانت يكون تكون ' +
     'ممكن تقولي تقوللي قولي قلي قل لي اخبرني خبرني بدي بدنا عايز عاوز عايزه عاوزه ابغي ابغا ابي ودي اريد نريد اود اعرف نعرف ' +
-    'سوال استفسار لو سمحت فضلك رجاء سوت سوي سوا سووا يسوي تسوي سويت بتعمل بيعمل عملت'
+    'سوال استفسار لو سمحت فضلك رجاء سوت سوي سوا سووا يسوي تسوي سويت بتعمل بيعمل عملت ' +
+    // The relative pronouns as often typed ("اللذي حصل عليه"), and adverbs of frequency, whose
+    // stems are other words ("عادة" → "عاد", returned).
+    'اللذي اللتي اللذى اللتى الذى عادة عادتا غالبا احيانا دائما عموما'
   ).split(' '),
   en: 'according regarding tell please know want wondering question'.split(' '),
   fr: 'qu quel quelle quels quelles lequel laquelle selon est-ce'.split(' '),
