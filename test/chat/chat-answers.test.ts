@@ -60,6 +60,21 @@ describe('follow-ups are read against the conversation', () => {
     expectAnswer(when!, 'سبتمبر 2015');
   });
 
+  it('"وايمتى وسعوها لسوريا؟": a verb whose first root letter looks like the conjunction (وسع) still finds "توسيع"', async () => {
+    const [, when] = await converse(['ايمتى بلشت عملية شمال؟', 'وايمتى وسعوها لسوريا؟']);
+    expectAnswer(when!, 'سبتمبر 2015');
+  });
+
+  it('"وكم قطاع يستهدف؟": a derived verb (يستهدف) is its verbal noun (استهداف), so the follow-up stays on the alliance', async () => {
+    const [, sectors] = await converse(['متى بدا التحالف من أجل الساحل؟', 'وكم قطاع يستهدف؟']);
+    expectAnswer(sectors!, 'خمسة قطاعات');
+  });
+
+  it('"وكان فين؟" after the conference\'s attendance is where it was held: "عن سبعين دولة" counts states, it places nothing', async () => {
+    const [, where] = await converse(['هو المؤتمر بتاع لا لتمويل الإرهاب حضره كام دولة؟', 'وكان فين؟']);
+    expectAnswer(where!, 'باريس');
+  });
+
   it('"ومتى انطلق؟" after the Sahel alliance is its launch date', async () => {
     const [, when] = await converse(['ما هو التحالف من أجل منطقة الساحل؟', 'ومتى انطلق؟']);
     expectAnswer(when!, 'يوليو 2017');

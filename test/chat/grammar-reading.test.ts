@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant, type SanadAssistant } from '../../src/core/index.js';
 import { documentFromParagraphs } from '../../src/core/knowledge/index.js';
 import { coverage, profileQuery } from '../../src/core/retrieve/coverage.js';
+import { sameDerivedForm } from '../../src/core/text/root.js';
 import { isStopWord, normalizeForMatch, splitSentences, terms } from '../../src/core/text/index.js';
 import { expectAnswer } from './helpers.js';
 
@@ -60,6 +61,20 @@ describe('a verb asked in another person is the verb of the text', () => {
     const withoutVerb = new Set(terms('من الشمال بلاد كارنا', 'ar'));
     expect(coverage(profile, text)).toBeGreaterThan(coverage(profile, withoutVerb));
   });
+});
+
+describe('derived verb forms', () => {
+  it.each([
+    ['يستهدف', 'استهداف'],
+    ['تستخدم', 'استخدام'],
+    ['يكتشف', 'اكتشاف'],
+    ['اجتمع', 'اجتماعات'],
+  ])('%s is %s', (a, b) => expect(sameDerivedForm(a, b)).toBe(true));
+  it.each([
+    ['يستهدف', 'هدف'],
+    ['ترتيب', 'ترتب'],
+    ['يستهدف', 'استخدام'],
+  ])('%s is not %s', (a, b) => expect(sameDerivedForm(a, b)).toBe(false));
 });
 
 describe('answers from the right sentence', () => {

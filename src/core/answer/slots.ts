@@ -38,8 +38,10 @@ export function placesNamed(normalizedText: string): string[] {
 }
 
 const PLACE_WORDS = new RegExp(`(^|\\s)[وبلف]?(ال)?(${PLACES.replace(/(^|\|)ال/g, '$1')})(\\s|$|[.،,])`);
+// A place noun places something only after a locative preposition: "في دولة مجاورة", "بالمنطقة";
+// "ممثلون عن سبعين دولة" counts states.
 const PLACE_NOUNS =
-  /(^|\s)[وبلف]?(في|الي|من|داخل|قرب|شمال|جنوب|شرق|غرب)? ?(ال)?(مدينه|منطقه|مناطق|دوله|دول|بلد|بلدان|عاصمه|قريه|محافظه|ولايه|اقليم|جزيره|قاره|مكتب|مقر|قاعه|مبني|شارع|حي)(\s|$)/;
+  /(^|\s)(?:[وف]?(?:في|الي|من|داخل|قرب|خارج|شمال|جنوب|شرق|غرب) |و?ب)(ال)?(مدينه|منطقه|مناطق|دوله|دول|بلد|بلدان|عاصمه|قريه|محافظه|ولايه|اقليم|جزيره|قاره|مكتب|مقر|قاعه|مبني|شارع|حي)(\s|$)/;
 
 /** A name written the way names are: quoted, in parentheses, in Latin letters inside Arabic, or an email/handle. */
 const NAME_SHAPES = /["«“][^"»”]{2,60}["»”]|\([^)]{2,40}\)|[a-z][a-z0-9.+-]*[a-z0-9]|#\S+|\S+@\S+/;

@@ -1,5 +1,5 @@
 import { terms, type Lang } from '../text/index.js';
-import { rootSkeleton } from '../text/root.js';
+import { rootSkeleton, sameDerivedForm } from '../text/root.js';
 
 /**
  * How much of a question a piece of text covers: the IDF-weighted share of the question's
@@ -48,6 +48,7 @@ function fuzzyHas(set: Set<string>, term: string): number {
     if (long.length === short.length + 1 && long.startsWith('س') && long.endsWith(short) && IMPERFECT.test(short)) return 1;
     // A verb and its noun: the imperfect prefix apart ("يتبني" / "تبني", "تدعم" / "دعم").
     if (long.length === short.length + 1 && long.endsWith(short) && IMPERFECT.test(long) && short.length >= 3) return 0.5;
+    if (sameDerivedForm(term, other)) return 0.5;
   }
   return 0;
 }
@@ -71,7 +72,10 @@ export function coverage(profile: QueryProfile, textTerms: Set<string>): number 
     const roots = new Set<string>();
     for (const t of textTerms) if (!used.has(t)) roots.add(rootSkeleton(t) ?? '');
     for (const i of unmatched) {
-      const root = rootSkeleton(profile.terms[i]!);
+      // A leading "و" the stemmer read as the conjunction may be the root's first letter
+      // ("وسعوها" → "سعو", of وسع): a question word too short for a skeleton gets it back.
+      const term = profile.terms[i]!;
+      const root = rootSkeleton(term) ?? (term.length === 3 ? rootSkeleton(`و${term}`) : null);
       if (root !== null && roots.has(root)) got += profile.weights[i]! * ROOT_MATCH;
     }
   }

@@ -9,6 +9,41 @@
 const ARABIC = /^[\u0621-\u064A]+$/;
 const SUFFIXES = ['وا', 'ون', 'ين', 'ات', 'ان', 'يه', 'ها', 'هم', 'ت', 'ه', 'ي', 'ا'];
 const MIN_SKELETON = 3;
+/** Form X, its verbs, noun and participle: "استهداف" / "يستهدف" / "مستخدم" → هدف, خدم. */
+const FORM_X = /^[ايتنم]ست/;
+/**
+ * Form VIII, its "ت" infixed after the first root letter: "اكتشف" / "يكتشف" → كشف, "اجتمع" →
+ * جمع ("ترتيب", a تفعيل noun of رتب, keeps its "ت").
+ */
+const FORM_VIII = /^[اينت][^اويس]ت/;
+
+/**
+ * A verb and its verbal noun in one of the derived forms whose pattern cannot be mistaken
+ * ("يستهدف" / "استهداف", "يكتشف" / "اكتشاف"): the same word for a question, even where the
+ * knowledge uses both.
+ */
+export function sameDerivedForm(a: string, b: string): boolean {
+  if (a.length < 5 || b.length < 5) return false;
+  const root = (w: string, strip: (w: string) => string) => {
+    const bare = strip(w);
+    const skeleton = bare[0] + bare.slice(1).replace(/[اوي]/g, '');
+    return skeleton.length >= MIN_SKELETON ? skeleton : null;
+  };
+  const strip =
+    FORM_X.test(a) && FORM_X.test(b)
+      ? (w: string) => w.slice(3)
+      : FORM_VIII.test(a) && FORM_VIII.test(b)
+        ? (w: string) => w[1] + w.slice(3)
+        : null;
+  if (!strip || /^ت..ي.$/.test(a) || /^ت..ي.$/.test(b)) return false;
+  const ra = root(withoutSuffix(a), strip);
+  return ra !== null && ra === root(withoutSuffix(b), strip);
+}
+
+function withoutSuffix(word: string): string {
+  for (const suffix of SUFFIXES) if (word.length - suffix.length >= 5 && word.endsWith(suffix)) return word.slice(0, -suffix.length);
+  return word;
+}
 const cache = new Map<string, string | null>();
 const CACHE_LIMIT = 50_000;
 
