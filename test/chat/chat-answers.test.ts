@@ -75,6 +75,11 @@ describe('follow-ups are read against the conversation', () => {
     expectAnswer(where!, 'باريس');
   });
 
+  it('"وماذا تفعل في سوريا؟" after the goals in Iraq: "تفعل" is the light verb of the question, Syria is its subject', async () => {
+    const [, syria] = await converse(['ما الهدفان الأساسيان لفرنسا في العراق؟', 'وماذا تفعل في سوريا؟']);
+    expectAnswer(syria!, 'تدعم فرنسا العديد من المشاريع');
+  });
+
   it('"ومتى انطلق؟" after the Sahel alliance is its launch date', async () => {
     const [, when] = await converse(['ما هو التحالف من أجل منطقة الساحل؟', 'ومتى انطلق؟']);
     expectAnswer(when!, 'يوليو 2017');

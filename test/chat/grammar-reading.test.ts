@@ -48,7 +48,7 @@ describe('sentences', () => {
 });
 
 describe('grammar words', () => {
-  it.each(['اللذي', 'اللتي', 'عادة'])('%s is a grammar word, not a word to find', (word) => {
+  it.each(['اللذي', 'اللتي', 'عادة', 'تفعل', 'فعلت'])('%s is a grammar word, not a word to find', (word) => {
     expect(isStopWord(normalizeForMatch(word))).toBe(true);
     expect(terms(`ما ${word} حصل`, 'ar')).toEqual(['حصل']);
   });

