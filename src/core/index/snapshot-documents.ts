@@ -25,14 +25,14 @@ export interface DocumentParts {
   textLengths: Int32Array;
 }
 
+/**
+ * The parts of `documents`, made as they are written: each document's encoding and its texts'
+ * lengths are found while its texts are (all of them at once held the event loop for 100 MB).
+ * `textWidths` and `textLengths` are complete once `texts` has been read through.
+ */
 export function documentParts(documents: KnowledgeDocument[]): DocumentParts {
   const textWidths = new Uint8Array(documents.length);
   const textLengths = new Int32Array(documents.reduce((n, doc) => n + doc.paragraphs.length, 0));
-  let i = 0;
-  for (const [d, doc] of documents.entries()) {
-    textWidths[d] = doc.paragraphs.every((p) => !BEYOND_LATIN1.test(p.text)) ? LATIN1 : UTF16;
-    for (const p of doc.paragraphs) textLengths[i++] = p.text.length;
-  }
   function* json(): Generator<Uint8Array> {
     yield Buffer.from('[', 'utf8');
     for (const [d, doc] of documents.entries()) {
@@ -41,11 +41,15 @@ export function documentParts(documents: KnowledgeDocument[]): DocumentParts {
     yield Buffer.from(']', 'utf8');
   }
   function* texts(): Generator<Uint8Array> {
+    let i = 0;
     for (const [d, doc] of documents.entries()) {
+      const width = doc.paragraphs.every((p) => !BEYOND_LATIN1.test(p.text)) ? LATIN1 : UTF16;
+      textWidths[d] = width;
+      for (const p of doc.paragraphs) textLengths[i++] = p.text.length;
       const all = doc.paragraphs.map((p) => p.text).join('');
-      if (all.length > 0) yield Buffer.from(all, textWidths[d] === LATIN1 ? 'latin1' : 'utf16le');
+      if (all.length > 0) yield Buffer.from(all, width === LATIN1 ? 'latin1' : 'utf16le');
       // Each document's texts start at an even offset, so UTF-16 is decoded without a copy to align it.
-      if (all.length % 2 === 1 && textWidths[d] === LATIN1) yield PAD;
+      if (all.length % 2 === 1 && width === LATIN1) yield PAD;
     }
   }
   return { json: json(), texts: texts(), textWidths, textLengths };

@@ -82,14 +82,15 @@ export async function writeSnapshot(
     extras,
   };
   const documents = documentParts(state.documents);
-  // The reader decodes the documents once their three parts are in, and reads the vectors last
+  // The reader decodes the documents once their four parts are in, and reads the vectors last
   // straight into the vector store's memory.
   const parts: [string, Iterable<Uint8Array>][] = [
     ['meta', [Buffer.from(JSON.stringify(meta), 'utf8')]],
     ['documents', documents.json],
-    ['textWidths', [bytes(documents.textWidths)]],
-    ['textLengths', [bytes(documents.textLengths)]],
     ['texts', documents.texts],
+    // Filled in while the texts are written, so taken only then.
+    ['textWidths', later(() => bytes(documents.textWidths))],
+    ['textLengths', later(() => bytes(documents.textLengths))],
     ['rows', [bytes(state.rows)]],
     ['counts', [bytes(state.bm25.counts)]],
     ['postings', staged(pieces(state.bm25.postings))],
@@ -135,11 +136,17 @@ export async function writeSnapshot(
 }
 
 const PADDING = new Uint8Array(8);
+/** The documents are decoded once these parts are all read, whatever their order. */
+const DOCUMENT_PARTS = ['documents', 'texts', 'textWidths', 'textLengths'];
 /** Small pieces (a term's postings) are gathered into writes of this size. */
 const STAGE_BYTES = 8 << 20;
 
 function pieces(array: ArrayBufferView | ArrayBufferView[]): ArrayBufferView[] {
   return Array.isArray(array) ? array : [array];
+}
+
+function* later(chunk: () => Uint8Array): Generator<Uint8Array> {
+  yield chunk();
 }
 
 /** The bytes of many typed arrays, gathered into few large chunks (each chunk is written before the next is made). */
@@ -210,7 +217,7 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
       else parts.set(name, part);
       // The documents are decoded as soon as their parts are in, so their bytes are let go
       // before the vectors are read.
-      if (name === 'texts') {
+      if (DOCUMENT_PARTS.every((name) => parts.has(name))) {
         documents = documentsFromParts(
           take(parts, 'documents'),
           take(parts, 'texts'),

@@ -226,7 +226,12 @@ export class VectorRows {
     this.ids = [...rows.ids];
     this.metadatas = [...rows.metadatas];
     this.contents = new Array<string>(n).fill('');
-    this.rowById = new Map(this.ids.map((id, row) => [id, row]));
+    // The id map in steps too: 100k ids at once held the event loop for a second or more while
+    // a re-indexed version was assembled (the row copies above were already in steps).
+    for (let row = 0; row < n; row++) {
+      this.rowById.set(this.ids[row]!, row);
+      if (row % IMPORT_STEP_ROWS === IMPORT_STEP_ROWS - 1) yield;
+    }
     this.version++;
   }
 
