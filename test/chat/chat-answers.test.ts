@@ -93,6 +93,11 @@ describe('the asked slot: the clause whose date, number or name belongs to the e
     expect(answer.answer).not.toContain('أستراليا');
   });
 
+  it("a list asked for is the enumeration, where another paragraph only repeats the question's words", async () => {
+    // ¶26 says "الدول الأعضاء في المجموعة" in so many words; ¶20 lists them, as "بلدان المجموعة الخماسية".
+    expectAnswer(await assistant.ask('ما الدول الأعضاء في المجموعة الخماسية لمنطقة الساحل؟'), 'موريتانيا ومالي');
+  });
+
   it('the country count of the conference, next to its noun', async () => {
     expectAnswer(await assistant.ask('كم دولة شاركت في مؤتمر باريس لمكافحة تمويل الإرهاب؟'), 'سبعين دولة');
   });

@@ -37,6 +37,19 @@ describe('the focus of a question', () => {
   });
 });
 
+describe('list questions', () => {
+  it.each([
+    'ما الدول الأعضاء في المجموعة الخماسية؟',
+    'ما هي أهداف فرنسا؟',
+    'ما القطاعات التي يستهدفها التحالف؟',
+    'what are the goals of France?',
+  ])('%s asks for a list', (question) => expect(answerType(question)).toBe('list'));
+  // "الدولة" is not "الدول": the list nouns are whole words.
+  it.each(['ماذا بلغت الدولة الإسلامية في عهده؟', 'ماهي حدود دولة السلاطين من الشمال؟'])('%s does not', (question) =>
+    expect(answerType(question)).not.toBe('list'),
+  );
+});
+
 /** Teaches the variants a text the way the index does: from the tokens its terms are read from. */
 function learn(variants: SpellingVariants, text: string): void {
   terms(text, 'ar', (token, stemmed) => variants.learnWord(token, stemmed));

@@ -45,7 +45,7 @@ const WHICH_THING = /^(و )?(ما|اي) ال\S{2,}( ال\S{2,})? (الذي|ال�
 const MANNER_CUES = [lead('كيف|how|comment'), /(^|\s)(باي|بايه) (طريقه|وسيله|شكل)(\s|$)/];
 const YESNO_CUES = [/^(و )?(هل|is|are|was|were|does|do|did|can|has|have|est ce que)(\s|$)/];
 const LIST_CUES =
-  /(^|\s)(ما هي|ما هو|ماهي|ما|ماذا|what are|which|quels|quelles|quelles sont|quels sont)(\s|$).*(اهداف|انشطه|قطاعات|دول|اعضاء|اجراءات|مجالات|خطوات|مراحل|عناصر|objectives|goals|activities|members|countries|sectors|steps|objectifs|activites|membres|pays|secteurs)/;
+  /(^|\s)(ما هي|ما هو|ماهي|ما|ماذا|what are|which|quels|quelles|quelles sont|quels sont)(\s|$)(.*\s)?(ال)?(اهداف|انشطه|قطاعات|دول|بلدان|اعضاء|اجراءات|مجالات|خطوات|مراحل|عناصر|objectives|goals|activities|members|countries|sectors|steps|objectifs|activites|membres|pays|secteurs)(\s|$)/;
 
 /** Titles and roles: "من هو سفير فرنسا" asks a person's name, "من هو أحمد عز" a description. */
 export const ROLE_NOUNS = new Set(

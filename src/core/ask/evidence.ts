@@ -1,6 +1,6 @@
 import { evidenceFeatures, shouldAbstain, type AbstainFeatures } from '../answer/abstain.js';
 import { extractAnswer, type Extract } from '../answer/extractive.js';
-import { questionFocus } from '../answer/question.js';
+import { matchesType, questionFocus } from '../answer/question.js';
 import { rerankByAnswer } from '../answer/rerank.js';
 import { namesAskedRole, placesNamed, slotSilent } from '../answer/slots.js';
 import { paragraphTerms, type Hit, type KnowledgeIndex } from '../index/knowledge-index.js';
@@ -115,7 +115,10 @@ function slotFirst(retrieval: Retrieval, question: string, type: AnswerType): Hi
   // The quote each candidate would give, holding an answer of the kind asked (null when it holds none).
   const slotted = (hit: Hit) => {
     const extract = extractAnswer(hit, retrieval.profile, type);
-    return extract === null || slotSilent(question, type, extract.quote) ? null : extract;
+    if (extract === null) return null;
+    // A list is answered by an enumeration ("موريتانيا ومالي وبوركينا فاسو والنيجر وتشاد").
+    if (type === 'list') return extract.isList || matchesType('list', normalizeForMatch(extract.quote)) ? extract : null;
+    return slotSilent(question, type, extract.quote) ? null : extract;
   };
   // A person asked by title is the name after that title, not after another one the quote holds.
   const holds = (extract: Extract | null) => extract !== null && (type !== 'person' || namesAskedRole(question, extract.quote));
@@ -127,7 +130,7 @@ function slotFirst(retrieval: Retrieval, question: string, type: AnswerType): Hi
 }
 // Dates, and persons asked by their title (a name after that same title): a count's number is
 // checked against its noun elsewhere.
-const SLOTTED = new Set<AnswerType>(['date', 'person']);
+const SLOTTED = new Set<AnswerType>(['date', 'person', 'list']);
 
 /** A quote that ends in a colon introduces what follows ("…بفضل الجهود التي بذلتها فرنسا وشركاؤها:"). */
 const INTRODUCES = /[:：]["»”)]*\s*$/;
