@@ -81,6 +81,18 @@ describe('the dialect layer reads chat Arabic in MSA grammar words', () => {
     expect(readDialect('شحال من المشاركات كاينة؟', uses).text).toContain('المشاركات');
   });
 
+  it('reads the dialect passive of the imperfect where the knowledge uses the verb without its "ن" or "ت"', () => {
+    const uses = (word: string) => known(word) || word === 'تبني';
+    expect(readDialect('وايمتى ممكن ينتبنى القرار؟', uses).text.split(' ')).toContain('تبني');
+    // MSA's "ينتظر" (Form VIII of نظر) is not "تظر".
+    expect(readDialect('شو عم ينتظر الوفد؟', uses).text.split(' ')).toContain('ينتظر');
+  });
+
+  it('reads everyday verbs of each dialect: Maghrebi "يحيدو" (remove), Egyptian "بتتبعت" (is sent)', () => {
+    expect(read('شحال من الوقت باش يحيدو المحتوى؟')).toContain('يزيلون');
+    expect(read('الحوالات دي بتتبعت منين؟')).toContain('ارسل');
+  });
+
   it('drops an opening Egyptian "طب" (well), keeps "الطب", and reads "برا" as outside', () => {
     expect(read('طب الاجتماع الأسبوعي امتى؟')).toBe('متي الاجتماع الاسبوعي');
     expect(read('كلية الطب فين؟')).toBe('اين كليه الطب');

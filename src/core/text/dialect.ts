@@ -165,8 +165,12 @@ const IMPERFECT = /^[يتنا]/;
 /** Dialect verb morphology, tried on a word the knowledge does not use as written. */
 function readVerb(token: string, context: WordContext): string | null {
   let word = token;
-  // The dialect passive: "انكتب" / "اتنشر" for "كُتب" / "نُشر".
-  if (context.dialectal && /^(ان|ات)\S{3}$/.test(word)) return word.slice(2);
+  // The dialect passive: "انكتب" / "اتنشر" for "كُتب" / "نُشر"; in the imperfect, "ينتبنى" /
+  // "بيتنشر" for "يُتبنّى" / "يُنشر", where the knowledge uses the verb without its "ن" or "ت"
+  // (MSA's "ينتظر" keeps it: "تظر" is no word).
+  if (context.dialectal && /^(ان|ات)\S{3}$/.test(word)) return CONTENT_WORDS[word.slice(2)] ?? word.slice(2);
+  const passive = /^ب?[يت][نت](\S{3,})$/.exec(word)?.[1];
+  if (context.dialectal && passive && (context.known(passive) || CONTENT_WORDS[passive])) return CONTENT_WORDS[passive] ?? passive;
   // Levantine "هالمؤتمر": "this conference".
   if (/^هال\S{3,}$/.test(word)) return word.slice(1);
   // Aspect prefixes on the imperfect: b- (Levantine, Egyptian, Gulf), ha- (Egyptian), k- (Maghrebi).
