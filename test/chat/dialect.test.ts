@@ -93,6 +93,12 @@ describe('the dialect layer reads chat Arabic in MSA grammar words', () => {
     expect(read('الحوالات دي بتتبعت منين؟')).toContain('ارسل');
   });
 
+  it('reads "صار" as "happened" after a question word or "اللي", and as a copula elsewhere', () => {
+    expect(read('شو صار بالاجتماع؟')).toBe('ما حدث بالاجتماع');
+    expect(read('شو اللي صار؟')).toBe('ما الذي حدث');
+    expect(read('كم سنة صار للقضاء وهو يتابعهم؟')).toBe('كم سنه للقضاء وهو يتابعهم');
+  });
+
   it('drops an opening Egyptian "طب" (well), keeps "الطب", and reads "برا" as outside', () => {
     expect(read('طب الاجتماع الأسبوعي امتى؟')).toBe('متي الاجتماع الاسبوعي');
     expect(read('كلية الطب فين؟')).toBe('اين كليه الطب');

@@ -78,6 +78,9 @@ export function readDialect(message: string, known: (word: string) => boolean = 
     // "الي" is also a normalised "إلى", but right after a question word ("مين الي قال…", "شو
     // الي صار") it can only be the relative pronoun "اللي" typed short.
     const read = token === 'الي' && i > 0 && isQuestionWord(tokens[i - 1]!) ? 'الذي' : readWord(token, context);
+    // "صار" is "happened" after a question word or "اللي" ("شو صار؟", "اللي صار"); elsewhere it is
+    // "has been, became", a copula like "كان": "كم سنة صار…" asks for the years.
+    if (BECAME.has(token) && !(i > 0 && (isQuestionWord(tokens[i - 1]!) || RELATIVES.has(tokens[i - 1]!)))) return;
     if (read) words.push(read);
   });
   let out = words.join(' ');
@@ -85,6 +88,9 @@ export function readDialect(message: string, known: (word: string) => boolean = 
   if (inSitu) out = inSitu;
   return { text: out, changed: out !== normal };
 }
+
+const BECAME = new Set(['صار', 'صارت', 'صارو', 'صاروا', 'صارله', 'صارلها', 'صارلهم', 'صارلو']);
+const RELATIVES = new Set(['اللي', 'يلي', 'الي', 'اللى', 'الذي', 'التي']);
 
 function isQuestionWord(token: string): boolean {
   const bare = token.startsWith('و') && token.length > 2 ? token.slice(1) : token;
