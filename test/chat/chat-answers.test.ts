@@ -164,6 +164,22 @@ describe('a name question is silent when no name follows the noun it asks about'
   });
 });
 
+describe('a "when" question is silent when the quote holds no time', () => {
+  it.each([
+    // "مع" (with) joins things; it does not say when.
+    ['متى اسس', 'تعزيز التعاون مع المنصات الرقمية في إطار منتدى الاتحاد الأوروبي للإنترنت.', true],
+    ['متى انعقد المؤتمر', 'نُظّم مؤتمر دولي في باريس يومي 25 و26 أبريل الماضي.', false],
+    ['متى وصل', 'وصل الوفد بعد انتهاء الاجتماع.', false],
+  ])('%s ← %s: silent %s', (question, quote, silent) => {
+    expect(slotSilent(question, 'date', quote)).toBe(silent);
+  });
+
+  it('declines "ومتى أُسس؟" after a paragraph that names the forum but not when it began', async () => {
+    const [, when] = await converse(['ما هو منتدى الاتحاد الأوروبي للإنترنت؟', 'ومتى أُسس؟']);
+    expect(when!.abstained, when!.answer).toBe(true);
+  });
+});
+
 describe('help in any dialect gets the capability reply', () => {
   it.each([
     'شو بتقدر تعمل؟',

@@ -237,7 +237,7 @@ function countedNounAlone(q: string, t: string): boolean {
 
 /** Words that place something in time without a date: "عندما", "خلال طفولته", "في عهد…". */
 const TIME_WORDS =
-  /(^|\s)(when|while|after|before|during|since|until|every|each|daily|weekly|monthly|yearly|annually|morning|evening|noon|night|today|tomorrow|yesterday|first|last|quand|lorsque|apres|avant|pendant|depuis|jusqu|chaque|matin|soir|midi|nuit|aujourd|demain|hier|premier|premiere|dernier)(\s|$|[.,'])|(^|\s)[وب]?(عندما|حين|حينما|حينها|اذا|فور|بمجرد|بعد|قبل|خلال|اثناء|منذ|عهد|فتره|مرحله|طفولته|طفولتها|عمر|عمره|عمرها|صباح|مساء|ليله|اليوم|السنه|عام|اعوام|سنوات|سنه|قرن|القرن|الميلاد|ق م|مع|لما|اول|الاول|الاولي|الثاني|الثانيه|التالي|كل|سن)(\s|$)/;
+  /(^|\s)(when|while|after|before|during|since|until|every|each|daily|weekly|monthly|yearly|annually|morning|evening|noon|night|today|tomorrow|yesterday|first|last|quand|lorsque|apres|avant|pendant|depuis|jusqu|chaque|matin|soir|midi|nuit|aujourd|demain|hier|premier|premiere|dernier)(\s|$|[.,'])|(^|\s)[وب]?(عندما|حين|حينما|حينها|اذا|فور|بمجرد|بعد|قبل|خلال|اثناء|منذ|عهد|فتره|مرحله|طفولته|طفولتها|عمر|عمره|عمرها|صباح|مساء|ليله|اليوم|السنه|عام|اعوام|سنوات|سنه|قرن|القرن|الميلاد|ق م|لما|اول|الاول|الاولي|الثاني|الثانيه|التالي|كل|سن)(\s|$)/;
 /** "كم راتبه", "ما سعر…", "how much does it cost": an amount of money, which only a sum in a currency answers. */
 const ASKS_MONEY =
   /(^|\s)[وبل]?(ال)?(راتب|رواتب|سعر|اسعار|تكلفه|كلفه|مبلغ|اجر|اجره|ميزانيه|ثمن|رسوم|مكافاه|بدل|تعويض|salary|price|cost|costs|budget|fee|fees|salaire|prix|cout|budget)\S{0,3}(\s|$)/;
