@@ -7,7 +7,7 @@ import { createAssistant } from '../../src/core/index.js';
 import { readChatSet, runChatEval, type ChatReport } from '../../src/eval/chat.js';
 
 /**
- * The chat conversations of test/fixtures/chat (75 conversations, 172 turns in Gulf, Levantine,
+ * The chat conversations of test/fixtures/chat (90 conversations, 195 turns in Gulf, Levantine,
  * Egyptian, Maghrebi, MSA and typos, over the article and a team handbook), asked turn by turn
  * with the bot's own answers as history. The floors sit just under what the offline reader
  * reached when they were written down: a change that loses ground here loses it in chat.
@@ -35,11 +35,11 @@ describe('the chat conversations of the fixtures', () => {
 
   it('answers, declines and keeps answers short at least as well as when written down', () => {
     const o = report.overall;
-    // Measured 0.785, 0.750 and 0.116 on 2026-12-02 (npx sanad eval test/fixtures/chat/conversations.json --knowledge test/fixtures/chat/knowledge).
-    expect(o.answerAccuracy).toBeGreaterThanOrEqual(0.76);
+    // Measured 0.805, 0.774 and 0.097 on 2026-12-02 (npx sanad eval test/fixtures/chat/conversations.json --knowledge test/fixtures/chat/knowledge).
+    expect(o.answerAccuracy).toBeGreaterThanOrEqual(0.78);
     expect(o.accuracyShort).toBe(o.answerAccuracy);
-    expect(o.unanswerableDeclined).toBeGreaterThanOrEqual(0.72);
-    expect(o.answeredWrongly).toBeLessThanOrEqual(0.13);
+    expect(o.unanswerableDeclined).toBeGreaterThanOrEqual(0.74);
+    expect(o.answeredWrongly).toBeLessThanOrEqual(0.12);
   });
 });
 
