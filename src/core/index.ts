@@ -10,7 +10,7 @@ export { readMessage } from './ask/message.js';
 export type { ReadMessage } from './ask/message.js';
 export { createLogger, silentLogger, systemClock, registerSecret, redact } from './ports.js';
 export type { Logger, Clock, LogLevel } from './ports.js';
-export { MemoryStateStore, MemoryLeases, leasesOf } from './state.js';
+export { MemoryStateStore, MemoryLeases, durableWorkOf, leasesOf } from './state.js';
 export { LeasedWork, DEFAULT_LEASE_MS } from './leased-work.js';
 export type { LeasedWorkOptions } from './leased-work.js';
 export { SlidingWindowLimiter, RATE_WINDOW_MS } from './rate-limit.js';
@@ -24,6 +24,8 @@ export type {
   LeaseRequest,
   LeaseClaim,
   WorkLeases,
+  DurableWork,
+  UnfinishedWork,
 } from './state.js';
 export { DEFAULT_CHANNEL_SETTINGS, defaultSettingsResolver, looksLikeQuestion } from './channels.js';
 export type { ChannelSettings, ChannelSettingsResolver } from './channels.js';

@@ -1,5 +1,5 @@
 import type { Clock, Logger } from './ports.js';
-import type { LeaseClaim, WorkLeases } from './state.js';
+import type { LeaseClaim, LeaseRequest, WorkLeases } from './state.js';
 
 export interface LeasedWorkOptions {
   leases: WorkLeases;
@@ -15,6 +15,8 @@ export interface LeasedWorkOptions {
   renewEveryMs?: number;
   /** Work first seen longer ago than this is no longer taken over: an answer that late helps nobody (default 5 min). */
   watchForMs?: number;
+  /** Every replica receives this work (Discord messages): told to the leases, which must not fall back to this process alone. */
+  everyReplica?: boolean;
   /** Most keys watched at once; the oldest are forgotten first (default 1000). Also bounds the work deferred while the leases are unavailable. */
   maxWatched?: number;
 }
@@ -89,6 +91,17 @@ export class LeasedWork {
     if (claim.status === 'unavailable') this.defer(key, { work, firstSeen: now }, claim.retryAt);
   }
 
+  /**
+   * Does `work` under the lease of `key` if this replica gets it, with `payload` kept in the lease
+   * until it is done (work only this replica received, which another takes over from the store);
+   * never watches. Resolves with the claim's status once the work is done.
+   */
+  async runOnce(key: string, work: () => Promise<void>, payload?: string): Promise<LeaseClaim['status']> {
+    const claim = await this.claim(key, payload);
+    if (claim.status === 'claimed') await this.hold(key, claim.attempt, work);
+    return claim.status;
+  }
+
   /** Forgets every watched and deferred key (shutting down: the other replicas have them too). */
   stop(): void {
     this.stopped = true;
@@ -102,9 +115,21 @@ export class LeasedWork {
     this.deferred.clear();
   }
 
-  private async claim(key: string): Promise<LeaseClaim> {
+  private request(key: string, payload?: string): LeaseRequest {
+    const { owner, clock, everyReplica } = this.options;
+    return {
+      key,
+      owner,
+      at: clock.now(),
+      leaseMs: this.leaseMs,
+      ...(everyReplica ? { everyReplica } : {}),
+      ...(payload ? { payload } : {}),
+    };
+  }
+
+  private async claim(key: string, payload?: string): Promise<LeaseClaim> {
     try {
-      return await this.options.leases.claimLease({ key, owner: this.options.owner, at: this.options.clock.now(), leaseMs: this.leaseMs });
+      return await this.options.leases.claimLease(this.request(key, payload));
     } catch (error) {
       // A store that cannot say: do the work. A rare double answer beats a dropped question.
       this.options.logger.warn('could not claim the lease; doing the work anyway', {
@@ -163,7 +188,7 @@ export class LeasedWork {
     this.watched.delete(key);
     let claim: LeaseClaim;
     try {
-      claim = await this.options.leases.claimLease({ key, owner: this.options.owner, at: this.options.clock.now(), leaseMs: this.leaseMs });
+      claim = await this.options.leases.claimLease(this.request(key));
     } catch (error) {
       // Cannot tell now: look again a lease later (the holder is probably fine).
       this.options.logger.warn('could not check a lease held elsewhere', {
@@ -217,12 +242,7 @@ export class LeasedWork {
       }
       let claim: LeaseClaim;
       try {
-        claim = await this.options.leases.claimLease({
-          key,
-          owner: this.options.owner,
-          at: this.options.clock.now(),
-          leaseMs: this.leaseMs,
-        });
+        claim = await this.options.leases.claimLease(this.request(key));
       } catch {
         claim = { status: 'unavailable', retryAt: new Date(now + this.renewEveryMs) };
       }

@@ -80,6 +80,13 @@ export interface LeaseRequest {
   at: Date;
   /** How long the lease protects its holder without a renewal; after that it counts as abandoned. */
   leaseMs: number;
+  /**
+   * Every replica received this work (a Discord message): a lease in one process's memory would
+   * not stop the others. Unset: only this replica received it (a Slack event).
+   */
+  everyReplica?: boolean;
+  /** The work itself (a Slack request's body), kept with a new lease until it is done, so another replica can do it if this one dies. */
+  payload?: string;
 }
 
 /**
@@ -106,6 +113,18 @@ export interface WorkLeases {
   renewLease(request: LeaseRequest): Promise<boolean>;
   /** Marks the work done; false when the lease is not (any more) this owner's. */
   completeLease(key: string, owner: string, at: Date): Promise<boolean>;
+}
+
+/** Work stored with its lease whose holder's lease ran out before it was done (it died). */
+export interface UnfinishedWork {
+  key: string;
+  payload: string;
+}
+
+/** Leases that keep their work's payload: what a replica that never received the work needs to do it. */
+export interface DurableWork {
+  /** Not done, with a payload, key starting with `prefix`, lease run out at `at`, first leased after `since`: oldest first, at most `limit`. */
+  unfinishedWork(prefix: string, at: Date, since: Date, limit: number): Promise<UnfinishedWork[]>;
 }
 
 /** Leases in this process only: one process, or a store that cannot keep them. */
@@ -137,6 +156,11 @@ export class MemoryLeases implements WorkLeases {
     held.done = true;
     return true;
   }
+}
+
+/** The store's durable work when it keeps it, else null. */
+export function durableWorkOf(store: object): DurableWork | null {
+  return typeof (store as Partial<DurableWork>).unfinishedWork === 'function' ? (store as DurableWork) : null;
 }
 
 /** The store's leases when it keeps them, else leases in this process. */

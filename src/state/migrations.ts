@@ -75,6 +75,12 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX leases_at ON leases (at);
   `,
+  // 4: the work a lease covers (a Slack request's body), kept until it is done, so that another
+  // replica can do it when its holder dies after Slack's acknowledgement.
+  `
+  ALTER TABLE leases ADD COLUMN payload TEXT;
+  CREATE INDEX leases_unfinished ON leases (expires_at) WHERE done_at IS NULL AND payload IS NOT NULL;
+  `,
 ];
 
 /** Brings the database up to `migrations.length`; each step in its own transaction. */

@@ -88,6 +88,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX leases_at ON leases (at);
   `,
+  // 4: the work a lease covers (a Slack request's body), kept until it is done, so that another
+  // replica can do it when its holder dies after Slack's acknowledgement.
+  `
+  ALTER TABLE leases ADD COLUMN payload TEXT;
+  CREATE INDEX leases_unfinished ON leases (expires_at) WHERE done_at IS NULL AND payload IS NOT NULL;
+  `,
 ];
 
 /** Quotes an identifier (the schema name comes from configuration). */

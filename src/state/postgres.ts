@@ -2,7 +2,7 @@ import pg from 'pg';
 import { SanadError } from '../core/errors.js';
 import { BriefingLogStore } from './briefing-log.js';
 import { redact } from '../core/ports.js';
-import type { FeedbackRecord, LeaseClaim, LeaseRequest, QuestionRecord, RateCheck, RateVerdict } from '../core/state.js';
+import type { FeedbackRecord, LeaseClaim, LeaseRequest, QuestionRecord, RateCheck, RateVerdict, UnfinishedWork } from '../core/state.js';
 import { PgBriefingLog } from './postgres-briefings.js';
 import { PG_MIGRATIONS, ident, migratePg } from './pg-migrations.js';
 import { ListeningClient, describeUrl, getEmbeddings, putEmbeddings, takeRate, transaction, type Queryable } from './pg-shared.js';
@@ -137,11 +137,11 @@ export class PostgresStateStore extends BriefingLogStore implements SanadStore {
     // One statement: a new lease, or a take-over of one that ran out and is not done. Two
     // replicas racing: the row lock serialises them and only one's WHERE still holds.
     const taken = await this.pool.query<{ attempts: number }>(
-      `INSERT INTO leases (key, owner, expires_at, attempts, at) VALUES ($1, $2, $3, 1, $4)
+      `INSERT INTO leases (key, owner, expires_at, attempts, at, payload) VALUES ($1, $2, $3, 1, $4, $5)
        ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at, attempts = leases.attempts + 1
        WHERE leases.done_at IS NULL AND leases.expires_at <= $4
        RETURNING attempts`,
-      [request.key, request.owner, now + request.leaseMs, now],
+      [request.key, request.owner, now + request.leaseMs, now, request.payload ?? null],
     );
     if (taken.rows[0]) return { status: 'claimed', attempt: taken.rows[0].attempts };
     const { rows } = await this.pool.query<LeaseRow>('SELECT * FROM leases WHERE key = $1', [request.key]);
@@ -160,12 +160,21 @@ export class PostgresStateStore extends BriefingLogStore implements SanadStore {
   }
 
   async completeLease(key: string, owner: string, at: Date): Promise<boolean> {
-    const result = await this.pool.query('UPDATE leases SET done_at = $1 WHERE key = $2 AND owner = $3 AND done_at IS NULL', [
-      at.getTime(),
-      key,
-      owner,
-    ]);
+    // The payload (a person's question) is not kept once it has served.
+    const result = await this.pool.query(
+      'UPDATE leases SET done_at = $1, payload = NULL WHERE key = $2 AND owner = $3 AND done_at IS NULL',
+      [at.getTime(), key, owner],
+    );
     return result.rowCount === 1;
+  }
+
+  async unfinishedWork(prefix: string, at: Date, since: Date, limit: number): Promise<UnfinishedWork[]> {
+    const { rows } = await this.pool.query<UnfinishedWork>(
+      `SELECT key, payload FROM leases WHERE done_at IS NULL AND payload IS NOT NULL AND expires_at <= $1 AND at > $2
+       AND starts_with(key, $3) ORDER BY at LIMIT $4`,
+      [at.getTime(), since.getTime(), prefix, limit],
+    );
+    return rows;
   }
 
   // ---- BriefingStore -------------------------------------------------------------------

@@ -9,6 +9,7 @@ import {
   type RateCheck,
   type RateVerdict,
   type SharedRateLimits,
+  type UnfinishedWork,
 } from '../core/state.js';
 import { SlidingWindowLimiter } from '../core/rate-limit.js';
 import { OutageEvents } from './outage-events.js';
@@ -26,7 +27,7 @@ import {
 } from './types.js';
 
 type Kind = 'read' | 'write';
-const READS = new Set(['questionStats', 'briefing', 'lastBriefing', 'briefingHistory', 'knowledgeChangedSince']);
+const READS = new Set(['questionStats', 'briefing', 'lastBriefing', 'briefingHistory', 'knowledgeChangedSince', 'unfinishedWork']);
 
 /** A shared store down: when a briefing claim is tried again. */
 const SHARED_CLAIM_RETRY_MS = 60_000;
@@ -50,9 +51,9 @@ const SHARED_LEASE_RETRY_MS = 2_000;
  *   store (PostgreSQL, several replicas) it answers `busy` instead, retried a minute later: a
  *   briefing late by a minute is better than one posted by every replica.
  * - leases (Discord messages) fall back to leases in this process, as `claimEvent` does: the
- *   message is answered, and re-deliveries within this process are still dropped. Except on a
- *   shared store that other replicas may use (not `soleReplica`): every replica receives the
- *   message, so each would answer it; the claim is `unavailable` instead and the message waits
+ *   message is answered, and re-deliveries within this process are still dropped. Except for
+ *   work every replica receives (`everyReplica`: a Discord message) on a shared store that other
+ *   replicas may use (not `soleReplica`): each would answer it; the claim is `unavailable` instead and the message waits
  *   for the database (leased-work.ts), so exactly one replica answers it once it is back.
  * - `takeRate` falls back to counting in this process: limits hold per replica meanwhile.
  * - writes are dropped (logged), reads return empty results; except feedback, which throws
@@ -96,7 +97,7 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
       'claimLease',
       (store) => store.claimLease(request),
       (): Promise<LeaseClaim> | LeaseClaim =>
-        this.options.shared && !this.options.soleReplica
+        request.everyReplica && this.options.shared && !this.options.soleReplica
           ? { status: 'unavailable', retryAt: new Date(request.at.getTime() + SHARED_LEASE_RETRY_MS) }
           : this.leases.claimLease(request),
     );
@@ -115,6 +116,15 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
       'completeLease',
       (store) => store.completeLease(key, owner, at),
       () => this.leases.completeLease(key, owner),
+    );
+  }
+
+  /** Down: nothing found now; the next poll asks again. */
+  unfinishedWork(prefix: string, at: Date, since: Date, limit: number): Promise<UnfinishedWork[]> {
+    return this.guard(
+      'unfinishedWork',
+      (store) => store.unfinishedWork(prefix, at, since, limit),
+      () => [],
     );
   }
 

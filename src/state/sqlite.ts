@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { SanadError } from '../core/errors.js';
 import { BriefingLogStore } from './briefing-log.js';
 import { redact } from '../core/ports.js';
-import type { FeedbackRecord, LeaseClaim, LeaseRequest, QuestionRecord } from '../core/state.js';
+import type { FeedbackRecord, LeaseClaim, LeaseRequest, QuestionRecord, UnfinishedWork } from '../core/state.js';
 import { makeDirectory } from './directory.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { SqliteBriefingLog } from './sqlite-briefings.js';
@@ -154,9 +154,9 @@ export class SqliteStateStore extends BriefingLogStore implements SanadStore {
         if (take) {
           this.db
             .prepare(
-              'INSERT INTO leases (key, owner, expires_at, attempts, at) VALUES (?, ?, ?, 1, ?) ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at, attempts = attempts + 1',
+              'INSERT INTO leases (key, owner, expires_at, attempts, at, payload) VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at, attempts = attempts + 1',
             )
-            .run(request.key, request.owner, request.at.getTime() + request.leaseMs, request.at.getTime());
+            .run(request.key, request.owner, request.at.getTime() + request.leaseMs, request.at.getTime(), request.payload ?? null);
         }
         return claim;
       })
@@ -173,9 +173,18 @@ export class SqliteStateStore extends BriefingLogStore implements SanadStore {
 
   async completeLease(key: string, owner: string, at: Date): Promise<boolean> {
     return (
-      this.db.prepare('UPDATE leases SET done_at = ? WHERE key = ? AND owner = ? AND done_at IS NULL').run(at.getTime(), key, owner)
-        .changes === 1
+      this.db
+        .prepare('UPDATE leases SET done_at = ?, payload = NULL WHERE key = ? AND owner = ? AND done_at IS NULL')
+        .run(at.getTime(), key, owner).changes === 1
     );
+  }
+
+  async unfinishedWork(prefix: string, at: Date, since: Date, limit: number): Promise<UnfinishedWork[]> {
+    return this.db
+      .prepare(
+        'SELECT key, payload FROM leases WHERE done_at IS NULL AND payload IS NOT NULL AND expires_at <= ? AND at > ? AND substr(key, 1, length(?)) = ? ORDER BY at LIMIT ?',
+      )
+      .all(at.getTime(), since.getTime(), prefix, prefix, limit) as UnfinishedWork[];
   }
 
   // ---- BriefingStore -------------------------------------------------------------------

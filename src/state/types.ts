@@ -1,4 +1,4 @@
-import type { StateStore, WorkLeases } from '../core/state.js';
+import type { DurableWork, StateStore, WorkLeases } from '../core/state.js';
 
 /** Questions in one channel over a time range: the briefing's "yesterday in this channel". */
 export interface QuestionStats {
@@ -110,5 +110,5 @@ export interface BriefingStore {
   purge(before: Date): Promise<PurgeResult>;
 }
 
-/** Every store sanad opens: the core's ports, the briefing's needs, and leases on work replicas share. */
-export interface SanadStore extends StateStore, BriefingStore, WorkLeases {}
+/** Every store sanad opens: the core's ports, the briefing's needs, and leases on work replicas share (with its payload). */
+export interface SanadStore extends StateStore, BriefingStore, WorkLeases, DurableWork {}

@@ -203,6 +203,40 @@ export function stateStoreContract(name: string, makeBed: () => Promise<StateSto
       });
     });
 
+    it('keeps the work with its lease until done: another connection finds it once the lease runs out, and takes it over', async () => {
+      const [a, b] = [await connect(), await connect()];
+      const later = (ms: number) => new Date(T0.getTime() + ms);
+      const lease = { leaseMs: 20_000, at: T0 };
+      const body = JSON.stringify({ event_id: 'Ev1', event: { type: 'app_mention', text: 'من هو سفير فرنسا؟' } });
+      await a.claimLease({ ...lease, key: 'slack:event:Ev1', owner: 'A', payload: body });
+      await a.claimLease({ ...lease, key: 'slack:event:Ev2', owner: 'A', at: later(1), payload: '{"n":2}' });
+      await a.claimLease({ ...lease, key: 'slack:event:Ev3', owner: 'A', at: later(2), payload: '{"n":3}' });
+      await a.claimLease({ ...lease, key: 'discord:message:1', owner: 'A' }); // no payload: never listed
+      expect(await a.completeLease('slack:event:Ev3', 'A', later(5))).toBe(true);
+      const since = new Date(T0.getTime() - 60_000);
+      // Still leased: nothing to take over.
+      expect(await b.unfinishedWork('slack:', later(19_000), since, 10)).toEqual([]);
+      // A renews Ev2 and dies holding Ev1: only Ev1 is found, with its body; Ev3 is done.
+      expect(await a.renewLease({ key: 'slack:event:Ev2', owner: 'A', at: later(10_000), leaseMs: 20_000 })).toBe(true);
+      expect(await b.unfinishedWork('slack:', later(21_000), since, 10)).toEqual([{ key: 'slack:event:Ev1', payload: body }]);
+      expect(await b.unfinishedWork('discord:', later(21_000), since, 10)).toEqual([]);
+      expect(await b.unfinishedWork('slack:', later(21_000), later(0), 10)).toEqual([]); // first leased before `since`: too old
+      // Past Ev2's lease too: oldest first, at most `limit`.
+      expect((await b.unfinishedWork('slack:', later(31_000), since, 1)).map((w) => w.key)).toEqual(['slack:event:Ev1']);
+      expect((await b.unfinishedWork('slack:', later(31_000), since, 10)).map((w) => w.key)).toEqual([
+        'slack:event:Ev1',
+        'slack:event:Ev2',
+      ]);
+      // B takes Ev1 over (attempt 2): leased again, not listed until B's lease runs out; done, never again, and its body is dropped.
+      expect(await b.claimLease({ key: 'slack:event:Ev1', owner: 'B', at: later(31_000), leaseMs: 20_000 })).toEqual({
+        status: 'claimed',
+        attempt: 2,
+      });
+      expect((await a.unfinishedWork('slack:', later(32_000), since, 10)).map((w) => w.key)).toEqual(['slack:event:Ev2']);
+      expect(await b.completeLease('slack:event:Ev1', 'B', later(33_000))).toBe(true);
+      expect((await a.unfinishedWork('slack:', later(600_000), since, 10)).map((w) => w.key)).toEqual(['slack:event:Ev2']);
+    });
+
     it('purges rows older than the retention window but keeps open claims', async () => {
       const s = await connect();
       const old = new Date('2026-01-01T00:00:00Z');

@@ -211,13 +211,19 @@ describe('ResilientStore', () => {
     expect(await store.takeRate(checks, 60_000, q.at)).toEqual({ ok: false, retryAfterMs: 60_000 });
   });
 
-  it('a shared store down: a Discord lease is unavailable (asked again in 2 s), unless this is the sole replica', async () => {
+  it('a shared store down: a Discord lease is unavailable (asked again in 2 s), unless this is the sole replica; a Slack lease is taken in memory', async () => {
     const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const rejecting = new Proxy({} as SanadStore, { get: () => () => Promise.reject(down) });
-    const lease = { key: 'discord:message:1', owner: 'A', at: q.at, leaseMs: 20_000 };
+    const lease = { key: 'discord:message:1', owner: 'A', at: q.at, leaseMs: 20_000, everyReplica: true };
     // Each replica received the message: a lease in its own memory would have every one answer it.
     const shared = new ResilientStore(rejecting, recordingLogger(), { shared: true });
     expect(await shared.claimLease(lease)).toEqual({ status: 'unavailable', retryAt: new Date(q.at.getTime() + 2000) });
+    // A Slack request reached this replica only: answered on a lease in memory.
+    expect(await shared.claimLease({ ...lease, key: 'slack:event:Ev1', everyReplica: undefined, payload: '{}' })).toEqual({
+      status: 'claimed',
+      attempt: 1,
+    });
+    expect(await shared.unfinishedWork('slack:', q.at, new Date(0), 10)).toEqual([]);
     // SANAD_REPLICAS=1: nobody else has it; answer on a lease in memory, re-deliveries still dropped.
     const sole = new ResilientStore(rejecting, recordingLogger(), { shared: true, soleReplica: true });
     expect(await sole.claimLease(lease)).toEqual({ status: 'claimed', attempt: 1 });

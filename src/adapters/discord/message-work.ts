@@ -21,6 +21,8 @@ export function messageWork(options: {
     clock: options.clock,
     logger: options.logger,
     start: options.start,
+    // The gateway sends each message to every replica: no replica may answer on a lease of its own.
+    everyReplica: true,
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
   });
 }

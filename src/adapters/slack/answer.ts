@@ -39,6 +39,8 @@ export interface SlackDeps {
   limits: SharedRateLimits;
   /** Deadline for one answer; the asker gets the apology after it. */
   answerTimeoutMs: number;
+  /** Whether a request body was taken over from a replica that died (work.ts): its event id is claimed already. */
+  resumed: (body: unknown) => boolean;
 }
 
 export interface Question {

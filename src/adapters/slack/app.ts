@@ -24,6 +24,7 @@ import { SLACK_EVENTS_PATH, type SlackConfig } from './config.js';
 import { registerListeners } from './listeners.js';
 import { RecentAnswers } from './recent.js';
 import { guardTimestamps } from './timestamp.js';
+import { SlackWork } from './work.js';
 
 export interface SlackAppOptions {
   config: SlackConfig;
@@ -98,6 +99,13 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackBot>
   });
   const state = options.state ?? new MemoryStateStore();
   const answerTimeoutMs = options.answerTimeoutMs ?? DEFAULTS.answerTimeoutMs;
+  // Each answerable request leased (its body kept) before Bolt acknowledges it; a dead replica's taken over.
+  const work = new SlackWork({
+    store: state,
+    clock,
+    logger,
+    start: (run) => void run().catch((error: unknown) => logger.error('taken-over Slack request failed', { error })),
+  });
   const deps: SlackDeps = {
     assistant,
     answering: new AnswerService(
@@ -112,8 +120,10 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackBot>
     recent: new RecentAnswers(),
     limits: options.sharedLimits ?? new SlidingWindowLimiter(),
     answerTimeoutMs,
+    resumed: (body) => work.isResumed(body),
   };
   registerListeners(app, deps);
+  work.attach(app);
 
   if (socket) {
     await withTimeout(app.start(), options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs).catch(async (error: unknown) => {
@@ -124,13 +134,22 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackBot>
       });
     });
     logger.info('connected to Slack (Socket Mode)', { team: identity.team, botUserId: identity.botUserId });
-    return { identity, mode: 'socket', port: undefined, requestListener: undefined, stop: () => app.stop().then(() => undefined) };
+    return {
+      identity,
+      mode: 'socket',
+      port: undefined,
+      requestListener: undefined,
+      stop: async () => {
+        work.stop();
+        await app.stop();
+      },
+    };
   }
 
   const requestListener = (receiver as HTTPReceiver).requestListener;
   if (options.listen === false) {
     logger.info(`handling Slack events at ${SLACK_EVENTS_PATH} on the host server`, { team: identity.team, botUserId: identity.botUserId });
-    return { identity, mode: 'http', port: undefined, requestListener, stop: async () => {} };
+    return { identity, mode: 'http', port: undefined, requestListener, stop: async () => work.stop() };
   }
 
   let port: number;
@@ -144,7 +163,16 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackBot>
     });
   }
   logger.info(`listening for Slack events on port ${port} at ${SLACK_EVENTS_PATH}`, { team: identity.team, botUserId: identity.botUserId });
-  return { identity, mode: 'http', port, requestListener, stop: () => app.stop().then(() => undefined) };
+  return {
+    identity,
+    mode: 'http',
+    port,
+    requestListener,
+    stop: async () => {
+      work.stop();
+      await app.stop();
+    },
+  };
 }
 
 function httpReceiver(config: SlackConfig, boltLogger: ReturnType<typeof toBoltLogger>, logger: Logger, clock: Clock): HTTPReceiver {

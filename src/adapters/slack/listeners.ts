@@ -26,6 +26,8 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   // Only events that can lead to an answer are recorded, not every message in every channel.
   app.use(async ({ body, next }) => {
     const { event_id: eventId, event } = body as { event_id?: unknown; event?: { type?: string; subtype?: string } };
+    // Taken over from a replica that died: that replica claimed it, and never answered.
+    if (deps.resumed(body)) return next();
     if (typeof eventId === 'string' && (event?.type === 'app_mention' || (event?.type === 'message' && !event.subtype))) {
       let fresh = true;
       try {
