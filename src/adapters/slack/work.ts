@@ -60,7 +60,7 @@ export class SlackWork {
     app.processEvent = async (event: ReceiverEvent) => {
       const key = workKey(event.body);
       if (!key || this.isResumed(event.body)) return dispatch(event);
-      const status = await this.work.runOnce(key, () => dispatch(event), JSON.stringify(event.body));
+      const status = await this.work.runOnce(key, () => dispatch(event), payloadOf(event.body));
       if (status === 'claimed') return;
       // Leased elsewhere (answering, or to be taken over if its holder died before acknowledging), or done: a re-delivery.
       await event.ack();
@@ -115,4 +115,9 @@ export function workKey(body: unknown): string | null {
     return `slack:event:${b.event_id}`;
   if (typeof b?.command === 'string' && typeof b.trigger_id === 'string') return `slack:command:${b.trigger_id}`;
   return null;
+}
+
+/** The body to keep: without Slack's legacy verification token (signatures are checked on receipt; a resumed body needs none). */
+function payloadOf(body: unknown): string {
+  return JSON.stringify({ ...(body as object), token: undefined });
 }
