@@ -92,24 +92,26 @@ describe.skipIf(SKIP_PG)('a Slack replica dying after the acknowledgement, befor
     expect(await deliver(dying, m.event, m.eventId)).toBe(200);
     const name = await ask(fake, dying, QUESTIONS[0]!);
     // Both acknowledged; the dying replica is waiting on the model for both when it is killed.
-    expect(await until(() => answersFrom(DEAD_KEY).length === 2, 30_000)).toBe(true);
+    const dyingLog = () => dying.child.stdout() + dying.child.stderr();
+    expect(await until(() => answersFrom(DEAD_KEY).length >= 2, 60_000), dyingLog()).toBe(true);
     await killed(dying.child);
     expect(answersIn(fake, m.ts)).toHaveLength(0);
 
     // Its leases (20 s) run out; the survivor finds the stored requests and answers them.
     const responsesTo = () => fake.responses.filter((r) => r.path.endsWith(`/${name}`));
     const log = () => survivor.child.stdout() + survivor.child.stderr();
-    expect(await until(() => answersIn(fake, m.ts).length > 0 && responsesTo().length > 0, 60_000), log()).toBe(true);
+    expect(await until(() => answersIn(fake, m.ts).length > 0 && responsesTo().length > 0, 90_000), log()).toBe(true);
     expect(answersFrom(LIVE_KEY)).toHaveLength(2);
     expect(JSON.stringify(answersIn(fake, m.ts))).toContain('ديلاتر');
     expect(JSON.stringify(responsesTo())).toContain('ديلاتر');
-    expect(log().match(ANSWERED_FOR_DEAD)).toHaveLength(2);
+    // Logged once the lease is marked done, just after the answer went out.
+    expect(await until(() => (log().match(ANSWERED_FOR_DEAD) ?? []).length === 2, 10_000), log()).toBe(true);
     // Past another lease and a few polls: nothing answered twice.
     await new Promise((r) => setTimeout(r, 12_000));
     expect(answersIn(fake, m.ts)).toHaveLength(1);
     expect(responsesTo()).toHaveLength(1);
     expect(answersFrom(LIVE_KEY)).toHaveLength(2);
-  }, 150_000);
+  }, 240_000);
 });
 
 describe('one process on SQLite killed before answering', () => {
@@ -135,15 +137,15 @@ describe('one process on SQLite killed before answering', () => {
     const first = await start(DEAD_KEY);
     const m = mention(fake, QUESTIONS[1]!);
     expect(await deliver(first, m.event, m.eventId)).toBe(200);
-    expect(await until(() => answersFrom(DEAD_KEY).length === 1, 30_000)).toBe(true);
+    expect(await until(() => answersFrom(DEAD_KEY).length >= 1, 60_000), first.child.stdout() + first.child.stderr()).toBe(true);
     await killed(first.child);
 
     const restarted = await start(LIVE_KEY);
     const log = () => restarted.child.stdout() + restarted.child.stderr();
-    expect(await until(() => answersIn(fake, m.ts).length > 0, 60_000), log()).toBe(true);
-    expect(log().match(ANSWERED_FOR_DEAD)).toHaveLength(1);
+    expect(await until(() => answersIn(fake, m.ts).length > 0, 90_000), log()).toBe(true);
+    expect(await until(() => (log().match(ANSWERED_FOR_DEAD) ?? []).length === 1, 10_000), log()).toBe(true);
     await new Promise((r) => setTimeout(r, 8000));
     expect(answersIn(fake, m.ts)).toHaveLength(1);
     expect(answersFrom(LIVE_KEY)).toHaveLength(1);
-  }, 150_000);
+  }, 240_000);
 });
