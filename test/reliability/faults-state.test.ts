@@ -90,8 +90,13 @@ describe('the state store fails while Slack questions arrive', () => {
     expect(await until(() => rig.ignoredRedeliveries(sent[1]!.eventId) === 1, 10_000)).toBe(true);
     for (const s of sent) expect(rig.repliesTo(s.ts)).toHaveLength(1);
     const failures = state.lines.filter((l) => l.includes('state store failed'));
-    expect(failures).toHaveLength(1);
-    expect(failures[0]).toContain(code);
+    expect(failures.length).toBeGreaterThan(0);
+    for (const failure of failures) expect(failure).toContain(code);
+    // Logged once per cause until the store works again. On a full disk a small write (an event id)
+    // still fits where a big one (the long question, in its Slack work lease and in the question
+    // log) does not, so the store can fail, work, and fail again: never twice without working between.
+    const story = state.lines.filter((l) => /state store (failed|works again)/.test(l)).map((l) => (l.includes('failed') ? 'F' : 'W'));
+    expect(story.join('')).not.toContain('FF');
     expect(rig.logs.filter((l) => / ERROR /.test(l))).toEqual([]);
   });
 });
