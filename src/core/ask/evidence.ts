@@ -128,8 +128,8 @@ function slotFirst(retrieval: Retrieval, question: string, type: AnswerType): Hi
   const at = hits.slice(1, SLOT_DEPTH).findIndex((h) => h.score >= SLOT_MIN_SHARE * top.score && holds(slotted(h)));
   return at < 0 ? hits : [hits[at + 1]!, ...hits.filter((_, i) => i !== at + 1)];
 }
-// Dates, and persons asked by their title (a name after that same title): a count's number is
-// checked against its noun elsewhere.
+// Dates, persons asked by their title (a name after that same title) and lists (an enumeration):
+// a count's number is checked against its noun elsewhere.
 const SLOTTED = new Set<AnswerType>(['date', 'person', 'list']);
 
 /** A quote that ends in a colon introduces what follows ("…بفضل الجهود التي بذلتها فرنسا وشركاؤها:"). */

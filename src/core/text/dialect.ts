@@ -77,10 +77,10 @@ export function readDialect(message: string, known: (word: string) => boolean = 
       token = token.slice(0, -1);
     // "الي" is also a normalised "إلى", but right after a question word ("مين الي قال…", "شو
     // الي صار") it can only be the relative pronoun "اللي" typed short.
-    const read = token === 'الي' && i > 0 && isQuestionWord(tokens[i - 1]!) ? 'الذي' : readWord(token, context);
     // "صار" is "happened" after a question word or "اللي" ("شو صار؟", "اللي صار"); elsewhere it is
     // "has been, became", a copula like "كان": "كم سنة صار…" asks for the years.
     if (BECAME.has(token) && !(i > 0 && (isQuestionWord(tokens[i - 1]!) || RELATIVES.has(tokens[i - 1]!)))) return;
+    const read = token === 'الي' && i > 0 && isQuestionWord(tokens[i - 1]!) ? 'الذي' : readWord(token, context);
     if (read) words.push(read);
   });
   let out = words.join(' ');

@@ -9,6 +9,8 @@
 const ARABIC = /^[\u0621-\u064A]+$/;
 const SUFFIXES = ['وا', 'ون', 'ين', 'ات', 'ان', 'يه', 'ها', 'هم', 'ت', 'ه', 'ي', 'ا'];
 const MIN_SKELETON = 3;
+const cache = new Map<string, string | null>();
+const CACHE_LIMIT = 50_000;
 /** Form X, its verbs, noun and participle: "استهداف" / "يستهدف" / "مستخدم" → هدف, خدم. */
 const FORM_X = /^[ايتنم]ست/;
 /**
@@ -23,29 +25,38 @@ const FORM_VIII = /^[اينت][^اويس]ت/;
  * knowledge uses both.
  */
 export function sameDerivedForm(a: string, b: string): boolean {
-  if (a.length < 5 || b.length < 5) return false;
-  const root = (w: string, strip: (w: string) => string) => {
-    const bare = strip(w);
-    const skeleton = bare[0] + bare.slice(1).replace(/[اوي]/g, '');
-    return skeleton.length >= MIN_SKELETON ? skeleton : null;
-  };
-  const strip =
-    FORM_X.test(a) && FORM_X.test(b)
-      ? (w: string) => w.slice(3)
-      : FORM_VIII.test(a) && FORM_VIII.test(b)
-        ? (w: string) => w[1] + w.slice(3)
-        : null;
-  if (!strip || /^ت..ي.$/.test(a) || /^ت..ي.$/.test(b)) return false;
-  const ra = root(withoutSuffix(a), strip);
-  return ra !== null && ra === root(withoutSuffix(b), strip);
+  const root = derivedRoot(a);
+  return root !== null && root === derivedRoot(b);
+}
+
+/** Asked for every pair of words coverage compares: each word's answer is kept, as rootSkeleton's is. */
+const derivedCache = new Map<string, string | null>();
+
+/** The derived form a word is in and its root ("x:هدف" for "يستهدف"), or null when it is in neither. */
+function derivedRoot(word: string): string | null {
+  let found = derivedCache.get(word);
+  if (found !== undefined) return found;
+  found = null;
+  if (word.length >= 5 && !/^ت..ي.$/.test(word)) {
+    const bare = withoutSuffix(word);
+    const skeleton = FORM_X.test(word) ? skeletonOf(bare.slice(3)) : FORM_VIII.test(word) ? skeletonOf(bare[1] + bare.slice(3)) : null;
+    if (skeleton !== null) found = `${FORM_X.test(word) ? 'x' : 'viii'}:${skeleton}`;
+  }
+  if (derivedCache.size >= CACHE_LIMIT) derivedCache.clear();
+  derivedCache.set(word, found);
+  return found;
 }
 
 function withoutSuffix(word: string): string {
   for (const suffix of SUFFIXES) if (word.length - suffix.length >= 5 && word.endsWith(suffix)) return word.slice(0, -suffix.length);
   return word;
 }
-const cache = new Map<string, string | null>();
-const CACHE_LIMIT = 50_000;
+
+/** Long vowels inside the word are the pattern, not the root; too short a skeleton says nothing. */
+function skeletonOf(bare: string): string | null {
+  const skeleton = bare[0] + bare.slice(1).replace(/[اوي]/g, '');
+  return skeleton.length >= MIN_SKELETON ? skeleton : null;
+}
 
 export function rootSkeleton(stemmed: string): string | null {
   const cached = cache.get(stemmed);
@@ -69,7 +80,5 @@ function compute(word: string): string | null {
   }
   if (w.length >= 6 && w.startsWith('است')) w = w.slice(3);
   else if (w.length >= 4 && /^[يتنام]/.test(w)) w = w.slice(1);
-  // Long vowels inside the word are the pattern, not the root.
-  const skeleton = w[0] + w.slice(1).replace(/[اوي]/g, '');
-  return skeleton.length >= MIN_SKELETON ? skeleton : null;
+  return skeletonOf(w);
 }
