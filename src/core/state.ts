@@ -156,6 +156,12 @@ export class MemoryLeases implements WorkLeases {
     held.done = true;
     return true;
   }
+
+  /** Whether `owner` holds `key` here and has not finished it. */
+  holds(key: string, owner: string): boolean {
+    const held = this.leases.get(key);
+    return !!held && held.owner === owner && !held.done;
+  }
 }
 
 /** The store's durable work when it keeps it, else null. */

@@ -103,7 +103,10 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
     );
   }
 
+  // A lease taken in memory while the store was down is renewed and completed there: the store
+  // never had it, so asking it would say "lost the lease" and, having answered, "works again".
   renewLease(request: LeaseRequest): Promise<boolean> {
+    if (this.leases.holds(request.key, request.owner)) return this.leases.renewLease(request);
     return this.guard(
       'renewLease',
       (store) => store.renewLease(request),
@@ -112,6 +115,7 @@ export class ResilientStore implements SanadStore, SharedRateLimits {
   }
 
   completeLease(key: string, owner: string, at: Date): Promise<boolean> {
+    if (this.leases.holds(key, owner)) return this.leases.completeLease(key, owner);
     return this.guard(
       'completeLease',
       (store) => store.completeLease(key, owner, at),

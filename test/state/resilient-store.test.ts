@@ -229,4 +229,31 @@ describe('ResilientStore', () => {
     expect(await sole.claimLease(lease)).toEqual({ status: 'claimed', attempt: 1 });
     expect((await sole.claimLease({ ...lease, owner: 'B' })).status).toBe('busy');
   });
+
+  it('a lease taken in memory during an outage is renewed and completed in memory, even once the store is back', async () => {
+    let up = false;
+    const asked: string[] = [];
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    // Once back, the store knows nothing of a lease it never saw, as PostgreSQL would.
+    const flaky = new Proxy({} as SanadStore, {
+      get: (_, name) => () => {
+        asked.push(String(name));
+        return up ? Promise.resolve(false) : Promise.reject(down);
+      },
+    });
+    const logger = recordingLogger();
+    const store = new ResilientStore(flaky, logger, { shared: true });
+    const lease = { key: 'slack:event:Ev1', owner: 'A', at: q.at, leaseMs: 20_000, payload: '{}' };
+    expect(await store.claimLease(lease)).toEqual({ status: 'claimed', attempt: 1 });
+    expect(await store.renewLease(lease)).toBe(true);
+    up = true;
+    asked.length = 0;
+    expect(await store.renewLease({ ...lease, at: new Date(q.at.getTime() + 5000) })).toBe(true);
+    expect(await store.completeLease(lease.key, lease.owner, new Date(q.at.getTime() + 6000))).toBe(true);
+    expect(asked).toEqual([]);
+    // Another owner's lease, or one already done, is still the store's to answer.
+    expect(await store.renewLease({ ...lease, owner: 'B' })).toBe(false);
+    expect(await store.completeLease(lease.key, lease.owner, q.at)).toBe(false);
+    expect(asked).toEqual(['renewLease', 'completeLease']);
+  });
 });
