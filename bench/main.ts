@@ -5,7 +5,8 @@
  *   npm run --silent bench -- --json    the same figures as one JSON object on stdout (tables go to stderr)
  *   npm run bench -- --json=bench.json  tables on stdout, JSON written to the file
  *   npm run bench -- --sections=1,4     only some sections (1 vector store, 2 answering,
- *                                       3 indexing, 4 start-up, 5 adapters, 6 replicas, 7 followed sources)
+ *                                       3 indexing, 4 start-up, 5 adapters, 6 replicas, 7 followed sources,
+ *                                       8 scale: 100k and 1M paragraphs, not run unless asked for: about an hour)
  *   npm run bench -- --quick            smaller sizes and fewer runs (a smoke test, not for quoting)
  */
 import { execFileSync } from 'node:child_process';
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { runVectorSection, type VectorSection } from './vector.js';
 import { renderVector } from './render.js';
 import type { SectionResult } from './sections.js';
-import { runAnswering, runIndexing, runStartup, runAdapters, runReplicas, runSources } from './sections.js';
+import { runAnswering, runIndexing, runStartup, runAdapters, runReplicas, runSources, runScale } from './sections.js';
 
 interface Args {
   json: 'stdout' | string | null;
@@ -35,10 +36,10 @@ function parseArgs(argv: string[]): Args {
           .slice('--sections='.length)
           .split(',')
           .map(Number)
-          .filter((n) => n >= 1 && n <= 7),
+          .filter((n) => n >= 1 && n <= 8),
       );
     } else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: npm run bench [-- --json | --json=FILE] [--sections=1,2,3,4,5,6,7] [--quick]\n');
+      process.stdout.write('usage: npm run bench [-- --json | --json=FILE] [--sections=1,2,3,4,5,6,7,8] [--quick]\n');
       process.exit(0);
     } else {
       process.stderr.write(`bench: unknown option ${arg} (try --help)\n`);
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
     [5, 'adapters', () => runAdapters({ quick: args.quick, log })],
     [6, 'replicas', () => runReplicas({ quick: args.quick, log })],
     [7, 'sources', () => runSources({ quick: args.quick, log })],
+    [8, 'scale', () => runScale({ quick: args.quick, log })],
   ];
   for (const [n, key, run] of rest) {
     if (!args.sections.has(n)) continue;

@@ -15,3 +15,4 @@ export { runStartup } from './startup.js';
 export { runAdapters } from './adapters.js';
 export { runReplicas } from './replicas.js';
 export { runSources } from './sources.js';
+export { runScale } from './scale.js';
