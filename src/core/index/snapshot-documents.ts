@@ -5,8 +5,8 @@
  * JSON.parse of all of it (122 MB) took 1.7 s and left a heap of short-lived strings for the
  * garbage collector. Each document's texts are kept as Latin-1 when every character fits a byte,
  * else as UTF-16: both decode by copying (UTF-8 took 1.5 s for 100 MB of Arabic), and UTF-16
- * gives back any string exactly. Each document's texts are decoded as one string and sliced
- * (V8 keeps the slices as views of it).
+ * gives back any string exactly. A restored paragraph's text stays in those bytes and is
+ * decoded when it is read (see LAZY_TEXT).
  */
 import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
 
@@ -92,16 +92,18 @@ function compact(doc: KnowledgeDocument): CompactParagraphs {
   return { shapes, rows };
 }
 
-function expand(doc: KnowledgeDocument, { shapes, rows }: CompactParagraphs): Paragraph[] {
+/** A document's paragraphs from their rows, each text where `texts` says it lies. */
+function expand(doc: KnowledgeDocument, { shapes, rows }: CompactParagraphs, texts: TextBytes[]): Paragraph[] {
   const own = doc as unknown as Record<string, unknown>;
-  return rows.map((row) => {
+  return rows.map((row, i) => {
     const keys = shapes[row[0] as number];
     if (!keys || keys.length !== row.length - 1) throw new RangeError(`a paragraph of ${doc.document} has no shape`);
-    const p: Record<string, unknown> = {};
+    const p: Record<string | symbol, unknown> = {};
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k]!;
       const value = row[k + 1];
-      p[key] = value === 0 && FROM_DOCUMENT.has(key) ? (key === 'text' ? '' : own[key]) : value;
+      if (key === 'text' && value === 0) lazyText(p, texts[i]!);
+      else p[key] = value === 0 && FROM_DOCUMENT.has(key) ? own[key] : value;
     }
     return p as unknown as Paragraph;
   });
@@ -118,24 +120,27 @@ export function documentsFromParts(
   textLengths: Int32Array,
 ): KnowledgeDocument[] {
   const documents = JSON.parse(decode(json, 0, json.byteLength, 'utf8')) as KnowledgeDocument[];
+  const source = Buffer.from(texts.buffer, texts.byteOffset, texts.byteLength);
   if (documents.length !== textWidths.length) throw new RangeError('the documents and their texts do not agree');
   let at = 0;
   let i = 0;
   for (const [d, doc] of documents.entries()) {
-    doc.paragraphs = expand(doc, doc.paragraphs as unknown as CompactParagraphs);
+    const compacted = doc.paragraphs as unknown as CompactParagraphs;
+    const count = compacted.rows.length;
     const width = textWidths[d]!;
     if (width !== LATIN1 && width !== UTF16) throw new RangeError(`the texts of ${doc.document} have no encoding`);
     let length = 0;
-    for (let j = 0; j < doc.paragraphs.length; j++) length += textLengths[i + j] ?? NaN;
+    for (let j = 0; j < count; j++) length += textLengths[i + j] ?? NaN;
     if (!(at + length * width <= texts.byteLength)) throw new RangeError('the documents and their texts do not agree');
-    const all = decode(texts, at, at + length * width, width === LATIN1 ? 'latin1' : 'utf16le');
-    at += length * width + ((length * width) % 2);
-    let c = 0;
-    for (const p of doc.paragraphs) {
-      const n = textLengths[i++]!;
-      p.text = n === all.length ? all : all.slice(c, c + n);
-      c += n;
+    const encoding = width === LATIN1 ? 'latin1' : 'utf16le';
+    const own: TextBytes[] = [];
+    for (let j = 0, c = at; j < count; j++) {
+      const end = c + textLengths[i++]! * width;
+      own.push(new TextBytes(source, encoding, c, end));
+      c = end;
     }
+    doc.paragraphs = expand(doc, compacted, own);
+    at += length * width + ((length * width) % 2);
   }
   if (at !== texts.byteLength || i !== textLengths.length) throw new RangeError('the documents and their texts do not agree');
   return documents;
@@ -143,4 +148,45 @@ export function documentsFromParts(
 
 function decode(bytes: Uint8Array, start: number, end: number, encoding: BufferEncoding): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(encoding, start, end);
+}
+
+/** Where a restored paragraph's text lies in the texts part, until it is read. */
+class TextBytes {
+  constructor(
+    readonly source: Buffer,
+    readonly encoding: 'latin1' | 'utf16le',
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  decode(): string {
+    return this.source.toString(this.encoding, this.start, this.end);
+  }
+}
+
+const TEXT_BYTES = Symbol('text bytes');
+
+type LazyParagraph = Paragraph & { [TEXT_BYTES]: TextBytes };
+
+/**
+ * The `text` of a restored paragraph: an own enumerable property like any other (JSON, spread,
+ * structured clone and equality see the string), decoded from the snapshot's bytes each time it
+ * is read, and a plain value once assigned. Decoding every text at a restart took a third of it
+ * (100 MB at 100k paragraphs, most of it never shown); one text is a copy of a few hundred bytes.
+ * The getter and setter are shared, so every paragraph keeps the same hidden class.
+ */
+const LAZY_TEXT: PropertyDescriptor = {
+  get(this: LazyParagraph): string {
+    return this[TEXT_BYTES].decode();
+  },
+  set(this: LazyParagraph, text: string) {
+    Object.defineProperty(this, 'text', { value: text, writable: true, enumerable: true, configurable: true });
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+function lazyText(p: object, bytes: TextBytes): void {
+  Object.defineProperty(p, TEXT_BYTES, { value: bytes });
+  Object.defineProperty(p, 'text', LAZY_TEXT);
 }

@@ -9,7 +9,7 @@
  * content hashes: files that changed since are re-indexed alone, as the watcher would.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Bm25Pieces, Bm25State } from './bm25.js';
@@ -203,6 +203,7 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
     const last = order[order.length - 1];
     if (!last || start + align8(last[1][0] + last[1][1]) !== size) return { reason: 'is damaged (it is not the length its header says)' };
     const parts = new Map<string, Uint8Array>();
+    const stage = new Uint8Array(Math.min(STAGE_BYTES, Math.max(1, ...order.map(([, [, length]]) => length))));
     let meta: Meta | null = null;
     let documents: IndexState['documents'] | null = null;
     let matrix: VectorMatrix | null = null;
@@ -210,9 +211,9 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
       const into = name === 'vectors' && meta ? vectorMatrix(meta.dim, length) : null;
       if (into) matrix = into;
       const part = into ? bytes(into.data).subarray(0, length) : new Uint8Array(align8(length)).subarray(0, length);
-      const { bytesRead } = await handle.read(part, 0, length, start + offset);
-      if (bytesRead !== length) return { reason: `is damaged (part ${name} is cut short)` };
-      if (crc32(part) !== crc) return { reason: `is damaged (part ${name} does not match its checksum)` };
+      const read = await readPart(handle, part, start + offset, stage);
+      if (read === null) return { reason: `is damaged (part ${name} is cut short)` };
+      if (read !== crc) return { reason: `is damaged (part ${name} does not match its checksum)` };
       if (name === 'meta') meta = JSON.parse(utf8(part)) as Meta;
       else parts.set(name, part);
       // The documents are decoded as soon as their parts are in, so their bytes are let go
@@ -251,6 +252,27 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Reads `part` from `at` through `stage`, a buffer used again for every piece, and returns the
+ * part's CRC-32 (null when the file ends first). Read straight into the part, the CRC was the
+ * first touch of its freshly read pages, which on this project's VMs cost more than the read
+ * (1.3-1.8 s CPU for 200 MB against 1.0-1.1 s through the stage, each piece checked while it is
+ * still in the cache, then copied).
+ */
+export async function readPart(handle: FileHandle, part: Uint8Array, at: number, stage: Uint8Array): Promise<number | null> {
+  let crc = 0;
+  for (let done = 0; done < part.byteLength;) {
+    const length = Math.min(stage.byteLength, part.byteLength - done);
+    const { bytesRead } = await handle.read(stage, 0, length, at + done);
+    if (bytesRead !== length) return null;
+    const piece = stage.subarray(0, length);
+    crc = crc32(piece, crc);
+    part.set(piece, done);
+    done += length;
+  }
+  return crc;
 }
 
 /**
