@@ -2,15 +2,18 @@
  * A restart reads the snapshot cheaply (issue 18): the texts are left in the snapshot's bytes and
  * decoded one by one when read, and each part is read and checked through one small buffer.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KnowledgeDocument } from '../../src/core/knowledge/types.js';
+import { localEmbedder } from '../../src/core/index/embedder.js';
+import { KnowledgeIndex } from '../../src/core/index/knowledge-index.js';
 import { documentParts, documentsFromParts } from '../../src/core/index/snapshot-documents.js';
-import { readPart } from '../../src/core/index/snapshot.js';
+import { readSnapshot, writeSnapshot } from '../../src/core/index/snapshot.js';
+import { readPart, type ReadAt } from '../../src/core/index/snapshot-io.js';
 import { documentFromParagraphs } from '../../src/core/knowledge/index.js';
 
 const TEXTS = [
@@ -81,6 +84,64 @@ describe('restored texts', () => {
   });
 });
 
+const embedder = localEmbedder();
+/** Open file descriptors of this process (Linux), to see a snapshot file kept open or closed. */
+const openFiles = () => (existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : 0);
+
+async function snapshotOf(documents: KnowledgeDocument[], file: string): Promise<void> {
+  const index = new KnowledgeIndex(embedder);
+  await index.addDocuments(documents);
+  await writeSnapshot(file, embedder.id, index.exportState(), { fingerprints: [] });
+}
+
+describe('a restored index', () => {
+  it('reads its texts from the snapshot file it checked, which a newer snapshot renamed over it does not change', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sanad-texts-')), 'index.bin');
+    await snapshotOf(docs(), file);
+    const before = openFiles();
+    const read = await readSnapshot(file, embedder.id);
+    if (!('state' in read)) throw new Error(`not read: ${JSON.stringify(read)}`);
+    if (before > 0) expect(openFiles()).toBe(before + 1);
+    await snapshotOf(
+      [documentFromParagraphs({ document: 'new.md', collection: 'main', title: 'New', paragraphs: ['Another text.'] })],
+      file,
+    );
+    expect(read.state.documents.flatMap((doc) => doc.paragraphs.map((p) => p.text))).toEqual([
+      TEXTS[0],
+      TEXTS[1],
+      TEXTS[2],
+      TEXTS[3],
+      TEXTS[5],
+    ]);
+  });
+
+  it('has no texts in memory: a snapshot cut short in place (sanad never writes one in place) fails the read', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sanad-texts-')), 'index.bin');
+    await snapshotOf(docs(), file);
+    const read = await readSnapshot(file, embedder.id);
+    if (!('state' in read)) throw new Error(`not read: ${JSON.stringify(read)}`);
+    truncateSync(file, 4096);
+    expect(() => read.state.documents[0]!.paragraphs[0]!.text).toThrow(/cut short/);
+  });
+
+  it('closes the file of a snapshot it refuses, even once its texts were found', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sanad-texts-')), 'index.bin');
+    await snapshotOf(docs(), file);
+    // The vectors are the last part, after the texts: damage their last byte.
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 1]! ^= 1;
+    writeFileSync(file, bytes);
+    const before = openFiles();
+    expect(await readSnapshot(file, embedder.id)).toEqual({ reason: 'is damaged (part vectors does not match its checksum)' });
+    expect(openFiles()).toBe(before);
+  });
+});
+
+const readAt =
+  (handle: FileHandle): ReadAt =>
+  async (into, length, position) =>
+    (await handle.read(into, 0, length, position)).bytesRead;
+
 describe('a snapshot part', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sanad-part-'));
   const bytes = Buffer.from(Array.from({ length: 23 }, (_, i) => (i * 37) % 256));
@@ -91,7 +152,7 @@ describe('a snapshot part', () => {
     const handle = await open(file, 'r');
     try {
       const part = new Uint8Array(20);
-      const crc = await readPart(handle, part, 2, new Uint8Array(3));
+      const crc = await readPart(readAt(handle), part, 2, new Uint8Array(3));
       expect(Buffer.from(part)).toEqual(bytes.subarray(2, 22));
       expect(crc).toBe(crc32(bytes.subarray(2, 22)));
     } finally {
@@ -102,7 +163,7 @@ describe('a snapshot part', () => {
   it('is refused when the file ends before it does', async () => {
     const handle = await open(file, 'r');
     try {
-      expect(await readPart(handle, new Uint8Array(20), 5, new Uint8Array(8))).toBeNull();
+      expect(await readPart(readAt(handle), new Uint8Array(20), 5, new Uint8Array(8))).toBeNull();
     } finally {
       await handle.close();
     }

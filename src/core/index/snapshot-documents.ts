@@ -6,9 +6,10 @@
  * garbage collector. Each document's texts are kept as Latin-1 when every character fits a byte,
  * else as UTF-16: both decode by copying (UTF-8 took 1.5 s for 100 MB of Arabic), and UTF-16
  * gives back any string exactly. A restored paragraph's text stays in those bytes and is
- * decoded when it is read (see LAZY_TEXT).
+ * decoded when it is read (snapshot-texts.ts).
  */
 import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
+import { lazyText, textsInMemory, type TextSource } from './snapshot-texts.js';
 
 /** Bytes a character takes in a document's texts: Latin-1 or UTF-16LE. */
 const LATIN1 = 1;
@@ -92,8 +93,8 @@ function compact(doc: KnowledgeDocument): CompactParagraphs {
   return { shapes, rows };
 }
 
-/** A document's paragraphs from their rows, each text where `texts` says it lies. */
-function expand(doc: KnowledgeDocument, { shapes, rows }: CompactParagraphs, texts: TextBytes[]): Paragraph[] {
+/** A document's paragraphs from their rows, each text given by `text`. */
+function expand(doc: KnowledgeDocument, { shapes, rows }: CompactParagraphs, text: (i: number, p: object) => void): Paragraph[] {
   const own = doc as unknown as Record<string, unknown>;
   return rows.map((row, i) => {
     const keys = shapes[row[0] as number];
@@ -102,7 +103,7 @@ function expand(doc: KnowledgeDocument, { shapes, rows }: CompactParagraphs, tex
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k]!;
       const value = row[k + 1];
-      if (key === 'text' && value === 0) lazyText(p, texts[i]!);
+      if (key === 'text' && value === 0) text(i, p);
       else p[key] = value === 0 && FROM_DOCUMENT.has(key) ? own[key] : value;
     }
     return p as unknown as Paragraph;
@@ -115,12 +116,12 @@ const PAD = new Uint8Array(1);
 /** The documents back from their parts, exactly as written (throws when the parts do not agree). */
 export function documentsFromParts(
   json: Uint8Array,
-  texts: Uint8Array,
+  texts: Uint8Array | TextSource,
   textWidths: Uint8Array,
   textLengths: Int32Array,
 ): KnowledgeDocument[] {
   const documents = JSON.parse(decode(json, 0, json.byteLength, 'utf8')) as KnowledgeDocument[];
-  const source = Buffer.from(texts.buffer, texts.byteOffset, texts.byteLength);
+  const source = texts instanceof Uint8Array ? textsInMemory(texts) : texts;
   if (documents.length !== textWidths.length) throw new RangeError('the documents and their texts do not agree');
   let at = 0;
   let i = 0;
@@ -133,13 +134,9 @@ export function documentsFromParts(
     for (let j = 0; j < count; j++) length += textLengths[i + j] ?? NaN;
     if (!(at + length * width <= texts.byteLength)) throw new RangeError('the documents and their texts do not agree');
     const encoding = width === LATIN1 ? 'latin1' : 'utf16le';
-    const own: TextBytes[] = [];
-    for (let j = 0, c = at; j < count; j++) {
-      const end = c + textLengths[i++]! * width;
-      own.push(new TextBytes(source, encoding, c, end));
-      c = end;
-    }
-    doc.paragraphs = expand(doc, compacted, own);
+    const ends: number[] = [];
+    for (let j = 0, c = at; j < count; j++) ends.push((c += textLengths[i++]! * width));
+    doc.paragraphs = expand(doc, compacted, (j, p) => lazyText(p, source, encoding, j > 0 ? ends[j - 1]! : at, ends[j]!));
     at += length * width + ((length * width) % 2);
   }
   if (at !== texts.byteLength || i !== textLengths.length) throw new RangeError('the documents and their texts do not agree');
@@ -148,45 +145,4 @@ export function documentsFromParts(
 
 function decode(bytes: Uint8Array, start: number, end: number, encoding: BufferEncoding): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(encoding, start, end);
-}
-
-/** Where a restored paragraph's text lies in the texts part, until it is read. */
-class TextBytes {
-  constructor(
-    readonly source: Buffer,
-    readonly encoding: 'latin1' | 'utf16le',
-    readonly start: number,
-    readonly end: number,
-  ) {}
-
-  decode(): string {
-    return this.source.toString(this.encoding, this.start, this.end);
-  }
-}
-
-const TEXT_BYTES = Symbol('text bytes');
-
-type LazyParagraph = Paragraph & { [TEXT_BYTES]: TextBytes };
-
-/**
- * The `text` of a restored paragraph: an own enumerable property like any other (JSON, spread,
- * structured clone and equality see the string), decoded from the snapshot's bytes each time it
- * is read, and a plain value once assigned. Decoding every text at a restart took a third of it
- * (100 MB at 100k paragraphs, most of it never shown); one text is a copy of a few hundred bytes.
- * The getter and setter are shared, so every paragraph keeps the same hidden class.
- */
-const LAZY_TEXT: PropertyDescriptor = {
-  get(this: LazyParagraph): string {
-    return this[TEXT_BYTES].decode();
-  },
-  set(this: LazyParagraph, text: string) {
-    Object.defineProperty(this, 'text', { value: text, writable: true, enumerable: true, configurable: true });
-  },
-  enumerable: true,
-  configurable: true,
-};
-
-function lazyText(p: object, bytes: TextBytes): void {
-  Object.defineProperty(p, TEXT_BYTES, { value: bytes });
-  Object.defineProperty(p, 'text', LAZY_TEXT);
 }

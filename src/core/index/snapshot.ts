@@ -9,13 +9,17 @@
  * content hashes: files that changed since are re-indexed alone, as the watcher would.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { close, fstat, open as openFile, read } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Bm25Pieces, Bm25State } from './bm25.js';
 import type { IndexState } from './knowledge-index.js';
 import { documentParts, documentsFromParts } from './snapshot-documents.js';
 import { analyzerFingerprint } from './snapshot-fingerprint.js';
+import { later, pieces, readPart, STAGE_BYTES, staged, type ReadAt } from './snapshot-io.js';
+import { TextsInFile } from './snapshot-texts.js';
 import { VectorMatrix } from './vector-matrix.js';
 
 /**
@@ -136,61 +140,37 @@ export async function writeSnapshot(
 }
 
 const PADDING = new Uint8Array(8);
-/** The documents are decoded once these parts are all read, whatever their order. */
-const DOCUMENT_PARTS = ['documents', 'texts', 'textWidths', 'textLengths'];
-/** Small pieces (a term's postings) are gathered into writes of this size. */
-const STAGE_BYTES = 8 << 20;
-
-function pieces(array: ArrayBufferView | ArrayBufferView[]): ArrayBufferView[] {
-  return Array.isArray(array) ? array : [array];
-}
-
-function* later(chunk: () => Uint8Array): Generator<Uint8Array> {
-  yield chunk();
-}
-
-/** The bytes of many typed arrays, gathered into few large chunks (each chunk is written before the next is made). */
-function* staged(arrays: ArrayBufferView[]): Generator<Uint8Array> {
-  const stage = new Uint8Array(STAGE_BYTES);
-  let used = 0;
-  for (const array of arrays) {
-    const piece = bytes(array);
-    if (piece.byteLength >= STAGE_BYTES) {
-      if (used > 0) yield stage.subarray(0, used);
-      used = 0;
-      yield piece;
-      continue;
-    }
-    if (used + piece.byteLength > STAGE_BYTES) {
-      yield stage.subarray(0, used);
-      used = 0;
-    }
-    stage.set(piece, used);
-    used += piece.byteLength;
-  }
-  if (used > 0) yield stage.subarray(0, used);
-}
-
+/** The documents are decoded once these parts are all read (and the texts found), whatever their order. */
+const DOCUMENT_PARTS = ['documents', 'textWidths', 'textLengths'];
 /** The header is read first, in a block this size (it is a few hundred bytes). */
 const HEAD_BYTES = 64 * 1024;
+
+const openFd = promisify(openFile);
+const readFd = promisify(read);
+const fstatFd = promisify(fstat);
 
 /**
  * Reads a snapshot part by part, each into its own buffer (never the whole file at once, so
  * memory at a restart peaks at the index, not the index plus the file); a reason instead when
- * it is not one this code may trust.
+ * it is not one this code may trust. The texts are checked but left in the file, which stays
+ * open for them (snapshot-texts.ts).
  */
 export async function readSnapshot(file: string, embedderId: string): Promise<SnapshotRead> {
-  let handle;
+  let fd: number;
   try {
-    handle = await open(file, 'r');
+    fd = await openFd(file, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
     return { reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   }
+  const readAt: ReadAt = async (into, length, position) => (await readFd(fd, into, 0, length, position)).bytesRead;
+  // The texts are read from the file when they are read: once they are found, it stays open for them.
+  let texts: TextsInFile | null = null;
+  let kept = false;
   try {
-    const size = (await handle.stat()).size;
+    const size = (await fstatFd(fd)).size;
     const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
-    await handle.read(head, 0, head.length, 0);
+    await readAt(head, head.length, 0);
     const first = head.indexOf(10);
     const second = head.indexOf(10, first + 1);
     if (first < 0 || second < 0 || head.subarray(0, first).toString('utf8') !== MAGIC) return { reason: 'is not an index snapshot' };
@@ -210,18 +190,21 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
     for (const [name, [offset, length, crc]] of order) {
       const into = name === 'vectors' && meta ? vectorMatrix(meta.dim, length) : null;
       if (into) matrix = into;
-      const part = into ? bytes(into.data).subarray(0, length) : new Uint8Array(align8(length)).subarray(0, length);
-      const read = await readPart(handle, part, start + offset, stage);
+      // The texts are checked, not kept: they are read from the file when they are read.
+      const part =
+        name === 'texts' ? length : into ? bytes(into.data).subarray(0, length) : new Uint8Array(align8(length)).subarray(0, length);
+      const read = await readPart(readAt, part, start + offset, stage);
       if (read === null) return { reason: `is damaged (part ${name} is cut short)` };
       if (read !== crc) return { reason: `is damaged (part ${name} does not match its checksum)` };
-      if (name === 'meta') meta = JSON.parse(utf8(part)) as Meta;
-      else parts.set(name, part);
+      if (name === 'meta') meta = JSON.parse(utf8(part as Uint8Array)) as Meta;
+      else if (name === 'texts') texts = new TextsInFile(fd, start + offset, length);
+      else parts.set(name, part as Uint8Array);
       // The documents are decoded as soon as their parts are in, so their bytes are let go
       // before the vectors are read.
-      if (DOCUMENT_PARTS.every((name) => parts.has(name))) {
+      if (texts && !documents && DOCUMENT_PARTS.every((name) => parts.has(name))) {
         documents = documentsFromParts(
           take(parts, 'documents'),
-          take(parts, 'texts'),
+          texts,
           take(parts, 'textWidths'),
           view(Int32Array, take(parts, 'textLengths')),
         );
@@ -246,33 +229,17 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
       vectors: { dim: meta.dim, data: view(Float32Array, vectors), owners: int32('owners'), keys: meta.keys, matrix: matrix ?? undefined },
       spelling: meta.spelling,
     };
+    kept = true;
     return { state, extras: meta.extras };
   } catch (error) {
     return { reason: `is damaged (${error instanceof Error ? error.message : String(error)})` };
   } finally {
-    await handle.close();
+    // Refused, the file is closed now; trusted, it stays open for the texts until no paragraph needs it.
+    if (!kept) {
+      if (texts) (texts as TextsInFile).close();
+      else close(fd, () => {});
+    }
   }
-}
-
-/**
- * Reads `part` from `at` through `stage`, a buffer used again for every piece, and returns the
- * part's CRC-32 (null when the file ends first). Read straight into the part, the CRC was the
- * first touch of its freshly read pages, which on this project's VMs cost more than the read
- * (1.3-1.8 s CPU for 200 MB against 1.0-1.1 s through the stage, each piece checked while it is
- * still in the cache, then copied).
- */
-export async function readPart(handle: FileHandle, part: Uint8Array, at: number, stage: Uint8Array): Promise<number | null> {
-  let crc = 0;
-  for (let done = 0; done < part.byteLength;) {
-    const length = Math.min(stage.byteLength, part.byteLength - done);
-    const { bytesRead } = await handle.read(stage, 0, length, at + done);
-    if (bytesRead !== length) return null;
-    const piece = stage.subarray(0, length);
-    crc = crc32(piece, crc);
-    part.set(piece, done);
-    done += length;
-  }
-  return crc;
 }
 
 /**
