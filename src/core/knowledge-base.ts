@@ -7,13 +7,14 @@ import { readSnapshot, snapshotFile } from './index/snapshot.js';
 import {
   listKnowledgeFiles,
   loadKnowledge,
-  readKnowledgeFile,
+  readKnowledgeFileUnparsed,
   reportSkipped,
   type KnowledgeReading,
   type SkippedFile,
 } from './knowledge/load.js';
 import type { KnowledgeDocument } from './knowledge/types.js';
 import { reindex, WORKER_MIN_PARAGRAPHS } from './knowledge-reindex.js';
+import type { Update } from './index/worker-build.js';
 import { FolderWatch, WATCH_CHECK_MS } from './knowledge-watch.js';
 import { SnapshotWriter } from './knowledge-snapshot.js';
 import { silentLogger, type Logger } from './ports.js';
@@ -245,9 +246,10 @@ export class KnowledgeBase {
     const current = new Set(files);
     for (const document of this.index.documents.keys())
       if (!current.has(document) && !this.external.has(document)) change.removed.push(document);
-    const updates: KnowledgeDocument[] = [];
+    const updates: Update[] = [];
     for (const file of files) {
-      const result = await readKnowledgeFile(dir, file, this.reading);
+      // A changed text file is parsed by the re-index (in its worker when it is large).
+      const result = await readKnowledgeFileUnparsed(dir, file, this.reading);
       if ('reason' in result) {
         // The last good version keeps serving; a broken edit is reported (once), not indexed.
         change.skipped.push(result);
@@ -260,12 +262,18 @@ export class KnowledgeBase {
     }
     if (updates.length > 0 || change.removed.length > 0) {
       const deps = { embedder: this.embedder, logger: this.logger, snapshot: this.snapshot, workerMinParagraphs: this.workerMinParagraphs };
-      this.index = await reindex(this.index, updates, change.removed, deps);
+      const reindexed = await reindex(this.index, updates, change.removed, deps);
+      this.index = reindexed.index;
+      for (const file of reindexed.skipped) {
+        change.skipped.push(file);
+        change.added = change.added.filter((document) => document !== file.document);
+        change.changed = change.changed.filter((document) => document !== file.document);
+      }
     }
     if (updates.length > 0) {
       // A file rewritten while it was being indexed is read again on the next change event.
       for (const doc of updates) {
-        const again = await readKnowledgeFile(dir, doc.document, this.reading);
+        const again = await readKnowledgeFileUnparsed(dir, doc.document, this.reading);
         if ('hash' in again && again.hash !== doc.hash) this.schedule();
       }
       await this.embedder.save();

@@ -1,6 +1,8 @@
 import type { CachedEmbedder } from './index/embedding-cache.js';
 import type { KnowledgeIndex } from './index/knowledge-index.js';
-import { buildInWorker, canBuildInWorker } from './index/worker-build.js';
+import { nextTurn } from './index/steps.js';
+import { buildInWorker, canBuildInWorker, isUnparsed, type Update } from './index/worker-build.js';
+import { parseKnowledgeText, type SkippedFile } from './knowledge/load.js';
 import type { SnapshotWriter } from './knowledge-snapshot.js';
 import type { KnowledgeDocument } from './knowledge/types.js';
 import type { Logger } from './ports.js';
@@ -19,36 +21,49 @@ export interface ReindexDeps {
   workerMinParagraphs: number;
 }
 
+export interface Reindexed {
+  index: KnowledgeIndex;
+  /** Updates that turned out unusable once parsed: their last good version keeps serving. */
+  skipped: SkippedFile[];
+}
+
 /**
  * Puts new versions of documents in the index and takes removed ones out, all at once: a
  * question asked meanwhile is answered from the last version, never from a mix. A large change
- * is built as a whole new index in a worker thread and returned to be swapped in; a small one is
- * prepared beside the serving index and applied to it in one step (`current` is returned).
+ * is parsed and built as a whole new index in a worker thread and returned to be swapped in; a
+ * small one is parsed here and prepared beside the serving index, then applied to it in one
+ * step (`current` is returned).
  */
-export async function reindex(
-  current: KnowledgeIndex,
-  updates: KnowledgeDocument[],
-  removed: string[],
-  deps: ReindexDeps,
-): Promise<KnowledgeIndex> {
+export async function reindex(current: KnowledgeIndex, updates: Update[], removed: string[], deps: ReindexDeps): Promise<Reindexed> {
   const { embedder, logger, snapshot } = deps;
-  const paragraphs = updates.reduce((n, doc) => n + doc.paragraphs.length, 0);
+  // A text file not parsed yet counts its lines: it has no more paragraphs than that.
+  const paragraphs = updates.reduce((n, update) => n + (isUnparsed(update) ? update.lines : update.paragraphs.length), 0);
   if (paragraphs >= deps.workerMinParagraphs && canBuildInWorker(embedder)) {
-    const replaced = new Set([...removed, ...updates.map((doc) => doc.document)]);
-    const kept = [...current.documents.values()].filter((doc) => !replaced.has(doc.document));
+    const kept = (updated: KnowledgeDocument[]) => {
+      const replaced = new Set([...removed, ...updated.map((doc) => doc.document)]);
+      return [...current.documents.values()].filter((doc) => !replaced.has(doc.document));
+    };
     try {
-      const next = await buildInWorker([...kept, ...updates], embedder);
+      const { index, skipped } = await buildInWorker(embedder, { updates, kept });
       await snapshot.idle();
-      embedder.retain(next.embeddingKeys());
-      logger.info('knowledge re-indexed in a worker thread', { documents: next.documents.size, paragraphs: next.size });
-      return next;
+      embedder.retain(index.embeddingKeys());
+      logger.info('knowledge re-indexed in a worker thread', { documents: index.documents.size, paragraphs: index.size });
+      return { index, skipped };
     } catch (error) {
       logger.warn('the index worker failed; re-indexing on the main thread', { error });
     }
   }
-  const prepared = updates.length > 0 ? await current.prepare(updates, undefined, { terms: true }) : null;
+  const skipped: SkippedFile[] = [];
+  const documents: KnowledgeDocument[] = [];
+  for (const update of updates) {
+    const parsed = isUnparsed(update) ? parseKnowledgeText(update) : update;
+    if ('reason' in parsed) skipped.push(parsed);
+    else documents.push(parsed);
+    if (isUnparsed(update)) await nextTurn();
+  }
+  const prepared = documents.length > 0 ? await current.prepare(documents, undefined, { terms: true }) : null;
   await snapshot.idle();
   current.removeDocuments(removed);
   if (prepared) current.apply(prepared);
-  return current;
+  return { index: current, skipped };
 }

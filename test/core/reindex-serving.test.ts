@@ -170,7 +170,7 @@ describe('a large re-index, built in a worker thread', () => {
         Promise.all(questions.map(async (q) => (await assistant.index.search(q, 'ar', { k: 10 })).map((h) => [h.paragraph.id, h.score])));
       const onMain = await ranked();
       const documents = [...assistant.index.documents.values()];
-      const built = await buildInWorker(documents, localEmbedder());
+      const { index: built } = await buildInWorker(localEmbedder(), { updates: documents });
       // The worker's index ranks every question as the main thread's did, ties and scores included.
       expect(built.size).toBe(assistant.index.size);
       const inWorker = await Promise.all(

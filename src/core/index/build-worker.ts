@@ -1,30 +1,72 @@
 /**
- * The worker thread of `buildInWorker` (worker-build.ts): gathers the documents it is sent,
- * builds the index with the local embedder, and transfers it back.
+ * The worker thread of `buildInWorker` (worker-build.ts): parses the updates it is sent that
+ * are still text, hands each document back, gathers the documents kept, builds the index with
+ * the local embedder, and transfers it back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { parseKnowledgeText } from '../knowledge/load.js';
 import type { KnowledgeDocument } from '../knowledge/types.js';
 import { localEmbedder } from './embedder.js';
 import { KnowledgeIndex } from './knowledge-index.js';
 import type { LocalEmbeddingsOptions } from './local-embeddings.js';
-import { pack, type FromWorker, type ToWorker } from './worker-build.js';
+import { isUnparsed, pack, PARAGRAPHS_PER_MESSAGE, type FromWorker, type ToWorker, type Update } from './worker-build.js';
 
 const port = parentPort!;
 const { embedder } = workerData as { embedder: LocalEmbeddingsOptions };
-const documents: KnowledgeDocument[] = [];
+const updates: Update[] = [];
+const kept: KnowledgeDocument[] = [];
+/** The updates as documents, in order, those that could not be used left out. */
+const updated: KnowledgeDocument[] = [];
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'documents') documents.push(...message.documents);
+  if (message.type === 'updates') updates.push(...message.updates);
+  else if (message.type === 'parse') parse();
+  else if (message.type === 'kept') kept.push(...message.documents);
   else void build();
 });
+
+const post = (message: FromWorker) => port.postMessage(message);
+
+/** Parses the text updates, handing the documents back a batch at a time (the main thread takes each message in one go). */
+function parse(): void {
+  try {
+    let at: number[] = [];
+    let documents: KnowledgeDocument[] = [];
+    let paragraphs = 0;
+    const flush = () => {
+      if (at.length > 0) post({ type: 'parsed', at, documents });
+      at = [];
+      documents = [];
+      paragraphs = 0;
+    };
+    updates.forEach((update, i) => {
+      if (!isUnparsed(update)) return void updated.push(update);
+      const parsed = parseKnowledgeText(update);
+      if ('reason' in parsed) return post({ type: 'skipped', at: i, file: parsed });
+      updated.push(parsed);
+      at.push(i);
+      documents.push(parsed);
+      paragraphs += parsed.paragraphs.length;
+      if (paragraphs >= PARAGRAPHS_PER_MESSAGE) flush();
+    });
+    flush();
+    post({ type: 'updated' });
+  } catch (error) {
+    fail(error);
+  }
+}
 
 async function build(): Promise<void> {
   try {
     const index = new KnowledgeIndex(localEmbedder(embedder));
-    await index.build(documents, (done, total) => port.postMessage({ type: 'progress', done, total } satisfies FromWorker));
+    await index.build([...kept, ...updated], (done, total) => post({ type: 'progress', done, total }));
     const { state, transfer } = pack(index.exportState());
     port.postMessage({ type: 'state', state } satisfies FromWorker, transfer);
   } catch (error) {
-    port.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) } satisfies FromWorker);
+    fail(error);
   }
+}
+
+function fail(error: unknown): void {
+  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
 }

@@ -1,21 +1,24 @@
 /**
  * Building an index in a worker thread, so a large re-index never holds the event loop: the
- * worker reads the documents' terms, embeds them with the local embedder and builds BM25, then
- * hands the index back as typed arrays (transferred, not copied) and a few joined strings; the
- * main thread assembles it in slices and the caller swaps it in at once.
+ * worker parses the changed text files (the near-duplicate check took the main thread up to
+ * 290 ms a file), hands each parsed document back, reads the documents' terms, embeds them with
+ * the local embedder and builds BM25, then hands the index back as typed arrays (transferred,
+ * not copied) and a few joined strings; the main thread assembles it in slices and the caller
+ * swaps it in at once.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { SkippedFile, UnparsedText } from '../knowledge/load.js';
 import type { KnowledgeDocument } from '../knowledge/types.js';
 import type { Embedder } from './embedder.js';
 import { KnowledgeIndex, type IndexState } from './knowledge-index.js';
 import type { LocalEmbeddingsOptions } from './local-embeddings.js';
 import { nextTurn } from './steps.js';
 
-/** Paragraphs per message to the worker: each message is cloned on the main thread, so small. */
-const PARAGRAPHS_PER_MESSAGE = 1000;
+/** Paragraphs per message between the threads: each message is cloned on the main thread, so small. */
+export const PARAGRAPHS_PER_MESSAGE = 1000;
 
 /** The index minus its documents (the main thread has them), in a form cheap to pass between threads. */
 export interface PackedState {
@@ -25,62 +28,98 @@ export interface PackedState {
   spelling: string;
 }
 
-export type ToWorker = { type: 'documents'; documents: KnowledgeDocument[] } | { type: 'end' };
+/** A new version of a document: parsed already, or a text file for the worker to parse. */
+export type Update = KnowledgeDocument | UnparsedText;
+
+/**
+ * Updates first (then `parse`: the worker parses them and says which it could not use), then
+ * the documents kept from the serving index (then `end`: the worker builds kept + updates).
+ */
+export type ToWorker =
+  { type: 'updates'; updates: Update[] } | { type: 'parse' } | { type: 'kept'; documents: KnowledgeDocument[] } | { type: 'end' };
 export type FromWorker =
-  { type: 'progress'; done: number; total: number } | { type: 'state'; state: PackedState } | { type: 'failed'; message: string };
+  | { type: 'parsed'; at: number[]; documents: KnowledgeDocument[] }
+  | { type: 'skipped'; at: number; file: SkippedFile }
+  | { type: 'updated' }
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'state'; state: PackedState }
+  | { type: 'failed'; message: string };
+
+export interface WorkerBuild {
+  /** Kept documents, then the updates the worker could parse, in order. */
+  index: KnowledgeIndex;
+  /** Updates that turned out unusable (a text file not UTF-8, with no paragraphs…). */
+  skipped: SkippedFile[];
+}
+
+export interface WorkerBuildInput {
+  updates: Update[];
+  /** The documents to keep before the updates, told which updates could be used. */
+  kept?: (updated: KnowledgeDocument[]) => KnowledgeDocument[];
+  onProgress?: (done: number, total: number) => void;
+}
 
 /** Whether `buildInWorker` can build for this embedder (the local one: the worker makes the same vectors). */
 export function canBuildInWorker(embedder: Embedder): boolean {
   return embedder.localOptions !== undefined;
 }
 
+export function isUnparsed(update: Update): update is UnparsedText {
+  return 'bytes' in update;
+}
+
 /**
- * An index of `documents`, in this order, exactly as `addDocuments` on an empty index would
- * build it, built in a worker thread. Rejects if the worker fails.
+ * An index of the kept documents and the updates, in this order, exactly as `addDocuments` on
+ * an empty index would build it, built in a worker thread. Rejects if the worker fails.
  */
-export async function buildInWorker(
-  documents: KnowledgeDocument[],
-  embedder: Embedder,
-  onProgress?: (done: number, total: number) => void,
-): Promise<KnowledgeIndex> {
+export async function buildInWorker(embedder: Embedder, input: WorkerBuildInput): Promise<WorkerBuild> {
   const options = embedder.localOptions;
   if (!options) throw new Error(`embedder ${embedder.id} cannot be run in a worker thread`);
+  const { updates } = input;
   const worker = startWorker(options);
+  // Each update's document as it will be indexed, null when it could not be used.
+  const updated: (KnowledgeDocument | null)[] = updates.map((u) => (isUnparsed(u) ? null : u));
+  const skipped: SkippedFile[] = [];
+  let kept: KnowledgeDocument[] = [];
   try {
     const packed = await new Promise<PackedState>((resolve, reject) => {
       worker.on('message', (message: FromWorker) => {
-        if (message.type === 'progress') onProgress?.(message.done, message.total);
+        if (message.type === 'parsed') message.at.forEach((at, i) => (updated[at] = message.documents[i]!));
+        else if (message.type === 'skipped') skipped.push(message.file);
+        else if (message.type === 'updated') {
+          kept = input.kept?.(updated.filter((doc) => doc !== null)) ?? [];
+          void send(worker, kept, (documents) => ({ type: 'kept', documents }), { type: 'end' }).catch(reject);
+        } else if (message.type === 'progress') input.onProgress?.(message.done, message.total);
         else if (message.type === 'state') resolve(message.state);
         else reject(new Error(`the index worker failed: ${message.message}`));
       });
       worker.on('error', reject);
       worker.on('exit', (code) => reject(new Error(`the index worker stopped (exit code ${code})`)));
-      void send(worker, documents).catch(reject);
+      void send(worker, updates, (batch) => ({ type: 'updates', updates: batch }), { type: 'parse' }).catch(reject);
     });
-    return await KnowledgeIndex.restore(embedder, unpack(packed, documents));
+    const documents = [...kept, ...updated.filter((doc) => doc !== null)];
+    return { index: await KnowledgeIndex.restore(embedder, unpack(packed, documents)), skipped };
   } finally {
     void worker.terminate();
   }
 }
 
-async function send(worker: Worker, documents: KnowledgeDocument[]): Promise<void> {
-  let batch: KnowledgeDocument[] = [];
+/** Items in messages of about PARAGRAPHS_PER_MESSAGE paragraphs, an event-loop turn after each, then `last`. */
+async function send<T extends Update>(worker: Worker, items: T[], message: (batch: T[]) => ToWorker, last: ToWorker): Promise<void> {
+  let batch: T[] = [];
   let paragraphs = 0;
-  const flush = () => {
-    worker.postMessage({ type: 'documents', documents: batch } satisfies ToWorker);
-    batch = [];
-    paragraphs = 0;
-  };
-  for (const doc of documents) {
-    batch.push(doc);
-    paragraphs += doc.paragraphs.length;
+  for (const item of items) {
+    batch.push(item);
+    paragraphs += isUnparsed(item) ? item.lines : item.paragraphs.length;
     if (paragraphs >= PARAGRAPHS_PER_MESSAGE) {
-      flush();
+      worker.postMessage(message(batch));
+      batch = [];
+      paragraphs = 0;
       await nextTurn();
     }
   }
-  if (batch.length > 0) flush();
-  worker.postMessage({ type: 'end' } satisfies ToWorker);
+  if (batch.length > 0) worker.postMessage(message(batch));
+  worker.postMessage(last);
 }
 
 /** The worker's side: the built state, its arrays listed for transfer. */

@@ -99,6 +99,41 @@ export function collectionOf(document: string): string {
  * PDF…), so one bad file never stops the others.
  */
 export async function readKnowledgeFile(dir: string, document: string, reading: KnowledgeReading = {}): Promise<KnowledgeDocument | SkippedFile> {
+  const read = await readOrDefer(dir, document, reading, false);
+  return 'bytes' in read ? parseKnowledgeText(read) : read;
+}
+
+/**
+ * A changed text or Markdown file read but not parsed yet: parsing a big one takes a main
+ * thread hundreds of milliseconds (the near-duplicate check), so a large refresh parses it in
+ * the index worker (see `parseKnowledgeText`).
+ */
+export interface UnparsedText {
+  document: string;
+  hash: string;
+  bytes: Uint8Array;
+  /** Its line count: no more paragraphs than this come out of it. */
+  lines: number;
+}
+
+/** `readKnowledgeFile`, except that a changed text file comes back read but not parsed. */
+export function readKnowledgeFileUnparsed(dir: string, document: string, reading: KnowledgeReading = {}): Promise<KnowledgeDocument | SkippedFile | UnparsedText> {
+  return readOrDefer(dir, document, reading, true);
+}
+
+/** A text file's document, or why it cannot be used (the parse `readKnowledgeFile` does). */
+export function parseKnowledgeText(file: UnparsedText): KnowledgeDocument | SkippedFile {
+  const parsed = readText(file.bytes, file.document, file.hash);
+  if ('reason' in parsed || parsed.paragraphs.length > 0) return parsed;
+  return { document: file.document, reason: 'has no paragraphs' };
+}
+
+async function readOrDefer(
+  dir: string,
+  document: string,
+  reading: KnowledgeReading,
+  defer: boolean,
+): Promise<KnowledgeDocument | SkippedFile | UnparsedText> {
   const readers = reading.readers ?? [];
   const path = join(dir, document);
   const outside = await linkLeavesFolder(dir, path);
@@ -126,15 +161,25 @@ export async function readKnowledgeFile(dir: string, document: string, reading: 
   if (fingerprint) reading.fingerprints?.set(document, { stat: fingerprint, hash });
   const known = reading.known?.(document);
   if (known?.hash === hash) return known;
-  const parsed = reader ? await readWith(reader, bytes, document, hash, reading) : readText(bytes, document, hash);
+  if (!reader) {
+    const unparsed = { document, hash, bytes, lines: lineCount(bytes) };
+    return defer ? unparsed : parseKnowledgeText(unparsed);
+  }
+  const parsed = await readWith(reader, bytes, document, hash, reading);
   if ('reason' in parsed) return parsed;
   if (parsed.paragraphs.length === 0) {
-    return { document, reason: reader?.name === 'pdf' ? 'has no text to read (a scanned PDF needs OCR first)' : 'has no paragraphs' };
+    return { document, reason: reader.name === 'pdf' ? 'has no text to read (a scanned PDF needs OCR first)' : 'has no paragraphs' };
   }
   return parsed;
 }
 
-function readText(bytes: Buffer, document: string, hash: string): KnowledgeDocument | SkippedFile {
+function lineCount(bytes: Uint8Array): number {
+  let n = 1;
+  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) n++;
+  return n;
+}
+
+function readText(bytes: Uint8Array, document: string, hash: string): KnowledgeDocument | SkippedFile {
   if (bytes.includes(0)) return { document, reason: 'is not a text file (it contains NUL bytes)' };
   let text: string;
   try {
