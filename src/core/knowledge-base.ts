@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { SanadError } from './errors.js';
 import { localEmbedder, type Embedder } from './index/embedder.js';
 import { CachedEmbedder } from './index/embedding-cache.js';
+import { paragraphCount } from './index/index-input.js';
 import { KnowledgeIndex } from './index/knowledge-index.js';
 import { readSnapshot, snapshotFile } from './index/snapshot.js';
 import {
@@ -15,6 +16,7 @@ import {
 import type { KnowledgeDocument } from './knowledge/types.js';
 import { reindex, WORKER_MIN_PARAGRAPHS } from './knowledge-reindex.js';
 import type { Update } from './index/worker-build.js';
+import { withEmbeddingWorker } from './index/worker-embedder.js';
 import { FolderWatch, WATCH_CHECK_MS } from './knowledge-watch.js';
 import { SnapshotWriter } from './knowledge-snapshot.js';
 import { silentLogger, type Logger } from './ports.js';
@@ -50,7 +52,8 @@ export interface KnowledgeBaseOptions {
   extraDocuments?: KnowledgeDocument[];
   /**
    * A refresh re-indexing at least this many paragraphs is built in a worker thread (with the
-   * local embedder; another embedder indexes in place, in slices). Default 2000.
+   * local embedder; another embedder indexes in place, in slices), and a cold build of as many
+   * embeds in one while the main thread fills BM25. Default 2000.
    */
   workerMinParagraphs?: number;
 }
@@ -125,7 +128,10 @@ export class KnowledgeBase {
         const loaded = await loadKnowledge(dir, logger, reading);
         const index = new KnowledgeIndex(embedder);
         // Extra documents are embedded before the cache is saved, so their vectors stay cached.
-        await index.build([...loaded.documents, ...extra], options.onProgress);
+        const docs = [...loaded.documents, ...extra];
+        // A large build embeds in a worker thread while this one fills BM25: both cores work.
+        const minParagraphs = options.workerMinParagraphs ?? WORKER_MIN_PARAGRAPHS;
+        await withEmbeddingWorker(embedder, paragraphCount(docs), minParagraphs, () => index.build(docs, options.onProgress), logger);
         base = new KnowledgeBase(index, embedder, dir, logger, loaded.skipped, reading);
         for (const doc of extra) base.external.add(doc.document);
         base.snapshot.stale = true;
@@ -262,13 +268,7 @@ export class KnowledgeBase {
     }
     if (updates.length > 0 || change.removed.length > 0) {
       const deps = { embedder: this.embedder, logger: this.logger, snapshot: this.snapshot, workerMinParagraphs: this.workerMinParagraphs };
-      const reindexed = await reindex(this.index, updates, change.removed, deps);
-      this.index = reindexed.index;
-      for (const file of reindexed.skipped) {
-        change.skipped.push(file);
-        change.added = change.added.filter((document) => document !== file.document);
-        change.changed = change.changed.filter((document) => document !== file.document);
-      }
+      this.index = await reindex(this.index, updates, change, deps);
     }
     if (updates.length > 0) {
       // A file rewritten while it was being indexed is read again on the next change event.

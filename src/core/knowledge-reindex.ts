@@ -21,9 +21,11 @@ export interface ReindexDeps {
   workerMinParagraphs: number;
 }
 
-export interface Reindexed {
-  index: KnowledgeIndex;
-  /** Updates that turned out unusable once parsed: their last good version keeps serving. */
+/** What a refresh changes; updates that turn out unusable once parsed move to `skipped`. */
+export interface Changes {
+  added: string[];
+  changed: string[];
+  removed: string[];
   skipped: SkippedFile[];
 }
 
@@ -34,8 +36,9 @@ export interface Reindexed {
  * small one is parsed here and prepared beside the serving index, then applied to it in one
  * step (`current` is returned).
  */
-export async function reindex(current: KnowledgeIndex, updates: Update[], removed: string[], deps: ReindexDeps): Promise<Reindexed> {
+export async function reindex(current: KnowledgeIndex, updates: Update[], change: Changes, deps: ReindexDeps): Promise<KnowledgeIndex> {
   const { embedder, logger, snapshot } = deps;
+  const { removed } = change;
   // A text file not parsed yet counts its lines: it has no more paragraphs than that.
   const paragraphs = updates.reduce((n, update) => n + (isUnparsed(update) ? update.lines : update.paragraphs.length), 0);
   if (paragraphs >= deps.workerMinParagraphs && canBuildInWorker(embedder)) {
@@ -48,7 +51,7 @@ export async function reindex(current: KnowledgeIndex, updates: Update[], remove
       await snapshot.idle();
       embedder.retain(index.embeddingKeys());
       logger.info('knowledge re-indexed in a worker thread', { documents: index.documents.size, paragraphs: index.size });
-      return { index, skipped };
+      return skipping(change, skipped, index);
     } catch (error) {
       logger.warn('the index worker failed; re-indexing on the main thread', { error });
     }
@@ -65,5 +68,14 @@ export async function reindex(current: KnowledgeIndex, updates: Update[], remove
   await snapshot.idle();
   current.removeDocuments(removed);
   if (prepared) current.apply(prepared);
-  return { index: current, skipped };
+  return skipping(change, skipped, current);
+}
+
+/** The last good version of a skipped update keeps serving: it is reported, not changed. */
+function skipping(change: Changes, skipped: SkippedFile[], index: KnowledgeIndex): KnowledgeIndex {
+  const gone = new Set(skipped.map((file) => file.document));
+  change.skipped.push(...skipped);
+  change.added = change.added.filter((document) => !gone.has(document));
+  change.changed = change.changed.filter((document) => !gone.has(document));
+  return index;
 }

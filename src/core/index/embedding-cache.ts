@@ -31,6 +31,8 @@ export class CachedEmbedder implements Embedder {
   private queue: Promise<unknown> = Promise.resolve();
   /** Requests that reached the underlying embedder: what a warm restart must keep at zero. */
   misses = 0;
+  /** Embeds missing vectors elsewhere when set (a worker thread during a cold build); null: do it here. */
+  offload: ((texts: string[], onProgress?: (done: number, total: number) => void) => Promise<Float32Array[] | null>) | null = null;
 
   constructor(
     private readonly inner: Embedder,
@@ -105,7 +107,7 @@ export class CachedEmbedder implements Embedder {
       if (wanted.size > 0) {
         const missing = [...wanted.values()].map((i) => texts[i]!);
         this.misses += missing.length;
-        const vectors = await this.inner.embedDocuments(missing, onProgress);
+        const vectors = (await this.offload?.(missing, onProgress)) ?? (await this.inner.embedDocuments(missing, onProgress));
         const made = new Map([...wanted.keys()].map((key, i) => [key, vectors[i]!]));
         await this.keep(made);
         keys.forEach((key, i) => {

@@ -5,6 +5,7 @@
 import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
 import { terms } from '../text/index.js';
 import { CHUNK_CHARS, paragraphTerms, splitLong } from './analysis.js';
+import type { Embedder } from './embedder.js';
 import { embeddingKey } from './embedding-cache.js';
 import type { IndexParts } from './index-state.js';
 
@@ -26,6 +27,8 @@ export interface PreparedDocuments {
   vectors: Float32Array[];
 }
 
+/** Paragraphs chunked, embedded and indexed together by `buildParts`. */
+const BUILD_BATCH = 2048;
 /** What a prepared paragraph is replaced with once it is in the index. */
 const EMPTY_PARAGRAPH: PreparedParagraph = { paragraph: null as unknown as Paragraph, chunks: [] };
 /** What a vector is replaced with once it is in the index. */
@@ -86,4 +89,57 @@ export function putParagraphs(parts: IndexParts, pending: PreparedParagraph[], v
     vectors.fill(NO_VECTOR, v, v + chunks.length);
     v += chunks.length;
   }
+}
+
+/**
+ * Fills empty parts with documents (`KnowledgeIndex.build`), a batch of paragraphs at a time, so
+ * only two batches' chunk texts and vectors are held at once (all of them were 300 MB at the peak
+ * of a 100k-paragraph build). Progress counts paragraphs.
+ */
+export async function buildParts(
+  parts: IndexParts,
+  embedder: Embedder,
+  docs: KnowledgeDocument[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
+  const { titleWords, titleTerms } = titlesOf(docs);
+  putTitles(parts, docs, titleTerms, titleWords);
+  const total = paragraphCount(docs);
+  let done = 0;
+  // Two batches may be embedded at once (an embedder without a queue): progress only grows.
+  let reported = 0;
+  const report = (at: number) => {
+    if (at > reported) onProgress?.((reported = at), total);
+  };
+  let batch: PreparedParagraph[] = [];
+  // One batch is embedded while the one before it goes in, in order: with the embedder in a
+  // worker thread (a cold build), both cores work.
+  let embedding: { batch: PreparedParagraph[]; vectors: Promise<Float32Array[]> } | null = null;
+  const putEmbedded = async () => {
+    if (!embedding) return;
+    const { batch: embedded, vectors } = embedding;
+    embedding = null;
+    putParagraphs(parts, embedded, await vectors);
+    done += embedded.length;
+  };
+  const flush = async () => {
+    const before = done + (embedding?.batch.length ?? 0);
+    const size = batch.length;
+    const vectors = embedder.embedDocuments(
+      batch.flatMap((p) => p.chunks),
+      onProgress && ((d, t) => report(before + Math.round((d / t) * size))),
+    );
+    // Awaited below; a failure meanwhile must not count as unhandled.
+    vectors.catch(() => undefined);
+    const next = { batch, vectors };
+    batch = [];
+    await putEmbedded();
+    embedding = next;
+  };
+  for (const item of paragraphsOf(docs)) {
+    batch.push({ ...item, chunks: await chunksOf(item.paragraph) });
+    if (batch.length === BUILD_BATCH) await flush();
+  }
+  if (batch.length > 0) await flush();
+  await putEmbedded();
 }

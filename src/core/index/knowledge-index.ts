@@ -6,8 +6,8 @@ import type { Embedder } from './embedder.js';
 import { paragraphTerms, queryTerms, withoutProclitic } from './analysis.js';
 import { FUSION, fuse } from './fusion.js';
 import {
+  buildParts,
   chunksOf,
-  paragraphCount,
   paragraphsOf,
   putParagraphs,
   putTitles,
@@ -35,8 +35,6 @@ const VECTOR_CANDIDATES_PER_K = 4;
 const MIN_VECTOR_CANDIDATES = 50;
 /** Paragraphs prepared between two event-loop turns while indexing (a few ms of work). */
 const SLICE = 32;
-/** Paragraphs chunked, embedded and indexed together by `build`. */
-const BUILD_BATCH = 2048;
 /** locate() checks this many best BM25 matches. */
 const LOCATE_CANDIDATES = 3;
 /** A quote's paragraph holds its words: an extract all of them, a model's answer most. */
@@ -108,33 +106,11 @@ export class KnowledgeIndex {
 
   /**
    * Fills an empty index that nobody queries yet (a start, a worker's build): the same index
-   * `addDocuments` makes, built a batch of paragraphs at a time, so only one batch's chunk texts
-   * and vectors are held at once (all of them were 300 MB at the peak of a 100k-paragraph build).
-   * Progress counts paragraphs.
+   * `addDocuments` makes, built a batch of paragraphs at a time (see `buildParts`).
    */
   async build(docs: KnowledgeDocument[], onProgress?: (done: number, total: number) => void): Promise<void> {
     if (this.parts.paragraphs.length > 0 || this.documents.size > 0) throw new RangeError('build needs an empty index');
-    const { titleWords, titleTerms } = titlesOf(docs);
-    putTitles(this.parts, docs, titleTerms, titleWords);
-    const total = paragraphCount(docs);
-    let done = 0;
-    let batch: PreparedParagraph[] = [];
-    const flush = async () => {
-      const before = done;
-      const size = batch.length;
-      const vectors = await this.embedder.embedDocuments(
-        batch.flatMap((p) => p.chunks),
-        onProgress && ((d, t) => onProgress(before + Math.round((d / t) * size), total)),
-      );
-      putParagraphs(this.parts, batch, vectors);
-      done += size;
-      batch = [];
-    };
-    for (const item of paragraphsOf(docs)) {
-      batch.push({ ...item, chunks: await chunksOf(item.paragraph) });
-      if (batch.length === BUILD_BATCH) await flush();
-    }
-    if (batch.length > 0) await flush();
+    await buildParts(this.parts, this.embedder, docs, onProgress);
   }
 
   /**

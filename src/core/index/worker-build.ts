@@ -6,15 +6,13 @@
  * not copied) and a few joined strings; the main thread assembles it in slices and the caller
  * swaps it in at once.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { SkippedFile, UnparsedText } from '../knowledge/load.js';
 import type { KnowledgeDocument } from '../knowledge/types.js';
 import type { Embedder } from './embedder.js';
 import { KnowledgeIndex, type IndexState } from './knowledge-index.js';
 import type { LocalEmbeddingsOptions } from './local-embeddings.js';
+import { startIndexWorker } from './start-worker.js';
 import { nextTurn } from './steps.js';
 
 /** Paragraphs per message between the threads: each message is cloned on the main thread, so small. */
@@ -147,17 +145,6 @@ function unpack(packed: PackedState, documents: KnowledgeDocument[]): IndexState
   };
 }
 
-/**
- * The compiled worker next to this file. Run from the TypeScript sources (vitest, tsx), the
- * thread registers tsx's loader first and imports the .ts file, so tests exercise the same code
- * (as src/readers/pool.ts does; the core cannot import it).
- */
 function startWorker(options: LocalEmbeddingsOptions): Worker {
-  const here = import.meta.url;
-  const workerData = { embedder: options };
-  if (!here.endsWith('.ts')) return new Worker(new URL('./build-worker.js', here), { workerData });
-  const tsxDir = dirname(createRequire(here).resolve('tsx/package.json'));
-  const loader = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const source = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./build-worker.ts', here).href)}); });`;
-  return new Worker(source, { eval: true, workerData });
+  return startIndexWorker('build-worker', { embedder: options });
 }
