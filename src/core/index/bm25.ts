@@ -8,6 +8,8 @@
  */
 import { MAX_ROWS, appendEntry, emptyPosting, forEachEntry, type Posting } from './postings.js';
 import { runAtOnce, type Steps } from './steps.js';
+import { TopK } from './vector-topk.js';
+import { scoringOrder, topScores, type Bm25Rows, type QueryTerm, type ScoringTerm } from './bm25-topk.js';
 
 /**
  * Term frequencies are kept in 16 bits (2 bytes an entry instead of 4: 70 MB less at 100k
@@ -49,6 +51,8 @@ export class Bm25Index {
   private rowCount = 0;
   private totalLength = 0;
   private liveCount = 0;
+  /** Per-row score accumulators kept between questions (zeroed after each): 8 MB at 1M rows. */
+  private scratch = new Float64Array(0);
   readonly k1: number;
   readonly b: number;
 
@@ -121,59 +125,57 @@ export class Bm25Index {
   }
 
   /**
-   * The `limit` best live rows for a weighted query, as row → score. Scores accumulate in a
-   * typed array and only the best rows are kept (a size-limited heap), so a query over 100,000
-   * paragraphs whose n-grams touch most of them stays cheap.
+   * The `limit` best allowed live rows for a weighted query, as row → score, best first (ties to
+   * the lower row); every allowed row the query touches when they are no more than `limit`. Each
+   * score adds the terms up in `scoringOrder`. With a limit and positive weights the best rows
+   * are found with MaxScore pruning (bm25-topk.ts), which returns exactly what the exhaustive
+   * loop (`exhaustiveScores`) returns, to the last bit.
    */
   scores(query: Map<string, number>, allow?: (row: number) => boolean, limit = Infinity): Map<number, number> {
-    const acc = new Float64Array(this.rowCount);
-    const touched: number[] = [];
+    const terms = this.queryTerms(query);
+    if (!(limit < this.liveCount) || terms.some((t) => !(t.w > 0))) return this.allScores(terms, allow, limit);
+    if (this.scratch.length < this.rowCount) this.scratch = new Float64Array(this.lengths.length);
+    return topScores(this.rows(), terms, allow, limit, this.scratch);
+  }
+
+  /** `scores` by scoring every row each term touches: the reference the pruned search must equal. */
+  exhaustiveScores(query: Map<string, number>, allow?: (row: number) => boolean, limit = Infinity): Map<number, number> {
+    return this.allScores(this.queryTerms(query), allow, limit);
+  }
+
+  private rows(): Bm25Rows {
     const avg = this.liveCount > 0 ? this.totalLength / this.liveCount : 1;
+    return { lengths: this.lengths, alive: this.alive, rowCount: this.rowCount, k1: this.k1, b: this.b, avg };
+  }
+
+  /** The query's known terms with their weight × idf, in the order scores add them up (see `scoringOrder`). */
+  private queryTerms(query: Map<string, number>): ScoringTerm[] {
+    const terms: QueryTerm[] = [];
     for (const [term, weight] of query) {
       const posting = this.postings.get(term);
       const idf = this.idf(term);
-      if (!posting || idf === 0) continue;
-      const w = weight * idf;
-      // The entries decoded inline (see postings.ts): this loop is most of a question's BM25 time.
-      const bytes = posting.bytes;
-      const end = posting.used;
-      let row = -1;
-      for (let i = 0; i < end;) {
-        let v = bytes[i++]!;
-        if (v >= 0x80) {
-          v &= 0x7f;
-          let shift = 7;
-          let x: number;
-          do {
-            x = bytes[i++]!;
-            v |= (x & 0x7f) << shift;
-            shift += 7;
-          } while (x >= 0x80);
-        }
-        row += v >>> 1;
-        let tf = 1;
-        if (v & 1) {
-          tf = bytes[i++]!;
-          if (tf >= 0x80) {
-            tf &= 0x7f;
-            let shift = 7;
-            let x: number;
-            do {
-              x = bytes[i++]!;
-              tf |= (x & 0x7f) << shift;
-              shift += 7;
-            } while (x >= 0x80);
-          }
-        }
-        if (!this.alive[row]) continue;
-        const norm = tf + this.k1 * (1 - this.b + (this.b * this.lengths[row]!) / avg);
+      if (posting && idf !== 0) terms.push({ posting, w: weight * idf });
+    }
+    return scoringOrder(this.rows(), terms);
+  }
+
+  private allScores(terms: ScoringTerm[], allow?: (row: number) => boolean, limit = Infinity): Map<number, number> {
+    const acc = new Float64Array(this.rowCount);
+    const touched: number[] = [];
+    const { k1, b, avg } = this.rows();
+    for (const { posting, w } of terms) {
+      forEachEntry(posting, (row, tf) => {
+        if (!this.alive[row]) return;
+        const norm = tf + k1 * (1 - b + (b * this.lengths[row]!) / avg);
         if (acc[row] === 0) touched.push(row);
-        acc[row]! += (w * (tf * (this.k1 + 1))) / norm;
-      }
+        acc[row]! += (w * (tf * (k1 + 1))) / norm;
+      });
     }
     const allowed = allow ? touched.filter(allow) : touched;
-    const best = allowed.length <= limit ? allowed : topRows(allowed, acc, limit);
-    return new Map(best.map((row) => [row, acc[row]!]));
+    if (allowed.length <= limit) return new Map(allowed.sort((x, y) => acc[y]! - acc[x]! || x - y).map((row) => [row, acc[row]!]));
+    const heap = new TopK(limit);
+    for (const row of allowed) if (heap.accepts(acc[row]!, row)) heap.push(acc[row]!, row);
+    return new Map(heap.sorted().map(({ row, score }) => [row, score]));
   }
 
   /** The whole state as a few flat arrays (postings concatenated in term order). */
@@ -255,37 +257,4 @@ function grow<T extends Int32Array>(array: T, size: number, used: number): T {
   const next = new (array.constructor as new (length: number) => T)(Math.max(size, 2));
   next.set(array.subarray(0, used));
   return next;
-}
-
-/** The `n` rows with the highest scores, in no particular order (a size-n min-heap). */
-function topRows(rows: number[], score: Float64Array, n: number): number[] {
-  const heap: number[] = [];
-  const less = (a: number, b: number) => score[a]! < score[b]!;
-  const down = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  };
-  for (const row of rows) {
-    if (heap.length < n) {
-      heap.push(row);
-      for (let i = heap.length - 1; i > 0;) {
-        const parent = (i - 1) >> 1;
-        if (!less(heap[i]!, heap[parent]!)) break;
-        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-        i = parent;
-      }
-    } else if (less(heap[0]!, row)) {
-      heap[0] = row;
-      down(0);
-    }
-  }
-  return heap;
 }
