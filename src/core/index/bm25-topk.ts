@@ -204,7 +204,8 @@ export function topScores(
   for (; i < ordered.length; i++) {
     const term = ordered[i]!;
     // Worth checking only when what is left to read outweighs a pass over the rows touched.
-    if (touched.length > 0 && restEntries > 2 * touched.length) {
+    // and when the rows' scores so far (at most the bounds read) could beat what is left.
+    if (touched.length >= limit && restEntries > 2 * touched.length && rest[0]! - rest[i]! > rest[i]!) {
       threshold = kthBest(touched, acc, limit, isAllowed);
       if (threshold > rest[i]!) break;
     }
@@ -245,29 +246,37 @@ export function topScores(
       acc[row]! += (w * (tf * (k1 + 1))) / norm;
     }
   }
-  let rows: Int32Array;
+  let rows: ArrayLike<number> = touched;
   if (i < ordered.length) {
     // Only rows that can still reach the threshold stay; the remaining terms score just them.
     const floor = threshold - rest[i]! - SLACK * threshold;
-    rows = Int32Array.from(touched.filter((row) => acc[row]! >= floor && isAllowed(row))).sort();
+    let kept = new Int32Array(touched.length);
+    let n = 0;
+    for (const row of touched) if (acc[row]! >= floor && isAllowed(row)) kept[n++] = row;
+    kept = kept.subarray(0, n).sort();
     for (; i < ordered.length; i++) {
       const term = ordered[i]!;
-      const summary = term.summary;
       const w = term.w;
-      forRowsIn(term.posting, summary, rows, (c, tf) => {
-        const row = rows[c]!;
+      const running = kept;
+      forRowsIn(term.posting, term.summary, running, (c, tf) => {
+        const row = running[c]!;
         acc[row]! += (w * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * lengths[row]!) / avg));
       });
       // The threshold rises and what is left to add shrinks: fewer rows stay in the running.
-      threshold = kthBest(rows, acc, limit, isAllowed);
+      if (kept.length <= limit) continue;
+      threshold = kthBest(kept, acc, limit, isAllowed);
       const least = threshold - rest[i + 1]! - SLACK * Math.abs(threshold);
-      rows = rows.filter((row) => acc[row]! >= least);
+      n = 0;
+      for (let c = 0; c < kept.length; c++) if (acc[kept[c]!]! >= least) kept[n++] = kept[c]!;
+      kept = kept.subarray(0, n);
     }
-  } else {
-    rows = Int32Array.from(touched).sort();
+    rows = kept;
   }
   const heap = new TopK(limit);
-  for (const row of rows) if (heap.accepts(acc[row]!, row) && isAllowed(row)) heap.push(acc[row]!, row);
+  for (let c = 0; c < rows.length; c++) {
+    const row = rows[c]!;
+    if (heap.accepts(acc[row]!, row) && isAllowed(row)) heap.push(acc[row]!, row);
+  }
   for (const row of touched) acc[row] = 0;
   return new Map(heap.sorted().map(({ row, score }) => [row, score]));
 }
