@@ -201,13 +201,19 @@ export function topScores(
   const touched: number[] = [];
   let i = 0;
   let threshold = -Infinity;
+  // What the threshold can be at most: the last one found plus the bounds read since.
+  let ceiling = 0;
+  let ceilingAt = 0;
   for (; i < ordered.length; i++) {
     const term = ordered[i]!;
-    // Worth checking only when what is left to read outweighs a pass over the rows touched.
-    // and when the rows' scores so far (at most the bounds read) could beat what is left.
-    if (touched.length >= limit && restEntries > 2 * touched.length && rest[0]! - rest[i]! > rest[i]!) {
+    // Worth checking only when what is left to read outweighs a pass over the rows touched,
+    // and when the threshold could beat what is left.
+    const most = ceiling + rest[ceilingAt]! - rest[i]!;
+    if (touched.length >= limit && restEntries > 2 * touched.length && most > rest[i]!) {
       threshold = kthBest(touched, acc, limit, isAllowed);
       if (threshold > rest[i]!) break;
+      ceiling = Math.max(0, threshold);
+      ceilingAt = i;
     }
     restEntries -= term.posting.n;
     const w = term.w;
