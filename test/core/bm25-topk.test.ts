@@ -81,6 +81,26 @@ describe('Bm25Index pruned top-N (MaxScore)', () => {
     expect([...got.keys()]).toEqual([20_000, 7, 1007, 2007, 3007]);
   });
 
+  it('scores the next question from zero after a filter threw in the middle of one', () => {
+    const index = new Bm25Index();
+    for (let r = 0; r < 500; r++) index.add(r % 3 ? ['a', 'b'] : ['a', 'c', 'c']);
+    const q = new Map([
+      ['a', 1],
+      ['c', 1],
+    ]);
+    const want = [...index.exhaustiveScores(q, undefined, 10)];
+    expect(() =>
+      index.scores(
+        q,
+        () => {
+          throw new Error('filter failed');
+        },
+        10,
+      ),
+    ).toThrow('filter failed');
+    expect([...index.scores(q, undefined, 10)]).toEqual(want);
+  });
+
   it('breaks ties at the cut by the lower row, best first', () => {
     const index = new Bm25Index();
     for (let r = 0; r < 30; r++) index.add(['a', 'b']);

@@ -135,7 +135,13 @@ export class Bm25Index {
     const terms = this.queryTerms(query);
     if (!(limit < this.liveCount) || terms.some((t) => !(t.w > 0))) return this.allScores(terms, allow, limit);
     if (this.scratch.length < this.rowCount) this.scratch = new Float64Array(this.lengths.length);
-    return topScores(this.rows(), terms, allow, limit, this.scratch);
+    try {
+      return topScores(this.rows(), terms, allow, limit, this.scratch);
+    } catch (error) {
+      // The accumulators are zeroed at the end of a search: one that threw leaves them dirty.
+      this.scratch.fill(0);
+      throw error;
+    }
   }
 
   /** `scores` by scoring every row each term touches: the reference the pruned search must equal. */
