@@ -176,8 +176,8 @@ export class KnowledgeBase {
     const base = new KnowledgeBase(index, embedder, dir, logger, [], reading);
     logger.info('index restored from its snapshot', { file, paragraphs: index.size, documents: index.documents.size });
     await base.doRefresh();
-    // The texts indexed now (not those of files removed since) keep their cached vectors.
-    embedder.retain(base.index.embeddingKeys());
+    // The texts indexed when the cache is next written (not those of files removed since) keep their cached vectors.
+    embedder.retainWhenSaving(() => base.index.embeddingKeys());
     // A folder emptied since: the cold path says what is wrong with it.
     return base.index.documents.size > 0 ? base : null;
   }

@@ -3,11 +3,12 @@
  * exactly as the run that built it; a damaged, foreign-version or stale snapshot is never
  * trusted as it is.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAssistant, createLogger, type SanadAssistant } from '../../src/core/index.js';
+import { localEmbedder, type Embedder } from '../../src/core/index/embedder.js';
 import { INDEX_FORMAT } from '../../src/core/index/snapshot.js';
 import { ARTICLE, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 
@@ -153,4 +154,49 @@ describe('the index snapshot', () => {
     expect((await assistant.ask('When is the garden watered?')).answer).toContain('seven');
     expect(assistant.documents().map((d) => d.document)).not.toContain('gone.md');
   });
+
+  it('a restart with nothing changed leaves the embedding cache unread; a file added later still finds the restored texts cached', async () => {
+    const dir = folder();
+    const cacheDir = mkdtempSync(join(tmpdir(), 'sanad-snapshot-cache-'));
+    await (await start(dir, cacheDir)).assistant.close();
+    const cacheFile = join(
+      cacheDir,
+      readdirSync(cacheDir).find((f) => f.startsWith('embeddings-'))!,
+    );
+    // In the cache file's place, something that fails when read: a restart must not need it.
+    renameSync(cacheFile, `${cacheFile}.aside`);
+    mkdirSync(cacheFile);
+    const quiet = await start(dir, cacheDir);
+    expect(quiet.restored).toBe(true);
+    await quiet.assistant.close();
+    expect(quiet.lines.filter((l) => l.includes('embedding cache'))).toEqual([]);
+    rmSync(cacheFile, { recursive: true });
+    renameSync(`${cacheFile}.aside`, cacheFile);
+
+    // Restored, then a new file: the cache is written, and must still hold every restored text.
+    const { assistant } = await start(dir, cacheDir);
+    writeFileSync(join(dir, 'garden.md'), '# Garden\n\nThe garden is watered at seven every morning.\n');
+    await assistant.refresh();
+    await assistant.close();
+    rmSync(snapshotOf(cacheDir));
+    const embedder = countingEmbedder();
+    const cold = await createAssistant({ knowledgeDir: dir, cacheDir, embedder, logger: createLogger({ level: 'error' }) });
+    open.push(cold);
+    expect(cold.index.size).toBeGreaterThan(0);
+    expect(embedder.texts).toBe(0);
+  });
 });
+
+/** The local embedder, counting the texts it is asked to embed (what the cache missed). */
+function countingEmbedder(): Embedder & { texts: number } {
+  const inner = localEmbedder();
+  const counter = {
+    ...inner,
+    texts: 0,
+    embedDocuments: (texts: string[], onProgress?: (done: number, total: number) => void) => {
+      counter.texts += texts.length;
+      return inner.embedDocuments(texts, onProgress);
+    },
+  };
+  return counter;
+}
