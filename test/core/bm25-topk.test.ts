@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Bm25Index } from '../../src/core/index/bm25.js';
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as random } from '../fixtures/random.js';
 
 /** Rows over a Zipf-like vocabulary: a few terms in most rows (long postings), many rare ones; some rows repeated (ties). */
 function corpus(rand: () => number, rows: number, vocabulary: number): string[][] {

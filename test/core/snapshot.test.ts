@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAssistant, createLogger, type SanadAssistant } from '../../src/core/index.js';
-import { localEmbedder, type Embedder } from '../../src/core/index/embedder.js';
 import { INDEX_FORMAT } from '../../src/core/index/snapshot.js';
 import { ARTICLE, ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
+import { countingEmbedder } from '../fixtures/embedders.js';
 
 const HANDBOOKS = join(import.meta.dirname, '../fixtures/handbooks');
 const QUESTIONS = [
@@ -186,17 +186,3 @@ describe('the index snapshot', () => {
     expect(embedder.texts).toBe(0);
   });
 });
-
-/** The local embedder, counting the texts it is asked to embed (what the cache missed). */
-function countingEmbedder(): Embedder & { texts: number } {
-  const inner = localEmbedder();
-  const counter = {
-    ...inner,
-    texts: 0,
-    embedDocuments: (texts: string[], onProgress?: (done: number, total: number) => void) => {
-      counter.texts += texts.length;
-      return inner.embedDocuments(texts, onProgress);
-    },
-  };
-  return counter;
-}

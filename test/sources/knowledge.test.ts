@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAssistant, type SanadAssistant } from '../../src/core/assistant.js';
-import { localEmbedder, type Embedder } from '../../src/core/index/embedder.js';
 import { ATOM, cached, feedServer, fixture, HTML, RSS } from './feed-server.js';
 import { harness, HOUR, source } from './helpers.js';
+import { countingEmbedder } from '../fixtures/embedders.js';
 
 let server: Awaited<ReturnType<typeof feedServer>>;
 beforeAll(async () => {
@@ -31,20 +31,6 @@ beforeAll(async () => {
   }
 });
 afterAll(() => server.close());
-
-/** The local embedder, counting the texts it is actually asked to embed (cache misses). */
-function countingEmbedder(): Embedder & { texts: number } {
-  const inner = localEmbedder();
-  const counter = {
-    ...inner,
-    texts: 0,
-    embedDocuments: (texts: string[], onProgress?: (done: number, total: number) => void) => {
-      counter.texts += texts.length;
-      return inner.embedDocuments(texts, onProgress);
-    },
-  };
-  return counter;
-}
 
 describe('articles of followed sources in the knowledge', () => {
   let knowledgeDir: string;
