@@ -8,16 +8,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localEmbedder, type Embedder } from '../../src/core/index/embedder.js';
 import { CachedEmbedder } from '../../src/core/index/embedding-cache.js';
-import { KnowledgeIndex, type IndexState } from '../../src/core/index/knowledge-index.js';
+import { KnowledgeIndex } from '../../src/core/index/knowledge-index.js';
 import { loadKnowledge } from '../../src/core/knowledge/load.js';
 import { documentFromParagraphs } from '../../src/core/knowledge/parse.js';
 import type { KnowledgeDocument } from '../../src/core/knowledge/types.js';
 import { ARTICLE_KNOWLEDGE } from '../fixtures/knowledge.js';
 import { rng } from '../fixtures/random.js';
+import { expectSameIndexState } from '../fixtures/index-state.js';
 
 /** A hang guard, not a timing: two builds of 2,000 paragraphs on a busy machine. */
 const HANG_GUARD_MS = 120_000;
-const bytesOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 const WORDS = ['سفير', 'فرنسا', 'الأمم', 'المتحدة', 'مجلس', 'الأمن', 'تمويل', 'الإرهاب', 'برخان', 'الساحل', 'قرار', 'الحرب', 'الحروب'];
 
@@ -46,24 +46,7 @@ describe('building an index a batch at a time', () => {
     await batched.build(docs, (done, total) => progress.push([done, total]));
     expect(batched.size).toBeGreaterThan(2048);
     const [got, want] = [batched.exportState(), whole.exportState()];
-    expect(got.documents).toStrictEqual(want.documents);
-    const arrays = (s: IndexState) => [
-      s.rows,
-      s.bm25.counts,
-      s.bm25.postings,
-      s.bm25.lengths,
-      s.bm25.alive,
-      s.vectors.data,
-      s.vectors.owners,
-    ];
-    // Typed arrays compared as bytes: a deep equal of a few million entries is slow.
-    arrays(got).forEach((array, i) => expect(bytesOf(array).equals(bytesOf(arrays(want)[i]!))).toBe(true));
-    expect([got.bm25.terms, got.vectors.keys, got.spelling, got.bm25.totalLength]).toEqual([
-      want.bm25.terms,
-      want.vectors.keys,
-      want.spelling,
-      want.bm25.totalLength,
-    ]);
+    expectSameIndexState(got, want);
     expect(progress.at(-1)).toEqual([batched.size, batched.size]);
     const question = 'ما هو قرار مجلس الأمن بشأن تمويل الإرهاب؟';
     expect(await batched.search(question, 'ar', { k: 10 })).toEqual(await whole.search(question, 'ar', { k: 10 }));
