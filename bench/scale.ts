@@ -24,6 +24,8 @@ interface IndexJob {
   cpuMs: number;
   paragraphs: number;
   maxRssMB: number;
+  /** The index came from its snapshot rather than being built. */
+  restored: boolean;
 }
 
 interface AskJob {
@@ -71,6 +73,9 @@ async function measure(size: number, log: (line: string) => void): Promise<Scale
     const cold = await child<IndexJob>('bench/child/index-job.ts', source, `indexing ${size} cold`);
     log(`section 8: ${size}, restart from the snapshot`);
     const restart = await child<IndexJob>('bench/child/index-job.ts', source, `restarting ${size}`);
+    // A restart that rebuilt would be timed as a restart and read as one: refuse to report it.
+    if (cold.restored || !restart.restored)
+      throw new Error(`at ${size}, the cold run restored=${cold.restored}, the restart restored=${restart.restored}`);
     log(`section 8: ${size}, offline answers`);
     const answering = await child<AskJob>('bench/child/ask-job.ts', [...source, '--arcd', ARCD], `answering over ${size}`);
     return { size, paragraphs: cold.paragraphs, cold, restart, answering };

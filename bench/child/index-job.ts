@@ -1,10 +1,11 @@
 /**
  * One indexing run in its own process, so its time and peak RSS are its own:
  *   node --import tsx bench/child/index-job.ts (--knowledge DIR | --arcd FILE) [--cache DIR]
- * Prints one JSON line: { ms, cpuMs, paragraphs, documents, maxRssMB }. A progress bar goes to stderr
- * when it is a terminal.
+ * Prints one JSON line: { ms, cpuMs, paragraphs, documents, maxRssMB, restored }. `restored` says the
+ * index came from its snapshot (a restart), not from parsing and embedding. A progress bar goes to
+ * stderr when it is a terminal.
  */
-import { createAssistant } from '../../src/core/index.js';
+import { createAssistant, createLogger, type Logger } from '../../src/core/index.js';
 import { documentFromParagraphs } from '../../src/core/knowledge/index.js';
 import { progressBar } from '../../src/cli/terminal.js';
 import { readArcd } from '../synthetic.js';
@@ -14,6 +15,19 @@ const opt = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
+
+/** Warnings and errors to stderr as usual; the one info line that says a snapshot was used is noted. */
+let restored = false;
+function noting(inner: Logger): Logger {
+  return {
+    ...inner,
+    info: (message, fields) => {
+      if (message === 'index restored from its snapshot') restored = true;
+      inner.info(message, fields);
+    },
+    child: (prefix) => noting(inner.child(prefix)),
+  };
+}
 
 const started = performance.now();
 const knowledgeDir = opt('--knowledge');
@@ -28,6 +42,7 @@ const assistant = await createAssistant({
   documents,
   cacheDir: opt('--cache') ?? null,
   onProgress: progressBar('indexing'),
+  logger: noting(createLogger({ level: 'warn' })),
 });
 const ms = performance.now() - started;
 const usage = process.resourceUsage();
@@ -37,6 +52,7 @@ const result = {
   paragraphs: assistant.index.size,
   documents: assistant.documents().length,
   maxRssMB: usage.maxRSS / 1024,
+  restored,
 };
 await assistant.close();
 process.stdout.write(JSON.stringify(result) + '\n');
