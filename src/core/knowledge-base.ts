@@ -129,9 +129,15 @@ export class KnowledgeBase {
         const index = new KnowledgeIndex(embedder);
         // Extra documents are embedded before the cache is saved, so their vectors stay cached.
         const docs = [...loaded.documents, ...extra];
-        // A large build embeds in a worker thread while this one fills BM25: both cores work.
+        // A large build embeds and reads terms in a worker thread while this one fills BM25: both cores work.
         const minParagraphs = options.workerMinParagraphs ?? WORKER_MIN_PARAGRAPHS;
-        await withEmbeddingWorker(embedder, paragraphCount(docs), minParagraphs, () => index.build(docs, options.onProgress), logger);
+        await withEmbeddingWorker(
+          embedder,
+          paragraphCount(docs),
+          minParagraphs,
+          (terms) => index.build(docs, options.onProgress, terms),
+          logger,
+        );
         base = new KnowledgeBase(index, embedder, dir, logger, loaded.skipped, reading);
         for (const doc of extra) base.external.add(doc.document);
         base.snapshot.stale = true;

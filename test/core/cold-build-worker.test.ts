@@ -1,7 +1,8 @@
 /**
- * A cold build uses both cores: the local embedder runs in a worker thread while the main thread
- * fills BM25 with the batch before. The index must be the one a build on one thread makes, bit
- * for bit: same rows, same postings, same vectors in the same order.
+ * A cold build uses both cores: the local embedder runs in a worker thread and reads the
+ * paragraphs' terms there while the main thread fills BM25 with the batch before. The index must
+ * be the one a build on one thread makes, bit for bit: same rows, same postings, same vectors in
+ * the same order.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,11 +61,24 @@ describe('a cold build on two cores', () => {
     const model = recording();
     const two = new KnowledgeIndex(new CachedEmbedder(model, null));
     const progress: [number, number][] = [];
-    await withEmbeddingWorker(two.embedder as CachedEmbedder, paragraphCount(docs), 1, () =>
-      two.build(docs, (done, total) => progress.push([done, total])),
+    // Paragraphs whose terms the worker read.
+    let counted = 0;
+    await withEmbeddingWorker(two.embedder as CachedEmbedder, paragraphCount(docs), 1, (terms) =>
+      two.build(
+        docs,
+        (done, total) => progress.push([done, total]),
+        terms && {
+          count: async (rows) => {
+            const read = await terms.count(rows);
+            counted += read?.lengths.length ?? 0;
+            return read;
+          },
+        },
+      ),
     );
-    // Nothing was embedded on this thread.
+    // Nothing was embedded on this thread, nor were terms read here.
     expect(model.asked).toEqual([]);
+    expect(counted).toBe(two.size);
     expect(two.size).toBeGreaterThan(4096);
     expect(progress.at(-1)).toEqual([two.size, two.size]);
     const [got, want] = [two.exportState(), one.exportState()];

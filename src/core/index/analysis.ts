@@ -21,14 +21,33 @@ export function withoutProclitic(term: string): string | null {
  */
 const CONTINUES_PREVIOUS = /^(وتابع|وأضاف|واضاف|وأوضح|واوضح|وأردف|واردف|واستطرد|ومضى|وختم)\s/;
 
+/** Whether a paragraph's terms take in the paragraph before it's. */
+export function continuesPrevious(p: Pick<Paragraph, 'text'>): boolean {
+  return CONTINUES_PREVIOUS.test(p.text);
+}
+
+/** What a paragraph's terms are read from. */
+export type ParagraphText = Pick<Paragraph, 'title' | 'section' | 'text' | 'lang'>;
+
 /**
  * Terms for retrieval of a paragraph: its text plus its section, which carries topic. The
  * document's title is a field of its own (`TitleField`), scored once per document; `withTitle`
  * adds it for callers asking whether a paragraph mentions a word at all.
  */
 export function paragraphTerms(
-  p: Paragraph,
-  previous?: Paragraph,
+  p: ParagraphText,
+  previous?: Pick<Paragraph, 'text' | 'lang'>,
+  visit?: (token: string, stemmed: string) => void,
+  withTitle = true,
+): string[] {
+  const words = paragraphWords(p, previous, visit, withTitle);
+  return [...words, ...grams(words)];
+}
+
+/** `paragraphTerms` before the grams: the words' stems, each visited one first, then the paragraph before's. */
+export function paragraphWords(
+  p: ParagraphText,
+  previous?: Pick<Paragraph, 'text' | 'lang'>,
   visit?: (token: string, stemmed: string) => void,
   withTitle = true,
 ): string[] {
@@ -37,8 +56,8 @@ export function paragraphTerms(
     ...terms(p.section ?? '', p.lang, visit),
     ...terms(p.text, p.lang, visit),
   ];
-  if (previous && CONTINUES_PREVIOUS.test(p.text)) words.push(...terms(previous.text, previous.lang));
-  return [...words, ...grams(words)];
+  if (previous && continuesPrevious(p)) words.push(...terms(previous.text, previous.lang));
+  return words;
 }
 
 /**

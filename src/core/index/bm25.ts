@@ -72,21 +72,47 @@ export class Bm25Index {
     for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + 1);
     if (row >= MAX_ROWS) throw new RangeError(`BM25 holds at most ${MAX_ROWS} rows`);
     for (const [term, count] of tf) {
-      let posting = this.postings.get(term);
-      if (!posting) this.postings.set(term, (posting = emptyPosting()));
+      const posting = this.postingOf(term);
       appendEntry(posting, row, Math.min(count, MAX_TF));
       posting.df++;
     }
+    return this.endRow(row, terms.length);
+  }
+
+  /** A term's posting, made empty when the term is new: the term takes its place in term order here. */
+  postingOf(term: string): Posting {
+    let posting = this.postings.get(term);
+    if (!posting) this.postings.set(term, (posting = emptyPosting()));
+    return posting;
+  }
+
+  /**
+   * `add` for a row whose terms were counted already (by a worker, see row-terms.ts): the
+   * postings of its distinct terms in the order first met (from `postingOf`), their counts from
+   * `tfs[from]` on, and how many terms it has in all.
+   */
+  addCounted(postings: Posting[], tfs: Int32Array, from: number, length: number): number {
+    const row = this.rowCount;
+    if (row >= MAX_ROWS) throw new RangeError(`BM25 holds at most ${MAX_ROWS} rows`);
+    for (let k = 0; k < postings.length; k++) {
+      const posting = postings[k]!;
+      appendEntry(posting, row, Math.min(tfs[from + k]!, MAX_TF));
+      posting.df++;
+    }
+    return this.endRow(row, length);
+  }
+
+  private endRow(row: number, length: number): number {
     if (row === this.lengths.length) {
       this.lengths = grow(this.lengths, row * 2, row);
       const alive = new Uint8Array(row * 2);
       alive.set(this.alive);
       this.alive = alive;
     }
-    this.lengths[row] = terms.length;
+    this.lengths[row] = length;
     this.alive[row] = 1;
     this.rowCount++;
-    this.totalLength += terms.length;
+    this.totalLength += length;
     this.liveCount++;
     return row;
   }

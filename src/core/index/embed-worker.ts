@@ -1,16 +1,27 @@
 /**
  * The worker thread of `EmbeddingWorker` (worker-embedder.ts): embeds each batch of texts it is
- * sent with the local embedder and transfers the vectors back, one array a batch.
+ * sent with the local embedder and transfers the vectors back, one array a batch; counts each
+ * batch of paragraphs' terms (row-terms.ts) and transfers the counts back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { LocalHashEmbeddings, type LocalEmbeddingsOptions } from './local-embeddings.js';
+import { TermCounter } from './row-terms.js';
 import type { EmbedReply, EmbedRequest } from './worker-embedder.js';
 
 const port = parentPort!;
 const local = new LocalHashEmbeddings((workerData as { embedder: LocalEmbeddingsOptions }).embedder);
+const counter = new TermCounter();
 
-port.on('message', ({ id, texts }: EmbedRequest) => {
+port.on('message', (request: EmbedRequest) => {
+  const { id } = request;
   try {
+    if ('rows' in request) {
+      const counted = counter.count(request.rows);
+      const { distinct, ids, tfs, lengths } = counted;
+      const transfer = [distinct, ids, tfs, lengths].map((a) => a.buffer as ArrayBuffer);
+      return port.postMessage({ id, counted } satisfies EmbedReply, transfer);
+    }
+    const { texts } = request;
     const dim = local.dimensions;
     const data = new Float32Array(texts.length * dim);
     texts.forEach((text, i) => data.set(local.embedSync(text), i * dim));

@@ -4,10 +4,11 @@
  */
 import type { KnowledgeDocument, Paragraph } from '../knowledge/types.js';
 import { terms } from '../text/index.js';
-import { CHUNK_CHARS, paragraphTerms, splitLong } from './analysis.js';
+import { CHUNK_CHARS, continuesPrevious, paragraphTerms, splitLong } from './analysis.js';
 import type { Embedder } from './embedder.js';
 import { embeddingKey } from './embedding-cache.js';
 import type { IndexParts } from './index-state.js';
+import { CountedTerms, type CountedRows, type RowText, type TermsReader } from './row-terms.js';
 
 export interface PreparedParagraph {
   paragraph: Paragraph;
@@ -71,17 +72,26 @@ export function putTitles(parts: IndexParts, docs: KnowledgeDocument[], titleTer
   for (const [token, stemmed] of titleWords) parts.spelling.learnWord(token, stemmed);
 }
 
-/** Puts paragraphs in the next rows, with their chunks' vectors in order. */
-export function putParagraphs(parts: IndexParts, pending: PreparedParagraph[], vectors: Float32Array[]): void {
+/**
+ * Puts paragraphs in the next rows, with their chunks' vectors in order; `counted`: their terms
+ * counted by a worker (see row-terms.ts), read here otherwise.
+ */
+export function putParagraphs(
+  parts: IndexParts,
+  pending: PreparedParagraph[],
+  vectors: Float32Array[],
+  counted?: { terms: CountedTerms; rows: CountedRows },
+): void {
   const { bm25, paragraphs, vectors: store, spelling } = parts;
   const learnWord = (token: string, stemmed: string) => spelling.learnWord(token, stemmed);
+  const nextCounted = counted?.terms.take(counted.rows);
   let v = 0;
   for (const [p, { paragraph, previous, chunks, terms: own, words }] of pending.entries()) {
     // Each paragraph's chunk texts, terms and vectors are let go once it is in: at 100k
     // paragraphs they were all held to the end of the build, at its peak.
     pending[p] = EMPTY_PARAGRAPH;
     if (words) for (const [token, stemmed] of words) learnWord(token, stemmed);
-    const row = bm25.add(own ?? paragraphTerms(paragraph, previous, learnWord, false));
+    const row = nextCounted ? nextCounted() : bm25.add(own ?? paragraphTerms(paragraph, previous, learnWord, false));
     paragraphs.set(row, paragraph);
     const ids = chunks.map((_, i) => paragraphs.addChunk(row, `${paragraph.id}#${i}`));
     const metadatas = chunks.map((chunk) => ({ row, document: paragraph.document, key: embeddingKey(chunk) }));
@@ -91,16 +101,25 @@ export function putParagraphs(parts: IndexParts, pending: PreparedParagraph[], v
   }
 }
 
+/** What a worker reads of a paragraph for its terms (the paragraph before only when they take it in). */
+function rowText({ paragraph: p, previous }: PreparedParagraph): RowText {
+  const row: RowText = { title: p.title, section: p.section, text: p.text, lang: p.lang };
+  if (previous && continuesPrevious(p)) row.previous = { text: previous.text, lang: previous.lang };
+  return row;
+}
+
 /**
  * Fills empty parts with documents (`KnowledgeIndex.build`), a batch of paragraphs at a time, so
  * only two batches' chunk texts and vectors are held at once (all of them were 300 MB at the peak
- * of a 100k-paragraph build). Progress counts paragraphs.
+ * of a 100k-paragraph build). Progress counts paragraphs. With a `reader`, the paragraphs' terms
+ * are read and counted elsewhere (the embedding worker) while this thread puts the batch before.
  */
 export async function buildParts(
   parts: IndexParts,
   embedder: Embedder,
   docs: KnowledgeDocument[],
   onProgress?: (done: number, total: number) => void,
+  reader?: TermsReader,
 ): Promise<void> {
   const { titleWords, titleTerms } = titlesOf(docs);
   putTitles(parts, docs, titleTerms, titleWords);
@@ -114,24 +133,29 @@ export async function buildParts(
   let batch: PreparedParagraph[] = [];
   // One batch is embedded while the one before it goes in, in order: with the embedder in a
   // worker thread (a cold build), both cores work.
-  let embedding: { batch: PreparedParagraph[]; vectors: Promise<Float32Array[]> } | null = null;
+  type Embedding = { batch: PreparedParagraph[]; vectors: Promise<Float32Array[]>; counted: Promise<CountedRows | null> | null };
+  let embedding: Embedding | null = null;
+  const terms = reader && new CountedTerms(parts.bm25, parts.spelling);
   const putEmbedded = async () => {
     if (!embedding) return;
-    const { batch: embedded, vectors } = embedding;
+    const { batch: embedded, vectors, counted } = embedding;
     embedding = null;
-    putParagraphs(parts, embedded, await vectors);
+    const rows = await counted;
+    putParagraphs(parts, embedded, await vectors, terms && rows ? { terms, rows } : undefined);
     done += embedded.length;
   };
   const flush = async () => {
     const before = done + (embedding?.batch.length ?? 0);
     const size = batch.length;
+    // Both awaited below; a failure meanwhile must not count as unhandled.
+    const counted = reader?.count(batch.map(rowText)) ?? null;
+    counted?.catch(() => undefined);
     const vectors = embedder.embedDocuments(
       batch.flatMap((p) => p.chunks),
       onProgress && ((d, t) => report(before + Math.round((d / t) * size))),
     );
-    // Awaited below; a failure meanwhile must not count as unhandled.
     vectors.catch(() => undefined);
-    const next = { batch, vectors };
+    const next: Embedding = { batch, vectors, counted };
     batch = [];
     await putEmbedded();
     embedding = next;

@@ -16,6 +16,7 @@ import {
   type PreparedParagraph,
 } from './index-input.js';
 import { paragraphCosines } from './paragraph-cosines.js';
+import type { TermsReader } from './row-terms.js';
 import { emptyParts, exportIndexState, restoringParts, type IndexParts, type IndexState } from './index-state.js';
 import { expandProclitics, expandVowelVariants, frequencyWithProclitics } from './query-expansion.js';
 import { nextTurn, runAtOnce, runSliced, type Steps } from './steps.js';
@@ -106,11 +107,12 @@ export class KnowledgeIndex {
 
   /**
    * Fills an empty index that nobody queries yet (a start, a worker's build): the same index
-   * `addDocuments` makes, built a batch of paragraphs at a time (see `buildParts`).
+   * `addDocuments` makes, built a batch of paragraphs at a time (see `buildParts`); `terms` reads
+   * the paragraphs' terms in a worker thread.
    */
-  async build(docs: KnowledgeDocument[], onProgress?: (done: number, total: number) => void): Promise<void> {
+  async build(docs: KnowledgeDocument[], onProgress?: (done: number, total: number) => void, terms?: TermsReader): Promise<void> {
     if (this.parts.paragraphs.length > 0 || this.documents.size > 0) throw new RangeError('build needs an empty index');
-    await buildParts(this.parts, this.embedder, docs, onProgress);
+    await buildParts(this.parts, this.embedder, docs, onProgress, terms);
   }
 
   /**

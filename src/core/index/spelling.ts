@@ -15,6 +15,11 @@ const VOWELS_AND_HAMZA = /[اويىء]/g;
 const MIN_LENGTH = 4;
 const MIN_SKELETON = 3;
 
+/** Whether `learnWord` could learn a token (its stem aside): what a worker checks before handing one over. */
+export function canLearn(token: string): boolean {
+  return token.length >= MIN_LENGTH && ARABIC.test(token);
+}
+
 export function skeleton(stemmed: string): string {
   return stemmed.replace(VOWELS_AND_HAMZA, '');
 }
@@ -25,7 +30,7 @@ export class SpellingVariants {
 
   /** Remembers one word of the knowledge (a content token and its stem, as the index reads them). */
   learnWord(token: string, stemmed: string): void {
-    if (token.length < MIN_LENGTH || !ARABIC.test(token)) return;
+    if (!canLearn(token)) return;
     const key = skeleton(stemmed);
     if (key.length < MIN_SKELETON) return;
     let forms = this.bySkeleton.get(key);

@@ -1,25 +1,22 @@
 /**
  * The second core of a cold build: the local embedder run in a worker thread, so the main thread
- * reads terms and fills BM25 for one batch of paragraphs while the worker embeds the next. The
- * worker runs the very same embedder code, so the vectors (and the index) are the same bit for
- * bit as a build on one thread.
+ * fills BM25 for one batch of paragraphs while the worker embeds the next and reads its terms
+ * (row-terms.ts). The worker runs the very same embedder and term code, so the vectors (and the
+ * index) are the same bit for bit as a build on one thread.
  */
 import type { Worker } from 'node:worker_threads';
 import { silentLogger, type Logger } from '../ports.js';
 import type { CachedEmbedder } from './embedding-cache.js';
 import type { LocalEmbeddingsOptions } from './local-embeddings.js';
+import type { CountedRows, RowText, TermsReader } from './row-terms.js';
 import { startIndexWorker } from './start-worker.js';
 
-export interface EmbedRequest {
-  id: number;
-  texts: string[];
-}
-export type EmbedReply = { id: number; data: Float32Array } | { id: number; failed: string };
+export type EmbedRequest = { id: number; texts: string[] } | { id: number; rows: RowText[] };
+export type EmbedReply = { id: number; data: Float32Array } | { id: number; counted: CountedRows } | { id: number; failed: string };
 
 interface Waiting {
-  resolve: (vectors: Float32Array[]) => void;
+  resolve: (reply: EmbedReply) => void;
   reject: (error: Error) => void;
-  count: number;
 }
 
 export class EmbeddingWorker {
@@ -36,7 +33,7 @@ export class EmbeddingWorker {
       if (!waiting) return;
       this.waiting.delete(reply.id);
       if ('failed' in reply) return waiting.reject(new Error(`the embedding worker failed: ${reply.failed}`));
-      waiting.resolve(Array.from({ length: waiting.count }, (_, i) => reply.data.subarray(i * dim, (i + 1) * dim)));
+      waiting.resolve(reply);
     });
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => this.fail(new Error(`the embedding worker stopped (exit code ${code})`)));
@@ -47,13 +44,22 @@ export class EmbeddingWorker {
   }
 
   /** The texts' vectors, in order. */
-  embed(texts: string[]): Promise<Float32Array[]> {
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    const { data } = (await this.ask({ id: this.next++, texts })) as { data: Float32Array };
+    return Array.from({ length: texts.length }, (_, i) => data.subarray(i * this.dim, (i + 1) * this.dim));
+  }
+
+  /** The paragraphs' terms, counted; batches are numbered on from those before (one build a worker). */
+  async count(rows: RowText[]): Promise<CountedRows> {
+    return ((await this.ask({ id: this.next++, rows })) as { counted: CountedRows }).counted;
+  }
+
+  private ask(request: EmbedRequest): Promise<EmbedReply> {
     if (this.broken) return Promise.reject(this.broken);
-    if (texts.length === 0) return Promise.resolve([]);
-    const id = this.next++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject, count: texts.length });
-      this.worker.postMessage({ id, texts } satisfies EmbedRequest);
+      this.waiting.set(request.id, { resolve, reject });
+      this.worker.postMessage(request);
     });
   }
 
@@ -70,14 +76,15 @@ export class EmbeddingWorker {
 }
 
 /**
- * Runs `work` (a build of `paragraphs` paragraphs) with the cache's missing vectors embedded in a
- * worker thread when the embedder is the local one and there are at least `minParagraphs`.
+ * Runs `work` (a build of `paragraphs` paragraphs) with the cache's missing vectors embedded, and
+ * the paragraphs' terms read (by the reader `work` is given), in a worker thread when the
+ * embedder is the local one and there are at least `minParagraphs`.
  */
 export async function withEmbeddingWorker<T>(
   embedder: CachedEmbedder,
   paragraphs: number,
   minParagraphs: number,
-  work: () => Promise<T>,
+  work: (terms?: TermsReader) => Promise<T>,
   logger: Logger = silentLogger,
 ): Promise<T> {
   const options = embedder.localOptions;
@@ -96,8 +103,23 @@ export async function withEmbeddingWorker<T>(
       return null;
     }
   };
+  // After a failed batch the worker's term numbers are not the main thread's: it is not asked again.
+  let counting = true;
+  const terms: TermsReader = {
+    count: async (rows) => {
+      if (!counting) return null;
+      try {
+        const counted = await worker.count(rows);
+        return counting ? counted : null;
+      } catch (error) {
+        if (counting) logger.warn('the embedding worker failed; reading terms on the main thread', { error });
+        counting = false;
+        return null;
+      }
+    },
+  };
   try {
-    return await work();
+    return await work(terms);
   } finally {
     embedder.offload = null;
     await worker.close();
