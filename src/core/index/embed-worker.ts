@@ -4,12 +4,14 @@
  * batch of paragraphs' terms (row-terms.ts) and transfers the counts back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { LocalHashEmbeddings, type LocalEmbeddingsOptions } from './local-embeddings.js';
+import { CachedFeatures, LocalHashEmbeddings, type LocalEmbeddingsOptions } from './local-embeddings.js';
 import { TermCounter } from './row-terms.js';
 import type { EmbedReply, EmbedRequest } from './worker-embedder.js';
 
 const port = parentPort!;
 const local = new LocalHashEmbeddings((workerData as { embedder: LocalEmbeddingsOptions }).embedder);
+// Each text is embedded as `embedSync(text)` does, its tokens' features made once for all texts.
+const features = new CachedFeatures(local);
 const counter = new TermCounter();
 
 port.on('message', (request: EmbedRequest) => {
@@ -24,7 +26,7 @@ port.on('message', (request: EmbedRequest) => {
     const { texts } = request;
     const dim = local.dimensions;
     const data = new Float32Array(texts.length * dim);
-    texts.forEach((text, i) => data.set(local.embedSync(text), i * dim));
+    texts.forEach((text, i) => data.set(features.embed(text), i * dim));
     port.postMessage({ id, data } satisfies EmbedReply, [data.buffer]);
   } catch (error) {
     port.postMessage({ id, failed: error instanceof Error ? error.message : String(error) } satisfies EmbedReply);
