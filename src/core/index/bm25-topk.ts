@@ -3,11 +3,11 @@
  * time): terms go rarest-bound first, fully accumulated, until the `limit`-th best partial score
  * already beats what all the remaining terms together could add; from then on no untouched row
  * can enter, so the remaining (long, common-word) postings only score the rows still in the
- * running, block by block, skipping blocks that hold none of them. The rows kept are then scored
- * again exactly as the exhaustive loop does (terms in query order, the same float operations),
- * so the set and the scores are the exhaustive ones: best score first, ties to the lower row.
+ * running, block by block, skipping blocks that hold none of them. Every row's terms are added in
+ * the same order and with the same float operations as the exhaustive loop, so the set and the
+ * scores are the exhaustive ones: best score first, ties to the lower row.
  */
-import type { Posting } from './postings.js';
+import { decodeEntries, type Posting } from './postings.js';
 import { TopK } from './vector-topk.js';
 
 /** Entries per skip block: a candidate costs at most one block's decoding per term. */
@@ -15,7 +15,7 @@ const BLOCK_ENTRIES = 64;
 /** Bounds are compared with this relative slack, far above float rounding (1e-15). */
 const SLACK = 1e-9;
 
-/** Per posting, computed on first use and again once it has grown: its bound and skip blocks. */
+/** Per posting, computed on first use and extended once it has grown: its bound and skip blocks. */
 export interface PostingSummary {
   n: number;
   bytes: Uint8Array;
@@ -46,117 +46,78 @@ export interface Bm25Rows {
   avg: number;
 }
 
-const summaries = new WeakMap<Posting, PostingSummary>();
+/** Per-question work arrays kept by the index between questions (all zero between them). */
+export interface Bm25Scratch {
+  /** Per row: its score so far. */
+  acc: Float64Array;
+  /** Per row: 0 not yet asked, 1 allowed, 2 not: `allow` is asked once a row, and only about rows that could enter. */
+  allowed: Uint8Array;
+  /** Per row: `k1 × (1 − b + b × length / avg)`, the same double the exhaustive loop computes, for `avg` below. */
+  norms: Float64Array;
+  normsAvg: number;
+  normsRows: number;
+  /** Rows touched by a question, and those of them still in the running. */
+  touched: Int32Array;
+  kept: Int32Array;
+  /** Their scores, for selecting the threshold. */
+  values: Float64Array;
+}
 
-/** The posting's bound data and skip blocks, rebuilt when it has grown or been replaced. */
+export function emptyScratch(): Bm25Scratch {
+  const none = new Int32Array(0);
+  return {
+    acc: new Float64Array(0),
+    allowed: new Uint8Array(0),
+    norms: new Float64Array(0),
+    normsAvg: NaN,
+    normsRows: 0,
+    touched: none,
+    kept: none,
+    values: new Float64Array(0),
+  };
+}
+
+const summaries = new WeakMap<Posting, PostingSummary>();
+const blockRows = new Int32Array(BLOCK_ENTRIES);
+const blockTfs = new Int32Array(BLOCK_ENTRIES);
+
+/**
+ * The posting's bound data and skip blocks. Postings only grow at their end, so a grown one is
+ * summarised again from its last (possibly partial) block on, not from its start.
+ */
 export function summaryOf(posting: Posting, lengths: Int32Array): PostingSummary {
   const known = summaries.get(posting);
   if (known && known.n === posting.n && known.bytes === posting.bytes) return known;
-  const blocks = new Int32Array(3 * Math.ceil(posting.n / BLOCK_ENTRIES));
+  const count = Math.ceil(posting.n / BLOCK_ENTRIES);
+  const blocks = new Int32Array(3 * count);
   let maxTf = 0;
   let minLength = Infinity;
-  let entry = 0;
-  decode(posting.bytes, 0, posting.used, -1, Infinity, (row, tf, at, before) => {
-    if (entry % BLOCK_ENTRIES === 0) {
-      const blk = 3 * (entry / BLOCK_ENTRIES);
-      blocks[blk] = at;
-      blocks[blk + 1] = before;
+  let from = 0;
+  let at = 0;
+  let row = -1;
+  if (known && known.n < posting.n && known.n > 0) {
+    from = Math.floor((known.n - 1) / BLOCK_ENTRIES);
+    blocks.set(known.blocks.subarray(0, 3 * from));
+    at = known.blocks[3 * from]!;
+    row = known.blocks[3 * from + 1]!;
+    maxTf = known.maxTf;
+    minLength = known.minLength;
+  }
+  for (let blk = from; blk < count; blk++) {
+    const size = Math.min(BLOCK_ENTRIES, posting.n - blk * BLOCK_ENTRIES);
+    blocks[3 * blk] = at;
+    blocks[3 * blk + 1] = row;
+    at = decodeEntries(posting.bytes, at, row, size, blockRows, blockTfs);
+    row = blockRows[size - 1]!;
+    blocks[3 * blk + 2] = row;
+    for (let e = 0; e < size; e++) {
+      if (blockTfs[e]! > maxTf) maxTf = blockTfs[e]!;
+      if (lengths[blockRows[e]!]! < minLength) minLength = lengths[blockRows[e]!]!;
     }
-    blocks[3 * Math.floor(entry / BLOCK_ENTRIES) + 2] = row;
-    entry++;
-    if (tf > maxTf) maxTf = tf;
-    if (lengths[row]! < minLength) minLength = lengths[row]!;
-  });
+  }
   const summary = { n: posting.n, bytes: posting.bytes, maxTf, minLength, blocks };
   summaries.set(posting, summary);
   return summary;
-}
-
-/**
- * Calls `visit(row, tf, at, before)` for entries from byte `from` (the row before it `row`),
- * `at` being the entry's first byte and `before` the row before it, for at most `count` entries.
- */
-function decode(
-  bytes: Uint8Array,
-  from: number,
-  end: number,
-  row: number,
-  count: number,
-  visit: (row: number, tf: number, at: number, before: number) => void,
-): void {
-  for (let i = from, seen = 0; i < end && seen < count; seen++) {
-    const at = i;
-    const before = row;
-    let v = bytes[i++]!;
-    if (v >= 0x80) {
-      v &= 0x7f;
-      let shift = 7;
-      let x: number;
-      do {
-        x = bytes[i++]!;
-        v |= (x & 0x7f) << shift;
-        shift += 7;
-      } while (x >= 0x80);
-    }
-    row += v >>> 1;
-    let tf = 1;
-    if (v & 1) {
-      tf = bytes[i++]!;
-      if (tf >= 0x80) {
-        tf &= 0x7f;
-        let shift = 7;
-        let x: number;
-        do {
-          x = bytes[i++]!;
-          tf |= (x & 0x7f) << shift;
-          shift += 7;
-        } while (x >= 0x80);
-      }
-    }
-    visit(row, tf, at, before);
-  }
-}
-
-/** Calls `visit(index, tf)` for each of `rows` (ascending) the posting holds, decoding only blocks that may hold one. */
-function forRowsIn(posting: Posting, summary: PostingSummary, rows: Int32Array, visit: (index: number, tf: number) => void): void {
-  const { blocks } = summary;
-  let c = 0;
-  for (let blk = 0; blk < blocks.length && c < rows.length; blk += 3) {
-    if (rows[c]! > blocks[blk + 2]!) continue;
-    const bytes = posting.bytes;
-    const end = posting.used;
-    let row = blocks[blk + 1]!;
-    for (let at = blocks[blk]!, seen = 0; at < end && seen < BLOCK_ENTRIES && c < rows.length; seen++) {
-      let v = bytes[at++]!;
-      if (v >= 0x80) {
-        v &= 0x7f;
-        let shift = 7;
-        let x: number;
-        do {
-          x = bytes[at++]!;
-          v |= (x & 0x7f) << shift;
-          shift += 7;
-        } while (x >= 0x80);
-      }
-      row += v >>> 1;
-      let tf = 1;
-      if (v & 1) {
-        tf = bytes[at++]!;
-        if (tf >= 0x80) {
-          tf &= 0x7f;
-          let shift = 7;
-          let x: number;
-          do {
-            x = bytes[at++]!;
-            tf |= (x & 0x7f) << shift;
-            shift += 7;
-          } while (x >= 0x80);
-        }
-      }
-      while (c < rows.length && rows[c]! < row) c++;
-      if (rows[c] === row) visit(c++, tf);
-    }
-  }
 }
 
 /** What a term can add to any row at most. */
@@ -177,123 +138,201 @@ export function scoringOrder(index: Bm25Rows, terms: QueryTerm[]): ScoringTerm[]
     .sort((x, y) => y.bound - x.bound);
 }
 
+/** The scratch arrays sized for the index, with each row's length norm for its current average length. */
+function prepared(index: Bm25Rows, scratch: Bm25Scratch): Bm25Scratch {
+  const { lengths, rowCount, k1, b, avg } = index;
+  if (scratch.acc.length < rowCount) {
+    const size = Math.max(rowCount, lengths.length);
+    scratch.acc = new Float64Array(size);
+    scratch.allowed = new Uint8Array(size);
+    scratch.norms = new Float64Array(size);
+    scratch.normsRows = 0;
+    scratch.touched = new Int32Array(size);
+    scratch.kept = new Int32Array(size);
+    scratch.values = new Float64Array(size);
+  }
+  if (scratch.normsAvg !== avg) scratch.normsRows = 0;
+  const norms = scratch.norms;
+  for (let row = scratch.normsRows; row < rowCount; row++) norms[row] = k1 * (1 - b + (b * lengths[row]!) / avg);
+  scratch.normsRows = rowCount;
+  scratch.normsAvg = avg;
+  return scratch;
+}
+
 /**
  * The `limit` best allowed rows, as row → score, best first (ties to the lower row), with the
- * exact scores of the exhaustive loop. `terms` in query order; every `w` above 0.
+ * exact scores of the exhaustive loop. `ordered` as `scoringOrder` returns it; every `w` above 0.
  */
 export function topScores(
   index: Bm25Rows,
   ordered: ScoringTerm[],
   allow: ((row: number) => boolean) | undefined,
   limit: number,
-  acc: Float64Array,
+  scratch: Bm25Scratch,
 ): Map<number, number> {
-  const { lengths, alive, k1, b, avg } = index;
+  const { acc, allowed, norms, touched } = prepared(index, scratch);
+  const k1p1 = index.k1 + 1;
   const rest = new Float64Array(ordered.length + 1);
   for (let i = ordered.length - 1; i >= 0; i--) rest[i] = rest[i + 1]! + ordered[i]!.bound;
   let restEntries = ordered.reduce((n, t) => n + t.posting.n, 0);
-  // 0 unknown, 1 allowed, 2 not: `allow` is asked once a row, and only about rows that could enter.
-  const allowed = new Uint8Array(index.rowCount);
-  const isAllowed = (row: number) => {
-    if (allowed[row] === 0) allowed[row] = !allow || allow(row) ? 1 : 2;
-    return allowed[row] === 1;
-  };
-  const touched: number[] = [];
+  let count = 0;
   let i = 0;
   let threshold = -Infinity;
   // What the threshold can be at most: the last one found plus the bounds read since.
   let ceiling = 0;
   let ceilingAt = 0;
-  for (; i < ordered.length; i++) {
-    const term = ordered[i]!;
-    // Worth checking only when what is left to read outweighs a pass over the rows touched,
-    // and when the threshold could beat what is left.
-    const most = ceiling + rest[ceilingAt]! - rest[i]!;
-    if (touched.length >= limit && restEntries > 2 * touched.length && most > rest[i]!) {
-      threshold = kthBest(touched, acc, limit, isAllowed);
-      if (threshold > rest[i]!) break;
-      ceiling = Math.max(0, threshold);
-      ceilingAt = i;
-    }
-    restEntries -= term.posting.n;
-    const w = term.w;
-    const { bytes, used } = term.posting;
-    let row = -1;
-    for (let at = 0; at < used;) {
-      let v = bytes[at++]!;
-      if (v >= 0x80) {
-        v &= 0x7f;
-        let shift = 7;
-        let x: number;
-        do {
-          x = bytes[at++]!;
-          v |= (x & 0x7f) << shift;
-          shift += 7;
-        } while (x >= 0x80);
-      }
-      row += v >>> 1;
-      let tf = 1;
-      if (v & 1) {
-        tf = bytes[at++]!;
-        if (tf >= 0x80) {
-          tf &= 0x7f;
-          let shift = 7;
-          let x: number;
-          do {
-            x = bytes[at++]!;
-            tf |= (x & 0x7f) << shift;
-            shift += 7;
-          } while (x >= 0x80);
-        }
-      }
-      if (!alive[row]) continue;
-      const norm = tf + k1 * (1 - b + (b * lengths[row]!) / avg);
-      if (acc[row] === 0) touched.push(row);
-      acc[row]! += (w * (tf * (k1 + 1))) / norm;
-    }
-  }
-  let rows: ArrayLike<number> = touched;
-  if (i < ordered.length) {
-    // Only rows that can still reach the threshold stay; the remaining terms score just them.
-    const floor = threshold - rest[i]! - SLACK * threshold;
-    let kept = new Int32Array(touched.length);
-    let n = 0;
-    for (const row of touched) if (acc[row]! >= floor && isAllowed(row)) kept[n++] = row;
-    kept = kept.subarray(0, n).sort();
+  try {
     for (; i < ordered.length; i++) {
       const term = ordered[i]!;
-      const w = term.w;
-      const running = kept;
-      forRowsIn(term.posting, term.summary, running, (c, tf) => {
-        const row = running[c]!;
-        acc[row]! += (w * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * lengths[row]!) / avg));
-      });
-      // The threshold rises and what is left to add shrinks: fewer rows stay in the running.
-      if (kept.length <= limit) continue;
-      threshold = kthBest(kept, acc, limit, isAllowed);
-      const least = threshold - rest[i + 1]! - SLACK * Math.abs(threshold);
-      n = 0;
-      for (let c = 0; c < kept.length; c++) if (acc[kept[c]!]! >= least) kept[n++] = kept[c]!;
-      kept = kept.subarray(0, n);
+      // Worth checking only when what is left to read outweighs a pass over the rows touched,
+      // and when the threshold could beat what is left.
+      const most = ceiling + rest[ceilingAt]! - rest[i]!;
+      if (count >= limit && restEntries > 2 * count && most > rest[i]!) {
+        threshold = kthBest(touched, count, acc, limit, allowed, allow);
+        if (threshold > rest[i]!) break;
+        ceiling = Math.max(0, threshold);
+        ceilingAt = i;
+      }
+      restEntries -= term.posting.n;
+      count = addToAll(term, index.alive, acc, norms, k1p1, touched, count);
     }
-    rows = kept;
+    let kept = touched.subarray(0, count);
+    if (i < ordered.length) {
+      // Only rows that can still reach the threshold stay; the remaining terms score just them.
+      const floor = threshold - rest[i]! - SLACK * threshold;
+      let n = 0;
+      const rows = scratch.kept;
+      // In row order (the blocks are), found by a pass over the accumulators rather than a sort.
+      for (let row = 0; row < index.rowCount; row++) {
+        if (acc[row]! > 0 && acc[row]! >= floor && admits(allowed, allow, row)) rows[n++] = row;
+      }
+      kept = rows.subarray(0, n);
+      for (; i < ordered.length; i++) {
+        addToRows(ordered[i]!, kept, acc, norms, k1p1);
+        // The threshold rises and what is left to add shrinks: fewer rows stay in the running.
+        if (kept.length <= limit) continue;
+        threshold = kthScore(kept, acc, limit, scratch.values);
+        const least = threshold - rest[i + 1]! - SLACK * Math.abs(threshold);
+        n = 0;
+        for (let c = 0; c < kept.length; c++) if (acc[kept[c]!]! >= least) kept[n++] = kept[c]!;
+        kept = kept.subarray(0, n);
+      }
+    }
+    const heap = new TopK(limit);
+    for (let c = 0; c < kept.length; c++) {
+      const row = kept[c]!;
+      if (heap.accepts(acc[row]!, row) && admits(allowed, allow, row)) heap.push(acc[row]!, row);
+    }
+    return new Map(heap.sorted().map(({ row, score }) => [row, score]));
+  } finally {
+    // Leaves the arrays zero for the next question, also when `allow` threw.
+    for (let c = 0; c < count; c++) {
+      acc[touched[c]!] = 0;
+      allowed[touched[c]!] = 0;
+    }
   }
-  const heap = new TopK(limit);
-  for (let c = 0; c < rows.length; c++) {
-    const row = rows[c]!;
-    if (heap.accepts(acc[row]!, row) && isAllowed(row)) heap.push(acc[row]!, row);
-  }
-  for (const row of touched) acc[row] = 0;
-  return new Map(heap.sorted().map(({ row, score }) => [row, score]));
 }
 
-/** The `limit`-th best score among allowed rows; -Infinity when fewer are allowed. */
-function kthBest(rows: ArrayLike<number>, acc: Float64Array, limit: number, isAllowed: (row: number) => boolean): number {
+/** Whether `allow` takes the row, asking it once a row. */
+function admits(allowed: Uint8Array, allow: ((row: number) => boolean) | undefined, row: number): boolean {
+  if (allowed[row] === 0) allowed[row] = !allow || allow(row) ? 1 : 2;
+  return allowed[row] === 1;
+}
+
+/** Adds the term to every live row its posting holds, noting rows touched for the first time; returns the rows touched. */
+function addToAll(
+  term: ScoringTerm,
+  alive: Uint8Array,
+  acc: Float64Array,
+  norms: Float64Array,
+  k1p1: number,
+  touched: Int32Array,
+  count: number,
+): number {
+  const w = term.w;
+  const { bytes, n } = term.posting;
+  let at = 0;
+  let row = -1;
+  for (let done = 0; done < n; done += BLOCK_ENTRIES) {
+    const size = Math.min(BLOCK_ENTRIES, n - done);
+    at = decodeEntries(bytes, at, row, size, blockRows, blockTfs);
+    row = blockRows[size - 1]!;
+    for (let e = 0; e < size; e++) {
+      const r = blockRows[e]!;
+      if (!alive[r]) continue;
+      const tf = blockTfs[e]!;
+      if (acc[r] === 0) touched[count++] = r;
+      acc[r]! += (w * (tf * k1p1)) / (tf + norms[r]!);
+    }
+  }
+  return count;
+}
+
+/** Adds the term to each of `rows` (ascending) its posting holds, decoding only blocks that may hold one. */
+function addToRows(term: ScoringTerm, rows: Int32Array, acc: Float64Array, norms: Float64Array, k1p1: number): void {
+  const { blocks } = term.summary;
+  const { bytes, n } = term.posting;
+  const w = term.w;
+  const end = rows.length;
+  let c = 0;
+  for (let blk = 0; blk < blocks.length && c < end; blk += 3) {
+    if (rows[c]! > blocks[blk + 2]!) continue;
+    const size = Math.min(BLOCK_ENTRIES, n - (blk / 3) * BLOCK_ENTRIES);
+    decodeEntries(bytes, blocks[blk]!, blocks[blk + 1]!, size, blockRows, blockTfs);
+    for (let e = 0; e < size && c < end; e++) {
+      const row = blockRows[e]!;
+      while (c < end && rows[c]! < row) c++;
+      if (c < end && rows[c] === row) {
+        const tf = blockTfs[e]!;
+        acc[row]! += (w * (tf * k1p1)) / (tf + norms[row]!);
+        c++;
+      }
+    }
+  }
+}
+
+/** The `limit`-th best score of `rows` (all allowed, more than `limit`), by selection in `values`. */
+function kthScore(rows: Int32Array, acc: Float64Array, limit: number, values: Float64Array): number {
+  const n = rows.length;
+  for (let c = 0; c < n; c++) values[c] = acc[rows[c]!]!;
+  // Quickselect for the (limit − 1)-th largest, in place.
+  const want = limit - 1;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1]!;
+    let l = lo;
+    let h = hi;
+    while (l <= h) {
+      while (values[l]! > pivot) l++;
+      while (values[h]! < pivot) h--;
+      if (l <= h) {
+        const t = values[l]!;
+        values[l++] = values[h]!;
+        values[h--] = t;
+      }
+    }
+    if (want <= h) hi = h;
+    else if (want >= l) lo = l;
+    else return values[want]!;
+  }
+  return values[want]!;
+}
+
+/** The `limit`-th best score among the first `count` rows that are allowed; -Infinity when fewer are allowed. */
+function kthBest(
+  rows: Int32Array,
+  count: number,
+  acc: Float64Array,
+  limit: number,
+  allowed: Uint8Array,
+  allow: ((row: number) => boolean) | undefined,
+): number {
   const heap = new TopK(limit);
-  for (let j = 0; j < rows.length; j++) {
+  for (let j = 0; j < count; j++) {
     const row = rows[j]!;
     const s = acc[row]!;
-    if (heap.accepts(s, row) && isAllowed(row)) heap.push(s, row);
+    if (heap.accepts(s, row) && admits(allowed, allow, row)) heap.push(s, row);
   }
   return heap.threshold;
 }

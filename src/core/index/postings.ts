@@ -58,19 +58,20 @@ export function appendEntry(posting: Posting, row: number, tf: number): void {
   posting.n++;
 }
 
-/** Calls `visit(row, tf)` for each entry, in row order (for what is not on a question's path). */
-export function forEachEntry(posting: Posting, visit: (row: number, tf: number) => void): void {
-  const bytes = posting.bytes;
-  const end = posting.used;
-  let row = -1;
-  for (let i = 0; i < end;) {
-    let v = bytes[i++]!;
+/**
+ * Decodes `count` entries starting at byte `at` (the row before them `row`) into `rows` and
+ * `tfs`; returns the byte after them. The one varint decoder: callers decode a block at a time
+ * into small buffers and loop over those, which costs no more than decoding inline.
+ */
+export function decodeEntries(bytes: Uint8Array, at: number, row: number, count: number, rows: Int32Array, tfs: Int32Array): number {
+  for (let e = 0; e < count; e++) {
+    let v = bytes[at++]!;
     if (v >= 0x80) {
       v &= 0x7f;
       let shift = 7;
       let x: number;
       do {
-        x = bytes[i++]!;
+        x = bytes[at++]!;
         v |= (x & 0x7f) << shift;
         shift += 7;
       } while (x >= 0x80);
@@ -78,18 +79,37 @@ export function forEachEntry(posting: Posting, visit: (row: number, tf: number) 
     row += v >>> 1;
     let tf = 1;
     if (v & 1) {
-      tf = bytes[i++]!;
+      tf = bytes[at++]!;
       if (tf >= 0x80) {
         tf &= 0x7f;
         let shift = 7;
         let x: number;
         do {
-          x = bytes[i++]!;
+          x = bytes[at++]!;
           tf |= (x & 0x7f) << shift;
           shift += 7;
         } while (x >= 0x80);
       }
     }
-    visit(row, tf);
+    rows[e] = row;
+    tfs[e] = tf;
+  }
+  return at;
+}
+
+/** Entries `decodeEntries` is asked for at a time by the loops here. */
+const CHUNK = 128;
+const chunkRows = new Int32Array(CHUNK);
+const chunkTfs = new Int32Array(CHUNK);
+
+/** Calls `visit(row, tf)` for each entry, in row order (for what is not on a question's path). */
+export function forEachEntry(posting: Posting, visit: (row: number, tf: number) => void): void {
+  let at = 0;
+  let row = -1;
+  for (let done = 0; done < posting.n; done += CHUNK) {
+    const count = Math.min(CHUNK, posting.n - done);
+    at = decodeEntries(posting.bytes, at, row, count, chunkRows, chunkTfs);
+    row = chunkRows[count - 1]!;
+    for (let e = 0; e < count; e++) visit(chunkRows[e]!, chunkTfs[e]!);
   }
 }
