@@ -97,3 +97,77 @@ describe('Bm25Index pruned top-N (MaxScore)', () => {
     expect([...scores.keys()]).toEqual([1, 3, 5, 7]);
   });
 });
+
+describe('Bm25Index pruned top-N over many skip blocks (block bounds)', () => {
+  /** 12,000 rows: a term in every row, common terms in most, one term said many times in one short row. */
+  function longIndex(seed: number): Bm25Index {
+    const rand = random(seed);
+    const index = new Bm25Index();
+    for (const row of corpus(rand, 12_000, 400)) index.add(['everywhere', ...row]);
+    index.add([...Array<string>(300).fill('t0'), 'everywhere']);
+    index.add(['t1', 'everywhere']);
+    return index;
+  }
+
+  it('returns exactly the exhaustive top-N with long postings, filters, removed rows, ties and a term in every row', () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const index = longIndex(seed);
+      const rand = random(100 + seed);
+      // Whole stretches removed (many blocks hold only tombstones), and scattered rows.
+      index.removeRows([
+        ...Array.from({ length: 2000 }, (_, i) => 3000 + i),
+        ...Array.from({ length: 300 }, () => Math.floor(rand() * 12_000)),
+      ]);
+      // Copies of rows at the end: their scores tie with the originals', often at the cut.
+      const rows = corpus(rand, 600, 400);
+      for (const row of [...rows, ...rows]) index.add(['everywhere', ...row]);
+      for (let q = 0; q < 20; q++) {
+        const terms = query(rand, 400);
+        if (q % 2 === 0) terms.set('everywhere', 0.5);
+        const allow = [undefined, (row: number) => row % 3 !== 0, (row: number) => row < 1000 || row > 9000][q % 3];
+        const limit = [1, 10, 200, 400][q % 4]!;
+        expect([...index.scores(terms, allow, limit)]).toEqual([...index.exhaustiveScores(terms, allow, limit)]);
+      }
+    }
+  });
+
+  it('asks the filter only about rows whose blocks leave them a chance (a common term said 1,000 times in one row)', () => {
+    const index = new Bm25Index();
+    for (let r = 0; r < 20_000; r++) {
+      const terms: string[] = [];
+      if (r % 2 === 0) terms.push('common');
+      if (r % 40 === 0) terms.push(...Array<string>(1 + ((r / 40) % 3)).fill('rare'));
+      for (let i = 0; i < 2 + (r % 17); i++) terms.push(`f${(r * 7 + i) % 997}`);
+      index.add(terms);
+    }
+    // Its global bound counts this row's 1,000 and the next row's length of 1 together.
+    index.add(Array<string>(1000).fill('common'));
+    index.add(['common']);
+    const q = new Map([
+      ['rare', 1],
+      ['common', 1],
+    ]);
+    let asked = 0;
+    const got = index.scores(q, () => (asked++, true), 10);
+    expect([...got]).toEqual([...index.exhaustiveScores(q, undefined, 10)]);
+    // The global bound keeps 240 rows in the running; the blocks' own bounds 141.
+    expect(asked).toBeLessThan(180);
+  });
+
+  it('summarises a grown posting as it would a new one, block bounds included', () => {
+    const grown = new Bm25Index();
+    const rand = random(7);
+    const rows = corpus(rand, 3000, 50);
+    for (const row of rows.slice(0, 1000)) grown.add(row);
+    const q = new Map([
+      ['t0', 1],
+      ['t3', 1],
+    ]);
+    grown.scores(q, undefined, 5);
+    for (const row of rows.slice(1000)) grown.add(row);
+    const fresh = new Bm25Index();
+    for (const row of rows) fresh.add(row);
+    expect([...grown.scores(q, undefined, 20)]).toEqual([...fresh.scores(q, undefined, 20)]);
+    expect([...grown.scores(q, undefined, 20)]).toEqual([...grown.exhaustiveScores(q, undefined, 20)]);
+  });
+});

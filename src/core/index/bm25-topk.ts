@@ -2,10 +2,12 @@
  * BM25's best `limit` rows without scoring every row a common term touches (MaxScore, term at a
  * time): terms go rarest-bound first, fully accumulated, until the `limit`-th best partial score
  * already beats what all the remaining terms together could add; from then on no untouched row
- * can enter, so the remaining (long, common-word) postings only score the rows still in the
- * running, block by block, skipping blocks that hold none of them. Every row's terms are added in
- * the same order and with the same float operations as the exhaustive loop, so the set and the
- * scores are the exhaustive ones: best score first, ties to the lower row.
+ * can enter. The rows still in the running then get their own bound for the remaining (long,
+ * common-word) terms from the skip blocks of 64 entries they fall in (each block keeps the most
+ * one of its entries adds), which drops most of them before those postings are read; the rest
+ * are scored block by block, skipping blocks that hold none of them. Every row's terms are added
+ * in the same order and with the same float operations as the exhaustive loop, so the set and
+ * the scores are the exhaustive ones: best score first, ties to the lower row.
  */
 import { decodeEntries, type Posting } from './postings.js';
 import { TopK } from './vector-topk.js';
@@ -14,6 +16,8 @@ import { TopK } from './vector-topk.js';
 const BLOCK_ENTRIES = 64;
 /** Bounds are compared with this relative slack, far above float rounding (1e-15). */
 const SLACK = 1e-9;
+/** A summary is made again when the average length has moved by more than this share since it was made. */
+const MAX_DRIFT = 0.01;
 
 /** Per posting, computed on first use and extended once it has grown: its bound and skip blocks. */
 export interface PostingSummary {
@@ -23,6 +27,13 @@ export interface PostingSummary {
   minLength: number;
   /** Per block: first byte, the row before its first entry, its last row. */
   blocks: Int32Array;
+  /**
+   * Per block: the most one of its entries adds per unit of query weight, at average length
+   * `avg`. At another average `a` the most is at most `max(1, a / avg)` times that: only the
+   * length part of the norm scales with the average.
+   */
+  blockMax: Float64Array;
+  avg: number;
 }
 
 export interface QueryTerm {
@@ -59,8 +70,9 @@ export interface Bm25Scratch {
   /** Rows touched by a question, and those of them still in the running. */
   touched: Int32Array;
   kept: Int32Array;
-  /** Their scores, for selecting the threshold. */
+  /** Their scores, for selecting the threshold, and what the terms left can add to each at most. */
   values: Float64Array;
+  bounds: Float64Array;
 }
 
 export function emptyScratch(): Bm25Scratch {
@@ -74,6 +86,7 @@ export function emptyScratch(): Bm25Scratch {
     touched: none,
     kept: none,
     values: new Float64Array(0),
+    bounds: new Float64Array(0),
   };
 }
 
@@ -83,26 +96,36 @@ const blockTfs = new Int32Array(BLOCK_ENTRIES);
 
 /**
  * The posting's bound data and skip blocks. Postings only grow at their end, so a grown one is
- * summarised again from its last (possibly partial) block on, not from its start.
+ * summarised again from its last (possibly partial) block on, not from its start, unless the
+ * average length has moved enough to loosen the block bounds.
  */
-export function summaryOf(posting: Posting, lengths: Int32Array): PostingSummary {
+export function summaryOf(posting: Posting, index: Bm25Rows): PostingSummary {
+  const { lengths, k1, b, avg } = index;
   const known = summaries.get(posting);
-  if (known && known.n === posting.n && known.bytes === posting.bytes) return known;
+  const drift = known ? Math.abs(avg / known.avg - 1) : Infinity;
+  if (known && known.n === posting.n && known.bytes === posting.bytes && drift <= MAX_DRIFT) return known;
   const count = Math.ceil(posting.n / BLOCK_ENTRIES);
   const blocks = new Int32Array(3 * count);
+  const blockMax = new Float64Array(count);
   let maxTf = 0;
   let minLength = Infinity;
   let from = 0;
   let at = 0;
   let row = -1;
-  if (known && known.n < posting.n && known.n > 0) {
+  let base = avg;
+  if (known && known.n < posting.n && known.n > 0 && drift <= MAX_DRIFT) {
     from = Math.floor((known.n - 1) / BLOCK_ENTRIES);
     blocks.set(known.blocks.subarray(0, 3 * from));
+    blockMax.set(known.blockMax.subarray(0, from));
     at = known.blocks[3 * from]!;
     row = known.blocks[3 * from + 1]!;
     maxTf = known.maxTf;
     minLength = known.minLength;
+    base = known.avg;
   }
+  // New blocks' maxima are taken at today's average and stated for the summary's own.
+  const restate = Math.max(1, base / avg) * (1 + SLACK);
+  const k1p1 = k1 + 1;
   for (let blk = from; blk < count; blk++) {
     const size = Math.min(BLOCK_ENTRIES, posting.n - blk * BLOCK_ENTRIES);
     blocks[3 * blk] = at;
@@ -110,12 +133,18 @@ export function summaryOf(posting: Posting, lengths: Int32Array): PostingSummary
     at = decodeEntries(posting.bytes, at, row, size, blockRows, blockTfs);
     row = blockRows[size - 1]!;
     blocks[3 * blk + 2] = row;
+    let most = 0;
     for (let e = 0; e < size; e++) {
-      if (blockTfs[e]! > maxTf) maxTf = blockTfs[e]!;
-      if (lengths[blockRows[e]!]! < minLength) minLength = lengths[blockRows[e]!]!;
+      const tf = blockTfs[e]!;
+      const length = lengths[blockRows[e]!]!;
+      if (tf > maxTf) maxTf = tf;
+      if (length < minLength) minLength = length;
+      const g = (tf * k1p1) / (tf + k1 * (1 - b + (b * length) / avg));
+      if (g > most) most = g;
     }
+    blockMax[blk] = most * restate;
   }
-  const summary = { n: posting.n, bytes: posting.bytes, maxTf, minLength, blocks };
+  const summary = { n: posting.n, bytes: posting.bytes, maxTf, minLength, blocks, blockMax, avg: base };
   summaries.set(posting, summary);
   return summary;
 }
@@ -133,7 +162,7 @@ function upperBound(term: QueryTerm, summary: PostingSummary, index: Bm25Rows): 
  */
 export function scoringOrder(index: Bm25Rows, terms: QueryTerm[]): ScoringTerm[] {
   return terms
-    .map((term) => ({ ...term, summary: summaryOf(term.posting, index.lengths) }))
+    .map((term) => ({ ...term, summary: summaryOf(term.posting, index) }))
     .map((t) => ({ ...t, bound: upperBound(t, t.summary, index) }))
     .sort((x, y) => y.bound - x.bound);
 }
@@ -150,6 +179,7 @@ function prepared(index: Bm25Rows, scratch: Bm25Scratch): Bm25Scratch {
     scratch.touched = new Int32Array(size);
     scratch.kept = new Int32Array(size);
     scratch.values = new Float64Array(size);
+    scratch.bounds = new Float64Array(size);
   }
   if (scratch.normsAvg !== avg) scratch.normsRows = 0;
   const norms = scratch.norms;
@@ -204,18 +234,41 @@ export function topScores(
       const rows = scratch.kept;
       // In row order (the blocks are), found by a pass over the accumulators rather than a sort.
       for (let row = 0; row < index.rowCount; row++) {
-        if (acc[row]! > 0 && acc[row]! >= floor && admits(allowed, allow, row)) rows[n++] = row;
+        if (acc[row]! > 0 && acc[row]! >= floor) rows[n++] = row;
       }
       kept = rows.subarray(0, n);
-      for (; i < ordered.length; i++) {
-        addToRows(ordered[i]!, kept, acc, norms, k1p1);
-        // The threshold rises and what is left to add shrinks: fewer rows stay in the running.
+      // Each row's own bound for the terms left, from the blocks of their postings it falls in:
+      // far below `rest` for most rows, whose blocks hold no short row with the word said often.
+      // A term at a time in place of its global bound, dropping rows as soon as they fall short,
+      // so the later terms are looked up for fewer rows.
+      let bounds = scratch.bounds.subarray(0, n);
+      bounds.fill(rest[i]!);
+      let least = threshold - SLACK * Math.abs(threshold);
+      for (let j = i; j < ordered.length && kept.length > limit; j++) {
+        addBlockBounds(ordered[j]!, kept, bounds, index.avg);
+        n = keepReaching(kept, bounds, acc, least);
+        kept = kept.subarray(0, n);
+        bounds = bounds.subarray(0, n);
+      }
+      // `allow` is asked only about the rows left (the threshold counts allowed rows only).
+      n = 0;
+      for (let c = 0; c < kept.length; c++) {
+        if (admits(allowed, allow, kept[c]!)) {
+          bounds[n] = bounds[c]!;
+          kept[n++] = kept[c]!;
+        }
+      }
+      kept = kept.subarray(0, n);
+      bounds = bounds.subarray(0, n);
+      // The threshold rises and what is left to add shrinks: fewer rows stay in the running.
+      while (i < ordered.length) {
+        addToRows(ordered[i++]!, kept, acc, norms, k1p1, bounds, index.avg);
         if (kept.length <= limit) continue;
         threshold = kthScore(kept, acc, limit, scratch.values);
-        const least = threshold - rest[i + 1]! - SLACK * Math.abs(threshold);
-        n = 0;
-        for (let c = 0; c < kept.length; c++) if (acc[kept[c]!]! >= least) kept[n++] = kept[c]!;
+        least = threshold - SLACK * Math.abs(threshold);
+        n = keepReaching(kept, bounds, acc, least);
         kept = kept.subarray(0, n);
+        bounds = bounds.subarray(0, n);
       }
     }
     const heap = new TopK(limit);
@@ -268,24 +321,72 @@ function addToAll(
   return count;
 }
 
-/** Adds the term to each of `rows` (ascending) its posting holds, decoding only blocks that may hold one. */
-function addToRows(term: ScoringTerm, rows: Int32Array, acc: Float64Array, norms: Float64Array, k1p1: number): void {
-  const { blocks } = term.summary;
+/** What the term adds at most, per unit of its blocks' `blockMax`, at average length `avg`. */
+function blockScale(term: ScoringTerm, avg: number): number {
+  return term.w * Math.max(1, avg / term.summary.avg) * (1 + SLACK);
+}
+
+/** Puts the term's block bound at `rows[c]` (ascending) in place of its global bound in `bounds[c]`. */
+function addBlockBounds(term: ScoringTerm, rows: Int32Array, bounds: Float64Array, avg: number): void {
+  const { blocks, blockMax } = term.summary;
+  const scale = blockScale(term, avg);
+  const count = blockMax.length;
+  let b = 0;
+  for (let c = 0; c < rows.length; c++) {
+    const row = rows[c]!;
+    while (b < count && blocks[3 * b + 2]! < row) b++;
+    // Past the last block the posting holds no row: the term adds nothing.
+    bounds[c] = bounds[c]! + (b < count ? scale * blockMax[b]! : 0) - term.bound;
+  }
+}
+
+/** Moves the rows whose score plus bound reaches `least` (and their bounds) to the front; returns how many. */
+function keepReaching(rows: Int32Array, bounds: Float64Array, acc: Float64Array, least: number): number {
+  let n = 0;
+  for (let c = 0; c < rows.length; c++) {
+    if (acc[rows[c]!]! + bounds[c]! >= least) {
+      bounds[n] = bounds[c]!;
+      rows[n++] = rows[c]!;
+    }
+  }
+  return n;
+}
+
+/**
+ * Adds the term to each of `rows` (ascending) its posting holds, decoding only blocks that may
+ * hold one, and takes the term's block bound off `bounds` of the rows it was counted for.
+ */
+function addToRows(
+  term: ScoringTerm,
+  rows: Int32Array,
+  acc: Float64Array,
+  norms: Float64Array,
+  k1p1: number,
+  bounds: Float64Array,
+  avg: number,
+): void {
+  const { blocks, blockMax } = term.summary;
   const { bytes, n } = term.posting;
   const w = term.w;
+  const scale = blockScale(term, avg);
   const end = rows.length;
   let c = 0;
   for (let blk = 0; blk < blocks.length && c < end; blk += 3) {
-    if (rows[c]! > blocks[blk + 2]!) continue;
-    const size = Math.min(BLOCK_ENTRIES, n - (blk / 3) * BLOCK_ENTRIES);
+    const last = blocks[blk + 2]!;
+    if (rows[c]! > last) continue;
+    const b = blk / 3;
+    const size = Math.min(BLOCK_ENTRIES, n - b * BLOCK_ENTRIES);
+    const drop = scale * blockMax[b]!;
     decodeEntries(bytes, blocks[blk]!, blocks[blk + 1]!, size, blockRows, blockTfs);
-    for (let e = 0; e < size && c < end; e++) {
-      const row = blockRows[e]!;
-      while (c < end && rows[c]! < row) c++;
-      if (c < end && rows[c] === row) {
+    // Every row up to the block's last one falls in it; the block's last entry ends the search.
+    let e = 0;
+    for (; c < end && rows[c]! <= last; c++) {
+      const row = rows[c]!;
+      bounds[c] = bounds[c]! - drop;
+      while (blockRows[e]! < row) e++;
+      if (blockRows[e] === row) {
         const tf = blockTfs[e]!;
         acc[row]! += (w * (tf * k1p1)) / (tf + norms[row]!);
-        c++;
       }
     }
   }

@@ -51,7 +51,7 @@ export class Bm25Index {
   private rowCount = 0;
   private totalLength = 0;
   private liveCount = 0;
-  /** Per-row work arrays kept between questions (zeroed after each): 33 MB at 1M rows. */
+  /** Per-row work arrays kept between questions (zeroed after each): 41 MB at 1M rows. */
   private readonly scratch = emptyScratch();
   readonly k1: number;
   readonly b: number;
