@@ -13,6 +13,7 @@ export const OP = {
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  i32Store: 0x36,
   f32Store: 0x38,
   i32Const: 0x41,
   i32LtU: 0x49,
@@ -24,7 +25,18 @@ export const OP = {
 } as const;
 
 /** SIMD opcodes (after the 0xfd prefix). */
-export const SIMD = { load: 0x00, const: 0x0c, extractLaneF32: 0x1f, addF32x4: 0xe4, mulF32x4: 0xe6 } as const;
+export const SIMD = {
+  load: 0x00,
+  const: 0x0c,
+  extractLaneI32: 0x1b,
+  extractLaneF32: 0x1f,
+  extendLowI8x16: 0x87,
+  extendHighI8x16: 0x88,
+  addI32x4: 0xae,
+  dotI16x8: 0xba,
+  addF32x4: 0xe4,
+  mulF32x4: 0xe6,
+} as const;
 
 export const TYPE = { i32: 0x7f, f32: 0x7d, v128: 0x7b, func: 0x60, void: 0x40 } as const;
 

@@ -9,9 +9,16 @@
  */
 import { instantiateDotKernel, type DotKernel } from './simd-dot.js';
 import { wasmSimdSupported } from './simd-asm.js';
+import { runSliced, type Steps } from './steps.js';
+import { Int8Rows, QUANTIZE_STEP_ROWS } from './vector-int8.js';
 
 /** Rows scored per kernel call; the scores block stays in L1/L2 while it is ranked. */
 export const BLOCK = 2048;
+/**
+ * From this many rows a search scans the int8 copy and rescores its few candidates (exact all
+ * the same, vector-int8.ts); below, the float32 scan is fast enough and costs no more memory.
+ */
+export const COMPACT_MIN_ROWS = 50_000;
 const PAGE = 65536;
 /** wasm32 addresses at most 4 GiB; beyond this the matrix moves to a plain ArrayBuffer. */
 const WASM_MAX_BYTES = 65536 * PAGE - PAGE;
@@ -41,16 +48,25 @@ export class VectorMatrix {
   private readonly scoresOffset: number;
   private readonly dataOffset: number;
   private capacityRows: number;
+  private int8: Int8Rows | null = null;
+  /** The int8 copy being made, in slices between questions. */
+  private quantizing: Promise<void> | null = null;
+  /** Infinity once the int8 copy could not be made. */
+  private compactFrom: number;
+  /** WebAssembly SIMD was allowed and is there (the float rows may still outgrow wasm32 memory). */
+  private readonly wasm: boolean;
 
-  constructor(dim: number, options: { wasm?: boolean; initialRows?: number } = {}) {
+  constructor(dim: number, options: { wasm?: boolean; initialRows?: number; compactFrom?: number } = {}) {
     if (!Number.isInteger(dim) || dim <= 0) throw new RangeError(`dimension must be a positive integer, got ${dim}`);
     this.dim = dim;
     this.stride = Math.ceil(dim / 4) * 4;
     this.scoresOffset = align64(this.stride * 4);
     this.dataOffset = align64(this.scoresOffset + BLOCK * 4);
+    this.compactFrom = options.compactFrom ?? COMPACT_MIN_ROWS;
+    this.wasm = (options.wasm ?? true) && wasmSimdSupported();
     const rows = Math.max(1, options.initialRows ?? 64);
     const bytes = this.dataOffset + rows * this.rowBytes;
-    if ((options.wasm ?? true) && wasmSimdSupported() && bytes <= WASM_MAX_BYTES) {
+    if (this.wasm && bytes <= WASM_MAX_BYTES) {
       const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
       const kernel = instantiateDotKernel(memory, this.stride);
       if (kernel) {
@@ -73,7 +89,7 @@ export class VectorMatrix {
 
   /** Bytes held for rows (capacity included), excluding the small query/score scratch. */
   get allocatedBytes(): number {
-    return this.buffer.byteLength;
+    return this.buffer.byteLength + (this.int8?.allocatedBytes ?? 0);
   }
 
   get capacity(): number {
@@ -121,6 +137,64 @@ export class VectorMatrix {
     const base = row * this.stride;
     for (let i = 0; i < dim; i++) data[base + i] = source[from + i]! * inv;
     for (let i = dim; i < this.stride; i++) data[base + i] = 0;
+    // a row of the copy, or the next: appends keep a complete copy complete
+    const int8 = this.int8;
+    if (int8 && row <= int8.quantized && int8.reserve(row + 1)) {
+      int8.writeRow(row, data, base);
+      if (row === int8.quantized) int8.quantized++;
+    }
+  }
+
+  /** Rows from `row` on were written into `data` directly: their int8 copy is made again. */
+  rowsWritten(row: number): void {
+    if (this.int8) this.int8.quantized = Math.min(this.int8.quantized, row);
+  }
+
+  /**
+   * The int8 copy when the matrix is big enough for it and it holds every row; otherwise null,
+   * and when big enough, the copy is begun (or continued) in slices between questions.
+   */
+  compactRows(): Int8Rows | null {
+    if (this.count < this.compactFrom || !this.wasm) return null;
+    const int8 = this.int8;
+    if (int8 && int8.quantized >= this.count) return int8;
+    void this.prepareCompact();
+    return null;
+  }
+
+  /** True when searches scan the int8 copy (it holds every row of a matrix big enough for it). */
+  get compactScan(): boolean {
+    return this.count >= this.compactFrom && this.wasm && this.int8 !== null && this.int8.quantized >= this.count;
+  }
+
+  /** Makes the int8 copy of every row, in slices; resolves when it is done (or cannot be made). */
+  prepareCompact(): Promise<void> {
+    if (this.count < this.compactFrom || !this.wasm) return Promise.resolve();
+    this.quantizing ??= runSliced(this.quantize()).finally(() => (this.quantizing = null));
+    return this.quantizing;
+  }
+
+  private *quantize(): Steps<void> {
+    for (;;) {
+      const count = this.count;
+      this.int8 ??= Int8Rows.create(this.dim, BLOCK, count);
+      const int8 = this.int8;
+      if (!int8) {
+        this.compactFrom = Infinity;
+        return;
+      }
+      if (int8.quantized >= count) return;
+      if (!int8.reserve(count)) {
+        // no memory for it: the exact scan answers, and the copy is not tried again
+        this.int8 = null;
+        this.compactFrom = Infinity;
+        return;
+      }
+      const end = Math.min(count, int8.quantized + QUANTIZE_STEP_ROWS);
+      for (let row = int8.quantized; row < end; row++) int8.writeRow(row, this.data, row * this.stride);
+      int8.quantized = end;
+      yield;
+    }
   }
 
   /** Loads the normalised query into the scratch slot; false for a non-finite vector. */
@@ -148,6 +222,12 @@ export class VectorMatrix {
   moveRows(from: number, to: number, n: number): void {
     if (n <= 0 || from === to) return;
     this.data.copyWithin(to * this.stride, from * this.stride, (from + n) * this.stride);
+    const int8 = this.int8;
+    if (!int8) return;
+    // rows moved from beyond the copy's end leave it ending where they landed
+    const held = Math.max(0, Math.min(n, int8.quantized - from));
+    int8.moveRows(from, to, held);
+    if (held < n) int8.quantized = Math.min(int8.quantized, to + held);
   }
 
   /** A copy of one row's unit vector (without padding). */

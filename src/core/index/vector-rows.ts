@@ -28,6 +28,8 @@ export interface VectorRowsOptions {
   wasm?: boolean;
   /** Rows to allocate up front. */
   initialRows?: number;
+  /** From this many rows searches scan an int8 copy and rescore (default `COMPACT_MIN_ROWS`). */
+  compactFrom?: number;
 }
 
 const MASK_CACHE_LIMIT = 32;
@@ -64,6 +66,11 @@ export class VectorRows {
   /** Which scan answers queries: the WASM SIMD kernel or the plain-JS fallback. */
   get scan(): ScanKind {
     return this.matrix?.scan ?? (this.settings.wasm === false ? 'js' : 'wasm-simd');
+  }
+
+  /** True when searches scan an int8 copy and rescore its candidates (see `prepareCompactScan`). */
+  get compactScan(): boolean {
+    return this.matrix?.compactScan ?? false;
   }
 
   /** Bytes allocated for vectors (capacity and a small query/score scratch included). */
@@ -215,6 +222,7 @@ export class VectorRows {
     if (this.adopts(rows)) this.matrix = rows.matrix!;
     const matrix = this.ensureMatrix(rows.dim);
     matrix.reserve(n, true);
+    matrix.rowsWritten(0);
     const { dim, stride, data } = matrix;
     for (let from = matrix === rows.matrix ? n : 0; from < n; from += IMPORT_STEP_ROWS) {
       const to = Math.min(n, from + IMPORT_STEP_ROWS);
@@ -233,6 +241,14 @@ export class VectorRows {
       if (row % IMPORT_STEP_ROWS === IMPORT_STEP_ROWS - 1) yield;
     }
     this.version++;
+  }
+
+  /**
+   * Makes the int8 copy that searches of a big store scan (vector-int8.ts) now, in slices;
+   * otherwise the first search begins it and searches stay exact float32 scans until it is done.
+   */
+  prepareCompactScan(): Promise<void> {
+    return this.matrix?.prepareCompact() ?? Promise.resolve();
   }
 
   /** The text stored with a row ('' when none was given). */
@@ -314,7 +330,11 @@ export class VectorRows {
       return this.matrix;
     }
     if (!Number.isInteger(dim) || dim <= 0) throw inputError(`invalid vector dimension ${dim}`);
-    this.matrix = new VectorMatrix(dim, { wasm: this.settings.wasm ?? true, initialRows: this.settings.initialRows ?? 16 });
+    this.matrix = new VectorMatrix(dim, {
+      wasm: this.settings.wasm ?? true,
+      initialRows: this.settings.initialRows ?? 16,
+      compactFrom: this.settings.compactFrom,
+    });
     return this.matrix;
   }
 

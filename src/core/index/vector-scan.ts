@@ -4,6 +4,7 @@
  */
 import { SanadError } from '../errors.js';
 import { BLOCK, type VectorMatrix } from './vector-matrix.js';
+import type { Int8Query, Int8Rows } from './vector-int8.js';
 import { TopK } from './vector-topk.js';
 
 export type Metadata = Record<string, unknown>;
@@ -57,6 +58,9 @@ export function scanTopK(
   if (query.length !== matrix.dim) throw dimensionError(query.length, matrix.dim);
   if (!matrix.setQuery(query)) throw inputError('the query vector has a non-finite value');
   if (mask && mask.allowed === 0) return [];
+  const int8 = matrix.compactRows();
+  const q8 = int8?.setQuery(matrix.query);
+  if (int8 && q8) return compactTopK(matrix, int8, q8, k, mask, allow);
 
   const heap = new TopK(Math.min(k, mask ? mask.allowed : count));
   const scores = matrix.scores;
@@ -85,6 +89,79 @@ export function scanTopK(
     scanRange(0, count);
   }
   return heap.sorted();
+}
+
+/**
+ * `scanTopK` through the int8 copy: every allowed row whose int8 score's upper bound reaches the
+ * k-th best lower bound is a candidate, and the candidates are rescored with the float32 kernel
+ * (the exact scan's scores, bit for bit). A row left out scores below k rows kept, so the result
+ * is the exact scan's, ties included.
+ */
+function compactTopK(
+  matrix: VectorMatrix,
+  int8: Int8Rows,
+  { sq, c, e }: Int8Query,
+  k: number,
+  mask: RowMask | null,
+  allow?: (row: number) => boolean,
+): Array<{ row: number; score: number }> {
+  const size = Math.min(k, mask ? mask.allowed : matrix.count);
+  const lows = new TopK(size);
+  const scales = int8.scales;
+  const dots = int8.scores;
+  const bits = mask && !mask.runs ? mask.mask : null;
+  let rows = new Int32Array(1024);
+  let highs = new Float64Array(1024);
+  let n = 0;
+  const scanRange = (from: number, to: number): void => {
+    for (let start = from; start < to; start += BLOCK) {
+      const m = Math.min(BLOCK, to - start);
+      int8.scoreBlock(start, m);
+      let threshold = lows.threshold;
+      for (let i = 0; i < m; i++) {
+        const s = scales[start + i]!;
+        const high = s * (sq * dots[i]! + c) + e;
+        if (high < threshold) continue;
+        const row = start + i;
+        if (bits && bits[row] === 0) continue;
+        if (allow && !allow(row)) continue;
+        const low = high - 2 * (s * c + e);
+        if (lows.accepts(low, row)) {
+          lows.push(low, row);
+          threshold = lows.threshold;
+        }
+        if (n === rows.length) {
+          rows = grow(rows, new Int32Array(2 * n));
+          highs = grow(highs, new Float64Array(2 * n));
+        }
+        rows[n] = row;
+        highs[n] = high;
+        n++;
+      }
+    }
+  };
+  if (mask?.runs) {
+    const runs = mask.runs;
+    for (let i = 0; i < runs.length; i += 2) scanRange(runs[i]!, runs[i + 1]!);
+  } else {
+    scanRange(0, matrix.count);
+  }
+  const threshold = lows.threshold;
+  const heap = new TopK(size);
+  const scores = matrix.scores;
+  for (let j = 0; j < n; j++) {
+    if (highs[j]! < threshold) continue;
+    const row = rows[j]!;
+    matrix.scoreBlock(row, 1);
+    const s = scores[0]!;
+    if (heap.accepts(s, row)) heap.push(s, row);
+  }
+  return heap.sorted();
+}
+
+function grow<T extends Int32Array | Float64Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }
 
 /** The rows a metadata filter allows, as a mask and, when few and long, as runs. */

@@ -60,9 +60,19 @@ export class FloatVectorStore extends VectorStore {
     return this.rows.scan;
   }
 
+  /** See `VectorRows.compactScan`. */
+  get compactScan(): boolean {
+    return this.rows.compactScan;
+  }
+
   /** Bytes allocated for vectors (capacity and a small query/score scratch included). */
   get vectorBytes(): number {
     return this.rows.vectorBytes;
+  }
+
+  /** See `VectorRows.prepareCompactScan`. */
+  prepareCompactScan(): Promise<void> {
+    return this.rows.prepareCompactScan();
   }
 
   /** See `VectorRows.addRaw`. */
