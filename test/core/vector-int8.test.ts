@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SanadError } from '../../src/core/errors.js';
-import { int8KernelBytes, instantiateInt8Kernel } from '../../src/core/index/simd-int8.js';
+import { instantiateInt8Kernel, instantiateQuantizeKernel, int8KernelBytes, quantizeKernelBytes } from '../../src/core/index/simd-int8.js';
 import { COMPACT_MIN_ROWS } from '../../src/core/index/vector-matrix.js';
 import { VectorRows } from '../../src/core/index/vector-rows.js';
 import { rng } from '../fixtures/random.js';
@@ -186,5 +186,34 @@ describe('int8 dot kernel', () => {
       }
     }
     expect(() => int8KernelBytes(24)).toThrow(RangeError);
+  });
+
+  it('quantises rows to int8 within half a step of their scale (largest |value| / 127); a zero row to zeros', () => {
+    const next = rng(5);
+    for (const width of [16, 48, 512]) {
+      const rows = 6;
+      const memory = new WebAssembly.Memory({ initial: 2 });
+      const quantize = instantiateQuantizeKernel(memory, width)!;
+      const floats = new Float32Array(memory.buffer, 0, rows * width);
+      for (let i = width; i < floats.length; i++) floats[i] = (next() - 0.5) * (i % 11 === 0 ? 0.9 : 0.1);
+      floats[3 * width + 5] = -0.75; // the largest value is negative
+      quantize(0, 65536, rows, 65536 + rows * width);
+      const out = new Int8Array(memory.buffer, 65536, rows * width);
+      const scales = new Float32Array(memory.buffer, 65536 + rows * width, rows);
+      expect(scales[0]).toBe(0);
+      expect(Array.from(out.subarray(0, width)).every((v) => v === 0)).toBe(true);
+      for (let row = 1; row < rows; row++) {
+        const values = floats.subarray(row * width, (row + 1) * width);
+        const max = Math.max(...Array.from(values, Math.abs));
+        expect(scales[row]).toBe(Math.fround(max / 127));
+        for (let i = 0; i < width; i++) {
+          const q = out[row * width + i]!;
+          expect(Math.abs(q)).toBeLessThanOrEqual(127);
+          expect(Math.abs(values[i]! - scales[row]! * q)).toBeLessThanOrEqual(scales[row]! * (0.5 + 2 ** -16));
+        }
+      }
+      expect(out[3 * width + 5]).toBe(-127);
+    }
+    expect(() => quantizeKernelBytes(40)).toThrow(RangeError);
   });
 });

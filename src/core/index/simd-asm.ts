@@ -22,20 +22,31 @@ export const OP = {
   i32Mul: 0x6c,
   i32And: 0x71,
   f32Add: 0x92,
+  f32Div: 0x95,
+  f32Max: 0x97,
+  f32Const: 0x43,
 } as const;
 
 /** SIMD opcodes (after the 0xfd prefix). */
 export const SIMD = {
   load: 0x00,
+  store: 0x0b,
   const: 0x0c,
+  splatF32x4: 0x13,
   extractLaneI32: 0x1b,
   extractLaneF32: 0x1f,
+  narrowI16x8: 0x65,
+  nearestF32x4: 0x6a,
+  narrowI32x4: 0x85,
   extendLowI8x16: 0x87,
   extendHighI8x16: 0x88,
   addI32x4: 0xae,
   dotI16x8: 0xba,
+  absF32x4: 0xe0,
   addF32x4: 0xe4,
   mulF32x4: 0xe6,
+  maxF32x4: 0xe9,
+  truncSatF32x4: 0xf8,
 } as const;
 
 export const TYPE = { i32: 0x7f, f32: 0x7d, v128: 0x7b, func: 0x60, void: 0x40 } as const;
@@ -71,6 +82,9 @@ export const i32 = (n: number): number[] => [OP.i32Const, ...sleb(n)];
 export const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 /** v128.load with a 16-byte alignment hint and a constant byte offset. */
 export const v128Load = (offset: number): number[] => [...simd(SIMD.load), 4, ...uleb(offset)];
+/** v128.store with a 16-byte alignment hint and a constant byte offset. */
+export const v128Store = (offset: number): number[] => [...simd(SIMD.store), 4, ...uleb(offset)];
+export const f32 = (value: number): number[] => [OP.f32Const, ...new Uint8Array(Float32Array.of(value).buffer)];
 export const v128Zero = (): number[] => [...simd(SIMD.const), ...new Array<number>(16).fill(0)];
 export const f32x4Add = (): number[] => simd(SIMD.addF32x4);
 export const f32x4Mul = (): number[] => simd(SIMD.mulF32x4);

@@ -8,7 +8,7 @@
  * the query by `i32x4.dot_i16x8_s` (Node 20 has no relaxed SIMD's int8 dot). With values in
  * [-127, 127] a row sums at most 127 * 127 * width, exact in int32 for any width below 133k.
  */
-import { OP, SIMD, TYPE, get, i32, moduleBytes, set, simd, tee, v128Load, v128Zero } from './simd-asm.js';
+import { OP, SIMD, TYPE, f32, get, i32, moduleBytes, set, simd, tee, v128Load, v128Store, v128Zero } from './simd-asm.js';
 
 const Q = 0;
 const P = 1;
@@ -112,4 +112,160 @@ export function instantiateInt8Kernel(memory: WebAssembly.Memory, width: number)
   if (mod === null) return null;
   const instance = new WebAssembly.Instance(mod, { env: { memory } });
   return instance.exports['dot8'] as Int8Kernel;
+}
+
+/**
+ * The module bytes of `quant8(src, dst, rows, scales)`, which quantises `rows` float32 rows of
+ * `width` floats (zero padded) at src into int8 rows at dst, `width` bytes each, and writes each
+ * row's scale (its largest |value| / 127, as f32) at scales: value = scale * int8 to within
+ * scale * (1/2 + 2^-16). A zero row gets scale 0 and zeros (0 * (1 / 0) is NaN, which saturates to 0).
+ */
+export function quantizeKernelBytes(width: number): Uint8Array<ArrayBuffer> {
+  if (!Number.isInteger(width) || width <= 0 || width % 16 !== 0) {
+    throw new RangeError(`width must be a positive multiple of 16, got ${width}`);
+  }
+  const [SRC, DST, ROWS, SCALES, END, SP, SE, S, M, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const rowBytes = width * 4;
+  const lane = (n: number) => [...get(M), ...simd(SIMD.extractLaneF32), n];
+  const scaled = (offset: number) => [
+    ...get(SP),
+    ...v128Load(offset),
+    ...get(INV),
+    ...simd(SIMD.mulF32x4),
+    ...simd(SIMD.nearestF32x4),
+    ...simd(SIMD.truncSatF32x4),
+  ];
+  const row = [
+    // the largest |value|
+    ...v128Zero(),
+    ...set(M),
+    ...get(SRC),
+    ...set(SP),
+    ...get(SRC),
+    ...i32(rowBytes),
+    OP.i32Add,
+    ...set(SE),
+    OP.loop,
+    TYPE.void,
+    ...get(M),
+    ...get(SP),
+    ...v128Load(0),
+    ...simd(SIMD.absF32x4),
+    ...simd(SIMD.maxF32x4),
+    ...set(M),
+    ...get(SP),
+    ...i32(16),
+    OP.i32Add,
+    ...tee(SP),
+    ...get(SE),
+    OP.i32LtU,
+    OP.brIf,
+    0,
+    OP.end,
+    ...lane(0),
+    ...lane(1),
+    OP.f32Max,
+    ...lane(2),
+    ...lane(3),
+    OP.f32Max,
+    OP.f32Max,
+    ...f32(127),
+    OP.f32Div,
+    ...set(S),
+    ...get(SCALES),
+    ...get(S),
+    OP.f32Store,
+    2,
+    0,
+    ...f32(1),
+    ...get(S),
+    OP.f32Div,
+    ...simd(SIMD.splatF32x4),
+    ...set(INV),
+    // 16 values at a time: scale, round to nearest, saturate to int32, narrow to int8
+    ...get(SRC),
+    ...set(SP),
+    OP.loop,
+    TYPE.void,
+    ...get(DST),
+    ...scaled(0),
+    ...scaled(16),
+    ...simd(SIMD.narrowI32x4),
+    ...scaled(32),
+    ...scaled(48),
+    ...simd(SIMD.narrowI32x4),
+    ...simd(SIMD.narrowI16x8),
+    ...v128Store(0),
+    ...get(DST),
+    ...i32(16),
+    OP.i32Add,
+    ...set(DST),
+    ...get(SP),
+    ...i32(64),
+    OP.i32Add,
+    ...tee(SP),
+    ...get(SE),
+    OP.i32LtU,
+    OP.brIf,
+    0,
+    OP.end,
+    ...get(SCALES),
+    ...i32(4),
+    OP.i32Add,
+    ...set(SCALES),
+    ...get(SE),
+    ...set(SRC),
+  ];
+  const body = [
+    ...get(SRC),
+    ...get(ROWS),
+    ...i32(rowBytes),
+    OP.i32Mul,
+    OP.i32Add,
+    ...set(END),
+    OP.block,
+    TYPE.void,
+    OP.loop,
+    TYPE.void,
+    ...get(SRC),
+    ...get(END),
+    OP.i32GeU,
+    OP.brIf,
+    1,
+    ...row,
+    OP.br,
+    0,
+    OP.end,
+    OP.end,
+  ];
+  return moduleBytes({
+    exportName: 'quant8',
+    params: 4,
+    locals: [
+      [3, TYPE.i32],
+      [1, TYPE.f32],
+      [2, TYPE.v128],
+    ],
+    body,
+  });
+}
+
+export type QuantizeKernel = (src: number, dst: number, rows: number, scales: number) => void;
+
+const quantizeModules = new Map<number, WebAssembly.Module | null>();
+
+/** Instantiates the quantising kernel on `memory`, or returns null where WebAssembly SIMD is unavailable. */
+export function instantiateQuantizeKernel(memory: WebAssembly.Memory, width: number): QuantizeKernel | null {
+  let mod = quantizeModules.get(width);
+  if (mod === undefined) {
+    try {
+      mod = new WebAssembly.Module(quantizeKernelBytes(width));
+    } catch {
+      mod = null;
+    }
+    quantizeModules.set(width, mod);
+  }
+  if (mod === null) return null;
+  const instance = new WebAssembly.Instance(mod, { env: { memory } });
+  return instance.exports['quant8'] as QuantizeKernel;
 }

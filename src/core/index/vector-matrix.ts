@@ -191,7 +191,7 @@ export class VectorMatrix {
         return;
       }
       const end = Math.min(count, int8.quantized + QUANTIZE_STEP_ROWS);
-      for (let row = int8.quantized; row < end; row++) int8.writeRow(row, this.data, row * this.stride);
+      int8.writeRows(int8.quantized, end - int8.quantized, this.data, this.stride);
       int8.quantized = end;
       yield;
     }
