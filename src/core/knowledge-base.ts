@@ -94,10 +94,12 @@ export class KnowledgeBase {
     reading: KnowledgeReading,
   ) {
     this.reading = { ...reading, known: (document) => this.index.documents.get(document) };
-    this.snapshot = new SnapshotWriter(embedder.id, logger, () => ({
-      state: this.index.snapshotState(),
-      extras: { fingerprints: [...(this.reading.fingerprints ?? [])] },
-    }));
+    this.snapshot = new SnapshotWriter(
+      embedder.id,
+      logger,
+      () => this.index.snapshotState(),
+      () => ({ fingerprints: [...(this.reading.fingerprints ?? [])] }),
+    );
   }
 
   static async open(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {

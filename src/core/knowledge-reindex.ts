@@ -46,13 +46,22 @@ export async function reindex(current: KnowledgeIndex, updates: Update[], change
       const replaced = new Set([...removed, ...updated.map((doc) => doc.document)]);
       return [...current.documents.values()].filter((doc) => !replaced.has(doc.document));
     };
+    // The worker writes the new index's snapshot before handing it over: at 100k paragraphs,
+    // serialising it here held the event loop for about a second.
+    const { target, done } = await snapshot.toWorker();
     try {
-      const { index, skipped } = await buildInWorker(embedder, { updates, kept });
+      const onSnapshotError = (error: string) =>
+        logger.warn('the index worker could not write the snapshot; writing it here later', { error });
+      const { index, skipped, snapshotWritten } = await buildInWorker(embedder, { updates, kept, snapshot: target, onSnapshotError });
+      skipping(change, skipped, index);
+      // The caller marks the snapshot stale only when something changed: then it is current already.
+      done(snapshotWritten && change.added.length + change.changed.length + change.removed.length > 0);
       await snapshot.idle();
       embedder.retain(index.embeddingKeys());
       logger.info('knowledge re-indexed in a worker thread', { documents: index.documents.size, paragraphs: index.size });
-      return skipping(change, skipped, index);
+      return index;
     } catch (error) {
+      done(false);
       logger.warn('the index worker failed; re-indexing on the main thread', { error });
     }
   }

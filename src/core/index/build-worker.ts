@@ -9,7 +9,16 @@ import type { KnowledgeDocument } from '../knowledge/types.js';
 import { localEmbedder } from './embedder.js';
 import { KnowledgeIndex } from './knowledge-index.js';
 import type { LocalEmbeddingsOptions } from './local-embeddings.js';
-import { isUnparsed, pack, PARAGRAPHS_PER_MESSAGE, type FromWorker, type ToWorker, type Update } from './worker-build.js';
+import { writeSnapshot } from './snapshot.js';
+import {
+  isUnparsed,
+  pack,
+  PARAGRAPHS_PER_MESSAGE,
+  type FromWorker,
+  type SnapshotTarget,
+  type ToWorker,
+  type Update,
+} from './worker-build.js';
 
 const port = parentPort!;
 const { embedder } = workerData as { embedder: LocalEmbeddingsOptions };
@@ -22,7 +31,7 @@ port.on('message', (message: ToWorker) => {
   if (message.type === 'updates') updates.push(...message.updates);
   else if (message.type === 'parse') parse();
   else if (message.type === 'kept') kept.push(...message.documents);
-  else void build();
+  else void build(message.snapshot);
 });
 
 const post = (message: FromWorker) => port.postMessage(message);
@@ -56,12 +65,21 @@ function parse(): void {
   }
 }
 
-async function build(): Promise<void> {
+/** Builds the index, writes its snapshot when asked (here, not on the thread that answers), and hands it over. */
+async function build(target: SnapshotTarget | null): Promise<void> {
   try {
     const index = new KnowledgeIndex(localEmbedder(embedder));
     await index.build([...kept, ...updated], (done, total) => post({ type: 'progress', done, total }));
+    let snapshot: string | null = null;
+    if (target) {
+      // Before the hand-over: the state's arrays are transferred, so gone from this thread after it.
+      snapshot = await writeSnapshot(target.file, target.embedderId, index.snapshotState(), target.extras).then(
+        () => null,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+    }
     const { state, transfer } = pack(index.exportState());
-    port.postMessage({ type: 'state', state } satisfies FromWorker, transfer);
+    port.postMessage({ type: 'state', state, snapshot } satisfies FromWorker, transfer);
   } catch (error) {
     fail(error);
   }

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { close, fstat, open as openFile, read } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { threadId } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Bm25Pieces, Bm25State } from './bm25.js';
@@ -104,7 +105,8 @@ export async function writeSnapshot(
     ['vectors', [bytes(state.vectors.data)]],
   ];
   await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  // The index worker writes snapshots too: threads of one process need their own temporary file.
+  const tmp = `${file}.${process.pid}.${threadId}.tmp`;
   try {
     const out = await open(tmp, 'w');
     try {

@@ -7,6 +7,7 @@
  * swaps it in at once.
  */
 import type { Worker } from 'node:worker_threads';
+import type { SnapshotExtras } from './snapshot.js';
 import type { SkippedFile, UnparsedText } from '../knowledge/load.js';
 import type { KnowledgeDocument } from '../knowledge/types.js';
 import type { Embedder } from './embedder.js';
@@ -26,6 +27,13 @@ export interface PackedState {
   spelling: string;
 }
 
+/** Where the worker writes the snapshot of the index it built, before handing it over. */
+export interface SnapshotTarget {
+  file: string;
+  embedderId: string;
+  extras: SnapshotExtras;
+}
+
 /** A new version of a document: parsed already, or a text file for the worker to parse. */
 export type Update = KnowledgeDocument | UnparsedText;
 
@@ -34,13 +42,17 @@ export type Update = KnowledgeDocument | UnparsedText;
  * the documents kept from the serving index (then `end`: the worker builds kept + updates).
  */
 export type ToWorker =
-  { type: 'updates'; updates: Update[] } | { type: 'parse' } | { type: 'kept'; documents: KnowledgeDocument[] } | { type: 'end' };
+  | { type: 'updates'; updates: Update[] }
+  | { type: 'parse' }
+  | { type: 'kept'; documents: KnowledgeDocument[] }
+  | { type: 'end'; snapshot: SnapshotTarget | null };
 export type FromWorker =
   | { type: 'parsed'; at: number[]; documents: KnowledgeDocument[] }
   | { type: 'skipped'; at: number; file: SkippedFile }
   | { type: 'updated' }
   | { type: 'progress'; done: number; total: number }
-  | { type: 'state'; state: PackedState }
+  /** `snapshot`: null when none was asked for or it was written, else why it could not be. */
+  | { type: 'state'; state: PackedState; snapshot: string | null }
   | { type: 'failed'; message: string };
 
 export interface WorkerBuild {
@@ -48,6 +60,8 @@ export interface WorkerBuild {
   index: KnowledgeIndex;
   /** Updates that turned out unusable (a text file not UTF-8, with no paragraphs…). */
   skipped: SkippedFile[];
+  /** Whether the worker wrote the snapshot of `index` (`input.snapshot`). */
+  snapshotWritten: boolean;
 }
 
 export interface WorkerBuildInput {
@@ -55,6 +69,10 @@ export interface WorkerBuildInput {
   /** The documents to keep before the updates, told which updates could be used. */
   kept?: (updated: KnowledgeDocument[]) => KnowledgeDocument[];
   onProgress?: (done: number, total: number) => void;
+  /** Where to write the new index's snapshot, in the worker: the main thread never serialises it. */
+  snapshot?: SnapshotTarget | null;
+  /** Why the worker could not write the snapshot (the index is handed over all the same). */
+  onSnapshotError?: (message: string) => void;
 }
 
 /** Whether `buildInWorker` can build for this embedder (the local one: the worker makes the same vectors). */
@@ -79,6 +97,8 @@ export async function buildInWorker(embedder: Embedder, input: WorkerBuildInput)
   const updated: (KnowledgeDocument | null)[] = updates.map((u) => (isUnparsed(u) ? null : u));
   const skipped: SkippedFile[] = [];
   let kept: KnowledgeDocument[] = [];
+  let snapshotWritten = false;
+  const target = input.snapshot ?? null;
   try {
     const packed = await new Promise<PackedState>((resolve, reject) => {
       worker.on('message', (message: FromWorker) => {
@@ -86,17 +106,20 @@ export async function buildInWorker(embedder: Embedder, input: WorkerBuildInput)
         else if (message.type === 'skipped') skipped.push(message.file);
         else if (message.type === 'updated') {
           kept = input.kept?.(updated.filter((doc) => doc !== null)) ?? [];
-          void send(worker, kept, (documents) => ({ type: 'kept', documents }), { type: 'end' }).catch(reject);
+          void send(worker, kept, (documents) => ({ type: 'kept', documents }), { type: 'end', snapshot: target }).catch(reject);
         } else if (message.type === 'progress') input.onProgress?.(message.done, message.total);
-        else if (message.type === 'state') resolve(message.state);
-        else reject(new Error(`the index worker failed: ${message.message}`));
+        else if (message.type === 'state') {
+          snapshotWritten = target !== null && message.snapshot === null;
+          if (message.snapshot !== null) input.onSnapshotError?.(message.snapshot);
+          resolve(message.state);
+        } else reject(new Error(`the index worker failed: ${message.message}`));
       });
       worker.on('error', reject);
       worker.on('exit', (code) => reject(new Error(`the index worker stopped (exit code ${code})`)));
       void send(worker, updates, (batch) => ({ type: 'updates', updates: batch }), { type: 'parse' }).catch(reject);
     });
     const documents = [...kept, ...updated.filter((doc) => doc !== null)];
-    return { index: await KnowledgeIndex.restore(embedder, unpack(packed, documents)), skipped };
+    return { index: await KnowledgeIndex.restore(embedder, unpack(packed, documents)), skipped, snapshotWritten };
   } finally {
     void worker.terminate();
   }
