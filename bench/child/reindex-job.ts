@@ -128,6 +128,7 @@ process.stdout.write(
     idleAck: summarise(acksBetween(idleFrom, reindexFrom)),
     ack: summarise(acksBetween(reindexFrom, reindexFrom + reindexMs)),
     loopDelayMaxMs: loopDelay.max / 1e6,
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     gc,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
   }) + '\n',
