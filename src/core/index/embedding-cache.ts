@@ -299,11 +299,30 @@ function running(pid: number): boolean {
   }
 }
 
+/**
+ * Keys `embedDocuments` hashed, until `embeddingKey` asks for them: a build puts each chunk in the
+ * index with its key right after embedding it, and hashing it twice was 3 s of the main thread's
+ * CPU in a 100k cold build. The same string objects: the lookup reads V8's cached string hash.
+ * Bounded, for callers that never ask (then the key is hashed again).
+ */
+const hashedKeys = new Map<string, string>();
+const HASHED_KEYS_MAX = 16384;
+
 /** The embedding cache's key for a text (also kept in index snapshots). */
 export function embeddingKey(text: string): string {
-  return hashText(text);
+  const key = hashedKeys.get(text);
+  if (key === undefined) return sha256Key(text);
+  hashedKeys.delete(text);
+  return key;
 }
 
 function hashText(text: string): string {
+  const key = sha256Key(text);
+  if (hashedKeys.size >= HASHED_KEYS_MAX) hashedKeys.clear();
+  hashedKeys.set(text, key);
+  return key;
+}
+
+function sha256Key(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
