@@ -43,7 +43,13 @@ export async function createAssistant(options: AssistantOptions): Promise<SanadA
     deadlineMs: options.deadlineMs ?? DefaultPipelineOptions.deadlineMs,
     passages: options.passages ?? DefaultPipelineOptions.passages,
   };
-  return new CoreAssistant(knowledge, new AnswerPipeline(knowledge, options.llm ?? null, pipelineOptions, logger), options.llm ?? null);
+  const assistant = new CoreAssistant(
+    knowledge,
+    new AnswerPipeline(knowledge, options.llm ?? null, pipelineOptions, logger),
+    options.llm ?? null,
+  );
+  knowledge.prepareSearch();
+  return assistant;
 }
 
 class CoreAssistant implements SanadAssistant {

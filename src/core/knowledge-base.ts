@@ -102,6 +102,17 @@ export class KnowledgeBase {
     );
   }
 
+  /**
+   * Starts the fast search's preparation once the index serves (called when the assistant is
+   * ready, and after each re-index), not at the first question. Not during the start: its
+   * slices would share the event loop with the start's last steps and delay being ready.
+   */
+  prepareSearch(): void {
+    this.index.prepareSearch().catch((error: unknown) => {
+      this.logger.warn('the fast vector scan could not be prepared: searches scan the full vectors', { error: String(error) });
+    });
+  }
+
   static async open(options: KnowledgeBaseOptions): Promise<KnowledgeBase> {
     const logger = options.logger ?? silentLogger;
     const embedder = new CachedEmbedder(options.embedder ?? localEmbedder(), options.cacheDir ?? null, logger);
@@ -277,6 +288,7 @@ export class KnowledgeBase {
     if (updates.length > 0 || change.removed.length > 0) {
       const deps = { embedder: this.embedder, logger: this.logger, snapshot: this.snapshot, workerMinParagraphs: this.workerMinParagraphs };
       this.index = await reindex(this.index, updates, change, deps);
+      this.prepareSearch();
     }
     if (updates.length > 0) {
       // A file rewritten while it was being indexed is read again on the next change event.

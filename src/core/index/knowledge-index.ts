@@ -86,6 +86,14 @@ export class KnowledgeIndex {
     return this.parts.bm25.size;
   }
 
+  /**
+   * Makes what makes searches fast on a big index (the vectors' int8 copy), in slices between
+   * other work; resolves when it is done. Searches are exact meanwhile, only slower.
+   */
+  prepareSearch(): Promise<void> {
+    return this.parts.vectors.prepareCompactScan();
+  }
+
   paragraph(id: string): Paragraph | null {
     return this.parts.paragraphs.byParagraphId(id);
   }
