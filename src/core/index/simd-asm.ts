@@ -123,6 +123,35 @@ export function moduleBytes(spec: {
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
 }
 
+/** `while (local[at] < local[end]) { ...body }`: the row loop of every kernel. */
+export function whileBelow(at: number, end: number, body: number[]): number[] {
+  return [OP.block, TYPE.void, OP.loop, TYPE.void, ...get(at), ...get(end), OP.i32GeU, OP.brIf, 1, ...body, OP.br, 0, OP.end, OP.end];
+}
+
+/**
+ * A kernel's function instantiated on `memory`, its module compiled once per key (a row width),
+ * or null where this runtime refuses the module (no WebAssembly SIMD): callers fall back to JS.
+ */
+export function kernelOn<T>(
+  compiled: Map<number, WebAssembly.Module | null>,
+  key: number,
+  bytes: () => Uint8Array<ArrayBuffer>,
+  memory: WebAssembly.Memory,
+  exportName: string,
+): T | null {
+  let mod = compiled.get(key);
+  if (mod === undefined) {
+    try {
+      mod = new WebAssembly.Module(bytes());
+    } catch {
+      mod = null;
+    }
+    compiled.set(key, mod);
+  }
+  if (mod === null) return null;
+  return new WebAssembly.Instance(mod, { env: { memory } }).exports[exportName] as T;
+}
+
 let simdSupported: boolean | undefined;
 
 /** True when this runtime validates WebAssembly SIMD (Node 16.4+ does). Checked once. */

@@ -8,7 +8,22 @@
  * constant. Each row is scored in one pass with several independent accumulators, which measured
  * about 3x faster than scoring four rows per pass (V8 keeps this shape in registers).
  */
-import { OP, TYPE, f32x4Add, f32x4Mul, get, hsum, i32, moduleBytes, set, tee, v128Load, v128Zero } from './simd-asm.js';
+import {
+  OP,
+  TYPE,
+  f32x4Add,
+  kernelOn,
+  whileBelow,
+  f32x4Mul,
+  get,
+  hsum,
+  i32,
+  moduleBytes,
+  set,
+  tee,
+  v128Load,
+  v128Zero,
+} from './simd-asm.js';
 
 // Local indices of `dot`: four i32 params, then locals.
 const Q = 0;
@@ -60,20 +75,7 @@ export function dotKernelBytes(stride: number): Uint8Array<ArrayBuffer> {
     OP.i32Mul,
     OP.i32Add,
     ...set(END),
-    OP.block,
-    TYPE.void,
-    OP.loop,
-    TYPE.void,
-    ...get(P),
-    ...get(END),
-    OP.i32GeU,
-    OP.brIf,
-    1,
-    ...inner,
-    OP.br,
-    0,
-    OP.end,
-    OP.end,
+    ...whileBelow(P, END, inner),
   ];
   return moduleBytes({
     exportName: 'dot',
@@ -95,16 +97,5 @@ const modules = new Map<number, WebAssembly.Module | null>();
  * (the caller then falls back to the plain-JS scan).
  */
 export function instantiateDotKernel(memory: WebAssembly.Memory, stride: number): DotKernel | null {
-  let mod = modules.get(stride);
-  if (mod === undefined) {
-    try {
-      mod = new WebAssembly.Module(dotKernelBytes(stride));
-    } catch {
-      mod = null;
-    }
-    modules.set(stride, mod);
-  }
-  if (mod === null) return null;
-  const instance = new WebAssembly.Instance(mod, { env: { memory } });
-  return instance.exports['dot'] as DotKernel;
+  return kernelOn<DotKernel>(modules, stride, () => dotKernelBytes(stride), memory, 'dot');
 }

@@ -8,7 +8,23 @@
  * the query by `i32x4.dot_i16x8_s` (Node 20 has no relaxed SIMD's int8 dot). With values in
  * [-127, 127] a row sums at most 127 * 127 * width, exact in int32 for any width below 133k.
  */
-import { OP, SIMD, TYPE, f32, get, i32, moduleBytes, set, simd, tee, v128Load, v128Store, v128Zero } from './simd-asm.js';
+import {
+  OP,
+  SIMD,
+  TYPE,
+  f32,
+  get,
+  i32,
+  kernelOn,
+  moduleBytes,
+  whileBelow,
+  set,
+  simd,
+  tee,
+  v128Load,
+  v128Store,
+  v128Zero,
+} from './simd-asm.js';
 
 const Q = 0;
 const P = 1;
@@ -68,20 +84,7 @@ export function int8KernelBytes(width: number): Uint8Array<ArrayBuffer> {
     OP.i32Mul,
     OP.i32Add,
     ...set(END),
-    OP.block,
-    TYPE.void,
-    OP.loop,
-    TYPE.void,
-    ...get(P),
-    ...get(END),
-    OP.i32GeU,
-    OP.brIf,
-    1,
-    ...inner,
-    OP.br,
-    0,
-    OP.end,
-    OP.end,
+    ...whileBelow(P, END, inner),
   ];
   return moduleBytes({
     exportName: 'dot8',
@@ -100,18 +103,7 @@ const modules = new Map<number, WebAssembly.Module | null>();
 
 /** Instantiates the kernel on `memory`, or returns null where WebAssembly SIMD is unavailable. */
 export function instantiateInt8Kernel(memory: WebAssembly.Memory, width: number): Int8Kernel | null {
-  let mod = modules.get(width);
-  if (mod === undefined) {
-    try {
-      mod = new WebAssembly.Module(int8KernelBytes(width));
-    } catch {
-      mod = null;
-    }
-    modules.set(width, mod);
-  }
-  if (mod === null) return null;
-  const instance = new WebAssembly.Instance(mod, { env: { memory } });
-  return instance.exports['dot8'] as Int8Kernel;
+  return kernelOn<Int8Kernel>(modules, width, () => int8KernelBytes(width), memory, 'dot8');
 }
 
 /**
@@ -216,28 +208,7 @@ export function quantizeKernelBytes(width: number): Uint8Array<ArrayBuffer> {
     ...get(SE),
     ...set(SRC),
   ];
-  const body = [
-    ...get(SRC),
-    ...get(ROWS),
-    ...i32(rowBytes),
-    OP.i32Mul,
-    OP.i32Add,
-    ...set(END),
-    OP.block,
-    TYPE.void,
-    OP.loop,
-    TYPE.void,
-    ...get(SRC),
-    ...get(END),
-    OP.i32GeU,
-    OP.brIf,
-    1,
-    ...row,
-    OP.br,
-    0,
-    OP.end,
-    OP.end,
-  ];
+  const body = [...get(SRC), ...get(ROWS), ...i32(rowBytes), OP.i32Mul, OP.i32Add, ...set(END), ...whileBelow(SRC, END, row)];
   return moduleBytes({
     exportName: 'quant8',
     params: 4,
@@ -256,16 +227,5 @@ const quantizeModules = new Map<number, WebAssembly.Module | null>();
 
 /** Instantiates the quantising kernel on `memory`, or returns null where WebAssembly SIMD is unavailable. */
 export function instantiateQuantizeKernel(memory: WebAssembly.Memory, width: number): QuantizeKernel | null {
-  let mod = quantizeModules.get(width);
-  if (mod === undefined) {
-    try {
-      mod = new WebAssembly.Module(quantizeKernelBytes(width));
-    } catch {
-      mod = null;
-    }
-    quantizeModules.set(width, mod);
-  }
-  if (mod === null) return null;
-  const instance = new WebAssembly.Instance(mod, { env: { memory } });
-  return instance.exports['quant8'] as QuantizeKernel;
+  return kernelOn<QuantizeKernel>(quantizeModules, width, () => quantizeKernelBytes(width), memory, 'quant8');
 }
