@@ -155,16 +155,19 @@ export class VectorMatrix {
    * and when big enough, the copy is begun (or continued) in slices between questions.
    */
   compactRows(): Int8Rows | null {
-    if (this.count < this.compactFrom || !this.wasm) return null;
-    const int8 = this.int8;
-    if (int8 && int8.quantized >= this.count) return int8;
-    void this.prepareCompact();
-    return null;
+    const ready = this.completeCopy();
+    if (!ready) void this.prepareCompact();
+    return ready;
   }
 
   /** True when searches scan the int8 copy (it holds every row of a matrix big enough for it). */
   get compactScan(): boolean {
-    return this.count >= this.compactFrom && this.wasm && this.int8 !== null && this.int8.quantized >= this.count;
+    return this.completeCopy() !== null;
+  }
+
+  private completeCopy(): Int8Rows | null {
+    const int8 = this.int8;
+    return this.count >= this.compactFrom && this.wasm && int8 && int8.quantized >= this.count ? int8 : null;
   }
 
   /** Makes the int8 copy of every row, in slices; resolves when it is done (or cannot be made). */

@@ -82,12 +82,7 @@ export function scanTopK(
       }
     }
   };
-  if (mask?.runs) {
-    const runs = mask.runs;
-    for (let i = 0; i < runs.length; i += 2) scanRange(runs[i]!, runs[i + 1]!);
-  } else {
-    scanRange(0, count);
-  }
+  forEachRange(mask, count, scanRange);
   return heap.sorted();
 }
 
@@ -140,12 +135,7 @@ function compactTopK(
       }
     }
   };
-  if (mask?.runs) {
-    const runs = mask.runs;
-    for (let i = 0; i < runs.length; i += 2) scanRange(runs[i]!, runs[i + 1]!);
-  } else {
-    scanRange(0, matrix.count);
-  }
+  forEachRange(mask, matrix.count, scanRange);
   const threshold = lows.threshold;
   const heap = new TopK(size);
   const scores = matrix.scores;
@@ -157,6 +147,13 @@ function compactTopK(
     if (heap.accepts(s, row)) heap.push(s, row);
   }
   return heap.sorted();
+}
+
+/** Calls `scan` on each run of rows a mask allows when it has runs, else once on all rows. */
+function forEachRange(mask: RowMask | null, count: number, scan: (from: number, to: number) => void): void {
+  if (!mask?.runs) return scan(0, count);
+  const runs = mask.runs;
+  for (let i = 0; i < runs.length; i += 2) scan(runs[i]!, runs[i + 1]!);
 }
 
 function grow<T extends Int32Array | Float64Array>(from: T, into: T): T {
