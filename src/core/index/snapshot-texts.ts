@@ -4,7 +4,7 @@
  * texts were 106 MB, decoded (a third of a restart) or copied into fresh memory (a quarter),
  * most of them never shown; at a million they would be a gigabyte of memory.
  */
-import { close, readSync } from 'node:fs';
+import { close, closeSync, readSync } from 'node:fs';
 import type { Paragraph } from '../knowledge/types.js';
 
 export type TextEncoding = 'latin1' | 'utf16le';
@@ -47,12 +47,12 @@ export class TextsInFile implements TextSource {
     return bytes.toString(encoding);
   }
 
-  /** Closes the file now (a snapshot refused after its texts were found). */
+  /** Closes the file now, before the refusal is returned (a snapshot refused after its texts were found). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     unread.unregister(this);
-    close(this.fd, () => {});
+    closeSync(this.fd);
   }
 }
 

@@ -9,7 +9,7 @@
  * content hashes: files that changed since are re-indexed alone, as the watcher would.
  */
 import { createHash } from 'node:crypto';
-import { close, fstat, open as openFile, read } from 'node:fs';
+import { closeSync, fstat, open as openFile, read } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { threadId } from 'node:worker_threads';
@@ -239,7 +239,7 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
     // Refused, the file is closed now; trusted, it stays open for the texts until no paragraph needs it.
     if (!kept) {
       if (texts) (texts as TextsInFile).close();
-      else close(fd, () => {});
+      else closeSync(fd);
     }
   }
 }
