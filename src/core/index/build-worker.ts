@@ -9,6 +9,7 @@ import type { KnowledgeDocument } from '../knowledge/types.js';
 import { localEmbedder } from './embedder.js';
 import { KnowledgeIndex } from './knowledge-index.js';
 import type { LocalEmbeddingsOptions } from './local-embeddings.js';
+import { followSearches, yieldToSearches } from './search-gate.js';
 import { writeSnapshot } from './snapshot.js';
 import {
   isUnparsed,
@@ -21,7 +22,8 @@ import {
 } from './worker-build.js';
 
 const port = parentPort!;
-const { embedder } = workerData as { embedder: LocalEmbeddingsOptions };
+const { embedder, searches } = workerData as { embedder: LocalEmbeddingsOptions; searches?: Int32Array };
+followSearches(searches);
 const updates: Update[] = [];
 const kept: KnowledgeDocument[] = [];
 /** The updates as documents, in order, those that could not be used left out. */
@@ -50,6 +52,7 @@ function parse(): void {
     };
     updates.forEach((update, i) => {
       if (!isUnparsed(update)) return void updated.push(update);
+      yieldToSearches();
       const parsed = parseKnowledgeText(update);
       if ('reason' in parsed) return post({ type: 'skipped', at: i, file: parsed });
       updated.push(parsed);

@@ -1,5 +1,6 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { LocalHashEmbeddings, type LocalEmbeddingsOptions } from './local-embeddings.js';
+import { yieldToSearches } from './search-gate.js';
 
 /**
  * The embedder port as the index uses it: any LangChain `Embeddings`, plus a stable id that keys
@@ -30,6 +31,7 @@ export function localEmbedder(options?: ConstructorParameters<typeof LocalHashEm
     async embedDocuments(texts, onProgress) {
       const out: Float32Array[] = [];
       for (let i = 0; i < texts.length; i++) {
+        yieldToSearches();
         out.push(local.embedSync(texts[i]!));
         if (onProgress && (i % 500 === 499 || i === texts.length - 1)) onProgress(i + 1, texts.length);
         // Questions are answered between slices while a folder is indexed.

@@ -8,6 +8,7 @@ import { CHUNK_CHARS, continuesPrevious, paragraphTerms, splitLong } from './ana
 import type { Embedder } from './embedder.js';
 import { embeddingKey } from './embedding-cache.js';
 import type { IndexParts } from './index-state.js';
+import { yieldToSearches } from './search-gate.js';
 import { CountedTerms, type CountedRows, type RowText, type TermsReader } from './row-terms.js';
 
 export interface PreparedParagraph {
@@ -90,6 +91,7 @@ export function putParagraphs(
     // Each paragraph's chunk texts, terms and vectors are let go once it is in: at 100k
     // paragraphs they were all held to the end of the build, at its peak.
     pending[p] = EMPTY_PARAGRAPH;
+    yieldToSearches();
     if (words) for (const [token, stemmed] of words) learnWord(token, stemmed);
     const row = nextCounted ? nextCounted() : bm25.add(own ?? paragraphTerms(paragraph, previous, learnWord, false));
     paragraphs.set(row, paragraph);

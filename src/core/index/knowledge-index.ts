@@ -16,6 +16,7 @@ import {
   type PreparedParagraph,
 } from './index-input.js';
 import { paragraphCosines } from './paragraph-cosines.js';
+import { searching } from './search-gate.js';
 import type { TermsReader } from './row-terms.js';
 import { emptyParts, exportIndexState, restoringParts, type IndexParts, type IndexState } from './index-state.js';
 import { expandProclitics, expandVowelVariants, frequencyWithProclitics } from './query-expansion.js';
@@ -259,7 +260,12 @@ export class KnowledgeIndex {
     return this.parts.spelling.correct(text, lang, (term) => this.frequency(term)).text;
   }
 
-  async search(text: string, lang: Lang, options: SearchOptions = {}): Promise<Hit[]> {
+  /** The `k` best paragraphs for a question; an index worker building meanwhile waits (search-gate.ts). */
+  search(text: string, lang: Lang, options: SearchOptions = {}): Promise<Hit[]> {
+    return searching(() => this.searchNow(text, lang, options));
+  }
+
+  private async searchNow(text: string, lang: Lang, options: SearchOptions): Promise<Hit[]> {
     const { bm25, paragraphs, titles, spelling } = this.parts;
     const k = options.k ?? DEFAULT_SEARCH_K;
     const { collections, exclude } = options;

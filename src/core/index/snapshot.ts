@@ -19,6 +19,7 @@ import type { Bm25Pieces, Bm25State } from './bm25.js';
 import type { IndexState } from './knowledge-index.js';
 import { documentParts, documentsFromParts } from './snapshot-documents.js';
 import { analyzerFingerprint } from './snapshot-fingerprint.js';
+import { yieldToSearches } from './search-gate.js';
 import { later, pieces, readPart, STAGE_BYTES, staged, type ReadAt } from './snapshot-io.js';
 import { TextsInFile } from './snapshot-texts.js';
 import { VectorMatrix } from './vector-matrix.js';
@@ -120,8 +121,13 @@ export async function writeSnapshot(
         const start = offset;
         let crc = 0;
         for (const chunk of chunks) {
-          crc = crc32(chunk, crc);
-          await write(chunk);
+          // In pieces, so an index worker writing it pauses for a search within a piece (search-gate.ts).
+          for (let at = 0; at < chunk.byteLength; at += STAGE_BYTES) {
+            yieldToSearches();
+            const piece = chunk.subarray(at, at + STAGE_BYTES);
+            crc = crc32(piece, crc);
+            await write(piece);
+          }
         }
         layout[name] = [start, offset - start, crc];
         // Each part starts 8-byte aligned, so its int32 and float32 values can be viewed in place.

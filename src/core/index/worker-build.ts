@@ -13,6 +13,7 @@ import type { KnowledgeDocument } from '../knowledge/types.js';
 import type { Embedder } from './embedder.js';
 import { KnowledgeIndex, type IndexState } from './knowledge-index.js';
 import type { LocalEmbeddingsOptions } from './local-embeddings.js';
+import { searchCount } from './search-gate.js';
 import { startIndexWorker } from './start-worker.js';
 import { nextTurn } from './steps.js';
 
@@ -186,5 +187,5 @@ function unpack(packed: PackedState, documents: KnowledgeDocument[]): IndexState
 }
 
 function startWorker(options: LocalEmbeddingsOptions): Worker {
-  return startIndexWorker('build-worker', { embedder: options });
+  return startIndexWorker('build-worker', { embedder: options, searches: searchCount() });
 }
