@@ -52,13 +52,23 @@ export async function reindex(current: KnowledgeIndex, updates: Update[], change
     try {
       const onSnapshotError = (error: string) =>
         logger.warn('the index worker could not write the snapshot; writing it here later', { error });
-      const { index, skipped, snapshotWritten } = await buildInWorker(embedder, { updates, kept, snapshot: target, onSnapshotError });
+      const { index, skipped, snapshotWritten, pausedMs } = await buildInWorker(embedder, {
+        updates,
+        kept,
+        snapshot: target,
+        onSnapshotError,
+      });
       skipping(change, skipped, index);
       // The caller marks the snapshot stale only when something changed: then it is current already.
       done(snapshotWritten && change.added.length + change.changed.length + change.removed.length > 0);
       await snapshot.idle();
       embedder.retain(index.embeddingKeys());
-      logger.info('knowledge re-indexed in a worker thread', { documents: index.documents.size, paragraphs: index.size });
+      const pausedForQuestions = `${(pausedMs / 1000).toFixed(1)} s`;
+      logger.info('knowledge re-indexed in a worker thread', {
+        documents: index.documents.size,
+        paragraphs: index.size,
+        pausedForQuestions,
+      });
       return index;
     } catch (error) {
       done(false);

@@ -1,7 +1,7 @@
 /**
- * Searches first (search-gate.ts): an index worker pauses while the main thread searches, the
- * main thread itself never waits, and a re-index built in a worker does not finish while a
- * search is held open.
+ * Searches first (search-gate.ts): an index worker pauses while the main thread searches, yet
+ * never more than its share of the time; the main thread itself never waits; a re-index built
+ * in a worker pauses for a search held open, and not without one.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -18,16 +18,31 @@ const WORKER_TEST_MS = 180_000;
 const tsx = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
 const gate = new URL('../../src/core/index/search-gate.ts', import.meta.url).href;
 
-/** A worker that follows the count, says it is ready, passes one pause point, then reports the count it saw there. */
+/**
+ * A worker that follows the count and works for \`workMs\` (earning three times as long of pauses),
+ * says it is ready, passes one pause point, then reports the count it saw there. With \`rounds\`,
+ * it then passes that many pause points of at most 100 ms with 10 ms of work after each, and
+ * reports the share of its time it spent paused.
+ */
 const FOLLOWER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const work = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
 import(${JSON.stringify(tsx)})
   .then((tsx) => { tsx.register(); return import(${JSON.stringify(gate)}); })
   .then((gate) => {
+    const from = performance.now();
     gate.followSearches(workerData.count);
+    work(workerData.workMs);
     parentPort.postMessage({ ready: true });
-    gate.yieldToSearches(600000);
-    parentPort.postMessage({ passed: Atomics.load(workerData.count, 0) });
+    if (workerData.rounds === 0) {
+      gate.yieldToSearches(600000);
+      return parentPort.postMessage({ passed: Atomics.load(workerData.count, 0) });
+    }
+    for (let i = 0; i < workerData.rounds; i++) {
+      gate.yieldToSearches(100);
+      work(10);
+    }
+    parentPort.postMessage({ passed: gate.pausedForSearches() / (performance.now() - from) });
   });
 `;
 
@@ -46,8 +61,8 @@ function holdSearch(): { release: () => void; done: Promise<void> } {
   return { release, done };
 }
 
-function follower(): { ready: Promise<void>; passed: Promise<number> } {
-  const worker = new Worker(FOLLOWER, { eval: true, workerData: { count: searchCount() } });
+function follower(workMs: number, rounds = 0): { ready: Promise<void>; passed: Promise<number> } {
+  const worker = new Worker(FOLLOWER, { eval: true, workerData: { count: searchCount(), workMs, rounds } });
   workers.push(worker);
   let ready!: () => void;
   let passed!: (seen: number) => void;
@@ -66,7 +81,8 @@ describe('searches first', () => {
     'a following worker waits at its pause point until the search in flight ends',
     async () => {
       const search = holdSearch();
-      const worker = follower();
+      // Two seconds of work earn it six of pauses: the search below is released well before.
+      const worker = follower(2000);
       await worker.ready;
       let released = false;
       const passed = worker.passed.then((seen) => ({ seen, released }));
@@ -83,9 +99,22 @@ describe('searches first', () => {
   it(
     'a following worker passes at once when nothing is searched',
     async () => {
-      const worker = follower();
+      const worker = follower(0);
       await worker.ready;
       expect(await worker.passed).toBe(0);
+    },
+    WORKER_TEST_MS,
+  );
+
+  it(
+    'a following worker spends at most three quarters of its time paused, however long searches run',
+    async () => {
+      holdSearch();
+      const worker = follower(200, 30);
+      // Unbounded, it would wait 100 ms at each of its 30 pause points and work 10 ms: 90% paused.
+      const share = await worker.passed;
+      expect(share).toBeGreaterThan(0.5);
+      expect(share).toBeLessThanOrEqual(0.76);
     },
     WORKER_TEST_MS,
   );
@@ -107,7 +136,7 @@ describe('searches first', () => {
   });
 
   it(
-    'a re-index built in a worker does not finish while a search is held open',
+    'a re-index built in a worker pauses for a search held open, and not without one',
     async () => {
       const docs = Array.from({ length: 12 }, (_, i) =>
         documentFromParagraphs({
@@ -118,20 +147,16 @@ describe('searches first', () => {
         }),
       );
       const embedder = localEmbedder();
-      // How long the same build takes with nothing searched: the search below is held twice as long.
-      const started = performance.now();
       const free = await buildInWorker(embedder, { updates: docs });
-      const took = performance.now() - started;
       expect(free.index.size).toBe(24);
+      expect(free.pausedMs).toBe(0);
 
       const search = holdSearch();
-      let finished = false;
-      const build = buildInWorker(embedder, { updates: docs }).then((built) => ((finished = true), built));
-      await sleep(2 * took + 500);
-      expect(finished).toBe(false);
+      const held = await buildInWorker(embedder, { updates: docs });
       search.release();
       await search.done;
-      expect((await build).index.size).toBe(24);
+      expect(held.index.size).toBe(24);
+      expect(held.pausedMs).toBeGreaterThan(0);
     },
     WORKER_TEST_MS,
   );

@@ -9,7 +9,7 @@ import type { KnowledgeDocument } from '../knowledge/types.js';
 import { localEmbedder } from './embedder.js';
 import { KnowledgeIndex } from './knowledge-index.js';
 import type { LocalEmbeddingsOptions } from './local-embeddings.js';
-import { followSearches, yieldToSearches } from './search-gate.js';
+import { followSearches, pausedForSearches, yieldToSearches } from './search-gate.js';
 import { writeSnapshot } from './snapshot.js';
 import {
   isUnparsed,
@@ -82,7 +82,7 @@ async function build(target: SnapshotTarget | null): Promise<void> {
       );
     }
     const { state, transfer } = pack(index.exportState());
-    port.postMessage({ type: 'state', state, snapshot } satisfies FromWorker, transfer);
+    port.postMessage({ type: 'state', state, snapshot, pausedMs: pausedForSearches() } satisfies FromWorker, transfer);
   } catch (error) {
     fail(error);
   }

@@ -53,7 +53,7 @@ export type FromWorker =
   | { type: 'updated' }
   | { type: 'progress'; done: number; total: number }
   /** `snapshot`: null when none was asked for or it was written, else why it could not be. */
-  | { type: 'state'; state: PackedState; snapshot: string | null }
+  | { type: 'state'; state: PackedState; snapshot: string | null; pausedMs: number }
   | { type: 'failed'; message: string };
 
 export interface WorkerBuild {
@@ -63,6 +63,8 @@ export interface WorkerBuild {
   skipped: SkippedFile[];
   /** Whether the worker wrote the snapshot of `index` (`input.snapshot`). */
   snapshotWritten: boolean;
+  /** How long the worker paused for questions being searched (search-gate.ts). */
+  pausedMs: number;
 }
 
 export interface WorkerBuildInput {
@@ -99,6 +101,7 @@ export async function buildInWorker(embedder: Embedder, input: WorkerBuildInput)
   const skipped: SkippedFile[] = [];
   let kept: KnowledgeDocument[] = [];
   let snapshotWritten = false;
+  let pausedMs = 0;
   const target = input.snapshot ?? null;
   try {
     const packed = await new Promise<PackedState>((resolve, reject) => {
@@ -111,6 +114,7 @@ export async function buildInWorker(embedder: Embedder, input: WorkerBuildInput)
         } else if (message.type === 'progress') input.onProgress?.(message.done, message.total);
         else if (message.type === 'state') {
           snapshotWritten = target !== null && message.snapshot === null;
+          pausedMs = message.pausedMs;
           if (message.snapshot !== null) input.onSnapshotError?.(message.snapshot);
           resolve(message.state);
         } else reject(new Error(`the index worker failed: ${message.message}`));
@@ -120,7 +124,7 @@ export async function buildInWorker(embedder: Embedder, input: WorkerBuildInput)
       void send(worker, updates, (batch) => ({ type: 'updates', updates: batch }), { type: 'parse' }).catch(reject);
     });
     const documents = [...kept, ...updated.filter((doc) => doc !== null)];
-    return { index: await KnowledgeIndex.restore(embedder, unpack(packed, documents)), skipped, snapshotWritten };
+    return { index: await KnowledgeIndex.restore(embedder, unpack(packed, documents)), skipped, snapshotWritten, pausedMs };
   } finally {
     void worker.terminate();
   }
