@@ -448,8 +448,21 @@ function kthBest(
   allow: ((row: number) => boolean) | undefined,
 ): number {
   const heap = new TopK(limit);
+  // What a row must beat to enter: nothing untouched, then the heap's worst once it is full. Rows
+  // come in ascending order when `rows` is null, so a tie with the worst never enters there (it
+  // would lose to the lower row): one comparison a row on a pass over every row of a big index.
+  let floor = 0;
+  if (!rows) {
+    for (let row = 0; row < count; row++) {
+      const s = acc[row]!;
+      if (s <= floor || !heap.accepts(s, row) || !admits(allowed, allow, row)) continue;
+      heap.push(s, row);
+      if (heap.size === limit) floor = heap.threshold;
+    }
+    return heap.threshold;
+  }
   for (let j = 0; j < count; j++) {
-    const row = rows ? rows[j]! : j;
+    const row = rows[j]!;
     const s = acc[row]!;
     if (s > 0 && heap.accepts(s, row) && admits(allowed, allow, row)) heap.push(s, row);
   }
