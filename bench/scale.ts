@@ -24,7 +24,7 @@ export const FIRST_1M = { coldS: 1256, peakRssMB: 5550, restartS: 19.18, askP50M
 /** A cold 1M index took over 10 minutes before this work: give each step far more. */
 const STEP_TIMEOUT_MS = 4 * 3_600_000;
 
-interface IndexJob {
+export interface IndexJob {
   ms: number;
   cpuMs: number;
   paragraphs: number;
@@ -33,7 +33,7 @@ interface IndexJob {
   restored: boolean;
 }
 
-interface AskJob {
+export interface AskJob {
   paragraphs: number;
   startMs: number;
   /** From ready to the int8 copy made (asked after it, as a bot running for seconds is). */
@@ -44,7 +44,7 @@ interface AskJob {
   maxRssMB: number;
 }
 
-interface ScaleRow {
+export interface ScaleRow {
   size: number;
   paragraphs: number;
   cold: IndexJob;
@@ -91,6 +91,22 @@ async function measure(size: number, log: (line: string) => void): Promise<Scale
   }
 }
 
+/** The 1M row beside its first figures, each goal said met or not (the peak RSS of all three steps). */
+export function besideFirst1M(r: Pick<ScaleRow, 'cold' | 'restart' | 'answering'>): string {
+  const g = GOALS_1M;
+  const f = FIRST_1M;
+  const met = (ok: boolean) => (ok ? 'met' : 'not met');
+  const peak = Math.max(r.cold.maxRssMB, r.restart.maxRssMB, r.answering.maxRssMB);
+  const { p50, p99 } = r.answering.ask;
+  return (
+    `1M beside its first figures (796b19a): cold ${(r.cold.ms / 1000).toFixed(0)} s (was ${f.coldS} s; goal ≤ ${g.coldS} s, ${met(r.cold.ms / 1000 <= g.coldS)}), ` +
+    `peak RSS ${peak.toFixed(0)} MB (was ${f.peakRssMB}; goal ≤ ${g.peakRssMB}, ${met(peak <= g.peakRssMB)}), ` +
+    `restart ${(r.restart.ms / 1000).toFixed(1)} s (was ${f.restartS} s; goal ≤ ${g.restartS} s, ${met(r.restart.ms / 1000 <= g.restartS)}), ` +
+    `ask p50 / p99 ${p50.toFixed(0)} / ${p99.toFixed(0)} ms (was ${f.askP50Ms} / ${f.askP99Ms}; goal ≤ ${g.askP50Ms} / ${g.askP99Ms}, ` +
+    `${met(p50 <= g.askP50Ms && p99 <= g.askP99Ms)}).`
+  );
+}
+
 export async function runScale(options: SectionOptions): Promise<SectionResult> {
   if (!existsSync(ARCD)) {
     const text = `\n8. Scale: skipped: ${ARCD} not found (the synthetic folders are written from ARCD's sentences).`;
@@ -99,18 +115,7 @@ export async function runScale(options: SectionOptions): Promise<SectionResult> 
   const rows: ScaleRow[] = [];
   for (const size of sizes(options.quick)) rows.push(await measure(size, options.log));
   const g = GOALS_1M;
-  const f = FIRST_1M;
-  const met = (ok: boolean) => (ok ? 'met' : 'not met');
-  const beside = rows
-    .filter((r) => r.size === 1_000_000)
-    .map(
-      (r) =>
-        `1M beside its first figures (796b19a): cold ${(r.cold.ms / 1000).toFixed(0)} s (was ${f.coldS} s; goal ≤ ${g.coldS} s, ${met(r.cold.ms / 1000 <= g.coldS)}), ` +
-        `peak RSS ${r.cold.maxRssMB.toFixed(0)} MB (was ${f.peakRssMB}; goal ≤ ${g.peakRssMB}, ${met(Math.max(r.cold.maxRssMB, r.restart.maxRssMB, r.answering.maxRssMB) <= g.peakRssMB)}), ` +
-        `restart ${(r.restart.ms / 1000).toFixed(1)} s (was ${f.restartS} s; goal ≤ ${g.restartS} s, ${met(r.restart.ms / 1000 <= g.restartS)}), ` +
-        `ask p50 / p99 ${r.answering.ask.p50.toFixed(0)} / ${r.answering.ask.p99.toFixed(0)} ms (was ${f.askP50Ms} / ${f.askP99Ms}; goal ≤ ${g.askP50Ms} / ${g.askP99Ms}, ` +
-        `${met(r.answering.ask.p50 <= g.askP50Ms && r.answering.ask.p99 <= g.askP99Ms)}).`,
-    );
+  const beside = rows.filter((r) => r.size === 1_000_000).map(besideFirst1M);
   const text = table(
     '8. Scale (synthetic Arabic folders, each step a fresh process)',
     [

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ARCD } from '../../bench/answering.js';
-import { runScale } from '../../bench/scale.js';
+import { besideFirst1M, runScale, type AskJob, type IndexJob } from '../../bench/scale.js';
 
 const SIZE = 1_200;
 
@@ -45,6 +45,37 @@ describe.skipIf(!existsSync(ARCD))('bench section 8 (scale)', () => {
     expect(row.answering.declined).toBeLessThan(150);
     expect(result.text).toContain('8. Scale');
     expect(logged.some((line) => line.includes('restart from the snapshot'))).toBe(true);
+  });
+});
+
+describe('bench section 8, the 1M row beside its first figures', () => {
+  const job = (seconds: number, rssMB: number): IndexJob => ({
+    ms: seconds * 1000,
+    cpuMs: 0,
+    paragraphs: 1,
+    maxRssMB: rssMB,
+    restored: false,
+  });
+  const asking = (p50: number, p99: number, rssMB: number): AskJob => {
+    const ask = { runs: 300, p50, p95: p99, p99, mean: p50, min: p50, max: p99 };
+    return { paragraphs: 1, startMs: 0, warmMs: 0, ask, search: ask, declined: 0, maxRssMB: rssMB };
+  };
+
+  it('says of each goal whether it is met, the peak RSS taken over all three steps', () => {
+    const line = besideFirst1M({ cold: job(383, 4960), restart: job(8, 3320), answering: asking(170, 285, 3780) });
+    expect(line).toContain('cold 383 s (was 1256 s; goal ≤ 600 s, met)');
+    expect(line).toContain('peak RSS 4960 MB (was 5550; goal ≤ 6144, met)');
+    expect(line).toContain('restart 8.0 s (was 19.18 s; goal ≤ 20 s, met)');
+    expect(line).toContain('ask p50 / p99 170 / 285 ms (was 200 / 393; goal ≤ 30 / 150, not met)');
+  });
+
+  it('a goal missed by one step or one percentile is not met', () => {
+    const line = besideFirst1M({ cold: job(601, 4000), restart: job(20.5, 3000), answering: asking(29, 151, 6200) });
+    expect(line).toContain('goal ≤ 600 s, not met');
+    expect(line).toContain('peak RSS 6200 MB (was 5550; goal ≤ 6144, not met)');
+    expect(line).toContain('goal ≤ 20 s, not met');
+    expect(line).toContain('goal ≤ 30 / 150, not met');
+    expect(besideFirst1M({ cold: job(600, 1), restart: job(20, 1), answering: asking(30, 150, 1) })).not.toContain('not met');
   });
 });
 
