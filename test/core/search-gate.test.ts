@@ -3,6 +3,7 @@
  * never more than its share of the time; the main thread itself never waits; a re-index built
  * in a worker pauses for a search held open, and not without one.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,20 +21,29 @@ const gate = new URL('../../src/core/index/search-gate.ts', import.meta.url).hre
 
 /**
  * A worker that follows the count and works for \`workMs\` (earning three times as long of pauses),
- * says it is ready, passes one pause point, then reports the count it saw there. With \`rounds\`,
+ * says it is ready with its nice value (null without /proc), passes one pause point, then reports the count it saw there. With \`rounds\`,
  * it then passes that many pause points of at most 100 ms with 10 ms of work after each, and
  * reports the share of its time it spent paused.
  */
 const FOLLOWER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const work = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
+const nice = () => {
+  try {
+    // Field 19 of the thread's stat line, the fields after the command's closing parenthesis counted from 3.
+    const stat = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  } catch {
+    return null;
+  }
+};
 import(${JSON.stringify(tsx)})
   .then((tsx) => { tsx.register(); return import(${JSON.stringify(gate)}); })
   .then((gate) => {
     const from = performance.now();
     gate.followSearches(workerData.count);
     work(workerData.workMs);
-    parentPort.postMessage({ ready: true });
+    parentPort.postMessage({ ready: true, nice: nice() });
     if (workerData.rounds === 0) {
       gate.yieldToSearches(600000);
       return parentPort.postMessage({ passed: Atomics.load(workerData.count, 0) });
@@ -61,13 +71,16 @@ function holdSearch(): { release: () => void; done: Promise<void> } {
   return { release, done };
 }
 
-function follower(workMs: number, rounds = 0): { ready: Promise<void>; passed: Promise<number> } {
+/** `ready` resolves to the worker's nice value once it follows (null where there is no /proc). */
+function follower(workMs: number, rounds = 0): { ready: Promise<number | null>; passed: Promise<number> } {
   const worker = new Worker(FOLLOWER, { eval: true, workerData: { count: searchCount(), workMs, rounds } });
   workers.push(worker);
-  let ready!: () => void;
+  let ready!: (nice: number | null) => void;
   let passed!: (seen: number) => void;
-  const out = { ready: new Promise<void>((r) => (ready = r)), passed: new Promise<number>((r) => (passed = r)) };
-  worker.on('message', (m: { ready?: true; passed?: number }) => (m.ready ? ready() : passed(m.passed!)));
+  const out = { ready: new Promise<number | null>((r) => (ready = r)), passed: new Promise<number>((r) => (passed = r)) };
+  worker.on('message', (m: { ready?: true; nice?: number | null; passed?: number }) =>
+    m.ready ? ready(m.nice ?? null) : passed(m.passed!),
+  );
   worker.on('error', (error) => {
     throw error;
   });
@@ -102,6 +115,15 @@ describe('searches first', () => {
       const worker = follower(0);
       await worker.ready;
       expect(await worker.passed).toBe(0);
+    },
+    WORKER_TEST_MS,
+  );
+
+  it.skipIf(!existsSync('/proc/thread-self/stat'))(
+    'a following worker runs at nice 10 or lower priority, so the thread that answers gets the core first',
+    async () => {
+      const nice = await follower(0).ready;
+      expect(nice).toBeGreaterThanOrEqual(10);
     },
     WORKER_TEST_MS,
   );
