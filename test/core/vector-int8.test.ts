@@ -6,7 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SanadError } from '../../src/core/errors.js';
-import { instantiateInt8Kernel, instantiateQuantizeKernel, int8KernelBytes, quantizeKernelBytes } from '../../src/core/index/simd-int8.js';
+import {
+  columnKernelBytes,
+  instantiateColumnKernel,
+  instantiateQuantizeKernel,
+  quantizeKernelBytes,
+} from '../../src/core/index/simd-int8.js';
+import { Int8Rows } from '../../src/core/index/vector-int8.js';
 import { COMPACT_MIN_ROWS } from '../../src/core/index/vector-matrix.js';
 import { VectorRows } from '../../src/core/index/vector-rows.js';
 import { rng } from '../fixtures/random.js';
@@ -43,9 +49,11 @@ function queriesFor(data: Float32Array, count: number, seed: number): Float32Arr
   const next = rng(seed);
   const rows = data.length / DIM;
   return Array.from({ length: count }, (_, j) => {
-    // half near a stored row (its near-duplicates compete), half anywhere
+    // near a stored row (its near-duplicates compete), anywhere, or a stored row with most
+    // dimensions zeroed, as the local embedder's questions are (the kernel skips those columns)
     const row = Math.floor(next() * rows);
-    return Float32Array.from({ length: DIM }, (_, i) => (j % 2 === 0 ? data[row * DIM + i]! + 0.05 * gaussian(next) : gaussian(next)));
+    if (j % 3 === 2) return Float32Array.from({ length: DIM }, (_, i) => (next() < 0.15 ? data[row * DIM + i]! : 0));
+    return Float32Array.from({ length: DIM }, (_, i) => (j % 3 === 0 ? data[row * DIM + i]! + 0.05 * gaussian(next) : gaussian(next)));
   });
 }
 
@@ -166,54 +174,128 @@ describe('int8 scan with exact rescoring', () => {
   });
 });
 
-describe('int8 dot kernel', () => {
-  it('computes exact integer dots for every width, extremes included', () => {
-    const next = rng(3);
-    for (const width of [16, 32, 48, 64, 512]) {
-      const memory = new WebAssembly.Memory({ initial: 2 });
-      const kernel = instantiateInt8Kernel(memory, width)!;
-      const rows = 9;
-      const q = new Int16Array(memory.buffer, 0, width);
-      const data = new Int8Array(memory.buffer, 4096, rows * width);
-      const out = new Int32Array(memory.buffer, 2048, rows);
-      for (let i = 0; i < width; i++) q[i] = i % 5 === 0 ? -127 : Math.round(next() * 254) - 127;
-      for (let i = 0; i < data.length; i++) data[i] = i < width ? -127 : i < 2 * width ? 127 : Math.round(next() * 254) - 127;
-      kernel(0, 4096, rows, 2048);
-      for (let row = 0; row < rows; row++) {
-        let want = 0;
-        for (let i = 0; i < width; i++) want += q[i]! * data[row * width + i]!;
-        expect(out[row]).toBe(want);
-      }
+describe('int8 tiles', () => {
+  it('moves overlapping runs of rows across tile boundaries, either way, as a row-major copy would', () => {
+    const next = rng(11);
+    const dim = 20;
+    const rows = 100;
+    const floats = Float32Array.from({ length: rows * 32 }, () => next() - 0.5);
+    for (const [from, to, n] of [
+      [10, 3, 60], // down by less than a tile: runs cut at both sides' tile ends
+      [3, 10, 60], // up
+      [0, 40, 50],
+      [50, 1, 49],
+    ] as const) {
+      const int8 = Int8Rows.create(dim, 16, rows)!;
+      int8.writeRows(0, rows, floats, 32);
+      const before = Array.from({ length: rows }, (_, r) => Array.from(int8.rowValues(r)));
+      const scales = Array.from(int8.scales.subarray(0, rows));
+      int8.moveRows(from, to, n);
+      const want = before.slice();
+      want.splice(to, n, ...before.slice(from, from + n));
+      const wantScales = scales.slice();
+      wantScales.splice(to, n, ...scales.slice(from, from + n));
+      expect(Array.from({ length: rows }, (_, r) => Array.from(int8.rowValues(r)))).toEqual(want);
+      expect(Array.from(int8.scales.subarray(0, rows))).toEqual(wantScales);
     }
-    expect(() => int8KernelBytes(24)).toThrow(RangeError);
   });
 
-  it('quantises rows to int8 within half a step of their scale (largest |value| / 127); a zero row to zeros', () => {
+  it('writes one row where the SIMD kernel writes it', () => {
+    const next = rng(12);
+    // rows of 40 values, 48 floats apart with zero padding, as the matrix keeps them
+    const floats = Float32Array.from({ length: 40 * 48 }, (_, i) => (i % 48 < 40 ? next() - 0.5 : 0));
+    const bulk = Int8Rows.create(40, 16, 40)!;
+    const single = Int8Rows.create(40, 16, 40)!;
+    bulk.writeRows(0, 40, floats, 48);
+    for (let r = 0; r < 40; r++) single.writeRow(r, floats, r * 48);
+    for (let r = 0; r < 40; r++) {
+      expect(Array.from(single.rowValues(r))).toEqual(Array.from(bulk.rowValues(r)));
+      expect(single.scales[r]).toBe(bulk.scales[r]);
+    }
+  });
+});
+
+describe('int8 column kernel', () => {
+  it('computes exact integer dots over the listed columns for any run of rows in a tile, extremes included', () => {
+    const next = rng(3);
+    for (const width of [16, 48, 512]) {
+      const tile = 64;
+      const memory = new WebAssembly.Memory({ initial: 2 });
+      const kernel = instantiateColumnKernel(memory)!;
+      const DATA = 8192;
+      const OUT = 4096;
+      const data = new Int8Array(memory.buffer, DATA, tile * width + 16);
+      for (let i = 0; i < data.length; i++) data[i] = Math.round(next() * 254) - 127;
+      // rows 0 and 1: all -127 and all 127
+      for (let d = 0; d < width; d++) {
+        data[d * tile] = -127;
+        data[d * tile + 1] = 127;
+      }
+      const columns = width === 16 ? [...Array(16).keys()] : [0, 3, 5, 15, width - 1, 17, 40].filter((d) => d < width);
+      const list = new Int32Array(memory.buffer, 0, 2 * columns.length);
+      columns.forEach((d, j) => {
+        list[2 * j] = d * tile;
+        list[2 * j + 1] = j === 0 ? -127 : j === 1 ? 127 : Math.round(next() * 254) - 127;
+      });
+      for (const [first, rows] of [
+        [0, tile],
+        [0, 2],
+        [5, 27],
+        [tile - 3, 3],
+        [17, 0],
+      ] as const) {
+        const out = new Int32Array(memory.buffer, OUT, tile + 16).fill(-1);
+        kernel(0, columns.length, DATA + first, rows, OUT);
+        for (let r = 0; r < rows; r++) {
+          let want = 0;
+          columns.forEach((d, j) => (want += list[2 * j + 1]! * data[d * tile + first + r]!));
+          expect(out[r]).toBe(want);
+        }
+        if (rows === 0) expect(out[0]).toBe(-1);
+      }
+      // no columns: every score is 0
+      const out = new Int32Array(memory.buffer, OUT, 16).fill(-1);
+      kernel(0, 0, DATA, 16, OUT);
+      expect(Array.from(out)).toEqual(new Array(16).fill(0));
+    }
+    expect(columnKernelBytes().length).toBeGreaterThan(8);
+  });
+
+  it('quantises rows into tile columns within half a step of their scale (largest |value| / 127); a zero row to zeros', () => {
     const next = rng(5);
     for (const width of [16, 48, 512]) {
       const rows = 6;
+      const tile = 8;
       const memory = new WebAssembly.Memory({ initial: 2 });
-      const quantize = instantiateQuantizeKernel(memory, width)!;
+      const quantize = instantiateQuantizeKernel(memory, width, tile)!;
       const floats = new Float32Array(memory.buffer, 0, rows * width);
       for (let i = width; i < floats.length; i++) floats[i] = (next() - 0.5) * (i % 11 === 0 ? 0.9 : 0.1);
       floats[3 * width + 5] = -0.75; // the largest value is negative
-      quantize(0, 65536, rows, 65536 + rows * width);
-      const out = new Int8Array(memory.buffer, 65536, rows * width);
-      const scales = new Float32Array(memory.buffer, 65536 + rows * width, rows);
+      // rows 0 .. 5 of the copy go to rows 1 .. 6 of a tile (the first stays untouched)
+      const DST = 65536;
+      const tileBytes = new Int8Array(memory.buffer, DST, tile * width).fill(99);
+      const scales = new Float32Array(memory.buffer, DST + tile * width, rows);
+      quantize(0, DST + 1, rows, DST + tile * width);
+      const value = (row: number, i: number) => tileBytes[i * tile + 1 + row]!;
       expect(scales[0]).toBe(0);
-      expect(Array.from(out.subarray(0, width)).every((v) => v === 0)).toBe(true);
+      for (let i = 0; i < width; i++) {
+        expect(value(0, i)).toBe(0);
+        expect(tileBytes[i * tile]).toBe(99);
+        expect(tileBytes[i * tile + 7]).toBe(99);
+      }
       for (let row = 1; row < rows; row++) {
         const values = floats.subarray(row * width, (row + 1) * width);
         const max = Math.max(...Array.from(values, Math.abs));
         expect(scales[row]).toBe(Math.fround(max / 127));
         for (let i = 0; i < width; i++) {
-          const q = out[row * width + i]!;
+          const q = value(row, i);
           expect(Math.abs(q)).toBeLessThanOrEqual(127);
           expect(Math.abs(values[i]! - scales[row]! * q)).toBeLessThanOrEqual(scales[row]! * (0.5 + 2 ** -16));
         }
       }
-      expect(out[3 * width + 5]).toBe(-127);
+      expect(value(3, 5)).toBe(-127);
     }
-    expect(() => quantizeKernelBytes(40)).toThrow(RangeError);
+    expect(() => quantizeKernelBytes(40, 8)).toThrow(RangeError);
+    expect(() => quantizeKernelBytes(48, 0)).toThrow(RangeError);
   });
 });

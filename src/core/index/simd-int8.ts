@@ -1,12 +1,19 @@
 /**
- * A hand-assembled WebAssembly SIMD kernel for int8 rows: exact integer dot products of one
- * int16 query against a contiguous block of int8 rows, written as int32 to an output buffer.
+ * Hand-assembled WebAssembly SIMD kernels for the int8 copy of a big vector store, kept in tiles
+ * of rows stored a dimension at a time (the tile's values of dimension 0, then of 1, ..., each
+ * column `stride` bytes after the last), so that a query touching few dimensions reads only
+ * their columns.
  *
- * Exported function: `dot8(q, p, rows, out)`, all byte addresses into the imported memory:
- * q = the query (`width` int16), p = the first row (`width` int8 a row), out = `rows` int32.
- * Each 16 bytes of a row are sign-extended to two i16x8 halves and multiplied pairwise with
- * the query by `i32x4.dot_i16x8_s` (Node 20 has no relaxed SIMD's int8 dot). With values in
- * [-127, 127] a row sums at most 127 * 127 * width, exact in int32 for any width below 133k.
+ * `dotcols(list, count, base, rows, out)`, all byte addresses into the imported memory: list =
+ * `count` entries of two int32, a column's byte offset (dimension * stride) and the query's int16
+ * value there (the query's zero dimensions are left out); base = the first row's byte in its
+ * tile's dimension 0; out = int32 dot products, `rows` rounded up to 16 of them. Sixteen rows at a
+ * time, each column's 16 bytes are sign-extended and multiplied by the splatted query value with
+ * `i32x4.extmul_*_i16x8_s`, summed in four int32x4 accumulators. With values in [-127, 127] a row
+ * sums at most 127 * 127 * width, exact in int32 for any width below 133k.
+ *
+ * The local embedder hashes a question's few dozen words and n-grams into ~30 of its 512
+ * dimensions (ARCD questions: median 28), so a scan reads ~1/18 of the bytes a row-major one does.
  */
 import {
   OP,
@@ -21,102 +28,108 @@ import {
   set,
   simd,
   tee,
+  uleb,
   v128Load,
   v128Store,
   v128Zero,
 } from './simd-asm.js';
 
-const Q = 0;
-const P = 1;
-const ROWS = 2;
-const OUT = 3;
-const END = 4;
-const QP = 5;
-const QE = 6;
-const RP = 7;
-const ACC = 8; // v128 accumulators ACC .. ACC + 2 * unroll - 1
-const RV = 16; // v128: the row's 16 bytes
-
-/** Bytes of an int8 row of `dim` values: a multiple of 16, so the kernel reads whole vectors. */
+/** Bytes of an int8 row of `dim` values: a multiple of 16 (the quantising kernel reads 16 at a time). */
 export const int8Width = (dim: number): number => Math.ceil(dim / 16) * 16;
 
-/** The module bytes for rows `width` bytes wide (a positive multiple of 16). */
-export function int8KernelBytes(width: number): Uint8Array<ArrayBuffer> {
-  if (!Number.isInteger(width) || width <= 0 || width % 16 !== 0) {
-    throw new RangeError(`width must be a positive multiple of 16, got ${width}`);
-  }
-  const chunks = width / 16;
-  const unroll = chunks % 4 === 0 ? 4 : chunks % 2 === 0 ? 2 : 1;
+/** Bytes of one entry of a column kernel's query list: the column's offset and the query's value. */
+export const COLUMN_ENTRY_BYTES = 8;
 
-  const inner: number[] = [];
-  for (let a = 0; a < 2 * unroll; a++) inner.push(...v128Zero(), ...set(ACC + a));
-  inner.push(...get(Q), ...set(QP), ...get(P), ...set(RP));
-  inner.push(OP.loop, TYPE.void);
-  for (let u = 0; u < unroll; u++) {
-    inner.push(...get(RP), ...v128Load(16 * u), ...set(RV));
-    for (const [half, extend] of [
-      [0, SIMD.extendLowI8x16],
-      [1, SIMD.extendHighI8x16],
-    ] as const) {
-      const acc = ACC + 2 * u + half;
-      inner.push(...get(acc), ...get(RV), ...simd(extend), ...get(QP), ...v128Load(32 * u + 16 * half));
-      inner.push(...simd(SIMD.dotI16x8), ...simd(SIMD.addI32x4), ...set(acc));
-    }
-  }
-  inner.push(...get(RP), ...i32(16 * unroll), OP.i32Add, ...set(RP));
-  inner.push(...get(QP), ...i32(32 * unroll), OP.i32Add, ...tee(QP), ...get(QE), OP.i32LtU, OP.brIf, 0, OP.end);
-  inner.push(...get(ACC));
-  for (let a = 1; a < 2 * unroll; a++) inner.push(...get(ACC + a), ...simd(SIMD.addI32x4));
-  inner.push(...set(RV), ...get(OUT), ...get(RV), ...simd(SIMD.extractLaneI32), 0);
-  for (let lane = 1; lane < 4; lane++) inner.push(...get(RV), ...simd(SIMD.extractLaneI32), lane, OP.i32Add);
-  inner.push(OP.i32Store, 2, 0);
-  inner.push(...get(OUT), ...i32(4), OP.i32Add, ...set(OUT));
-  inner.push(...get(P), ...i32(width), OP.i32Add, ...set(P));
+const i32Load = (offset: number): number[] => [OP.i32Load, 2, offset];
+const v128LoadAt = (offset: number): number[] => [...simd(SIMD.load), 0, offset];
 
-  const body = [
-    ...get(Q),
-    ...i32(2 * width),
+/** The module bytes of `dotcols` (the same for every width and stride). */
+export function columnKernelBytes(): Uint8Array<ArrayBuffer> {
+  const [LIST, COUNT, BASE, ROWS, OUT, END, S, E, EEND] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [A0, V, W, L] = [9, 13, 14, 15]; // v128: accumulators A0 .. A0 + 3, the column bytes, the query value, a half
+  const add = (acc: number, op: number) => [...get(acc), ...get(L), ...get(W), ...simd(op), ...simd(SIMD.addI32x4), ...set(acc)];
+  const column = [
+    ...get(S),
+    ...get(E),
+    ...i32Load(0),
     OP.i32Add,
-    ...set(QE),
-    ...get(P),
+    ...v128LoadAt(0),
+    ...set(V),
+    ...get(E),
+    ...i32Load(4),
+    ...simd(SIMD.splatI16x8),
+    ...set(W),
+    ...get(V),
+    ...simd(SIMD.extendLowI8x16),
+    ...set(L),
+    ...add(A0, SIMD.extmulLowI16x8),
+    ...add(A0 + 1, SIMD.extmulHighI16x8),
+    ...get(V),
+    ...simd(SIMD.extendHighI8x16),
+    ...set(L),
+    ...add(A0 + 2, SIMD.extmulLowI16x8),
+    ...add(A0 + 3, SIMD.extmulHighI16x8),
+    ...get(E),
+    ...i32(COLUMN_ENTRY_BYTES),
+    OP.i32Add,
+    ...set(E),
+  ];
+  const stripe: number[] = [];
+  for (let a = 0; a < 4; a++) stripe.push(...v128Zero(), ...set(A0 + a));
+  stripe.push(...get(LIST), ...set(E), ...whileBelow(E, EEND, column));
+  for (let a = 0; a < 4; a++) stripe.push(...get(OUT), ...get(A0 + a), ...v128Store(16 * a));
+  stripe.push(...get(OUT), ...i32(64), OP.i32Add, ...set(OUT), ...get(S), ...i32(16), OP.i32Add, ...set(S));
+  const body = [
+    ...get(BASE),
+    ...tee(S),
     ...get(ROWS),
-    ...i32(width),
-    OP.i32Mul,
     OP.i32Add,
     ...set(END),
-    ...whileBelow(P, END, inner),
+    ...get(LIST),
+    ...get(COUNT),
+    ...i32(COLUMN_ENTRY_BYTES),
+    OP.i32Mul,
+    OP.i32Add,
+    ...set(EEND),
+    ...whileBelow(S, END, stripe),
   ];
   return moduleBytes({
-    exportName: 'dot8',
-    params: 4,
+    exportName: 'dotcols',
+    params: 5,
     locals: [
       [4, TYPE.i32],
-      [9, TYPE.v128],
+      [7, TYPE.v128],
     ],
     body,
   });
 }
 
-export type Int8Kernel = (q: number, p: number, rows: number, out: number) => void;
+export type ColumnKernel = (list: number, count: number, base: number, rows: number, out: number) => void;
 
-const modules = new Map<number, WebAssembly.Module | null>();
+const columnModules = new Map<number, WebAssembly.Module | null>();
 
-/** Instantiates the kernel on `memory`, or returns null where WebAssembly SIMD is unavailable. */
-export function instantiateInt8Kernel(memory: WebAssembly.Memory, width: number): Int8Kernel | null {
-  return kernelOn<Int8Kernel>(modules, width, () => int8KernelBytes(width), memory, 'dot8');
+/** Instantiates the column kernel on `memory`, or returns null where WebAssembly SIMD is unavailable. */
+export function instantiateColumnKernel(memory: WebAssembly.Memory): ColumnKernel | null {
+  return kernelOn<ColumnKernel>(columnModules, 0, columnKernelBytes, memory, 'dotcols');
 }
 
 /**
  * The module bytes of `quant8(src, dst, rows, scales)`, which quantises `rows` float32 rows of
- * `width` floats (zero padded) at src into int8 rows at dst, `width` bytes each, and writes each
- * row's scale (its largest |value| / 127, as f32) at scales: value = scale * int8 to within
+ * `width` floats (zero padded) at src into the int8 copy's tile layout: value i of a row at
+ * dst + i * stride, the next row at dst + 1 (the rows must lie in one tile). Each row's scale (its
+ * largest |value| / 127, as f32) goes to scales: value = scale * int8 to within
  * scale * (1/2 + 2^-16). A zero row gets scale 0 and zeros (0 * (1 / 0) is NaN, which saturates to 0).
  */
-export function quantizeKernelBytes(width: number): Uint8Array<ArrayBuffer> {
+export function quantizeKernelBytes(width: number, stride: number): Uint8Array<ArrayBuffer> {
   if (!Number.isInteger(width) || width <= 0 || width % 16 !== 0) {
     throw new RangeError(`width must be a positive multiple of 16, got ${width}`);
   }
-  const [SRC, DST, ROWS, SCALES, END, SP, SE, S, M, INV] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  if (!Number.isInteger(stride) || stride <= 0 || width * stride > 2 ** 30)
+    throw new RangeError(`stride must be a positive integer, got ${stride}`);
+  const [SRC, DST, ROWS, SCALES, END, SP, SE, S, M, INV, V] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  // one byte a lane, each `stride` bytes after the last: a v128 of 16 values becomes 16 columns' bytes
+  const storeColumns: number[] = [];
+  for (let l = 0; l < 16; l++) storeColumns.push(...get(DST), ...get(V), ...simd(SIMD.store8Lane), 0, ...uleb(l * stride), l);
   const rowBytes = width * 4;
   const lane = (n: number) => [...get(M), ...simd(SIMD.extractLaneF32), n];
   const scaled = (offset: number) => [
@@ -179,7 +192,6 @@ export function quantizeKernelBytes(width: number): Uint8Array<ArrayBuffer> {
     ...set(SP),
     OP.loop,
     TYPE.void,
-    ...get(DST),
     ...scaled(0),
     ...scaled(16),
     ...simd(SIMD.narrowI32x4),
@@ -187,9 +199,10 @@ export function quantizeKernelBytes(width: number): Uint8Array<ArrayBuffer> {
     ...scaled(48),
     ...simd(SIMD.narrowI32x4),
     ...simd(SIMD.narrowI16x8),
-    ...v128Store(0),
+    ...set(V),
+    ...storeColumns,
     ...get(DST),
-    ...i32(16),
+    ...i32(16 * stride),
     OP.i32Add,
     ...set(DST),
     ...get(SP),
@@ -201,6 +214,11 @@ export function quantizeKernelBytes(width: number): Uint8Array<ArrayBuffer> {
     OP.brIf,
     0,
     OP.end,
+    // back to the row's first column, one row on
+    ...get(DST),
+    ...i32(1 - width * stride),
+    OP.i32Add,
+    ...set(DST),
     ...get(SCALES),
     ...i32(4),
     OP.i32Add,
@@ -215,7 +233,7 @@ export function quantizeKernelBytes(width: number): Uint8Array<ArrayBuffer> {
     locals: [
       [3, TYPE.i32],
       [1, TYPE.f32],
-      [2, TYPE.v128],
+      [3, TYPE.v128],
     ],
     body,
   });
@@ -226,6 +244,6 @@ export type QuantizeKernel = (src: number, dst: number, rows: number, scales: nu
 const quantizeModules = new Map<number, WebAssembly.Module | null>();
 
 /** Instantiates the quantising kernel on `memory`, or returns null where WebAssembly SIMD is unavailable. */
-export function instantiateQuantizeKernel(memory: WebAssembly.Memory, width: number): QuantizeKernel | null {
-  return kernelOn<QuantizeKernel>(quantizeModules, width, () => quantizeKernelBytes(width), memory, 'quant8');
+export function instantiateQuantizeKernel(memory: WebAssembly.Memory, width: number, stride: number): QuantizeKernel | null {
+  return kernelOn<QuantizeKernel>(quantizeModules, width * 2 ** 20 + stride, () => quantizeKernelBytes(width, stride), memory, 'quant8');
 }

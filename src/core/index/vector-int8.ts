@@ -8,11 +8,27 @@
  * A = sq * s * D the exact cosine lies within `bound(s)` of A (see `Int8Query`), so no row the
  * exact scan would rank in the top k is ever left out: the answers are the exact scan's.
  *
- * Layout of the WASM memory: [query: width int16][scores: BLOCK int32][QUANTIZE_STEP_ROWS scales
- * and float32 rows being quantised][rows: width int8 each].
+ * The rows are kept in tiles of `block` rows, a dimension at a time (simd-int8.ts): a question
+ * reads only the columns of the dimensions its vector uses, a few dozen of 512 with the local
+ * embedder. At 1.3M rows that is ~40 MB a scan instead of 665 MB.
+ *
+ * A tile's columns are `block` + 64 bytes apart: at a power-of-two distance, the 512 bytes of one
+ * row (written together) and the columns of one scan (read together) would all fall in the same
+ * few cache sets and evict each other.
+ *
+ * Layout of the WASM memory: [query: width entries of two int32][scores: block + 16 int32]
+ * [QUANTIZE_STEP_ROWS scales and float32 rows being quantised][tiles: width columns of
+ * block + 64 int8 each][16 bytes the kernel may read past the last tile].
  */
 import { wasmSimdSupported } from './simd-asm.js';
-import { instantiateInt8Kernel, instantiateQuantizeKernel, int8Width, type Int8Kernel, type QuantizeKernel } from './simd-int8.js';
+import {
+  COLUMN_ENTRY_BYTES,
+  instantiateColumnKernel,
+  instantiateQuantizeKernel,
+  int8Width,
+  type ColumnKernel,
+  type QuantizeKernel,
+} from './simd-int8.js';
 
 const PAGE = 65536;
 /** Rows quantised between two event-loop turns (2 MB of 512-float rows read). */
@@ -30,9 +46,14 @@ export interface Int8Query {
   e: number;
 }
 
+/** The kernel writes scores 16 rows at a time and reads a column's 16 bytes at a time. */
+const OVERRUN = 16;
+/** Bytes between a tile's columns beyond its rows (one cache line). */
+const COLUMN_PAD = 64;
+
 function layout(width: number, block: number) {
-  const scoresOffset = align64(width * 2);
-  const stageOffset = align64(scoresOffset + block * 4);
+  const scoresOffset = align64(width * COLUMN_ENTRY_BYTES);
+  const stageOffset = align64(scoresOffset + (block + OVERRUN) * 4);
   const dataOffset = align64(stageOffset + QUANTIZE_STEP_ROWS * 4 * (1 + width));
   return { scoresOffset, stageOffset, dataOffset };
 }
@@ -41,6 +62,10 @@ export class Int8Rows {
   readonly dim: number;
   /** Bytes a row (dim rounded up to 16; padding zero). */
   readonly width: number;
+  /** Rows a tile: `block`, the most one kernel call scores. */
+  readonly tile: number;
+  /** Bytes from one column of a tile to the next. */
+  readonly stride: number;
   /** Rows [0, quantized) hold the matrix's current rows. */
   quantized = 0;
   /** Each row's scale: its values are scale * (its int8 values). */
@@ -49,15 +74,16 @@ export class Int8Rows {
   scores!: Int32Array;
 
   private readonly memory: WebAssembly.Memory;
-  private readonly kernel: Int8Kernel;
+  private readonly kernel: ColumnKernel;
   private readonly quantizeKernel: QuantizeKernel;
   /** QUANTIZE_STEP_ROWS scales, then as many float32 rows `width` floats apart (padding zero). */
   private readonly stageOffset: number;
-  private readonly queryOffset = 0;
+  private readonly listOffset = 0;
   private readonly scoresOffset: number;
   private readonly dataOffset: number;
-  private readonly block: number;
-  private query!: Int16Array;
+  /** The query's nonzero dimensions as (column offset, value) pairs, `columns` of them. */
+  private list!: Int32Array;
+  private columns = 0;
   private data!: Int8Array;
   private capacityRows: number;
 
@@ -65,8 +91,7 @@ export class Int8Rows {
   static create(dim: number, block: number, rows: number): Int8Rows | null {
     if (!wasmSimdSupported()) return null;
     const width = int8Width(dim);
-    const dataOffset = layout(width, block).dataOffset;
-    const bytes = dataOffset + Math.max(1, rows) * width;
+    const bytes = bytesFor(width, block, Math.max(1, rows));
     if (bytes > 65535 * PAGE) return null;
     let memory: WebAssembly.Memory;
     try {
@@ -74,36 +99,42 @@ export class Int8Rows {
     } catch {
       return null; // out of memory: the exact scan answers
     }
-    const kernel = instantiateInt8Kernel(memory, width);
-    const quantize = instantiateQuantizeKernel(memory, width);
+    const kernel = instantiateColumnKernel(memory);
+    const quantize = instantiateQuantizeKernel(memory, width, block + COLUMN_PAD);
     return kernel && quantize ? new Int8Rows(dim, block, memory, kernel, quantize) : null;
   }
 
-  private constructor(dim: number, block: number, memory: WebAssembly.Memory, kernel: Int8Kernel, quantize: QuantizeKernel) {
+  private constructor(dim: number, block: number, memory: WebAssembly.Memory, kernel: ColumnKernel, quantize: QuantizeKernel) {
     this.dim = dim;
     this.width = int8Width(dim);
-    this.block = block;
+    this.tile = block;
+    this.stride = block + COLUMN_PAD;
     this.memory = memory;
     this.kernel = kernel;
     this.quantizeKernel = quantize;
     ({ scoresOffset: this.scoresOffset, stageOffset: this.stageOffset, dataOffset: this.dataOffset } = layout(this.width, block));
-    this.capacityRows = Math.floor((memory.buffer.byteLength - this.dataOffset) / this.width);
+    this.capacityRows = this.rowsIn(memory.buffer.byteLength);
     this.scales = new Float32Array(this.capacityRows);
     this.refreshViews();
+  }
+
+  /** Whole tiles that fit in `bytes` of memory. */
+  private rowsIn(bytes: number): number {
+    return Math.floor((bytes - this.dataOffset - OVERRUN) / (this.stride * this.width)) * this.tile;
   }
 
   /** Makes room for `rows` rows, growing by at least 1/16 (false when wasm32 memory cannot hold them). */
   reserve(rows: number): boolean {
     if (rows <= this.capacityRows) return true;
     const target = Math.max(rows, this.capacityRows + Math.ceil(this.capacityRows / 16));
-    const bytes = this.dataOffset + target * this.width;
+    const bytes = bytesFor(this.width, this.tile, target);
     if (bytes > 65535 * PAGE) return false;
     try {
       this.memory.grow(Math.ceil(bytes / PAGE) - this.memory.buffer.byteLength / PAGE);
     } catch {
       return false;
     }
-    this.capacityRows = Math.floor((this.memory.buffer.byteLength - this.dataOffset) / this.width);
+    this.capacityRows = this.rowsIn(this.memory.buffer.byteLength);
     const scales = new Float32Array(this.capacityRows);
     scales.set(this.scales);
     this.scales = scales;
@@ -113,16 +144,22 @@ export class Int8Rows {
 
   private refreshViews(): void {
     const buffer = this.memory.buffer;
-    this.query = new Int16Array(buffer, this.queryOffset, this.width);
-    this.scores = new Int32Array(buffer, this.scoresOffset, this.block);
-    this.data = new Int8Array(buffer, this.dataOffset, this.capacityRows * this.width);
+    this.list = new Int32Array(buffer, this.listOffset, 2 * this.width);
+    this.scores = new Int32Array(buffer, this.scoresOffset, this.tile);
+    this.data = new Int8Array(buffer, this.dataOffset, (this.capacityRows / this.tile) * this.stride * this.width);
+  }
+
+  /** Index in `data` of value 0 of `row` (value i is `i * stride` further). */
+  private at(row: number): number {
+    const offset = row % this.tile;
+    return ((row - offset) / this.tile) * this.stride * this.width + offset;
   }
 
   /**
    * Quantises `n` (<= QUANTIZE_STEP_ROWS) float rows, `stride` floats apart in `rows` from row
-   * `from`, into rows `from ..` (reserved) with the SIMD kernel. Copying 1.32M rows of 512 took
-   * 15.8 s of CPU with `writeRow` and 3.9 s with this (load 12; most of it now the first touch
-   * of fresh memory).
+   * `from`, into rows `from ..` (reserved) with the SIMD kernel, one call per tile they touch.
+   * Copying 1.32M rows of 512 took 15.8 s of CPU with `writeRow` and 3.9 s with the kernel
+   * (load 12; most of it now the first touch of fresh memory).
    */
   writeRows(from: number, n: number, rows: Float32Array, stride: number): void {
     const width = this.width;
@@ -131,7 +168,12 @@ export class Int8Rows {
     const stage = new Float32Array(buffer, floatsAt, n * width);
     if (stride === width) stage.set(rows.subarray(from * stride, (from + n) * stride));
     else for (let r = 0; r < n; r++) stage.set(rows.subarray((from + r) * stride, (from + r) * stride + stride), r * width);
-    this.quantizeKernel(floatsAt, this.dataOffset + from * width, n, this.stageOffset);
+    for (let done = 0; done < n;) {
+      const row = from + done;
+      const m = Math.min(n - done, this.tile - (row % this.tile));
+      this.quantizeKernel(floatsAt + done * width * 4, this.dataOffset + this.at(row), m, this.stageOffset + done * 4);
+      done += m;
+    }
     this.scales.set(new Float32Array(buffer, this.stageOffset, n), from);
   }
 
@@ -147,24 +189,45 @@ export class Int8Rows {
     const scale = Math.fround(max / 127);
     this.scales[row] = scale;
     const data = this.data;
-    const base = row * this.width;
-    if (scale === 0) {
-      data.fill(0, base, base + this.width);
-      return;
-    }
+    const stride = this.stride;
+    const base = this.at(row);
     // |value| / scale <= 127 (1 + 2^-23): rounding half away from zero by truncation stays in [-127, 127]
-    const inv = 1 / scale;
+    const inv = scale === 0 ? 0 : 1 / scale;
     for (let i = 0; i < dim; i++) {
       const v = rows[from + i]! * inv;
-      data[base + i] = v >= 0 ? (v + 0.5) | 0 : -((0.5 - v) | 0);
+      data[base + i * stride] = v >= 0 ? (v + 0.5) | 0 : -((0.5 - v) | 0);
     }
-    for (let i = dim; i < this.width; i++) data[base + i] = 0;
+    for (let i = dim; i < this.width; i++) data[base + i * stride] = 0;
   }
 
-  /** Moves `n` rows from `from` to `to` (overlapping allowed). */
+  /** The int8 values of one row (for tests and checks). */
+  rowValues(row: number): Int8Array {
+    const out = new Int8Array(this.width);
+    const base = this.at(row);
+    for (let i = 0; i < this.width; i++) out[i] = this.data[base + i * this.stride]!;
+    return out;
+  }
+
+  /**
+   * Moves `n` rows from `from` to `to` (overlapping allowed): each run of rows that stays in one
+   * tile on both sides is copied a column at a time, in the order that reads a row before
+   * overwriting it.
+   */
   moveRows(from: number, to: number, n: number): void {
     if (n <= 0 || from === to) return;
-    this.data.copyWithin(to * this.width, from * this.width, (from + n) * this.width);
+    const { tile, stride, width, data } = this;
+    const runs: Array<[number, number, number]> = [];
+    for (let done = 0; done < n;) {
+      const m = Math.min(n - done, tile - ((from + done) % tile), tile - ((to + done) % tile));
+      runs.push([from + done, to + done, m]);
+      done += m;
+    }
+    if (to > from) runs.reverse();
+    for (const [src, dst, m] of runs) {
+      const a = this.at(src);
+      const b = this.at(dst);
+      for (let i = 0; i < width; i++) data.copyWithin(b + i * stride, a + i * stride, a + i * stride + m);
+    }
     this.scales.copyWithin(to, from, from + n);
   }
 
@@ -184,15 +247,20 @@ export class Int8Rows {
     if (max === 0) return null;
     const sq = max / 127;
     const inv = 1 / sq;
-    const out = this.query;
+    const list = this.list;
+    let columns = 0;
     let err2 = 0;
     for (let i = 0; i < dim; i++) {
       const v = Math.max(-127, Math.min(127, Math.round(q[i]! * inv)));
-      out[i] = v;
+      if (v !== 0) {
+        list[2 * columns] = i * this.stride;
+        list[2 * columns + 1] = v;
+        columns++;
+      }
       const d = q[i]! - sq * v;
       err2 += d * d;
     }
-    for (let i = dim; i < this.width; i++) out[i] = 0;
+    this.columns = columns;
     // q.x - A = sum q_i (x_i - s x^_i) + sum (q_i - sq q^_i) s x^_i. The first is at most
     // |q|_1 * s / 2 (the kernel's float32 rounding adds at most 2^-16 to the 1/2); the second at most |q - sq q^|_2 * |s x^|_2, where |s x^|_2 <= 1 + s sqrt(dim) / 2.
     // The exact score is the float32 kernel's: within dim * 2^-23 of the real dot of unit vectors.
@@ -208,11 +276,22 @@ export class Int8Rows {
 
   /** Integer dots of the query with rows [start, start + n), n <= block, into `scores[0 .. n)`. */
   scoreBlock(start: number, n: number): void {
-    this.kernel(this.queryOffset, this.dataOffset + start * this.width, n, this.scoresOffset);
+    for (let done = 0; done < n;) {
+      const row = start + done;
+      const m = Math.min(n - done, this.tile - (row % this.tile));
+      // a run that ends mid-stripe writes up to 15 scores past it: the next run writes over them
+      this.kernel(this.listOffset, this.columns, this.dataOffset + this.at(row), m, this.scoresOffset + done * 4);
+      done += m;
+    }
   }
 
   /** Bytes held (capacity and scales included). */
   get allocatedBytes(): number {
     return this.memory.buffer.byteLength + this.scales.byteLength;
   }
+}
+
+/** Memory for `rows` rows (in whole tiles) and what comes before and after them. */
+function bytesFor(width: number, tile: number, rows: number): number {
+  return layout(width, tile).dataOffset + Math.ceil(rows / tile) * (tile + COLUMN_PAD) * width + OVERRUN;
 }
