@@ -1,9 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { Bm25Index } from '../../src/core/index/bm25.js';
+import { runAtOnce } from '../../src/core/index/steps.js';
 
 const docs = [['a', 'b', 'c'], ['a', 'b'], ['a', 'd', 'd'], ['e']];
 
 describe('Bm25Index', () => {
+  it('summarises every posting ahead of questions, and again only those a new row changed', () => {
+    const index = new Bm25Index();
+    const rows = [
+      ['a', 'b'],
+      ['a', 'c'],
+      ['d', 'd'],
+      ['e', 'b'],
+    ];
+    rows.forEach((d) => index.add(d));
+    expect(index.unsummarised()).toBe(5);
+    const query = new Map([
+      ['a', 1],
+      ['d', 1],
+    ]);
+    const before = index.scores(query, undefined, 2);
+    runAtOnce(index.summarising());
+    expect(index.unsummarised()).toBe(0);
+    expect(index.scores(query, undefined, 2)).toEqual(before);
+    // 'a' grew and 'f' is new; the average length (which the bounds depend on) stayed 2
+    index.add(['a', 'f']);
+    expect(index.unsummarised()).toBe(2);
+    // a row that moves the average by more than 1 % puts every summary out of date
+    index.add(['g', 'g', 'g', 'g']);
+    expect(index.unsummarised()).toBe(7);
+  });
+
   it('scores rarer and more frequent terms higher, with exact idf', () => {
     const index = new Bm25Index();
     docs.forEach((d) => index.add(d));

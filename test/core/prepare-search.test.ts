@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAssistant, type SanadAssistant } from '../../src/core/index.js';
+import { Bm25Index } from '../../src/core/index/bm25.js';
 import { VectorRows } from '../../src/core/index/vector-rows.js';
 
 const open: SanadAssistant[] = [];
@@ -46,5 +47,9 @@ describe('the fast search is prepared when an index starts serving', () => {
     // Again, for the vectors that now hold the new file's rows too, still before any question.
     expect(prepared).toHaveLength(2);
     expect(prepared[1]).toBeGreaterThan(prepared[0]!);
+    // then every posting's skip blocks and bound, which a term's first question would make
+    await assistant.index.prepareSearch();
+    const bm25 = (assistant.index as unknown as { parts: { bm25: Bm25Index } }).parts.bm25;
+    expect(bm25.unsummarised()).toBe(0);
   });
 });
