@@ -216,7 +216,7 @@ describe('int8 tiles', () => {
 });
 
 describe('int8 column kernel', () => {
-  it('computes exact integer dots over the listed columns for any run of rows in a tile, extremes included', () => {
+  it('computes exact integer dots over the listed column pairs for any run of rows in a tile, extremes included', () => {
     const next = rng(3);
     for (const width of [16, 48, 512]) {
       const tile = 64;
@@ -232,11 +232,16 @@ describe('int8 column kernel', () => {
         data[d * tile + 1] = 127;
       }
       const columns = width === 16 ? [...Array(16).keys()] : [0, 3, 5, 15, width - 1, 17, 40].filter((d) => d < width);
-      const list = new Int32Array(memory.buffer, 0, 2 * columns.length);
-      columns.forEach((d, j) => {
-        list[2 * j] = d * tile;
-        list[2 * j + 1] = j === 0 ? -127 : j === 1 ? 127 : Math.round(next() * 254) - 127;
-      });
+      // two columns an entry, their values packed; an odd one out pairs with itself at weight 0
+      const pairs = Math.ceil(columns.length / 2);
+      const list = new Int32Array(memory.buffer, 0, 3 * pairs);
+      const weights = columns.map((_, j) => (j === 0 ? -127 : j === 1 ? 127 : Math.round(next() * 254) - 127));
+      for (let p = 0; p < pairs; p++) {
+        const second = 2 * p + 1 < columns.length;
+        list[3 * p] = columns[2 * p]! * tile;
+        list[3 * p + 1] = columns[second ? 2 * p + 1 : 2 * p]! * tile;
+        list[3 * p + 2] = (weights[2 * p]! & 0xffff) | ((second ? weights[2 * p + 1]! : 0) << 16);
+      }
       for (const [first, rows] of [
         [0, tile],
         [0, 2],
@@ -245,10 +250,10 @@ describe('int8 column kernel', () => {
         [17, 0],
       ] as const) {
         const out = new Int32Array(memory.buffer, OUT, tile + 16).fill(-1);
-        kernel(0, columns.length, DATA + first, rows, OUT);
+        kernel(0, pairs, DATA + first, rows, OUT);
         for (let r = 0; r < rows; r++) {
           let want = 0;
-          columns.forEach((d, j) => (want += list[2 * j + 1]! * data[d * tile + first + r]!));
+          columns.forEach((d, j) => (want += weights[j]! * data[d * tile + first + r]!));
           expect(out[r]).toBe(want);
         }
         if (rows === 0) expect(out[0]).toBe(-1);

@@ -16,13 +16,13 @@
  * row (written together) and the columns of one scan (read together) would all fall in the same
  * few cache sets and evict each other.
  *
- * Layout of the WASM memory: [query: width entries of two int32][scores: block + 16 int32]
+ * Layout of the WASM memory: [query: width / 2 entries of three int32][scores: block + 16 int32]
  * [QUANTIZE_STEP_ROWS scales and float32 rows being quantised][tiles: width columns of
  * block + 64 int8 each][16 bytes the kernel may read past the last tile].
  */
 import { wasmSimdSupported } from './simd-asm.js';
 import {
-  COLUMN_ENTRY_BYTES,
+  PAIR_ENTRY_BYTES,
   instantiateColumnKernel,
   instantiateQuantizeKernel,
   int8Width,
@@ -52,7 +52,7 @@ const OVERRUN = 16;
 const COLUMN_PAD = 64;
 
 function layout(width: number, block: number) {
-  const scoresOffset = align64(width * COLUMN_ENTRY_BYTES);
+  const scoresOffset = align64(Math.ceil(width / 2) * PAIR_ENTRY_BYTES);
   const stageOffset = align64(scoresOffset + (block + OVERRUN) * 4);
   const dataOffset = align64(stageOffset + QUANTIZE_STEP_ROWS * 4 * (1 + width));
   return { scoresOffset, stageOffset, dataOffset };
@@ -81,9 +81,9 @@ export class Int8Rows {
   private readonly listOffset = 0;
   private readonly scoresOffset: number;
   private readonly dataOffset: number;
-  /** The query's nonzero dimensions as (column offset, value) pairs, `columns` of them. */
+  /** The query's nonzero dimensions two at a time: (column offset, column offset, values packed), `pairs` of them. */
   private list!: Int32Array;
-  private columns = 0;
+  private pairs = 0;
   private data!: Int8Array;
   private capacityRows: number;
 
@@ -144,7 +144,7 @@ export class Int8Rows {
 
   private refreshViews(): void {
     const buffer = this.memory.buffer;
-    this.list = new Int32Array(buffer, this.listOffset, 2 * this.width);
+    this.list = new Int32Array(buffer, this.listOffset, 3 * Math.ceil(this.width / 2));
     this.scores = new Int32Array(buffer, this.scoresOffset, this.tile);
     this.data = new Int8Array(buffer, this.dataOffset, (this.capacityRows / this.tile) * this.stride * this.width);
   }
@@ -253,14 +253,21 @@ export class Int8Rows {
     for (let i = 0; i < dim; i++) {
       const v = Math.max(-127, Math.min(127, Math.round(q[i]! * inv)));
       if (v !== 0) {
-        list[2 * columns] = i * this.stride;
-        list[2 * columns + 1] = v;
+        const at = 3 * (columns >> 1);
+        if (columns % 2 === 0) {
+          // a lone column is its own partner at weight 0 until a second one comes
+          list[at] = list[at + 1] = i * this.stride;
+          list[at + 2] = v & 0xffff;
+        } else {
+          list[at + 1] = i * this.stride;
+          list[at + 2] = list[at + 2]! | (v << 16);
+        }
         columns++;
       }
       const d = q[i]! - sq * v;
       err2 += d * d;
     }
-    this.columns = columns;
+    this.pairs = Math.ceil(columns / 2);
     // q.x - A = sum q_i (x_i - s x^_i) + sum (q_i - sq q^_i) s x^_i. The first is at most
     // |q|_1 * s / 2 (the kernel's float32 rounding adds at most 2^-16 to the 1/2); the second at most |q - sq q^|_2 * |s x^|_2, where |s x^|_2 <= 1 + s sqrt(dim) / 2.
     // The exact score is the float32 kernel's: within dim * 2^-23 of the real dot of unit vectors.
@@ -280,7 +287,7 @@ export class Int8Rows {
       const row = start + done;
       const m = Math.min(n - done, this.tile - (row % this.tile));
       // a run that ends mid-stripe writes up to 15 scores past it: the next run writes over them
-      this.kernel(this.listOffset, this.columns, this.dataOffset + this.at(row), m, this.scoresOffset + done * 4);
+      this.kernel(this.listOffset, this.pairs, this.dataOffset + this.at(row), m, this.scoresOffset + done * 4);
       done += m;
     }
   }
