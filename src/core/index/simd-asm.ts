@@ -131,6 +131,11 @@ export function moduleBytes(spec: {
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
 }
 
+/** `local[into] = local[start] + local[count] * size`: where a kernel's `count` items of `size` bytes end. */
+export function endOf(start: number, count: number, size: number, into: number): number[] {
+  return [...get(start), ...get(count), ...i32(size), OP.i32Mul, OP.i32Add, ...set(into)];
+}
+
 /** `while (local[at] < local[end]) { ...body }`: the row loop of every kernel. */
 export function whileBelow(at: number, end: number, body: number[]): number[] {
   return [OP.block, TYPE.void, OP.loop, TYPE.void, ...get(at), ...get(end), OP.i32GeU, OP.brIf, 1, ...body, OP.br, 0, OP.end, OP.end];

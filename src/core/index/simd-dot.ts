@@ -11,6 +11,7 @@
 import {
   OP,
   TYPE,
+  endOf,
   f32x4Add,
   kernelOn,
   whileBelow,
@@ -64,19 +65,7 @@ export function dotKernelBytes(stride: number): Uint8Array<ArrayBuffer> {
   inner.push(...get(OUT), ...i32(4), OP.i32Add, ...set(OUT));
   inner.push(...get(P), ...i32(rowBytes), OP.i32Add, ...set(P));
 
-  const body = [
-    ...get(Q),
-    ...i32(rowBytes),
-    OP.i32Add,
-    ...set(QE),
-    ...get(P),
-    ...get(ROWS),
-    ...i32(rowBytes),
-    OP.i32Mul,
-    OP.i32Add,
-    ...set(END),
-    ...whileBelow(P, END, inner),
-  ];
+  const body = [...get(Q), ...i32(rowBytes), OP.i32Add, ...set(QE), ...endOf(P, ROWS, rowBytes, END), ...whileBelow(P, END, inner)];
   return moduleBytes({
     exportName: 'dot',
     params: 4,

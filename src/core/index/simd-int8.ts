@@ -21,6 +21,7 @@ import {
   OP,
   SIMD,
   TYPE,
+  endOf,
   f32,
   get,
   i32,
@@ -95,12 +96,7 @@ export function columnKernelBytes(): Uint8Array<ArrayBuffer> {
     ...get(ROWS),
     OP.i32Add,
     ...set(END),
-    ...get(LIST),
-    ...get(COUNT),
-    ...i32(PAIR_ENTRY_BYTES),
-    OP.i32Mul,
-    OP.i32Add,
-    ...set(EEND),
+    ...endOf(LIST, COUNT, PAIR_ENTRY_BYTES, EEND),
     ...whileBelow(S, END, stripe),
   ];
   return moduleBytes({
@@ -236,7 +232,7 @@ export function quantizeKernelBytes(width: number, stride: number): Uint8Array<A
     ...get(SE),
     ...set(SRC),
   ];
-  const body = [...get(SRC), ...get(ROWS), ...i32(rowBytes), OP.i32Mul, OP.i32Add, ...set(END), ...whileBelow(SRC, END, row)];
+  const body = [...endOf(SRC, ROWS, rowBytes, END), ...whileBelow(SRC, END, row)];
   return moduleBytes({
     exportName: 'quant8',
     params: 4,
