@@ -57,6 +57,30 @@ describe('Bm25Index pruned top-N (MaxScore)', () => {
     expect(pruned).toBeGreaterThan(350);
   });
 
+  it('stays exact when a row longer than any before arrives between questions, the average length unchanged or moved', () => {
+    const rand = random(77);
+    const index = new Bm25Index();
+    // Rows of ten terms: the average length is 10, and stays 10 when
+    // m empty rows come with a row of 10 + 10m terms: a length never seen, at the same average.
+    const row = () => Array.from({ length: 10 }, () => `t${Math.floor(40 ** rand())}`);
+    for (let r = 0; r < 3000; r++) index.add(row());
+    for (let round = 1; round <= 6; round++) {
+      for (let q = 0; q < 6; q++) {
+        const terms = query(rand, 40);
+        const limit = [5, 50, 200][q % 3]!;
+        expect([...index.scores(terms, undefined, limit)]).toEqual([...index.exhaustiveScores(terms, undefined, limit)]);
+      }
+      const m = 5 * round;
+      index.add(Array.from({ length: 10 + 10 * m }, (_, i) => `t${i % 5}`));
+      for (let e = 0; e < m; e++) index.add([]);
+      // Every other round the average moves too: rows removed, longer rows added.
+      if (round % 2 === 0) {
+        index.removeRows(Array.from({ length: 30 }, () => Math.floor(rand() * 3000)));
+        for (let r = 0; r < 20; r++) index.add([...row(), ...row()]);
+      }
+    }
+  });
+
   it('scores a common term only for rows still in the running, yet finds rows only it and a rare term share', () => {
     const index = new Bm25Index();
     for (let r = 0; r < 20_000; r++) index.add(r % 1000 === 7 ? ['rare', 'common', 'common'] : ['common', `w${r % 50}`, 'filler']);

@@ -31,6 +31,18 @@ describe('Bm25Index', () => {
     expect(index.unsummarised()).toBe(7);
   });
 
+  it('restored from its state, scores every row as the index it was exported from, its longest row included', () => {
+    const index = new Bm25Index();
+    for (let r = 0; r < 300; r++) index.add(Array.from({ length: 1 + (r % 9) }, (_, i) => `t${(r * 7 + i) % 23}`));
+    index.add(Array.from({ length: 400 }, (_, i) => `t${i % 3}`));
+    const restored = Bm25Index.fromState(index.exportState());
+    for (const term of ['t0', 't1', 't5', 't22']) {
+      const query = new Map([[term, 1]]);
+      expect([...restored.scores(query, undefined, 20)]).toEqual([...index.scores(query, undefined, 20)]);
+      expect(restored.scores(query).get(300)).toBe(index.scores(query).get(300));
+    }
+  });
+
   it('scores rarer and more frequent terms higher, with exact idf', () => {
     const index = new Bm25Index();
     docs.forEach((d) => index.add(d));

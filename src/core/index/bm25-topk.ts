@@ -59,6 +59,8 @@ export interface ScoringTerm extends QueryTerm {
 
 export interface Bm25Rows {
   lengths: Int32Array;
+  /** No row is longer. */
+  longest: number;
   alive: Uint8Array;
   rowCount: number;
   k1: number;
@@ -72,10 +74,9 @@ export interface Bm25Scratch {
   acc: Float64Array;
   /** Per row: 0 not yet asked, 1 allowed, 2 not: `allow` is asked once a row, and only about rows that could enter. */
   allowed: Uint8Array;
-  /** Per row: `k1 × (1 − b + b × length / avg)`, the same double the exhaustive loop computes, for `avg` below. */
-  norms: Float64Array;
+  /** Each row's length norm through its length (see `Norms`), for the average length `normsAvg`. */
+  norms: Norms;
   normsAvg: number;
-  normsRows: number;
   /** Rows touched by a question, and those of them still in the running. */
   touched: Int32Array;
   kept: Int32Array;
@@ -86,14 +87,24 @@ export interface Bm25Scratch {
   steps: Int32Array;
 }
 
+/**
+ * A row's length norm `k1 × (1 − b + b × length / avg)`, the same double the exhaustive loop
+ * computes, read as `byLength[lengths[row]]`: the norm depends on the length alone, and a table
+ * by length stays in cache where a double per row (8 MB at 1M rows) missed it on most entries
+ * (1M, 120 questions at k = 16: search p50 82 -> 62 ms, the same rows and scores).
+ */
+export interface Norms {
+  lengths: Int32Array;
+  byLength: Float64Array;
+}
+
 export function emptyScratch(): Bm25Scratch {
   const none = new Int32Array(0);
   return {
     acc: new Float64Array(0),
     allowed: new Uint8Array(0),
-    norms: new Float64Array(0),
+    norms: { lengths: new Int32Array(0), byLength: new Float64Array(0) },
     normsAvg: NaN,
-    normsRows: 0,
     touched: none,
     kept: none,
     values: new Float64Array(0),
@@ -196,18 +207,18 @@ function prepared(index: Bm25Rows, scratch: Bm25Scratch): Bm25Scratch {
     const size = Math.max(rowCount, lengths.length);
     scratch.acc = new Float64Array(size);
     scratch.allowed = new Uint8Array(size);
-    scratch.norms = new Float64Array(size);
-    scratch.normsRows = 0;
     scratch.touched = new Int32Array(size);
     scratch.kept = new Int32Array(size);
     scratch.values = new Float64Array(size);
     scratch.bounds = new Float64Array(size);
     scratch.steps = new Int32Array(size + 1);
   }
-  if (scratch.normsAvg !== avg) scratch.normsRows = 0;
-  const norms = scratch.norms;
-  for (let row = scratch.normsRows; row < rowCount; row++) norms[row] = k1 * (1 - b + (b * lengths[row]!) / avg);
-  scratch.normsRows = rowCount;
+  let table = scratch.norms.byLength;
+  if (scratch.normsAvg !== avg || table.length <= index.longest) {
+    table = new Float64Array(index.longest + 1);
+    for (let length = 0; length < table.length; length++) table[length] = k1 * (1 - b + (b * length) / avg);
+  }
+  scratch.norms = { lengths, byLength: table };
   scratch.normsAvg = avg;
   return scratch;
 }
@@ -316,7 +327,7 @@ function addToAll(
   term: ScoringTerm,
   alive: Uint8Array,
   acc: Float64Array,
-  norms: Float64Array,
+  { lengths, byLength }: Norms,
   k1p1: number,
   touched: Int32Array,
   count: number,
@@ -334,7 +345,7 @@ function addToAll(
       if (!alive[r]) continue;
       const tf = blockTfs[e]!;
       if (acc[r] === 0) touched[count++] = r;
-      acc[r]! += (w * (tf * k1p1)) / (tf + norms[r]!);
+      acc[r]! += (w * (tf * k1p1)) / (tf + byLength[lengths[r]!]!);
     }
   }
   return count;
@@ -415,7 +426,7 @@ function addToRows(
   term: ScoringTerm,
   rows: Int32Array,
   acc: Float64Array,
-  norms: Float64Array,
+  { lengths, byLength }: Norms,
   k1p1: number,
   bounds: Float64Array,
   avg: number,
@@ -441,7 +452,7 @@ function addToRows(
       while (blockRows[e]! < row) e++;
       if (blockRows[e] === row) {
         const tf = blockTfs[e]!;
-        acc[row]! += (w * (tf * k1p1)) / (tf + norms[row]!);
+        acc[row]! += (w * (tf * k1p1)) / (tf + byLength[lengths[row]!]!);
       }
     }
   }
@@ -531,7 +542,7 @@ function reachedInFull(
   from: number,
   best: Array<{ row: number; score: number }>,
   acc: Float64Array,
-  norms: Float64Array,
+  norms: Norms,
   k1p1: number,
   avg: number,
   limit: number,
