@@ -147,6 +147,43 @@ describe('int8 scan with exact rescoring', () => {
     expectSame(compact, exact, queries, 5);
   });
 
+  it('finds a row whose scale is far above the rest of its tile, written alone and moved to another tile', async () => {
+    // Rows spread evenly over the dimensions (scale ~0.2 / 127) and a query with one large value:
+    // the row equal to the query has ~0.9 / 127, and the best of the others scores ~0.6 against it.
+    const next = rng(31);
+    const even = () => {
+      const row = Float32Array.from({ length: DIM }, () => 1 + 0.2 * gaussian(next));
+      const norm = Math.hypot(...row);
+      return row.map((v) => v / norm);
+    };
+    const spiked = (at: number) => {
+      const row = even();
+      row[at] = row[at]! + 2;
+      const norm = Math.hypot(...row);
+      return row.map((v) => v / norm);
+    };
+    const n = COMPACT_MIN_ROWS + 5000;
+    const rows = Array.from({ length: n }, even);
+    const ids = rows.map((_, i) => `e${i}`);
+    const metadatas = rows.map((_, i) => ({ early: i < 4000 ? 1 : 0 }));
+    const compact = new VectorRows();
+    const exact = new VectorRows({ compactFrom: Infinity });
+    const queries = [spiked(0), spiked(7), spiked(39)];
+    // One such row among the others from the start, far from the end where the next is written.
+    rows[10_000] = queries[0]!;
+    for (const store of [compact, exact]) store.addRaw(rows, metadatas, ids);
+    await compact.prepareCompactScan();
+    expectSame(compact, exact, queries, 3);
+    // Written alone into a row of its own (the store's last), then moved 4,000 rows down.
+    for (const store of [compact, exact]) store.addRaw([queries[1]!], [{ early: 0 }], ['spike7']);
+    expect(compact.search(queries[1]!, 1)[0]!.row).toBe(compact.rowOf('spike7'));
+    expectSame(compact, exact, queries, 3);
+    for (const store of [compact, exact]) store.removeWhere((metadata) => metadata['early'] === 1);
+    expect(compact.compactScan).toBe(true);
+    expect(compact.search(queries[1]!, 1)[0]!.row).toBe(compact.rowOf('spike7'));
+    expectSame(compact, exact, queries, 3);
+  });
+
   it('answers a zero query and rejects a wrong dimension or a non-finite value', async () => {
     const { compact, exact } = stores(data);
     await compact.prepareCompactScan();

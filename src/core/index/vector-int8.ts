@@ -70,6 +70,11 @@ export class Int8Rows {
   quantized = 0;
   /** Each row's scale: its values are scale * (its int8 values). */
   scales: Float32Array;
+  /**
+   * Per tile, at least the largest scale of its rows (the largest ever written there): with it a
+   * scan turns its threshold into one integer dot a tile's rows must reach (see `leastDot`).
+   */
+  tileScales: Float32Array;
   /** Integer dot products of the last scanned block. */
   scores!: Int32Array;
 
@@ -115,6 +120,7 @@ export class Int8Rows {
     ({ scoresOffset: this.scoresOffset, stageOffset: this.stageOffset, dataOffset: this.dataOffset } = layout(this.width, block));
     this.capacityRows = this.rowsIn(memory.buffer.byteLength);
     this.scales = new Float32Array(this.capacityRows);
+    this.tileScales = new Float32Array(this.capacityRows / block);
     this.refreshViews();
   }
 
@@ -138,6 +144,9 @@ export class Int8Rows {
     const scales = new Float32Array(this.capacityRows);
     scales.set(this.scales);
     this.scales = scales;
+    const tileScales = new Float32Array(this.capacityRows / this.tile);
+    tileScales.set(this.tileScales);
+    this.tileScales = tileScales;
     this.refreshViews();
     return true;
   }
@@ -175,6 +184,32 @@ export class Int8Rows {
       done += m;
     }
     this.scales.set(new Float32Array(buffer, this.stageOffset, n), from);
+    this.noteScales(from, n);
+  }
+
+  /** Raises the tile maxima over rows `from .. from + n` to their scales. */
+  private noteScales(from: number, n: number): void {
+    const { scales, tileScales, tile } = this;
+    for (let row = from; row < from + n; row++) {
+      const t = (row / tile) | 0;
+      if (scales[row]! > tileScales[t]!) tileScales[t] = scales[row]!;
+    }
+  }
+
+  /**
+   * The least integer dot a row among `from .. from + n` needs for its upper bound
+   * `s * (sq * D + c) + e` to reach `threshold` (−Infinity when the threshold is not above e):
+   * its scale s is at most the tiles' maximum, and the dot is one below what rounding could
+   * reach. A scan compares the integer dot first and does the float work for the few that pass.
+   */
+  leastDot(from: number, n: number, { sq, c, e }: Int8Query, threshold: number): number {
+    const above = threshold - e;
+    if (!(above > 0)) return -Infinity;
+    const { tileScales, tile } = this;
+    const last = ((from + n - 1) / tile) | 0;
+    let most = 0;
+    for (let t = (from / tile) | 0; t <= last; t++) most = Math.max(most, tileScales[t]!);
+    return most === 0 ? Infinity : Math.floor((above / most - c) / sq) - 1;
   }
 
   /** Quantises the float row at `rows[from .. from + dim)` into `row` (reserved). */
@@ -188,6 +223,7 @@ export class Int8Rows {
     // The stored float32 scale is the one the bound uses: values are rounded against it.
     const scale = Math.fround(max / 127);
     this.scales[row] = scale;
+    this.noteScales(row, 1);
     const data = this.data;
     const stride = this.stride;
     const base = this.at(row);
@@ -229,6 +265,7 @@ export class Int8Rows {
       for (let i = 0; i < width; i++) data.copyWithin(b + i * stride, a + i * stride, a + i * stride + m);
     }
     this.scales.copyWithin(to, from, from + n);
+    this.noteScales(to, n);
   }
 
   /**

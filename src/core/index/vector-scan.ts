@@ -95,11 +95,12 @@ export function scanTopK(
 function compactTopK(
   matrix: VectorMatrix,
   int8: Int8Rows,
-  { sq, c, e }: Int8Query,
+  q8: Int8Query,
   k: number,
   mask: RowMask | null,
   allow?: (row: number) => boolean,
 ): Array<{ row: number; score: number }> {
+  const { sq, c, e } = q8;
   const size = Math.min(k, mask ? mask.allowed : matrix.count);
   const lows = new TopK(size);
   const scales = int8.scales;
@@ -113,7 +114,10 @@ function compactTopK(
       const m = Math.min(BLOCK, to - start);
       int8.scoreBlock(start, m);
       let threshold = lows.threshold;
+      // Most rows share few of the query's dimensions: an integer comparison drops them.
+      const least = int8.leastDot(start, m, q8, threshold);
       for (let i = 0; i < m; i++) {
+        if (dots[i]! < least) continue;
         const s = scales[start + i]!;
         const high = s * (sq * dots[i]! + c) + e;
         if (high < threshold) continue;
