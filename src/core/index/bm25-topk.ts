@@ -344,8 +344,11 @@ function addToAll(
       const r = blockRows[e]!;
       if (!alive[r]) continue;
       const tf = blockTfs[e]!;
-      if (acc[r] === 0) touched[count++] = r;
-      acc[r]! += (w * (tf * k1p1)) / (tf + byLength[lengths[r]!]!);
+      const before = acc[r]!;
+      // Noted without a branch: whether a row is new is a coin toss, and a mispredicted branch costs more.
+      touched[count] = r;
+      count += before === 0 ? 1 : 0;
+      acc[r] = before + (w * (tf * k1p1)) / (tf + byLength[lengths[r]!]!);
     }
   }
   return count;
