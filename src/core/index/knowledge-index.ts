@@ -271,10 +271,16 @@ export class KnowledgeIndex {
     const { bm25, paragraphs, titles, spelling } = this.parts;
     const k = options.k ?? DEFAULT_SEARCH_K;
     const { collections, exclude } = options;
-    const allow = (row: number) => {
-      const p = paragraphs.at(row);
-      return !!p && (!collections || collections.includes(p.collection)) && (!exclude || !exclude.has(p.id));
-    };
+    // Unfiltered, every row BM25 and the vectors still hold is a live paragraph (a document goes
+    // from all three at once), so no row is asked about: at 1M paragraphs each ask read a
+    // paragraph object a cache miss away (BM25 2.5 of 30 ms a question).
+    const allow =
+      collections || exclude
+        ? (row: number) => {
+            const p = paragraphs.at(row);
+            return !!p && (!collections || collections.includes(p.collection)) && (!exclude || !exclude.has(p.id));
+          }
+        : undefined;
     const query = expandProclitics(queryTerms(text, lang), this.df);
     expandVowelVariants(query, spelling, this.df);
     if (options.context) for (const [term, w] of options.context) if (!query.has(term)) query.set(term, w);

@@ -7,7 +7,7 @@ import type { IndexParts } from './index-state.js';
 export function paragraphCosines(
   { vectors, paragraphs }: IndexParts,
   query: Float32Array,
-  allow: (row: number) => boolean,
+  allow: ((row: number) => boolean) | undefined,
   candidates: Iterable<number>,
   top: number,
 ): Map<number, number> {
@@ -16,7 +16,8 @@ export function paragraphCosines(
     if (score > (out.get(row) ?? -Infinity)) out.set(row, score);
   };
   const rowOf = (storeRow: number) => vectors.metadata(storeRow)!.row as number;
-  for (const hit of vectors.searchRaw(query, top, (storeRow) => allow(rowOf(storeRow)))) keep(hit.metadata.row as number, hit.score);
+  const filter = allow && ((storeRow: number) => allow(rowOf(storeRow)));
+  for (const hit of vectors.searchRaw(query, top, filter)) keep(hit.metadata.row as number, hit.score);
   const storeRows: number[] = [];
   const owners: number[] = [];
   for (const row of candidates) {
