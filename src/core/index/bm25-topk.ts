@@ -384,28 +384,29 @@ function keepWithinBlockBounds(
   for (let j = from; j < ordered.length; j++) {
     const { blocks, blockMax } = ordered[j]!.summary;
     const scale = blockScale(ordered[j]!, avg) * unit;
+    // A block starts where the one before ends: one write a block, of the change between them.
     let start = 0;
+    let before = 0;
     for (let b = 0; b < blockMax.length; b++) {
       const step = Math.ceil(scale * blockMax[b]!);
-      const end = blocks[3 * b + 2]! + 1;
-      steps[start]! += step;
-      steps[end]! -= step;
-      start = end;
+      steps[start]! += step - before;
+      before = step;
+      start = blocks[3 * b + 2]! + 1;
     }
+    steps[start]! -= before;
   }
   const perUnit = 1 / unit;
   let n = 0;
   let sum = 0;
   for (let row = 0; row < rowCount; row++) {
     sum += steps[row]!;
-    steps[row] = 0;
     const s = acc[row]!;
     if (s > 0 && s + sum * perUnit >= least) {
       bounds[n] = sum * perUnit;
       kept[n++] = row;
     }
   }
-  steps[rowCount] = 0;
+  steps.fill(0, 0, rowCount + 1);
   return n;
 }
 
@@ -439,11 +440,13 @@ function addToRows(
   const w = term.w;
   const scale = blockScale(term, avg);
   const end = rows.length;
+  const count = blockMax.length;
   let c = 0;
-  for (let blk = 0; blk < blocks.length && c < end; blk += 3) {
+  for (let b = 0; b < count && c < end; b++) {
+    if (rows[c]! > blocks[3 * b + 2]!) b = blockEndingFrom(blocks, b, count, rows[c]!);
+    if (b === count) break;
+    const blk = 3 * b;
     const last = blocks[blk + 2]!;
-    if (rows[c]! > last) continue;
-    const b = blk / 3;
     const size = Math.min(BLOCK_ENTRIES, n - b * BLOCK_ENTRIES);
     const drop = scale * blockMax[b]!;
     decodeEntries(bytes, blocks[blk]!, blocks[blk + 1]!, size, blockRows, blockTfs);
@@ -459,6 +462,28 @@ function addToRows(
       }
     }
   }
+}
+
+/**
+ * The first block from `b` on (`count` when none) whose last row is `row` or after, by galloping
+ * then bisecting: late terms score few rows, most of a long posting's blocks hold none of them.
+ */
+function blockEndingFrom(blocks: Int32Array, b: number, count: number, row: number): number {
+  let below = b;
+  let span = 1;
+  let at = b + 1;
+  while (at < count && blocks[3 * at + 2]! < row) {
+    below = at;
+    span *= 2;
+    at = below + span;
+  }
+  at = Math.min(at, count);
+  while (below + 1 < at) {
+    const mid = (below + at) >> 1;
+    if (blocks[3 * mid + 2]! < row) below = mid;
+    else at = mid;
+  }
+  return at;
 }
 
 /** The `limit`-th best score of `rows` (all allowed, more than `limit`), by selection in `values`. */
