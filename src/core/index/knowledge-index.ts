@@ -247,7 +247,7 @@ export class KnowledgeIndex {
     if (words.size === 0) return null;
     const query = new Map([...words].map((t) => [t, 1]));
     let best: { row: number; score: number } | null = null;
-    for (const [row, score] of bm25.scores(query, (row) => paragraphs.at(row) !== null, LOCATE_CANDIDATES)) {
+    for (const [row, score] of bm25.scores(query, this.rowFilter({}), LOCATE_CANDIDATES)) {
       if (!best || score > best.score) best = { row, score };
     }
     const paragraph = best ? paragraphs.at(best.row) : null;
@@ -255,6 +255,21 @@ export class KnowledgeIndex {
     const own = new Set(terms(paragraph.text, paragraph.lang));
     const held = [...words].filter((t) => own.has(t)).length;
     return held / words.size >= LOCATE_MIN_SHARE ? paragraph : null;
+  }
+
+  /**
+   * Which rows a search may return, asked of each row still in the running; none without a
+   * filter: every row BM25 and the vectors hold is a live paragraph (a document leaves all three
+   * at once), and at 1M paragraphs each ask read a paragraph object a cache miss away (BM25 2.5 of
+   * 30 ms a question).
+   */
+  private rowFilter({ collections, exclude }: Pick<SearchOptions, 'collections' | 'exclude'>): ((row: number) => boolean) | undefined {
+    if (!collections && !exclude) return undefined;
+    const { paragraphs } = this.parts;
+    return (row) => {
+      const p = paragraphs.at(row);
+      return !!p && (!collections || collections.includes(p.collection)) && (!exclude || !exclude.has(p.id));
+    };
   }
 
   /** The question with words the knowledge never uses respelt as the knowledge writes them. */
@@ -270,17 +285,7 @@ export class KnowledgeIndex {
   private async searchNow(text: string, lang: Lang, options: SearchOptions): Promise<Hit[]> {
     const { bm25, paragraphs, titles, spelling } = this.parts;
     const k = options.k ?? DEFAULT_SEARCH_K;
-    const { collections, exclude } = options;
-    // Unfiltered, every row BM25 and the vectors still hold is a live paragraph (a document goes
-    // from all three at once), so no row is asked about: at 1M paragraphs each ask read a
-    // paragraph object a cache miss away (BM25 2.5 of 30 ms a question).
-    const allow =
-      collections || exclude
-        ? (row: number) => {
-            const p = paragraphs.at(row);
-            return !!p && (!collections || collections.includes(p.collection)) && (!exclude || !exclude.has(p.id));
-          }
-        : undefined;
+    const allow = this.rowFilter(options);
     const query = expandProclitics(queryTerms(text, lang), this.df);
     expandVowelVariants(query, spelling, this.df);
     if (options.context) for (const [term, w] of options.context) if (!query.has(term)) query.set(term, w);
