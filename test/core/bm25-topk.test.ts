@@ -1,33 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Bm25Index } from '../../src/core/index/bm25.js';
+import { emptyScratch, mergeTop, scoringOrder, topScores, type Bm25Rows } from '../../src/core/index/bm25-topk.js';
+import { bm25Corpus as corpus, bm25Query as query } from '../fixtures/bm25-corpus.js';
 import { rng as random } from '../fixtures/random.js';
-
-/** Rows over a Zipf-like vocabulary: a few terms in most rows (long postings), many rare ones; some rows repeated (ties). */
-function corpus(rand: () => number, rows: number, vocabulary: number): string[][] {
-  const out: string[][] = [];
-  for (let r = 0; r < rows; r++) {
-    if (r > 0 && rand() < 0.05) {
-      out.push([...out[Math.floor(rand() * r)]!]);
-      continue;
-    }
-    const length = 3 + Math.floor(rand() * 40);
-    const terms: string[] = [];
-    for (let i = 0; i < length; i++) terms.push(`t${Math.floor(vocabulary ** rand()) - 1}`);
-    out.push(terms);
-  }
-  return out;
-}
-
-function query(rand: () => number, vocabulary: number): Map<string, number> {
-  const q = new Map<string, number>();
-  const n = 1 + Math.floor(rand() * 12);
-  for (let i = 0; i < n; i++) {
-    // Common and rare terms, some weighted down as expansions and n-grams are, one unknown.
-    const term = i === 0 && rand() < 0.2 ? 'absent' : `t${Math.floor(vocabulary ** (rand() * rand())) - 1}`;
-    q.set(term, rand() < 0.3 ? 0.3 + rand() * 0.6 : 1);
-  }
-  return q;
-}
 
 describe('Bm25Index pruned top-N (MaxScore)', () => {
   it('returns exactly the exhaustive top-N, scores and order included, over many random indexes and queries', () => {
@@ -193,5 +168,49 @@ describe('Bm25Index pruned top-N over many skip blocks (block bounds)', () => {
     for (const row of rows) fresh.add(row);
     expect([...grown.scores(q, undefined, 20)]).toEqual([...fresh.scores(q, undefined, 20)]);
     expect([...grown.scores(q, undefined, 20)]).toEqual([...grown.exhaustiveScores(q, undefined, 20)]);
+  });
+});
+
+describe('the pruned top-N over a range of rows (a thread’s share, search-helper.ts)', () => {
+  it('gives, merged over any split of the rows into ranges, exactly the whole index’s result', () => {
+    let merged = 0;
+    for (let seed = 200; seed < 215; seed++) {
+      const rand = random(seed);
+      const vocabulary = 50 + Math.floor(rand() * 2000);
+      const index = new Bm25Index();
+      for (const row of corpus(rand, 1000 + Math.floor(rand() * 3000), vocabulary)) index.add(row);
+      const state = index.exportState();
+      const rowCount = state.lengths.length;
+      index.removeRows(Array.from({ length: Math.floor(rowCount * 0.1) }, () => Math.floor(rand() * rowCount)));
+      const { lengths, alive, totalLength, liveCount } = index.exportState();
+      const rows: Bm25Rows = {
+        lengths,
+        alive,
+        rowCount,
+        longest: Math.max(...lengths),
+        k1: index.k1,
+        b: index.b,
+        avg: totalLength / liveCount,
+      };
+      for (let q = 0; q < 12; q++) {
+        const weights = query(rand, vocabulary);
+        const known = [...weights].filter(([term]) => index.df(term) > 0);
+        const terms = scoringOrder(
+          rows,
+          known.map(([term, w]) => ({ posting: index.postingOf(term), w: w * index.idf(term) })),
+        );
+        const limit = [1, 5, 40, 150][q % 4]!;
+        // Two or three ranges, cut anywhere (a skip block's middle, the first or last row).
+        const cuts = [0, ...Array.from({ length: 1 + (q % 2) }, () => Math.floor(rand() * (rowCount + 1))).sort((x, y) => x - y), rowCount];
+        let result = new Map<number, number>();
+        for (let c = cuts.length - 2; c >= 0; c--) {
+          const part = topScores(rows, terms, undefined, limit, emptyScratch(), { from: cuts[c]!, to: cuts[c + 1]! });
+          result = mergeTop(part, { rows: Int32Array.from(result.keys()), scores: Float64Array.from(result.values()) }, limit);
+        }
+        expect([...result]).toEqual([...index.exhaustiveScores(weights, undefined, limit)]);
+        merged++;
+      }
+    }
+    expect(merged).toBe(180);
   });
 });

@@ -13,6 +13,7 @@
  * the scores are the exhaustive ones: best score first, ties to the lower row.
  */
 import { decodeEntries, type Posting } from './postings.js';
+import { isShared, type SharedArena } from './shared-arena.js';
 import { TopK } from './vector-topk.js';
 
 /**
@@ -98,6 +99,29 @@ export interface Norms {
   byLength: Float64Array;
 }
 
+/** Rows [from, to) a search covers: every row, or one thread's share of them (search-helper.ts). */
+export interface RowRange {
+  from: number;
+  to: number;
+}
+
+/** A term's skip blocks [first, end) that can hold rows of a range, and their entries. */
+interface BlockSpan {
+  first: number;
+  end: number;
+  entries: number;
+}
+
+function blockSpan({ summary, posting }: ScoringTerm, { from, to }: RowRange): BlockSpan {
+  const { blocks } = summary;
+  const count = summary.blockMax.length;
+  const ending = (b: number, row: number) => (b >= count || blocks[3 * b + 2]! >= row ? b : blockEndingFrom(blocks, b, count, row));
+  const first = ending(0, from);
+  // The first block ending at `to` or after may still start before it; the ones after it cannot.
+  const end = Math.min(count, ending(first, to) + 1);
+  return { first, end, entries: Math.max(0, Math.min(posting.n, end * BLOCK_ENTRIES) - first * BLOCK_ENTRIES) };
+}
+
 export function emptyScratch(): Bm25Scratch {
   const none = new Int32Array(0);
   return {
@@ -122,14 +146,14 @@ const blockTfs = new Int32Array(BLOCK_ENTRIES);
  * summarised again from its last (possibly partial) block on, not from its start, unless the
  * average length has moved enough to loosen the block bounds.
  */
-export function summaryOf(posting: Posting, index: Bm25Rows): PostingSummary {
+export function summaryOf(posting: Posting, index: Bm25Rows, arena?: SharedArena): PostingSummary {
   const { lengths, k1, b, avg } = index;
   const known = summaries.get(posting);
   const drift = known ? Math.abs(avg / known.avg - 1) : Infinity;
   if (known && current(known, posting, drift)) return known;
   const count = Math.ceil(posting.n / BLOCK_ENTRIES);
-  const blocks = new Int32Array(3 * count);
-  const blockMax = new Float64Array(count);
+  const blocks = arena ? arena.allocate(Int32Array, 3 * count) : new Int32Array(3 * count);
+  const blockMax = arena ? arena.allocate(Float64Array, count) : new Float64Array(count);
   let maxTf = 0;
   let minLength = Infinity;
   let from = 0;
@@ -169,6 +193,14 @@ export function summaryOf(posting: Posting, index: Bm25Rows): PostingSummary {
   }
   const summary = { n: posting.n, bytes: posting.bytes, maxTf, minLength, blocks, blockMax, avg: base };
   summaries.set(posting, summary);
+  return summary;
+}
+
+/** The posting's summary with its arrays in `arena` (moved there when they were made elsewhere). */
+export function sharedSummaryOf(posting: Posting, index: Bm25Rows, arena: SharedArena): PostingSummary {
+  const summary = summaryOf(posting, index, arena);
+  if (!isShared(summary.blocks)) summary.blocks = arena.copy(summary.blocks);
+  if (!isShared(summary.blockMax)) summary.blockMax = arena.copy(summary.blockMax);
   return summary;
 }
 
@@ -233,12 +265,15 @@ export function topScores(
   allow: ((row: number) => boolean) | undefined,
   limit: number,
   scratch: Bm25Scratch,
+  range: RowRange = { from: 0, to: index.rowCount },
 ): Map<number, number> {
   const { acc, allowed, norms, touched } = prepared(index, scratch);
+  const { from, to } = range;
   const k1p1 = index.k1 + 1;
   const rest = new Float64Array(ordered.length + 1);
   for (let i = ordered.length - 1; i >= 0; i--) rest[i] = rest[i + 1]! + ordered[i]!.bound;
-  let restEntries = ordered.reduce((n, t) => n + t.posting.n, 0);
+  const spans = ordered.map((t) => blockSpan(t, range));
+  let restEntries = spans.reduce((n, s) => n + s.entries, 0);
   let count = 0;
   let i = 0;
   let threshold = -Infinity;
@@ -255,15 +290,15 @@ export function topScores(
       // and when the threshold could beat what is left.
       const most = ceiling + rest[ceilingAt]! - rest[i]!;
       if (count >= limit && restEntries > 2 * count && most > rest[i]!) {
-        const best = bestOf(dense(count, index.rowCount) ? null : touched, count, acc, ESTIMATE_ROWS_PER_LIMIT * limit, allowed, allow);
+        const best = bestOf(dense(count, to - from) ? null : touched, from, count, acc, ESTIMATE_ROWS_PER_LIMIT * limit, allowed, allow);
         threshold = best.length >= limit ? best[limit - 1]!.score : -Infinity;
         if (best.length >= limit) reached = Math.max(reached, reachedInFull(ordered, i, best, acc, norms, k1p1, index.avg, limit));
         if (Math.max(threshold, reached) > rest[i]!) break;
         ceiling = Math.max(0, threshold);
         ceilingAt = i;
       }
-      restEntries -= term.posting.n;
-      count = addToAll(term, index.alive, acc, norms, k1p1, touched, count);
+      restEntries -= spans[i]!.entries;
+      count = addToAll(term, spans[i]!, range, index.alive, acc, norms, k1p1, touched, count);
     }
     threshold = Math.max(threshold, reached);
     let kept = touched.subarray(0, count);
@@ -272,7 +307,7 @@ export function topScores(
       // left from the blocks of their postings it falls in: far below `rest` for most rows, whose
       // blocks hold no short row with the word said often. The remaining terms score just them.
       let least = threshold - SLACK * Math.abs(threshold);
-      let n = keepWithinBlockBounds(ordered, i, rest[i]!, acc, index.rowCount, scratch, least, index.avg);
+      let n = keepWithinBlockBounds(ordered, spans, i, rest[i]!, acc, range, scratch, least, index.avg);
       kept = scratch.kept.subarray(0, n);
       let bounds = scratch.bounds.subarray(0, n);
       // `allow` is asked only about the rows left (the threshold counts allowed rows only).
@@ -304,9 +339,9 @@ export function topScores(
     return new Map(heap.sorted().map(({ row, score }) => [row, score]));
   } finally {
     // Leaves the arrays zero for the next question, also when `allow` threw.
-    if (dense(count, index.rowCount)) {
-      acc.fill(0, 0, index.rowCount);
-      allowed.fill(0, 0, index.rowCount);
+    if (dense(count, to - from)) {
+      acc.fill(0, from, to);
+      allowed.fill(0, from, to);
     } else {
       for (let c = 0; c < count; c++) {
         acc[touched[c]!] = 0;
@@ -322,9 +357,15 @@ function admits(allowed: Uint8Array, allow: ((row: number) => boolean) | undefin
   return allowed[row] === 1;
 }
 
-/** Adds the term to every live row its posting holds, noting rows touched for the first time; returns the rows touched. */
+/**
+ * Adds the term to every live row of the range its posting holds, noting rows touched for the
+ * first time; returns the rows touched. Only the span's first and last blocks can hold rows
+ * outside the range: they alone are checked row by row.
+ */
 function addToAll(
   term: ScoringTerm,
+  span: BlockSpan,
+  { from, to }: RowRange,
   alive: Uint8Array,
   acc: Float64Array,
   { lengths, byLength }: Norms,
@@ -334,15 +375,15 @@ function addToAll(
 ): number {
   const w = term.w;
   const { bytes, n } = term.posting;
-  let at = 0;
-  let row = -1;
-  for (let done = 0; done < n; done += BLOCK_ENTRIES) {
-    const size = Math.min(BLOCK_ENTRIES, n - done);
-    at = decodeEntries(bytes, at, row, size, blockRows, blockTfs);
-    row = blockRows[size - 1]!;
+  const { blocks } = term.summary;
+  for (let b = span.first; b < span.end; b++) {
+    const size = Math.min(BLOCK_ENTRIES, n - b * BLOCK_ENTRIES);
+    decodeEntries(bytes, blocks[3 * b]!, blocks[3 * b + 1]!, size, blockRows, blockTfs);
+    // Rows outside the range are another thread's (search-helper.ts): they read as dead here.
+    const edge = blocks[3 * b + 1]! + 1 < from || blocks[3 * b + 2]! >= to;
     for (let e = 0; e < size; e++) {
       const r = blockRows[e]!;
-      if (!alive[r]) continue;
+      if (!alive[r] || (edge && (r < from || r >= to))) continue;
       const tf = blockTfs[e]!;
       const before = acc[r]!;
       // Noted without a branch: whether a row is new is a coin toss, and a mispredicted branch costs more.
@@ -370,10 +411,11 @@ function blockScale(term: ScoringTerm, avg: number): number {
  */
 function keepWithinBlockBounds(
   ordered: ScoringTerm[],
-  from: number,
+  spans: BlockSpan[],
+  first: number,
   rest: number,
   acc: Float64Array,
-  rowCount: number,
+  { from, to }: RowRange,
   scratch: Bm25Scratch,
   least: number,
   avg: number,
@@ -381,24 +423,26 @@ function keepWithinBlockBounds(
   const { steps, kept, bounds } = scratch;
   // The largest power of two that keeps every sum below 2^30: exact in int32.
   const unit = 2 ** Math.floor(Math.log2(2 ** 30 / (rest + 1)));
-  for (let j = from; j < ordered.length; j++) {
+  let written = to;
+  for (let j = first; j < ordered.length; j++) {
     const { blocks, blockMax } = ordered[j]!.summary;
     const scale = blockScale(ordered[j]!, avg) * unit;
     // A block starts where the one before ends: one write a block, of the change between them.
-    let start = 0;
+    let start = from;
     let before = 0;
-    for (let b = 0; b < blockMax.length; b++) {
+    for (let b = spans[j]!.first; b < spans[j]!.end; b++) {
       const step = Math.ceil(scale * blockMax[b]!);
       steps[start]! += step - before;
       before = step;
       start = blocks[3 * b + 2]! + 1;
     }
     steps[start]! -= before;
+    written = Math.max(written, start);
   }
   const perUnit = 1 / unit;
   let n = 0;
   let sum = 0;
-  for (let row = 0; row < rowCount; row++) {
+  for (let row = from; row < to; row++) {
     sum += steps[row]!;
     const s = acc[row]!;
     if (s > 0 && s + sum * perUnit >= least) {
@@ -406,7 +450,7 @@ function keepWithinBlockBounds(
       kept[n++] = row;
     }
   }
-  steps.fill(0, 0, rowCount + 1);
+  steps.fill(0, from, written + 1);
   return n;
 }
 
@@ -532,6 +576,7 @@ function dense(count: number, rowCount: number): boolean {
  */
 function bestOf(
   rows: Int32Array | null,
+  from: number,
   count: number,
   acc: Float64Array,
   limit: number,
@@ -544,7 +589,7 @@ function bestOf(
   // would lose to the lower row): one comparison a row on a pass over every row of a big index.
   let floor = 0;
   if (!rows) {
-    for (let row = 0; row < count; row++) {
+    for (let row = from; row < from + count; row++) {
       const s = acc[row]!;
       if (s <= floor || !heap.accepts(s, row) || !admits(allowed, allow, row)) continue;
       heap.push(s, row);
@@ -582,4 +627,26 @@ function reachedInFull(
   for (const [c, row] of rows.entries()) full[c] = acc[row]!;
   for (const { row, score } of best) acc[row] = score;
   return kthLargest(full, rows.length, limit);
+}
+
+/**
+ * The `limit` best of two ranges' results (each best first, every row of `low` below every row
+ * of `high`), best first with ties to the lower row: the whole index's result.
+ */
+export function mergeTop(low: Map<number, number>, high: { rows: Int32Array; scores: Float64Array }, limit: number): Map<number, number> {
+  const out = new Map<number, number>();
+  const lows = low.entries();
+  let next = lows.next();
+  let h = 0;
+  while (out.size < limit) {
+    const takeHigh = h < high.rows.length && (next.done || high.scores[h]! > next.value[1]);
+    if (takeHigh) {
+      out.set(high.rows[h]!, high.scores[h]!);
+      h++;
+    } else if (!next.done) {
+      out.set(next.value[0], next.value[1]);
+      next = lows.next();
+    } else break;
+  }
+  return out;
 }
