@@ -79,22 +79,17 @@ describe('a re-index handed over by its worker', () => {
 });
 
 describe("the worker's index crossing to the main thread", () => {
-  it('moves every array by transfer, none cloned, the vectors included, and arrives intact', async () => {
+  it('moves every array by transfer or shares it, none cloned, the vectors included, and arrives intact', async () => {
     const text = Array.from({ length: 30 }, (_, i) => depot('amber', i)).join('\n');
     const doc = parseDocument({ document: 'depots.md', collection: '_root', text, hash: 'h' });
     const index = new KnowledgeIndex(localEmbedder());
     await index.build([doc]);
     const exported = index.exportState();
     const { state, transfer } = pack(exported);
-    const arrays = (s: PackedState) => [
-      s.rows,
-      s.bm25.counts,
-      s.bm25.postings,
-      s.bm25.lengths,
-      s.bm25.alive,
-      s.vectors.data,
-      s.vectors.owners,
-    ];
+    const moved = (s: PackedState) => [s.rows, s.bm25.counts, s.vectors.data, s.vectors.owners];
+    // What the search helper thread reads is in shared memory already (search-helper.ts).
+    const shared = (s: PackedState) => [s.bm25.postings, s.bm25.lengths, s.bm25.alive];
+    const arrays = (s: PackedState) => [...moved(s), ...shared(s)];
     const before = arrays(state).map((a) => Array.from(a));
     expect(state.vectors.data.length).toBeGreaterThan(0);
 
@@ -103,8 +98,14 @@ describe("the worker's index crossing to the main thread", () => {
     const received = receiveMessageOnPort(port2)!.message as PackedState;
     port1.close();
     // Transferred arrays are detached on the sending side; a cloned one would still be whole.
-    expect(arrays(state).map((a) => a.byteLength)).toEqual(arrays(state).map(() => 0));
+    expect(moved(state).map((a) => a.byteLength)).toEqual(moved(state).map(() => 0));
     expect(arrays(received).map((a) => Array.from(a))).toEqual(before);
+    // Shared ones are the same memory on both sides: a write on one is read on the other.
+    for (const [c, array] of shared(state).entries()) {
+      expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
+      array[0] = array[0]! + 1;
+      expect(shared(received)[c]![0]).toBe(array[0]);
+    }
     // The received vectors hold the index's vectors and no more (not the matrix's spare capacity).
     expect(received.vectors.data.buffer.byteLength).toBe(received.vectors.data.byteLength);
     // The index that built them still answers: its own memory was copied from, not taken.

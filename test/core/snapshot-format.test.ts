@@ -79,6 +79,11 @@ describe('the snapshot format', () => {
     expect(read.extras.fingerprints).toEqual([['two.md', { stat: 's', hash: 'h' }]]);
     expect(read.state.vectors.matrix).toBeInstanceOf(VectorMatrix);
     expect(read.state.vectors.data.buffer).toBe(read.state.vectors.matrix!.data.buffer);
+    // What the search helper thread reads is read straight into shared memory (search-helper.ts).
+    for (const array of [read.state.bm25.postings, read.state.bm25.lengths, read.state.bm25.alive]) {
+      expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
+    }
+    expect(read.state.bm25.counts.buffer).toBeInstanceOf(ArrayBuffer);
     const restored = KnowledgeIndex.fromState(embedder, read.state);
     for (const question of ['السفير الفرنسي', 'paid leave']) {
       const lang = question.startsWith('p') ? 'en' : 'ar';

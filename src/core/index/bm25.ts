@@ -11,7 +11,9 @@ import { runAtOnce, type Steps } from './steps.js';
 import { TopK } from './vector-topk.js';
 import {
   emptyScratch,
+  mergeTop,
   scoringOrder,
+  sharedSummaryOf,
   summarised,
   summaryOf,
   topScores,
@@ -19,6 +21,8 @@ import {
   type QueryTerm,
   type ScoringTerm,
 } from './bm25-topk.js';
+import { SearchHelper, SplitBalance, type HelperResult } from './search-helper.js';
+import { SharedArena, sharedCopy, isShared } from './shared-arena.js';
 
 /**
  * Term frequencies are kept in 16 bits (2 bytes an entry instead of 4: 70 MB less at 100k
@@ -30,7 +34,16 @@ const MAX_TF = 0xffff;
 export interface Bm25Options {
   k1?: number;
   b?: number;
+  /**
+   * Rows from which a search is split with the search helper thread (search-helper.ts): below,
+   * a search takes a few ms and the hand-over is not worth its memory (a second set of per-row
+   * work arrays) and its wake-ups.
+   */
+  splitFrom?: number;
 }
+
+/** `splitFrom` by default: at 100k paragraphs BM25 takes ~8 ms a question, at 1M ~33 ms. */
+const SPLIT_FROM = 50_000;
 
 /** The index's state as plain arrays, for a snapshot (see snapshot.ts). */
 export interface Bm25State {
@@ -43,6 +56,16 @@ export interface Bm25State {
   alive: Uint8Array;
   totalLength: number;
   liveCount: number;
+}
+
+/** A search begun by `startScores`. */
+export interface PendingScores {
+  /** The scores `scores` returns: best first, ties to the lower row. */
+  finish(): Map<number, number>;
+}
+
+function done(scores: Map<number, number>): PendingScores {
+  return { finish: () => scores };
 }
 
 /** `Bm25State` with the postings left where they are: each term's bytes as a view, in `terms` order (what a snapshot writes). */
@@ -64,12 +87,16 @@ export class Bm25Index {
   private longest = 0;
   /** Per-row work arrays kept between questions (zeroed after each): 37 MB at 1M rows. */
   private readonly scratch = emptyScratch();
+  /** Where a split search divides the rows between this thread and the helper. */
+  private readonly balance = new SplitBalance();
   readonly k1: number;
   readonly b: number;
+  private readonly splitFrom: number;
 
   constructor(options: Bm25Options = {}) {
     this.k1 = options.k1 ?? 1.2;
     this.b = options.b ?? 0.75;
+    this.splitFrom = options.splitFrom ?? SPLIT_FROM;
   }
 
   get size(): number {
@@ -158,9 +185,23 @@ export class Bm25Index {
    * the main cost of the slowest questions after a start.
    */
   *summarising(): Steps<void> {
+    // A big index also moves what its searches read into shared memory, where the search
+    // helper reads it too: the postings (already there when restored from a snapshot), their
+    // summaries, the lengths and liveness. A posting that grows later leaves it, and a search
+    // using it runs on one thread.
+    const arena = this.rowCount >= this.splitFrom ? new SharedArena() : null;
+    if (arena) SearchHelper.get();
     for (const posting of this.postings.values()) {
-      summaryOf(posting, this.rows());
+      if (!arena) summaryOf(posting, this.rows());
+      else {
+        if (!isShared(posting.bytes)) posting.bytes = arena.copy(posting.bytes.subarray(0, posting.used));
+        sharedSummaryOf(posting, this.rows(), arena);
+      }
       yield;
+    }
+    if (arena) {
+      this.lengths = sharedCopy(this.lengths);
+      this.alive = sharedCopy(this.alive);
     }
   }
 
@@ -190,9 +231,46 @@ export class Bm25Index {
    * loop (`exhaustiveScores`) returns, to the last bit.
    */
   scores(query: Map<string, number>, allow?: (row: number) => boolean, limit = Infinity): Map<number, number> {
+    return this.startScores(query, allow, limit).finish();
+  }
+
+  /** Wakes the search helper when a search is coming that it will take part in (search-helper.ts `ring`). */
+  expectSearch(): void {
+    if (this.rowCount >= this.splitFrom) SearchHelper.get()?.ring();
+  }
+
+  /**
+   * `scores`, begun: on a big index the search helper thread starts on its share of the rows
+   * and this thread scores the rest before returning; `finish` waits for the helper and merges
+   * (search-helper.ts). The caller may do other synchronous work in between (the vector scan):
+   * the split gives this thread fewer rows the longer that work takes, so both end together.
+   */
+  startScores(query: Map<string, number>, allow?: (row: number) => boolean, limit = Infinity): PendingScores {
     const terms = this.queryTerms(query);
-    if (!(limit < this.liveCount) || terms.some((t) => !(t.w > 0))) return this.allScores(terms, allow, limit);
-    return topScores(this.rows(), terms, allow, limit, this.scratch);
+    if (!(limit < this.liveCount) || terms.some((t) => !(t.w > 0))) return done(this.allScores(terms, allow, limit));
+    const rows = this.rows();
+    const split = this.balance.split(this.rowCount);
+    const upper = { from: split, to: this.rowCount };
+    // `allow` is this thread's: a filtered search stays here.
+    const job = !allow && this.rowCount >= this.splitFrom ? (SearchHelper.get()?.start(rows, terms, limit, upper) ?? null) : null;
+    if (!job) return done(topScores(rows, terms, allow, limit, this.scratch));
+    const started = performance.now();
+    let lower: Map<number, number>;
+    try {
+      lower = topScores(rows, terms, undefined, limit, this.scratch, { from: 0, to: split });
+    } catch (error) {
+      job.wait(); // the helper reads the index until it answers
+      throw error;
+    }
+    return {
+      finish: () => {
+        const ownMs = performance.now() - started;
+        const higher = job.wait();
+        if (!higher) return mergeTop(lower, resultOf(topScores(rows, terms, undefined, limit, this.scratch, upper)), limit);
+        this.balance.note(ownMs, higher.ms, split, this.rowCount);
+        return mergeTop(lower, higher, limit);
+      },
+    };
   }
 
   /** `scores` by scoring every row each term touches: the reference the pruned search must equal. */
@@ -235,16 +313,20 @@ export class Bm25Index {
     return new Map(heap.sorted().map(({ row, score }) => [row, score]));
   }
 
-  /** The whole state as a few flat arrays (postings concatenated in term order). */
+  /**
+   * The whole state as a few flat arrays (postings concatenated in term order), those a search
+   * reads in shared memory: an index worker hands them over, and the index the main thread makes
+   * of them shares them with the search helper (search-helper.ts) as they are.
+   */
   exportState(): Bm25State {
-    const { postings, ...rest } = this.exportPieces();
-    const flat = new Uint8Array(postings.reduce((n, p) => n + p.length, 0));
+    const { postings, lengths, alive, ...rest } = this.exportPieces();
+    const flat = new Uint8Array(new SharedArrayBuffer(postings.reduce((n, p) => n + p.length, 0)));
     let at = 0;
     for (const p of postings) {
       flat.set(p, at);
       at += p.length;
     }
-    return { ...rest, postings: flat };
+    return { ...rest, postings: flat, lengths: sharedCopy(lengths), alive: sharedCopy(alive) };
   }
 
   /**
@@ -315,4 +397,8 @@ function grow<T extends Int32Array>(array: T, size: number, used: number): T {
   const next = new (array.constructor as new (length: number) => T)(Math.max(size, 2));
   next.set(array.subarray(0, used));
   return next;
+}
+
+function resultOf(best: Map<number, number>): HelperResult {
+  return { rows: Int32Array.from(best.keys()), scores: Float64Array.from(best.values()), ms: 0 };
 }

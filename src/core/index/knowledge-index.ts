@@ -15,7 +15,7 @@ import {
   type PreparedDocuments,
   type PreparedParagraph,
 } from './index-input.js';
-import { paragraphCosines } from './paragraph-cosines.js';
+import { vectorTop, withCandidates } from './paragraph-cosines.js';
 import { searching } from './search-gate.js';
 import type { TermsReader } from './row-terms.js';
 import { emptyParts, exportIndexState, restoringParts, type IndexParts, type IndexState } from './index-state.js';
@@ -286,18 +286,22 @@ export class KnowledgeIndex {
     const { bm25, paragraphs, titles, spelling } = this.parts;
     const k = options.k ?? DEFAULT_SEARCH_K;
     const allow = this.rowFilter(options);
+    if (!allow) bm25.expectSearch();
     const query = expandProclitics(queryTerms(text, lang), this.df);
     expandVowelVariants(query, spelling, this.df);
     if (options.context) for (const [term, w] of options.context) if (!query.has(term)) query.set(term, w);
-    const bm25Hits = bm25.scores(query, allow, Math.max(k * BM25_CANDIDATES_PER_K, MIN_BM25_CANDIDATES));
     const vector = await this.embedder.embedQuery(options.context ? `${text} ${[...options.context.keys()].join(' ')}` : text);
-    const cosines = paragraphCosines(
-      this.parts,
-      vector,
-      allow,
-      bm25Hits.keys(),
-      Math.max(k * VECTOR_CANDIDATES_PER_K, MIN_VECTOR_CANDIDATES),
-    );
+    // From here on synchronous: on a big index BM25's search helper scores its share of the rows
+    // while this thread scores the rest and then scans the vectors (bm25.ts `startScores`).
+    const pending = bm25.startScores(query, allow, Math.max(k * BM25_CANDIDATES_PER_K, MIN_BM25_CANDIDATES));
+    let top: Map<number, number>;
+    let bm25Hits: Map<number, number>;
+    try {
+      top = vectorTop(this.parts, vector, allow, Math.max(k * VECTOR_CANDIDATES_PER_K, MIN_VECTOR_CANDIDATES));
+    } finally {
+      bm25Hits = pending.finish();
+    }
+    const cosines = withCandidates(this.parts, vector, top, bm25Hits.keys());
     const shares = titles.shares(query, (term) => this.idfOf(term));
     const titleLift = (row: number) => 1 + FUSION.titleWeight * (shares.get(paragraphs.at(row)!.document) ?? 0);
     return fuse(bm25Hits, cosines, k, titleLift).map(({ row, score, lift, bm25: b, cosine }) => ({

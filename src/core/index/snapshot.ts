@@ -199,8 +199,7 @@ export async function readSnapshot(file: string, embedderId: string): Promise<Sn
       const into = name === 'vectors' && meta ? vectorMatrix(meta.dim, length) : null;
       if (into) matrix = into;
       // The texts are checked, not kept: they are read from the file when they are read.
-      const part =
-        name === 'texts' ? length : into ? bytes(into.data).subarray(0, length) : new Uint8Array(align8(length)).subarray(0, length);
+      const part = name === 'texts' ? length : into ? bytes(into.data).subarray(0, length) : partArray(name, length);
       const read = await readPart(readAt, part, start + offset, stage);
       if (read === null) return { reason: `is damaged (part ${name} is cut short)` };
       if (read !== crc) return { reason: `is damaged (part ${name} does not match its checksum)` };
@@ -259,6 +258,17 @@ function vectorMatrix(dim: number, length: number): VectorMatrix | null {
   const rows = length / 4 / dim;
   if (!Number.isInteger(rows) || dim % 4 !== 0) return null;
   return new VectorMatrix(dim, { initialRows: rows });
+}
+
+/**
+ * Parts the search helper thread reads (search-helper.ts) go straight into shared memory, so a
+ * big index restored from its snapshot hands them over without a copy.
+ */
+const SHARED_PARTS = new Set(['postings', 'lengths', 'alive']);
+
+function partArray(name: string, length: number): Uint8Array {
+  const buffer = SHARED_PARTS.has(name) ? new SharedArrayBuffer(align8(length)) : new ArrayBuffer(align8(length));
+  return new Uint8Array(buffer).subarray(0, length);
 }
 
 function take(parts: Map<string, Uint8Array>, name: string): Uint8Array {

@@ -14,6 +14,7 @@ import type { Embedder } from './embedder.js';
 import { KnowledgeIndex, type IndexState } from './knowledge-index.js';
 import type { LocalEmbeddingsOptions } from './local-embeddings.js';
 import { searchCount } from './search-gate.js';
+import { isShared } from './shared-arena.js';
 import { startIndexWorker } from './start-worker.js';
 import { nextTurn } from './steps.js';
 
@@ -170,7 +171,10 @@ export function pack(state: IndexState): { state: PackedState; transfer: ArrayBu
     spelling: JSON.stringify(state.spelling),
   };
   const { rows, bm25: b, vectors: v } = packed;
-  const transfer = [rows, b.counts, b.postings, b.lengths, b.alive, v.data, v.owners].map((a) => a.buffer as ArrayBuffer);
+  // Shared arrays (the postings, lengths and liveness, see `Bm25Index.exportState`) are handed over, not moved.
+  const transfer = [rows, b.counts, b.postings, b.lengths, b.alive, v.data, v.owners]
+    .filter((a) => !isShared(a))
+    .map((a) => a.buffer as ArrayBuffer);
   return { state: packed, transfer };
 }
 
