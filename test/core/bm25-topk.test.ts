@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Bm25Index } from '../../src/core/index/bm25.js';
-import { emptyScratch, mergeTop, scoringOrder, topScores, type Bm25Rows } from '../../src/core/index/bm25-topk.js';
+import { SharedThreshold, emptyScratch, mergeTop, scoringOrder, topScores, type Bm25Rows } from '../../src/core/index/bm25-topk.js';
 import { bm25Corpus as corpus, bm25Query as query } from '../fixtures/bm25-corpus.js';
 import { rng as random } from '../fixtures/random.js';
 
@@ -172,7 +172,7 @@ describe('Bm25Index pruned top-N over many skip blocks (block bounds)', () => {
 });
 
 describe('the pruned top-N over a range of rows (a thread’s share, search-helper.ts)', () => {
-  it('gives, merged over any split of the rows into ranges, exactly the whole index’s result', () => {
+  it('gives, merged over any split of the rows into ranges, exactly the whole index’s result, also pruning with a threshold another range reached', () => {
     let merged = 0;
     for (let seed = 200; seed < 215; seed++) {
       const rand = random(seed);
@@ -203,8 +203,11 @@ describe('the pruned top-N over a range of rows (a thread’s share, search-help
         // Two or three ranges, cut anywhere (a skip block's middle, the first or last row).
         const cuts = [0, ...Array.from({ length: 1 + (q % 2) }, () => Math.floor(rand() * (rowCount + 1))).sort((x, y) => x - y), rowCount];
         let result = new Map<number, number>();
+        // Half the queries share one threshold across their ranges, as the two threads of a split search do.
+        const shared = q % 4 < 2 ? new SharedThreshold() : undefined;
+        shared?.reset();
         for (let c = cuts.length - 2; c >= 0; c--) {
-          const part = topScores(rows, terms, undefined, limit, emptyScratch(), { from: cuts[c]!, to: cuts[c + 1]! });
+          const part = topScores(rows, terms, undefined, limit, emptyScratch(), { from: cuts[c]!, to: cuts[c + 1]! }, shared);
           result = mergeTop(part, { rows: Int32Array.from(result.keys()), scores: Float64Array.from(result.values()) }, limit);
         }
         expect([...result]).toEqual([...index.exhaustiveScores(weights, undefined, limit)]);

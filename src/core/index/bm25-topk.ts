@@ -99,6 +99,48 @@ export interface Norms {
   byLength: Float64Array;
 }
 
+/**
+ * A score `limit` rows reach in full, shared by the threads that each score a range of one
+ * search's rows (search-helper.ts): it holds for the whole index, so each prunes with the higher
+ * of its own and the other's. The float is kept as its bits in a BigInt64 so it is read and
+ * written whole: a torn value could prune a row that belongs in the result.
+ */
+export class SharedThreshold {
+  private readonly bits: BigInt64Array;
+  private readonly float = new Float64Array(1);
+  private readonly asBits = new BigInt64Array(this.float.buffer);
+
+  constructor(readonly buffer = new SharedArrayBuffer(8)) {
+    this.bits = new BigInt64Array(buffer);
+  }
+
+  /** Back to none (before a search starts). */
+  reset(): void {
+    Atomics.store(this.bits, 0, this.toBits(-Infinity));
+  }
+
+  read(): number {
+    this.asBits[0] = Atomics.load(this.bits, 0);
+    return this.float[0]!;
+  }
+
+  /** Raises the shared score to `score` unless it is as high already. */
+  offer(score: number): void {
+    const next = this.toBits(score);
+    for (;;) {
+      const known = Atomics.load(this.bits, 0);
+      this.asBits[0] = known;
+      if (!(score > this.float[0]!)) return;
+      if (Atomics.compareExchange(this.bits, 0, known, next) === known) return;
+    }
+  }
+
+  private toBits(score: number): bigint {
+    this.float[0] = score;
+    return this.asBits[0]!;
+  }
+}
+
 /** Rows [from, to) a search covers: every row, or one thread's share of them (search-helper.ts). */
 export interface RowRange {
   from: number;
@@ -266,6 +308,7 @@ export function topScores(
   limit: number,
   scratch: Bm25Scratch,
   range: RowRange = { from: 0, to: index.rowCount },
+  shared?: SharedThreshold,
 ): Map<number, number> {
   const { acc, allowed, norms, touched } = prepared(index, scratch);
   const { from, to } = range;
@@ -284,6 +327,7 @@ export function topScores(
   let ceilingAt = 0;
   try {
     for (; i < ordered.length; i++) {
+      if (shared) reached = Math.max(reached, shared.read());
       if (reached > rest[i]!) break;
       const term = ordered[i]!;
       // Worth checking only when what is left to read outweighs a pass over the rows touched,
@@ -293,6 +337,7 @@ export function topScores(
         const best = bestOf(dense(count, to - from) ? null : touched, from, count, acc, ESTIMATE_ROWS_PER_LIMIT * limit, allowed, allow);
         threshold = best.length >= limit ? best[limit - 1]!.score : -Infinity;
         if (best.length >= limit) reached = Math.max(reached, reachedInFull(ordered, i, best, acc, norms, k1p1, index.avg, limit));
+        shared?.offer(Math.max(threshold, reached));
         if (Math.max(threshold, reached) > rest[i]!) break;
         ceiling = Math.max(0, threshold);
         ceilingAt = i;
@@ -300,7 +345,7 @@ export function topScores(
       restEntries -= spans[i]!.entries;
       count = addToAll(term, spans[i]!, range, index.alive, acc, norms, k1p1, touched, count);
     }
-    threshold = Math.max(threshold, reached);
+    threshold = Math.max(threshold, reached, shared ? shared.read() : -Infinity);
     let kept = touched.subarray(0, count);
     if (i < ordered.length) {
       // Only rows that can still reach the threshold stay, each with its own bound for the terms
@@ -325,6 +370,10 @@ export function topScores(
         addToRows(ordered[i++]!, kept, acc, norms, k1p1, bounds, index.avg);
         if (kept.length <= limit) continue;
         threshold = Math.max(kthScore(kept, acc, limit, scratch.values), reached);
+        if (shared) {
+          shared.offer(threshold);
+          threshold = Math.max(threshold, shared.read());
+        }
         least = threshold - SLACK * Math.abs(threshold);
         n = keepReaching(kept, bounds, acc, least);
         kept = kept.subarray(0, n);

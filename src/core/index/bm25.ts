@@ -257,7 +257,7 @@ export class Bm25Index {
     const started = performance.now();
     let lower: Map<number, number>;
     try {
-      lower = topScores(rows, terms, undefined, limit, this.scratch, { from: 0, to: split });
+      lower = topScores(rows, terms, undefined, limit, this.scratch, { from: 0, to: split }, job.threshold);
     } catch (error) {
       job.wait(); // the helper reads the index until it answers
       throw error;

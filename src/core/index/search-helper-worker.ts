@@ -3,7 +3,7 @@
  * with the same code the main thread runs (bm25-topk.ts), and writes the best rows back.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { emptyScratch, topScores, type ScoringTerm } from './bm25-topk.js';
+import { SharedThreshold, emptyScratch, topScores, type ScoringTerm } from './bm25-topk.js';
 import { BELL, COUNT, DONE, ELAPSED, READY, STOP, type HelperRequest, type Ref } from './search-helper.js';
 
 const control = (workerData as { control: Int32Array }).control;
@@ -11,6 +11,7 @@ const buffers = new Map<number, SharedArrayBuffer>();
 const scratch = emptyScratch();
 let rows: Int32Array<ArrayBufferLike> = new Int32Array(0);
 let scores: Float64Array<ArrayBufferLike> = new Float64Array(0);
+let threshold: SharedThreshold | undefined;
 
 function view<T>(kind: new (buffer: SharedArrayBuffer, offset: number, length: number) => T, [id, offset, length]: Ref): T {
   const buffer = buffers.get(id);
@@ -24,6 +25,7 @@ function score(request: HelperRequest): number {
   if (request.result) {
     rows = new Int32Array(request.result.rows);
     scores = new Float64Array(request.result.scores);
+    threshold = new SharedThreshold(request.result.threshold);
   }
   const index = { ...request.rows, lengths: view(Int32Array, request.rows.lengths), alive: view(Uint8Array, request.rows.alive) };
   const terms: ScoringTerm[] = request.terms.map((t) => {
@@ -37,7 +39,7 @@ function score(request: HelperRequest): number {
       summary: { n: t.n, bytes, maxTf: 0, minLength: 0, blocks, blockMax, avg: t.summaryAvg },
     };
   });
-  const best = topScores(index, terms, undefined, request.limit, scratch, request.range);
+  const best = topScores(index, terms, undefined, request.limit, scratch, request.range, threshold);
   let n = 0;
   for (const [row, s] of best) {
     rows[n] = row;

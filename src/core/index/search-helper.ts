@@ -10,7 +10,7 @@
  * takes far too long, the main thread scores that half itself: the answer never depends on it.
  */
 import type { Worker } from 'node:worker_threads';
-import type { Bm25Rows, RowRange, ScoringTerm } from './bm25-topk.js';
+import { SharedThreshold, type Bm25Rows, type RowRange, type ScoringTerm } from './bm25-topk.js';
 import { isShared } from './shared-arena.js';
 import { startIndexWorker } from './start-worker.js';
 
@@ -44,8 +44,8 @@ export interface HelperRequest {
   /** Buffers the helper has not seen yet, and ids of those the main thread has let go. */
   buffers: Array<[number, SharedArrayBuffer]>;
   forget: number[];
-  /** Where the helper writes its rows and scores, when they changed. */
-  result: { rows: SharedArrayBuffer; scores: SharedArrayBuffer } | null;
+  /** Where the helper writes its rows and scores, and the threshold both threads share, when they changed. */
+  result: { rows: SharedArrayBuffer; scores: SharedArrayBuffer; threshold: SharedArrayBuffer } | null;
   rows: Omit<Bm25Rows, 'lengths' | 'alive'> & { lengths: Ref; alive: Ref };
   terms: HelperTerm[];
   limit: number;
@@ -61,6 +61,8 @@ export interface HelperResult {
 
 /** A request the helper is working on. */
 export interface HelperJob {
+  /** The threshold the helper shares for this search: the caller's own range prunes with it too. */
+  threshold: SharedThreshold;
   /** Its result, best first; null when the helper failed or timed out (the caller scores the range itself). */
   wait(): HelperResult | null;
 }
@@ -77,6 +79,7 @@ export class SearchHelper {
   private forgotten: number[] = [];
   private readonly registry = new FinalizationRegistry<number>((id) => this.forgotten.push(id));
   private result: { rows: Int32Array; scores: Float64Array } | null = null;
+  private readonly threshold = new SharedThreshold();
   private resultSent = false;
   /** Searches the helper took part in (for tests and the log). */
   splits = 0;
@@ -141,7 +144,13 @@ export class SearchHelper {
       seq: ++this.seq,
       buffers,
       forget: this.forgotten.splice(0),
-      result: this.resultSent ? null : { rows: result.rows.buffer as SharedArrayBuffer, scores: result.scores.buffer as SharedArrayBuffer },
+      result: this.resultSent
+        ? null
+        : {
+            rows: result.rows.buffer as SharedArrayBuffer,
+            scores: result.scores.buffer as SharedArrayBuffer,
+            threshold: this.threshold.buffer,
+          },
       rows: { ...index, lengths: ref(lengths), alive: ref(alive) },
       terms: terms.map(({ posting, summary, w, bound }) => ({
         bytes: ref(posting.bytes),
@@ -156,10 +165,11 @@ export class SearchHelper {
       range,
     };
     this.resultSent = true;
+    this.threshold.reset();
     this.worker.postMessage(request);
     this.ring();
     this.splits++;
-    return { wait: () => this.wait(request.seq) };
+    return { threshold: this.threshold, wait: () => this.wait(request.seq) };
   }
 
   /**
