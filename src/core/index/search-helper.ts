@@ -1,13 +1,15 @@
 /**
  * The second core for a big index's searches. BM25's best rows over a million paragraphs take
  * ~33 ms on one core; either half of the rows alone takes ~17 ms (each half's own threshold
- * prunes a little less than the whole's). So a big index scores the upper half of its rows in
- * this helper thread while the main thread scores the lower half, and merges the two into
- * exactly the one-thread result (`mergeTop`). The helper reads the index where it is: the
+ * prunes a little less than the whole's). So a big index scores its upper rows in this helper
+ * thread while the main thread scores the rest and scans the vectors, and merges the two into
+ * exactly the one-thread result (`mergeTop`); the split moves so both end together
+ * (`SplitBalance`), and each prunes with the better threshold of the two (`SharedThreshold`).
+ * At 1M paragraphs, ask p50 44 -> 29 ms. The helper reads the index where it is: the
  * postings, their skip blocks, the row lengths and liveness are in shared memory
  * (shared-arena.ts), each buffer handed over once. A search is synchronous code, so the main
  * thread waits for the helper with `Atomics.wait`; when the helper is not ready, has failed or
- * takes far too long, the main thread scores that half itself: the answer never depends on it.
+ * takes far too long, the main thread scores those rows itself: the answer never depends on it.
  */
 import type { Worker } from 'node:worker_threads';
 import { SharedThreshold, type Bm25Rows, type RowRange, type ScoringTerm } from './bm25-topk.js';
@@ -173,9 +175,10 @@ export class SearchHelper {
   }
 
   /**
-   * Wakes the helper ahead of a search: from sleep it took 0.2 ms at the median but 2.4 ms at
-   * the 90th percentile and up to 9 ms (a vCPU the host had let go idle) to start on a request.
-   * Awake, it watches for a request for a few ms.
+   * Wakes the helper ahead of a search: asleep, it took up to a few ms to start on a request
+   * (its vCPU gone idle). Awake, it watches for a request for a few ms. At 1M paragraphs, with
+   * 30 ms of quiet before each question, alternating with no bell in one process: ask p90
+   * 51.7 -> 43.9 ms, p99 71.8 -> 53.4 ms, the median unchanged.
    */
   ring(): void {
     Atomics.add(this.control, BELL, 1);
