@@ -66,7 +66,10 @@ describe('bench section 8, the 1M row beside its first figures', () => {
     expect(line).toContain('cold 383 s (was 1256 s; goal ≤ 600 s, met)');
     expect(line).toContain('peak RSS 4960 MB (was 5550; goal ≤ 6144, met)');
     expect(line).toContain('restart 8.0 s (was 19.18 s; goal ≤ 20 s, met)');
-    expect(line).toContain('ask p50 / p99 170 / 285 ms (was 200 / 393; goal ≤ 30 / 150, not met)');
+    expect(line).toContain('ask p50 / p99 170.0 / 285 ms (was 200 / 393; goal ≤ 30 / 150, not met)');
+    expect(besideFirst1M({ cold: job(300, 1), restart: job(8, 1), answering: asking(29.6, 64, 1) })).toContain(
+      'ask p50 / p99 29.6 / 64 ms',
+    );
   });
 
   it('a goal missed by one step or one percentile is not met', () => {
