@@ -103,6 +103,11 @@ export class Bm25Index {
     return this.liveCount;
   }
 
+  /** Whether the index is big enough for its searches to be split with the search helper thread. */
+  private get splitsSearches(): boolean {
+    return this.rowCount >= this.splitFrom;
+  }
+
   /** Adds one row of terms; returns its row number. */
   add(terms: string[]): number {
     const row = this.rowCount;
@@ -189,8 +194,8 @@ export class Bm25Index {
     // helper reads it too: the postings (already there when restored from a snapshot), their
     // summaries, the lengths and liveness. A posting that grows later leaves it, and a search
     // using it runs on one thread.
-    const arena = this.rowCount >= this.splitFrom ? new SharedArena() : null;
-    if (arena) SearchHelper.get();
+    const arena = this.splitsSearches ? new SharedArena() : null;
+    if (arena) SearchHelper.get(); // started now, so it is ready by the first question
     for (const posting of this.postings.values()) {
       if (!arena) summaryOf(posting, this.rows());
       else {
@@ -199,10 +204,8 @@ export class Bm25Index {
       }
       yield;
     }
-    if (arena) {
-      this.lengths = sharedCopy(this.lengths);
-      this.alive = sharedCopy(this.alive);
-    }
+    if (arena && !isShared(this.lengths)) this.lengths = sharedCopy(this.lengths);
+    if (arena && !isShared(this.alive)) this.alive = sharedCopy(this.alive);
   }
 
   /** Postings whose summary is missing or out of date (0 once `summarising` has run on an unchanged index). */
@@ -236,7 +239,7 @@ export class Bm25Index {
 
   /** Wakes the search helper when a search is coming that it will take part in (search-helper.ts `ring`). */
   expectSearch(): void {
-    if (this.rowCount >= this.splitFrom) SearchHelper.get()?.ring();
+    if (this.splitsSearches) SearchHelper.get()?.ring();
   }
 
   /**
@@ -252,7 +255,7 @@ export class Bm25Index {
     const split = this.balance.split(this.rowCount);
     const upper = { from: split, to: this.rowCount };
     // `allow` is this thread's: a filtered search stays here.
-    const job = !allow && this.rowCount >= this.splitFrom ? (SearchHelper.get()?.start(rows, terms, limit, upper) ?? null) : null;
+    const job = !allow && this.splitsSearches ? (SearchHelper.get()?.start(rows, terms, limit, upper) ?? null) : null;
     if (!job) return done(topScores(rows, terms, allow, limit, this.scratch));
     const started = performance.now();
     let lower: Map<number, number>;
@@ -319,14 +322,14 @@ export class Bm25Index {
    * of them shares them with the search helper (search-helper.ts) as they are.
    */
   exportState(): Bm25State {
-    const { postings, lengths, alive, ...rest } = this.exportPieces();
+    const { postings, ...rest } = this.pieces(sharedCopy);
     const flat = new Uint8Array(new SharedArrayBuffer(postings.reduce((n, p) => n + p.length, 0)));
     let at = 0;
     for (const p of postings) {
       flat.set(p, at);
       at += p.length;
     }
-    return { ...rest, postings: flat, lengths: sharedCopy(lengths), alive: sharedCopy(alive) };
+    return { ...rest, postings: flat };
   }
 
   /**
@@ -335,6 +338,11 @@ export class Bm25Index {
    * Read the views before the index changes.
    */
   exportPieces(): Bm25Pieces {
+    return this.pieces((array) => array.slice() as typeof array);
+  }
+
+  /** The pieces, the lengths and liveness copied by `copy`. */
+  private pieces(copy: <T extends Int32Array | Uint8Array>(array: T) => T): Bm25Pieces {
     const terms = [...this.postings.keys()];
     const counts = new Int32Array(terms.length * 4);
     const postings: Uint8Array[] = [];
@@ -344,13 +352,12 @@ export class Bm25Index {
       postings.push(p.bytes.subarray(0, p.used));
       t++;
     }
-    return { terms, counts, postings, ...this.rowState() };
-  }
-
-  private rowState(): Pick<Bm25State, 'lengths' | 'alive' | 'totalLength' | 'liveCount'> {
     return {
-      lengths: this.lengths.slice(0, this.rowCount),
-      alive: this.alive.slice(0, this.rowCount),
+      terms,
+      counts,
+      postings,
+      lengths: copy(this.lengths.subarray(0, this.rowCount)),
+      alive: copy(this.alive.subarray(0, this.rowCount)),
       totalLength: this.totalLength,
       liveCount: this.liveCount,
     };

@@ -44,9 +44,8 @@ export function isShared(array: ArrayBufferView): boolean {
   return array.buffer instanceof SharedArrayBuffer;
 }
 
-/** The array itself when it is shared already, else a copy of it in shared memory. */
+/** A copy of the array in shared memory of its own. */
 export function sharedCopy<T extends Uint8Array | Int32Array>(array: T): T {
-  if (isShared(array)) return array;
   const out = new (array.constructor as new (buffer: SharedArrayBuffer) => T)(new SharedArrayBuffer(array.byteLength));
   out.set(array as never);
   return out;
